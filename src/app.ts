@@ -1,0 +1,87 @@
+// Assembles one tobira process: keys, clients, the provider and every route, in front of a store.
+import { resolve } from 'node:path';
+import Router from '@koa/router';
+import Koa from 'koa';
+import mount from 'koa-mount';
+import serve from 'koa-static';
+import type Provider from 'oidc-provider';
+import { AccountService } from './accounts/account-service.ts';
+import { readClientsFile, type ClientMetadata } from './config/clients-file.ts';
+import { PROJECT_ROOT, type Settings } from './config/settings.ts';
+import { demoClientMetadata, DEMO_CLIENT_ID } from './demo/demo-client.ts';
+import { demoRoutes } from './demo/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { loadCookieKeys } from './http/cookie-keys.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { render } from './http/render.ts';
+import { requestContext } from './http/request-context.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import type { RequestState } from './http/state.ts';
+import { interactionRoutes } from './interactions/routes.ts';
+import type { Logger } from './log.ts';
+import { createProvider } from './oidc/provider.ts';
+import { loadSigningKeys } from './oidc/signing-keys.ts';
+import { validateClients } from './oidc/validate-clients.ts';
+import type { Store } from './store/types.ts';
+import { existsSync } from 'node:fs';
+
+export interface Tobira {
+  app: Koa<RequestState>;
+  provider: Provider;
+}
+
+function configuredClients(settings: Settings): { clients: ClientMetadata[]; source: string } {
+  const file = settings.clientsFile;
+  if (file && (settings.clientsFileExplicit || existsSync(file))) {
+    return { clients: readClientsFile(file), source: file };
+  }
+  return { clients: [], source: 'CLIENTS_FILE' };
+}
+
+export async function buildApp(settings: Settings, store: Store, logger: Logger): Promise<Tobira> {
+  const [cookieKeys, jwks] = await Promise.all([
+    loadCookieKeys(store.secrets, settings.cookieKeys),
+    loadSigningKeys(store.secrets, settings.signingKeysFile),
+  ]);
+  const { clients, source } = configuredClients(settings);
+  const demoClient = settings.demo && !clients.some((c) => c.client_id === DEMO_CLIENT_ID)
+    ? await demoClientMetadata(settings.issuer, store.secrets)
+    : undefined;
+  const allClients = demoClient ? [...clients, demoClient] : clients;
+
+  const provider = createProvider({ settings, store, clients: allClients, jwks, cookieKeys });
+  await validateClients(provider, allClients, source);
+  provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc-provider server error'));
+  // oidc-provider keeps the precise reason out of the response; operators need it in the log.
+  const events: NodeJS.EventEmitter = provider;
+  for (const event of ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'end_session.error', 'backchannel.error']) {
+    events.on(event, (_ctx: unknown, err: Error & { error?: string; error_detail?: string }) => {
+      logger.info({ event, error: err.error ?? err.message, detail: err.error_detail }, 'oidc request refused');
+    });
+  }
+
+  const app = new Koa<RequestState>();
+  // oidc-provider runs on this app's context once mounted, so it must sign with the same keys.
+  app.keys = cookieKeys;
+  app.proxy = settings.proxy;
+  app.use(requestContext(logger));
+  app.use(securityHeaders());
+  app.use(errorHandler());
+  app.use(mount('/static', serve(resolve(PROJECT_ROOT, 'public'), { maxage: 3600_000 })));
+
+  const accounts = new AccountService(store.accounts);
+  const home = new Router<RequestState>();
+  home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
+
+  for (const router of [
+    home,
+    healthRoutes(store),
+    interactionRoutes({ provider, accounts, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  app.use(mount(provider));
+  return { app, provider };
+}

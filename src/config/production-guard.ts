@@ -1,0 +1,36 @@
+import { ConfigError } from './config-error.ts';
+import type { Settings } from './settings.ts';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * With NODE_ENV=production, refuse the conveniences that are only safe on a developer's machine.
+ * Each refusal names the setting to change.
+ */
+export function assertProductionReady(settings: Settings): void {
+  if (settings.env !== 'production') return;
+
+  if (!settings.mongodbUri) {
+    throw new ConfigError('MONGODB_URI',
+      'is required with NODE_ENV=production: the memory store loses every account and session on restart and cannot be shared by several processes',
+      'NODE_ENV=production では必須です。メモリストアは再起動ですべてのアカウントとセッションを失い、複数プロセスで共有できません');
+  }
+  if (!settings.allowGeneratedSecrets) {
+    if (!settings.cookieKeys) {
+      throw new ConfigError('COOKIE_KEYS',
+        'is required with NODE_ENV=production (or set ALLOW_GENERATED_SECRETS=true to use keys generated on first start and kept in the database)',
+        'NODE_ENV=production では必須です（初回起動時に生成してデータベースに保存した鍵を使うには ALLOW_GENERATED_SECRETS=true を設定してください）');
+    }
+    if (!settings.signingKeysFile) {
+      throw new ConfigError('SIGNING_KEYS_FILE',
+        'is required with NODE_ENV=production (or set ALLOW_GENERATED_SECRETS=true to use signing keys generated on first start and kept in the database)',
+        'NODE_ENV=production では必須です（初回起動時に生成してデータベースに保存した署名鍵を使うには ALLOW_GENERATED_SECRETS=true を設定してください）');
+    }
+  }
+  const issuer = new URL(settings.issuer);
+  if (issuer.protocol === 'http:' && !LOOPBACK_HOSTS.has(issuer.hostname)) {
+    throw new ConfigError('ISSUER',
+      `must be https with NODE_ENV=production (got ${settings.issuer}); terminate TLS at the load balancer and set TRUST_PROXY=true`,
+      `NODE_ENV=production では https が必要です（${settings.issuer}）。TLS はロードバランサで終端し TRUST_PROXY=true を設定してください`);
+  }
+}

@@ -1,0 +1,170 @@
+// Loads tobira's settings: config/default.json, then environment variables (12-factor), then
+// validation. A bad value throws ConfigError naming the setting, so the process stops at start
+// instead of misbehaving later.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+
+const seconds = z.number().int().positive();
+
+const fileSchema = z.object({
+  port: z.number().int().min(0).max(65535),
+  issuer: z.string().nullable(),
+  proxy: z.boolean(),
+  mongodbUri: z.string().nullable(),
+  clientsFile: z.string().nullable(),
+  cookieKeys: z.array(z.string()).nullable(),
+  signingKeysFile: z.string().nullable(),
+  allowGeneratedSecrets: z.boolean(),
+  allowPrivateNetworkCallbacks: z.boolean(),
+  demo: z.boolean().nullable(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ttl: z.object({
+    session: seconds,
+    interaction: seconds,
+    grant: seconds,
+    accessToken: seconds,
+    idToken: seconds,
+    authorizationCode: seconds,
+    refreshToken: seconds,
+  }),
+  bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024),
+  sweepIntervalSeconds: seconds,
+}).strict();
+
+type FileSettings = z.infer<typeof fileSchema>;
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile'> {
+  env: NodeEnv;
+  /** Absolute URL without trailing slash. */
+  issuer: string;
+  demo: boolean;
+  /** Absolute path of the clients file, or null when there is none. */
+  clientsFile: string | null;
+  /** True when clientsFile came from CLIENTS_FILE (then it must exist). */
+  clientsFileExplicit: boolean;
+}
+
+/** Environment variables tobira reads, with the setting each overrides. Kept here so the README table and this code agree. */
+export const ENVIRONMENT = {
+  NODE_ENV: 'development | production | test',
+  PORT: 'port',
+  ISSUER: 'issuer',
+  TRUST_PROXY: 'proxy',
+  MONGODB_URI: 'mongodbUri',
+  CLIENTS_FILE: 'clientsFile',
+  COOKIE_KEYS: 'cookieKeys (comma-separated)',
+  SIGNING_KEYS_FILE: 'signingKeysFile',
+  ALLOW_GENERATED_SECRETS: 'allowGeneratedSecrets',
+  ALLOW_PRIVATE_NETWORK_CALLBACKS: 'allowPrivateNetworkCallbacks',
+  DEMO: 'demo',
+  LOG_LEVEL: 'logLevel',
+} as const;
+
+function parseBoolean(name: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(name, `expected true or false, got "${value}"`, `true か false を指定してください（"${value}" が指定されました）`);
+}
+
+function parseInteger(name: string, value: string): number {
+  if (!/^\d+$/.test(value)) {
+    throw new ConfigError(name, `expected a whole number, got "${value}"`, `整数を指定してください（"${value}" が指定されました）`);
+  }
+  return Number(value);
+}
+
+function readDefaults(file: string): FileSettings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(file, `cannot be read as JSON (${(err as Error).message})`, `JSON として読み込めません（${(err as Error).message}）`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${file} → ${issue.path.join('.') || '(root)'}` : file;
+    throw new ConfigError(where, issue?.message ?? 'invalid', issue?.message ?? '不正な値です');
+  }
+  return parsed.data;
+}
+
+function normaliseIssuer(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `"${value}" is not an absolute URL`, `"${value}" は絶対 URL ではありません`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, 'must be an http: or https: URL', 'http: または https: の URL を指定してください');
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(name, 'must not have a query or fragment', 'クエリやフラグメントを含めることはできません');
+  }
+  return url.href.replace(/\/$/, '');
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile = resolve(PROJECT_ROOT, 'config', 'default.json')): Settings {
+  const base = readDefaults(defaultsFile);
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError('NODE_ENV', `must be development, production or test, got "${nodeEnv}"`, `development・production・test のいずれかを指定してください（"${nodeEnv}"）`);
+  }
+
+  const port = env.PORT !== undefined ? parseInteger('PORT', env.PORT) : base.port;
+  if (port > 65535) throw new ConfigError('PORT', 'must be at most 65535', '65535 以下を指定してください');
+
+  const issuerSource = env.ISSUER !== undefined ? 'ISSUER' : 'issuer';
+  const issuer = normaliseIssuer(issuerSource, env.ISSUER ?? base.issuer ?? `http://localhost:${port}`);
+
+  const cookieKeys = env.COOKIE_KEYS !== undefined
+    ? env.COOKIE_KEYS.split(',').map((k) => k.trim()).filter(Boolean)
+    : base.cookieKeys;
+  if (cookieKeys) {
+    if (cookieKeys.length === 0) throw new ConfigError('COOKIE_KEYS', 'is set but empty', '設定されていますが空です');
+    for (const key of cookieKeys) {
+      if (key.length < 32) {
+        throw new ConfigError('COOKIE_KEYS', 'every key must be at least 32 characters of random text', 'すべての鍵を 32 文字以上のランダムな文字列にしてください');
+      }
+    }
+  }
+
+  const clientsFileExplicit = env.CLIENTS_FILE !== undefined;
+  const clientsFileSetting = env.CLIENTS_FILE ?? base.clientsFile;
+  const mongodbUri = env.MONGODB_URI !== undefined ? env.MONGODB_URI || null : base.mongodbUri;
+  if (mongodbUri !== null && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
+    throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://', 'mongodb:// または mongodb+srv:// で始まる必要があります');
+  }
+
+  const logLevel = env.LOG_LEVEL ?? base.logLevel;
+  const levels = fileSchema.shape.logLevel.options as readonly string[];
+  if (!levels.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}`, `${levels.join('、')} のいずれかを指定してください`);
+  }
+
+  return {
+    ...base,
+    env: nodeEnv,
+    port,
+    issuer,
+    proxy: env.TRUST_PROXY !== undefined ? parseBoolean('TRUST_PROXY', env.TRUST_PROXY) : base.proxy,
+    mongodbUri,
+    clientsFile: clientsFileSetting ? resolve(PROJECT_ROOT, clientsFileSetting) : null,
+    clientsFileExplicit,
+    cookieKeys,
+    signingKeysFile: env.SIGNING_KEYS_FILE !== undefined ? resolve(PROJECT_ROOT, env.SIGNING_KEYS_FILE) : base.signingKeysFile,
+    allowGeneratedSecrets: env.ALLOW_GENERATED_SECRETS !== undefined ? parseBoolean('ALLOW_GENERATED_SECRETS', env.ALLOW_GENERATED_SECRETS) : base.allowGeneratedSecrets,
+    allowPrivateNetworkCallbacks: env.ALLOW_PRIVATE_NETWORK_CALLBACKS !== undefined
+      ? parseBoolean('ALLOW_PRIVATE_NETWORK_CALLBACKS', env.ALLOW_PRIVATE_NETWORK_CALLBACKS)
+      : base.allowPrivateNetworkCallbacks,
+    demo: env.DEMO !== undefined ? parseBoolean('DEMO', env.DEMO) : base.demo ?? nodeEnv !== 'production',
+    logLevel: logLevel as FileSettings['logLevel'],
+  };
+}

@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import ejs from 'ejs';
+import type { Context } from 'koa';
+import { PROJECT_ROOT } from '../config/settings.ts';
+import type { RequestState } from './state.ts';
+
+const VIEWS = resolve(PROJECT_ROOT, 'views');
+const cache = process.env.NODE_ENV === 'production';
+
+/** Renders views/<name>.ejs as the response, with the language helpers every page uses. */
+export async function render(ctx: Context, name: string, data: Record<string, unknown> = {}, status = 200): Promise<void> {
+  const state = ctx.state as RequestState;
+  const html = await ejs.renderFile(resolve(VIEWS, `${name}.ejs`), {
+    ...data,
+    lang: state.lang,
+    t: state.t,
+    requestId: state.requestId,
+    langSwitchHref: langSwitchHref(ctx, state.lang === 'ja' ? 'en' : 'ja'),
+  }, { cache, root: VIEWS });
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = html;
+}
+
+function langSwitchHref(ctx: Context, target: string): string {
+  const params = new URLSearchParams(ctx.querystring);
+  params.set('lang', target);
+  return `${ctx.path}?${params.toString()}`;
+}

@@ -1,0 +1,65 @@
+// Starts one tobira process: settings → store → app → HTTP, and stops it cleanly on SIGTERM.
+import { createServer } from 'node:http';
+import { buildApp } from './app.ts';
+import { AppError } from './errors/app-error.ts';
+import { assertProductionReady } from './config/production-guard.ts';
+import { loadSettings } from './config/settings.ts';
+import { createLogger } from './log.ts';
+import { openStore } from './store/index.ts';
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  assertProductionReady(settings);
+  const logger = createLogger(settings.logLevel);
+  if (!settings.mongodbUri) {
+    logger.warn('running on the embedded memory store: data is lost on restart; set MONGODB_URI for production');
+  }
+  const store = await openStore({ mongodbUri: settings.mongodbUri ?? undefined, logger });
+  const { app } = await buildApp(settings, store, logger);
+
+  // The memory store and servers without TTL indexes (FerretDB) reclaim expired records here;
+  // reads already ignore them, so this is housekeeping, not correctness.
+  const sweep = setInterval(() => {
+    store.sweepExpired().then(
+      (count) => { if (count > 0) logger.debug({ count }, 'swept expired records'); },
+      (err: unknown) => logger.warn({ err }, 'sweep failed'),
+    );
+  }, settings.sweepIntervalSeconds * 1000);
+  sweep.unref();
+
+  const server = createServer(app.callback());
+  server.listen(settings.port, () => {
+    logger.info({ issuer: settings.issuer, port: settings.port, store: store.kind, demo: settings.demo }, `tobira listening on ${settings.issuer}`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    clearInterval(sweep);
+    const force = setTimeout(() => {
+      logger.warn('requests still open after 10 s; closing them');
+      server.closeAllConnections();
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      store.close().then(
+        () => { logger.info('stopped'); process.exit(0); },
+        (err: unknown) => { logger.error({ err }, 'store did not close cleanly'); process.exit(1); },
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof AppError) {
+    console.error(`tobira cannot start: ${err.messages.en}\ntobira を起動できません: ${err.messages.ja}`);
+  } else {
+    console.error('tobira cannot start:', err);
+  }
+  process.exit(1);
+});

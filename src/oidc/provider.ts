@@ -1,0 +1,121 @@
+// oidc-provider configuration: which OAuth/OIDC features are on, how long things live, where the
+// interaction pages are. Protocol rules live here; login and consent pages are in interactions/.
+import type { Context } from 'koa';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientMetadata } from '../config/clients-file.ts';
+import type { Settings } from '../config/settings.ts';
+import { render } from '../http/render.ts';
+import type { RequestState } from '../http/state.ts';
+import type { ConsentRepository, Store } from '../store/types.ts';
+import { adapterFactory } from './adapter.ts';
+import { SUPPORTED_ACR_VALUES } from './assurance.ts';
+import { CLAIMS_BY_SCOPE, findAccountIn } from './find-account.ts';
+import type { PrivateJwks } from './signing-keys.ts';
+
+export interface ProviderDeps {
+  settings: Settings;
+  store: Store;
+  clients: ClientMetadata[];
+  jwks: PrivateJwks;
+  cookieKeys: string[];
+}
+
+/**
+ * A grant is reused for a later authorization only when the user ticked "remember this decision"
+ * (or has just decided in this very interaction); otherwise consent is asked again.
+ */
+function loadRememberedGrant(consents: ConsentRepository): Configuration['loadExistingGrant'] {
+  return async (ctx: KoaContextWithOIDC) => {
+    const { oidc } = ctx;
+    const decidedNow = oidc.result?.consent?.grantId;
+    if (decidedNow) return oidc.provider.Grant.find(decidedNow);
+    const clientId = oidc.client?.clientId;
+    const grantId = clientId ? oidc.session?.grantIdFor(clientId) : undefined;
+    if (grantId && await consents.isRemembered(grantId)) return oidc.provider.Grant.find(grantId);
+    return undefined;
+  };
+}
+
+export function createProvider({ settings, store, clients, jwks, cookieKeys }: ProviderDeps): Provider {
+  const configuration: Configuration = {
+    adapter: adapterFactory(store),
+    clients,
+    jwks: jwks as Configuration['jwks'],
+    findAccount: findAccountIn(store.accounts),
+    claims: {
+      // Standalone claims oidc-provider adds itself; listing scopes must not drop them.
+      sid: null,
+      auth_time: null,
+      iss: null,
+      ...Object.fromEntries(Object.entries(CLAIMS_BY_SCOPE).map(([scope, claims]) => [scope, [...claims]])),
+      // Partners always learn how the user signed in, not only when they ask with acr_values.
+      openid: [...CLAIMS_BY_SCOPE.openid, 'acr', 'amr'],
+    },
+    scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE).filter((s) => s !== 'openid')],
+    acrValues: [...SUPPORTED_ACR_VALUES],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    rotateRefreshToken: true,
+    loadExistingGrant: loadRememberedGrant(store.consents),
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    cookies: {
+      keys: cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    ttl: {
+      AccessToken: settings.ttl.accessToken,
+      AuthorizationCode: settings.ttl.authorizationCode,
+      IdToken: settings.ttl.idToken,
+      Interaction: settings.ttl.interaction,
+      Session: settings.ttl.session,
+      Grant: settings.ttl.grant,
+      RefreshToken: settings.ttl.refreshToken,
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          await render(ctx as unknown as Context, 'logout', { form });
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          await render(ctx as unknown as Context, 'logged-out');
+        },
+      },
+    },
+    renderError: async (ctx, out, error) => {
+      const state = ctx.state as RequestState;
+      state.log?.info({ error: out.error, description: out.error_description, err: error }, 'oidc error page');
+      const message = out.error_description ?? out.error;
+      await render(ctx as unknown as Context, 'error', { code: out.error, message }, ctx.status >= 400 ? ctx.status : 400);
+    },
+  };
+
+  if (settings.allowPrivateNetworkCallbacks) {
+    // oidc-provider refuses outgoing calls (back-channel logout, client JWKS, ...) to loopback and
+    // private addresses by passing an SSRF-guarding dispatcher; operators whose partner services
+    // live on a private network drop that guard here, and only then.
+    configuration.fetch = (url, options) => {
+      const { dispatcher: _guard, ...unguarded } = options as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, unguarded);
+    };
+  }
+
+  const provider = new Provider(settings.issuer, configuration);
+  provider.proxy = settings.proxy;
+  return provider;
+}

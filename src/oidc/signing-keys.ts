@@ -1,0 +1,54 @@
+// The keys that sign ID tokens. Operators supply them (SIGNING_KEYS_FILE, a private JWKS) or tobira
+// generates one ES256 and one RS256 key on first start and keeps them in the store, so that every
+// process behind the load balancer signs and publishes the same keys.
+import { readFileSync } from 'node:fs';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { ConfigError } from '../config/config-error.ts';
+import type { SecretRepository } from '../store/types.ts';
+
+export interface PrivateJwks { keys: JWK[] }
+
+const SUPPORTED_ALGS = new Set(['ES256', 'RS256', 'PS256', 'EdDSA', 'ES384']);
+
+async function generate(alg: 'ES256' | 'RS256'): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, alg, use: 'sig', kid: await calculateJwkThumbprint(jwk) };
+}
+
+export function readSigningKeysFile(file: string): PrivateJwks {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('SIGNING_KEYS_FILE', `${file} cannot be read as JSON (${(err as Error).message})`, `${file} を JSON として読み込めません（${(err as Error).message}）`);
+  }
+  const keys = (raw as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new ConfigError('SIGNING_KEYS_FILE', `${file} must be a JWKS: {"keys": [ ... ]} with at least one key`, `${file} は少なくとも 1 つの鍵を含む JWKS（{"keys": [...]}）である必要があります`);
+  }
+  keys.forEach((key: JWK, index) => {
+    const where = `${file} → keys[${index}]`;
+    if (typeof key !== 'object' || key === null || typeof key.kty !== 'string') {
+      throw new ConfigError('SIGNING_KEYS_FILE', `${where} is not a JWK`, `${where} は JWK ではありません`);
+    }
+    if (typeof key.d !== 'string') {
+      throw new ConfigError('SIGNING_KEYS_FILE', `${where} is a public key; tobira needs the private key to sign`, `${where} は公開鍵です。署名には秘密鍵が必要です`);
+    }
+    if (typeof key.alg !== 'string' || !SUPPORTED_ALGS.has(key.alg)) {
+      throw new ConfigError('SIGNING_KEYS_FILE', `${where} needs "alg", one of ${[...SUPPORTED_ALGS].join(', ')}`, `${where} には ${[...SUPPORTED_ALGS].join('・')} のいずれかの "alg" が必要です`);
+    }
+  });
+  if (!keys.some((key: JWK) => key.alg === 'RS256')) {
+    throw new ConfigError('SIGNING_KEYS_FILE', `${file} must contain an RS256 key (the algorithm every OpenID client supports)`, `${file} には RS256 の鍵が必要です（すべての OpenID クライアントが対応するアルゴリズム）`);
+  }
+  return { keys: keys as JWK[] };
+}
+
+export async function loadSigningKeys(secrets: SecretRepository, file: string | null): Promise<PrivateJwks> {
+  if (file) return readSigningKeysFile(file);
+  const existing = await secrets.get<PrivateJwks>('signing-keys');
+  if (existing) return existing;
+  const candidate: PrivateJwks = { keys: [await generate('ES256'), await generate('RS256')] };
+  return secrets.getOrInsert('signing-keys', candidate);
+}

@@ -1,0 +1,95 @@
+// Accounts have a fixed shape, so they get a mongoose schema: writes are validated and cast.
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { DuplicateKeyError } from '../errors.ts';
+import type { Account, AccountRepository, NewAccount } from '../types.ts';
+import { guard, isDuplicateKeyError } from './connection.ts';
+
+interface AccountDocument {
+  _id: string;
+  email: string;
+  emailVerified: boolean;
+  name: string;
+  passwordHash: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const accountSchema = new mongoose.Schema<AccountDocument>(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true },
+    emailVerified: { type: Boolean, required: true },
+    // Not `required`: mongoose rejects '' for required strings, and an empty display name is valid.
+    name: { type: String, default: '' },
+    passwordHash: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'accounts', versionKey: false, bufferCommands: false, autoIndex: false, autoCreate: false, strict: 'throw' },
+);
+accountSchema.index({ email: 1 }, { unique: true });
+
+function toAccount(document: AccountDocument): Account {
+  return {
+    id: document._id,
+    email: document.email,
+    emailVerified: document.emailVerified,
+    name: document.name,
+    passwordHash: document.passwordHash ?? null,
+    createdAt: document.createdAt,
+    updatedAt: document.updatedAt,
+  };
+}
+
+export class MongoAccounts implements AccountRepository {
+  readonly #model: mongoose.Model<AccountDocument>;
+  readonly #now: () => number;
+
+  constructor(connection: mongoose.Connection, now: () => number) {
+    this.#model = connection.model<AccountDocument>('Account', accountSchema);
+    this.#now = now;
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#model.createIndexes();
+  }
+
+  create(input: NewAccount): Promise<Account> {
+    return guard(async () => {
+      const at = new Date(this.#now());
+      const document: AccountDocument = {
+        _id: randomUUID(),
+        email: input.email,
+        emailVerified: input.emailVerified,
+        name: input.name,
+        passwordHash: input.passwordHash,
+        createdAt: at,
+        updatedAt: at,
+      };
+      try {
+        await this.#model.create(document);
+      } catch (err) {
+        // The _id is a fresh UUID, so the unique email index is the only one that can clash.
+        if (isDuplicateKeyError(err)) throw new DuplicateKeyError('email', { cause: err });
+        throw err;
+      }
+      return toAccount(document);
+    });
+  }
+
+  findById(id: string): Promise<Account | undefined> {
+    return this.#findOne({ _id: id });
+  }
+
+  findByEmail(email: string): Promise<Account | undefined> {
+    return this.#findOne({ email });
+  }
+
+  #findOne(filter: mongoose.QueryFilter<AccountDocument>): Promise<Account | undefined> {
+    return guard(async () => {
+      const document = await this.#model.findOne(filter).lean<AccountDocument>().exec();
+      return document ? toAccount(document) : undefined;
+    });
+  }
+}

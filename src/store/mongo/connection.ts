@@ -1,0 +1,78 @@
+// Opening the mongoose connection and classifying driver errors, so every repository maps
+// "server unreachable" and "duplicate key" the same way.
+import mongoose from 'mongoose';
+import { StoreUnavailableError } from '../errors.ts';
+
+export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5000;
+
+export interface ConnectOptions {
+  /** How long an operation waits for a reachable server before failing; short so /readyz and start-up fail fast. */
+  serverSelectionTimeoutMS?: number;
+}
+
+/** Resolves once the server answered; rejects with StoreUnavailableError when it cannot be reached. */
+export async function connect(uri: string, options: ConnectOptions = {}): Promise<mongoose.Connection> {
+  const connection = mongoose.createConnection(uri, {
+    // Indexes are created explicitly by init(), never as a side effect of compiling a model.
+    autoIndex: false,
+    autoCreate: false,
+    // Without this, mongoose queues commands while disconnected and a dead server looks like a hang.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? DEFAULT_SERVER_SELECTION_TIMEOUT_MS,
+  });
+  try {
+    await connection.asPromise();
+  } catch (err) {
+    await connection.close(true).catch(() => undefined);
+    throw toStoreError(err);
+  }
+  return connection;
+}
+
+// Names rather than classes for the mongoose and pool errors: those classes are not all exported.
+const UNAVAILABLE_ERROR_NAMES = new Set([
+  'MongooseServerSelectionError',
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MongoPoolClosedError',
+  'MongoServerClosedError',
+]);
+
+export function isUnavailableError(err: unknown): boolean {
+  return err instanceof mongoose.mongo.MongoNetworkError
+    || (err instanceof Error && UNAVAILABLE_ERROR_NAMES.has(err.name));
+}
+
+export function isDuplicateKeyError(err: unknown): boolean {
+  return err instanceof mongoose.mongo.MongoError && err.code === 11000;
+}
+
+/** Server codes meaning "this index option is not implemented here" (FerretDB answers NotImplemented). */
+export function isUnsupportedIndexOptionError(err: unknown): boolean {
+  return err instanceof mongoose.mongo.MongoServerError
+    && (err.code === 238 /* NotImplemented */ || err.code === 197 /* InvalidIndexSpecificationOption */);
+}
+
+export function toStoreError(err: unknown): unknown {
+  return isUnavailableError(err) ? new StoreUnavailableError({ cause: err }) : err;
+}
+
+/** Runs one store operation, turning connectivity failures into StoreUnavailableError. */
+export async function guard<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw toStoreError(err);
+  }
+}
+
+/** The native database handle; mongoose's collection wrappers add buffering we do not want. */
+export function database(connection: mongoose.Connection): mongoose.mongo.Db {
+  const db = connection.db;
+  if (!db) throw new StoreUnavailableError({ cause: new Error('mongo connection has no database handle') });
+  return db;
+}

@@ -1,0 +1,96 @@
+// Wires the mongo repositories onto one mongoose connection and owns the store-wide jobs:
+// index creation, ping, sweeping and closing.
+import type { OidcModelStore, Store } from '../types.ts';
+import { MongoAccounts } from './accounts.ts';
+import { connect, database, guard } from './connection.ts';
+import type { ConnectOptions } from './connection.ts';
+import { CONSENTS_COLLECTION, MongoConsents } from './consents.ts';
+import { CONSUMPTIONS_COLLECTION, ConsumptionClaims } from './consumptions.ts';
+import { TtlIndexes, expiredFilter } from './expiry.ts';
+import type { StoreLogger } from './expiry.ts';
+import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS } from './oidc-model-store.ts';
+import { MongoSecrets } from './secrets.ts';
+
+export type { StoreLogger };
+
+export interface MongoStoreOptions extends ConnectOptions {
+  logger?: StoreLogger;
+  /** Clock in epoch milliseconds for expiry decisions; tests inject one to move time. */
+  now?: () => number;
+}
+
+export interface MongoStore extends Store {
+  readonly kind: 'mongo';
+  /**
+   * Whether init() could create TTL indexes. When false (FerretDB 1.x, or before init()), expired
+   * records stay on disk until sweepExpired() runs, so the caller must schedule it.
+   */
+  readonly ttlSupported: boolean;
+}
+
+function isExpiringCollection(name: string): boolean {
+  return name.startsWith(OIDC_COLLECTION_PREFIX) || name === CONSENTS_COLLECTION || name === CONSUMPTIONS_COLLECTION;
+}
+
+/** Connects (rejecting with StoreUnavailableError if the server cannot be reached); call init() next. */
+export async function createMongoStore(uri: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
+  const connection = await connect(uri, options);
+  const db = database(connection);
+  const now = options.now ?? Date.now;
+  const ttl = new TtlIndexes(options.logger);
+  const claims = new ConsumptionClaims(db);
+  const accounts = new MongoAccounts(connection, now);
+  const consents = new MongoConsents(db, now);
+  const models = new Map<string, MongoOidcModelStore>();
+
+  function oidcModel(model: string): MongoOidcModelStore {
+    let store = models.get(model);
+    if (!store) {
+      store = new MongoOidcModelStore(db, model, claims, now);
+      models.set(model, store);
+    }
+    return store;
+  }
+
+  return {
+    kind: 'mongo',
+    accounts,
+    secrets: new MongoSecrets(db),
+    consents,
+    get ttlSupported(): boolean {
+      return ttl.supported;
+    },
+    oidc(model: string): OidcModelStore {
+      return oidcModel(model);
+    },
+    init(): Promise<void> {
+      return guard(async () => {
+        await accounts.ensureIndexes();
+        await consents.ensureIndexes(ttl);
+        await claims.ensureIndexes(ttl);
+        for (const model of new Set<string>([...OIDC_MODELS, ...models.keys()])) await oidcModel(model).ensureIndexes(ttl);
+        options.logger?.info({ ttlSupported: ttl.supported }, 'mongo store indexes ready');
+      });
+    },
+    ping(): Promise<void> {
+      return guard(async () => {
+        await db.command({ ping: 1 });
+      });
+    },
+    sweepExpired(): Promise<number> {
+      return guard(async () => {
+        // Listed rather than taken from `models`, so collections other processes wrote are swept too.
+        const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+        const filter = expiredFilter(now());
+        let removed = 0;
+        for (const { name } of collections) {
+          if (isExpiringCollection(name)) removed += (await db.collection(name).deleteMany(filter)).deletedCount;
+        }
+        return removed;
+      });
+    },
+    close(): Promise<void> {
+      return connection.close();
+    },
+  };
+}

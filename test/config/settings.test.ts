@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../../src/config/config-error.ts';
+import { assertProductionReady } from '../../src/config/production-guard.ts';
+import { loadSettings } from '../../src/config/settings.ts';
+import { runMain } from '../support/processes.ts';
+import { writeClientsFile } from '../support/tobira.ts';
+import { partnerClient } from '../support/partner.ts';
+import { freshStore } from '../support/stores.ts';
+import { buildApp } from '../../src/app.ts';
+import { createLogger } from '../../src/log.ts';
+
+function refusal(setting: RegExp, message?: RegExp) {
+  return (err: unknown): boolean => {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    assert.match(err.setting, setting);
+    if (message) assert.match(err.messages.en, message);
+    assert.ok(err.messages.ja.length > 0);
+    return true;
+  };
+}
+
+describe('settings', () => {
+  it('defaults to the embedded development setup on port 3000', () => {
+    const s = loadSettings({});
+    assert.equal(s.env, 'development');
+    assert.equal(s.port, 3000);
+    assert.equal(s.issuer, 'http://localhost:3000');
+    assert.equal(s.mongodbUri, null);
+    assert.equal(s.demo, true);
+    assert.equal(s.proxy, false);
+  });
+
+  it('the issuer follows PORT unless ISSUER is set', () => {
+    assert.equal(loadSettings({ PORT: '4100' }).issuer, 'http://localhost:4100');
+    assert.equal(loadSettings({ PORT: '4100', ISSUER: 'https://id.example.com/' }).issuer, 'https://id.example.com');
+  });
+
+  it('environment variables override the defaults', () => {
+    const s = loadSettings({ NODE_ENV: 'production', TRUST_PROXY: 'true', MONGODB_URI: 'mongodb://db/tobira', COOKIE_KEYS: `${'a'.repeat(32)},${'b'.repeat(40)}`, LOG_LEVEL: 'warn' });
+    assert.equal(s.proxy, true);
+    assert.equal(s.mongodbUri, 'mongodb://db/tobira');
+    assert.deepEqual(s.cookieKeys, ['a'.repeat(32), 'b'.repeat(40)]);
+    assert.equal(s.logLevel, 'warn');
+    assert.equal(s.demo, false, 'no demo in production unless asked for');
+  });
+
+  it('refuses bad values, naming the setting', () => {
+    assert.throws(() => loadSettings({ PORT: 'eighty' }), refusal(/^PORT$/));
+    assert.throws(() => loadSettings({ PORT: '70000' }), refusal(/^PORT$/));
+    assert.throws(() => loadSettings({ ISSUER: 'not a url' }), refusal(/^ISSUER$/));
+    assert.throws(() => loadSettings({ ISSUER: 'ftp://id.example.com' }), refusal(/^ISSUER$/));
+    assert.throws(() => loadSettings({ TRUST_PROXY: 'maybe' }), refusal(/^TRUST_PROXY$/));
+    assert.throws(() => loadSettings({ NODE_ENV: 'staging' }), refusal(/^NODE_ENV$/));
+    assert.throws(() => loadSettings({ COOKIE_KEYS: 'short' }), refusal(/^COOKIE_KEYS$/, /32 characters/));
+    assert.throws(() => loadSettings({ MONGODB_URI: 'postgres://x' }), refusal(/^MONGODB_URI$/));
+    assert.throws(() => loadSettings({ LOG_LEVEL: 'loud' }), refusal(/^LOG_LEVEL$/));
+  });
+
+  it('refuses a malformed defaults file, naming the file and the field', () => {
+    const file = writeClientsFile({ port: 'x' });
+    assert.throws(() => loadSettings({}, file), refusal(new RegExp(`${file}.*port`)));
+  });
+
+  describe('with NODE_ENV=production', () => {
+    const prod = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db/tobira', COOKIE_KEYS: 'k'.repeat(32), SIGNING_KEYS_FILE: '/etc/tobira/jwks.json' };
+
+    it('accepts a complete production setup', () => {
+      assert.doesNotThrow(() => assertProductionReady(loadSettings(prod)));
+    });
+    it('refuses the memory store', () => {
+      const { MONGODB_URI: _u, ...env } = prod;
+      assert.throws(() => assertProductionReady(loadSettings(env)), refusal(/^MONGODB_URI$/));
+    });
+    it('refuses generated secrets unless explicitly allowed', () => {
+      const { COOKIE_KEYS: _c, ...noCookieKeys } = prod;
+      assert.throws(() => assertProductionReady(loadSettings(noCookieKeys)), refusal(/^COOKIE_KEYS$/, /ALLOW_GENERATED_SECRETS/));
+      const { SIGNING_KEYS_FILE: _s, ...noSigningKeys } = prod;
+      assert.throws(() => assertProductionReady(loadSettings(noSigningKeys)), refusal(/^SIGNING_KEYS_FILE$/));
+      assert.doesNotThrow(() => assertProductionReady(loadSettings({ ...noCookieKeys, SIGNING_KEYS_FILE: '', ALLOW_GENERATED_SECRETS: 'true' })));
+    });
+    it('refuses an http issuer that is not localhost', () => {
+      assert.throws(() => assertProductionReady(loadSettings({ ...prod, ISSUER: 'http://id.example.com' })), refusal(/^ISSUER$/, /https/));
+      assert.doesNotThrow(() => assertProductionReady(loadSettings({ ...prod, ISSUER: 'http://localhost:3000' })));
+    });
+    it('the real process refuses to start and names the setting', async () => {
+      const { MONGODB_URI: _u, ...env } = prod;
+      const exited = await runMain(env);
+      assert.equal(exited.code, 1);
+      assert.match(exited.stderr, /MONGODB_URI: is required with NODE_ENV=production/);
+      assert.match(exited.stderr, /起動できません/);
+    });
+  });
+});
+
+describe('clients file', () => {
+  async function build(clients: unknown): Promise<void> {
+    const store = await freshStore('memory');
+    const settings = loadSettings({ NODE_ENV: 'test', DEMO: 'false', CLIENTS_FILE: writeClientsFile(clients) });
+    await buildApp(settings, store, createLogger('silent'));
+  }
+
+  it('accepts config/clients.example.json as shipped', async () => {
+    const settings = loadSettings({ NODE_ENV: 'test', DEMO: 'false', CLIENTS_FILE: 'config/clients.example.json' });
+    const { provider } = await buildApp(settings, await freshStore('memory'), createLogger('silent'));
+    assert.ok(await provider.Client.find('example-web'));
+  });
+
+  it('refuses a file that is not JSON, naming the file', async () => {
+    const file = writeClientsFile([]);
+    writeFileSync(file, '[{"client_id": ');
+    const settings = loadSettings({ NODE_ENV: 'test', DEMO: 'false', CLIENTS_FILE: file });
+    await assert.rejects(buildApp(settings, await freshStore('memory'), createLogger('silent')), refusal(new RegExp(file), /not valid JSON/));
+  });
+
+  it('refuses a file that does not exist when CLIENTS_FILE names it', async () => {
+    const settings = loadSettings({ NODE_ENV: 'test', DEMO: 'false', CLIENTS_FILE: '/nonexistent/clients.json' });
+    await assert.rejects(buildApp(settings, await freshStore('memory'), createLogger('silent')), refusal(/nonexistent\/clients\.json/, /does not exist/));
+  });
+
+  it('refuses entries without client_id, with a dot in it, or listed twice', async () => {
+    await assert.rejects(build({ client_id: 'x' }), refusal(/clients\.json$/, /array/));
+    await assert.rejects(build([{ client_name: 'nameless' }]), refusal(/\[0\] → client_id/));
+    await assert.rejects(build([partnerClient({ client_id: 'partner.web' })]), refusal(/client "partner\.web" → client_id/, /no dots/));
+    await assert.rejects(build([partnerClient(), partnerClient()]), refusal(/client "partner-web"/, /twice/));
+  });
+
+  it('refuses a client that oidc-provider finds invalid, naming the client and the field', async () => {
+    await assert.rejects(build([partnerClient({ redirect_uris: 'https://not-an-array.example' })]), refusal(/client "partner-web"/, /redirect_uris/));
+    await assert.rejects(build([partnerClient({ response_types: ['id_token'], grant_types: ['implicit'] })]), refusal(/client "partner-web"/, /response_types|grant_types/));
+    await assert.rejects(build([partnerClient({ token_endpoint_auth_method: 'magic' })]), refusal(/client "partner-web"/, /token_endpoint_auth_method/));
+  });
+
+  it('the real process refuses an invalid clients file and names file, client and field', async () => {
+    const file = writeClientsFile([partnerClient({ redirect_uris: [] })]);
+    const exited = await runMain({ NODE_ENV: 'test', PORT: '0', CLIENTS_FILE: file, DEMO: 'false' });
+    assert.equal(exited.code, 1);
+    assert.ok(exited.stderr.includes(file), exited.stderr);
+    assert.match(exited.stderr, /client "partner-web"/);
+    assert.match(exited.stderr, /redirect_uris/);
+  });
+});

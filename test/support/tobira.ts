@@ -1,0 +1,54 @@
+// Starts tobira in this test process (real HTTP on a loopback port) on the memory or mongo store.
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Provider from 'oidc-provider';
+import { buildApp } from '../../src/app.ts';
+import { loadSettings } from '../../src/config/settings.ts';
+import { createLogger } from '../../src/log.ts';
+import type { Store } from '../../src/store/types.ts';
+import { freshStore, type StoreKind } from './stores.ts';
+
+export interface RunningTobira {
+  issuer: string;
+  port: number;
+  store: Store;
+  provider: Provider;
+  close(): Promise<void>;
+}
+
+export function writeClientsFile(clients: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tobira-clients-'));
+  const file = join(dir, 'clients.json');
+  writeFileSync(file, JSON.stringify(clients, null, 2));
+  return file;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startTobira(options: { store: StoreKind | Store; clients?: unknown[]; env?: Record<string, string> }): Promise<RunningTobira> {
+  const store = typeof options.store === 'string' ? await freshStore(options.store) : options.store;
+  const server = createServer();
+  const port = await listen(server);
+  const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: process.env.TOBIRA_TEST_LOG ?? 'silent', DEMO: 'false', ...options.env };
+  if (options.clients) env.CLIENTS_FILE = writeClientsFile(options.clients);
+  const settings = loadSettings(env);
+  const { app, provider } = await buildApp(settings, store, createLogger(settings.logLevel));
+  server.on('request', app.callback());
+  return {
+    issuer: settings.issuer,
+    port,
+    store,
+    provider,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (typeof options.store === 'string') await store.close();
+    },
+  };
+}
