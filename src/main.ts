@@ -5,7 +5,7 @@ import { AppError } from './errors/app-error.ts';
 import { assertProductionReady } from './config/production-guard.ts';
 import { loadSettings } from './config/settings.ts';
 import { createLogger } from './log.ts';
-import { openStore } from './store/index.ts';
+import { needsSweep, openStore } from './store/index.ts';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -19,13 +19,15 @@ async function main(): Promise<void> {
 
   // The memory store and servers without TTL indexes (FerretDB) reclaim expired records here;
   // reads already ignore them, so this is housekeeping, not correctness.
-  const sweep = setInterval(() => {
-    store.sweepExpired().then(
-      (count) => { if (count > 0) logger.debug({ count }, 'swept expired records'); },
-      (err: unknown) => logger.warn({ err }, 'sweep failed'),
-    );
-  }, settings.sweepIntervalSeconds * 1000);
-  sweep.unref();
+  const sweep = needsSweep(store)
+    ? setInterval(() => {
+      store.sweepExpired().then(
+        (count) => { if (count > 0) logger.debug({ count }, 'swept expired records'); },
+        (err: unknown) => logger.warn({ err }, 'sweep failed'),
+      );
+    }, settings.sweepIntervalSeconds * 1000)
+    : undefined;
+  sweep?.unref();
 
   const server = createServer(app.callback());
   server.listen(settings.port, () => {

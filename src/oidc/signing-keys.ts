@@ -10,7 +10,7 @@ export interface PrivateJwks { keys: JWK[] }
 
 const SUPPORTED_ALGS = new Set(['ES256', 'RS256', 'PS256', 'EdDSA', 'ES384']);
 
-async function generate(alg: 'ES256' | 'RS256'): Promise<JWK> {
+export async function generateSigningKey(alg: 'ES256' | 'RS256'): Promise<JWK> {
   const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
   const jwk = await exportJWK(privateKey);
   return { ...jwk, alg, use: 'sig', kid: await calculateJwkThumbprint(jwk) };
@@ -49,6 +49,6 @@ export async function loadSigningKeys(secrets: SecretRepository, file: string | 
   if (file) return readSigningKeysFile(file);
   const existing = await secrets.get<PrivateJwks>('signing-keys');
   if (existing) return existing;
-  const candidate: PrivateJwks = { keys: [await generate('ES256'), await generate('RS256')] };
+  const candidate: PrivateJwks = { keys: [await generateSigningKey('ES256'), await generateSigningKey('RS256')] };
   return secrets.getOrInsert('signing-keys', candidate);
 }

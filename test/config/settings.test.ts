@@ -140,3 +140,31 @@ describe('clients file', () => {
     assert.match(exited.stderr, /redirect_uris/);
   });
 });
+
+describe('signing keys file', () => {
+  async function buildWith(jwks: unknown) {
+    const settings = loadSettings({ NODE_ENV: 'test', DEMO: 'false', SIGNING_KEYS_FILE: writeClientsFile(jwks) });
+    return buildApp(settings, await freshStore('memory'), createLogger('silent'));
+  }
+
+  it('publishes exactly the public halves of the operator\'s keys', async () => {
+    const { generateSigningKey } = await import('../../src/oidc/signing-keys.ts');
+    const keys = [await generateSigningKey('ES256'), await generateSigningKey('RS256')];
+    const { app } = await buildWith({ keys });
+    const { default: request } = await import('supertest');
+    const published = (await request(app.callback()).get('/jwks').expect(200)).body as { keys: Array<{ kid: string; d?: string }> };
+    assert.deepEqual(published.keys.map((k) => k.kid), keys.map((k) => k.kid));
+    assert.ok(published.keys.every((k) => k.d === undefined));
+  });
+
+  it('refuses a file that is not a private JWKS with an RS256 key, naming the setting', async () => {
+    const { generateSigningKey } = await import('../../src/oidc/signing-keys.ts');
+    const es = await generateSigningKey('ES256');
+    const rs = await generateSigningKey('RS256');
+    await assert.rejects(buildWith({ keys: [] }), refusal(/^SIGNING_KEYS_FILE$/, /at least one key/));
+    await assert.rejects(buildWith({ keys: [es] }), refusal(/^SIGNING_KEYS_FILE$/, /RS256/));
+    const { d: _d, ...publicOnly } = rs;
+    await assert.rejects(buildWith({ keys: [publicOnly] }), refusal(/^SIGNING_KEYS_FILE$/, /public key/));
+    await assert.rejects(buildWith({ keys: [{ ...rs, alg: 'none' }] }), refusal(/^SIGNING_KEYS_FILE$/, /"alg"/));
+  });
+});

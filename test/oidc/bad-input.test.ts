@@ -217,3 +217,22 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+describe('tokens are visible only to the partner they were issued to', () => {
+  it('another client can neither introspect nor revoke them', async () => {
+    const other = partnerClient({ client_id: 'other-partner', client_secret: 'other-secret-0123456789-abcdefghijklmnopqrstuvwxyz' });
+    const tobira = await startTobira({ store: 'memory', clients: [partnerClient(), other] });
+    try {
+      const config = await discover(tobira.issuer);
+      const otherConfig = await discover(tobira.issuer, 'other-partner', String(other.client_secret));
+      const browser = new HttpBrowser();
+      const pending = await startAuthorization(config);
+      const tokens = await redeem(config, pending, (await signUpAndConsent(browser, pending, 'mine@example.com')).url);
+      assert.equal((await oidc.tokenIntrospection(otherConfig, tokens.access_token)).active, false);
+      await oidc.tokenRevocation(otherConfig, tokens.access_token);
+      assert.equal((await oidc.tokenIntrospection(config, tokens.access_token)).active, true, 'still valid after the other client tried to revoke it');
+    } finally {
+      await tobira.close();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+// What a newcomer does first: open the demo partner page, sign up, allow, and see the result.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { STORE_KINDS } from '../support/stores.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
+
+for (const kind of STORE_KINDS) {
+  describe(`demo partner in real Chromium (${kind} store)`, () => {
+    let browser: Browser;
+    let tobira: RunningTobira;
+
+    before(async () => {
+      browser = await launchChromium();
+      tobira = await startTobira({ store: kind, env: { DEMO: 'true' } });
+    });
+    after(async () => {
+      await browser?.close();
+      await tobira?.close();
+    });
+
+    it('signs up through tobira, consents, and the demo partner shows the ID token claims; sign-out ends the session', async () => {
+      const context = await browser.newContext({ locale: 'en-US' });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+
+      await page.goto(`${tobira.issuer}/demo`);
+      await page.getByRole('link', { name: 'Sign in with tobira' }).click();
+      await page.waitForURL(/\/interaction\//);
+      await page.getByRole('link', { name: 'Create one' }).click();
+      await page.getByLabel('Name (shown to services)').fill('Demo User');
+      await page.getByLabel('E-mail address').fill(`demo.${kind}@example.com`);
+      await page.getByLabel('Password (at least 12 characters)').fill('correct horse battery staple');
+      await page.getByRole('button', { name: 'Create account and sign in' }).click();
+
+      await page.getByRole('heading', { name: 'Allow access' }).waitFor();
+      assert.match(await page.locator('main').innerText(), /tobira demo partner is asking for access to/);
+      mkdirSync('test-output', { recursive: true });
+      await page.screenshot({ path: `test-output/consent-en-${kind}.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Allow' }).click();
+
+      await page.waitForURL(`${tobira.issuer}/demo`);
+      const claims = JSON.parse(await page.locator('#claims').innerText()) as Record<string, unknown>;
+      assert.equal(claims.iss, tobira.issuer);
+      assert.equal(claims.aud, 'tobira-demo');
+      assert.equal(claims.acr, 'urn:tobira:acr:password');
+      assert.deepEqual(claims.amr, ['pwd']);
+      const account = await tobira.store.accounts.findByEmail(`demo.${kind}@example.com`);
+      assert.equal(claims.sub, account?.id);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await page.waitForURL(`${tobira.issuer}/demo`);
+      await page.getByRole('link', { name: 'Sign in with tobira' }).click();
+      await page.waitForURL(/\/interaction\//);
+      assert.ok(await page.getByLabel('Password').isVisible(), 'signed out: tobira asks to sign in again');
+      assert.deepEqual(errors, [], 'no console errors (e.g. CSP violations)');
+      await context.close();
+    });
+
+    it('shows the sign-in page in Japanese to a Japanese browser', async () => {
+      const context = await browser.newContext({ locale: 'ja-JP' });
+      const page = await context.newPage();
+      await page.goto(`${tobira.issuer}/demo`);
+      await page.getByRole('link', { name: 'tobira でログイン' }).click();
+      await page.waitForURL(/\/interaction\//);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+      assert.ok(await page.getByLabel('メールアドレス').isVisible());
+      await page.screenshot({ path: `test-output/login-ja-${kind}.png`, fullPage: true });
+      await context.close();
+    });
+  });
+}
