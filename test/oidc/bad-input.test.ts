@@ -5,7 +5,8 @@ import * as oidc from 'openid-client';
 import request from 'supertest';
 import { HttpBrowser, errorCodeOf } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { loadSettings } from '../../src/config/settings.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 for (const kind of STORE_KINDS) {
@@ -146,11 +147,11 @@ for (const kind of STORE_KINDS) {
         assert.equal(errorCodeOf(page), 'interaction_expired');
       });
 
-      it('an interaction that has expired in the store shows a clear page and stores nothing', async () => {
+      it('an interaction removed from the store shows a clear page and stores nothing', async () => {
         const browser = new HttpBrowser();
         const { uid, signup } = await interactionPage(browser);
         await tobira.store.oidc('Interaction').destroy(uid);
-        const email = `expired.${kind}@example.com`;
+        const email = `gone.${kind}@example.com`;
         const page = await browser.submit(signup, '/signup', { name: 'Late', email, password: PASSWORD });
         assert.equal(page.status, 400);
         assert.equal(errorCodeOf(page), 'interaction_expired');
@@ -217,6 +218,28 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+describe('an interaction past its lifetime', () => {
+  it('shows a clear page and stores nothing', async () => {
+    let offset = 0;
+    const store = await freshStore('memory', { now: () => Date.now() + offset });
+    const tobira = await startTobira({ store, clients: [partnerClient()] });
+    try {
+      const config = await discover(tobira.issuer);
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(config)).url.href);
+      const signup = await browser.follow(`${login.url}/signup`);
+      offset = (loadSettings({}).ttl.interaction + 60) * 1000;
+      const page = await browser.submit(signup, '/signup', { name: 'Late', email: 'late@example.com', password: PASSWORD });
+      assert.equal(page.status, 400);
+      assert.equal(errorCodeOf(page), 'interaction_expired');
+      assert.equal(await store.accounts.findByEmail('late@example.com'), undefined);
+    } finally {
+      await tobira.close();
+      await store.close();
+    }
+  });
+});
 
 describe('tokens are visible only to the partner they were issued to', () => {
   it('another client can neither introspect nor revoke them', async () => {
