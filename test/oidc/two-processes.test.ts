@@ -1,22 +1,12 @@
 // Two tobira processes on one database, as behind a load balancer: state lives only in the store.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { freePort } from '../support/ports.ts';
 import * as oidc from 'openid-client';
 import { HttpBrowser } from '../support/http-browser.ts';
 import { mongoTestUri, uniqueDbName } from '../support/mongo.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { startMain, type RunningProcess } from '../support/processes.ts';
 import { writeClientsFile } from '../support/tobira.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('two tobira processes on one mongo database', () => {
   let a: RunningProcess;

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { freePort } from '../support/ports.ts';
 import request from 'supertest';
 import { startMain } from '../support/processes.ts';
 import { startTobira } from '../support/tobira.ts';
 import { freshStore } from '../support/stores.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('operations', () => {
   it('/healthz answers while the process runs; /readyz only while the store answers', async () => {

@@ -1,8 +1,8 @@
 // In-process store for development and tests. Plain Maps on purpose: an LRU (as in oidc-provider's
 // own memory adapter) may evict a live session or code, which silently logs users out or breaks a
 // flow. Space is reclaimed only by sweepExpired().
-import { randomUUID } from 'node:crypto';
 import { AlreadyConsumedError, DuplicateKeyError } from '../errors.ts';
+import { newAccount } from '../new-account.ts';
 import type {
   Account,
   AccountRepository,
@@ -161,16 +161,7 @@ class MemoryAccounts implements AccountRepository {
 
   async create(input: NewAccount): Promise<Account> {
     if (this.#idByEmail.has(input.email)) throw new DuplicateKeyError('email');
-    const at = new Date(this.#now());
-    const account: Account = {
-      id: randomUUID(),
-      email: input.email,
-      emailVerified: input.emailVerified,
-      name: input.name,
-      passwordHash: input.passwordHash,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const account = newAccount(input, this.#now());
     this.#byId.set(account.id, account);
     this.#idByEmail.set(account.email, account.id);
     return structuredClone(account);

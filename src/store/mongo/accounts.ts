@@ -1,19 +1,12 @@
 // Accounts have a fixed shape, so they get a mongoose schema: writes are validated and cast.
-import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { DuplicateKeyError } from '../errors.ts';
+import { newAccount } from '../new-account.ts';
 import type { Account, AccountRepository, NewAccount } from '../types.ts';
 import { guard, isDuplicateKeyError } from './connection.ts';
 
-interface AccountDocument {
-  _id: string;
-  email: string;
-  emailVerified: boolean;
-  name: string;
-  passwordHash: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** An Account with its id as the document _id. */
+type AccountDocument = Omit<Account, 'id'> & { _id: string };
 
 const accountSchema = new mongoose.Schema<AccountDocument>(
   {
@@ -57,16 +50,8 @@ export class MongoAccounts implements AccountRepository {
 
   create(input: NewAccount): Promise<Account> {
     return guard(async () => {
-      const at = new Date(this.#now());
-      const document: AccountDocument = {
-        _id: randomUUID(),
-        email: input.email,
-        emailVerified: input.emailVerified,
-        name: input.name,
-        passwordHash: input.passwordHash,
-        createdAt: at,
-        updatedAt: at,
-      };
+      const { id, ...fields } = newAccount(input, this.#now());
+      const document: AccountDocument = { _id: id, ...fields };
       try {
         await this.#model.create(document);
       } catch (err) {
