@@ -5,7 +5,10 @@ import Koa from 'koa';
 import mount from 'koa-mount';
 import serve from 'koa-static';
 import type Provider from 'oidc-provider';
+import { accountRoutes } from './account/routes.ts';
 import { AccountService } from './accounts/account-service.ts';
+import { PasswordlessSignup } from './accounts/passwordless-signup.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { readClientsFile, type ClientMetadata } from './config/clients-file.ts';
 import { PROJECT_ROOT, type Settings } from './config/settings.ts';
 import { demoClientMetadata, DEMO_CLIENT_ID } from './demo/demo-client.ts';
@@ -19,6 +22,10 @@ import { securityHeaders } from './http/security-headers.ts';
 import type { RequestState } from './http/state.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { Logger } from './log.ts';
+import { createMailer } from './notify/mailer.ts';
+import { accountClientMetadata } from './oidc/first-party.ts';
+import { OneTimeCodeService } from './one-time-codes/one-time-code-service.ts';
+import { PasskeyService } from './passkeys/passkey-service.ts';
 import { createProvider } from './oidc/provider.ts';
 import { loadSigningKeys } from './oidc/signing-keys.ts';
 import { validateClients } from './oidc/validate-clients.ts';
@@ -47,7 +54,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger)
   const demoClient = settings.demo && !clients.some((c) => c.client_id === DEMO_CLIENT_ID)
     ? await demoClientMetadata(settings.issuer, store.secrets)
     : undefined;
-  const allClients = demoClient ? [...clients, demoClient] : clients;
+  const allClients = [...clients, accountClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
 
   const provider = createProvider({ settings, store, clients: allClients, jwks, cookieKeys });
   await validateClients(provider, allClients, source);
@@ -67,16 +74,28 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger)
   app.use(requestContext(logger));
   app.use(securityHeaders());
   app.use(errorHandler());
+  // @simplewebauthn/browser is served from the installed package, never from a CDN.
+  app.use(mount('/static/vendor/simplewebauthn', serve(resolve(PROJECT_ROOT, 'node_modules/@simplewebauthn/browser/esm'), { maxage: 3600_000 })));
   app.use(mount('/static', serve(resolve(PROJECT_ROOT, 'public'), { maxage: 3600_000 })));
 
+  const audit = new AuditLog(store.audit, logger);
   const accounts = new AccountService(store.accounts);
+  const passkeys = new PasskeyService({ passkeys: store.passkeys, challenges: store.challenges, accounts: store.accounts, audit, settings: settings.webauthn });
+  const signup = new PasswordlessSignup({
+    accounts: store.accounts,
+    codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode),
+    mailer: createMailer(settings.mail.smtpUrl, settings.mail.from, logger),
+    passkeys,
+    audit,
+  });
   const home = new Router<RequestState>();
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
   for (const router of [
     home,
     healthRoutes(store),
-    interactionRoutes({ provider, accounts, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    interactionRoutes({ provider, accounts, passkeys, signup, audit, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
   ]) {
     app.use(router.routes());

@@ -52,4 +52,8 @@ export class AccountService {
   findById(id: string): Promise<Account | undefined> {
     return this.#accounts.findById(id);
   }
+
+  findByEmail(email: string): Promise<Account | undefined> {
+    return this.#accounts.findByEmail(normaliseEmail(email));
+  }
 }

@@ -36,3 +36,13 @@ export class AccountNotFoundError extends AppError {
     });
   }
 }
+
+/** The partner service accepts only a phishing-resistant sign-in for this request. */
+export class PasskeyRequiredError extends AppError {
+  constructor() {
+    super('passkey_required', 403, {
+      en: 'This service requires you to sign in with a passkey (biometrics or screen lock), not a password.',
+      ja: 'このサービスではパスワードではなく、パスキー（生体認証・画面ロック）でのログインが必要です。',
+    });
+  }
+}

@@ -27,6 +27,11 @@ export function assertProductionReady(settings: Settings): void {
         'NODE_ENV=production では必須です（初回起動時に生成してデータベースに保存した署名鍵を使うには ALLOW_GENERATED_SECRETS=true を設定してください）');
     }
   }
+  if (!settings.mail.smtpUrl) {
+    throw new ConfigError('SMTP_URL',
+      'is required with NODE_ENV=production: sign-up codes and security notices go out by e-mail',
+      'NODE_ENV=production では必須です。登録コードやセキュリティ通知はメールで送信されます');
+  }
   const issuer = new URL(settings.issuer);
   if (issuer.protocol === 'http:' && !LOOPBACK_HOSTS.has(issuer.hostname)) {
     throw new ConfigError('ISSUER',

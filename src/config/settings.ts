@@ -31,6 +31,29 @@ const fileSchema = z.object({
     authorizationCode: seconds,
     refreshToken: seconds,
   }),
+  webauthn: z.object({
+    rpId: z.string().nullable(),
+    rpName: z.string().min(1),
+    origins: z.array(z.string()).nullable(),
+    attestation: z.enum(['none', 'direct']),
+  }).strict(),
+  mail: z.object({
+    smtpUrl: z.string().nullable(),
+    from: z.string().min(3),
+  }).strict(),
+  oneTimeCode: z.object({
+    ttlSeconds: seconds.max(3600),
+    maxAttempts: z.number().int().min(1).max(20),
+    attemptWindowSeconds: seconds,
+  }).strict(),
+  displayTimeZone: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not an IANA time zone'),
   bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024),
   sweepIntervalSeconds: seconds,
 }).strict();
@@ -39,7 +62,16 @@ type FileSettings = z.infer<typeof fileSchema>;
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
-export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile'> {
+export interface WebAuthnSettings {
+  rpId: string;
+  rpName: string;
+  /** Every origin a WebAuthn response may come from, compared exactly. */
+  origins: string[];
+  attestation: 'none' | 'direct';
+}
+
+export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile' | 'webauthn'> {
+  webauthn: WebAuthnSettings;
   env: NodeEnv;
   /** Absolute URL without trailing slash. */
   issuer: string;
@@ -64,6 +96,12 @@ export const ENVIRONMENT = {
   ALLOW_PRIVATE_NETWORK_CALLBACKS: 'allowPrivateNetworkCallbacks',
   DEMO: 'demo',
   LOG_LEVEL: 'logLevel',
+  WEBAUTHN_RP_ID: 'webauthn.rpId',
+  WEBAUTHN_RP_NAME: 'webauthn.rpName',
+  WEBAUTHN_ORIGINS: 'webauthn.origins (comma-separated)',
+  WEBAUTHN_ATTESTATION: 'webauthn.attestation',
+  SMTP_URL: 'mail.smtpUrl',
+  MAIL_FROM: 'mail.from',
 } as const;
 
 function parseBoolean(name: string, value: string): boolean {
@@ -109,6 +147,47 @@ function normaliseIssuer(name: string, value: string): string {
     throw new ConfigError(name, 'must not have a query or fragment', 'クエリやフラグメントを含めることはできません');
   }
   return url.href.replace(/\/$/, '');
+}
+
+const ANDROID_ORIGIN = /^android:apk-key-hash:[A-Za-z0-9_-]{20,}$/;
+
+/** RP ID and origins: each web origin's host must be the RP ID or below it (WebAuthn §5.1.4). */
+function webauthnSettings(env: NodeJS.ProcessEnv, base: FileSettings['webauthn'], issuer: string): WebAuthnSettings {
+  const issuerUrl = new URL(issuer);
+  const rpId = env.WEBAUTHN_RP_ID ?? base.rpId ?? issuerUrl.hostname;
+  if (!/^[a-z0-9.-]+$/.test(rpId) || rpId.startsWith('.') || rpId.endsWith('.')) {
+    throw new ConfigError('WEBAUTHN_RP_ID', `"${rpId}" is not a domain name`, `"${rpId}" はドメイン名ではありません`);
+  }
+  const origins = env.WEBAUTHN_ORIGINS !== undefined
+    ? env.WEBAUTHN_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+    : base.origins ?? [issuerUrl.origin];
+  if (origins.length === 0) {
+    throw new ConfigError('WEBAUTHN_ORIGINS', 'needs at least one origin', '少なくとも 1 つのオリジンが必要です');
+  }
+  for (const origin of origins) {
+    if (ANDROID_ORIGIN.test(origin)) continue;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError('WEBAUTHN_ORIGINS', `"${origin}" is neither a web origin nor android:apk-key-hash:<hash>`, `"${origin}" は Web オリジンでも android:apk-key-hash:<hash> でもありません`);
+    }
+    if (url.origin !== origin) {
+      throw new ConfigError('WEBAUTHN_ORIGINS', `"${origin}" must be an origin exactly (scheme://host[:port], no path or trailing slash)`, `"${origin}" はオリジン（scheme://host[:port]、パスや末尾のスラッシュなし）で指定してください`);
+    }
+    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
+    if (!secure) {
+      throw new ConfigError('WEBAUTHN_ORIGINS', `"${origin}" must be https (browsers allow passkeys on http only for localhost)`, `"${origin}" は https である必要があります（http でパスキーを使えるのは localhost のみです）`);
+    }
+    if (url.hostname !== rpId && !url.hostname.endsWith(`.${rpId}`)) {
+      throw new ConfigError('WEBAUTHN_RP_ID', `"${rpId}" is not the host of ${origin} or a parent domain of it`, `"${rpId}" は ${origin} のホストでもその親ドメインでもありません`);
+    }
+  }
+  const attestation = env.WEBAUTHN_ATTESTATION ?? base.attestation;
+  if (attestation !== 'none' && attestation !== 'direct') {
+    throw new ConfigError('WEBAUTHN_ATTESTATION', 'must be none or direct', 'none か direct を指定してください');
+  }
+  return { rpId, rpName: env.WEBAUTHN_RP_NAME ?? base.rpName, origins, attestation };
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile = resolve(PROJECT_ROOT, 'config', 'default.json')): Settings {
@@ -166,5 +245,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile 
       : base.allowPrivateNetworkCallbacks,
     demo: env.DEMO !== undefined ? parseBoolean('DEMO', env.DEMO) : base.demo ?? nodeEnv !== 'production',
     logLevel: logLevel as FileSettings['logLevel'],
+    webauthn: webauthnSettings(env, base.webauthn, issuer),
+    mail: {
+      smtpUrl: env.SMTP_URL !== undefined ? env.SMTP_URL || null : base.mail.smtpUrl,
+      from: env.MAIL_FROM ?? base.mail.from,
+    },
   };
 }

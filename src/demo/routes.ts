@@ -2,12 +2,12 @@
 // a real partner does (openid-client, authorization code + PKCE) and shows what it received.
 // Only mounted when DEMO is on (the default outside production).
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import * as oidc from 'openid-client';
 import { InvalidInputError } from '../errors/http-errors.ts';
 import { parseBody } from '../http/body.ts';
 import { csrfToken, requireCsrf } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
+import { clearCookie, readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
 import type { ClientMetadata } from '../config/clients-file.ts';
 
 const TX_COOKIE = 'tobira.demo.tx';
@@ -15,20 +15,6 @@ const USER_COOKIE = 'tobira.demo.user';
 
 interface DemoTransaction { verifier: string; state: string; nonce: string }
 interface DemoUser { claims: Record<string, unknown>; idToken: string }
-
-function readCookie<T>(ctx: Context, name: string): T | undefined {
-  const raw = ctx.cookies.get(name, { signed: true });
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCookie(ctx: Context, name: string, value: unknown): void {
-  ctx.cookies.set(name, Buffer.from(JSON.stringify(value)).toString('base64url'), { signed: true, httpOnly: true, sameSite: 'lax', overwrite: true });
-}
 
 export function demoRoutes(issuer: string, client: ClientMetadata, bodyLimitBytes: number): Router {
   const router = new Router({ prefix: '/demo' });
@@ -44,14 +30,14 @@ export function demoRoutes(issuer: string, client: ClientMetadata, bodyLimitByte
   };
 
   router.get('/', async (ctx) => {
-    const user = readCookie<DemoUser>(ctx, USER_COOKIE);
+    const user = readSignedJson<DemoUser>(ctx, USER_COOKIE);
     await render(ctx, 'demo', { user: user?.claims, csrf: csrfToken(ctx) });
   });
 
   router.get('/login', async (ctx) => {
     const config = await discover();
     const tx: DemoTransaction = { verifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce() };
-    writeCookie(ctx, TX_COOKIE, tx);
+    writeSignedJson(ctx, TX_COOKIE, tx);
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: `${issuer}/demo/callback`,
       scope: 'openid profile email',
@@ -64,21 +50,21 @@ export function demoRoutes(issuer: string, client: ClientMetadata, bodyLimitByte
   });
 
   router.get('/callback', async (ctx) => {
-    const tx = readCookie<DemoTransaction>(ctx, TX_COOKIE);
+    const tx = readSignedJson<DemoTransaction>(ctx, TX_COOKIE);
     if (!tx) throw new InvalidInputError('state');
-    ctx.cookies.set(TX_COOKIE, null);
+    clearCookie(ctx, TX_COOKIE);
     const config = await discover();
     // The callback URL as the partner registered it, whatever Host the request came in on.
     const current = new URL(`${issuer}/demo/callback?${ctx.querystring}`);
     const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce });
     const user: DemoUser = { claims: { ...tokens.claims() }, idToken: tokens.id_token ?? '' };
-    writeCookie(ctx, USER_COOKIE, user);
+    writeSignedJson(ctx, USER_COOKIE, user);
     ctx.redirect('/demo');
   });
 
   router.post('/logout', parseBody(bodyLimitBytes), requireCsrf(), async (ctx) => {
-    const user = readCookie<DemoUser>(ctx, USER_COOKIE);
-    ctx.cookies.set(USER_COOKIE, null);
+    const user = readSignedJson<DemoUser>(ctx, USER_COOKIE);
+    clearCookie(ctx, USER_COOKIE);
     const config = await discover();
     const url = oidc.buildEndSessionUrl(config, {
       post_logout_redirect_uri: `${issuer}/demo`,

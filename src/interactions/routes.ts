@@ -1,56 +1,23 @@
-// The pages a user sees between a partner's authorization request and the redirect back:
-// sign-in, sign-up, consent. Routes parse input, call one service and render or redirect.
+// The pages between a partner's authorization request and the redirect back: sign-in and
+// consent. Sign-up and the passkey JSON steps have routers of their own beside this one.
 import Router from '@koa/router';
-import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
-import type { AccountService } from '../accounts/account-service.ts';
-import { AppError } from '../errors/app-error.ts';
+import { PasskeyRequiredError } from '../accounts/errors.ts';
+import { auditContextOf } from '../audit/audit-log.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { parseBody } from '../http/body.ts';
 import { csrfToken, requireCsrf } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
-import type { RequestState } from '../http/state.ts';
-import type { ConsentRepository } from '../store/types.ts';
+import { FIRST_PARTY } from '../oidc/first-party.ts';
 import { grantConsent, requestedScopes } from './consent.ts';
+import type { InteractionDeps } from './deps.ts';
 import { abortInteraction, completeConsent, completeLogin } from './finish.ts';
-import { consentForm, parseForm, passwordLoginForm, passwordSignUpForm } from './forms.ts';
-import { clientSummary, loadInteraction, type InteractionDetails } from './load-interaction.ts';
+import { consentForm, parseForm, passwordLoginForm } from './forms.ts';
+import { clientSummary, loadInteraction } from './load-interaction.ts';
+import { onForm, phrRequired, showPage } from './page.ts';
+import { passkeyRoutes } from './passkey-routes.ts';
+import { signupRoutes } from './signup-routes.ts';
 
-export interface InteractionDeps {
-  provider: Provider;
-  accounts: AccountService;
-  consents: ConsentRepository;
-  bodyLimitBytes: number;
-  grantTtlSeconds: number;
-}
-
-type View = 'login' | 'signup';
-
-/** Re-shows a form with the refusal's message (in the page's language) instead of an error page. */
-async function showForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, view: View, extra: Record<string, unknown> = {}, error?: AppError): Promise<void> {
-  await render(ctx, view, {
-    uid: details.uid,
-    client: await clientSummary(deps.provider, details),
-    csrf: csrfToken(ctx),
-    error: error ? error.messages[(ctx.state as RequestState).lang] : undefined,
-    errorCode: error?.code,
-    values: {},
-    ...extra,
-  }, error?.status ?? 200);
-}
-
-/** Domain refusals on a form are shown on the form; anything else goes to the error edge. */
-async function onForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, view: View, values: Record<string, string>, action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (err instanceof AppError && err.status < 500 && !(err instanceof InteractionExpiredError)) {
-      await showForm(ctx, deps, details, view, { values }, err);
-      return;
-    }
-    throw err;
-  }
-}
+export type { InteractionDeps };
 
 export function interactionRoutes(deps: InteractionDeps): Router {
   const { provider } = deps;
@@ -60,10 +27,16 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/', async (ctx) => {
     const details = await loadInteraction(ctx, provider);
     if (details.prompt.name === 'login') {
-      await showForm(ctx, deps, details, 'login');
+      await showPage(ctx, deps, details, 'login');
       return;
     }
     if (details.prompt.name === 'consent') {
+      const client = await provider.Client.find(String(details.params.client_id));
+      if (client?.metadata()[FIRST_PARTY] === true) {
+        const grantId = await grantConsent(provider, deps.consents, details, { remember: true, grantTtlSeconds: deps.grantTtlSeconds });
+        await completeConsent(ctx, provider, grantId);
+        return;
+      }
       const account = details.session?.accountId ? await deps.accounts.findById(details.session.accountId) : undefined;
       await render(ctx, 'consent', {
         uid: details.uid,
@@ -77,27 +50,18 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     throw new InteractionExpiredError();
   });
 
-  router.get('/signup', async (ctx) => {
-    const details = await loadInteraction(ctx, provider);
-    await showForm(ctx, deps, details, 'signup');
-  });
-
   router.post('/password', ...form, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
     const body = ctx.request.body as Record<string, string>;
     await onForm(ctx, deps, details, 'login', { email: String(body.email ?? '') }, async () => {
+      if (phrRequired(details)) throw new PasskeyRequiredError();
       const input = parseForm(passwordLoginForm, body);
-      const account = await deps.accounts.signInWithPassword(input.email, input.password);
-      await completeLogin(ctx, provider, account.id, { kind: 'password' });
-    });
-  });
-
-  router.post('/signup', ...form, async (ctx) => {
-    const details = await loadInteraction(ctx, provider);
-    const body = ctx.request.body as Record<string, string>;
-    await onForm(ctx, deps, details, 'signup', { email: String(body.email ?? ''), name: String(body.name ?? '') }, async () => {
-      const input = parseForm(passwordSignUpForm, body);
-      const account = await deps.accounts.signUpWithPassword(input);
+      const audit = auditContextOf(ctx);
+      const account = await deps.accounts.signInWithPassword(input.email, input.password).catch(async (err: unknown) => {
+        await deps.audit.record('login.failed', (await deps.accounts.findByEmail(input.email))?.id ?? null, audit, { method: 'password', client: details.params.client_id });
+        throw err;
+      });
+      await deps.audit.record('login.succeeded', account.id, audit, { method: 'password', client: details.params.client_id });
       await completeLogin(ctx, provider, account.id, { kind: 'password' });
     });
   });
@@ -115,5 +79,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     await abortInteraction(ctx, provider);
   });
 
+  router.use(passkeyRoutes(deps).routes());
+  router.use(signupRoutes(deps).routes());
   return router;
 }

@@ -14,8 +14,11 @@ export type Acr = (typeof ACR)[keyof typeof ACR];
 /** The ACR values tobira can satisfy, strongest first (published in discovery). */
 export const SUPPORTED_ACR_VALUES: readonly Acr[] = [ACR.PHISHING_RESISTANT, ACR.PASSWORD];
 
-/** Login methods. Later methods (passkey, phone approval) add their own variants. */
-export type LoginMethod = { kind: 'password' };
+/** Login methods. Later methods (phone approval) add their own variants. */
+export type LoginMethod =
+  | { kind: 'password' }
+  /** `hardwareBound`: a device-bound credential that is not backed up (cannot leave the device). */
+  | { kind: 'passkey'; hardwareBound: boolean; userVerified: boolean };
 
 export interface Assurance {
   acr: Acr;
@@ -27,5 +30,27 @@ export function assuranceOf(method: LoginMethod): Assurance {
   switch (method.kind) {
     case 'password':
       return { acr: ACR.PASSWORD, amr: ['pwd'] };
+    case 'passkey':
+      // RFC 8176: hwk/swk = proof of possession of a hardware/software-secured key; user = user
+      // presence; mfa = the key plus the user verification (biometrics or screen lock).
+      return {
+        acr: ACR.PHISHING_RESISTANT,
+        amr: [method.hardwareBound ? 'hwk' : 'swk', 'user', ...(method.userVerified ? ['mfa'] : [])],
+      };
   }
+}
+
+/**
+ * True when the partner accepts nothing below phishing-resistant: every ACR it named, in
+ * `acr_values` or as the ID token's `acr` claim request, is `phr`. tobira treats acr_values as a
+ * requirement here, not only as the voluntary hint the spec allows, because a partner asking for
+ * phr alone has said it needs it.
+ */
+export function requiresPhishingResistant(acrValues: unknown, claims: unknown): boolean {
+  const requested: string[] = [];
+  if (typeof acrValues === 'string') requested.push(...acrValues.split(' ').filter(Boolean));
+  const acrClaim = (claims as { id_token?: { acr?: { value?: unknown; values?: unknown } } } | undefined)?.id_token?.acr;
+  if (typeof acrClaim?.value === 'string') requested.push(acrClaim.value);
+  if (Array.isArray(acrClaim?.values)) requested.push(...acrClaim.values.filter((v): v is string => typeof v === 'string'));
+  return requested.length > 0 && requested.every((value) => value === ACR.PHISHING_RESISTANT);
 }

@@ -1,14 +1,15 @@
 // oidc-provider configuration: which OAuth/OIDC features are on, how long things live, where the
 // interaction pages are. Protocol rules live here; login and consent pages are in interactions/.
 import type { Context } from 'koa';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientMetadata } from '../config/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
 import type { ConsentRepository, Store } from '../store/types.ts';
 import { adapterFactory } from './adapter.ts';
-import { SUPPORTED_ACR_VALUES } from './assurance.ts';
+import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from './assurance.ts';
+import { FIRST_PARTY } from './first-party.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
 
@@ -36,6 +37,19 @@ function loadRememberedGrant(consents: ConsentRepository): Configuration['loadEx
   };
 }
 
+/** oidc-provider's default prompts, plus: a partner that requires `phr` gets a passkey sign-in. */
+function interactionPolicyWithPhr(): interactionPolicy.Prompt[] {
+  const { Check } = interactionPolicy;
+  const policy = interactionPolicy.base();
+  policy.get('login')?.checks.add(new Check('phr_required', 'the partner service requires a phishing-resistant sign-in', (ctx) => {
+    const { oidc } = ctx;
+    return requiresPhishingResistant(oidc.params?.acr_values, oidc.claims) && oidc.acr !== ACR.PHISHING_RESISTANT
+      ? Check.REQUEST_PROMPT
+      : Check.NO_NEED_TO_PROMPT;
+  }));
+  return [...policy];
+}
+
 export function createProvider({ settings, store, clients, jwks, cookieKeys }: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: adapterFactory(store),
@@ -53,8 +67,18 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys }: P
     },
     scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE).filter((s) => s !== 'openid')],
     acrValues: [...SUPPORTED_ACR_VALUES],
-    responseTypes: ['code'],
-    pkce: { required: () => true },
+    // `none` serves tobira's own account menu (a first-party client that only needs the session).
+    responseTypes: ['code', 'none'],
+    extraClientMetadata: {
+      properties: [FIRST_PARTY],
+      validator: (_ctx, key, value) => {
+        if (key === FIRST_PARTY && value !== undefined && typeof value !== 'boolean') {
+          throw new Error(`${FIRST_PARTY} must be true or false`);
+        }
+      },
+    },
+    // Every flow that issues a code needs PKCE; `none` (the account menu) issues nothing to protect.
+    pkce: { required: (ctx) => String(ctx.oidc.params?.response_type ?? '').split(' ').includes('code') },
     rotateRefreshToken: true,
     loadExistingGrant: loadRememberedGrant(store.consents),
     clientDefaults: {
@@ -79,6 +103,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys }: P
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicyWithPhr(),
     },
     features: {
       devInteractions: { enabled: false },

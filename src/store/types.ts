@@ -41,6 +41,11 @@ export interface Account {
   name: string;
   /** argon2id PHC string, or null when the account has no password. */
   passwordHash: string | null;
+  /**
+   * The WebAuthn user handle (user.id) of every passkey of this account: 32 random bytes,
+   * base64url. Random rather than derived from the account id, so it reveals nothing.
+   */
+  webauthnUserId: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,6 +55,8 @@ export interface NewAccount {
   emailVerified: boolean;
   name: string;
   passwordHash: string | null;
+  /** Set when a passkey was registered before the account existed (passwordless sign-up); else generated. */
+  webauthnUserId?: string;
 }
 
 export interface AccountRepository {
@@ -58,6 +65,133 @@ export interface AccountRepository {
   findById(id: string): Promise<Account | undefined>;
   /** `email` must already be normalised (lower-cased, trimmed). */
   findByEmail(email: string): Promise<Account | undefined>;
+}
+
+export type CredentialDeviceType = 'singleDevice' | 'multiDevice';
+
+/** A WebAuthn credential (passkey) registered to an account. */
+export interface Passkey {
+  /** base64url credential ID; unique across all accounts. */
+  credentialId: string;
+  accountId: string;
+  /** The account's webauthnUserId at registration: an assertion must carry this user handle. */
+  userHandle: string;
+  /** COSE public key bytes. Adapters must hand back a Uint8Array (not a Buffer subclass or BSON Binary). */
+  publicKey: Uint8Array;
+  /** Signature counter; 0 forever for synced passkeys. */
+  counter: number;
+  /** AuthenticatorTransportFuture values as reported at registration, e.g. ['internal', 'hybrid']. */
+  transports: string[];
+  /** Authenticator model (UUID string, all zeros when the authenticator does not say). */
+  aaguid: string;
+  deviceType: CredentialDeviceType;
+  backedUp: boolean;
+  /** Shown to the user; defaults to the passkey provider's name. */
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface PasskeyUse {
+  counter: number;
+  deviceType: CredentialDeviceType;
+  backedUp: boolean;
+  at: Date;
+}
+
+export interface PasskeyRepository {
+  /** Throws DuplicateKeyError('credentialId') when the credential is already registered (to anyone). */
+  add(passkey: Passkey): Promise<void>;
+  findByCredentialId(credentialId: string): Promise<Passkey | undefined>;
+  /** Oldest first. */
+  listByAccount(accountId: string): Promise<Passkey[]>;
+  /** After a verified assertion: new counter, backup state, last used. False when the passkey is gone. */
+  recordUse(credentialId: string, use: PasskeyUse): Promise<boolean>;
+  /** Only the owner's passkey is renamed; false when there is no such passkey of that account. */
+  rename(accountId: string, credentialId: string, name: string): Promise<boolean>;
+  /** Only the owner's passkey is removed; false when there is no such passkey of that account. */
+  remove(accountId: string, credentialId: string): Promise<boolean>;
+}
+
+/**
+ * A WebAuthn challenge waiting for its response, stored under a key that names what it is bound
+ * to (e.g. `authn:interaction:<uid>`), so the response is checked against the ceremony that asked
+ * for it. A new challenge under the same key replaces the old one.
+ */
+export interface StoredChallenge {
+  key: string;
+  /** base64url, as sent to the browser. */
+  challenge: string;
+  /** The account the ceremony is for, when known (registration, identifier-first, account menu). */
+  accountId: string | null;
+  expiresAt: Date;
+}
+
+export interface ChallengeRepository {
+  put(challenge: StoredChallenge): Promise<void>;
+  /**
+   * Removes and returns the live challenge under `key`, for exactly one caller even when several
+   * race (FerretDB's findOneAndDelete is not atomic: use a single-winner step). Expired, missing
+   * or already taken → undefined.
+   */
+  take(key: string): Promise<StoredChallenge | undefined>;
+}
+
+/** A one-time code sent to an e-mail address or phone number, stored only as a hash. */
+export interface OneTimeCode {
+  /** What the code is for and whose it is, e.g. `signup:<interaction uid>`. */
+  key: string;
+  /** SHA-256 (hex) of the code; the code itself is never stored. */
+  codeHash: string;
+  /** Where the code was sent (an e-mail address or phone number). */
+  target: string;
+  expiresAt: Date;
+}
+
+export interface OneTimeCodeRepository {
+  /** Stores a new code under `key`, replacing an older one; the failure count is NOT reset. */
+  issue(code: OneTimeCode): Promise<void>;
+  /** The live code under `key`, or undefined. */
+  find(key: string): Promise<OneTimeCode | undefined>;
+  /**
+   * Counts one failed attempt for `key` and returns the count including this one. Race-safe: N
+   * concurrent calls count N (on FerretDB too). The count lives `windowSeconds` from the first
+   * failure, independent of re-issued codes.
+   */
+  recordFailure(key: string, windowSeconds: number): Promise<number>;
+  /** Failed attempts counted for `key` in its current window (0 when none). */
+  failures(key: string): Promise<number>;
+  /**
+   * Removes the live code under `key` if its hash matches, for exactly one caller even when
+   * several race. True when this caller consumed it.
+   */
+  consume(key: string, codeHash: string): Promise<boolean>;
+}
+
+/** One security-relevant event. Append-only: never updated or deleted by tobira. */
+export interface AuditEvent {
+  id: string;
+  at: Date;
+  /** Dotted event name, e.g. `passkey.registered`, `login.failed`, `passkey.counter_regression`. */
+  type: string;
+  /** The account concerned, when there is one. */
+  accountId: string | null;
+  /** Who acted: 'user', 'operator:<name>', 'system'. */
+  actor: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** Event-specific, JSON-serialisable details (never secrets). */
+  details: Record<string, unknown>;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, 'id'>;
+
+export interface AuditRepository {
+  append(event: NewAuditEvent): Promise<AuditEvent>;
+  /** Newest first. */
+  listByAccount(accountId: string, limit: number): Promise<AuditEvent[]>;
+  /** Newest first, optionally of one type. */
+  list(options: { type?: string; limit: number }): Promise<AuditEvent[]>;
 }
 
 /**
@@ -88,6 +222,10 @@ export interface Store {
   readonly accounts: AccountRepository;
   readonly secrets: SecretRepository;
   readonly consents: ConsentRepository;
+  readonly passkeys: PasskeyRepository;
+  readonly challenges: ChallengeRepository;
+  readonly oneTimeCodes: OneTimeCodeRepository;
+  readonly audit: AuditRepository;
   /** The oidc-provider Adapter storage for one model name. Same instance for the same name. */
   oidc(model: string): OidcModelStore;
   /** Creates indexes (idempotent). Called once at start, before serving. */

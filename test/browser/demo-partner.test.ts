@@ -30,6 +30,7 @@ for (const kind of STORE_KINDS) {
       await page.getByRole('link', { name: 'Sign in with tobira' }).click();
       await page.waitForURL(/\/interaction\//);
       await page.getByRole('link', { name: 'Create one' }).click();
+      await page.getByRole('link', { name: 'Sign up with a password instead' }).click();
       await page.getByLabel('Name (shown to services)').fill('Demo User');
       await page.getByLabel('E-mail address').fill(`demo.${kind}@example.com`);
       await page.getByLabel('Password (at least 12 characters)').fill('correct horse battery staple');
@@ -55,7 +56,7 @@ for (const kind of STORE_KINDS) {
       await page.waitForURL(`${tobira.issuer}/demo`);
       await page.getByRole('link', { name: 'Sign in with tobira' }).click();
       await page.waitForURL(/\/interaction\//);
-      assert.ok(await page.getByLabel('Password').isVisible(), 'signed out: tobira asks to sign in again');
+      assert.ok(await page.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).isVisible(), 'signed out: tobira asks to sign in again');
       assert.deepEqual(errors, [], 'no console errors (e.g. CSP violations)');
       await context.close();
     });

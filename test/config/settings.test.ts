@@ -57,13 +57,32 @@ describe('settings', () => {
     assert.throws(() => loadSettings({ LOG_LEVEL: 'loud' }), refusal(/^LOG_LEVEL$/));
   });
 
+  it('derives the WebAuthn RP ID and origin from the issuer, and takes several origins', () => {
+    const s = loadSettings({ PORT: '4100' });
+    assert.equal(s.webauthn.rpId, 'localhost');
+    assert.deepEqual(s.webauthn.origins, ['http://localhost:4100']);
+    const apk = 'android:apk-key-hash:Zp1bq3cRLlhwWGZ9fxhGZ8lGmbRcYyLk2G3kPkXxOcM';
+    const many = loadSettings({ ISSUER: 'https://id.example.com', WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: `https://id.example.com,https://example.com,${apk}` });
+    assert.equal(many.webauthn.rpId, 'example.com');
+    assert.deepEqual(many.webauthn.origins, ['https://id.example.com', 'https://example.com', apk]);
+  });
+
+  it('refuses WebAuthn settings that no browser could satisfy', () => {
+    assert.throws(() => loadSettings({ ISSUER: 'https://id.example.com', WEBAUTHN_RP_ID: 'other.com' }), refusal(/^WEBAUTHN_RP_ID$/, /id\.example\.com/));
+    assert.throws(() => loadSettings({ WEBAUTHN_ORIGINS: 'https://id.example.com/login' }), refusal(/^WEBAUTHN_ORIGINS$/, /exactly/));
+    assert.throws(() => loadSettings({ ISSUER: 'http://id.example.com', WEBAUTHN_RP_ID: 'id.example.com' }), refusal(/^WEBAUTHN_ORIGINS$/, /https/));
+    assert.throws(() => loadSettings({ WEBAUTHN_ORIGINS: 'android:apk-key-hash:' }), refusal(/^WEBAUTHN_ORIGINS$/));
+    assert.throws(() => loadSettings({ WEBAUTHN_RP_ID: 'Not A Domain' }), refusal(/^WEBAUTHN_RP_ID$/));
+    assert.throws(() => loadSettings({ WEBAUTHN_ATTESTATION: 'enterprise' }), refusal(/^WEBAUTHN_ATTESTATION$/));
+  });
+
   it('refuses a malformed defaults file, naming the file and the field', () => {
     const file = writeClientsFile({ port: 'x' });
     assert.throws(() => loadSettings({}, file), refusal(new RegExp(`${file}.*port`)));
   });
 
   describe('with NODE_ENV=production', () => {
-    const prod = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db/tobira', COOKIE_KEYS: 'k'.repeat(32), SIGNING_KEYS_FILE: '/etc/tobira/jwks.json' };
+    const prod = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db/tobira', COOKIE_KEYS: 'k'.repeat(32), SIGNING_KEYS_FILE: '/etc/tobira/jwks.json', SMTP_URL: 'smtp://mail.example.com:587' };
 
     it('accepts a complete production setup', () => {
       assert.doesNotThrow(() => assertProductionReady(loadSettings(prod)));
@@ -79,8 +98,12 @@ describe('settings', () => {
       assert.throws(() => assertProductionReady(loadSettings(noSigningKeys)), refusal(/^SIGNING_KEYS_FILE$/));
       assert.doesNotThrow(() => assertProductionReady(loadSettings({ ...noCookieKeys, SIGNING_KEYS_FILE: '', ALLOW_GENERATED_SECRETS: 'true' })));
     });
+    it('refuses to run without a mail server', () => {
+      const { SMTP_URL: _m, ...env } = prod;
+      assert.throws(() => assertProductionReady(loadSettings(env)), refusal(/^SMTP_URL$/));
+    });
     it('refuses an http issuer that is not localhost', () => {
-      assert.throws(() => assertProductionReady(loadSettings({ ...prod, ISSUER: 'http://id.example.com' })), refusal(/^ISSUER$/, /https/));
+      assert.throws(() => assertProductionReady(loadSettings({ ...prod, ISSUER: 'http://id.example.com', WEBAUTHN_ORIGINS: 'https://id.example.com' })), refusal(/^ISSUER$/, /https/));
       assert.doesNotThrow(() => assertProductionReady(loadSettings({ ...prod, ISSUER: 'http://localhost:3000' })));
     });
     it('the real process refuses to start and names the setting', async () => {

@@ -43,7 +43,8 @@ for (const kind of STORE_KINDS) {
     it('publishes discovery with PKCE S256, code flow only, and ES256/RS256 keys', async () => {
       const meta = config.serverMetadata();
       assert.equal(meta.issuer, tobira.issuer);
-      assert.deepEqual(meta.response_types_supported, ['code']);
+      // `none` exists only for tobira's own account menu; partners are registered for `code` alone.
+      assert.deepEqual(meta.response_types_supported, ['code', 'none']);
       assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
       assert.ok(meta.grant_types_supported?.includes('refresh_token'));
       assert.ok(!meta.grant_types_supported?.includes('password'));
@@ -173,8 +174,8 @@ for (const kind of STORE_KINDS) {
       const browser = new HttpBrowser();
       const pending = await startAuthorization(config);
       const login = await browser.follow(pending.url.href);
-      const signup = await browser.follow(new URL(`${new URL(login.url).pathname}/signup`, login.url).href);
-      const consent = await browser.submit(signup, '/signup', { name: 'Deny', email: `deny.${kind}@example.com`, password: PASSWORD }, PARTNER_CALLBACK);
+      const signup = await browser.follow(`${login.url}/signup/password`);
+      const consent = await browser.submit(signup, '/signup/password', { name: 'Deny', email: `deny.${kind}@example.com`, password: PASSWORD }, PARTNER_CALLBACK);
       const denied = await browser.submit(consent, '/abort', {}, PARTNER_CALLBACK);
       const url = new URL(denied.url);
       assert.equal(url.searchParams.get('error'), 'access_denied');

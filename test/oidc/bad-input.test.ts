@@ -77,6 +77,14 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it('a partner cannot use response_type none (reserved for the first-party account menu)', async () => {
+      const res = await request(tobira.issuer).get(authUrl({ ...validParams, response_type: 'none' }));
+      assert.equal(res.status, 303);
+      const location = new URL(res.headers.location!);
+      assert.equal(location.searchParams.get('error'), 'invalid_request');
+      assert.match(location.searchParams.get('error_description') ?? '', /response_type is not allowed for this client/);
+    });
+
     it('the password grant does not exist', async () => {
       const res = await request(tobira.issuer).post('/token').auth('partner-web', (partnerClient().client_secret as string))
         .type('form').send({ grant_type: 'password', username: 'a@example.com', password: PASSWORD });
@@ -136,7 +144,7 @@ for (const kind of STORE_KINDS) {
         const login = await browser.follow(pending.url.href);
         const uid = /\/interaction\/([^/?]+)/.exec(login.url)?.[1];
         assert.ok(uid);
-        const signup = await browser.follow(`${tobira.issuer}/interaction/${uid}/signup`);
+        const signup = await browser.follow(`${tobira.issuer}/interaction/${uid}/signup/password`);
         return { uid, signup };
       }
 
@@ -152,7 +160,7 @@ for (const kind of STORE_KINDS) {
         const { uid, signup } = await interactionPage(browser);
         await tobira.store.oidc('Interaction').destroy(uid);
         const email = `gone.${kind}@example.com`;
-        const page = await browser.submit(signup, '/signup', { name: 'Late', email, password: PASSWORD });
+        const page = await browser.submit(signup, '/signup/password', { name: 'Late', email, password: PASSWORD });
         assert.equal(page.status, 400);
         assert.equal(errorCodeOf(page), 'interaction_expired');
         assert.equal(await tobira.store.accounts.findByEmail(email), undefined);
@@ -162,10 +170,10 @@ for (const kind of STORE_KINDS) {
         const browser = new HttpBrowser();
         const { uid } = await interactionPage(browser);
         const email = `csrf.${kind}@example.com`;
-        const page = await browser.request(`${tobira.issuer}/interaction/${uid}/signup`, { form: { name: 'X', email, password: PASSWORD } });
+        const page = await browser.request(`${tobira.issuer}/interaction/${uid}/signup/password`, { form: { name: 'X', email, password: PASSWORD } });
         assert.equal(page.status, 403);
         assert.equal(errorCodeOf(page), 'csrf_failed');
-        const forged = await browser.request(`${tobira.issuer}/interaction/${uid}/signup`, { form: { _csrf: 'forged', name: 'X', email, password: PASSWORD } });
+        const forged = await browser.request(`${tobira.issuer}/interaction/${uid}/signup/password`, { form: { _csrf: 'forged', name: 'X', email, password: PASSWORD } });
         assert.equal(forged.status, 403);
         assert.equal(await tobira.store.accounts.findByEmail(email), undefined);
       });
@@ -183,7 +191,7 @@ for (const kind of STORE_KINDS) {
         const { uid, signup } = await interactionPage(browser);
         const csrf = /name="_csrf" value="([^"]+)"/.exec(signup.body)?.[1] ?? '';
         const email = `big.${kind}@example.com`;
-        const page = await browser.request(`${tobira.issuer}/interaction/${uid}/signup`, { form: { _csrf: csrf, name: 'x'.repeat(100_000), email, password: PASSWORD } });
+        const page = await browser.request(`${tobira.issuer}/interaction/${uid}/signup/password`, { form: { _csrf: csrf, name: 'x'.repeat(100_000), email, password: PASSWORD } });
         assert.equal(page.status, 413);
         assert.equal(errorCodeOf(page), 'payload_too_large');
         assert.equal(await tobira.store.accounts.findByEmail(email), undefined);
@@ -192,11 +200,11 @@ for (const kind of STORE_KINDS) {
       it('invalid sign-up fields are shown on the form and store nothing', async () => {
         const browser = new HttpBrowser();
         const { signup } = await interactionPage(browser);
-        const badEmail = await browser.submit(signup, '/signup', { name: 'X', email: 'not-an-email', password: PASSWORD });
+        const badEmail = await browser.submit(signup, '/signup/password', { name: 'X', email: 'not-an-email', password: PASSWORD });
         assert.equal(badEmail.status, 400);
         assert.equal(errorCodeOf(badEmail), 'invalid_input');
         const email = `short.${kind}@example.com`;
-        const weak = await browser.submit(signup, '/signup', { name: 'X', email, password: 'short' });
+        const weak = await browser.submit(signup, '/signup/password', { name: 'X', email, password: 'short' });
         assert.equal(weak.status, 400);
         assert.equal(errorCodeOf(weak), 'weak_password');
         assert.equal(await tobira.store.accounts.findByEmail(email), undefined);
@@ -206,11 +214,11 @@ for (const kind of STORE_KINDS) {
         const email = `twice.${kind}@example.com`;
         const first = new HttpBrowser();
         const { signup } = await interactionPage(first);
-        await first.submit(signup, '/signup', { name: 'First', email, password: PASSWORD }, PARTNER_CALLBACK);
+        await first.submit(signup, '/signup/password', { name: 'First', email, password: PASSWORD }, PARTNER_CALLBACK);
         const before = await tobira.store.accounts.findByEmail(email);
         const second = new HttpBrowser();
         const { signup: signup2 } = await interactionPage(second);
-        const page = await second.submit(signup2, '/signup', { name: 'Second', email, password: `${PASSWORD} 2` });
+        const page = await second.submit(signup2, '/signup/password', { name: 'Second', email, password: `${PASSWORD} 2` });
         assert.equal(page.status, 409);
         assert.equal(errorCodeOf(page), 'email_taken');
         assert.deepEqual(await tobira.store.accounts.findByEmail(email), before);
@@ -228,9 +236,9 @@ describe('an interaction past its lifetime', () => {
       const config = await discover(tobira.issuer);
       const browser = new HttpBrowser();
       const login = await browser.follow((await startAuthorization(config)).url.href);
-      const signup = await browser.follow(`${login.url}/signup`);
+      const signup = await browser.follow(`${login.url}/signup/password`);
       offset = (loadSettings({}).ttl.interaction + 60) * 1000;
-      const page = await browser.submit(signup, '/signup', { name: 'Late', email: 'late@example.com', password: PASSWORD });
+      const page = await browser.submit(signup, '/signup/password', { name: 'Late', email: 'late@example.com', password: PASSWORD });
       assert.equal(page.status, 400);
       assert.equal(errorCodeOf(page), 'interaction_expired');
       assert.equal(await store.accounts.findByEmail('late@example.com'), undefined);

@@ -52,8 +52,8 @@ describe('two tobira processes on one mongo database', () => {
     assert.match(login.url, /\/interaction\//);
 
     browser.route = toB; // from here on, every request of this browser lands on process B
-    const signup = await browser.follow(`${login.url}/signup`);
-    const consent = await browser.submit(signup, '/signup', { name: 'Across', email: 'across@example.com', password: 'correct horse battery staple' }, PARTNER_CALLBACK);
+    const signup = await browser.follow(`${login.url}/signup/password`);
+    const consent = await browser.submit(signup, '/signup/password', { name: 'Across', email: 'across@example.com', password: 'correct horse battery staple' }, PARTNER_CALLBACK);
     const callback = await browser.submit(consent, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
     assert.ok(callback.url.startsWith(PARTNER_CALLBACK));
 

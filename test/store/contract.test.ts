@@ -1,12 +1,13 @@
 // One behavioural contract, held against every store adapter. Services and the oidc-provider glue
 // rely on exactly these guarantees, so an adapter that passes here can be swapped in.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../../src/store/errors.ts';
 import { openStore } from '../../src/store/index.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
-import type { AdapterPayload, Store } from '../../src/store/types.ts';
+import type { AdapterPayload, NewAuditEvent, OneTimeCode, Passkey, Store, StoredChallenge } from '../../src/store/types.ts';
 import { mongoTestUri, uniqueDbName } from '../support/mongo.ts';
 import { STORE_KINDS, freshStore } from '../support/stores.ts';
 
@@ -37,6 +38,30 @@ function awkwardPayload(): AdapterPayload {
     amr: ['webauthn', 'hwk'],
     exp: 1_900_000_000,
   };
+}
+
+/** Bytes shaped like nothing in particular: every byte value 0x00..0xff occurs. */
+function coseKeyBytes(): Uint8Array {
+  return Uint8Array.from({ length: 300 }, (_, i) => (0xa5 + i * 7) % 256);
+}
+
+/** Exactly a Uint8Array (no Buffer, no BSON Binary: @simplewebauthn/server rejects those) with these bytes. */
+function assertPlainBytes(actual: Uint8Array, expected: Uint8Array): void {
+  assert.equal(Object.getPrototypeOf(actual), Uint8Array.prototype, `got a ${actual?.constructor?.name}`);
+  assert.deepEqual(actual, expected);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Every property name an object offers, own or inherited (short of Object.prototype), sorted. */
+function methodNames(object: object): string[] {
+  const names = new Set<string>();
+  for (let current: object | null = object; current && current !== Object.prototype; current = Object.getPrototypeOf(current) as object | null) {
+    for (const name of Object.getOwnPropertyNames(current)) if (name !== 'constructor') names.add(name);
+  }
+  return [...names].sort();
 }
 
 async function closedLoopbackPort(): Promise<number> {
@@ -273,12 +298,33 @@ for (const kind of STORE_KINDS) {
         const other = await store.accounts.create({ ...alice, email: 'bob@example.com', name: '', passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA' });
         assert.match(created.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
         assert.notEqual(created.id, other.id);
-        assert.deepEqual(created, { id: created.id, ...alice, createdAt: new Date(clock), updatedAt: new Date(clock) });
+        assert.deepEqual(created, {
+          id: created.id,
+          ...alice,
+          webauthnUserId: created.webauthnUserId,
+          createdAt: new Date(clock),
+          updatedAt: new Date(clock),
+        });
         assert.deepEqual(await store.accounts.findById(created.id), created);
         assert.deepEqual(await store.accounts.findByEmail('alice@example.com'), created);
         assert.deepEqual(await store.accounts.findByEmail('bob@example.com'), other);
         assert.equal(await store.accounts.findById('00000000-0000-4000-8000-000000000000'), undefined);
         assert.equal(await store.accounts.findByEmail('carol@example.com'), undefined);
+      });
+
+      it('gives every account its own random WebAuthn user handle: 32 bytes, base64url', async () => {
+        const accounts = [];
+        for (let i = 0; i < 5; i += 1) accounts.push(await store.accounts.create({ ...alice, email: `user${i}@example.com` }));
+        const handles = accounts.map((account) => account.webauthnUserId);
+        for (const handle of handles) {
+          assert.match(handle, /^[A-Za-z0-9_-]{43}$/);
+          assert.equal(Buffer.from(handle, 'base64url').length, 32);
+        }
+        assert.equal(new Set(handles).size, handles.length);
+        for (const account of accounts) {
+          assert.notEqual(account.webauthnUserId, Buffer.from(account.id).toString('base64url'));
+          assert.deepEqual(await store.accounts.findById(account.id), account);
+        }
       });
 
       it('refuses a duplicate e-mail and leaves the first account as it was', async () => {
@@ -345,6 +391,347 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    describe('passkeys', () => {
+      const passkey = (accountId: string, credentialId: string, overrides: Partial<Passkey> = {}): Passkey => ({
+        credentialId,
+        accountId,
+        userHandle: `handle-of-${accountId}`,
+        publicKey: coseKeyBytes(),
+        counter: 0,
+        transports: ['internal', 'hybrid'],
+        aaguid: 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd',
+        deviceType: 'singleDevice',
+        backedUp: false,
+        name: 'iCloud Keychain',
+        createdAt: new Date(clock),
+        lastUsedAt: null,
+        ...overrides,
+      });
+
+      it('adds, finds and lists passkeys oldest first, handing the public key back as a plain Uint8Array', async () => {
+        const newer = passkey('acc-1', 'cred-newer', { createdAt: new Date(clock + 1000), name: 'Phone' });
+        const older = passkey('acc-1', 'cred-older', { createdAt: new Date(clock - 1000), transports: [] });
+        // A Buffer handed in must come back as a Uint8Array too.
+        const buffered = passkey('acc-2', 'cred-buffer', { publicKey: Buffer.from(coseKeyBytes()) });
+        await store.passkeys.add(newer);
+        await store.passkeys.add(older);
+        await store.passkeys.add(buffered);
+
+        const found = await store.passkeys.findByCredentialId('cred-newer');
+        assert.ok(found);
+        assert.deepEqual(found, newer);
+        assertPlainBytes(found.publicKey, coseKeyBytes());
+        const foundBuffered = await store.passkeys.findByCredentialId('cred-buffer');
+        assert.ok(foundBuffered);
+        assertPlainBytes(foundBuffered.publicKey, coseKeyBytes());
+
+        const listed = await store.passkeys.listByAccount('acc-1');
+        assert.deepEqual(listed.map((p) => p.credentialId), ['cred-older', 'cred-newer']);
+        assert.deepEqual(listed, [older, newer]);
+        for (const p of listed) assertPlainBytes(p.publicKey, coseKeyBytes());
+        assert.deepEqual((await store.passkeys.listByAccount('acc-2')).map((p) => p.credentialId), ['cred-buffer']);
+        assert.deepEqual(await store.passkeys.listByAccount('nobody'), []);
+        assert.equal(await store.passkeys.findByCredentialId('unknown'), undefined);
+      });
+
+      it('is not changed by mutating the added or the returned passkey', async () => {
+        const input = passkey('acc-1', 'cred-1');
+        await store.passkeys.add(input);
+        input.publicKey[0] = 0x00;
+        input.transports.push('usb');
+        input.name = 'mutated input';
+        const found = await store.passkeys.findByCredentialId('cred-1');
+        assert.ok(found);
+        found.publicKey[1] = 0x00;
+        found.transports.push('nfc');
+        found.createdAt.setTime(0);
+        assert.deepEqual(await store.passkeys.findByCredentialId('cred-1'), passkey('acc-1', 'cred-1'));
+      });
+
+      it('refuses a credential ID registered before, even to another account, and keeps the first', async () => {
+        const first = passkey('acc-1', 'cred-1');
+        await store.passkeys.add(first);
+        await assert.rejects(
+          store.passkeys.add(passkey('acc-2', 'cred-1', { publicKey: Uint8Array.from([1, 2, 3]), name: 'Impostor' })),
+          (err: unknown) => err instanceof DuplicateKeyError && err.field === 'credentialId',
+        );
+        assert.deepEqual(await store.passkeys.findByCredentialId('cred-1'), first);
+        assert.deepEqual(await store.passkeys.listByAccount('acc-2'), []);
+      });
+
+      it('records a use: counter, backup state and last use, nothing else', async () => {
+        await store.passkeys.add(passkey('acc-1', 'cred-1'));
+        const at = new Date(clock + 5000);
+        assert.equal(await store.passkeys.recordUse('cred-1', { counter: 42, deviceType: 'multiDevice', backedUp: true, at }), true);
+        assert.deepEqual(
+          await store.passkeys.findByCredentialId('cred-1'),
+          passkey('acc-1', 'cred-1', { counter: 42, deviceType: 'multiDevice', backedUp: true, lastUsedAt: at }),
+        );
+        assert.equal(await store.passkeys.recordUse('unknown', { counter: 1, deviceType: 'singleDevice', backedUp: false, at }), false);
+        assert.equal(await store.passkeys.findByCredentialId('unknown'), undefined);
+      });
+
+      it("renames and removes only the owner's passkey", async () => {
+        await store.passkeys.add(passkey('acc-1', 'cred-1'));
+        await store.passkeys.add(passkey('acc-2', 'cred-2'));
+
+        assert.equal(await store.passkeys.rename('acc-2', 'cred-1', 'Hijacked'), false);
+        assert.equal(await store.passkeys.remove('acc-2', 'cred-1'), false);
+        assert.deepEqual(await store.passkeys.findByCredentialId('cred-1'), passkey('acc-1', 'cred-1'));
+
+        assert.equal(await store.passkeys.rename('acc-1', 'cred-1', 'Work laptop'), true);
+        assert.equal(await store.passkeys.rename('acc-1', 'cred-1', 'Work laptop'), true, 'renaming to the same name still finds it');
+        assert.deepEqual(await store.passkeys.findByCredentialId('cred-1'), passkey('acc-1', 'cred-1', { name: 'Work laptop' }));
+        assert.equal(await store.passkeys.rename('acc-1', 'unknown', 'x'), false);
+
+        assert.equal(await store.passkeys.remove('acc-1', 'cred-1'), true);
+        assert.equal(await store.passkeys.findByCredentialId('cred-1'), undefined);
+        assert.deepEqual(await store.passkeys.listByAccount('acc-1'), []);
+        assert.equal(await store.passkeys.remove('acc-1', 'cred-1'), false);
+        assert.equal(await store.passkeys.rename('acc-1', 'cred-1', 'gone'), false);
+        assert.deepEqual(await store.passkeys.findByCredentialId('cred-2'), passkey('acc-2', 'cred-2'));
+        // A removed credential ID may be registered again.
+        await store.passkeys.add(passkey('acc-1', 'cred-1'));
+      });
+    });
+
+    describe('challenges', () => {
+      const challenge = (key: string, value: string, expiresInMs = 60_000, accountId: string | null = null): StoredChallenge => ({
+        key,
+        challenge: value,
+        accountId,
+        expiresAt: new Date(clock + expiresInMs),
+      });
+
+      it('hands a challenge out once', async () => {
+        await store.challenges.put(challenge('authn:interaction:u1', 'c-1', 60_000, 'acc-1'));
+        await store.challenges.put(challenge('authn:interaction:u2', 'c-2'));
+        assert.deepEqual(await store.challenges.take('authn:interaction:u1'), challenge('authn:interaction:u1', 'c-1', 60_000, 'acc-1'));
+        assert.equal(await store.challenges.take('authn:interaction:u1'), undefined);
+        assert.deepEqual(await store.challenges.take('authn:interaction:u2'), challenge('authn:interaction:u2', 'c-2'));
+        assert.equal(await store.challenges.take('unknown'), undefined);
+      });
+
+      it('replaces the challenge under the same key', async () => {
+        await store.challenges.put(challenge('reg:acc-1', 'old', 60_000, 'acc-1'));
+        await store.challenges.put(challenge('reg:acc-1', 'new', 120_000, null));
+        assert.deepEqual(await store.challenges.take('reg:acc-1'), challenge('reg:acc-1', 'new', 120_000, null));
+        assert.equal(await store.challenges.take('reg:acc-1'), undefined);
+        // Taken, then put again: a new challenge to take.
+        await store.challenges.put(challenge('reg:acc-1', 'newest'));
+        assert.equal((await store.challenges.take('reg:acc-1'))?.challenge, 'newest');
+      });
+
+      it('does not hand out an expired challenge, and sweepExpired deletes it', async () => {
+        await store.challenges.put(challenge('k1', 'short', 60_000));
+        await store.challenges.put(challenge('k2', 'long', 600_000));
+        clock += 59_999;
+        await store.challenges.put(challenge('k3', 'live', 1));
+        clock += 1;
+        assert.equal(await store.challenges.take('k1'), undefined);
+        assert.equal(await store.challenges.take('k3'), undefined);
+        assert.equal(await store.sweepExpired(), 2);
+        clock -= 30_000;
+        assert.equal(await store.challenges.take('k1'), undefined, 'really deleted, not hidden');
+        assert.equal((await store.challenges.take('k2'))?.challenge, 'long');
+      });
+
+      it('hands a challenge to exactly one of 10 concurrent takes', async () => {
+        for (let round = 0; round < 5; round += 1) {
+          const key = `race-${round}`;
+          await store.challenges.put(challenge(key, `c-${round}`));
+          const results = await Promise.all(Array.from({ length: 10 }, () => store.challenges.take(key)));
+          const taken = results.filter((result) => result !== undefined);
+          assert.equal(taken.length, 1, `round ${round}: ${taken.length} takes got the challenge`);
+          assert.deepEqual(taken[0], challenge(key, `c-${round}`));
+        }
+      });
+    });
+
+    describe('one-time codes', () => {
+      const code = (key: string, digits: string, expiresInMs = 600_000): OneTimeCode => ({
+        key,
+        codeHash: sha256(digits),
+        target: 'alice@example.com',
+        expiresAt: new Date(clock + expiresInMs),
+      });
+
+      it('finds the live code under its key, replaced by a new issue', async () => {
+        await store.oneTimeCodes.issue(code('signup:u1', '123456'));
+        assert.deepEqual(await store.oneTimeCodes.find('signup:u1'), code('signup:u1', '123456'));
+        assert.equal(await store.oneTimeCodes.find('signup:u2'), undefined);
+        await store.oneTimeCodes.issue(code('signup:u1', '654321', 300_000));
+        assert.deepEqual(await store.oneTimeCodes.find('signup:u1'), code('signup:u1', '654321', 300_000));
+        assert.equal(await store.oneTimeCodes.consume('signup:u1', sha256('123456')), false, 'the replaced code is dead');
+        assert.equal(await store.oneTimeCodes.consume('signup:u1', sha256('654321')), true);
+      });
+
+      it('consumes only with the right hash, once', async () => {
+        await store.oneTimeCodes.issue(code('signup:u1', '123456'));
+        assert.equal(await store.oneTimeCodes.consume('signup:u1', sha256('000000')), false);
+        assert.deepEqual(await store.oneTimeCodes.find('signup:u1'), code('signup:u1', '123456'), 'a wrong code leaves it in place');
+        assert.equal(await store.oneTimeCodes.consume('signup:u2', sha256('123456')), false, 'another key');
+        assert.equal(await store.oneTimeCodes.consume('signup:u1', sha256('123456')), true);
+        assert.equal(await store.oneTimeCodes.find('signup:u1'), undefined);
+        assert.equal(await store.oneTimeCodes.consume('signup:u1', sha256('123456')), false);
+      });
+
+      it('neither finds nor consumes an expired code, and sweepExpired deletes it', async () => {
+        const long = code('k2', '222222', 600_000);
+        await store.oneTimeCodes.issue(code('k1', '111111', 60_000));
+        await store.oneTimeCodes.issue(long);
+        clock += 60_000;
+        assert.equal(await store.oneTimeCodes.find('k1'), undefined);
+        assert.equal(await store.oneTimeCodes.consume('k1', sha256('111111')), false);
+        assert.equal(await store.sweepExpired(), 1);
+        clock -= 30_000;
+        assert.equal(await store.oneTimeCodes.find('k1'), undefined, 'really deleted, not hidden');
+        assert.deepEqual(await store.oneTimeCodes.find('k2'), long);
+      });
+
+      it('lets exactly one of 10 concurrent consumes win', async () => {
+        for (let round = 0; round < 5; round += 1) {
+          const key = `race-${round}`;
+          await store.oneTimeCodes.issue(code(key, '424242'));
+          const results = await Promise.all(Array.from({ length: 10 }, () => store.oneTimeCodes.consume(key, sha256('424242'))));
+          assert.equal(results.filter(Boolean).length, 1, `round ${round}: ${results.filter(Boolean).length} consumes won`);
+          assert.equal(await store.oneTimeCodes.find(key), undefined);
+        }
+      });
+
+      it('counts failures per key, and re-issuing a code does not reset the count', async () => {
+        assert.equal(await store.oneTimeCodes.failures('signup:u1'), 0);
+        await store.oneTimeCodes.issue(code('signup:u1', '111111'));
+        assert.equal(await store.oneTimeCodes.recordFailure('signup:u1', 600), 1);
+        assert.equal(await store.oneTimeCodes.recordFailure('signup:u1', 600), 2);
+        await store.oneTimeCodes.issue(code('signup:u1', '222222'));
+        assert.equal(await store.oneTimeCodes.failures('signup:u1'), 2);
+        assert.equal(await store.oneTimeCodes.recordFailure('signup:u1', 600), 3);
+        assert.equal(await store.oneTimeCodes.failures('signup:u1'), 3);
+        // Consuming the code does not reset it either.
+        assert.equal(await store.oneTimeCodes.consume('signup:u1', sha256('222222')), true);
+        assert.equal(await store.oneTimeCodes.failures('signup:u1'), 3);
+        assert.equal(await store.oneTimeCodes.failures('signup:u2'), 0);
+        assert.equal(await store.oneTimeCodes.recordFailure('signup:u2', 600), 1);
+      });
+
+      it('counts every one of 10 concurrent failures, each call getting its own count', async () => {
+        for (let round = 0; round < 3; round += 1) {
+          const key = `race-${round}`;
+          const counts = await Promise.all(Array.from({ length: 10 }, () => store.oneTimeCodes.recordFailure(key, 600)));
+          assert.deepEqual([...counts].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], `round ${round}: ${counts.join(',')}`);
+          assert.equal(await store.oneTimeCodes.failures(key), 10);
+          const more = await Promise.all(Array.from({ length: 10 }, () => store.oneTimeCodes.recordFailure(key, 600)));
+          assert.deepEqual([...more].sort((a, b) => a - b), [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+          assert.equal(await store.oneTimeCodes.failures(key), 20);
+        }
+      });
+
+      it('keeps the failure window from the first failure, then starts over at 0', async () => {
+        assert.equal(await store.oneTimeCodes.recordFailure('k', 60), 1);
+        clock += 30_000;
+        assert.equal(await store.oneTimeCodes.recordFailure('k', 60), 2);
+        clock += 29_999;
+        assert.equal(await store.oneTimeCodes.failures('k'), 2);
+        clock += 1;
+        assert.equal(await store.oneTimeCodes.failures('k'), 0, 'a later failure does not extend the window');
+        assert.equal(await store.oneTimeCodes.recordFailure('k', 60), 1);
+        assert.equal(await store.oneTimeCodes.recordFailure('k', 60), 2);
+        clock += 59_999;
+        assert.equal(await store.oneTimeCodes.failures('k'), 2);
+        clock += 1;
+        assert.equal(await store.oneTimeCodes.failures('k'), 0);
+      });
+
+      it('sweepExpired deletes ended failure windows', async () => {
+        const start = clock;
+        await store.oneTimeCodes.recordFailure('k', 60);
+        await store.oneTimeCodes.recordFailure('k', 60);
+        clock += 24 * 3600_000;
+        assert.ok(await store.sweepExpired() >= 1);
+        clock = start + 30_000;
+        assert.equal(await store.oneTimeCodes.failures('k'), 0, 'really deleted, not hidden');
+        assert.equal(await store.oneTimeCodes.recordFailure('k', 60), 1);
+      });
+
+      it('refuses a failure window that is not a positive number of seconds', async () => {
+        for (const windowSeconds of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+          await assertRejectsWith(store.oneTimeCodes.recordFailure('k', windowSeconds), RangeError);
+        }
+        assert.equal(await store.oneTimeCodes.failures('k'), 0);
+      });
+    });
+
+    describe('audit', () => {
+      const event = (overrides: Partial<NewAuditEvent> = {}): NewAuditEvent => ({
+        at: new Date(clock),
+        type: 'passkey.registered',
+        accountId: 'acc-1',
+        actor: 'user',
+        ip: '203.0.113.7',
+        userAgent: 'Mozilla/5.0',
+        details: { credentialId: 'cred-1', aaguid: '00000000-0000-0000-0000-000000000000', 'odd.key': [[1], { $x: null }] },
+        ...overrides,
+      });
+
+      it('appends events and returns them with a fresh id', async () => {
+        const first = await store.audit.append(event());
+        const second = await store.audit.append(event({ accountId: null, actor: 'system', ip: null, userAgent: null, details: {} }));
+        assert.equal(typeof first.id, 'string');
+        assert.ok(first.id.length > 0);
+        assert.notEqual(first.id, second.id);
+        assert.deepEqual(first, { id: first.id, ...event() });
+        assert.deepEqual(second, { id: second.id, ...event({ accountId: null, actor: 'system', ip: null, userAgent: null, details: {} }) });
+        assert.deepEqual(await store.audit.list({ limit: 10 }), [second, first]);
+      });
+
+      it("lists an account's events newest first, up to the limit", async () => {
+        const at = (seconds: number): Date => new Date(clock + seconds * 1000);
+        const appended = [];
+        // Out of order on purpose; two share a timestamp, and the later appended counts as newer.
+        for (const seconds of [3, 1, 4, 2, 4]) appended.push(await store.audit.append(event({ at: at(seconds), details: { seconds } })));
+        await store.audit.append(event({ accountId: 'acc-2', at: at(10) }));
+        await store.audit.append(event({ accountId: null, at: at(11) }));
+        const [e3, e1, e4a, e2, e4b] = appended;
+        assert.deepEqual(await store.audit.listByAccount('acc-1', 3), [e4b, e4a, e3]);
+        assert.deepEqual(await store.audit.listByAccount('acc-1', 100), [e4b, e4a, e3, e2, e1]);
+        assert.equal((await store.audit.listByAccount('acc-2', 100)).length, 1);
+        assert.deepEqual(await store.audit.listByAccount('acc-3', 100), []);
+      });
+
+      it('lists all events or those of one type, newest first, up to the limit', async () => {
+        const registered = await store.audit.append(event({ at: new Date(clock + 1000) }));
+        const failedOld = await store.audit.append(event({ type: 'login.failed', accountId: null, at: new Date(clock) }));
+        const failedNew = await store.audit.append(event({ type: 'login.failed', accountId: 'acc-2', at: new Date(clock + 2000) }));
+        assert.deepEqual(await store.audit.list({ type: 'login.failed', limit: 10 }), [failedNew, failedOld]);
+        assert.deepEqual(await store.audit.list({ type: 'login.failed', limit: 1 }), [failedNew]);
+        assert.deepEqual(await store.audit.list({ type: 'passkey.counter_regression', limit: 10 }), []);
+        assert.deepEqual(await store.audit.list({ limit: 2 }), [failedNew, registered]);
+        assert.deepEqual(await store.audit.list({ limit: 10 }), [failedNew, registered, failedOld]);
+      });
+
+      it('refuses a limit that is not a positive integer', async () => {
+        await store.audit.append(event());
+        for (const limit of [0, -1, 1.5, Number.NaN]) {
+          await assertRejectsWith(store.audit.listByAccount('acc-1', limit), RangeError);
+          await assertRejectsWith(store.audit.list({ limit }), RangeError);
+        }
+      });
+
+      it('is append-only: no method but append and the two lists, and returned events are copies', async () => {
+        assert.deepEqual(methodNames(store.audit), ['append', 'list', 'listByAccount']);
+        const appended = await store.audit.append(event());
+        appended.type = 'mutated';
+        appended.details.credentialId = 'mutated';
+        appended.at.setTime(0);
+        const [listed] = await store.audit.list({ limit: 1 });
+        assert.ok(listed);
+        assert.deepEqual(listed, { id: listed.id, ...event() });
+        listed.details.credentialId = 'mutated again';
+        assert.deepEqual(await store.audit.list({ limit: 1 }), [{ id: listed.id, ...event() }]);
+      });
+    });
+
     if (kind === 'mongo') {
       describe('mongo specifics', () => {
         it('reports whether TTL indexes exist (FerretDB has none)', () => {
@@ -370,6 +757,32 @@ for (const kind of STORE_KINDS) {
               await a.oidc('RefreshToken').upsert(id, { grantId: 'g' }, 60);
               const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).oidc('RefreshToken').consume(id)));
               assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1, `round ${round}`);
+            }
+          } finally {
+            await Promise.all([a.close(), b.close()]);
+          }
+        });
+
+        it('hands out challenges and codes once and counts every failure across two connections', async () => {
+          const uri = await mongoTestUri(uniqueDbName('tobira_race'));
+          const [a, b] = await Promise.all([createMongoStore(uri), createMongoStore(uri)]);
+          try {
+            await a.init();
+            const either = (i: number): Store => (i % 2 ? a : b);
+            for (let round = 0; round < 3; round += 1) {
+              const key = `race-${round}`;
+              const expiresAt = new Date(Date.now() + 60_000);
+              await a.challenges.put({ key, challenge: `c-${round}`, accountId: null, expiresAt });
+              const taken = await Promise.all(Array.from({ length: 10 }, (_, i) => either(i).challenges.take(key)));
+              assert.equal(taken.filter((result) => result !== undefined).length, 1, `round ${round}: challenge`);
+
+              await a.oneTimeCodes.issue({ key, codeHash: sha256('123456'), target: 'alice@example.com', expiresAt });
+              const consumed = await Promise.all(Array.from({ length: 10 }, (_, i) => either(i).oneTimeCodes.consume(key, sha256('123456'))));
+              assert.equal(consumed.filter(Boolean).length, 1, `round ${round}: code`);
+
+              const counts = await Promise.all(Array.from({ length: 10 }, (_, i) => either(i).oneTimeCodes.recordFailure(key, 600)));
+              assert.deepEqual([...counts].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], `round ${round}: failures`);
+              assert.equal(await b.oneTimeCodes.failures(key), 10);
             }
           } finally {
             await Promise.all([a.close(), b.close()]);

@@ -60,7 +60,7 @@ export const PASSWORD = 'correct horse battery staple';
 /** Walks sign-up (or sign-in) and consent in the browser; returns the page stopped at the callback. */
 export async function signUpAndConsent(browser: HttpBrowser, pending: PendingAuthorization, email: string, remember = true): Promise<Page> {
   const login = await browser.follow(pending.url.href);
-  const signupPage = await browser.follow(new URL(/href="([^"]*\/signup)"/.exec(login.body)?.[1] ?? '', login.url).href);
-  const consent = await browser.submit(signupPage, '/signup', { name: 'Hanako Yamada', email, password: PASSWORD }, PARTNER_CALLBACK);
+  const signupPage = await browser.follow(`${login.url}/signup/password`);
+  const consent = await browser.submit(signupPage, '/signup/password', { name: 'Hanako Yamada', email, password: PASSWORD }, PARTNER_CALLBACK);
   return browser.submit(consent, '/consent', remember ? { remember: 'on' } : {}, PARTNER_CALLBACK);
 }

@@ -8,7 +8,7 @@ export interface Exited { code: number | null; stdout: string; stderr: string }
 
 export function runMain(env: Record<string, string>, timeoutMs = 20_000): Promise<Exited> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -23,7 +23,7 @@ export interface RunningProcess { child: ChildProcess; output: () => string; sto
 /** Starts main.ts and resolves once it logs that it listens. */
 export function startMain(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningProcess> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
     let output = '';
     const running: RunningProcess = {
       child,

@@ -3,6 +3,10 @@
 // flow. Space is reclaimed only by sweepExpired().
 import { AlreadyConsumedError, DuplicateKeyError } from '../errors.ts';
 import { newAccount } from '../new-account.ts';
+import { MemoryAudit } from './audit.ts';
+import { MemoryChallenges } from './challenges.ts';
+import { MemoryOneTimeCodes } from './one-time-codes.ts';
+import { MemoryPasskeys } from './passkeys.ts';
 import type {
   Account,
   AccountRepository,
@@ -228,12 +232,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const now = options.now ?? Date.now;
   const models = new Map<string, MemoryOidcModelStore>();
   const consents = new MemoryConsents(now);
+  const challenges = new MemoryChallenges(now);
+  const oneTimeCodes = new MemoryOneTimeCodes(now);
 
   return {
     kind: 'memory',
     accounts: new MemoryAccounts(now),
     secrets: new MemorySecrets(),
     consents,
+    passkeys: new MemoryPasskeys(),
+    challenges,
+    oneTimeCodes,
+    audit: new MemoryAudit(),
     oidc(model: string): OidcModelStore {
       let store = models.get(model);
       if (!store) {
@@ -246,7 +256,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async ping(): Promise<void> {},
     async sweepExpired(): Promise<number> {
       const at = now();
-      let removed = consents.sweep(at);
+      let removed = consents.sweep(at) + challenges.sweep(at) + oneTimeCodes.sweep(at);
       for (const store of models.values()) removed += store.sweep(at);
       return removed;
     },

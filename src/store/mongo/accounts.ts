@@ -16,12 +16,16 @@ const accountSchema = new mongoose.Schema<AccountDocument>(
     // Not `required`: mongoose rejects '' for required strings, and an empty display name is valid.
     name: { type: String, default: '' },
     passwordHash: { type: String, default: null },
+    webauthnUserId: { type: String, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'accounts', versionKey: false, bufferCommands: false, autoIndex: false, autoCreate: false, strict: 'throw' },
 );
 accountSchema.index({ email: 1 }, { unique: true });
+// Random, so a clash is practically impossible; the index makes one impossible, and finds the
+// account by the user handle of a discoverable-credential assertion.
+accountSchema.index({ webauthnUserId: 1 }, { unique: true });
 
 function toAccount(document: AccountDocument): Account {
   return {
@@ -30,6 +34,7 @@ function toAccount(document: AccountDocument): Account {
     emailVerified: document.emailVerified,
     name: document.name,
     passwordHash: document.passwordHash ?? null,
+    webauthnUserId: document.webauthnUserId,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
   };
@@ -55,7 +60,7 @@ export class MongoAccounts implements AccountRepository {
       try {
         await this.#model.create(document);
       } catch (err) {
-        // The _id is a fresh UUID, so the unique email index is the only one that can clash.
+        // The _id is a fresh UUID and webauthnUserId 32 random bytes, so only the e-mail can clash.
         if (isDuplicateKeyError(err)) throw new DuplicateKeyError('email', { cause: err });
         throw err;
       }

@@ -2,6 +2,8 @@
 // index creation, ping, sweeping and closing.
 import type { OidcModelStore, Store } from '../types.ts';
 import { MongoAccounts } from './accounts.ts';
+import { MongoAudit, ensureAuditIndexes } from './audit.ts';
+import { CHALLENGES_COLLECTION, MongoChallenges } from './challenges.ts';
 import { connect, database, guard } from './connection.ts';
 import type { ConnectOptions } from './connection.ts';
 import { CONSENTS_COLLECTION, MongoConsents } from './consents.ts';
@@ -9,6 +11,8 @@ import { CONSUMPTIONS_COLLECTION, ConsumptionClaims } from './consumptions.ts';
 import { TtlIndexes, expiredFilter } from './expiry.ts';
 import type { StoreLogger } from './expiry.ts';
 import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS } from './oidc-model-store.ts';
+import { MongoOneTimeCodes, ONE_TIME_CODES_COLLECTION, ONE_TIME_CODE_FAILURES_COLLECTION } from './one-time-codes.ts';
+import { MongoPasskeys } from './passkeys.ts';
 import { MongoSecrets } from './secrets.ts';
 
 export type { StoreLogger };
@@ -28,8 +32,17 @@ export interface MongoStore extends Store {
   readonly ttlSupported: boolean;
 }
 
+/** Collections whose documents carry `expiresAt` and are swept. Never passkeys, accounts or audit_events. */
+const EXPIRING_COLLECTIONS = new Set([
+  CONSENTS_COLLECTION,
+  CONSUMPTIONS_COLLECTION,
+  CHALLENGES_COLLECTION,
+  ONE_TIME_CODES_COLLECTION,
+  ONE_TIME_CODE_FAILURES_COLLECTION,
+]);
+
 function isExpiringCollection(name: string): boolean {
-  return name.startsWith(OIDC_COLLECTION_PREFIX) || name === CONSENTS_COLLECTION || name === CONSUMPTIONS_COLLECTION;
+  return name.startsWith(OIDC_COLLECTION_PREFIX) || EXPIRING_COLLECTIONS.has(name);
 }
 
 /** Connects (rejecting with StoreUnavailableError if the server cannot be reached); call init() next. */
@@ -41,6 +54,10 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const claims = new ConsumptionClaims(db);
   const accounts = new MongoAccounts(connection, now);
   const consents = new MongoConsents(db, now);
+  const passkeys = new MongoPasskeys(db);
+  const challenges = new MongoChallenges(db, claims, now);
+  const oneTimeCodes = new MongoOneTimeCodes(db, claims, now);
+  const audit = new MongoAudit(db);
   const models = new Map<string, MongoOidcModelStore>();
 
   function oidcModel(model: string): MongoOidcModelStore {
@@ -57,6 +74,10 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
     accounts,
     secrets: new MongoSecrets(db),
     consents,
+    passkeys,
+    challenges,
+    oneTimeCodes,
+    audit,
     get ttlSupported(): boolean {
       return ttl.supported;
     },
@@ -68,6 +89,10 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         await accounts.ensureIndexes();
         await consents.ensureIndexes(ttl);
         await claims.ensureIndexes(ttl);
+        await passkeys.ensureIndexes();
+        await challenges.ensureIndexes(ttl);
+        await oneTimeCodes.ensureIndexes(ttl);
+        await ensureAuditIndexes(db);
         for (const model of new Set<string>([...OIDC_MODELS, ...models.keys()])) await oidcModel(model).ensureIndexes(ttl);
         options.logger?.info({ ttlSupported: ttl.supported }, 'mongo store indexes ready');
       });

@@ -1,0 +1,150 @@
+// The account menu (/account): the user's passkeys, listed, renamed, deleted and added. Signing in
+// goes through the provider like any partner would (tobira-account, response_type none), so every
+// sign-in method and every rule of the sign-in pages applies here too.
+import { randomBytes } from 'node:crypto';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { z } from 'zod';
+import type { AccountService } from '../accounts/account-service.ts';
+import { auditContextOf } from '../audit/audit-log.ts';
+import { InvalidInputError } from '../errors/http-errors.ts';
+import { parseBody } from '../http/body.ts';
+import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { render } from '../http/render.ts';
+import { clearCookie, readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
+import type { RequestState } from '../http/state.ts';
+import { parseForm } from '../interactions/forms.ts';
+import { ACCOUNT_CLIENT_ID } from '../oidc/first-party.ts';
+import type { PasskeyService } from '../passkeys/passkey-service.ts';
+import { providerName } from '../passkeys/provider-names.ts';
+import { currentSession, isFresh, type AccountSession } from './account-session.ts';
+import { NotSignedInError, ReauthenticationRequiredError } from './errors.ts';
+
+export interface AccountMenuDeps {
+  issuer: string;
+  provider: Provider;
+  accounts: AccountService;
+  passkeys: PasskeyService;
+  bodyLimitBytes: number;
+  displayTimeZone: string;
+  now?: () => number;
+}
+
+const LOGIN_COOKIE = 'tobira.account.login';
+const credentialField = z.string().min(1).max(1_400).regex(/^[A-Za-z0-9_-]+$/);
+const renameForm = z.object({ credentialId: credentialField, name: z.string().trim().min(1).max(64) });
+const deleteForm = z.object({ credentialId: credentialField });
+const verifyRequest = z.object({ response: z.unknown() });
+const NEXT_PATHS = new Set(['/account']);
+
+export function accountRoutes(deps: AccountMenuDeps): Router {
+  const { provider, accounts, passkeys } = deps;
+  const now = deps.now ?? Date.now;
+  const router = new Router({ prefix: '/account' });
+  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const registrationKey = (s: AccountSession): string => `reg:account:${s.account.id}:${s.sessionUid}`;
+
+  async function signedIn(ctx: Context): Promise<AccountSession> {
+    const session = await currentSession(ctx, provider, accounts);
+    if (!session) throw new NotSignedInError();
+    return session;
+  }
+
+  /** Starts a sign-in through the provider; with `reauth`, the user must sign in again as themselves. */
+  function toLogin(ctx: Context, reauthAs?: string): void {
+    const state = randomBytes(16).toString('base64url');
+    writeSignedJson(ctx, LOGIN_COOKIE, { state, next: '/account' }, 10 * 60_000);
+    const url = new URL(`${deps.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: ACCOUNT_CLIENT_ID,
+      response_type: 'none',
+      redirect_uri: `${deps.issuer}/account/callback`,
+      scope: 'openid',
+      state,
+      ...(reauthAs ? { prompt: 'login', login_hint: reauthAs } : {}),
+    }).toString();
+    ctx.status = 303;
+    ctx.redirect(url.href);
+  }
+
+  router.get('/', async (ctx) => {
+    const session = await currentSession(ctx, provider, accounts);
+    if (!session) {
+      toLogin(ctx);
+      return;
+    }
+    const lang = (ctx.state as RequestState).lang;
+    const format = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.displayTimeZone });
+    const list = await passkeys.list(session.account.id);
+    await render(ctx, 'account', {
+      account: session.account,
+      csrf: csrfToken(ctx),
+      rpId: passkeys.rpId,
+      fresh: isFresh(session, now()),
+      notice: typeof ctx.query.notice === 'string' ? ctx.query.notice : '',
+      deleted: typeof ctx.query.deleted === 'string' && /^[A-Za-z0-9_-]+$/.test(ctx.query.deleted) ? ctx.query.deleted : '',
+      passkeys: list.map((p) => ({
+        credentialId: p.credentialId,
+        name: p.name,
+        provider: providerName(p.aaguid) ?? '',
+        synced: p.backedUp,
+        createdAt: format.format(p.createdAt),
+        lastUsedAt: p.lastUsedAt ? format.format(p.lastUsedAt) : '',
+      })),
+    });
+  });
+
+  router.get('/login', (ctx) => {
+    toLogin(ctx);
+  });
+
+  router.get('/callback', async (ctx) => {
+    const pending = readSignedJson<{ state: string; next: string }>(ctx, LOGIN_COOKIE);
+    clearCookie(ctx, LOGIN_COOKIE);
+    if (!pending || ctx.query.state !== pending.state) throw new InvalidInputError('state');
+    if (typeof ctx.query.error === 'string') {
+      ctx.redirect('/');
+      return;
+    }
+    ctx.redirect(NEXT_PATHS.has(pending.next) ? pending.next : '/account');
+  });
+
+  router.post('/passkeys/options', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const { account } = session;
+    ctx.body = { options: await passkeys.registrationOptions(registrationKey(session), { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id) };
+  });
+
+  router.post('/passkeys/verify', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const { response } = parseForm(verifyRequest, ctx.request.body);
+    const credential = await passkeys.verifyRegistration(registrationKey(session), response, session.account.id);
+    const passkey = await passkeys.addPasskey(session.account, credential, (ctx.state as RequestState).lang, auditContextOf(ctx));
+    ctx.body = { credentialId: passkey.credentialId, name: passkey.name };
+  });
+
+  router.post('/passkeys/rename', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(renameForm, ctx.request.body);
+    await passkeys.rename(session.account.id, input.credentialId, input.name, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=renamed');
+  });
+
+  router.post('/passkeys/delete', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(deleteForm, ctx.request.body);
+    if (!isFresh(session, now())) {
+      if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
+      toLogin(ctx, session.account.email);
+      return;
+    }
+    await passkeys.remove(session.account, input.credentialId, auditContextOf(ctx));
+    ctx.status = 303;
+    // The page tells the browser's passkey manager the credential is gone (WebAuthn Signal API).
+    ctx.redirect(`/account?notice=deleted&deleted=${encodeURIComponent(input.credentialId)}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+// Writes security events to the append-only audit collection. Never throws into the caller's
+// flow for a logging failure: the event is logged as an error instead, so an unavailable audit
+// store cannot lock users out (it still shows up in the process log for operators).
+import type { Context } from 'koa';
+import type { Logger } from '../log.ts';
+import type { AuditRepository } from '../store/types.ts';
+
+export interface AuditContext {
+  ip: string | null;
+  userAgent: string | null;
+  actor: string;
+}
+
+export function auditContextOf(ctx: Context, actor = 'user'): AuditContext {
+  return { ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, actor };
+}
+
+export class AuditLog {
+  readonly #events: AuditRepository;
+  readonly #logger: Logger;
+
+  constructor(events: AuditRepository, logger: Logger) {
+    this.#events = events;
+    this.#logger = logger;
+  }
+
+  async record(type: string, accountId: string | null, context: AuditContext, details: Record<string, unknown> = {}): Promise<void> {
+    try {
+      await this.#events.append({ type, accountId, actor: context.actor, ip: context.ip, userAgent: context.userAgent, details, at: new Date() });
+    } catch (err) {
+      this.#logger.error({ err, audit: { type, accountId, details } }, 'audit event could not be stored');
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type Provider from 'oidc-provider';
+import type { AccountService } from '../accounts/account-service.ts';
+import type { PasswordlessSignup } from '../accounts/passwordless-signup.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { PasskeyService } from '../passkeys/passkey-service.ts';
+import type { ConsentRepository } from '../store/types.ts';
+
+/** What the interaction routes need; built once in app.ts. */
+export interface InteractionDeps {
+  provider: Provider;
+  accounts: AccountService;
+  passkeys: PasskeyService;
+  signup: PasswordlessSignup;
+  consents: ConsentRepository;
+  audit: AuditLog;
+  bodyLimitBytes: number;
+  grantTtlSeconds: number;
+}

@@ -1,0 +1,53 @@
+// JSON steps of a passkey sign-in, called by public/js/login.js: options, then the assertion.
+import Router from '@koa/router';
+import { z } from 'zod';
+import { auditContextOf } from '../audit/audit-log.ts';
+import { parseBody } from '../http/body.ts';
+import { requireCsrf } from '../http/csrf.ts';
+import type { InteractionDeps } from './deps.ts';
+import { expectedAccountId } from './expected-account.ts';
+import { completeLogin } from './finish.ts';
+import { parseForm } from './forms.ts';
+import { loadInteraction } from './load-interaction.ts';
+import { phrRequired } from './page.ts';
+
+const optionsRequest = z.object({ email: z.string().trim().max(254).optional() });
+const verifyRequest = z.object({ response: z.unknown() });
+
+export function passkeyRoutes(deps: InteractionDeps): Router {
+  const { provider } = deps;
+  const router = new Router();
+  const json = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const challengeKey = (uid: string): string => `authn:interaction:${uid}`;
+
+  /**
+   * Assertion options. With an e-mail (identifier-first) only that account's passkeys are offered
+   * and the page learns whether a password is an option; an unknown address looks like an
+   * account with a password, so the answer does not tell which addresses have accounts.
+   */
+  router.post('/passkey/options', ...json, async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    const { email } = parseForm(optionsRequest, ctx.request.body);
+    const expected = await expectedAccountId(details, deps.accounts);
+    const subject = expected ? await deps.accounts.findById(expected) : email ? await deps.accounts.findByEmail(email) : undefined;
+    const options = await deps.passkeys.authenticationOptions(challengeKey(details.uid), subject?.id ?? null);
+    const password = !phrRequired(details) && (subject ? subject.passwordHash !== null : true);
+    ctx.body = { options, password };
+  });
+
+  router.post('/passkey/verify', ...json, async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    const { response } = parseForm(verifyRequest, ctx.request.body);
+    const audit = auditContextOf(ctx);
+    const expected = await expectedAccountId(details, deps.accounts);
+    const { account, passkey, userVerified } = await deps.passkeys.verifyAuthentication(challengeKey(details.uid), response, expected, audit);
+    await deps.audit.record('login.succeeded', account.id, audit, { method: 'passkey', credentialId: passkey.credentialId, client: details.params.client_id });
+    await completeLogin(ctx, provider, account.id, {
+      kind: 'passkey',
+      hardwareBound: passkey.deviceType === 'singleDevice' && !passkey.backedUp,
+      userVerified,
+    });
+  });
+
+  return router;
+}

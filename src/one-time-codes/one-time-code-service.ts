@@ -1,0 +1,52 @@
+// Rules for one-time codes sent by e-mail or SMS: six random digits, stored only as a hash,
+// single-use, short-lived, and a failure limit that asking for a new code does not reset.
+import { createHash, randomInt } from 'node:crypto';
+import type { OneTimeCodeRepository } from '../store/types.ts';
+import { CodeExpiredError, CodeInvalidError, TooManyAttemptsError } from './errors.ts';
+
+export interface OneTimeCodePolicy {
+  ttlSeconds: number;
+  maxAttempts: number;
+  attemptWindowSeconds: number;
+}
+
+function hashOf(key: string, code: string): string {
+  // Bound to the key, so a hash is worthless for any other purpose or account.
+  return createHash('sha256').update(`${key}\n${code}`).digest('hex');
+}
+
+export class OneTimeCodeService {
+  readonly #codes: OneTimeCodeRepository;
+  readonly #policy: OneTimeCodePolicy;
+  readonly #now: () => number;
+
+  constructor(codes: OneTimeCodeRepository, policy: OneTimeCodePolicy, now: () => number = Date.now) {
+    this.#codes = codes;
+    this.#policy = policy;
+    this.#now = now;
+  }
+
+  get ttlMinutes(): number {
+    return Math.ceil(this.#policy.ttlSeconds / 60);
+  }
+
+  /** A new code for `key`, sent to `target` by the caller; refused while the key is locked out. */
+  async issue(key: string, target: string): Promise<string> {
+    if (await this.#codes.failures(key) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.#codes.issue({ key, codeHash: hashOf(key, code), target, expiresAt: new Date(this.#now() + this.#policy.ttlSeconds * 1000) });
+    return code;
+  }
+
+  /** Consumes the code for `key`; returns where it was sent. */
+  async verify(key: string, code: string): Promise<string> {
+    if (await this.#codes.failures(key) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    const stored = await this.#codes.find(key);
+    if (!stored) throw new CodeExpiredError();
+    const normalised = code.replace(/\s+/g, '');
+    if (/^\d{6}$/.test(normalised) && await this.#codes.consume(key, hashOf(key, normalised))) return stored.target;
+    const failures = await this.#codes.recordFailure(key, this.#policy.attemptWindowSeconds);
+    if (failures >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    throw new CodeInvalidError();
+  }
+}

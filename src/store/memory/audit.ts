@@ -1,0 +1,62 @@
+// The audit log as an append-only array: there is deliberately no method to change or drop events.
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, AuditRepository, NewAuditEvent } from '../types.ts';
+
+interface StoredEvent {
+  event: AuditEvent;
+  /** Insertion order, to keep events with the same `at` newest-first too. */
+  seq: number;
+}
+
+function copyEvent(event: AuditEvent): AuditEvent {
+  return {
+    id: event.id,
+    at: new Date(event.at),
+    type: event.type,
+    accountId: event.accountId,
+    actor: event.actor,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    details: structuredClone(event.details),
+  };
+}
+
+/** Both adapters refuse the same limits (a mongo limit of 0 would mean "no limit"). */
+function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+}
+
+function newestFirst(a: StoredEvent, b: StoredEvent): number {
+  return b.event.at.getTime() - a.event.at.getTime() || b.seq - a.seq;
+}
+
+export class MemoryAudit implements AuditRepository {
+  readonly #events: StoredEvent[] = [];
+  #seq = 0;
+
+  async append(input: NewAuditEvent): Promise<AuditEvent> {
+    const event = copyEvent({ ...input, id: randomUUID() });
+    this.#seq += 1;
+    this.#events.push({ event, seq: this.#seq });
+    return copyEvent(event);
+  }
+
+  async listByAccount(accountId: string, limit: number): Promise<AuditEvent[]> {
+    assertLimit(limit);
+    return this.#select((event) => event.accountId === accountId, limit);
+  }
+
+  async list(options: { type?: string; limit: number }): Promise<AuditEvent[]> {
+    assertLimit(options.limit);
+    const { type } = options;
+    return this.#select((event) => type === undefined || event.type === type, options.limit);
+  }
+
+  #select(matches: (event: AuditEvent) => boolean, limit: number): AuditEvent[] {
+    return this.#events
+      .filter(({ event }) => matches(event))
+      .sort(newestFirst)
+      .slice(0, limit)
+      .map(({ event }) => copyEvent(event));
+  }
+}

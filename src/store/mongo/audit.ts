@@ -1,0 +1,93 @@
+// The audit log: { _id: ObjectId, at, type, accountId, actor, ip, userAgent, details }.
+// Append-only by construction: this repository has no method that updates or deletes, and the
+// collection is not one sweepExpired() touches.
+//
+// The _id is an ObjectId so that events with the same `at` still list newest first: ObjectIds
+// from one process increase with every insert. `details` is schemaless and goes through the codec.
+import mongoose from 'mongoose';
+import type { AuditEvent, AuditRepository, NewAuditEvent } from '../types.ts';
+import { decode, encode } from './codec.ts';
+import { guard } from './connection.ts';
+
+export const AUDIT_COLLECTION = 'audit_events';
+
+interface AuditDocument {
+  _id: mongoose.mongo.ObjectId;
+  at: Date;
+  type: string;
+  accountId: string | null;
+  actor: string;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown>;
+}
+
+const NEWEST_FIRST = { at: -1, _id: -1 } as const;
+
+/** Both adapters refuse the same limits; to the server a limit of 0 would mean "no limit". */
+function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+}
+
+function toEvent(document: AuditDocument): AuditEvent {
+  return {
+    id: document._id.toHexString(),
+    at: document.at,
+    type: document.type,
+    accountId: document.accountId ?? null,
+    actor: document.actor,
+    ip: document.ip ?? null,
+    userAgent: document.userAgent ?? null,
+    details: decode(document.details) as Record<string, unknown>,
+  };
+}
+
+/** A function rather than a method, so the repository offers nothing but append and the lists. */
+export async function ensureAuditIndexes(db: mongoose.mongo.Db): Promise<void> {
+  const collection = db.collection<AuditDocument>(AUDIT_COLLECTION);
+  await collection.createIndex({ accountId: 1, ...NEWEST_FIRST });
+  await collection.createIndex({ type: 1, ...NEWEST_FIRST });
+  await collection.createIndex(NEWEST_FIRST);
+}
+
+export class MongoAudit implements AuditRepository {
+  readonly #collection: mongoose.mongo.Collection<AuditDocument>;
+
+  constructor(db: mongoose.mongo.Db) {
+    this.#collection = db.collection<AuditDocument>(AUDIT_COLLECTION);
+  }
+
+  append(event: NewAuditEvent): Promise<AuditEvent> {
+    return guard(async () => {
+      const document: AuditDocument = {
+        _id: new mongoose.mongo.ObjectId(),
+        at: new Date(event.at),
+        type: event.type,
+        accountId: event.accountId,
+        actor: event.actor,
+        ip: event.ip,
+        userAgent: event.userAgent,
+        details: encode(event.details) as Record<string, unknown>,
+      };
+      await this.#collection.insertOne(document);
+      // Decoded from what was written, so the caller sees exactly what a later list returns.
+      return toEvent(document);
+    });
+  }
+
+  listByAccount(accountId: string, limit: number): Promise<AuditEvent[]> {
+    return this.#list({ accountId }, limit);
+  }
+
+  list(options: { type?: string; limit: number }): Promise<AuditEvent[]> {
+    return this.#list(options.type === undefined ? {} : { type: options.type }, options.limit);
+  }
+
+  #list(filter: mongoose.mongo.Filter<AuditDocument>, limit: number): Promise<AuditEvent[]> {
+    return guard(async () => {
+      assertLimit(limit);
+      const documents = await this.#collection.find(filter).sort(NEWEST_FIRST).limit(limit).toArray();
+      return documents.map(toEvent);
+    });
+  }
+}
