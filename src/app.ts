@@ -45,7 +45,13 @@ function configuredClients(settings: Settings): { clients: ClientMetadata[]; sou
   return { clients: [], source: 'CLIENTS_FILE' };
 }
 
-export async function buildApp(settings: Settings, store: Store, logger: Logger): Promise<Tobira> {
+export interface BuildOptions {
+  /** The clock (epoch ms) for tobira's own time rules; tests shift it to cross time limits. */
+  now?: () => number;
+}
+
+export async function buildApp(settings: Settings, store: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
+  const now = options.now ?? Date.now;
   const [cookieKeys, jwks] = await Promise.all([
     loadCookieKeys(store.secrets, settings.cookieKeys),
     loadSigningKeys(store.secrets, settings.signingKeysFile),
@@ -71,6 +77,11 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger)
   // oidc-provider runs on this app's context once mounted, so it must sign with the same keys.
   app.keys = cookieKeys;
   app.proxy = settings.proxy;
+  // Koa's default prints stack traces to stderr; a browser abandoning a download is not news.
+  app.on('error', (err: Error & { code?: string }) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') logger.debug({ err }, 'client went away');
+    else logger.error({ err }, 'koa error');
+  });
   app.use(requestContext(logger));
   app.use(securityHeaders());
   app.use(errorHandler());
@@ -80,10 +91,10 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger)
 
   const audit = new AuditLog(store.audit, logger);
   const accounts = new AccountService(store.accounts);
-  const passkeys = new PasskeyService({ passkeys: store.passkeys, challenges: store.challenges, accounts: store.accounts, audit, settings: settings.webauthn });
+  const passkeys = new PasskeyService({ passkeys: store.passkeys, challenges: store.challenges, accounts: store.accounts, audit, settings: settings.webauthn, now });
   const signup = new PasswordlessSignup({
     accounts: store.accounts,
-    codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode),
+    codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now),
     mailer: createMailer(settings.mail.smtpUrl, settings.mail.from, logger),
     passkeys,
     audit,
@@ -95,7 +106,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger)
     home,
     healthRoutes(store),
     interactionRoutes({ provider, accounts, passkeys, signup, audit, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
-    accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone }),
+    accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
   ]) {
     app.use(router.routes());

@@ -17,7 +17,9 @@ if (signal.signalCurrentUserDetails) {
   signal.signalCurrentUserDetails({ rpId, userId, name: root.dataset.name, displayName: root.dataset.displayName }).catch(() => {});
 }
 
-document.getElementById('add-passkey').addEventListener('click', async () => {
+const addButton = document.getElementById('add-passkey');
+addButton.disabled = false;
+addButton.addEventListener('click', async () => {
   showError('');
   if (!browserSupportsWebAuthn()) {
     showError(root.dataset.msgUnsupported);

@@ -40,11 +40,12 @@ async function run(task) {
   }
 }
 
+const passkeyButton = document.getElementById('passkey-button');
 if (!browserSupportsWebAuthn()) {
-  document.getElementById('passkey-button').disabled = true;
   showError(root.dataset.msgUnsupported);
 } else {
-  document.getElementById('passkey-button').addEventListener('click', () => run(async () => {
+  passkeyButton.disabled = false;
+  passkeyButton.addEventListener('click', () => run(async () => {
     const { options: optionsJSON } = await options();
     await finish(optionsJSON, false);
   }));

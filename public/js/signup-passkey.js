@@ -4,6 +4,8 @@ import { browserSupportsWebAuthn, messageFor, postJson, showError, startRegistra
 const form = document.getElementById('signup-passkey-form');
 const { uid, csrf } = form.dataset;
 
+// The button stays disabled until this handler exists (a click before would submit the form natively).
+document.getElementById('create-passkey').disabled = false;
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   showError('');

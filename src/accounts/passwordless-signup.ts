@@ -1,7 +1,6 @@
 // Sign-up without a password: prove the e-mail address with a one-time code, then register a
 // passkey; only then does the account exist. The page answers the same whether or not the address
 // already has an account (that address gets a "you already have an account" e-mail instead).
-import { randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { Lang } from '../errors/app-error.ts';
 import { alreadyRegisteredMail, signupCodeMail } from '../notify/messages.ts';
@@ -9,6 +8,7 @@ import type { Mailer } from '../notify/mailer.ts';
 import type { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
 import type { NewCredential, PasskeyService } from '../passkeys/passkey-service.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
+import { newWebAuthnUserId } from '../store/new-account.ts';
 import type { Account, AccountRepository } from '../store/types.ts';
 import { normaliseEmail } from './account-service.ts';
 import { EmailTakenError } from './errors.ts';
@@ -47,7 +47,7 @@ export class PasswordlessSignup {
 
   /** A fresh WebAuthn user handle for the account about to be created. */
   newUserHandle(): string {
-    return randomBytes(32).toString('base64url');
+    return newWebAuthnUserId();
   }
 
   /** Step 3: the passkey is verified; create the account and store the passkey on it. */

@@ -4,9 +4,14 @@ import type { Account, NewAccount } from './types.ts';
 /** Bytes in a WebAuthn user handle: the spec allows up to 64; 32 random bytes cannot collide or be guessed. */
 const WEBAUTHN_USER_ID_BYTES = 32;
 
+/** A fresh random WebAuthn user handle (43 base64url characters). */
+export function newWebAuthnUserId(): string {
+  return randomBytes(WEBAUTHN_USER_ID_BYTES).toString('base64url');
+}
+
 /**
- * The account record every adapter stores for a sign-up: a fresh opaque id, a fresh random
- * WebAuthn user handle (43 base64url characters), both timestamps now.
+ * The account record every adapter stores for a sign-up: a fresh opaque id, the WebAuthn user
+ * handle its first passkey was registered with (or a fresh one), both timestamps now.
  */
 export function newAccount(input: NewAccount, now: number): Account {
   const at = new Date(now);
@@ -16,7 +21,7 @@ export function newAccount(input: NewAccount, now: number): Account {
     emailVerified: input.emailVerified,
     name: input.name,
     passwordHash: input.passwordHash,
-    webauthnUserId: randomBytes(WEBAUTHN_USER_ID_BYTES).toString('base64url'),
+    webauthnUserId: input.webauthnUserId ?? newWebAuthnUserId(),
     createdAt: at,
     updatedAt: at,
   };

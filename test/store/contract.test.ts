@@ -327,6 +327,13 @@ for (const kind of STORE_KINDS) {
         }
       });
 
+      it('keeps the WebAuthn user handle a passkey was registered with before the account existed', async () => {
+        const handle = Buffer.alloc(32, 7).toString('base64url');
+        const created = await store.accounts.create({ ...alice, email: 'early-passkey@example.com', webauthnUserId: handle });
+        assert.equal(created.webauthnUserId, handle);
+        assert.equal((await store.accounts.findById(created.id))?.webauthnUserId, handle);
+      });
+
       it('refuses a duplicate e-mail and leaves the first account as it was', async () => {
         const first = await store.accounts.create(alice);
         await assert.rejects(
