@@ -16,7 +16,7 @@ import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { WebAuthnSettings } from '../config/settings.ts';
 import type { Lang } from '../errors/app-error.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
-import type { Account, AccountRepository, ChallengeRepository, CredentialDeviceType, Passkey, PasskeyRepository } from '../store/types.ts';
+import type { Account, AccountRepository, ChallengeRepository, Passkey, PasskeyRepository } from '../store/types.ts';
 import {
   ChallengeExpiredError,
   CounterRegressionError,
@@ -34,15 +34,7 @@ import { parseAuthenticationResponse, parseRegistrationResponse } from './respon
 export const CHALLENGE_TTL_SECONDS = 300;
 
 /** A credential that passed registration, not yet stored (sign-up creates the account first). */
-export interface NewCredential {
-  credentialId: string;
-  publicKey: Uint8Array;
-  counter: number;
-  transports: string[];
-  aaguid: string;
-  deviceType: CredentialDeviceType;
-  backedUp: boolean;
-}
+export type NewCredential = Pick<Passkey, 'credentialId' | 'publicKey' | 'counter' | 'transports' | 'aaguid' | 'deviceType' | 'backedUp'>;
 
 export interface WebAuthnUser {
   /** base64url webauthnUserId */

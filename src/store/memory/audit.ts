@@ -1,6 +1,7 @@
 // The audit log as an append-only array: there is deliberately no method to change or drop events.
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditRepository, NewAuditEvent } from '../types.ts';
+import { assertLimit } from '../arguments.ts';
 
 interface StoredEvent {
   event: AuditEvent;
@@ -19,11 +20,6 @@ function copyEvent(event: AuditEvent): AuditEvent {
     userAgent: event.userAgent,
     details: structuredClone(event.details),
   };
-}
-
-/** Both adapters refuse the same limits (a mongo limit of 0 would mean "no limit"). */
-function assertLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
 }
 
 function newestFirst(a: StoredEvent, b: StoredEvent): number {

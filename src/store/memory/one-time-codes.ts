@@ -1,8 +1,8 @@
 // One-time codes and their failure windows, kept apart so re-issuing a code never resets the
 // count. Every method checks and writes with no await in between, so within the process they
 // are atomic.
-import { timingSafeEqual } from 'node:crypto';
 import type { OneTimeCode, OneTimeCodeRepository } from '../types.ts';
+import { assertWindowSeconds, sameHash } from '../arguments.ts';
 
 interface FailureWindow {
   count: number;
@@ -12,19 +12,6 @@ interface FailureWindow {
 
 function copyCode(code: OneTimeCode): OneTimeCode {
   return { key: code.key, codeHash: code.codeHash, target: code.target, expiresAt: new Date(code.expiresAt) };
-}
-
-/** Constant-time for equal lengths; the lengths of hex digests reveal nothing. */
-function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function assertWindowSeconds(windowSeconds: number): void {
-  if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
-    throw new RangeError(`windowSeconds must be a positive number of seconds, got ${windowSeconds}`);
-  }
 }
 
 export class MemoryOneTimeCodes implements OneTimeCodeRepository {

@@ -8,26 +8,14 @@ import mongoose from 'mongoose';
 import type { AuditEvent, AuditRepository, NewAuditEvent } from '../types.ts';
 import { decode, encode } from './codec.ts';
 import { guard } from './connection.ts';
+import { assertLimit } from '../arguments.ts';
 
 export const AUDIT_COLLECTION = 'audit_events';
 
-interface AuditDocument {
-  _id: mongoose.mongo.ObjectId;
-  at: Date;
-  type: string;
-  accountId: string | null;
-  actor: string;
-  ip: string | null;
-  userAgent: string | null;
-  details: Record<string, unknown>;
-}
+/** An AuditEvent with a server-made ObjectId as _id (its hex string is the event id). */
+type AuditDocument = Omit<AuditEvent, 'id'> & { _id: mongoose.mongo.ObjectId };
 
 const NEWEST_FIRST = { at: -1, _id: -1 } as const;
-
-/** Both adapters refuse the same limits; to the server a limit of 0 would mean "no limit". */
-function assertLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
-}
 
 function toEvent(document: AuditDocument): AuditEvent {
   return {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import type { ChallengeRepository, StoredChallenge } from '../types.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, replaceUpserting } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 import { liveFilter } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
@@ -47,13 +47,7 @@ export class MongoChallenges implements ChallengeRepository {
         expiresAt: challenge.expiresAt,
         rev: randomUUID(),
       };
-      try {
-        await this.#collection.replaceOne({ _id: challenge.key }, document, { upsert: true });
-      } catch (err) {
-        // A concurrent first put() inserted it (FerretDB upserts race); now it exists, so replace.
-        if (!isDuplicateKeyError(err)) throw err;
-        await this.#collection.replaceOne({ _id: challenge.key }, document, { upsert: true });
-      }
+      await replaceUpserting(this.#collection, challenge.key, document);
     });
   }
 
@@ -61,10 +55,7 @@ export class MongoChallenges implements ChallengeRepository {
     return guard(async () => {
       const current = await this.#collection.findOne({ _id: key, ...liveFilter(this.#now()) });
       if (!current) return undefined;
-      if (!await this.#claims.claim(`${CHALLENGES_COLLECTION}:${key}:${current.rev}`, current.expiresAt)) return undefined;
-      // Replaced by a new put() between our read and our claim: the one we read is gone.
-      const { deletedCount } = await this.#collection.deleteOne({ _id: key, rev: current.rev });
-      if (deletedCount === 0) return undefined;
+      if (!await this.#claims.takeVersion(this.#collection, key, current.rev, current.expiresAt)) return undefined;
       return { key, challenge: current.challenge, accountId: current.accountId ?? null, expiresAt: current.expiresAt };
     });
   }

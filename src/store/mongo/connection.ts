@@ -76,3 +76,18 @@ export function database(connection: mongoose.Connection): mongoose.mongo.Db {
   if (!db) throw new StoreUnavailableError({ cause: new Error('mongo connection has no database handle') });
   return db;
 }
+
+/**
+ * replaceOne with upsert, retried once: FerretDB upserts as find-then-insert, so two first
+ * writers of one _id race and one gets a duplicate key error; by then the document exists.
+ */
+export async function replaceUpserting<T extends { _id: string }>(collection: mongoose.mongo.Collection<T>, id: string, document: Omit<T, '_id'>): Promise<void> {
+  const filter = { _id: id } as mongoose.mongo.Filter<T>;
+  const replacement = document as mongoose.mongo.WithoutId<T>;
+  try {
+    await collection.replaceOne(filter, replacement, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    await collection.replaceOne(filter, replacement, { upsert: true });
+  }
+}

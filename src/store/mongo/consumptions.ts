@@ -34,6 +34,17 @@ export class ConsumptionClaims {
     }
   }
 
+  /**
+   * Single-winner removal of the version `rev` of record `id` that a caller has just read: claim
+   * it, then delete exactly that version. False when another caller won, or a newer version (a
+   * new put or issue under the same key) replaced the one that was read.
+   */
+  async takeVersion<T extends { _id: string; rev: string }>(collection: mongoose.mongo.Collection<T>, id: string, rev: string, expiresAt: Date | undefined): Promise<boolean> {
+    if (!await this.claim(`${collection.collectionName}:${id}:${rev}`, expiresAt)) return false;
+    const { deletedCount } = await collection.deleteOne({ _id: id, rev } as mongoose.mongo.Filter<T>);
+    return deletedCount > 0;
+  }
+
   async ensureIndexes(ttl: TtlIndexes): Promise<void> {
     await ttl.ensure(this.#collection);
   }

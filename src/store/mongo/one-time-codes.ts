@@ -12,13 +12,14 @@
 // the others read again and take the next slot. So N concurrent calls take N distinct slots and
 // return N distinct counts. A conditional $inc would not do: FerretDB applies it as read-then-
 // write, and parallel increments are lost.
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import type { OneTimeCode, OneTimeCodeRepository } from '../types.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, isDuplicateKeyError, replaceUpserting } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 import { liveFilter } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
+import { assertWindowSeconds, sameHash } from '../arguments.ts';
 
 export const ONE_TIME_CODES_COLLECTION = 'one_time_codes';
 export const ONE_TIME_CODE_FAILURES_COLLECTION = 'one_time_code_failures';
@@ -57,19 +58,6 @@ interface FailureDocument {
   expiresAt: Date;
 }
 
-/** Constant-time for equal lengths; the lengths of hex digests reveal nothing. */
-function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function assertWindowSeconds(windowSeconds: number): void {
-  if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
-    throw new RangeError(`windowSeconds must be a positive number of seconds, got ${windowSeconds}`);
-  }
-}
-
 export class MongoOneTimeCodes implements OneTimeCodeRepository {
   readonly #codes: mongoose.mongo.Collection<CodeDocument>;
   readonly #failures: mongoose.mongo.Collection<FailureDocument>;
@@ -97,13 +85,7 @@ export class MongoOneTimeCodes implements OneTimeCodeRepository {
         expiresAt: code.expiresAt,
         rev: randomUUID(),
       };
-      try {
-        await this.#codes.replaceOne({ _id: code.key }, document, { upsert: true });
-      } catch (err) {
-        // A concurrent first issue() inserted it (FerretDB upserts race); now it exists, so replace.
-        if (!isDuplicateKeyError(err)) throw err;
-        await this.#codes.replaceOne({ _id: code.key }, document, { upsert: true });
-      }
+      await replaceUpserting(this.#codes, code.key, document);
     });
   }
 
@@ -118,10 +100,7 @@ export class MongoOneTimeCodes implements OneTimeCodeRepository {
     return guard(async () => {
       const current = await this.#liveCode(key);
       if (!current || !sameHash(current.codeHash, codeHash)) return false;
-      if (!await this.#claims.claim(`${ONE_TIME_CODES_COLLECTION}:${key}:${current.rev}`, current.expiresAt)) return false;
-      // Re-issued between our read and our claim: the code we checked is gone.
-      const { deletedCount } = await this.#codes.deleteOne({ _id: key, rev: current.rev });
-      return deletedCount > 0;
+      return this.#claims.takeVersion(this.#codes, key, current.rev, current.expiresAt);
     });
   }
 

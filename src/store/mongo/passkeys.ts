@@ -3,26 +3,13 @@
 // FerretDB too.
 import mongoose from 'mongoose';
 import { DuplicateKeyError } from '../errors.ts';
-import type { CredentialDeviceType, Passkey, PasskeyRepository, PasskeyUse } from '../types.ts';
+import type { Passkey, PasskeyRepository, PasskeyUse } from '../types.ts';
 import { guard, isDuplicateKeyError } from './connection.ts';
 
 export const PASSKEYS_COLLECTION = 'passkeys';
 
-interface PasskeyDocument {
-  /** The credential ID. */
-  _id: string;
-  accountId: string;
-  userHandle: string;
-  publicKey: mongoose.mongo.Binary;
-  counter: number;
-  transports: string[];
-  aaguid: string;
-  deviceType: CredentialDeviceType;
-  backedUp: boolean;
-  name: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-}
+/** A Passkey with its credential ID as the _id and the public key as BSON Binary. */
+type PasskeyDocument = Omit<Passkey, 'credentialId' | 'publicKey'> & { _id: string; publicKey: mongoose.mongo.Binary };
 
 /**
  * The stored bytes as a plain Uint8Array copy. The driver hands back a BSON Binary whose buffer

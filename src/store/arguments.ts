@@ -1,0 +1,20 @@
+// Argument checks and comparisons both store adapters apply in the same way.
+import { timingSafeEqual } from 'node:crypto';
+
+/** Constant-time for equal lengths; the lengths of hex digests reveal nothing. */
+export function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function assertWindowSeconds(windowSeconds: number): void {
+  if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
+    throw new RangeError(`windowSeconds must be a positive number of seconds, got ${windowSeconds}`);
+  }
+}
+
+/** MongoDB reads a limit of 0 as "no limit", so both adapters refuse anything but a positive integer. */
+export function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+}
