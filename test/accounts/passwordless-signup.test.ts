@@ -1,0 +1,146 @@
+// The e-mail step of the passwordless sign-up: real mail over SMTP, and each way a code can be
+// wrong. A refused code changes nothing and creates no account.
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import { HttpBrowser, errorCodeOf, type Page } from '../support/http-browser.ts';
+import { discover, partnerClient, startAuthorization } from '../support/partner.ts';
+import { freePort } from '../support/ports.ts';
+import { startMain } from '../support/processes.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
+import type { Store } from '../../src/store/types.ts';
+
+for (const kind of STORE_KINDS) {
+  describe(`passwordless sign-up codes (${kind} store)`, () => {
+    let offset = 0;
+    let store: Store;
+    let tobira: RunningTobira;
+    let sink: SmtpSink;
+    let config: oidc.Configuration;
+
+    before(async () => {
+      sink = new SmtpSink();
+      const smtp = await sink.start();
+      store = await freshStore(kind, { now: () => Date.now() + offset });
+      tobira = await startTobira({ store, clients: [partnerClient()], env: { SMTP_URL: smtp }, now: () => Date.now() + offset });
+      config = await discover(tobira.issuer);
+    });
+    after(async () => {
+      await tobira.close();
+      await store.close();
+      await sink.stop();
+    });
+    afterEach(() => {
+      offset = 0;
+    });
+
+    /** Starts a sign-up and asks for a code; returns the code page. */
+    async function requestCode(browser: HttpBrowser, email: string): Promise<Page> {
+      const login = await browser.follow((await startAuthorization(config)).url.href);
+      const signup = await browser.follow(`${login.url}/signup`);
+      return browser.submit(signup, '/signup/email', { email });
+    }
+
+    it('mails a six-digit code and moves on to the passkey step with it', async () => {
+      const browser = new HttpBrowser();
+      const email = `ok.${kind}@example.com`;
+      const since = sink.messages.length;
+      const codePage = await requestCode(browser, email);
+      assert.match(codePage.body, new RegExp(`sent to ${email.replace('.', '\\.')}`));
+      const mail = await sink.latestTo(email, since);
+      assert.match(mail.subject, /^tobira verification code: \d{6}$/);
+      const next = await browser.submit(codePage, '/signup/code', { code: await sink.codeFor(email, since) });
+      assert.match(next.url, /\/signup\/passkey$/);
+      assert.equal(await tobira.store.accounts.findByEmail(email), undefined, 'no account before the passkey exists');
+    });
+
+    it('refuses a wrong code, then locks after five, and a new code does not unlock it', async () => {
+      const browser = new HttpBrowser();
+      const email = `guess.${kind}@example.com`;
+      const since = sink.messages.length;
+      const codePage = await requestCode(browser, email);
+      const real = await sink.codeFor(email, since);
+      const wrong = real === '000000' ? '111111' : '000000';
+      for (let i = 1; i <= 4; i += 1) {
+        const page = await browser.submit(codePage, '/signup/code', { code: wrong });
+        assert.equal(page.status, 400);
+        assert.equal(errorCodeOf(page), 'code_invalid');
+      }
+      const fifth = await browser.submit(codePage, '/signup/code', { code: wrong });
+      assert.equal(fifth.status, 429);
+      assert.equal(errorCodeOf(fifth), 'too_many_attempts');
+      const evenRight = await browser.submit(codePage, '/signup/code', { code: real });
+      assert.equal(errorCodeOf(evenRight), 'too_many_attempts', 'the right code no longer helps');
+      const signup = await browser.follow(`${codePage.url.replace(/\/signup\/code$/, '')}/signup`);
+      const again = await browser.submit(signup, '/signup/email', { email });
+      assert.equal(errorCodeOf(again), 'too_many_attempts', 'asking for a new code does not reset the count');
+      assert.equal(await tobira.store.accounts.findByEmail(email), undefined);
+    });
+
+    it('refuses an expired code and a used one', async () => {
+      const browser = new HttpBrowser();
+      const email = `late.${kind}@example.com`;
+      const since = sink.messages.length;
+      const codePage = await requestCode(browser, email);
+      const code = await sink.codeFor(email, since);
+      offset = 601_000;
+      const late = await browser.submit(codePage, '/signup/code', { code });
+      assert.equal(errorCodeOf(late), 'code_expired');
+      offset = 0;
+
+      const second = new HttpBrowser();
+      const since2 = sink.messages.length;
+      const page2 = await requestCode(second, email);
+      const code2 = await sink.codeFor(email, since2);
+      assert.match((await second.submit(page2, '/signup/code', { code: code2 })).url, /\/signup\/passkey$/);
+      const reused = await second.request(page2.url, { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(page2.body)?.[1] ?? '', code: code2 } });
+      assert.equal(errorCodeOf(reused), 'code_expired');
+    });
+
+    it('answers an address that already has an account exactly like a new one, and mails a notice instead of a code', async () => {
+      const taken = `taken.${kind}@example.com`;
+      const fresh = `fresh.${kind}@example.com`;
+      await tobira.store.accounts.create({ email: taken, emailVerified: true, name: 'Taken', passwordHash: null });
+      const a = new HttpBrowser();
+      const b = new HttpBrowser();
+      const since = sink.messages.length;
+      const takenPage = await requestCode(a, taken);
+      const freshPage = await requestCode(b, fresh);
+      const shape = (page: Page, email: string): string => page.body.replace(/\/interaction\/[^/"]+/g, '/interaction/UID').replace(/value="[^"]*"/g, 'value=""').replace(email, 'EMAIL');
+      assert.equal(takenPage.status, freshPage.status);
+      assert.equal(shape(takenPage, taken), shape(freshPage, fresh), 'the two pages are the same');
+      const notice = await sink.latestTo(taken, since);
+      assert.match(notice.subject, /already have an account/);
+      assert.doesNotMatch(notice.subject, /\d{6}/);
+      const attempt = await a.submit(takenPage, '/signup/code', { code: '123456' });
+      assert.equal(errorCodeOf(attempt), 'code_expired');
+      assert.equal((await tobira.store.accounts.findByEmail(taken))?.name, 'Taken');
+    });
+
+    it('refuses the passkey step without a verified code', async () => {
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(config)).url.href);
+      const page = await browser.follow(`${login.url}/signup/passkey`);
+      assert.equal(page.status, 400);
+      assert.equal(errorCodeOf(page), 'signup_step_missing');
+    });
+  });
+}
+
+describe('sign-up codes in development without SMTP', () => {
+  it('are printed in the log instead of mailed', async () => {
+    const port = await freePort();
+    const main = await startMain({ NODE_ENV: 'development', PORT: String(port), LOG_LEVEL: 'info', DEMO: 'true' });
+    try {
+      const browser = new HttpBrowser();
+      const login = await browser.follow(`http://localhost:${port}/demo/login`);
+      const signup = await browser.follow(`${login.url}/signup`);
+      await browser.submit(signup, '/signup/email', { email: 'console@example.com' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.match(main.output(), /mail \(console, no SMTP_URL\):\\nYour tobira sign-up verification code is \d{6}\./);
+    } finally {
+      await main.stop();
+    }
+  });
+});
