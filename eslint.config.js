@@ -13,6 +13,6 @@ export default tseslint.config(
   },
   {
     files: ['public/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', location: 'readonly', navigator: 'readonly', console: 'readonly', URL: 'readonly', PublicKeyCredential: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', location: 'readonly', navigator: 'readonly', console: 'readonly', URL: 'readonly', PublicKeyCredential: 'readonly', Notification: 'readonly', EventSource: 'readonly', atob: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', self: 'readonly' } },
   },
 );

@@ -8,7 +8,11 @@ import type Provider from 'oidc-provider';
 import { accountRoutes } from './account/routes.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { PasswordlessSignup } from './accounts/passwordless-signup.ts';
+import { ApprovalService } from './approvals/approval-service.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { TrustedBrowserService } from './browsers/trusted-browser-service.ts';
+import { DeviceService } from './devices/device-service.ts';
+import { deviceRoutes } from './devices/routes.ts';
 import { readClientsFile, type ClientMetadata } from './config/clients-file.ts';
 import { PROJECT_ROOT, type Settings } from './config/settings.ts';
 import { demoClientMetadata, DEMO_CLIENT_ID } from './demo/demo-client.ts';
@@ -23,6 +27,8 @@ import type { RequestState } from './http/state.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { Logger } from './log.ts';
 import { createMailer } from './notify/mailer.ts';
+import { loadVapidKeys } from './notify/vapid-keys.ts';
+import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } from './notify/web-push-sender.ts';
 import { accountClientMetadata } from './oidc/first-party.ts';
 import { OneTimeCodeService } from './one-time-codes/one-time-code-service.ts';
 import { PasskeyService } from './passkeys/passkey-service.ts';
@@ -30,7 +36,7 @@ import { createProvider } from './oidc/provider.ts';
 import { loadSigningKeys } from './oidc/signing-keys.ts';
 import { validateClients } from './oidc/validate-clients.ts';
 import type { Store } from './store/types.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface Tobira {
   app: Koa<RequestState>;
@@ -52,9 +58,10 @@ export interface BuildOptions {
 
 export async function buildApp(settings: Settings, store: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
   const now = options.now ?? Date.now;
-  const [cookieKeys, jwks] = await Promise.all([
+  const [cookieKeys, jwks, vapid] = await Promise.all([
     loadCookieKeys(store.secrets, settings.cookieKeys),
     loadSigningKeys(store.secrets, settings.signingKeysFile),
+    loadVapidKeys(store.secrets, settings.push.vapid),
   ]);
   const { clients, source } = configuredClients(settings);
   const demoClient = settings.demo && !clients.some((c) => c.client_id === DEMO_CLIENT_ID)
@@ -88,16 +95,44 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   // @simplewebauthn/browser is served from the installed package, never from a CDN.
   app.use(mount('/static/vendor/simplewebauthn', serve(resolve(PROJECT_ROOT, 'node_modules/@simplewebauthn/browser/esm'), { maxage: 3600_000 })));
   app.use(mount('/static', serve(resolve(PROJECT_ROOT, 'public'), { maxage: 3600_000 })));
+  // The phone app's service worker and manifest live under /device so their scope covers it.
+  app.use(mount('/device', serve(resolve(PROJECT_ROOT, 'public/device'), { maxage: 0 })));
 
   const audit = new AuditLog(store.audit, logger);
   const accounts = new AccountService(store.accounts);
   const passkeys = new PasskeyService({ passkeys: store.passkeys, challenges: store.challenges, accounts: store.accounts, audit, settings: settings.webauthn, now });
+  const mailer = createMailer(settings.mail.smtpUrl, settings.mail.from, logger);
   const signup = new PasswordlessSignup({
     accounts: store.accounts,
     codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now),
-    mailer: createMailer(settings.mail.smtpUrl, settings.mail.from, logger),
+    mailer,
     passkeys,
     audit,
+  });
+  const endpointHosts = settings.push.endpointHosts ?? [...DEFAULT_PUSH_ENDPOINT_HOSTS];
+  const trustedBrowsers = new TrustedBrowserService(store.trustedBrowsers, audit, now);
+  const devices = new DeviceService({
+    devices: store.devices,
+    passkeyRecords: store.passkeys,
+    passkeys,
+    audit,
+    validateSubscription: (input) => validatePushSubscription(input, endpointHosts),
+    now,
+  });
+  const approvals = new ApprovalService({
+    issuer: settings.issuer,
+    accounts: store.accounts,
+    devices: store.devices,
+    approvals: store.approvals,
+    blocks: store.blocks,
+    failures: store.oneTimeCodes,
+    trustedBrowsers,
+    passkeys,
+    push: new WebPushSender({ vapid, subject: settings.push.vapidSubject, allowedEndpointHosts: endpointHosts, ...(settings.push.caFile ? { ca: readFileSync(settings.push.caFile, 'utf8') } : {}) }),
+    mailer,
+    audit,
+    policy: settings.push,
+    now,
   });
   const home = new Router<RequestState>();
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
@@ -105,7 +140,8 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   for (const router of [
     home,
     healthRoutes(store),
-    interactionRoutes({ provider, accounts, passkeys, signup, audit, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    deviceRoutes({ provider, accounts, devices, approvals, vapidPublicKey: vapid.publicKey, bodyLimitBytes: settings.bodyLimitBytes }),
     accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
   ]) {

@@ -82,3 +82,91 @@ if (!browserSupportsWebAuthn()) {
     });
   });
 }
+
+// "Notify my phone": ask the account's phones, show the number to match, and wait for the answer
+// (server-sent events, or polling where EventSource fails).
+const pushButton = document.getElementById('push-button');
+const pushWait = document.getElementById('push-wait');
+if (pushButton) {
+  const status = document.getElementById('push-status');
+  const numberLabel = document.getElementById('push-number-label');
+  const numberBox = document.getElementById('push-number');
+  const retry = document.getElementById('push-retry');
+  const say = (text) => { status.textContent = text; };
+
+  async function finishPush(approvalId) {
+    say(pushWait.dataset.msgApproved);
+    const { redirectTo } = await postJson(`${base}/push/${approvalId}/complete`, {}, csrf);
+    window.location.assign(redirectTo);
+  }
+
+  function settle(approvalId, value) {
+    if (value === 'approved') {
+      finishPush(approvalId).catch((error) => showError(messageFor(error, root)));
+      return true;
+    }
+    if (value === 'pending') return false;
+    say(value === 'expired' ? pushWait.dataset.msgExpired : pushWait.dataset.msgDenied);
+    numberBox.hidden = true;
+    numberLabel.hidden = true;
+    retry.hidden = false;
+    return true;
+  }
+
+  function poll(approvalId) {
+    const timer = setInterval(async () => {
+      const res = await fetch(`${base}/push/${approvalId}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      const body = await res.json().catch(() => ({}));
+      if (settle(approvalId, body.status || 'expired')) clearInterval(timer);
+    }, 2000);
+  }
+
+  function wait(approvalId) {
+    if (!window.EventSource) {
+      poll(approvalId);
+      return;
+    }
+    const events = new EventSource(`${base}/push/${approvalId}/events`);
+    let done = false;
+    events.addEventListener('status', (event) => {
+      if (settle(approvalId, JSON.parse(event.data).status)) {
+        done = true;
+        events.close();
+      }
+    });
+    events.onerror = () => {
+      events.close();
+      if (!done) poll(approvalId);
+    };
+  }
+
+  async function notify() {
+    showError('');
+    if (!email.value) {
+      showError(pushWait.dataset.msgNeedEmail);
+      return;
+    }
+    retry.hidden = true;
+    try {
+      const started = await postJson(`${base}/push`, { email: email.value }, csrf);
+      pushWait.hidden = false;
+      if (started.kind === 'no_phone') {
+        say(pushWait.dataset.msgNoPhone);
+        return;
+      }
+      say(pushWait.dataset.msgSent);
+      numberLabel.hidden = false;
+      numberLabel.textContent = started.matching === 'none' ? pushWait.dataset.msgNoNumber
+        : started.matching === 'type' ? pushWait.dataset.msgNumberType : pushWait.dataset.msgNumber;
+      numberBox.hidden = started.matching === 'none';
+      numberBox.textContent = started.number;
+      wait(started.approvalId);
+    } catch (error) {
+      showError(messageFor(error, root));
+    }
+  }
+
+  pushButton.addEventListener('click', notify);
+  retry.addEventListener('click', notify);
+  pushButton.disabled = false;
+}

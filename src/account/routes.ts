@@ -36,7 +36,7 @@ const credentialField = z.string().min(1).max(1_400).regex(/^[A-Za-z0-9_-]+$/);
 const renameForm = z.object({ credentialId: credentialField, name: z.string().trim().min(1).max(64) });
 const deleteForm = z.object({ credentialId: credentialField });
 const verifyRequest = z.object({ response: z.unknown() });
-const NEXT_PATHS = new Set(['/account']);
+const NEXT_PATHS = new Set(['/account', '/device']);
 
 export function accountRoutes(deps: AccountMenuDeps): Router {
   const { provider, accounts, passkeys } = deps;
@@ -52,9 +52,9 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   }
 
   /** Starts a sign-in through the provider; with `reauth`, the user must sign in again as themselves. */
-  function toLogin(ctx: Context, reauthAs?: string): void {
+  function toLogin(ctx: Context, reauthAs?: string, next = '/account'): void {
     const state = randomBytes(16).toString('base64url');
-    writeSignedJson(ctx, LOGIN_COOKIE, { state, next: '/account' }, 10 * 60_000);
+    writeSignedJson(ctx, LOGIN_COOKIE, { state, next: NEXT_PATHS.has(next) ? next : '/account' }, 10 * 60_000);
     const url = new URL(`${deps.issuer}/auth`);
     url.search = new URLSearchParams({
       client_id: ACCOUNT_CLIENT_ID,
@@ -96,7 +96,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   });
 
   router.get('/login', (ctx) => {
-    toLogin(ctx);
+    toLogin(ctx, undefined, typeof ctx.query.next === 'string' ? ctx.query.next : undefined);
   });
 
   router.get('/callback', async (ctx) => {

@@ -46,6 +46,18 @@ const fileSchema = z.object({
     maxAttempts: z.number().int().min(1).max(20),
     attemptWindowSeconds: seconds,
   }).strict(),
+  push: z.object({
+    approvalTtlSeconds: z.number().int().min(30).max(600),
+    matching: z.enum(['choose', 'type']),
+    maxPending: z.number().int().min(1).max(20),
+    maxPerHour: z.number().int().min(1).max(1000),
+    denialLimit: z.number().int().min(1).max(100),
+    denialWindowSeconds: seconds,
+    blockSeconds: seconds,
+    endpointHosts: z.array(z.string().min(1)).nullable(),
+    vapidSubject: z.string().nullable(),
+  }).strict(),
+  trustedBrowserDays: z.number().int().min(1).max(400),
   displayTimeZone: z.string().refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -70,8 +82,19 @@ export interface WebAuthnSettings {
   attestation: 'none' | 'direct';
 }
 
-export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile' | 'webauthn'> {
+export interface PushSettings extends Omit<FileSettings['push'], 'endpointHosts' | 'vapidSubject'> {
+  /** Hosts a push subscription may point at (exact, or `*.suffix`); null → the browsers' push services. */
+  endpointHosts: string[] | null;
+  vapidSubject: string;
+  /** Configured VAPID key pair, or null to generate one and keep it in the store. */
+  vapid: { publicKey: string; privateKey: string } | null;
+  /** Extra CA certificate (PEM file) to trust for push endpoints, e.g. a private push service. */
+  caFile: string | null;
+}
+
+export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile' | 'webauthn' | 'push'> {
   webauthn: WebAuthnSettings;
+  push: PushSettings;
   env: NodeEnv;
   /** Absolute URL without trailing slash. */
   issuer: string;
@@ -102,6 +125,13 @@ export const ENVIRONMENT = {
   WEBAUTHN_ATTESTATION: 'webauthn.attestation',
   SMTP_URL: 'mail.smtpUrl',
   MAIL_FROM: 'mail.from',
+  PUSH_MATCHING: 'push.matching (choose | type)',
+  PUSH_APPROVAL_TTL: 'push.approvalTtlSeconds',
+  PUSH_ENDPOINT_HOSTS: 'push.endpointHosts (comma-separated)',
+  VAPID_PUBLIC_KEY: 'VAPID public key (with VAPID_PRIVATE_KEY)',
+  VAPID_PRIVATE_KEY: 'VAPID private key (with VAPID_PUBLIC_KEY)',
+  VAPID_SUBJECT: 'push.vapidSubject',
+  PUSH_CA_FILE: 'extra CA (PEM) trusted for push endpoints',
 } as const;
 
 function parseBoolean(name: string, value: string): boolean {
@@ -190,6 +220,34 @@ function webauthnSettings(env: NodeJS.ProcessEnv, base: FileSettings['webauthn']
   return { rpId, rpName: env.WEBAUTHN_RP_NAME ?? base.rpName, origins, attestation };
 }
 
+function pushSettings(env: NodeJS.ProcessEnv, base: FileSettings['push'], issuer: string, mailFrom: string): PushSettings {
+  const matching = env.PUSH_MATCHING ?? base.matching;
+  if (matching !== 'choose' && matching !== 'type') {
+    throw new ConfigError('PUSH_MATCHING', 'must be choose (pick the number among three) or type (type the 6-digit code)', 'choose（3 つから選ぶ）か type（6 桁を入力）を指定してください');
+  }
+  const ttl = env.PUSH_APPROVAL_TTL !== undefined ? parseInteger('PUSH_APPROVAL_TTL', env.PUSH_APPROVAL_TTL) : base.approvalTtlSeconds;
+  if (ttl < 30 || ttl > 600) throw new ConfigError('PUSH_APPROVAL_TTL', 'must be between 30 and 600 seconds', '30〜600 秒で指定してください');
+  const { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey } = env;
+  if ((publicKey === undefined) !== (privateKey === undefined)) {
+    throw new ConfigError(publicKey === undefined ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY', 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together', 'VAPID_PUBLIC_KEY と VAPID_PRIVATE_KEY は両方指定してください');
+  }
+  const hosts = env.PUSH_ENDPOINT_HOSTS !== undefined ? env.PUSH_ENDPOINT_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : base.endpointHosts;
+  const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom;
+  const vapidSubject = env.VAPID_SUBJECT ?? base.vapidSubject ?? (address.includes('@') ? `mailto:${address}` : issuer);
+  if (!/^(mailto:.+@.+|https:\/\/.+)$/.test(vapidSubject)) {
+    throw new ConfigError('VAPID_SUBJECT', `"${vapidSubject}" must be a mailto: address or an https: URL where push services can reach the operator`, `"${vapidSubject}" は mailto: アドレスか https: URL である必要があります`);
+  }
+  return {
+    ...base,
+    matching,
+    approvalTtlSeconds: ttl,
+    endpointHosts: hosts,
+    vapidSubject,
+    vapid: publicKey && privateKey ? { publicKey, privateKey } : null,
+    caFile: env.PUSH_CA_FILE || null,
+  };
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile = resolve(PROJECT_ROOT, 'config', 'default.json')): Settings {
   const base = readDefaults(defaultsFile);
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -250,5 +308,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile 
       smtpUrl: env.SMTP_URL !== undefined ? env.SMTP_URL || null : base.mail.smtpUrl,
       from: env.MAIL_FROM ?? base.mail.from,
     },
+    push: pushSettings(env, base.push, issuer, env.MAIL_FROM ?? base.mail.from),
   };
 }

@@ -13,7 +13,7 @@ export function csrfToken(ctx: Context): string {
   const existing = ctx.cookies.get(COOKIE, { signed: true });
   if (existing) return existing;
   const token = randomBytes(32).toString('base64url');
-  ctx.cookies.set(COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', overwrite: true });
+  ctx.cookies.set(COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, overwrite: true });
   return token;
 }
 

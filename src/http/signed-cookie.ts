@@ -14,7 +14,7 @@ export function readSignedJson<T>(ctx: Context, name: string): T | undefined {
 
 export function writeSignedJson(ctx: Context, name: string, value: unknown, maxAgeMs?: number): void {
   ctx.cookies.set(name, Buffer.from(JSON.stringify(value)).toString('base64url'), {
-    signed: true, httpOnly: true, sameSite: 'lax', overwrite: true, ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
+    signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, overwrite: true, ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
   });
 }
 

@@ -15,7 +15,7 @@ function isLang(value: unknown): value is Lang {
 export function negotiateLang(ctx: Context): Lang {
   const requested = ctx.query.lang;
   if (isLang(requested)) {
-    ctx.cookies.set(LANG_COOKIE, requested, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, signed: false, overwrite: true });
+    ctx.cookies.set(LANG_COOKIE, requested, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: 365 * 24 * 3600 * 1000, signed: false, overwrite: true });
     return requested;
   }
   const remembered = ctx.cookies.get(LANG_COOKIE, { signed: false });

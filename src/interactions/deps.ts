@@ -1,7 +1,9 @@
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { PasswordlessSignup } from '../accounts/passwordless-signup.ts';
+import type { ApprovalService } from '../approvals/approval-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { ConsentRepository } from '../store/types.ts';
 
@@ -13,6 +15,9 @@ export interface InteractionDeps {
   signup: PasswordlessSignup;
   consents: ConsentRepository;
   audit: AuditLog;
+  approvals: ApprovalService;
+  trustedBrowsers: TrustedBrowserService;
+  trustedBrowserDays: number;
   bodyLimitBytes: number;
   grantTtlSeconds: number;
 }

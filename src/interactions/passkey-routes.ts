@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { parseBody } from '../http/body.ts';
+import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
 import { requireCsrf } from '../http/csrf.ts';
 import type { InteractionDeps } from './deps.ts';
 import { expectedAccountId } from './expected-account.ts';
@@ -42,6 +43,8 @@ export function passkeyRoutes(deps: InteractionDeps): Router {
     const expected = await expectedAccountId(details, deps.accounts);
     const { account, passkey, userVerified } = await deps.passkeys.verifyAuthentication(challengeKey(details.uid), response, expected, audit);
     await deps.audit.record('login.succeeded', account.id, audit, { method: 'passkey', credentialId: passkey.credentialId, client: details.params.client_id });
+    // A passkey sign-in in this browser makes it trusted: phone approvals from here skip the number.
+    setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);
     await completeLogin(ctx, provider, account.id, {
       kind: 'passkey',
       hardwareBound: passkey.deviceType === 'singleDevice' && !passkey.backedUp,

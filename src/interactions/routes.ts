@@ -15,6 +15,7 @@ import { consentForm, parseForm, passwordLoginForm } from './forms.ts';
 import { clientSummary, loadInteraction } from './load-interaction.ts';
 import { onForm, phrRequired, showPage } from './page.ts';
 import { passkeyRoutes } from './passkey-routes.ts';
+import { pushRoutes } from './push-routes.ts';
 import { signupRoutes } from './signup-routes.ts';
 
 export type { InteractionDeps };
@@ -80,6 +81,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   router.use(passkeyRoutes(deps).routes());
+  router.use(pushRoutes(deps).routes());
   router.use(signupRoutes(deps).routes());
   return router;
 }

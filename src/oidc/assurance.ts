@@ -5,6 +5,8 @@
 export const ACR = {
   /** OpenID EAP ACR Values 1.0 "phishing-resistant": passkeys. */
   PHISHING_RESISTANT: 'phr',
+  /** Approved on the user's phone after a push: strong, but the user could be tricked into it. */
+  PUSH: 'urn:tobira:acr:push',
   /** Something the user knows, nothing else. */
   PASSWORD: 'urn:tobira:acr:password',
 } as const;
@@ -12,11 +14,12 @@ export const ACR = {
 export type Acr = (typeof ACR)[keyof typeof ACR];
 
 /** The ACR values tobira can satisfy, strongest first (published in discovery). */
-export const SUPPORTED_ACR_VALUES: readonly Acr[] = [ACR.PHISHING_RESISTANT, ACR.PASSWORD];
+export const SUPPORTED_ACR_VALUES: readonly Acr[] = [ACR.PHISHING_RESISTANT, ACR.PUSH, ACR.PASSWORD];
 
-/** Login methods. Later methods (phone approval) add their own variants. */
 export type LoginMethod =
   | { kind: 'password' }
+  /** Approved on a set-up phone; `userVerified` when the phone's assertion carried user verification. */
+  | { kind: 'push'; userVerified: boolean }
   /** `hardwareBound`: a device-bound credential that is not backed up (cannot leave the device). */
   | { kind: 'passkey'; hardwareBound: boolean; userVerified: boolean };
 
@@ -30,6 +33,10 @@ export function assuranceOf(method: LoginMethod): Assurance {
   switch (method.kind) {
     case 'password':
       return { acr: ACR.PASSWORD, amr: ['pwd'] };
+    case 'push':
+      // Not phishing-resistant (the user may approve a sign-in a phisher started): never phr.
+      // RFC 8176 mca = multiple-channel authentication.
+      return { acr: ACR.PUSH, amr: ['mca', 'user', ...(method.userVerified ? ['mfa'] : [])] };
     case 'passkey':
       // RFC 8176: hwk/swk = proof of possession of a hardware/software-secured key; user = user
       // presence; mfa = the key plus the user verification (biometrics or screen lock).

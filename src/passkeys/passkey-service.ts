@@ -74,7 +74,8 @@ export class PasskeyService {
     await this.#challenges.put({ key, challenge, accountId, expiresAt: new Date(this.#now() + CHALLENGE_TTL_SECONDS * 1000) });
   }
 
-  async registrationOptions(challengeKey: string, user: WebAuthnUser, accountId: string | null): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  /** `attachment` 'platform' asks for the device's own authenticator (a phone's biometrics), as in phone setup. */
+  async registrationOptions(challengeKey: string, user: WebAuthnUser, accountId: string | null, attachment?: 'platform'): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = accountId ? await this.#passkeys.listByAccount(accountId) : [];
     const options = await generateRegistrationOptions({
       rpName: this.#settings.rpName,
@@ -86,7 +87,7 @@ export class PasskeyService {
       attestationType: this.#settings.attestation,
       // One authenticator cannot register twice for the same account.
       excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
-      authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+      authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required', ...(attachment ? { authenticatorAttachment: attachment } : {}) },
       supportedAlgorithmIDs: [-7, -257, -8],
     });
     await this.#storeChallenge(challengeKey, options.challenge, accountId);
@@ -154,8 +155,9 @@ export class PasskeyService {
    * Options for a sign-in assertion. With an account (identifier-first, re-authentication) only
    * its passkeys are allowed; without, any discoverable passkey may answer (usernameless, autofill).
    */
-  async authenticationOptions(challengeKey: string, accountId: string | null): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const allowed = accountId ? await this.#passkeys.listByAccount(accountId) : [];
+  async authenticationOptions(challengeKey: string, accountId: string | null, onlyCredentialIds?: string[]): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const own = accountId ? await this.#passkeys.listByAccount(accountId) : [];
+    const allowed = onlyCredentialIds ? own.filter((p) => onlyCredentialIds.includes(p.credentialId)) : own;
     const options = await generateAuthenticationOptions({
       rpID: this.#settings.rpId,
       timeout: CHALLENGE_TTL_SECONDS * 1000,

@@ -217,6 +217,125 @@ export interface ConsentRepository {
   forget(grantId: string): Promise<void>;
 }
 
+/** A Web Push subscription as the browser's PushSubscription.toJSON() gives it. */
+export interface PushSubscriptionRecord {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+
+/** A phone set up for push sign-in approvals (パスキー端末設定): its passkey plus its push subscription. */
+export interface Device {
+  /** Random, base64url. */
+  id: string;
+  accountId: string;
+  /** The passkey registered on this phone during setup (a Passkey record with the same id exists). */
+  credentialId: string;
+  subscription: PushSubscriptionRecord;
+  name: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface DeviceRepository {
+  /** Throws DuplicateKeyError('credentialId') when the credential already belongs to a device. */
+  add(device: Device): Promise<void>;
+  findById(id: string): Promise<Device | undefined>;
+  /** Oldest first. */
+  listByAccount(accountId: string): Promise<Device[]>;
+  rename(accountId: string, id: string, name: string): Promise<boolean>;
+  /** Replaces the push subscription (browsers rotate them) and touches lastSeenAt. False when gone. */
+  updateSubscription(accountId: string, id: string, subscription: PushSubscriptionRecord, at: Date): Promise<boolean>;
+  touch(id: string, at: Date): Promise<void>;
+  remove(accountId: string, id: string): Promise<boolean>;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'reported';
+
+/** A push sign-in request waiting for the user's phone. */
+export interface Approval {
+  /** Random, 128 bits, base64url: unguessable. */
+  id: string;
+  accountId: string;
+  /** The interaction (sign-in attempt) it belongs to. */
+  interactionUid: string;
+  /** SHA-256 (hex) of the requesting browser's binding cookie: only that browser may finish. */
+  browserHash: string;
+  /** 'none' when the browser is trusted; 'choose' (pick the number on the screen among three) or 'type' (type the 6 digits). */
+  matching: 'none' | 'choose' | 'type';
+  /** What the screen shows ('' when matching is 'none'). */
+  number: string;
+  /** What the phone offers in 'choose' mode, the right one among them, shuffled. */
+  choices: string[];
+  /** What the phone shows the user: partner service, browser, OS, IP, approximate place. */
+  context: Record<string, string>;
+  status: ApprovalStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedAt: Date | null;
+  /** The device that decided, when one did. */
+  decidedBy: string | null;
+  /** Whether the approving assertion carried user verification. */
+  userVerified: boolean;
+}
+
+export interface ApprovalDecision {
+  status: Exclude<ApprovalStatus, 'pending'>;
+  at: Date;
+  deviceId: string | null;
+  userVerified: boolean;
+}
+
+export interface ApprovalRepository {
+  create(approval: Approval): Promise<void>;
+  /** Live or decided, but never after expiresAt (expired approvals read as undefined). */
+  find(id: string): Promise<Approval | undefined>;
+  /** Pending, not expired, newest first. */
+  listPending(accountId: string): Promise<Approval[]>;
+  /**
+   * pending → decision, exactly once even when several deciders race (single winner on FerretDB
+   * too). Returns the decided approval, or undefined when it was not pending, expired or gone.
+   */
+  decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined>;
+  /** How many approvals the account created since `since` (for the hourly cap). */
+  countCreatedSince(accountId: string, since: Date): Promise<number>;
+}
+
+/** A browser the user has vouched for (number-matched approval or passkey sign-in in it). */
+export interface TrustedBrowser {
+  /** Random, base64url (not the cookie: the cookie is a separate secret, stored only as a hash). */
+  id: string;
+  accountId: string;
+  /** SHA-256 (hex) of the opaque cookie value. Unique. */
+  tokenHash: string;
+  /** e.g. "Chrome 156 on Windows". */
+  label: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+}
+
+export interface TrustedBrowserRepository {
+  add(browser: TrustedBrowser): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<TrustedBrowser | undefined>;
+  /** Oldest first. */
+  listByAccount(accountId: string): Promise<TrustedBrowser[]>;
+  touch(id: string, at: Date): Promise<void>;
+  rename(accountId: string, id: string, name: string): Promise<boolean>;
+  remove(accountId: string, id: string): Promise<boolean>;
+  /** Returns how many were removed. */
+  removeAllForAccount(accountId: string): Promise<number>;
+}
+
+/**
+ * Temporary blocks (e.g. push sign-in blocked for an account after "This wasn't me"), keyed by
+ * what is blocked. Expire on read like everything else.
+ */
+export interface BlockRepository {
+  block(key: string, until: Date, reason: string): Promise<void>;
+  /** The live block under `key`, or undefined. */
+  find(key: string): Promise<{ until: Date; reason: string } | undefined>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'mongo';
   readonly accounts: AccountRepository;
@@ -226,6 +345,10 @@ export interface Store {
   readonly challenges: ChallengeRepository;
   readonly oneTimeCodes: OneTimeCodeRepository;
   readonly audit: AuditRepository;
+  readonly devices: DeviceRepository;
+  readonly approvals: ApprovalRepository;
+  readonly trustedBrowsers: TrustedBrowserRepository;
+  readonly blocks: BlockRepository;
   /** The oidc-provider Adapter storage for one model name. Same instance for the same name. */
   oidc(model: string): OidcModelStore;
   /** Creates indexes (idempotent). Called once at start, before serving. */

@@ -7,7 +7,19 @@ import type { AddressInfo } from 'node:net';
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../../src/store/errors.ts';
 import { openStore } from '../../src/store/index.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
-import type { AdapterPayload, NewAuditEvent, OneTimeCode, Passkey, Store, StoredChallenge } from '../../src/store/types.ts';
+import type {
+  AdapterPayload,
+  Approval,
+  ApprovalDecision,
+  Device,
+  NewAuditEvent,
+  OneTimeCode,
+  Passkey,
+  PushSubscriptionRecord,
+  Store,
+  StoredChallenge,
+  TrustedBrowser,
+} from '../../src/store/types.ts';
 import { mongoTestUri, uniqueDbName } from '../support/mongo.ts';
 import { STORE_KINDS, freshStore } from '../support/stores.ts';
 
@@ -739,6 +751,440 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    describe('devices', () => {
+      const subscription = (n: number): PushSubscriptionRecord => ({
+        endpoint: `https://push.example.net/send/${n}`,
+        keys: { p256dh: `p256dh-${n}`, auth: `auth-${n}` },
+      });
+      const device = (accountId: string, id: string, overrides: Partial<Device> = {}): Device => ({
+        id,
+        accountId,
+        credentialId: `cred-of-${id}`,
+        subscription: subscription(1),
+        name: 'iPhone 17',
+        createdAt: new Date(clock),
+        lastSeenAt: new Date(clock),
+        ...overrides,
+      });
+
+      it('adds, finds and lists devices oldest first (the id breaking ties)', async () => {
+        const newer = device('acc-1', 'dev-newer', { createdAt: new Date(clock + 1000), subscription: subscription(2) });
+        const older = device('acc-1', 'dev-older', { createdAt: new Date(clock - 1000), lastSeenAt: new Date(clock + 5000) });
+        const tieB = device('acc-1', 'dev-tie-b');
+        const tieA = device('acc-1', 'dev-tie-a');
+        const other = device('acc-2', 'dev-other');
+        for (const d of [newer, tieB, other, older, tieA]) await store.devices.add(d);
+
+        assert.deepEqual(await store.devices.findById('dev-newer'), newer);
+        assert.deepEqual(await store.devices.findById('dev-other'), other);
+        assert.equal(await store.devices.findById('unknown'), undefined);
+        assert.deepEqual(await store.devices.listByAccount('acc-1'), [older, tieA, tieB, newer]);
+        assert.deepEqual(await store.devices.listByAccount('acc-2'), [other]);
+        assert.deepEqual(await store.devices.listByAccount('nobody'), []);
+      });
+
+      it('is not changed by mutating the added or the returned device', async () => {
+        const input = device('acc-1', 'dev-1');
+        await store.devices.add(input);
+        input.subscription.keys.auth = 'mutated input';
+        input.name = 'mutated input';
+        input.createdAt.setTime(0);
+        const found = await store.devices.findById('dev-1');
+        assert.ok(found);
+        found.subscription.endpoint = 'https://evil.example/';
+        found.lastSeenAt.setTime(0);
+        const [listed] = await store.devices.listByAccount('acc-1');
+        assert.ok(listed);
+        listed.subscription.keys.p256dh = 'mutated output';
+        assert.deepEqual(await store.devices.findById('dev-1'), device('acc-1', 'dev-1'));
+      });
+
+      it('refuses a credential ID that already belongs to a device, even of another account, and keeps the first', async () => {
+        const first = device('acc-1', 'dev-1', { credentialId: 'cred-shared' });
+        await store.devices.add(first);
+        await assert.rejects(
+          store.devices.add(device('acc-2', 'dev-2', { credentialId: 'cred-shared', name: 'Impostor', subscription: subscription(9) })),
+          (err: unknown) => err instanceof DuplicateKeyError && err.field === 'credentialId',
+        );
+        assert.deepEqual(await store.devices.findById('dev-1'), first);
+        assert.equal(await store.devices.findById('dev-2'), undefined);
+        assert.deepEqual(await store.devices.listByAccount('acc-2'), []);
+      });
+
+      it("renames, re-subscribes and removes only the owner's device", async () => {
+        await store.devices.add(device('acc-1', 'dev-1'));
+        await store.devices.add(device('acc-2', 'dev-2'));
+        const later = new Date(clock + 60_000);
+
+        assert.equal(await store.devices.rename('acc-2', 'dev-1', 'Hijacked'), false);
+        assert.equal(await store.devices.updateSubscription('acc-2', 'dev-1', subscription(666), later), false);
+        assert.equal(await store.devices.remove('acc-2', 'dev-1'), false);
+        assert.deepEqual(await store.devices.findById('dev-1'), device('acc-1', 'dev-1'), 'another account changed nothing');
+
+        assert.equal(await store.devices.rename('acc-1', 'dev-1', 'Work phone'), true);
+        assert.equal(await store.devices.rename('acc-1', 'dev-1', 'Work phone'), true, 'renaming to the same name still finds it');
+        assert.equal(await store.devices.updateSubscription('acc-1', 'dev-1', subscription(2), later), true);
+        assert.deepEqual(
+          await store.devices.findById('dev-1'),
+          device('acc-1', 'dev-1', { name: 'Work phone', subscription: subscription(2), lastSeenAt: later }),
+        );
+        assert.equal(await store.devices.rename('acc-1', 'unknown', 'x'), false);
+        assert.equal(await store.devices.updateSubscription('acc-1', 'unknown', subscription(3), later), false);
+
+        assert.equal(await store.devices.remove('acc-1', 'dev-1'), true);
+        assert.equal(await store.devices.findById('dev-1'), undefined);
+        assert.deepEqual(await store.devices.listByAccount('acc-1'), []);
+        assert.equal(await store.devices.remove('acc-1', 'dev-1'), false);
+        assert.equal(await store.devices.rename('acc-1', 'dev-1', 'gone'), false);
+        assert.equal(await store.devices.updateSubscription('acc-1', 'dev-1', subscription(4), later), false);
+        assert.equal(await store.devices.findById('dev-1'), undefined, 'nothing came back to life');
+        assert.deepEqual(await store.devices.findById('dev-2'), device('acc-2', 'dev-2'));
+        // The removed device's credential may set up a device again.
+        await store.devices.add(device('acc-1', 'dev-3', { credentialId: 'cred-of-dev-1' }));
+      });
+
+      it('touch moves lastSeenAt only, and ignores an unknown id', async () => {
+        await store.devices.add(device('acc-1', 'dev-1'));
+        const at = new Date(clock + 5000);
+        await store.devices.touch('dev-1', at);
+        await store.devices.touch('unknown', at);
+        assert.deepEqual(await store.devices.findById('dev-1'), device('acc-1', 'dev-1', { lastSeenAt: at }));
+        assert.equal(await store.devices.findById('unknown'), undefined);
+      });
+    });
+
+    describe('approvals', () => {
+      const approval = (accountId: string, id: string, overrides: Partial<Approval> = {}): Approval => ({
+        id,
+        accountId,
+        interactionUid: `interaction-${id}`,
+        browserHash: sha256(`browser-${id}`),
+        matching: 'choose',
+        number: '42',
+        choices: ['17', '42', '88'],
+        // Keys FerretDB cannot store verbatim, too: the context is whatever the service puts there.
+        context: { client: 'Partner Service', browser: 'Chrome 156', os: 'Windows', ip: '203.0.113.7', place: 'Tokyo, JP', 'odd.key': 'dotted', $dollar: 'leading dollar' },
+        status: 'pending',
+        createdAt: new Date(clock),
+        expiresAt: new Date(clock + 120_000),
+        decidedAt: null,
+        decidedBy: null,
+        userVerified: false,
+        ...overrides,
+      });
+      const decision = (overrides: Partial<ApprovalDecision> = {}): ApprovalDecision => ({
+        status: 'approved',
+        at: new Date(clock + 1000),
+        deviceId: 'dev-1',
+        userVerified: true,
+        ...overrides,
+      });
+      /** The approval as decide() should return it. */
+      const decided = (pending: Approval, d: ApprovalDecision): Approval => ({
+        ...pending,
+        status: d.status,
+        decidedAt: d.at,
+        decidedBy: d.deviceId,
+        userVerified: d.userVerified,
+      });
+
+      it('creates and finds an approval, unchanged by mutating the input or the output', async () => {
+        const input = approval('acc-1', 'ap-1');
+        await store.approvals.create(input);
+        input.choices.push('99');
+        input.context.client = 'mutated input';
+        input.expiresAt.setTime(clock + 999_999_999);
+        const found = await store.approvals.find('ap-1');
+        assert.deepEqual(found, approval('acc-1', 'ap-1'));
+        assert.ok(found);
+        found.choices[0] = 'mutated';
+        found.context.ip = 'mutated';
+        found.status = 'approved';
+        assert.deepEqual(await store.approvals.find('ap-1'), approval('acc-1', 'ap-1'));
+        assert.equal(await store.approvals.find('unknown'), undefined);
+        const trusted = approval('acc-1', 'ap-2', { matching: 'none', number: '', choices: [], context: {} });
+        await store.approvals.create(trusted);
+        assert.deepEqual(await store.approvals.find('ap-2'), trusted);
+      });
+
+      it('lists pending approvals newest first, without decided, expired or other accounts\' ones', async () => {
+        const oldest = approval('acc-1', 'ap-oldest', { createdAt: new Date(clock - 4000), expiresAt: new Date(clock + 1000) });
+        const old = approval('acc-1', 'ap-old', { createdAt: new Date(clock - 3000) });
+        const tieA = approval('acc-1', 'ap-tie-a', { createdAt: new Date(clock - 2000) });
+        const tieB = approval('acc-1', 'ap-tie-b', { createdAt: new Date(clock - 2000) });
+        const decidedOne = approval('acc-1', 'ap-decided', { createdAt: new Date(clock - 1000) });
+        const other = approval('acc-2', 'ap-other');
+        for (const a of [tieA, oldest, other, decidedOne, old, tieB]) await store.approvals.create(a);
+        assert.ok(await store.approvals.decide('ap-decided', decision({ status: 'denied' })));
+
+        assert.deepEqual(await store.approvals.listPending('acc-1'), [tieB, tieA, old, oldest]);
+        assert.deepEqual(await store.approvals.listPending('acc-2'), [other]);
+        assert.deepEqual(await store.approvals.listPending('nobody'), []);
+        clock += 1000;
+        assert.deepEqual(await store.approvals.listPending('acc-1'), [tieB, tieA, old], 'the expired one is gone');
+      });
+
+      it('decides a pending approval once and returns the decided record', async () => {
+        const pending = approval('acc-1', 'ap-1');
+        await store.approvals.create(pending);
+        const d = decision();
+        const result = await store.approvals.decide('ap-1', d);
+        assert.deepEqual(result, decided(pending, d));
+        assert.deepEqual(await store.approvals.find('ap-1'), decided(pending, d));
+        assert.deepEqual(await store.approvals.listPending('acc-1'), []);
+
+        assert.equal(await store.approvals.decide('ap-1', decision({ status: 'reported', deviceId: 'dev-2' })), undefined);
+        assert.equal(await store.approvals.decide('ap-1', d), undefined, 'not even the same decision twice');
+        assert.deepEqual(await store.approvals.find('ap-1'), decided(pending, d), 'the first decision stands');
+        assert.equal(await store.approvals.decide('unknown', d), undefined);
+
+        // Every kind of decision, also without a device.
+        for (const status of ['denied', 'reported'] as const) {
+          const other = approval('acc-1', `ap-${status}`);
+          await store.approvals.create(other);
+          const od = decision({ status, deviceId: null, userVerified: false });
+          assert.deepEqual(await store.approvals.decide(other.id, od), decided(other, od));
+          assert.deepEqual(await store.approvals.find(other.id), decided(other, od));
+        }
+      });
+
+      it('does not decide an expired approval', async () => {
+        await store.approvals.create(approval('acc-1', 'ap-1', { expiresAt: new Date(clock + 60_000) }));
+        clock += 60_000;
+        assert.equal(await store.approvals.decide('ap-1', decision()), undefined);
+        assert.equal(await store.approvals.find('ap-1'), undefined);
+        clock -= 60_000;
+        assert.deepEqual(await store.approvals.find('ap-1'), approval('acc-1', 'ap-1', { expiresAt: new Date(clock + 60_000) }), 'still pending');
+      });
+
+      it('lets exactly one of 10 concurrent decides win, and stores the winner\'s decision', async () => {
+        const statuses = ['approved', 'denied', 'reported'] as const;
+        for (let round = 0; round < 5; round += 1) {
+          const pending = approval('acc-1', `race-${round}`);
+          await store.approvals.create(pending);
+          const decisions = Array.from({ length: 10 }, (_, i) => decision({
+            status: statuses[i % 3] ?? 'approved',
+            at: new Date(clock + i),
+            deviceId: `dev-${i}`,
+            userVerified: i % 2 === 0,
+          }));
+          const results = await Promise.all(decisions.map((d) => store.approvals.decide(pending.id, d)));
+          const winners = results.flatMap((result, i) => (result ? [i] : []));
+          assert.equal(winners.length, 1, `round ${round}: ${winners.length} decides won`);
+          const winner = decisions[winners[0] ?? -1];
+          assert.ok(winner);
+          assert.deepEqual(results[winners[0] ?? -1], decided(pending, winner));
+          assert.deepEqual(await store.approvals.find(pending.id), decided(pending, winner), `round ${round}: the stored decision is the winner's`);
+        }
+      });
+
+      it('refuses to decide back to pending', async () => {
+        await store.approvals.create(approval('acc-1', 'ap-1'));
+        const bogus = { ...decision(), status: 'pending' } as unknown as ApprovalDecision;
+        await assertRejectsWith(store.approvals.decide('ap-1', bogus), RangeError);
+        assert.deepEqual(await store.approvals.find('ap-1'), approval('acc-1', 'ap-1'));
+      });
+
+      it('counts the approvals an account created since a time, whatever became of them', async () => {
+        const since = new Date(clock - 3600_000);
+        await store.approvals.create(approval('acc-1', 'before', { createdAt: new Date(since.getTime() - 1) }));
+        await store.approvals.create(approval('acc-1', 'at', { createdAt: since }));
+        await store.approvals.create(approval('acc-1', 'expired', { createdAt: new Date(clock - 600_000), expiresAt: new Date(clock - 480_000) }));
+        await store.approvals.create(approval('acc-1', 'decided'));
+        await store.approvals.create(approval('acc-1', 'pending'));
+        await store.approvals.create(approval('acc-2', 'other'));
+        assert.ok(await store.approvals.decide('decided', decision({ status: 'denied' })));
+        assert.equal(await store.approvals.countCreatedSince('acc-1', since), 4);
+        assert.equal(await store.approvals.countCreatedSince('acc-1', new Date(clock)), 2);
+        assert.equal(await store.approvals.countCreatedSince('acc-1', new Date(clock + 1)), 0);
+        assert.equal(await store.approvals.countCreatedSince('acc-2', since), 1);
+        assert.equal(await store.approvals.countCreatedSince('nobody', since), 0);
+      });
+
+      it('reads an expired approval, decided or not, as undefined', async () => {
+        await store.approvals.create(approval('acc-1', 'pending', { expiresAt: new Date(clock + 60_000) }));
+        await store.approvals.create(approval('acc-1', 'decided', { expiresAt: new Date(clock + 60_000) }));
+        assert.ok(await store.approvals.decide('decided', decision()));
+        clock += 59_999;
+        assert.ok(await store.approvals.find('pending'));
+        assert.ok(await store.approvals.find('decided'));
+        clock += 1;
+        assert.equal(await store.approvals.find('pending'), undefined);
+        assert.equal(await store.approvals.find('decided'), undefined);
+        assert.deepEqual(await store.approvals.listPending('acc-1'), []);
+      });
+
+      it('keeps expired approvals a day for the hourly cap, then sweepExpired deletes them', async () => {
+        const start = clock;
+        await store.approvals.create(approval('acc-1', 'short', { expiresAt: new Date(start + 60_000) }));
+        await store.approvals.create(approval('acc-1', 'long', { expiresAt: new Date(start + 7 * 24 * 3600_000) }));
+        clock = start + 60_000;
+        assert.equal(await store.approvals.find('short'), undefined);
+        assert.equal(await store.sweepExpired(), 0, 'still counted by the cap');
+        assert.equal(await store.approvals.countCreatedSince('acc-1', new Date(start)), 2);
+
+        clock = start + 60_000 + 24 * 3600_000;
+        assert.equal(await store.sweepExpired(), 1);
+        assert.equal(await store.sweepExpired(), 0);
+        clock = start;
+        assert.equal(await store.approvals.find('short'), undefined, 'really deleted, not hidden');
+        assert.equal(await store.approvals.countCreatedSince('acc-1', new Date(start)), 1);
+        assert.ok(await store.approvals.find('long'));
+      });
+    });
+
+    describe('trusted browsers', () => {
+      const browser = (accountId: string, id: string, overrides: Partial<TrustedBrowser> = {}): TrustedBrowser => ({
+        id,
+        accountId,
+        tokenHash: sha256(`cookie-of-${id}`),
+        label: 'Chrome 156 on Windows',
+        name: 'Home PC',
+        createdAt: new Date(clock),
+        lastUsedAt: new Date(clock),
+        ...overrides,
+      });
+
+      it('adds, finds by token hash and lists browsers oldest first (the id breaking ties)', async () => {
+        const newer = browser('acc-1', 'tb-newer', { createdAt: new Date(clock + 1000), label: 'Safari 26 on iOS' });
+        const older = browser('acc-1', 'tb-older', { createdAt: new Date(clock - 1000) });
+        const tieB = browser('acc-1', 'tb-tie-b');
+        const tieA = browser('acc-1', 'tb-tie-a');
+        const other = browser('acc-2', 'tb-other');
+        for (const b of [newer, tieB, other, older, tieA]) await store.trustedBrowsers.add(b);
+
+        assert.deepEqual(await store.trustedBrowsers.findByTokenHash(sha256('cookie-of-tb-newer')), newer);
+        assert.deepEqual(await store.trustedBrowsers.findByTokenHash(sha256('cookie-of-tb-other')), other);
+        assert.equal(await store.trustedBrowsers.findByTokenHash(sha256('unknown')), undefined);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('acc-1'), [older, tieA, tieB, newer]);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('acc-2'), [other]);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('nobody'), []);
+      });
+
+      it('is not changed by mutating the added or the returned browser', async () => {
+        const input = browser('acc-1', 'tb-1');
+        await store.trustedBrowsers.add(input);
+        input.name = 'mutated input';
+        input.lastUsedAt.setTime(0);
+        const found = await store.trustedBrowsers.findByTokenHash(browser('acc-1', 'tb-1').tokenHash);
+        assert.ok(found);
+        found.accountId = 'acc-2';
+        found.createdAt.setTime(0);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('acc-1'), [browser('acc-1', 'tb-1')]);
+      });
+
+      it('refuses a token hash stored before, even for another account, and keeps the first', async () => {
+        const first = browser('acc-1', 'tb-1');
+        await store.trustedBrowsers.add(first);
+        await assert.rejects(
+          store.trustedBrowsers.add(browser('acc-2', 'tb-2', { tokenHash: first.tokenHash, name: 'Impostor' })),
+          (err: unknown) => err instanceof DuplicateKeyError && err.field === 'tokenHash',
+        );
+        assert.deepEqual(await store.trustedBrowsers.findByTokenHash(first.tokenHash), first);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('acc-2'), []);
+      });
+
+      it("touches any browser, but renames and removes only the owner's", async () => {
+        const mine = browser('acc-1', 'tb-1');
+        const theirs = browser('acc-2', 'tb-2');
+        await store.trustedBrowsers.add(mine);
+        await store.trustedBrowsers.add(theirs);
+
+        assert.equal(await store.trustedBrowsers.rename('acc-2', 'tb-1', 'Hijacked'), false);
+        assert.equal(await store.trustedBrowsers.remove('acc-2', 'tb-1'), false);
+        assert.deepEqual(await store.trustedBrowsers.findByTokenHash(mine.tokenHash), mine, 'another account changed nothing');
+
+        const at = new Date(clock + 5000);
+        await store.trustedBrowsers.touch('tb-1', at);
+        await store.trustedBrowsers.touch('unknown', at);
+        assert.equal(await store.trustedBrowsers.rename('acc-1', 'tb-1', 'Office'), true);
+        assert.equal(await store.trustedBrowsers.rename('acc-1', 'tb-1', 'Office'), true, 'renaming to the same name still finds it');
+        assert.deepEqual(await store.trustedBrowsers.findByTokenHash(mine.tokenHash), { ...mine, name: 'Office', lastUsedAt: at });
+        assert.equal(await store.trustedBrowsers.rename('acc-1', 'unknown', 'x'), false);
+
+        assert.equal(await store.trustedBrowsers.remove('acc-1', 'tb-1'), true);
+        assert.equal(await store.trustedBrowsers.findByTokenHash(mine.tokenHash), undefined);
+        assert.equal(await store.trustedBrowsers.remove('acc-1', 'tb-1'), false);
+        assert.equal(await store.trustedBrowsers.rename('acc-1', 'tb-1', 'gone'), false);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('acc-1'), []);
+        assert.deepEqual(await store.trustedBrowsers.findByTokenHash(theirs.tokenHash), theirs);
+        // A removed browser's token hash may be stored again.
+        await store.trustedBrowsers.add(browser('acc-1', 'tb-3', { tokenHash: mine.tokenHash }));
+      });
+
+      it("removeAllForAccount removes that account's browsers only and says how many", async () => {
+        for (const id of ['tb-1', 'tb-2', 'tb-3']) await store.trustedBrowsers.add(browser('acc-1', id));
+        const theirs = browser('acc-2', 'tb-4');
+        await store.trustedBrowsers.add(theirs);
+
+        assert.equal(await store.trustedBrowsers.removeAllForAccount('acc-1'), 3);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('acc-1'), []);
+        assert.equal(await store.trustedBrowsers.findByTokenHash(browser('acc-1', 'tb-2').tokenHash), undefined);
+        assert.deepEqual(await store.trustedBrowsers.listByAccount('acc-2'), [theirs]);
+        assert.equal(await store.trustedBrowsers.removeAllForAccount('acc-1'), 0);
+        assert.equal(await store.trustedBrowsers.removeAllForAccount('nobody'), 0);
+      });
+    });
+
+    describe('blocks', () => {
+      it('finds a live block until it ends, and a new block replaces the old one', async () => {
+        assert.equal(await store.blocks.find('push:acc-1'), undefined);
+        await store.blocks.block('push:acc-1', new Date(clock + 3600_000), 'reported');
+        await store.blocks.block('push:acc-2', new Date(clock + 60_000), 'other');
+        assert.deepEqual(await store.blocks.find('push:acc-1'), { until: new Date(clock + 3600_000), reason: 'reported' });
+
+        // A replacement may shorten the block as well as lengthen it.
+        await store.blocks.block('push:acc-1', new Date(clock + 600_000), 'operator');
+        assert.deepEqual(await store.blocks.find('push:acc-1'), { until: new Date(clock + 600_000), reason: 'operator' });
+        clock += 599_999;
+        assert.ok(await store.blocks.find('push:acc-1'));
+        clock += 1;
+        assert.equal(await store.blocks.find('push:acc-1'), undefined);
+        assert.equal(await store.blocks.find('push:acc-2'), undefined);
+
+        await store.blocks.block('push:acc-1', new Date(clock + 60_000), 'again');
+        assert.deepEqual(await store.blocks.find('push:acc-1'), { until: new Date(clock + 60_000), reason: 'again' });
+      });
+
+      it('is not changed by mutating the given or the returned until', async () => {
+        const until = new Date(clock + 60_000);
+        await store.blocks.block('k', until, 'r');
+        until.setTime(clock + 999_999_999);
+        const found = await store.blocks.find('k');
+        assert.ok(found);
+        found.until.setTime(clock + 999_999_999);
+        assert.deepEqual(await store.blocks.find('k'), { until: new Date(clock + 60_000), reason: 'r' });
+      });
+
+      it('sweepExpired deletes ended blocks, and never devices or trusted browsers', async () => {
+        await store.blocks.block('short', new Date(clock + 60_000), 'r');
+        await store.blocks.block('long', new Date(clock + 600_000), 'r');
+        const old = new Date(clock - 10 * 365 * 24 * 3600_000);
+        const device: Device = {
+          id: 'dev-1',
+          accountId: 'acc-1',
+          credentialId: 'cred-1',
+          subscription: { endpoint: 'https://push.example.net/1', keys: { p256dh: 'p', auth: 'a' } },
+          name: 'Phone',
+          createdAt: old,
+          lastSeenAt: old,
+        };
+        const trusted: TrustedBrowser = { id: 'tb-1', accountId: 'acc-1', tokenHash: sha256('c'), label: 'l', name: 'n', createdAt: old, lastUsedAt: old };
+        await store.devices.add(device);
+        await store.trustedBrowsers.add(trusted);
+
+        clock += 60_000;
+        assert.equal(await store.sweepExpired(), 1);
+        clock -= 30_000;
+        assert.equal(await store.blocks.find('short'), undefined, 'really deleted, not hidden');
+        assert.ok(await store.blocks.find('long'));
+        clock += 10 * 365 * 24 * 3600_000;
+        assert.equal(await store.sweepExpired(), 1);
+        assert.deepEqual(await store.devices.findById('dev-1'), device);
+        assert.deepEqual(await store.trustedBrowsers.findByTokenHash(trusted.tokenHash), trusted);
+      });
+    });
+
     if (kind === 'mongo') {
       describe('mongo specifics', () => {
         it('reports whether TTL indexes exist (FerretDB has none)', () => {
@@ -790,6 +1236,45 @@ for (const kind of STORE_KINDS) {
               const counts = await Promise.all(Array.from({ length: 10 }, (_, i) => either(i).oneTimeCodes.recordFailure(key, 600)));
               assert.deepEqual([...counts].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], `round ${round}: failures`);
               assert.equal(await b.oneTimeCodes.failures(key), 10);
+            }
+          } finally {
+            await Promise.all([a.close(), b.close()]);
+          }
+        });
+
+        it('decides an approval exactly once across two connections', async () => {
+          const uri = await mongoTestUri(uniqueDbName('tobira_race'));
+          const [a, b] = await Promise.all([createMongoStore(uri), createMongoStore(uri)]);
+          try {
+            await a.init();
+            for (let round = 0; round < 5; round += 1) {
+              const id = `race-${round}`;
+              const createdAt = new Date();
+              await a.approvals.create({
+                id,
+                accountId: 'acc-1',
+                interactionUid: 'i',
+                browserHash: sha256('b'),
+                matching: 'type',
+                number: '123456',
+                choices: [],
+                context: {},
+                status: 'pending',
+                createdAt,
+                expiresAt: new Date(createdAt.getTime() + 60_000),
+                decidedAt: null,
+                decidedBy: null,
+                userVerified: false,
+              });
+              const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).approvals.decide(id, {
+                status: i % 2 ? 'approved' : 'denied',
+                at: new Date(),
+                deviceId: `dev-${i}`,
+                userVerified: true,
+              })));
+              const won = results.filter((result) => result !== undefined);
+              assert.equal(won.length, 1, `round ${round}: ${won.length} decides won`);
+              assert.deepEqual(await b.approvals.find(id), won[0]);
             }
           } finally {
             await Promise.all([a.close(), b.close()]);

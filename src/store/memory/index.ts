@@ -3,10 +3,14 @@
 // flow. Space is reclaimed only by sweepExpired().
 import { AlreadyConsumedError, DuplicateKeyError } from '../errors.ts';
 import { newAccount } from '../new-account.ts';
+import { MemoryApprovals } from './approvals.ts';
 import { MemoryAudit } from './audit.ts';
+import { MemoryBlocks } from './blocks.ts';
 import { MemoryChallenges } from './challenges.ts';
+import { MemoryDevices } from './devices.ts';
 import { MemoryOneTimeCodes } from './one-time-codes.ts';
 import { MemoryPasskeys } from './passkeys.ts';
+import { MemoryTrustedBrowsers } from './trusted-browsers.ts';
 import type {
   Account,
   AccountRepository,
@@ -234,6 +238,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const consents = new MemoryConsents(now);
   const challenges = new MemoryChallenges(now);
   const oneTimeCodes = new MemoryOneTimeCodes(now);
+  const approvals = new MemoryApprovals(now);
+  const blocks = new MemoryBlocks(now);
 
   return {
     kind: 'memory',
@@ -244,6 +250,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     challenges,
     oneTimeCodes,
     audit: new MemoryAudit(),
+    devices: new MemoryDevices(),
+    approvals,
+    trustedBrowsers: new MemoryTrustedBrowsers(),
+    blocks,
     oidc(model: string): OidcModelStore {
       let store = models.get(model);
       if (!store) {
@@ -256,7 +266,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async ping(): Promise<void> {},
     async sweepExpired(): Promise<number> {
       const at = now();
-      let removed = consents.sweep(at) + challenges.sweep(at) + oneTimeCodes.sweep(at);
+      let removed = consents.sweep(at) + challenges.sweep(at) + oneTimeCodes.sweep(at) + approvals.sweep(at) + blocks.sweep(at);
       for (const store of models.values()) removed += store.sweep(at);
       return removed;
     },

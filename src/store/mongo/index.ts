@@ -2,18 +2,22 @@
 // index creation, ping, sweeping and closing.
 import type { OidcModelStore, Store } from '../types.ts';
 import { MongoAccounts } from './accounts.ts';
+import { APPROVALS_COLLECTION, MongoApprovals } from './approvals.ts';
 import { MongoAudit, ensureAuditIndexes } from './audit.ts';
+import { BLOCKS_COLLECTION, MongoBlocks } from './blocks.ts';
 import { CHALLENGES_COLLECTION, MongoChallenges } from './challenges.ts';
 import { connect, database, guard } from './connection.ts';
 import type { ConnectOptions } from './connection.ts';
 import { CONSENTS_COLLECTION, MongoConsents } from './consents.ts';
 import { CONSUMPTIONS_COLLECTION, ConsumptionClaims } from './consumptions.ts';
+import { MongoDevices } from './devices.ts';
 import { TtlIndexes, expiredFilter } from './expiry.ts';
 import type { StoreLogger } from './expiry.ts';
 import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS } from './oidc-model-store.ts';
 import { MongoOneTimeCodes, ONE_TIME_CODES_COLLECTION, ONE_TIME_CODE_FAILURES_COLLECTION } from './one-time-codes.ts';
 import { MongoPasskeys } from './passkeys.ts';
 import { MongoSecrets } from './secrets.ts';
+import { MongoTrustedBrowsers } from './trusted-browsers.ts';
 
 export type { StoreLogger };
 
@@ -32,13 +36,18 @@ export interface MongoStore extends Store {
   readonly ttlSupported: boolean;
 }
 
-/** Collections whose documents carry `expiresAt` and are swept. Never passkeys, accounts or audit_events. */
+/**
+ * Collections whose documents carry `expiresAt` and are swept. Never passkeys, accounts,
+ * audit_events, devices or trusted_browsers.
+ */
 const EXPIRING_COLLECTIONS = new Set([
   CONSENTS_COLLECTION,
   CONSUMPTIONS_COLLECTION,
   CHALLENGES_COLLECTION,
   ONE_TIME_CODES_COLLECTION,
   ONE_TIME_CODE_FAILURES_COLLECTION,
+  APPROVALS_COLLECTION,
+  BLOCKS_COLLECTION,
 ]);
 
 function isExpiringCollection(name: string): boolean {
@@ -58,6 +67,10 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const challenges = new MongoChallenges(db, claims, now);
   const oneTimeCodes = new MongoOneTimeCodes(db, claims, now);
   const audit = new MongoAudit(db);
+  const devices = new MongoDevices(db);
+  const approvals = new MongoApprovals(db, claims, now);
+  const trustedBrowsers = new MongoTrustedBrowsers(db);
+  const blocks = new MongoBlocks(db, now);
   const models = new Map<string, MongoOidcModelStore>();
 
   function oidcModel(model: string): MongoOidcModelStore {
@@ -78,6 +91,10 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
     challenges,
     oneTimeCodes,
     audit,
+    devices,
+    approvals,
+    trustedBrowsers,
+    blocks,
     get ttlSupported(): boolean {
       return ttl.supported;
     },
@@ -93,6 +110,10 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         await challenges.ensureIndexes(ttl);
         await oneTimeCodes.ensureIndexes(ttl);
         await ensureAuditIndexes(db);
+        await devices.ensureIndexes();
+        await approvals.ensureIndexes(ttl);
+        await trustedBrowsers.ensureIndexes();
+        await blocks.ensureIndexes(ttl);
         for (const model of new Set<string>([...OIDC_MODELS, ...models.keys()])) await oidcModel(model).ensureIndexes(ttl);
         options.logger?.info({ ttlSupported: ttl.supported }, 'mongo store indexes ready');
       });

@@ -1,0 +1,79 @@
+// The phone's companion app: set this phone up (a passkey on it plus a Web Push subscription), or,
+// once set up, keep the subscription fresh and list the sign-in requests waiting for it.
+import { browserSupportsWebAuthn, messageFor, postJson, showError, startRegistration } from './webauthn.js';
+
+const root = document.getElementById('device');
+const { csrf, vapidPublicKey, deviceId } = root.dataset;
+
+function urlBase64ToUint8Array(base64) {
+  const padded = (base64 + '='.repeat((4 - (base64.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+}
+
+async function subscribe() {
+  const registration = await navigator.serviceWorker.register('/device/sw.js', { scope: '/device' });
+  await navigator.serviceWorker.ready;
+  const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToUint8Array(vapidPublicKey) });
+  return subscription.toJSON();
+}
+
+async function setUp(event) {
+  event.preventDefault();
+  showError('');
+  const help = document.getElementById('notification-help');
+  help.hidden = true;
+  if (!browserSupportsWebAuthn()) {
+    showError(root.dataset.msgUnsupported);
+    return;
+  }
+  try {
+    // Without notifications the phone cannot be asked to approve anything: no setup.
+    const permission = 'Notification' in window ? await Notification.requestPermission() : 'denied';
+    if (permission !== 'granted' || !('serviceWorker' in navigator)) {
+      help.hidden = false;
+      return;
+    }
+    const subscription = await subscribe();
+    const { options } = await postJson('/device/api/setup/options', {}, csrf);
+    const response = await startRegistration({ optionsJSON: options });
+    await postJson('/device/api/setup', { name: document.getElementById('device-name').value, subscription, response }, csrf);
+    window.location.assign('/device');
+  } catch (error) {
+    if (error && error.code === 'notifications_required') help.hidden = false;
+    showError(messageFor(error, root));
+  }
+}
+
+async function refresh() {
+  const list = document.getElementById('approvals');
+  const res = await fetch('/device/api/approvals', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  if (!res.ok) return;
+  const { approvals } = await res.json();
+  list.replaceChildren(...approvals.map((approval) => {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `/device/approve/${approval.id}`;
+    link.className = 'button primary';
+    link.textContent = `${root.dataset.msgOpen}: ${approval.context.client} (${approval.context.browser})`;
+    item.append(link);
+    return item;
+  }));
+  if (approvals.length === 0) {
+    const empty = document.createElement('li');
+    empty.className = 'muted';
+    empty.textContent = root.dataset.msgNoRequests;
+    list.append(empty);
+  }
+}
+
+if (deviceId) {
+  // Browsers rotate push subscriptions; keep tobira's copy current whenever the app opens.
+  if ('serviceWorker' in navigator && 'Notification' in window && Notification.permission === 'granted') {
+    subscribe().then((subscription) => postJson('/device/api/subscription', { subscription }, csrf)).catch(() => {});
+  }
+  refresh();
+  setInterval(refresh, 3000);
+} else {
+  document.getElementById('setup-form').addEventListener('submit', setUp);
+  document.getElementById('setup-button').disabled = false;
+}

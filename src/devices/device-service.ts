@@ -1,0 +1,102 @@
+// Passkey device setup (パスキー端末設定): a phone becomes an approver for push sign-in when it
+// holds a passkey of the account (made on the phone itself, with user verification) and a Web
+// Push subscription. Without notifications there is no setup.
+import { randomBytes } from 'node:crypto';
+import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
+import type { Lang } from '../errors/app-error.ts';
+import type { PasskeyService } from '../passkeys/passkey-service.ts';
+import type { Account, Device, DeviceRepository, PasskeyRepository, PushSubscriptionRecord } from '../store/types.ts';
+import { PasskeyNotFoundError } from '../passkeys/errors.ts';
+import { DeviceNotFoundError, NotificationsRequiredError } from './errors.ts';
+
+export interface DeviceSetup {
+  account: Account;
+  name: string;
+  /** As posted by the phone; checked by `validateSubscription` before anything else happens. */
+  subscription: unknown;
+  registration: unknown;
+  challengeKey: string;
+  lang: Lang;
+  audit: AuditContext;
+}
+
+export class DeviceService {
+  readonly #devices: DeviceRepository;
+  readonly #passkeyRecords: PasskeyRepository;
+  readonly #passkeys: PasskeyService;
+  readonly #audit: AuditLog;
+  readonly #validateSubscription: (input: unknown) => PushSubscriptionRecord;
+  readonly #now: () => number;
+
+  constructor(deps: { devices: DeviceRepository; passkeyRecords: PasskeyRepository; passkeys: PasskeyService; audit: AuditLog; validateSubscription: (input: unknown) => PushSubscriptionRecord; now?: () => number }) {
+    this.#devices = deps.devices;
+    this.#passkeyRecords = deps.passkeyRecords;
+    this.#passkeys = deps.passkeys;
+    this.#audit = deps.audit;
+    this.#validateSubscription = deps.validateSubscription;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /** Options for the phone's passkey: a platform authenticator (the phone's own biometrics). */
+  registrationOptions(account: Account, challengeKey: string): Promise<unknown> {
+    return this.#passkeys.registrationOptions(challengeKey, { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
+  }
+
+  async setUp(input: DeviceSetup): Promise<Device> {
+    if (input.subscription === undefined || input.subscription === null) throw new NotificationsRequiredError();
+    const subscription = this.#validateSubscription(input.subscription);
+    const credential = await this.#passkeys.verifyRegistration(input.challengeKey, input.registration, input.account.id);
+    const passkey = await this.#passkeys.addPasskey(input.account, credential, input.lang, input.audit);
+    await this.#passkeyRecords.rename(input.account.id, passkey.credentialId, input.name);
+    const at = new Date(this.#now());
+    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: input.account.id, credentialId: passkey.credentialId, subscription, name: input.name, createdAt: at, lastSeenAt: at };
+    await this.#devices.add(device);
+    await this.#audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId: passkey.credentialId, name: input.name });
+    return device;
+  }
+
+  /** The device behind this phone's device cookie, if it is still set up for this account. */
+  async current(accountId: string, deviceId: string | undefined): Promise<Device | undefined> {
+    if (!deviceId) return undefined;
+    const device = await this.#devices.findById(deviceId);
+    return device?.accountId === accountId ? device : undefined;
+  }
+
+  async updateSubscription(accountId: string, deviceId: string, input: unknown): Promise<void> {
+    if (!await this.#devices.updateSubscription(accountId, deviceId, this.#validateSubscription(input), new Date(this.#now()))) throw new DeviceNotFoundError();
+  }
+
+  list(accountId: string): Promise<Device[]> {
+    return this.#devices.listByAccount(accountId);
+  }
+
+  async rename(accountId: string, deviceId: string, name: string, audit: AuditContext): Promise<void> {
+    if (!await this.#devices.rename(accountId, deviceId, name)) throw new DeviceNotFoundError();
+    await this.#audit.record('device.renamed', accountId, audit, { deviceId, name });
+  }
+
+  /**
+   * Removing a phone also removes its passkey: a lost phone must not keep a way in. Refused like
+   * any passkey deletion when it is the account's last way in.
+   */
+  async remove(account: Account, deviceId: string, audit: AuditContext): Promise<void> {
+    const device = await this.#devices.findById(deviceId);
+    if (!device || device.accountId !== account.id) throw new DeviceNotFoundError();
+    try {
+      await this.#passkeys.remove(account, device.credentialId, audit);
+    } catch (err) {
+      if (!(err instanceof PasskeyNotFoundError)) throw err;
+    }
+    await this.#devices.remove(account.id, deviceId);
+    await this.#audit.record('device.removed', account.id, audit, { deviceId, credentialId: device.credentialId });
+  }
+
+  /** After a passkey was deleted: a phone that approved with it can approve no more. */
+  async forgetCredential(accountId: string, credentialId: string, audit: AuditContext): Promise<void> {
+    for (const device of await this.#devices.listByAccount(accountId)) {
+      if (device.credentialId !== credentialId) continue;
+      await this.#devices.remove(accountId, device.id);
+      await this.#audit.record('device.removed', accountId, audit, { deviceId: device.id, credentialId, reason: 'passkey_deleted' });
+    }
+  }
+}

@@ -1,0 +1,143 @@
+// The companion web app for the phone (/device, an installable PWA) and its JSON API
+// (/device/api), which a native app can use the same way: set the phone up, list sign-in requests
+// waiting for it, approve (number + passkey) or deny them.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { z } from 'zod';
+import type { AccountService } from '../accounts/account-service.ts';
+import { currentSession, type AccountSession } from '../account/account-session.ts';
+import { NotSignedInError } from '../account/errors.ts';
+import type { ApprovalService } from '../approvals/approval-service.ts';
+import { DeviceRequiredError } from '../approvals/errors.ts';
+import { auditContextOf } from '../audit/audit-log.ts';
+import { ApprovalNotFoundError } from '../approvals/errors.ts';
+import { parseBody } from '../http/body.ts';
+import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { render } from '../http/render.ts';
+import { readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
+import type { RequestState } from '../http/state.ts';
+import { parseForm } from '../interactions/forms.ts';
+import type { Approval } from '../store/types.ts';
+import type { DeviceService } from './device-service.ts';
+
+export interface DeviceRoutesDeps {
+  provider: Provider;
+  accounts: AccountService;
+  devices: DeviceService;
+  approvals: ApprovalService;
+  vapidPublicKey: string;
+  bodyLimitBytes: number;
+}
+
+const DEVICE_COOKIE = 'tobira.device';
+const setupOptionsRequest = z.object({});
+const setupRequest = z.object({ name: z.string().trim().min(1).max(64), subscription: z.unknown(), response: z.unknown() });
+const subscriptionRequest = z.object({ subscription: z.unknown() });
+const numberRequest = z.object({ number: z.string().max(6).regex(/^\d*$/) });
+const approveRequest = z.object({ number: z.string().max(6).regex(/^\d*$/), response: z.unknown() });
+const denyRequest = z.object({ report: z.boolean().default(false) });
+const approvalId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+
+/** What the phone may see of an approval: never the number itself, only the choices. */
+function view(approval: Approval): Record<string, unknown> {
+  return { id: approval.id, status: approval.status, matching: approval.matching, choices: approval.choices, context: approval.context, expiresAt: approval.expiresAt.toISOString() };
+}
+
+export function deviceRoutes(deps: DeviceRoutesDeps): Router {
+  const { provider, accounts, devices, approvals } = deps;
+  const router = new Router({ prefix: '/device' });
+  const json = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const setupKey = (s: AccountSession): string => `reg:device:${s.account.id}:${s.sessionUid}`;
+  const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
+
+  async function signedIn(ctx: Context): Promise<AccountSession> {
+    const session = await currentSession(ctx, provider, accounts);
+    if (!session) throw new NotSignedInError();
+    return session;
+  }
+
+  /** The set-up phone this browser is, for the signed-in account. */
+  async function thisDevice(ctx: Context, session: AccountSession): Promise<string> {
+    const cookie = readSignedJson<{ deviceId: string }>(ctx, DEVICE_COOKIE);
+    const device = await devices.current(session.account.id, cookie?.deviceId);
+    if (!device) throw new DeviceRequiredError();
+    return device.id;
+  }
+
+  router.get('/', async (ctx) => {
+    const session = await currentSession(ctx, provider, accounts);
+    if (!session) {
+      ctx.redirect('/account/login?next=/device');
+      return;
+    }
+    const device = await devices.current(session.account.id, readSignedJson<{ deviceId: string }>(ctx, DEVICE_COOKIE)?.deviceId);
+    await render(ctx, 'device', { account: session.account, device, csrf: csrfToken(ctx), vapidPublicKey: deps.vapidPublicKey });
+  });
+
+  router.get('/approve/:id', async (ctx) => {
+    const session = await currentSession(ctx, provider, accounts);
+    if (!session) {
+      ctx.redirect('/account/login?next=/device');
+      return;
+    }
+    const id = approvalId.safeParse(ctx.params.id);
+    if (!id.success) throw new ApprovalNotFoundError();
+    const approval = await approvals.forDevice(id.data, session.account.id, await thisDevice(ctx, session));
+    await render(ctx, 'device-approve', { approval: view(approval), csrf: csrfToken(ctx) });
+  });
+
+  router.post('/api/setup/options', ...json, async (ctx) => {
+    const session = await signedIn(ctx);
+    parseForm(setupOptionsRequest, ctx.request.body);
+    ctx.body = { options: await devices.registrationOptions(session.account, setupKey(session)), vapidPublicKey: deps.vapidPublicKey };
+  });
+
+  router.post('/api/setup', ...json, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(setupRequest, ctx.request.body);
+    const device = await devices.setUp({ account: session.account, name: input.name, subscription: input.subscription, registration: input.response, challengeKey: setupKey(session), lang: lang(ctx), audit: auditContextOf(ctx) });
+    writeSignedJson(ctx, DEVICE_COOKIE, { deviceId: device.id }, 400 * 24 * 3600 * 1000);
+    ctx.body = { deviceId: device.id, name: device.name };
+  });
+
+  router.post('/api/subscription', ...json, async (ctx) => {
+    const session = await signedIn(ctx);
+    const { subscription } = parseForm(subscriptionRequest, ctx.request.body);
+    await devices.updateSubscription(session.account.id, await thisDevice(ctx, session), subscription);
+    ctx.body = { ok: true };
+  });
+
+  router.get('/api/approvals', async (ctx) => {
+    const session = await signedIn(ctx);
+    ctx.body = { approvals: (await approvals.pendingForDevice(session.account.id, await thisDevice(ctx, session))).map(view) };
+  });
+
+  router.post('/api/approvals/:id/options', ...json, async (ctx) => {
+    const session = await signedIn(ctx);
+    const id = approvalId.safeParse(ctx.params.id);
+    if (!id.success) throw new ApprovalNotFoundError();
+    const { number } = parseForm(numberRequest, ctx.request.body);
+    ctx.body = { options: await approvals.approvalOptions(id.data, session.account.id, await thisDevice(ctx, session), number, auditContextOf(ctx)) };
+  });
+
+  router.post('/api/approvals/:id/approve', ...json, async (ctx) => {
+    const session = await signedIn(ctx);
+    const id = approvalId.safeParse(ctx.params.id);
+    if (!id.success) throw new ApprovalNotFoundError();
+    const input = parseForm(approveRequest, ctx.request.body);
+    await approvals.approve(id.data, session.account.id, await thisDevice(ctx, session), input.number, input.response, auditContextOf(ctx));
+    ctx.body = { status: 'approved' };
+  });
+
+  router.post('/api/approvals/:id/deny', ...json, async (ctx) => {
+    const session = await signedIn(ctx);
+    const id = approvalId.safeParse(ctx.params.id);
+    if (!id.success) throw new ApprovalNotFoundError();
+    const { report } = parseForm(denyRequest, ctx.request.body);
+    await approvals.deny(id.data, session.account.id, await thisDevice(ctx, session), report, lang(ctx), auditContextOf(ctx));
+    ctx.body = { status: report ? 'reported' : 'denied' };
+  });
+
+  return router;
+}

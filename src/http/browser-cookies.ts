@@ -1,0 +1,26 @@
+// The two long-lived per-browser cookies of push sign-in. Both are opaque random values that
+// mean nothing without the server's records; HttpOnly, SameSite=Lax, Secure on https.
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+
+/** The trusted-browser token (only its hash is stored). */
+export const TRUSTED_BROWSER_COOKIE = 'tobira.tb';
+/** Binds a push approval to the browser that asked for it. */
+const BINDING_COOKIE = 'tobira.pb';
+
+export function trustedBrowserToken(ctx: Context): string | undefined {
+  return ctx.cookies.get(TRUSTED_BROWSER_COOKIE, { signed: false }) || undefined;
+}
+
+export function setTrustedBrowserToken(ctx: Context, token: string, days: number): void {
+  ctx.cookies.set(TRUSTED_BROWSER_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: false, overwrite: true, maxAge: days * 24 * 3600 * 1000 });
+}
+
+/** This browser's binding value, created on first use. */
+export function browserBinding(ctx: Context): string {
+  const existing = ctx.cookies.get(BINDING_COOKIE, { signed: false });
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const value = randomBytes(32).toString('base64url');
+  ctx.cookies.set(BINDING_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: false, overwrite: true, maxAge: 400 * 24 * 3600 * 1000 });
+  return value;
+}

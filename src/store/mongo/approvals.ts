@@ -1,0 +1,154 @@
+// Push sign-in approvals: { _id: id, accountId, interactionUid, browserHash, matching, number,
+// choices, context, status, createdAt, liveUntil, decidedAt, decidedBy, userVerified, rev,
+// expiresAt }.
+//
+// `liveUntil` is the approval's own expiresAt: from then on it reads as undefined. The document's
+// `expiresAt`, the field the sweep and TTL indexes go by, is APPROVAL_RETENTION_MS later, so
+// countCreatedSince() (the hourly cap) still counts approvals that expired a moment ago. The
+// memory store keeps the same retention.
+//
+// decide() must move pending → decided for exactly one caller, and FerretDB applies a conditional
+// update ({ status: 'pending' }) as read-then-write, so several racers would "win". So decide()
+// reads the live pending approval, then claims its revision in the consumptions collection (a
+// unique _id insert, atomic on every server); only the claim's winner writes the decision, with a
+// filter on the revision it read, and returns the decided approval.
+//
+// `context` is a schemaless string map and goes through the codec, so keys with '.' or a leading
+// '$' are stored too.
+import { randomUUID } from 'node:crypto';
+import type mongoose from 'mongoose';
+import { DuplicateKeyError } from '../errors.ts';
+import type { Approval, ApprovalDecision, ApprovalRepository } from '../types.ts';
+import { decode, encode } from './codec.ts';
+import { guard, isDuplicateKeyError } from './connection.ts';
+import type { ConsumptionClaims } from './consumptions.ts';
+import type { TtlIndexes } from './expiry.ts';
+
+export const APPROVALS_COLLECTION = 'approvals';
+
+/** How long an expired approval is kept for countCreatedSince() before the sweep deletes it. */
+export const APPROVAL_RETENTION_MS = 24 * 3600_000;
+
+const DECISION_STATUSES: ReadonlySet<string> = new Set(['approved', 'denied', 'reported']);
+
+type ApprovalDocument = Omit<Approval, 'id' | 'expiresAt'> & {
+  _id: string;
+  /** The approval's expiresAt. */
+  liveUntil: Date;
+  /** liveUntil + APPROVAL_RETENTION_MS: when the document may be deleted. */
+  expiresAt: Date;
+  /** Changes on every write, so a claim names exactly the version that was read. */
+  rev: string;
+};
+
+function toApproval(document: ApprovalDocument): Approval {
+  return {
+    id: document._id,
+    accountId: document.accountId,
+    interactionUid: document.interactionUid,
+    browserHash: document.browserHash,
+    matching: document.matching,
+    number: document.number,
+    choices: [...document.choices],
+    context: decode(document.context) as Record<string, string>,
+    status: document.status,
+    createdAt: document.createdAt,
+    expiresAt: document.liveUntil,
+    decidedAt: document.decidedAt ?? null,
+    decidedBy: document.decidedBy ?? null,
+    userVerified: document.userVerified,
+  };
+}
+
+const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
+
+export class MongoApprovals implements ApprovalRepository {
+  readonly #collection: mongoose.mongo.Collection<ApprovalDocument>;
+  readonly #claims: ConsumptionClaims;
+  readonly #now: () => number;
+
+  constructor(db: mongoose.mongo.Db, claims: ConsumptionClaims, now: () => number) {
+    this.#collection = db.collection<ApprovalDocument>(APPROVALS_COLLECTION);
+    this.#claims = claims;
+    this.#now = now;
+  }
+
+  async ensureIndexes(ttl: TtlIndexes): Promise<void> {
+    // listPending (newest first) and countCreatedSince.
+    await this.#collection.createIndex({ accountId: 1, ...NEWEST_FIRST });
+    await ttl.ensure(this.#collection);
+  }
+
+  create(approval: Approval): Promise<void> {
+    return guard(async () => {
+      const document: ApprovalDocument = {
+        _id: approval.id,
+        accountId: approval.accountId,
+        interactionUid: approval.interactionUid,
+        browserHash: approval.browserHash,
+        matching: approval.matching,
+        number: approval.number,
+        choices: [...approval.choices],
+        context: encode(approval.context) as Record<string, string>,
+        status: approval.status,
+        createdAt: approval.createdAt,
+        liveUntil: approval.expiresAt,
+        decidedAt: approval.decidedAt,
+        decidedBy: approval.decidedBy,
+        userVerified: approval.userVerified,
+        rev: randomUUID(),
+        expiresAt: new Date(approval.expiresAt.getTime() + APPROVAL_RETENTION_MS),
+      };
+      try {
+        await this.#collection.insertOne(document);
+      } catch (err) {
+        if (isDuplicateKeyError(err)) throw new DuplicateKeyError('id', { cause: err });
+        throw err;
+      }
+    });
+  }
+
+  find(id: string): Promise<Approval | undefined> {
+    return guard(async () => {
+      const document = await this.#collection.findOne({ _id: id, liveUntil: { $gt: new Date(this.#now()) } });
+      return document ? toApproval(document) : undefined;
+    });
+  }
+
+  listPending(accountId: string): Promise<Approval[]> {
+    return guard(async () => {
+      const documents = await this.#collection
+        .find({ accountId, status: 'pending', liveUntil: { $gt: new Date(this.#now()) } })
+        .sort(NEWEST_FIRST)
+        .toArray();
+      return documents.map(toApproval);
+    });
+  }
+
+  decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined> {
+    return guard(async () => {
+      if (!DECISION_STATUSES.has(decision.status)) {
+        throw new RangeError(`a decision must be approved, denied or reported, got ${String(decision.status)}`);
+      }
+      const current = await this.#collection.findOne({ _id: id, status: 'pending', liveUntil: { $gt: new Date(this.#now()) } });
+      if (!current) return undefined;
+      // The claim lives as long as the document, so it is never swept while the version could be read.
+      if (!await this.#claims.claim(`${APPROVALS_COLLECTION}:${id}:${current.rev}`, current.expiresAt)) return undefined;
+      const decided = {
+        status: decision.status,
+        decidedAt: decision.at,
+        decidedBy: decision.deviceId,
+        userVerified: decision.userVerified,
+        rev: randomUUID(),
+      };
+      const { matchedCount } = await this.#collection.updateOne({ _id: id, rev: current.rev }, { $set: decided });
+      // Only this caller may write the version it claimed, so a miss means the document went away.
+      if (matchedCount === 0) return undefined;
+      return toApproval({ ...current, ...decided, decidedAt: new Date(decision.at) });
+    });
+  }
+
+  countCreatedSince(accountId: string, since: Date): Promise<number> {
+    return guard(() => this.#collection.countDocuments({ accountId, createdAt: { $gte: since } }));
+  }
+}
