@@ -96,7 +96,11 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   app.use(mount('/static/vendor/simplewebauthn', serve(resolve(PROJECT_ROOT, 'node_modules/@simplewebauthn/browser/esm'), { maxage: 3600_000 })));
   app.use(mount('/static', serve(resolve(PROJECT_ROOT, 'public'), { maxage: 3600_000 })));
   // The phone app's service worker and manifest live under /device so their scope covers it.
-  app.use(mount('/device', serve(resolve(PROJECT_ROOT, 'public/device'), { maxage: 0 })));
+  app.use(mount('/device', serve(resolve(PROJECT_ROOT, 'public/device'), {
+    maxage: 0,
+    // The app is at /device (no trailing slash); a worker at /device/sw.js may claim it only when allowed.
+    setHeaders: (res, path) => { if (path.endsWith('sw.js')) res.setHeader('Service-Worker-Allowed', '/device'); },
+  })));
 
   const audit = new AuditLog(store.audit, logger);
   const accounts = new AccountService(store.accounts);
@@ -142,7 +146,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     healthRoutes(store),
     interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
     deviceRoutes({ provider, accounts, devices, approvals, vapidPublicKey: vapid.publicKey, bodyLimitBytes: settings.bodyLimitBytes }),
-    accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now }),
+    accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, devices, trustedBrowsers, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
   ]) {
     app.use(router.routes());

@@ -1,6 +1,6 @@
 // The phone's companion app: set this phone up (a passkey on it plus a Web Push subscription), or,
 // once set up, keep the subscription fresh and list the sign-in requests waiting for it.
-import { browserSupportsWebAuthn, messageFor, postJson, showError, startRegistration } from './webauthn.js';
+import { browserSupportsWebAuthn, messageFor, postJson, showError, startAuthentication, startRegistration } from './webauthn.js';
 
 const root = document.getElementById('device');
 const { csrf, vapidPublicKey, deviceId } = root.dataset;
@@ -34,9 +34,20 @@ async function setUp(event) {
       return;
     }
     const subscription = await subscribe();
+    const name = document.getElementById('device-name').value;
     const { options } = await postJson('/device/api/setup/options', {}, csrf);
-    const response = await startRegistration({ optionsJSON: options });
-    await postJson('/device/api/setup', { name: document.getElementById('device-name').value, subscription, response }, csrf);
+    let response;
+    let existing = false;
+    try {
+      response = await startRegistration({ optionsJSON: options });
+    } catch (error) {
+      // The phone already holds a passkey of this account and will not make another: prove that one.
+      if (!error || error.name !== 'InvalidStateError') throw error;
+      existing = true;
+      const again = await postJson('/device/api/setup/options', { existing }, csrf);
+      response = await startAuthentication({ optionsJSON: again.options });
+    }
+    await postJson('/device/api/setup', { name, subscription, response, existing }, csrf);
     window.location.assign('/device');
   } catch (error) {
     if (error && error.code === 'notifications_required') help.hidden = false;

@@ -16,6 +16,10 @@ import { clearCookie, readSignedJson, writeSignedJson } from '../http/signed-coo
 import type { RequestState } from '../http/state.ts';
 import { parseForm } from '../interactions/forms.ts';
 import { ACCOUNT_CLIENT_ID } from '../oidc/first-party.ts';
+import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
+import { tokenHash } from '../browsers/trusted-browser-service.ts';
+import type { DeviceService } from '../devices/device-service.ts';
+import { trustedBrowserToken } from '../http/browser-cookies.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { providerName } from '../passkeys/provider-names.ts';
 import { currentSession, isFresh, type AccountSession } from './account-session.ts';
@@ -26,6 +30,8 @@ export interface AccountMenuDeps {
   provider: Provider;
   accounts: AccountService;
   passkeys: PasskeyService;
+  devices: DeviceService;
+  trustedBrowsers: TrustedBrowserService;
   bodyLimitBytes: number;
   displayTimeZone: string;
   now?: () => number;
@@ -36,6 +42,9 @@ const credentialField = z.string().min(1).max(1_400).regex(/^[A-Za-z0-9_-]+$/);
 const renameForm = z.object({ credentialId: credentialField, name: z.string().trim().min(1).max(64) });
 const deleteForm = z.object({ credentialId: credentialField });
 const verifyRequest = z.object({ response: z.unknown() });
+const idField = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const renameItemForm = z.object({ id: idField, name: z.string().trim().min(1).max(64) });
+const itemForm = z.object({ id: idField });
 const NEXT_PATHS = new Set(['/account', '/device']);
 
 export function accountRoutes(deps: AccountMenuDeps): Router {
@@ -77,7 +86,14 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     const lang = (ctx.state as RequestState).lang;
     const format = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.displayTimeZone });
     const list = await passkeys.list(session.account.id);
+    const phones = await deps.devices.list(session.account.id);
+    const browsers = await deps.trustedBrowsers.list(session.account.id);
+    const token = trustedBrowserToken(ctx);
+    const thisBrowserHash = token ? tokenHash(token) : '';
     await render(ctx, 'account', {
+      phones: phones.map((d) => ({ id: d.id, name: d.name, createdAt: format.format(d.createdAt), lastSeenAt: format.format(d.lastSeenAt) })),
+      browsers: browsers.map((b) => ({ id: b.id, name: b.name, label: b.label, current: b.tokenHash === thisBrowserHash, createdAt: format.format(b.createdAt), lastUsedAt: format.format(b.lastUsedAt) })),
+      deviceUrl: `${deps.issuer}/device`,
       account: session.account,
       csrf: csrfToken(ctx),
       rpId: passkeys.rpId,
@@ -140,10 +156,56 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
       toLogin(ctx, session.account.email);
       return;
     }
-    await passkeys.remove(session.account, input.credentialId, auditContextOf(ctx));
+    const audit = auditContextOf(ctx);
+    await passkeys.remove(session.account, input.credentialId, audit);
+    await deps.devices.forgetCredential(session.account.id, input.credentialId, audit);
     ctx.status = 303;
     // The page tells the browser's passkey manager the credential is gone (WebAuthn Signal API).
     ctx.redirect(`/account?notice=deleted&deleted=${encodeURIComponent(input.credentialId)}`);
+  });
+
+  router.post('/phones/rename', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(renameItemForm, ctx.request.body);
+    await deps.devices.rename(session.account.id, input.id, input.name, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=renamed');
+  });
+
+  router.post('/phones/remove', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(itemForm, ctx.request.body);
+    if (!isFresh(session, now())) {
+      if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
+      toLogin(ctx, session.account.email);
+      return;
+    }
+    await deps.devices.remove(session.account, input.id, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=phone_removed');
+  });
+
+  router.post('/browsers/rename', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(renameItemForm, ctx.request.body);
+    await deps.trustedBrowsers.rename(session.account.id, input.id, input.name, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=renamed');
+  });
+
+  router.post('/browsers/revoke', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(itemForm, ctx.request.body);
+    await deps.trustedBrowsers.revoke(session.account.id, input.id, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=revoked');
+  });
+
+  router.post('/browsers/revoke-all', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    await deps.trustedBrowsers.revokeAll(session.account.id, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=revoked');
   });
 
   return router;

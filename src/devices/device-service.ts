@@ -14,7 +14,11 @@ export interface DeviceSetup {
   name: string;
   /** As posted by the phone; checked by `validateSubscription` before anything else happens. */
   subscription: unknown;
-  registration: unknown;
+  /**
+   * Either a new passkey made on the phone (`registration`), or, when the phone already holds one
+   * of the account's passkeys (it refuses a second one: excludeCredentials), an `assertion` with it.
+   */
+  proof: { registration: unknown } | { assertion: unknown };
   challengeKey: string;
   lang: Lang;
   audit: AuditContext;
@@ -42,16 +46,26 @@ export class DeviceService {
     return this.#passkeys.registrationOptions(challengeKey, { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
   }
 
+  /** Options to prove a passkey the phone already holds. */
+  existingPasskeyOptions(account: Account, challengeKey: string): Promise<unknown> {
+    return this.#passkeys.authenticationOptions(challengeKey, account.id);
+  }
+
   async setUp(input: DeviceSetup): Promise<Device> {
     if (input.subscription === undefined || input.subscription === null) throw new NotificationsRequiredError();
     const subscription = this.#validateSubscription(input.subscription);
-    const credential = await this.#passkeys.verifyRegistration(input.challengeKey, input.registration, input.account.id);
-    const passkey = await this.#passkeys.addPasskey(input.account, credential, input.lang, input.audit);
-    await this.#passkeyRecords.rename(input.account.id, passkey.credentialId, input.name);
+    let credentialId: string;
+    if ('registration' in input.proof) {
+      const credential = await this.#passkeys.verifyRegistration(input.challengeKey, input.proof.registration, input.account.id);
+      credentialId = (await this.#passkeys.addPasskey(input.account, credential, input.lang, input.audit)).credentialId;
+    } else {
+      credentialId = (await this.#passkeys.verifyAuthentication(input.challengeKey, input.proof.assertion, input.account.id, input.audit)).passkey.credentialId;
+    }
+    await this.#passkeyRecords.rename(input.account.id, credentialId, input.name);
     const at = new Date(this.#now());
-    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: input.account.id, credentialId: passkey.credentialId, subscription, name: input.name, createdAt: at, lastSeenAt: at };
+    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: input.account.id, credentialId, subscription, name: input.name, createdAt: at, lastSeenAt: at };
     await this.#devices.add(device);
-    await this.#audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId: passkey.credentialId, name: input.name });
+    await this.#audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId, name: input.name });
     return device;
   }
 

@@ -31,8 +31,8 @@ export interface DeviceRoutesDeps {
 }
 
 const DEVICE_COOKIE = 'tobira.device';
-const setupOptionsRequest = z.object({});
-const setupRequest = z.object({ name: z.string().trim().min(1).max(64), subscription: z.unknown(), response: z.unknown() });
+const setupOptionsRequest = z.object({ existing: z.boolean().default(false) });
+const setupRequest = z.object({ name: z.string().trim().min(1).max(64), subscription: z.unknown(), response: z.unknown(), existing: z.boolean().default(false) });
 const subscriptionRequest = z.object({ subscription: z.unknown() });
 const numberRequest = z.object({ number: z.string().max(6).regex(/^\d*$/) });
 const approveRequest = z.object({ number: z.string().max(6).regex(/^\d*$/), response: z.unknown() });
@@ -89,14 +89,23 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
 
   router.post('/api/setup/options', ...json, async (ctx) => {
     const session = await signedIn(ctx);
-    parseForm(setupOptionsRequest, ctx.request.body);
-    ctx.body = { options: await devices.registrationOptions(session.account, setupKey(session)), vapidPublicKey: deps.vapidPublicKey };
+    const { existing } = parseForm(setupOptionsRequest, ctx.request.body);
+    const options = existing ? await devices.existingPasskeyOptions(session.account, setupKey(session)) : await devices.registrationOptions(session.account, setupKey(session));
+    ctx.body = { options, vapidPublicKey: deps.vapidPublicKey };
   });
 
   router.post('/api/setup', ...json, async (ctx) => {
     const session = await signedIn(ctx);
     const input = parseForm(setupRequest, ctx.request.body);
-    const device = await devices.setUp({ account: session.account, name: input.name, subscription: input.subscription, registration: input.response, challengeKey: setupKey(session), lang: lang(ctx), audit: auditContextOf(ctx) });
+    const device = await devices.setUp({
+      account: session.account,
+      name: input.name,
+      subscription: input.subscription,
+      proof: input.existing ? { assertion: input.response } : { registration: input.response },
+      challengeKey: setupKey(session),
+      lang: lang(ctx),
+      audit: auditContextOf(ctx),
+    });
     writeSignedJson(ctx, DEVICE_COOKIE, { deviceId: device.id }, 400 * 24 * 3600 * 1000);
     ctx.body = { deviceId: device.id, name: device.name };
   });

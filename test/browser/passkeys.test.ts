@@ -211,7 +211,7 @@ for (const kind of STORE_KINDS) {
     it('lists, renames, adds and deletes passkeys in the account menu; a deleted passkey cannot sign in', async () => {
       await page.goto(`${tobira.issuer}/account`);
       await page.getByRole('heading', { name: 'Your account' }).waitFor();
-      const first = page.locator('li.passkey').first();
+      const first = page.locator('#passkeys li.passkey').first();
       assert.equal(await first.locator('.passkey-sync').innerText(), 'This device only');
       assert.notEqual(await first.locator('.passkey-last-used').innerText(), 'Never');
       const firstId = await first.getAttribute('data-credential-id');
@@ -228,12 +228,12 @@ for (const kind of STORE_KINDS) {
       const secondPhone = await addVirtualAuthenticator(context, page);
       await page.getByRole('button', { name: 'Add a passkey' }).click();
       await page.getByText('The passkey was added.').waitFor();
-      assert.equal(await page.locator('li.passkey').count(), 2);
+      assert.equal(await page.locator('#passkeys li.passkey').count(), 2);
       await page.screenshot({ path: `${SCREENSHOTS}/passkeys-en.png`, fullPage: true });
 
       await page.getByRole('button', { name: 'Delete: Keiko\'s phone' }).click();
       await page.getByText('The passkey was deleted.').waitFor();
-      assert.equal(await page.locator('li.passkey').count(), 1);
+      assert.equal(await page.locator('#passkeys li.passkey').count(), 1);
       const account = await tobira.store.accounts.findByEmail(email);
       assert.equal(await tobira.store.passkeys.findByCredentialId(firstId), undefined);
       await page.waitForFunction((id) => (window as unknown as { __signals: Array<[string, { credentialId?: string }]> }).__signals

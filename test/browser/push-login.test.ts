@@ -1,0 +1,241 @@
+// Push sign-in in real Chromium with two browser contexts: a "PC" with no authenticator, and a
+// "phone" with the DevTools virtual authenticator and the companion app. The phone's push
+// subscription points at a Web Push receiver on loopback that decrypts tobira's real, encrypted,
+// VAPID-signed messages (headless Chromium has no push service: the test stands in for
+// pushManager.subscribe and Notification permission only).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import * as oidc from 'openid-client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
+import { PushReceiver, testTls } from '../support/push-receiver.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
+import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
+import type { Store } from '../../src/store/types.ts';
+
+const SCREENSHOTS = 'test-output/screenshots';
+
+/** Stands in for what headless Chromium cannot do: grant notifications and subscribe to a push service. */
+function phoneStandIns(subscription: unknown): void {
+  Object.defineProperty(Notification, 'permission', { get: () => 'granted' });
+  Notification.requestPermission = () => Promise.resolve('granted');
+  PushManager.prototype.subscribe = () => Promise.resolve({ toJSON: () => subscription } as unknown as PushSubscription);
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`push sign-in with number matching in real Chromium (${kind} store)`, function () {
+    this.timeout(60_000);
+    const email = `phone.${kind}@example.com`;
+    let offset = 0;
+    let store: Store;
+    let tobira: RunningTobira;
+    let sink: SmtpSink;
+    let receiver: PushReceiver;
+    let browser: Browser;
+    let phoneContext: BrowserContext;
+    let phone: Page;
+    let pcContext: BrowserContext;
+    let pc: Page;
+    let config: oidc.Configuration;
+    let lastIdToken = '';
+
+    before(async () => {
+      sink = new SmtpSink();
+      receiver = new PushReceiver();
+      const [smtp] = await Promise.all([sink.start(), receiver.start()]);
+      store = await freshStore(kind, { now: () => Date.now() + offset });
+      tobira = await startTobira({
+        store,
+        clients: [partnerClient()],
+        env: { SMTP_URL: smtp, PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile },
+        now: () => Date.now() + offset,
+      });
+      config = await discover(tobira.issuer);
+      browser = await launchChromium();
+      phoneContext = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+      await phoneContext.addInitScript(phoneStandIns, receiver.createSubscription().subscription);
+      phone = await phoneContext.newPage();
+      phone.on('console', (m) => { if (process.env.DEBUG_PAGE) console.log('phone console:', m.type(), m.text()); });
+      phone.on('pageerror', (e) => { if (process.env.DEBUG_PAGE) console.log('phone pageerror:', e.message); });
+      await addVirtualAuthenticator(phoneContext, phone);
+      pcContext = await browser.newContext({ locale: 'en-US' });
+      await pcContext.route(`${PARTNER_CALLBACK}**`, (route) => route.fulfill({ status: 200, body: 'partner callback' }));
+      await pcContext.route(`${PARTNER_HOME}**`, (route) => route.fulfill({ status: 200, body: 'partner home' }));
+      pc = await pcContext.newPage();
+      pc.on('console', (m) => { if (process.env.DEBUG_PAGE) console.log('pc console:', m.type(), m.text()); });
+      mkdirSync(SCREENSHOTS, { recursive: true });
+    });
+    after(async () => {
+      await browser?.close();
+      await tobira?.close();
+      await store?.close();
+      await Promise.all([sink?.stop(), receiver?.stop()]);
+    });
+    afterEach(() => {
+      offset = 0;
+    });
+
+    /** On the PC: a partner's sign-in, the e-mail typed, "Notify my phone" pressed. */
+    async function pcAsksPhone(): Promise<{ pending: PendingAuthorization; approvalId: string; number: string }> {
+      const pending = await startAuthorization(config);
+      const pushesBefore = receiver.messages.length;
+      await pc.goto(pending.url.href);
+      await pc.getByLabel('E-mail address').fill(email);
+      await pc.getByRole('button', { name: 'Notify my phone' }).click();
+      await pc.getByText('We notified your phone').waitFor();
+      const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && (m.payload as { type?: string }).type === 'approval');
+      const payload = push.payload as { approvalId: string; url: string; client: string; browser: string };
+      assert.equal(payload.client, 'Partner Shop');
+      assert.match(payload.browser, /^Chrome \d+ on /);
+      assert.equal(payload.url, `${tobira.issuer}/device/approve/${payload.approvalId}`);
+      assert.equal(push.urgency, 'high');
+      assert.ok(push.vapid.subject.startsWith('mailto:'), 'VAPID-signed');
+      const number = (await pc.locator('#push-number').isVisible()) ? await pc.locator('#push-number').innerText() : '';
+      return { pending, approvalId: payload.approvalId, number };
+    }
+
+    async function pcTokens(pending: PendingAuthorization) {
+      const allow = pc.getByRole('button', { name: 'Allow' });
+      const arrived = await Promise.race([
+        pc.waitForURL(`${PARTNER_CALLBACK}**`, { timeout: 15_000 }).then(() => 'callback'),
+        allow.waitFor({ timeout: 15_000 }).then(() => 'consent'),
+      ]);
+      if (arrived === 'consent') {
+        await allow.click();
+        await pc.waitForURL(`${PARTNER_CALLBACK}**`);
+      }
+      const tokens = await redeem(config, pending, pc.url());
+      lastIdToken = tokens.id_token ?? '';
+      return tokens;
+    }
+
+    async function pcSignsOut(): Promise<void> {
+      await pc.goto(oidc.buildEndSessionUrl(config, { id_token_hint: lastIdToken, post_logout_redirect_uri: PARTNER_HOME }).href);
+      await pc.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await pc.waitForURL(`${PARTNER_HOME}**`);
+    }
+
+    it('sets the phone up: sign-up with a passkey on it, notifications allowed, its passkey bound to the device', async () => {
+      await phone.goto(`${tobira.issuer}/device`);
+      await phone.getByRole('link', { name: 'Create one' }).click();
+      await phone.getByLabel('E-mail address').fill(email);
+      const since = sink.messages.length;
+      await phone.getByRole('button', { name: 'Send the code' }).click();
+      await phone.getByLabel('Verification code').fill(await sink.codeFor(email, since));
+      await phone.getByRole('button', { name: 'Verify' }).click();
+      await phone.getByLabel('Name (shown to services)').fill('Phone Owner');
+      await phone.getByRole('button', { name: 'Create passkey and sign up' }).click();
+      await phone.getByRole('heading', { name: 'Set up this phone' }).waitFor();
+      await phone.getByLabel('Name of this phone').fill('Pixel');
+      await phone.getByRole('button', { name: 'Set up this phone' }).click();
+      await phone.getByText('This phone is set up as "Pixel"').waitFor();
+
+      const account = await tobira.store.accounts.findByEmail(email);
+      const [device] = await tobira.store.devices.listByAccount(account!.id);
+      const passkeys = await tobira.store.passkeys.listByAccount(account!.id);
+      assert.ok(device);
+      assert.equal(device.name, 'Pixel');
+      assert.match(device.subscription.endpoint, /^https:\/\/127\.0\.0\.1:\d+\/push\//);
+      assert.equal(passkeys.length, 1, 'the passkey made at sign-up on this phone is the device\'s (no second one)');
+      assert.equal(device.credentialId, passkeys[0]?.credentialId);
+      await phone.screenshot({ path: `${SCREENSHOTS}/device-en.png`, fullPage: true });
+    });
+
+    it('signs the PC in after the phone picks the number shown on the PC; the PC becomes trusted', async () => {
+      const { pending, approvalId, number } = await pcAsksPhone();
+      assert.match(number, /^\d{2}$/, 'an untrusted browser shows a two-digit number');
+      await pc.screenshot({ path: `${SCREENSHOTS}/push-wait-en.png`, fullPage: true });
+
+      await phone.goto(`${tobira.issuer}/device/approve/${approvalId}`);
+      assert.equal(await phone.locator('#ctx-client').innerText(), 'Partner Shop');
+      assert.match(await phone.locator('#ctx-browser').innerText(), /^Chrome \d+ on /);
+      assert.equal(await phone.locator('#ctx-ip').innerText(), '127.0.0.1');
+      const choices = await phone.locator('button.choice').allInnerTexts();
+      assert.equal(choices.length, 3);
+      assert.ok(choices.includes(number));
+      await phone.screenshot({ path: `${SCREENSHOTS}/approve-en.png`, fullPage: true });
+      await phone.getByRole('button', { name: number, exact: true }).click();
+      await phone.getByText('Approved. Go back to the sign-in screen.').waitFor();
+
+      const claims = (await pcTokens(pending)).claims()!;
+      assert.equal(claims.acr, 'urn:tobira:acr:push', 'a phone approval is not phishing-resistant');
+      assert.deepEqual(claims.amr, ['mca', 'user', 'mfa']);
+      const account = await tobira.store.accounts.findByEmail(email);
+      assert.equal(claims.sub, account?.id);
+      assert.equal((await tobira.store.trustedBrowsers.listByAccount(account!.id)).length, 1, 'the PC is now trusted');
+      assert.ok((await pcContext.cookies()).some((c) => c.name === 'tobira.tb' && c.httpOnly));
+    });
+
+    it('skips the number on the trusted PC; revoking the PC brings the number back', async () => {
+      await pcSignsOut();
+      const trusted = await pcAsksPhone();
+      assert.equal(trusted.number, '');
+      assert.ok(await pc.getByText('This browser is trusted: no number to match.').isVisible());
+      await phone.goto(`${tobira.issuer}/device/approve/${trusted.approvalId}`);
+      assert.equal(await phone.locator('button.choice').count(), 0);
+      await phone.getByRole('button', { name: 'Approve', exact: true }).click();
+      await phone.getByText('Approved.').waitFor();
+      await pcTokens(trusted.pending);
+
+      // The phone (signed in to the account menu) revokes the PC.
+      await phone.goto(`${tobira.issuer}/account`);
+      await phone.getByRole('button', { name: /^Revoke: / }).click();
+      await phone.getByText('The browser is no longer trusted.').waitFor();
+      await pcSignsOut();
+      const again = await pcAsksPhone();
+      assert.match(again.number, /^\d{2}$/, 'the revoked browser must match a number again');
+      await phone.goto(`${tobira.issuer}/device/approve/${again.approvalId}`);
+      await phone.getByRole('button', { name: again.number, exact: true }).click();
+      await phone.getByText('Approved.').waitFor();
+      await pcTokens(again.pending);
+    });
+
+    it('denied, wrong number, expired: the PC is told and can ask again', async () => {
+      await pcSignsOut();
+      const denied = await pcAsksPhone();
+      await phone.goto(`${tobira.issuer}/device/approve/${denied.approvalId}`);
+      await phone.getByRole('button', { name: 'Deny' }).click();
+      await phone.getByText('Denied.').waitFor();
+      await pc.getByText('The request was denied on your phone.').waitFor();
+      assert.ok(await pc.getByRole('button', { name: 'Notify again' }).isVisible());
+
+      // The last number match trusted the PC again; without its cookie it is a stranger.
+      await pcContext.clearCookies({ name: 'tobira.tb' });
+      const wrong = await pcAsksPhone();
+      assert.match(wrong.number, /^\d{2}$/);
+      await phone.goto(`${tobira.issuer}/device/approve/${wrong.approvalId}`);
+      const other = (await phone.locator('button.choice').allInnerTexts()).find((n) => n !== wrong.number)!;
+      await phone.getByRole('button', { name: other, exact: true }).click();
+      await phone.getByText('That is not the number shown on the sign-in screen').waitFor();
+      await pc.getByText('The request was denied on your phone.').waitFor();
+
+      const late = await pcAsksPhone();
+      offset = 121_000;
+      await pc.getByText('The sign-in request has expired.').waitFor();
+      await phone.goto(`${tobira.issuer}/device/approve/${late.approvalId}`);
+      assert.match(await phone.locator('[role=alert]').innerText(), /does not exist or has expired/);
+      offset = 0;
+    });
+
+    it('"This wasn\'t me" denies, tells the user by mail, and pauses push sign-in for the account', async () => {
+      const mailsBefore = sink.messages.length;
+      const reported = await pcAsksPhone();
+      await phone.goto(`${tobira.issuer}/device/approve/${reported.approvalId}`);
+      await phone.getByRole('button', { name: 'This wasn\'t me' }).click();
+      await phone.getByText('sign-in by notification is paused').waitFor();
+      await pc.getByText('The request was denied on your phone.').waitFor();
+      const notice = await sink.latestTo(email, mailsBefore);
+      assert.match(notice.subject, /did not make was refused/);
+      const account = await tobira.store.accounts.findByEmail(email);
+      const events = await tobira.store.audit.listByAccount(account!.id, 50);
+      assert.ok(events.some((e) => e.type === 'approval.reported'));
+      assert.ok(events.some((e) => e.type === 'push.blocked'));
+
+      await pc.getByRole('button', { name: 'Notify again' }).click();
+      await pc.locator('#passkey-error').filter({ hasText: 'paused for this account' }).waitFor();
+    });
+  });
+}
