@@ -7,12 +7,15 @@ import { mongoTestUri, uniqueDbName } from '../support/mongo.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { startMain, type RunningProcess } from '../support/processes.ts';
 import { writeClientsFile } from '../support/tobira.ts';
+import { harness, jsonOf } from '../support/push-harness.ts';
+import { PushReceiver, testTls } from '../support/push-receiver.ts';
 
 describe('two tobira processes on one mongo database', () => {
   let a: RunningProcess;
   let b: RunningProcess;
   let issuer: string;
   let portB: number;
+  const receiver = new PushReceiver();
   const toB = (url: URL): URL => {
     const routed = new URL(url);
     routed.port = String(portB);
@@ -30,12 +33,15 @@ describe('two tobira processes on one mongo database', () => {
       DEMO: 'false',
       MONGODB_URI: await mongoTestUri(uniqueDbName('two-processes')),
       CLIENTS_FILE: writeClientsFile([partnerClient()]),
+      PUSH_ENDPOINT_HOSTS: '127.0.0.1',
+      PUSH_CA_FILE: testTls().caFile,
     };
+    await receiver.start();
     // Started together: both race to generate the signing and cookie keys, and must agree.
     [a, b] = await Promise.all([startMain({ ...common, PORT: String(portA) }), startMain({ ...common, PORT: String(portB) })]);
   });
   after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all([a?.stop(), b?.stop(), receiver.stop()]);
   });
 
   it('both processes publish the same signing keys', async () => {
@@ -80,5 +86,20 @@ describe('two tobira processes on one mongo database', () => {
       assert.equal(won.length, 1, `round ${round}: exactly one redemption succeeds`);
       assert.equal((lost[0]?.reason as oidc.ResponseBodyError).error, 'invalid_grant');
     }
+  });
+
+  it('a push approval created on A is decided through B, and the waiting page on A completes', async () => {
+    const configA = await discover(issuer);
+    const h = harness(() => issuer, () => receiver);
+    const phone = await h.phoneFor(configA, 'pushy@example.com');
+    const pc = await h.pcRequests(configA, phone.email);
+    const id = String(pc.started.approvalId);
+    await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === id);
+    phone.browser.route = toB;
+    assert.equal((await h.approveOn(phone, id, String(pc.started.number))).status, 200);
+    assert.equal(await h.statusOn(pc, id), 'approved', 'process A sees what B decided');
+    const done = await h.postJson(pc.browser, `/interaction/${pc.uid}/push/${id}/complete`, {}, pc.csrf);
+    assert.equal(done.status, 200, done.body);
+    assert.match(String(jsonOf(done).redirectTo), /\/auth\//);
   });
 });

@@ -1,0 +1,73 @@
+// Push sign-in over HTTP as a native app and a browser would drive it: a phone set up through the
+// /device JSON API with a software authenticator, a PC asking it, the phone answering.
+import assert from 'node:assert/strict';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type * as oidc from 'openid-client';
+import { HttpBrowser, type Page } from './http-browser.ts';
+import { redeem, signUpAndConsent, startAuthorization } from './partner.ts';
+import type { PushReceiver } from './push-receiver.ts';
+import { SoftAuthenticator } from './soft-authenticator.ts';
+
+export function jsonOf(page: Page): Record<string, unknown> {
+  return JSON.parse(page.body) as Record<string, unknown>;
+}
+
+export interface Phone {
+  email: string;
+  browser: HttpBrowser;
+  key: SoftAuthenticator;
+  csrf: string;
+}
+
+export interface PcRequest {
+  browser: HttpBrowser;
+  uid: string;
+  csrf: string;
+  started: Record<string, unknown>;
+}
+
+/** `issuer` may change per test; `receiver` makes the phones' push subscriptions. */
+export function harness(issuerOf: () => string, receiver: () => PushReceiver) {
+  const issuer = issuerOf;
+
+  async function postJson(browser: HttpBrowser, path: string, body: unknown, csrf: string): Promise<Page> {
+    return browser.request(`${issuer()}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf } });
+  }
+
+  /** An account (password sign-up) whose phone is set up through the JSON API a native app would use. */
+  async function phoneFor(config: oidc.Configuration, email: string): Promise<Phone> {
+    const browser = new HttpBrowser();
+    const pending = await startAuthorization(config);
+    await redeem(config, pending, (await signUpAndConsent(browser, pending, email)).url);
+    const page = await browser.follow(`${issuer()}/device`);
+    const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const key = new SoftAuthenticator({ alg: 'ES256', origin: issuer(), rpId: 'localhost' });
+    const options = jsonOf(await postJson(browser, '/device/api/setup/options', {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
+    assert.equal(options.authenticatorSelection?.authenticatorAttachment, 'platform');
+    const done = await postJson(browser, '/device/api/setup', { name: 'phone', subscription: receiver().createSubscription().subscription, response: key.register(options) }, csrf);
+    assert.equal(done.status, 200, done.body);
+    return { email, browser, key, csrf };
+  }
+
+  async function pcRequests(config: oidc.Configuration, email: string, browser = new HttpBrowser()): Promise<PcRequest> {
+    const login = await browser.follow((await startAuthorization(config)).url.href);
+    const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+    const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+    const page = await postJson(browser, `/interaction/${uid}/push`, { email }, csrf);
+    return { browser, uid, csrf, started: page.status === 200 ? jsonOf(page) : { error: jsonOf(page).error, status: page.status } };
+  }
+
+  async function approveOn(phone: Phone, approvalId: string, number: string): Promise<Page> {
+    const options = await postJson(phone.browser, `/device/api/approvals/${approvalId}/options`, { number }, phone.csrf);
+    if (options.status !== 200) return options;
+    const response = phone.key.authenticate(jsonOf(options).options as PublicKeyCredentialRequestOptionsJSON);
+    return postJson(phone.browser, `/device/api/approvals/${approvalId}/approve`, { number, response }, phone.csrf);
+  }
+
+  async function statusOn(pc: PcRequest, approvalId: string): Promise<string> {
+    return String(jsonOf(await pc.browser.request(`${issuer()}/interaction/${pc.uid}/push/${approvalId}`, { headers: { accept: 'application/json' } })).status);
+  }
+
+  return { postJson, phoneFor, pcRequests, approveOn, statusOn };
+}
+
