@@ -28,6 +28,7 @@ export interface DeviceRoutesDeps {
   approvals: ApprovalService;
   vapidPublicKey: string;
   bodyLimitBytes: number;
+  displayTimeZone: string;
 }
 
 const DEVICE_COOKIE = 'tobira.device';
@@ -84,7 +85,9 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     const id = approvalId.safeParse(ctx.params.id);
     if (!id.success) throw new ApprovalNotFoundError();
     const approval = await approvals.forDevice(id.data, session.account.id, await thisDevice(ctx, session));
-    await render(ctx, 'device-approve', { approval: view(approval), csrf: csrfToken(ctx) });
+    const when = new Intl.DateTimeFormat(lang(ctx) === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.displayTimeZone });
+    const shown = view(approval);
+    await render(ctx, 'device-approve', { approval: { ...shown, context: { ...approval.context, time: when.format(approval.createdAt) } }, csrf: csrfToken(ctx) });
   });
 
   router.post('/api/setup/options', ...json, async (ctx) => {
