@@ -32,6 +32,7 @@ import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } 
 import { accountClientMetadata } from './oidc/first-party.ts';
 import { OneTimeCodeService } from './one-time-codes/one-time-code-service.ts';
 import { PasskeyService } from './passkeys/passkey-service.ts';
+import { deliverBackchannelResult } from './oidc/ciba.ts';
 import { createProvider } from './oidc/provider.ts';
 import { loadSigningKeys } from './oidc/signing-keys.ts';
 import { validateClients } from './oidc/validate-clients.ts';
@@ -69,7 +70,15 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     : undefined;
   const allClients = [...clients, accountClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
 
-  const provider = createProvider({ settings, store, clients: allClients, jwks, cookieKeys });
+  // CIBA needs the approvals service, which needs the provider to deliver results: bound late.
+  let approvalService: ApprovalService | undefined;
+  const provider = createProvider({
+    settings, store, clients: allClients, jwks, cookieKeys,
+    approvals: () => {
+      if (!approvalService) throw new Error('approvals service not ready');
+      return approvalService;
+    },
+  });
   await validateClients(provider, allClients, source);
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc-provider server error'));
   // oidc-provider keeps the precise reason out of the response; operators need it in the log.
@@ -123,7 +132,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     validateSubscription: (input) => validatePushSubscription(input, endpointHosts),
     now,
   });
-  const approvals = new ApprovalService({
+  const approvals = approvalService = new ApprovalService({
     issuer: settings.issuer,
     accounts: store.accounts,
     devices: store.devices,
@@ -136,6 +145,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     mailer,
     audit,
     policy: settings.push,
+    onDecided: (approval) => deliverBackchannelResult(provider, approval),
     now,
   });
   const home = new Router<RequestState>();

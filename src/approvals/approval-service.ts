@@ -50,8 +50,13 @@ export interface ApprovalDeps {
   mailer: Mailer;
   audit: AuditLog;
   policy: PushSettings;
+  /** Called after an approval was decided on a phone (CIBA hands the result to the provider here). */
+  onDecided?: (approval: Approval) => Promise<void>;
   now?: () => number;
 }
+
+/** The interaction uid of an approval that answers a CIBA backchannel request, not a browser. */
+export const BACKCHANNEL_PREFIX = 'ciba:';
 
 export function bindingHash(binding: string): string {
   return createHash('sha256').update(binding).digest('hex');
@@ -78,20 +83,35 @@ export class ApprovalService {
     const account = await this.#d.accounts.findByEmail(input.email.trim().toLowerCase());
     const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
     if (!account || devices.length === 0) return { kind: 'no_phone' };
+    const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
+    return this.#start(account, devices, { interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding), mode: trusted ? 'none' : this.#d.policy.matching, context: input.context, audit: input.audit });
+  }
 
+  /**
+   * A partner's CIBA backchannel request asks the account's phones. There is no browser and no
+   * number: the phone shows the partner's binding message, which the user compares with what the
+   * partner's own screen shows.
+   */
+  async requestBackchannel(input: { accountId: string; authReqId: string; context: ApprovalContext & { bindingMessage: string }; audit: AuditContext }): Promise<ApprovalStarted> {
+    const account = await this.#d.accounts.findById(input.accountId);
+    const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
+    if (!account || devices.length === 0) return { kind: 'no_phone' };
+    // An empty browser hash matches no browser binding: only the provider can collect the result.
+    return this.#start(account, devices, { interactionUid: `${BACKCHANNEL_PREFIX}${input.authReqId}`, browserHash: '', mode: 'none', context: input.context, audit: input.audit });
+  }
+
+  async #start(account: Account, devices: Device[], input: { interactionUid: string; browserHash: string; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
     const now = this.#now();
     if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
     if ((await this.#d.approvals.listPending(account.id)).length >= this.#d.policy.maxPending) throw new TooManyPendingApprovalsError();
     if (await this.#d.approvals.countCreatedSince(account.id, new Date(now - 3600_000)) >= this.#d.policy.maxPerHour) throw new ApprovalRateLimitedError();
-
-    const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
-    const mode = trusted ? 'none' : this.#d.policy.matching;
+    const { mode } = input;
     const { number, choices } = mode === 'none' ? { number: '', choices: [] } : newMatching(mode);
     const approval: Approval = {
       id: randomBytes(16).toString('base64url'),
       accountId: account.id,
       interactionUid: input.interactionUid,
-      browserHash: bindingHash(input.browserBinding),
+      browserHash: input.browserHash,
       matching: mode,
       number,
       choices,
@@ -193,6 +213,7 @@ export class ApprovalService {
     const decided = await this.#d.approvals.decide(approval.id, { status: 'approved', at: new Date(this.#now()), deviceId, userVerified: assertion.userVerified });
     if (!decided) throw new ApprovalAlreadyDecidedError();
     await this.#d.audit.record('approval.approved', accountId, audit, { approvalId: approval.id, deviceId, userVerified: assertion.userVerified });
+    await this.#d.onDecided?.(decided);
   }
 
   /** Deny, or "This wasn't me" (report): denied, audited, and reported ones pause push sign-in and tell the user. */
@@ -209,6 +230,7 @@ export class ApprovalService {
     const now = this.#now();
     const decided = await this.#d.approvals.decide(approval.id, { status, at: new Date(now), deviceId, userVerified: false });
     if (!decided) throw new ApprovalAlreadyDecidedError();
+    await this.#d.onDecided?.(decided);
     await this.#d.audit.record(status === 'reported' ? 'approval.reported' : 'approval.denied', approval.accountId, audit, { approvalId: approval.id, deviceId, reason });
     const denials = await this.#d.failures.recordFailure(denialKey(approval.accountId), this.#d.policy.denialWindowSeconds);
     if (status === 'reported' || denials >= this.#d.policy.denialLimit) {

@@ -10,6 +10,8 @@ import type { ConsentRepository, Store } from '../store/types.ts';
 import { adapterFactory } from './adapter.ts';
 import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from './assurance.ts';
 import { FIRST_PARTY } from './first-party.ts';
+import { cibaFeature } from './ciba.ts';
+import type { ApprovalService } from '../approvals/approval-service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
 
@@ -19,6 +21,8 @@ export interface ProviderDeps {
   clients: ClientMetadata[];
   jwks: PrivateJwks;
   cookieKeys: string[];
+  /** Push approvals, for CIBA; read per request (the service is built after the provider). */
+  approvals: () => ApprovalService;
 }
 
 /**
@@ -50,7 +54,7 @@ function interactionPolicyWithPhr(): interactionPolicy.Prompt[] {
   return [...policy];
 }
 
-export function createProvider({ settings, store, clients, jwks, cookieKeys }: ProviderDeps): Provider {
+export function createProvider({ settings, store, clients, jwks, cookieKeys, approvals }: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: adapterFactory(store),
     clients,
@@ -100,6 +104,8 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys }: P
       Session: settings.ttl.session,
       Grant: settings.ttl.grant,
       RefreshToken: settings.ttl.refreshToken,
+      // A backchannel request lives exactly as long as the phone approval that answers it.
+      BackchannelAuthenticationRequest: settings.push.approvalTtlSeconds,
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -113,6 +119,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys }: P
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
+      ciba: cibaFeature(store.accounts, approvals),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {

@@ -1,0 +1,75 @@
+// CIBA (OpenID Client-Initiated Backchannel Authentication): a partner names the user
+// (`login_hint` = the account's e-mail) and a `binding_message`; the user approves on a set-up
+// phone, and the decision reaches the partner through the token endpoint (poll) or a ping.
+import type Provider from 'oidc-provider';
+import { errors, type Configuration } from 'oidc-provider';
+import { BACKCHANNEL_PREFIX, type ApprovalService } from '../approvals/approval-service.ts';
+import { auditContextOf } from '../audit/audit-log.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { AccountRepository, Approval } from '../store/types.ts';
+import { assuranceOf } from './assurance.ts';
+
+type CibaFeature = NonNullable<NonNullable<Configuration['features']>['ciba']>;
+
+/** `approvals` is read when a request arrives: the provider is built before the service it feeds. */
+export function cibaFeature(accounts: AccountRepository, approvals: () => ApprovalService): CibaFeature {
+  return {
+    enabled: true,
+    deliveryModes: ['poll', 'ping'],
+    processLoginHint: async (_ctx, loginHint) => (loginHint ? (await accounts.findByEmail(loginHint.trim().toLowerCase()))?.id : undefined),
+    processLoginHintToken: () => {
+      throw new errors.InvalidRequest('login_hint_token is not supported; send login_hint (the account e-mail)');
+    },
+    // Shown on the partner's screen and on the phone for the user to compare: any script (Japanese
+    // too), digits, spaces and common punctuation, short enough for a phone notification.
+    validateBindingMessage: (_ctx, bindingMessage) => {
+      if (bindingMessage === undefined) return;
+      if (!/^[\p{L}\p{N}\p{M} .,:;!?#+\-_/()・ー、。「」]{1,40}$/u.test(bindingMessage)) {
+        throw new errors.InvalidBindingMessage('binding_message must be 1-40 letters, digits, spaces or common punctuation');
+      }
+    },
+    validateRequestContext: () => undefined,
+    verifyUserCode: (_ctx, _account, userCode) => {
+      if (userCode) throw new errors.InvalidRequest('user_code is not supported');
+    },
+    triggerAuthenticationDevice: async (ctx, request, account, client) => {
+      let started;
+      try {
+        started = await approvals().requestBackchannel({
+          accountId: account.accountId,
+          authReqId: request.jti,
+          context: {
+            client: client.clientName ?? client.clientId,
+            clientLogo: client.logoUri ?? '',
+            browser: '',
+            ip: ctx.ip,
+            place: '',
+            bindingMessage: String(request.params?.binding_message ?? ''),
+          },
+          audit: auditContextOf(ctx, `client:${client.clientId}`),
+        });
+      } catch (err) {
+        // Paused or capped push sign-in: the partner learns it cannot reach the user now.
+        if (err instanceof AppError) throw new errors.AccessDenied(err.messages.en);
+        throw err;
+      }
+      if (started.kind === 'no_phone') throw new errors.InvalidRequest('the user has no phone set up to approve backchannel sign-ins');
+    },
+  };
+}
+
+/** Hands a decided CIBA approval to the provider: a grant for the requested scopes, or access_denied. */
+export async function deliverBackchannelResult(provider: Provider, approval: Approval): Promise<void> {
+  if (!approval.interactionUid.startsWith(BACKCHANNEL_PREFIX)) return;
+  const request = await provider.BackchannelAuthenticationRequest.find(approval.interactionUid.slice(BACKCHANNEL_PREFIX.length));
+  if (!request?.accountId) return;
+  if (approval.status !== 'approved') {
+    await provider.backchannelResult(request, new errors.AccessDenied('the user denied the request on their phone'));
+    return;
+  }
+  const grant = new provider.Grant({ accountId: request.accountId, clientId: request.clientId });
+  if (request.scope) grant.addOIDCScope(request.scope);
+  await grant.save();
+  const { acr, amr } = assuranceOf({ kind: 'push', userVerified: approval.userVerified });
+  await provider.backchannelResult(request, grant, { acr, amr, authTime: Math.floor((approval.decidedAt ?? new Date()).getTime() / 1000) });
+}
