@@ -13,6 +13,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { TrustedBrowserService } from './browsers/trusted-browser-service.ts';
 import { DeviceService } from './devices/device-service.ts';
 import { deviceRoutes } from './devices/routes.ts';
+import { qrRoute } from './tv/qr-route.ts';
 import { readClientsFile, type ClientMetadata } from './config/clients-file.ts';
 import { PROJECT_ROOT, type Settings } from './config/settings.ts';
 import { demoClientMetadata, DEMO_CLIENT_ID } from './demo/demo-client.ts';
@@ -155,6 +156,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     home,
     healthRoutes(store),
     interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    qrRoute(settings.issuer),
     deviceRoutes({ provider, accounts, devices, approvals, vapidPublicKey: vapid.publicKey, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone }),
     accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, devices, trustedBrowsers, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),

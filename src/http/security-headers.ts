@@ -16,15 +16,15 @@ const CSP = [
 
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
-    await next();
+    // Set before the route runs: oidc-provider's auto-submitting pages (form_post, the device
+    // code link) add the hash of their one inline script to this policy instead of breaking it.
+    ctx.set('Content-Security-Policy', CSP);
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-    if (ctx.response.is('html')) {
-      ctx.set('Content-Security-Policy', CSP);
-      ctx.set('Cache-Control', 'no-store');
-    }
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+    await next();
+    if (ctx.response.is('html')) ctx.set('Cache-Control', 'no-store');
   };
 }

@@ -11,6 +11,7 @@ import { adapterFactory } from './adapter.ts';
 import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from './assurance.ts';
 import { FIRST_PARTY } from './first-party.ts';
 import { cibaFeature } from './ciba.ts';
+import { deviceFlowFeature } from './device-flow.ts';
 import type { ApprovalService } from '../approvals/approval-service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
@@ -106,7 +107,10 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
       RefreshToken: settings.ttl.refreshToken,
       // A backchannel request lives exactly as long as the phone approval that answers it.
       BackchannelAuthenticationRequest: settings.push.approvalTtlSeconds,
+      DeviceCode: 600,
     },
+    // /device is the phone's companion app; the device grant's pages live at /activate.
+    routes: { code_verification: '/activate', device_authorization: '/device_authorization' },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
       policy: interactionPolicyWithPhr(),
@@ -120,6 +124,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
       ciba: cibaFeature(store.accounts, approvals),
+      deviceFlow: deviceFlowFeature(),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
