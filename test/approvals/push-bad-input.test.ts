@@ -177,6 +177,19 @@ for (const kind of STORE_KINDS) {
       await h.postJson(dave.browser, `/device/api/approvals/${String(after.started.approvalId)}/deny`, { report: false }, dave.csrf);
     });
 
+    it('a partner that requires phr is never offered or given a phone approval', async () => {
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(config, { acr_values: 'phr' })).url.href);
+      assert.doesNotMatch(login.body, /id="push-button"/);
+      const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const refused = await h.postJson(browser, `/interaction/${uid}/push`, { email: alice.email }, csrf);
+      assert.equal(refused.status, 403);
+      assert.equal(jsonOf(refused).error, 'passkey_required');
+      const account = await tobira.store.accounts.findByEmail(alice.email);
+      assert.deepEqual(await tobira.store.approvals.listPending(account!.id), [], 'no approval created');
+    });
+
     it('caps a flood of push requests: pending, per hour, and after repeated denials', async () => {
       const erin = await h.phoneFor(config, `erin.${kind}@example.com`);
       const account = await tobira.store.accounts.findByEmail(erin.email);

@@ -25,8 +25,13 @@ function phoneStandIns(subscription: unknown): void {
   PushManager.prototype.subscribe = () => Promise.resolve({ toJSON: () => subscription } as unknown as PushSubscription);
 }
 
-for (const kind of STORE_KINDS) {
-  describe(`push sign-in with number matching in real Chromium (${kind} store)`, function () {
+const VARIANTS: Array<{ kind: (typeof STORE_KINDS)[number]; matching: 'choose' | 'type' }> = [
+  ...STORE_KINDS.map((kind) => ({ kind, matching: 'choose' as const })),
+  { kind: 'memory', matching: 'type' },
+];
+
+for (const { kind, matching } of VARIANTS) {
+  describe(`push sign-in with number matching in real Chromium (${kind} store, ${matching} mode)`, function () {
     this.timeout(60_000);
     const email = `phone.${kind}@example.com`;
     let offset = 0;
@@ -50,7 +55,7 @@ for (const kind of STORE_KINDS) {
       tobira = await startTobira({
         store,
         clients: [partnerClient()],
-        env: { SMTP_URL: smtp, PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile },
+        env: { SMTP_URL: smtp, PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile, PUSH_MATCHING: matching },
         now: () => Date.now() + offset,
       });
       config = await discover(tobira.issuer);
@@ -144,20 +149,39 @@ for (const kind of STORE_KINDS) {
       await phone.screenshot({ path: `${SCREENSHOTS}/device-en.png`, fullPage: true });
     });
 
-    it('signs the PC in after the phone picks the number shown on the PC; the PC becomes trusted', async () => {
+    it(`signs the PC in after the phone ${matching === 'choose' ? 'picks' : 'types'} the number shown on the PC; the PC becomes trusted`, async () => {
       const { pending, approvalId, number } = await pcAsksPhone();
-      assert.match(number, /^\d{2}$/, 'an untrusted browser shows a two-digit number');
-      await pc.screenshot({ path: `${SCREENSHOTS}/push-wait-en.png`, fullPage: true });
-
       await phone.goto(`${tobira.issuer}/device/approve/${approvalId}`);
       assert.equal(await phone.locator('#ctx-client').innerText(), 'Partner Shop');
       assert.match(await phone.locator('#ctx-browser').innerText(), /^Chrome \d+ on /);
       assert.equal(await phone.locator('#ctx-ip').innerText(), '127.0.0.1');
-      const choices = await phone.locator('button.choice').allInnerTexts();
-      assert.equal(choices.length, 3);
-      assert.ok(choices.includes(number));
-      await phone.screenshot({ path: `${SCREENSHOTS}/approve-en.png`, fullPage: true });
-      await phone.getByRole('button', { name: number, exact: true }).click();
+      if (matching === 'choose') {
+        assert.match(number, /^\d{2}$/, 'an untrusted browser shows a two-digit number');
+        await pc.screenshot({ path: `${SCREENSHOTS}/push-wait-en.png`, fullPage: true });
+        const choices = await phone.locator('button.choice').allInnerTexts();
+        assert.equal(choices.length, 3);
+        assert.ok(choices.includes(number));
+        await phone.screenshot({ path: `${SCREENSHOTS}/approve-en.png`, fullPage: true });
+        await phone.getByRole('button', { name: number, exact: true }).click();
+      } else {
+        assert.match(number, /^\d{6}$/, 'strict mode: six digits to type');
+        assert.ok(await pc.getByText('On your phone, type these 6 digits').isVisible());
+        assert.equal(await phone.locator('button.choice').count(), 0, 'nothing to pick from');
+        const wrong = String((Number(number) + 1) % 1_000_000).padStart(6, '0');
+        await phone.getByLabel('Type the 6 digits shown on the sign-in screen').fill(wrong);
+        await phone.getByRole('button', { name: 'Approve', exact: true }).click();
+        await phone.getByText('That is not the number shown on the sign-in screen').waitFor();
+        await pc.getByText('The request was denied on your phone.').waitFor();
+        const again = await pcAsksPhone();
+        await phone.goto(`${tobira.issuer}/device/approve/${again.approvalId}`);
+        await phone.getByLabel('Type the 6 digits shown on the sign-in screen').fill(again.number);
+        await phone.getByRole('button', { name: 'Approve', exact: true }).click();
+        await phone.getByText('Approved. Go back to the sign-in screen.').waitFor();
+        assert.equal((await pcTokens(again.pending)).claims()?.acr, 'urn:tobira:acr:push');
+        const owner = await tobira.store.accounts.findByEmail(email);
+        assert.equal((await tobira.store.trustedBrowsers.listByAccount(owner!.id)).length, 1, 'the PC is now trusted');
+        return;
+      }
       await phone.getByText('Approved. Go back to the sign-in screen.').waitFor();
 
       const claims = (await pcTokens(pending)).claims()!;
@@ -169,73 +193,76 @@ for (const kind of STORE_KINDS) {
       assert.ok((await pcContext.cookies()).some((c) => c.name === 'tobira.tb' && c.httpOnly));
     });
 
-    it('skips the number on the trusted PC; revoking the PC brings the number back', async () => {
-      await pcSignsOut();
-      const trusted = await pcAsksPhone();
-      assert.equal(trusted.number, '');
-      assert.ok(await pc.getByText('This browser is trusted: no number to match.').isVisible());
-      await phone.goto(`${tobira.issuer}/device/approve/${trusted.approvalId}`);
-      assert.equal(await phone.locator('button.choice').count(), 0);
-      await phone.getByRole('button', { name: 'Approve', exact: true }).click();
-      await phone.getByText('Approved.').waitFor();
-      await pcTokens(trusted.pending);
+    // The remaining flows do not depend on the matching mode; they run in the default one.
+    if (matching === 'choose') {
+      it('skips the number on the trusted PC; revoking the PC brings the number back', async () => {
+        await pcSignsOut();
+        const trusted = await pcAsksPhone();
+        assert.equal(trusted.number, '');
+        assert.ok(await pc.getByText('This browser is trusted: no number to match.').isVisible());
+        await phone.goto(`${tobira.issuer}/device/approve/${trusted.approvalId}`);
+        assert.equal(await phone.locator('button.choice').count(), 0);
+        await phone.getByRole('button', { name: 'Approve', exact: true }).click();
+        await phone.getByText('Approved.').waitFor();
+        await pcTokens(trusted.pending);
 
-      // The phone (signed in to the account menu) revokes the PC.
-      await phone.goto(`${tobira.issuer}/account`);
-      await phone.getByRole('button', { name: /^Revoke: / }).click();
-      await phone.getByText('The browser is no longer trusted.').waitFor();
-      await pcSignsOut();
-      const again = await pcAsksPhone();
-      assert.match(again.number, /^\d{2}$/, 'the revoked browser must match a number again');
-      await phone.goto(`${tobira.issuer}/device/approve/${again.approvalId}`);
-      await phone.getByRole('button', { name: again.number, exact: true }).click();
-      await phone.getByText('Approved.').waitFor();
-      await pcTokens(again.pending);
-    });
+        // The phone (signed in to the account menu) revokes the PC.
+        await phone.goto(`${tobira.issuer}/account`);
+        await phone.getByRole('button', { name: /^Revoke: / }).click();
+        await phone.getByText('The browser is no longer trusted.').waitFor();
+        await pcSignsOut();
+        const again = await pcAsksPhone();
+        assert.match(again.number, /^\d{2}$/, 'the revoked browser must match a number again');
+        await phone.goto(`${tobira.issuer}/device/approve/${again.approvalId}`);
+        await phone.getByRole('button', { name: again.number, exact: true }).click();
+        await phone.getByText('Approved.').waitFor();
+        await pcTokens(again.pending);
+      });
 
-    it('denied, wrong number, expired: the PC is told and can ask again', async () => {
-      await pcSignsOut();
-      const denied = await pcAsksPhone();
-      await phone.goto(`${tobira.issuer}/device/approve/${denied.approvalId}`);
-      await phone.getByRole('button', { name: 'Deny' }).click();
-      await phone.getByText('Denied.').waitFor();
-      await pc.getByText('The request was denied on your phone.').waitFor();
-      assert.ok(await pc.getByRole('button', { name: 'Notify again' }).isVisible());
+      it('denied, wrong number, expired: the PC is told and can ask again', async () => {
+        await pcSignsOut();
+        const denied = await pcAsksPhone();
+        await phone.goto(`${tobira.issuer}/device/approve/${denied.approvalId}`);
+        await phone.getByRole('button', { name: 'Deny' }).click();
+        await phone.getByText('Denied.').waitFor();
+        await pc.getByText('The request was denied on your phone.').waitFor();
+        assert.ok(await pc.getByRole('button', { name: 'Notify again' }).isVisible());
 
-      // The last number match trusted the PC again; without its cookie it is a stranger.
-      await pcContext.clearCookies({ name: 'tobira.tb' });
-      const wrong = await pcAsksPhone();
-      assert.match(wrong.number, /^\d{2}$/);
-      await phone.goto(`${tobira.issuer}/device/approve/${wrong.approvalId}`);
-      const other = (await phone.locator('button.choice').allInnerTexts()).find((n) => n !== wrong.number)!;
-      await phone.getByRole('button', { name: other, exact: true }).click();
-      await phone.getByText('That is not the number shown on the sign-in screen').waitFor();
-      await pc.getByText('The request was denied on your phone.').waitFor();
+        // The last number match trusted the PC again; without its cookie it is a stranger.
+        await pcContext.clearCookies({ name: 'tobira.tb' });
+        const wrong = await pcAsksPhone();
+        assert.match(wrong.number, /^\d{2}$/);
+        await phone.goto(`${tobira.issuer}/device/approve/${wrong.approvalId}`);
+        const other = (await phone.locator('button.choice').allInnerTexts()).find((n) => n !== wrong.number)!;
+        await phone.getByRole('button', { name: other, exact: true }).click();
+        await phone.getByText('That is not the number shown on the sign-in screen').waitFor();
+        await pc.getByText('The request was denied on your phone.').waitFor();
 
-      const late = await pcAsksPhone();
-      offset = 121_000;
-      await pc.getByText('The sign-in request has expired.').waitFor();
-      await phone.goto(`${tobira.issuer}/device/approve/${late.approvalId}`);
-      assert.match(await phone.locator('[role=alert]').innerText(), /does not exist or has expired/);
-      offset = 0;
-    });
+        const late = await pcAsksPhone();
+        offset = 121_000;
+        await pc.getByText('The sign-in request has expired.').waitFor();
+        await phone.goto(`${tobira.issuer}/device/approve/${late.approvalId}`);
+        assert.match(await phone.locator('[role=alert]').innerText(), /does not exist or has expired/);
+        offset = 0;
+      });
 
-    it('"This wasn\'t me" denies, tells the user by mail, and pauses push sign-in for the account', async () => {
-      const mailsBefore = sink.messages.length;
-      const reported = await pcAsksPhone();
-      await phone.goto(`${tobira.issuer}/device/approve/${reported.approvalId}`);
-      await phone.getByRole('button', { name: 'This wasn\'t me' }).click();
-      await phone.getByText('sign-in by notification is paused').waitFor();
-      await pc.getByText('The request was denied on your phone.').waitFor();
-      const notice = await sink.latestTo(email, mailsBefore);
-      assert.match(notice.subject, /did not make was refused/);
-      const account = await tobira.store.accounts.findByEmail(email);
-      const events = await tobira.store.audit.listByAccount(account!.id, 50);
-      assert.ok(events.some((e) => e.type === 'approval.reported'));
-      assert.ok(events.some((e) => e.type === 'push.blocked'));
+      it('"This wasn\'t me" denies, tells the user by mail, and pauses push sign-in for the account', async () => {
+        const mailsBefore = sink.messages.length;
+        const reported = await pcAsksPhone();
+        await phone.goto(`${tobira.issuer}/device/approve/${reported.approvalId}`);
+        await phone.getByRole('button', { name: 'This wasn\'t me' }).click();
+        await phone.getByText('sign-in by notification is paused').waitFor();
+        await pc.getByText('The request was denied on your phone.').waitFor();
+        const notice = await sink.latestTo(email, mailsBefore);
+        assert.match(notice.subject, /did not make was refused/);
+        const account = await tobira.store.accounts.findByEmail(email);
+        const events = await tobira.store.audit.listByAccount(account!.id, 50);
+        assert.ok(events.some((e) => e.type === 'approval.reported'));
+        assert.ok(events.some((e) => e.type === 'push.blocked'));
 
-      await pc.getByRole('button', { name: 'Notify again' }).click();
-      await pc.locator('#passkey-error').filter({ hasText: 'paused for this account' }).waitFor();
-    });
+        await pc.getByRole('button', { name: 'Notify again' }).click();
+        await pc.locator('#passkey-error').filter({ hasText: 'paused for this account' }).waitFor();
+      });
+    }
   });
 }
