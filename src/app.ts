@@ -35,6 +35,7 @@ import { OneTimeCodeService } from './one-time-codes/one-time-code-service.ts';
 import { PasskeyService } from './passkeys/passkey-service.ts';
 import { deliverBackchannelResult } from './oidc/ciba.ts';
 import { createProvider } from './oidc/provider.ts';
+import { openPlaceLookup } from './geoip/place-lookup.ts';
 import { loadSigningKeys } from './oidc/signing-keys.ts';
 import { validateClients } from './oidc/validate-clients.ts';
 import type { Store } from './store/types.ts';
@@ -60,10 +61,11 @@ export interface BuildOptions {
 
 export async function buildApp(settings: Settings, store: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
   const now = options.now ?? Date.now;
-  const [cookieKeys, jwks, vapid] = await Promise.all([
+  const [cookieKeys, jwks, vapid, places] = await Promise.all([
     loadCookieKeys(store.secrets, settings.cookieKeys),
     loadSigningKeys(store.secrets, settings.signingKeysFile),
     loadVapidKeys(store.secrets, settings.push.vapid),
+    openPlaceLookup(settings.geoipDbFile),
   ]);
   const { clients, source } = configuredClients(settings);
   const demoClient = settings.demo && !clients.some((c) => c.client_id === DEMO_CLIENT_ID)
@@ -155,7 +157,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   for (const router of [
     home,
     healthRoutes(store),
-    interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, places, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
     qrRoute(settings.issuer),
     deviceRoutes({ provider, accounts, devices, approvals, vapidPublicKey: vapid.publicKey, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone }),
     accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, devices, trustedBrowsers, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now }),

@@ -94,6 +94,8 @@ export interface PushSettings extends Omit<FileSettings['push'], 'endpointHosts'
 
 export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile' | 'webauthn' | 'push'> {
   webauthn: WebAuthnSettings;
+  /** A GeoIP database (.mmdb) for the approximate place shown on the phone, or null. */
+  geoipDbFile: string | null;
   push: PushSettings;
   env: NodeEnv;
   /** Absolute URL without trailing slash. */
@@ -132,6 +134,7 @@ export const ENVIRONMENT = {
   VAPID_PRIVATE_KEY: 'VAPID private key (with VAPID_PUBLIC_KEY)',
   VAPID_SUBJECT: 'push.vapidSubject',
   PUSH_CA_FILE: 'extra CA (PEM) trusted for push endpoints',
+  GEOIP_DB_FILE: 'a MaxMind .mmdb file for the approximate place of sign-in requests',
 } as const;
 
 function parseBoolean(name: string, value: string): boolean {
@@ -309,5 +312,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile 
       from: env.MAIL_FROM ?? base.mail.from,
     },
     push: pushSettings(env, base.push, issuer, env.MAIL_FROM ?? base.mail.from),
+    geoipDbFile: env.GEOIP_DB_FILE ? resolve(PROJECT_ROOT, env.GEOIP_DB_FILE) : null,
   };
 }

@@ -4,6 +4,7 @@ import type { PasswordlessSignup } from '../accounts/passwordless-signup.ts';
 import type { ApprovalService } from '../approvals/approval-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
+import type { PlaceLookup } from '../geoip/place-lookup.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { ConsentRepository } from '../store/types.ts';
 
@@ -18,6 +19,7 @@ export interface InteractionDeps {
   approvals: ApprovalService;
   trustedBrowsers: TrustedBrowserService;
   trustedBrowserDays: number;
+  places: PlaceLookup;
   bodyLimitBytes: number;
   grantTtlSeconds: number;
 }

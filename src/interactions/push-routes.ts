@@ -12,6 +12,7 @@ import { browserLabel } from '../browsers/browser-label.ts';
 import { parseBody } from '../http/body.ts';
 import { browserBinding, setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
 import { requireCsrf } from '../http/csrf.ts';
+import type { RequestState } from '../http/state.ts';
 import type { InteractionDeps } from './deps.ts';
 import { completeLogin } from './finish.ts';
 import { parseForm } from './forms.ts';
@@ -51,7 +52,7 @@ export function pushRoutes(deps: InteractionDeps): Router {
       interactionUid: details.uid,
       browserBinding: browserBinding(ctx),
       trustedBrowserToken: trustedBrowserToken(ctx),
-      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent')), ip: ctx.ip, place: '' },
+      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent')), ip: ctx.ip, place: deps.places.place(ctx.ip, (ctx.state as RequestState).lang) },
       audit: auditContextOf(ctx),
     });
     ctx.body = started;

@@ -41,8 +41,10 @@ export function cibaFeature(accounts: AccountRepository, approvals: () => Approv
           context: {
             client: client.clientName ?? client.clientId,
             clientLogo: client.logoUri ?? '',
+            // The request comes from the partner's server, not from the user's device: its address
+            // and place would mislead. The binding message is what the user compares.
             browser: '',
-            ip: ctx.ip,
+            ip: '',
             place: '',
             bindingMessage: String(request.params?.binding_message ?? ''),
           },

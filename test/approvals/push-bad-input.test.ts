@@ -12,6 +12,9 @@ import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadSettings } from '../../src/config/settings.ts';
+import { createLogger } from '../../src/log.ts';
 
 for (const kind of STORE_KINDS) {
   describe(`push sign-in refuses bad input (${kind} store)`, function () {
@@ -258,5 +261,54 @@ describe('push sign-in in strict 6-digit mode', function () {
     const callback = await right.browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK);
     const page = callback.url.startsWith(PARTNER_CALLBACK) ? callback : await right.browser.submit(callback, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
     assert.ok(page.url.startsWith(PARTNER_CALLBACK));
+  });
+});
+
+describe('approximate place from a GeoIP database', function () {
+  this.timeout(30_000);
+  let tobira: RunningTobira;
+  let receiver: PushReceiver;
+  const h = harness(() => tobira.issuer, () => receiver);
+
+  before(async () => {
+    receiver = new PushReceiver();
+    await receiver.start();
+    tobira = await startTobira({
+      store: 'memory',
+      clients: [partnerClient()],
+      // A real GeoLite2-derived country database from the npm registry; behind a proxy, the
+      // client address comes from X-Forwarded-For (a header only: no traffic goes anywhere).
+      env: { PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile, TRUST_PROXY: 'true', GEOIP_DB_FILE: 'node_modules/@ip-location-db/geolite2-country-mmdb/geolite2-country.mmdb' },
+    });
+  });
+  after(async () => {
+    await tobira.close();
+    await receiver.stop();
+  });
+
+  it('shows the phone where the request came from, in the page language', async () => {
+    const config = await discover(tobira.issuer);
+    const phone = await h.phoneFor(config, 'place@example.com');
+    for (const [lang, forwarded, place] of [['en', '8.8.8.8', 'United States'], ['ja', '133.242.0.1', '日本']] as const) {
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(config)).url.href, { headers: { 'accept-language': lang } });
+      const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const started = jsonOf(await browser.request(`${tobira.issuer}/interaction/${uid}/push`, {
+        method: 'POST', body: JSON.stringify({ email: phone.email }),
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf, 'x-forwarded-for': forwarded, 'accept-language': lang },
+      }));
+      const approval = await tobira.store.approvals.find(String(started.approvalId));
+      assert.equal(approval?.context.ip, forwarded);
+      assert.equal(approval?.context.place, place);
+      const page = await phone.browser.request(`${tobira.issuer}/device/approve/${String(started.approvalId)}`);
+      assert.match(page.body, new RegExp(`id="ctx-place">${place}<`));
+      await h.postJson(phone.browser, `/device/api/approvals/${String(started.approvalId)}/deny`, { report: false }, phone.csrf);
+    }
+  });
+
+  it('refuses to start with a file that is not a GeoIP database', async () => {
+    const settings = loadSettings({ NODE_ENV: 'test', DEMO: 'false', GEOIP_DB_FILE: 'package.json' });
+    await assert.rejects(buildApp(settings, await freshStore('memory'), createLogger('silent')), (err: Error & { setting?: string }) => err.setting === 'GEOIP_DB_FILE');
   });
 });
