@@ -193,6 +193,45 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await tobira.store.approvals.listPending(account!.id), [], 'no approval created');
     });
 
+    it('the account menu renames and removes phones and renames or revokes all trusted browsers', async () => {
+      const gina = await h.phoneFor(config, `gina.${kind}@example.com`);
+      const account = await tobira.store.accounts.findByEmail(gina.email);
+      const menuCsrf = async (): Promise<string> => /name="_csrf" value="([^"]+)"/.exec((await gina.browser.follow(`${tobira.issuer}/account`)).body)?.[1] ?? '';
+      const [device] = await tobira.store.devices.listByAccount(account!.id);
+      await gina.browser.request(`${tobira.issuer}/account/phones/rename`, { form: { _csrf: await menuCsrf(), id: device!.id, name: 'Work phone' } });
+      assert.equal((await tobira.store.devices.findById(device!.id))?.name, 'Work phone');
+      const notMine = await gina.browser.request(`${tobira.issuer}/account/phones/rename`, { form: { _csrf: await menuCsrf(), id: 'A'.repeat(22), name: 'x' } });
+      assert.equal(notMine.status, 404);
+
+      // Two trusted browsers, renamed, then all revoked at once.
+      for (let i = 0; i < 2; i += 1) {
+        const pc = await h.pcRequests(config, gina.email);
+        assert.equal((await h.approveOn(gina, String(pc.started.approvalId), String(pc.started.number))).status, 200);
+        assert.equal((await h.postJson(pc.browser, `/interaction/${pc.uid}/push/${String(pc.started.approvalId)}/complete`, {}, pc.csrf)).status, 200);
+      }
+      const browsers = await tobira.store.trustedBrowsers.listByAccount(account!.id);
+      assert.equal(browsers.length, 2);
+      await gina.browser.request(`${tobira.issuer}/account/browsers/rename`, { form: { _csrf: await menuCsrf(), id: browsers[0]!.id, name: 'Office PC' } });
+      assert.equal((await tobira.store.trustedBrowsers.listByAccount(account!.id))[0]?.name, 'Office PC');
+      assert.match((await gina.browser.follow(`${tobira.issuer}/account`)).body, /Office PC/);
+      await gina.browser.request(`${tobira.issuer}/account/browsers/revoke-all`, { form: { _csrf: await menuCsrf() } });
+      assert.deepEqual(await tobira.store.trustedBrowsers.listByAccount(account!.id), []);
+
+      // The phone's passkey is the account's only passkey, but the account has a password: removable,
+      // after a fresh sign-in, and its passkey goes with it.
+      offset = 301_000;
+      const stale = await gina.browser.request(`${tobira.issuer}/account/phones/remove`, { form: { _csrf: await menuCsrf(), id: device!.id } });
+      assert.equal(stale.status, 303);
+      assert.match(stale.headers.get('location') ?? '', /prompt=login/);
+      assert.ok(await tobira.store.devices.findById(device!.id), 'nothing removed without a fresh sign-in');
+      offset = 0;
+      const removed = await gina.browser.request(`${tobira.issuer}/account/phones/remove`, { form: { _csrf: await menuCsrf(), id: device!.id } });
+      assert.match(removed.headers.get('location') ?? '', /notice=phone_removed/);
+      assert.equal(await tobira.store.devices.findById(device!.id), undefined);
+      assert.deepEqual(await tobira.store.passkeys.listByAccount(account!.id), [], 'the lost phone\'s passkey is gone too');
+      assert.deepEqual((await h.pcRequests(config, gina.email)).started, { kind: 'no_phone' });
+    });
+
     it('caps a flood of push requests: pending, per hour, and after repeated denials', async () => {
       const erin = await h.phoneFor(config, `erin.${kind}@example.com`);
       const account = await tobira.store.accounts.findByEmail(erin.email);
