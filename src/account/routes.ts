@@ -77,6 +77,17 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     ctx.redirect(url.href);
   }
 
+  /**
+   * Sensitive changes need a sign-in within the last 5 minutes: false (and the user sent to sign in
+   * again as themselves, or a JSON refusal) when the session is older.
+   */
+  function freshOrSentToSignIn(ctx: Context, session: AccountSession): boolean {
+    if (isFresh(session, now())) return true;
+    if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
+    toLogin(ctx, session.account.email);
+    return false;
+  }
+
   router.get('/', async (ctx) => {
     const session = await currentSession(ctx, provider, accounts);
     if (!session) {
@@ -151,11 +162,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   router.post('/passkeys/delete', ...form, async (ctx) => {
     const session = await signedIn(ctx);
     const input = parseForm(deleteForm, ctx.request.body);
-    if (!isFresh(session, now())) {
-      if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
-      toLogin(ctx, session.account.email);
-      return;
-    }
+    if (!freshOrSentToSignIn(ctx, session)) return;
     const audit = auditContextOf(ctx);
     await passkeys.remove(session.account, input.credentialId, audit);
     await deps.devices.forgetCredential(session.account.id, input.credentialId, audit);
@@ -175,11 +182,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   router.post('/phones/remove', ...form, async (ctx) => {
     const session = await signedIn(ctx);
     const input = parseForm(itemForm, ctx.request.body);
-    if (!isFresh(session, now())) {
-      if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
-      toLogin(ctx, session.account.email);
-      return;
-    }
+    if (!freshOrSentToSignIn(ctx, session)) return;
     await deps.devices.remove(session.account, input.id, auditContextOf(ctx));
     ctx.status = 303;
     ctx.redirect('/account?notice=phone_removed');

@@ -18,3 +18,16 @@ export function assertWindowSeconds(windowSeconds: number): void {
 export function assertLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
 }
+
+/**
+ * How long an approval is kept after it expires: reads hide it at expiry, but the hourly cap
+ * (countCreatedSince) must still count it.
+ */
+export const APPROVAL_RETENTION_MS = 24 * 3600_000;
+
+const DECISION_STATUSES: ReadonlySet<string> = new Set(['approved', 'denied', 'reported']);
+
+/** The type already says so; this keeps a caller outside TypeScript from "deciding" back to pending. */
+export function assertDecisionStatus(status: string): void {
+  if (!DECISION_STATUSES.has(status)) throw new RangeError(`a decision must be approved, denied or reported, got ${status}`);
+}

@@ -6,17 +6,9 @@
 // then does the sweep delete it. The mongo store keeps the same retention.
 import { DuplicateKeyError } from '../errors.ts';
 import type { Approval, ApprovalDecision, ApprovalRepository } from '../types.ts';
+import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
 
 /** How long an expired approval is kept for countCreatedSince() before the sweep deletes it. */
-export const APPROVAL_RETENTION_MS = 24 * 3600_000;
-
-const DECISION_STATUSES: ReadonlySet<string> = new Set(['approved', 'denied', 'reported']);
-
-/** The type already says so; this keeps a caller outside TypeScript from "deciding" back to pending. */
-function assertDecisionStatus(status: string): void {
-  if (!DECISION_STATUSES.has(status)) throw new RangeError(`a decision must be approved, denied or reported, got ${status}`);
-}
-
 /** A copy that shares nothing with `approval`: exactly the Approval fields. */
 function copyApproval(approval: Approval): Approval {
   return {

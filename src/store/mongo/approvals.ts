@@ -23,14 +23,11 @@ import { decode, encode } from './codec.ts';
 import { guard, isDuplicateKeyError } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 import type { TtlIndexes } from './expiry.ts';
+import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
 
 export const APPROVALS_COLLECTION = 'approvals';
 
 /** How long an expired approval is kept for countCreatedSince() before the sweep deletes it. */
-export const APPROVAL_RETENTION_MS = 24 * 3600_000;
-
-const DECISION_STATUSES: ReadonlySet<string> = new Set(['approved', 'denied', 'reported']);
-
 type ApprovalDocument = Omit<Approval, 'id' | 'expiresAt'> & {
   _id: string;
   /** The approval's expiresAt. */
@@ -127,9 +124,7 @@ export class MongoApprovals implements ApprovalRepository {
 
   decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined> {
     return guard(async () => {
-      if (!DECISION_STATUSES.has(decision.status)) {
-        throw new RangeError(`a decision must be approved, denied or reported, got ${String(decision.status)}`);
-      }
+      assertDecisionStatus(decision.status);
       const current = await this.#collection.findOne({ _id: id, status: 'pending', liveUntil: { $gt: new Date(this.#now()) } });
       if (!current) return undefined;
       // The claim lives as long as the document, so it is never swept while the version could be read.
