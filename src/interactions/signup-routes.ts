@@ -8,6 +8,7 @@ import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import { parseBody } from '../http/body.ts';
 import { requireCsrf } from '../http/csrf.ts';
+import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
 import type { RequestState } from '../http/state.ts';
 import { CHALLENGE_TTL_SECONDS } from '../passkeys/passkey-service.ts';
@@ -123,6 +124,8 @@ export function signupRoutes(deps: InteractionDeps): Router {
     const account = await deps.signup.complete({ email: progress.email, name: progress.name, userHandle: progress.userHandle, credential, lang: lang(ctx), audit });
     clearCookie(ctx, COOKIE);
     await deps.audit.record('login.succeeded', account.id, audit, { method: 'passkey', credentialId: credential.credentialId, client: details.params.client_id, signup: true });
+    // Like a passkey sign-in, a passkey made in this browser makes it trusted.
+    setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);
     // Registration required user verification, so the new passkey proved both factors.
     await completeLogin(ctx, provider, account.id, { kind: 'passkey', hardwareBound: credential.deviceType === 'singleDevice' && !credential.backedUp, userVerified: true });
   });

@@ -153,6 +153,8 @@ for (const kind of STORE_KINDS) {
       assert.equal(stored.backedUp, false);
       assert.deepEqual(stored.transports, ['internal']);
       assert.equal(stored.name, 'Passkey');
+      const [trusted] = await tobira.store.trustedBrowsers.listByAccount(account.id);
+      assert.match(trusted?.label ?? '', /^Chrome \d+ on /, 'the browser the passkey was made in is trusted');
     });
 
     it('signs in with the "biometrics or screen lock" button (usernameless)', async () => {
