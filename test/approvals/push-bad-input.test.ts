@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
 import { HttpBrowser } from '../support/http-browser.ts';
-import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { harness, jsonOf, type Phone } from '../support/push-harness.ts';
-import { PushReceiver, testTls } from '../support/push-receiver.ts';
+import { discover, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
+import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
+import { PushReceiver } from '../support/push-receiver.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
-import { startTobira, type RunningTobira } from '../support/tobira.ts';
+import type { RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadSettings } from '../../src/config/settings.ts';
@@ -32,7 +32,7 @@ for (const kind of STORE_KINDS) {
       receiver = new PushReceiver();
       await receiver.start();
       store = await freshStore(kind, { now: () => Date.now() + offset });
-      tobira = await startTobira({ store, clients: [partnerClient()], env: { PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile }, now: () => Date.now() + offset });
+      tobira = await startPushTobira(store, {}, { now: () => Date.now() + offset });
       config = await discover(tobira.issuer);
       alice = await h.phoneFor(config, `alice.${kind}@example.com`);
       bob = await h.phoneFor(config, `bob.${kind}@example.com`);
@@ -182,10 +182,8 @@ for (const kind of STORE_KINDS) {
 
     it('a partner that requires phr is never offered or given a phone approval', async () => {
       const browser = new HttpBrowser();
-      const login = await browser.follow((await startAuthorization(config, { acr_values: 'phr' })).url.href);
-      assert.doesNotMatch(login.body, /id="push-button"/);
-      const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
-      const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const { uid, csrf, body } = await h.signInPage(config, browser, { acr_values: 'phr' });
+      assert.doesNotMatch(body, /id="push-button"/);
       const refused = await h.postJson(browser, `/interaction/${uid}/push`, { email: alice.email }, csrf);
       assert.equal(refused.status, 403);
       assert.equal(jsonOf(refused).error, 'passkey_required');
@@ -274,7 +272,7 @@ describe('push sign-in in strict 6-digit mode', function () {
   before(async () => {
     receiver = new PushReceiver();
     await receiver.start();
-    tobira = await startTobira({ store: 'memory', clients: [partnerClient()], env: { PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile, PUSH_MATCHING: 'type' } });
+    tobira = await startPushTobira('memory', { PUSH_MATCHING: 'type' });
   });
   after(async () => {
     await tobira.close();
@@ -312,13 +310,9 @@ describe('approximate place from a GeoIP database', function () {
   before(async () => {
     receiver = new PushReceiver();
     await receiver.start();
-    tobira = await startTobira({
-      store: 'memory',
-      clients: [partnerClient()],
-      // A real GeoLite2-derived country database from the npm registry; behind a proxy, the
-      // client address comes from X-Forwarded-For (a header only: no traffic goes anywhere).
-      env: { PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile, TRUST_PROXY: 'true', GEOIP_DB_FILE: 'node_modules/@ip-location-db/geolite2-country-mmdb/geolite2-country.mmdb' },
-    });
+    // A real GeoLite2-derived country database from the npm registry; behind a proxy, the client
+    // address comes from X-Forwarded-For (a header only: no traffic goes anywhere).
+    tobira = await startPushTobira('memory', { TRUST_PROXY: 'true', GEOIP_DB_FILE: 'node_modules/@ip-location-db/geolite2-country-mmdb/geolite2-country.mmdb' });
   });
   after(async () => {
     await tobira.close();
@@ -330,9 +324,7 @@ describe('approximate place from a GeoIP database', function () {
     const phone = await h.phoneFor(config, 'place@example.com');
     for (const [lang, forwarded, place] of [['en', '8.8.8.8', 'United States'], ['ja', '133.242.0.1', '日本']] as const) {
       const browser = new HttpBrowser();
-      const login = await browser.follow((await startAuthorization(config)).url.href, { headers: { 'accept-language': lang } });
-      const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
-      const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const { uid, csrf } = await h.signInPage(config, browser, {}, { 'accept-language': lang });
       const started = jsonOf(await browser.request(`${tobira.issuer}/interaction/${uid}/push`, {
         method: 'POST', body: JSON.stringify({ email: phone.email }),
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf, 'x-forwarded-for': forwarded, 'accept-language': lang },

@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type * as oidc from 'openid-client';
 import { HttpBrowser, type Page } from './http-browser.ts';
-import { redeem, signUpAndConsent, startAuthorization } from './partner.ts';
-import type { PushReceiver } from './push-receiver.ts';
+import { partnerClient, redeem, signUpAndConsent, startAuthorization } from './partner.ts';
+import { testTls, type PushReceiver } from './push-receiver.ts';
+import type { Store } from '../../src/store/types.ts';
+import type { StoreKind } from './stores.ts';
+import { startTobira, type RunningTobira } from './tobira.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 
 export function jsonOf(page: Page): Record<string, unknown> {
@@ -49,10 +52,14 @@ export function harness(issuerOf: () => string, receiver: () => PushReceiver) {
     return { email, browser, key, csrf };
   }
 
+  /** A partner's sign-in opened in `browser`: the sign-in page's interaction uid and CSRF token. */
+  async function signInPage(config: oidc.Configuration, browser: HttpBrowser, params: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<{ uid: string; csrf: string; body: string }> {
+    const login = await browser.follow((await startAuthorization(config, params)).url.href, { headers });
+    return { uid: /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '', csrf: /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '', body: login.body };
+  }
+
   async function pcRequests(config: oidc.Configuration, email: string, browser = new HttpBrowser()): Promise<PcRequest> {
-    const login = await browser.follow((await startAuthorization(config)).url.href);
-    const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
-    const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+    const { uid, csrf } = await signInPage(config, browser);
     const page = await postJson(browser, `/interaction/${uid}/push`, { email }, csrf);
     return { browser, uid, csrf, started: page.status === 200 ? jsonOf(page) : { error: jsonOf(page).error, status: page.status } };
   }
@@ -68,6 +75,16 @@ export function harness(issuerOf: () => string, receiver: () => PushReceiver) {
     return String(jsonOf(await pc.browser.request(`${issuer()}/interaction/${pc.uid}/push/${approvalId}`, { headers: { accept: 'application/json' } })).status);
   }
 
-  return { postJson, phoneFor, pcRequests, approveOn, statusOn };
+  return { postJson, phoneFor, signInPage, pcRequests, approveOn, statusOn };
 }
 
+
+/** tobira on a store, with the push receiver's loopback endpoints allowed and its CA trusted. */
+export function startPushTobira(store: StoreKind | Store, env: Record<string, string> = {}, extra: { clients?: unknown[]; now?: () => number } = {}): Promise<RunningTobira> {
+  return startTobira({
+    store,
+    clients: extra.clients ?? [partnerClient()],
+    env: { PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile, ...env },
+    ...(extra.now ? { now: extra.now } : {}),
+  });
+}
