@@ -171,12 +171,16 @@ export class ApprovalService {
     return device;
   }
 
-  /** An approval as the phone may see it: only the account's own set-up phones. */
-  async forDevice(approvalId: string, accountId: string, deviceId: string): Promise<Approval> {
-    await this.#device(accountId, deviceId);
+  async #ofAccount(approvalId: string, accountId: string): Promise<Approval> {
     const approval = await this.#d.approvals.find(approvalId);
     if (!approval || approval.accountId !== accountId) throw new ApprovalNotFoundError();
     return approval;
+  }
+
+  /** An approval as the phone may see it: only the account's own set-up phones. */
+  async forDevice(approvalId: string, accountId: string, deviceId: string): Promise<Approval> {
+    await this.#device(accountId, deviceId);
+    return this.#ofAccount(approvalId, accountId);
   }
 
   async pendingForDevice(accountId: string, deviceId: string): Promise<Approval[]> {
@@ -186,7 +190,7 @@ export class ApprovalService {
 
   async #pendingForDevice(approvalId: string, accountId: string, deviceId: string): Promise<{ approval: Approval; device: Device }> {
     const device = await this.#device(accountId, deviceId);
-    const approval = await this.forDevice(approvalId, accountId, deviceId);
+    const approval = await this.#ofAccount(approvalId, accountId);
     if (approval.status !== 'pending') throw new ApprovalAlreadyDecidedError();
     return { approval, device };
   }

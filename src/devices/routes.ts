@@ -58,12 +58,19 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     return session;
   }
 
-  /** The set-up phone this browser is, for the signed-in account. */
-  async function thisDevice(ctx: Context, session: AccountSession): Promise<string> {
-    const cookie = readSignedJson<{ deviceId: string }>(ctx, DEVICE_COOKIE);
-    const device = await devices.current(session.account.id, cookie?.deviceId);
-    if (!device) throw new DeviceRequiredError();
-    return device.id;
+  /**
+   * The device id this browser's cookie names. The approval service checks that it is a set-up
+   * phone of the signed-in account (DeviceRequiredError otherwise), so it is not looked up here.
+   */
+  /** The set-up phone this browser is for the signed-in account, looked up (undefined when none). */
+  function currentDevice(ctx: Context, session: AccountSession): ReturnType<DeviceService['current']> {
+    return devices.current(session.account.id, readSignedJson<{ deviceId: string }>(ctx, DEVICE_COOKIE)?.deviceId);
+  }
+
+  function cookieDeviceId(ctx: Context): string {
+    const deviceId = readSignedJson<{ deviceId: string }>(ctx, DEVICE_COOKIE)?.deviceId;
+    if (!deviceId) throw new DeviceRequiredError();
+    return deviceId;
   }
 
   router.get('/', async (ctx) => {
@@ -72,7 +79,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
       ctx.redirect('/account/login?next=/device');
       return;
     }
-    const device = await devices.current(session.account.id, readSignedJson<{ deviceId: string }>(ctx, DEVICE_COOKIE)?.deviceId);
+    const device = await currentDevice(ctx, session);
     await render(ctx, 'device', { account: session.account, device, csrf: csrfToken(ctx), vapidPublicKey: deps.vapidPublicKey });
   });
 
@@ -84,7 +91,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     }
     const id = approvalId.safeParse(ctx.params.id);
     if (!id.success) throw new ApprovalNotFoundError();
-    const approval = await approvals.forDevice(id.data, session.account.id, await thisDevice(ctx, session));
+    const approval = await approvals.forDevice(id.data, session.account.id, cookieDeviceId(ctx));
     const when = new Intl.DateTimeFormat(lang(ctx) === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.displayTimeZone });
     const shown = view(approval);
     await render(ctx, 'device-approve', { approval: { ...shown, context: { ...approval.context, time: when.format(approval.createdAt) } }, csrf: csrfToken(ctx) });
@@ -116,13 +123,16 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
   router.post('/api/subscription', ...json, async (ctx) => {
     const session = await signedIn(ctx);
     const { subscription } = parseForm(subscriptionRequest, ctx.request.body);
-    await devices.updateSubscription(session.account.id, await thisDevice(ctx, session), subscription);
+    // No approval service call follows here, so the device is checked before the update.
+    const device = await currentDevice(ctx, session);
+    if (!device) throw new DeviceRequiredError();
+    await devices.updateSubscription(session.account.id, device.id, subscription);
     ctx.body = { ok: true };
   });
 
   router.get('/api/approvals', async (ctx) => {
     const session = await signedIn(ctx);
-    ctx.body = { approvals: (await approvals.pendingForDevice(session.account.id, await thisDevice(ctx, session))).map(view) };
+    ctx.body = { approvals: (await approvals.pendingForDevice(session.account.id, cookieDeviceId(ctx))).map(view) };
   });
 
   router.post('/api/approvals/:id/options', ...json, async (ctx) => {
@@ -130,7 +140,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     const id = approvalId.safeParse(ctx.params.id);
     if (!id.success) throw new ApprovalNotFoundError();
     const { number } = parseForm(numberRequest, ctx.request.body);
-    ctx.body = { options: await approvals.approvalOptions(id.data, session.account.id, await thisDevice(ctx, session), number, auditContextOf(ctx)) };
+    ctx.body = { options: await approvals.approvalOptions(id.data, session.account.id, cookieDeviceId(ctx), number, auditContextOf(ctx)) };
   });
 
   router.post('/api/approvals/:id/approve', ...json, async (ctx) => {
@@ -138,7 +148,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     const id = approvalId.safeParse(ctx.params.id);
     if (!id.success) throw new ApprovalNotFoundError();
     const input = parseForm(approveRequest, ctx.request.body);
-    await approvals.approve(id.data, session.account.id, await thisDevice(ctx, session), input.number, input.response, auditContextOf(ctx));
+    await approvals.approve(id.data, session.account.id, cookieDeviceId(ctx), input.number, input.response, auditContextOf(ctx));
     ctx.body = { status: 'approved' };
   });
 
@@ -147,7 +157,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
     const id = approvalId.safeParse(ctx.params.id);
     if (!id.success) throw new ApprovalNotFoundError();
     const { report } = parseForm(denyRequest, ctx.request.body);
-    await approvals.deny(id.data, session.account.id, await thisDevice(ctx, session), report, lang(ctx), auditContextOf(ctx));
+    await approvals.deny(id.data, session.account.id, cookieDeviceId(ctx), report, lang(ctx), auditContextOf(ctx));
     ctx.body = { status: report ? 'reported' : 'denied' };
   });
 

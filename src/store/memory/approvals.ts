@@ -8,7 +8,6 @@ import { DuplicateKeyError } from '../errors.ts';
 import type { Approval, ApprovalDecision, ApprovalRepository } from '../types.ts';
 import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
 
-/** How long an expired approval is kept for countCreatedSince() before the sweep deletes it. */
 /** A copy that shares nothing with `approval`: exactly the Approval fields. */
 function copyApproval(approval: Approval): Approval {
   return {

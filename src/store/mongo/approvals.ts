@@ -27,7 +27,6 @@ import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
 
 export const APPROVALS_COLLECTION = 'approvals';
 
-/** How long an expired approval is kept for countCreatedSince() before the sweep deletes it. */
 type ApprovalDocument = Omit<Approval, 'id' | 'expiresAt'> & {
   _id: string;
   /** The approval's expiresAt. */
