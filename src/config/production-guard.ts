@@ -32,6 +32,11 @@ export function assertProductionReady(settings: Settings): void {
       'is required with NODE_ENV=production: sign-up codes and security notices go out by e-mail',
       'NODE_ENV=production では必須です。登録コードやセキュリティ通知はメールで送信されます');
   }
+  if (!settings.sms.hookUrl) {
+    throw new ConfigError('SMS_HOOK_URL',
+      'is required with NODE_ENV=production: codes for contact mobile numbers go out by SMS (without it they would be written to the log)',
+      'NODE_ENV=production では必須です。連絡先携帯電話番号の確認コードは SMS で送信されます（未設定ではログに書き出されます）');
+  }
   const issuer = new URL(settings.issuer);
   if (issuer.protocol === 'http:' && !LOOPBACK_HOSTS.has(issuer.hostname)) {
     throw new ConfigError('ISSUER',

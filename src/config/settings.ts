@@ -41,6 +41,14 @@ const fileSchema = z.object({
     smtpUrl: z.string().nullable(),
     from: z.string().min(3),
   }).strict(),
+  sms: z.object({
+    hookUrl: z.string().nullable(),
+  }).strict(),
+  recovery: z.object({
+    enrolmentLinkTtlSeconds: seconds.max(7 * 24 * 3600),
+    phoneChangeTtlSeconds: seconds.max(3600),
+  }).strict(),
+  notifyNewSignIn: z.boolean(),
   oneTimeCode: z.object({
     ttlSeconds: seconds.max(3600),
     maxAttempts: z.number().int().min(1).max(20),
@@ -92,7 +100,17 @@ export interface PushSettings extends Omit<FileSettings['push'], 'endpointHosts'
   caFile: string | null;
 }
 
-export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile' | 'webauthn' | 'push'> {
+export interface SmsSettings {
+  /** Where SMS are handed over (POST JSON {to, text}); null → printed on the console (development). */
+  hookUrl: string | null;
+  /** Sent as `Authorization: Bearer <token>` to the hook, when set. */
+  hookToken: string | null;
+}
+
+export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile' | 'webauthn' | 'push' | 'sms'> {
+  sms: SmsSettings;
+  /** The operator API's bearer token (ADMIN_TOKEN); null turns the operator API off. */
+  adminToken: string | null;
   webauthn: WebAuthnSettings;
   /** A GeoIP database (.mmdb) for the approximate place shown on the phone, or null. */
   geoipDbFile: string | null;
@@ -127,6 +145,10 @@ export const ENVIRONMENT = {
   WEBAUTHN_ATTESTATION: 'webauthn.attestation',
   SMTP_URL: 'mail.smtpUrl',
   MAIL_FROM: 'mail.from',
+  SMS_HOOK_URL: 'sms.hookUrl (POST JSON {to, text}; unset: SMS printed on the console)',
+  SMS_HOOK_TOKEN: 'bearer token sent to the SMS hook',
+  ADMIN_TOKEN: 'the operator API token (at least 32 characters); unset: operator API off',
+  NOTIFY_NEW_SIGN_IN: 'notifyNewSignIn (mail a notice for sign-ins from browsers that were not trusted)',
   PUSH_MATCHING: 'push.matching (choose | type)',
   PUSH_APPROVAL_TTL: 'push.approvalTtlSeconds',
   PUSH_ENDPOINT_HOSTS: 'push.endpointHosts (comma-separated)',
@@ -289,6 +311,23 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile 
     throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}`, `${levels.join('、')} のいずれかを指定してください`);
   }
 
+  const smsHookUrl = env.SMS_HOOK_URL !== undefined ? env.SMS_HOOK_URL || null : base.sms.hookUrl;
+  if (smsHookUrl !== null) {
+    let url: URL | undefined;
+    try {
+      url = new URL(smsHookUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new ConfigError('SMS_HOOK_URL', `"${smsHookUrl}" is not an http(s) URL`, `"${smsHookUrl}" は http(s) の URL ではありません`);
+    }
+  }
+  const adminToken = env.ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 32) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 32 characters of random text', '32 文字以上のランダムな文字列にしてください');
+  }
+
   return {
     ...base,
     env: nodeEnv,
@@ -312,6 +351,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile 
       from: env.MAIL_FROM ?? base.mail.from,
     },
     push: pushSettings(env, base.push, issuer, env.MAIL_FROM ?? base.mail.from),
+    sms: { hookUrl: smsHookUrl, hookToken: env.SMS_HOOK_TOKEN || null },
+    adminToken,
+    notifyNewSignIn: env.NOTIFY_NEW_SIGN_IN !== undefined ? parseBoolean('NOTIFY_NEW_SIGN_IN', env.NOTIFY_NEW_SIGN_IN) : base.notifyNewSignIn,
     geoipDbFile: env.GEOIP_DB_FILE ? resolve(PROJECT_ROOT, env.GEOIP_DB_FILE) : null,
   };
 }

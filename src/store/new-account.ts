@@ -22,6 +22,9 @@ export function newAccount(input: NewAccount, now: number): Account {
     name: input.name,
     passwordHash: input.passwordHash,
     webauthnUserId: input.webauthnUserId ?? newWebAuthnUserId(),
+    alwaysPasskey: false,
+    contactEmail: null,
+    contactMobile: null,
     createdAt: at,
     updatedAt: at,
   };

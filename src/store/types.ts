@@ -30,6 +30,20 @@ export interface OidcModelStore {
   destroy(id: string): Promise<void>;
   /** Removes every record of this model that belongs to the grant. */
   revokeByGrantId(grantId: string): Promise<void>;
+  /**
+   * The live records of this model that belong to the account (payload.accountId), with their ids,
+   * in no particular order. Used to list a user's grants and to end their sessions and tokens.
+   */
+  listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>>;
+}
+
+export type ContactKind = 'email' | 'mobile';
+
+/** A contact address the user proved they receive messages at (by a one-time code). */
+export interface VerifiedContact {
+  /** A lower-cased e-mail address, or a mobile number in E.164 (+819012345678). */
+  value: string;
+  verifiedAt: Date;
 }
 
 export interface Account {
@@ -46,8 +60,23 @@ export interface Account {
    * base64url. Random rather than derived from the account id, so it reveals nothing.
    */
   webauthnUserId: string;
+  /**
+   * "Always passkey" (いつもパスキー設定): no password exists (passwordHash is null) and password
+   * sign-in, password reset and password-dependent partner services are refused.
+   */
+  alwaysPasskey: boolean;
+  /** Verified contact e-mail address (may differ from the sign-in e-mail), or null. */
+  contactEmail: VerifiedContact | null;
+  /** Verified contact mobile number, or null. */
+  contactMobile: VerifiedContact | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** How the account signs in: written together in one single-document update. */
+export interface SignInMode {
+  passwordHash: string | null;
+  alwaysPasskey: boolean;
 }
 
 export interface NewAccount {
@@ -65,6 +94,16 @@ export interface AccountRepository {
   findById(id: string): Promise<Account | undefined>;
   /** `email` must already be normalised (lower-cased, trimmed). */
   findByEmail(email: string): Promise<Account | undefined>;
+  /**
+   * Sets password hash and always-passkey flag together. With `expectAlwaysPasskey`, only when the
+   * account's flag currently has that value (a password reset must not undo a mode switch made in
+   * the meantime). Returns the updated account; undefined when gone or the expectation failed.
+   */
+  setSignInMode(id: string, mode: SignInMode, at: Date, expectAlwaysPasskey?: boolean): Promise<Account | undefined>;
+  /** Sets (or with null removes) one verified contact. Returns the updated account; undefined when gone. */
+  setContact(id: string, kind: ContactKind, contact: VerifiedContact | null, at: Date): Promise<Account | undefined>;
+  /** Returns the updated account; undefined when gone. */
+  setName(id: string, name: string, at: Date): Promise<Account | undefined>;
 }
 
 export type CredentialDeviceType = 'singleDevice' | 'multiDevice';
@@ -188,8 +227,8 @@ export type NewAuditEvent = Omit<AuditEvent, 'id'>;
 
 export interface AuditRepository {
   append(event: NewAuditEvent): Promise<AuditEvent>;
-  /** Newest first. */
-  listByAccount(accountId: string, limit: number): Promise<AuditEvent[]>;
+  /** Newest first; with `types`, only events of those types (e.g. the sign-in history). */
+  listByAccount(accountId: string, limit: number, types?: readonly string[]): Promise<AuditEvent[]>;
   /** Newest first, optionally of one type. */
   list(options: { type?: string; limit: number }): Promise<AuditEvent[]>;
 }
@@ -336,6 +375,86 @@ export interface BlockRepository {
   find(key: string): Promise<{ until: Date; reason: string } | undefined>;
 }
 
+export type RecoveryStatus = 'pending' | 'approved' | 'rejected' | 'completed';
+
+/**
+ * A lost-phone recovery request (nothing else works), reviewed by an operator. Requests naming no
+ * account are kept too (accountId null): the form answers the same either way, and operators see
+ * the attempts.
+ */
+export interface RecoveryRequest {
+  /** Random, base64url. */
+  id: string;
+  accountId: string | null;
+  /** The account ID (sign-in e-mail) as the requester typed it. */
+  accountHint: string;
+  /** The contact details the requester gave (unverified: operators compare them). */
+  contactEmail: string;
+  contactMobile: string;
+  message: string;
+  ip: string | null;
+  userAgent: string | null;
+  status: RecoveryStatus;
+  createdAt: Date;
+  decidedAt: Date | null;
+  /** e.g. 'operator:alice'. */
+  decidedBy: string | null;
+  decisionNote: string;
+  /** Where the enrolment link was sent on approval. */
+  enrolmentSentTo: string | null;
+  completedAt: Date | null;
+}
+
+export interface RecoveryTransition {
+  status: Exclude<RecoveryStatus, 'pending'>;
+  at: Date;
+  by?: string;
+  note?: string;
+  enrolmentSentTo?: string;
+}
+
+export interface RecoveryRequestRepository {
+  create(request: RecoveryRequest): Promise<void>;
+  findById(id: string): Promise<RecoveryRequest | undefined>;
+  /** Newest first, optionally of one status. */
+  list(options: { status?: RecoveryStatus; limit: number }): Promise<RecoveryRequest[]>;
+  /**
+   * `from` → transition.status exactly once even when several callers race (single winner on
+   * FerretDB too). Returns the updated request; undefined when it was not in `from` or is gone.
+   * 'approved'/'rejected' set decidedAt/decidedBy/decisionNote; 'completed' sets completedAt.
+   */
+  transition(id: string, from: RecoveryStatus, transition: RecoveryTransition): Promise<RecoveryRequest | undefined>;
+}
+
+export type EnrolmentPurpose = 'recovery' | 'phone_change';
+
+/**
+ * A one-time right to register a new passkey for an account without signing in: sent as a link
+ * after an operator approved a recovery request, or handed to the new phone after the contact codes
+ * of a phone change. Only the SHA-256 of the link's secret is stored.
+ */
+export interface EnrolmentTicket {
+  /** Random, base64url; part of the link. */
+  id: string;
+  /** SHA-256 (hex) of the link's secret. */
+  secretHash: string;
+  accountId: string;
+  purpose: EnrolmentPurpose;
+  recoveryRequestId: string | null;
+  /** Where the link went (e-mail address or mobile number), or null when handed over in the browser. */
+  sentTo: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface EnrolmentTicketRepository {
+  create(ticket: EnrolmentTicket): Promise<void>;
+  /** The live ticket (not used, not expired), or undefined. */
+  find(id: string): Promise<EnrolmentTicket | undefined>;
+  /** Uses the live ticket: true for exactly one caller even when several race; false when used, expired or gone. */
+  use(id: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'mongo';
   readonly accounts: AccountRepository;
@@ -349,6 +468,8 @@ export interface Store {
   readonly approvals: ApprovalRepository;
   readonly trustedBrowsers: TrustedBrowserRepository;
   readonly blocks: BlockRepository;
+  readonly recoveryRequests: RecoveryRequestRepository;
+  readonly enrolmentTickets: EnrolmentTicketRepository;
   /** The oidc-provider Adapter storage for one model name. Same instance for the same name. */
   oidc(model: string): OidcModelStore;
   /** Creates indexes (idempotent). Called once at start, before serving. */

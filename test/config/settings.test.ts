@@ -81,8 +81,19 @@ describe('settings', () => {
     assert.throws(() => loadSettings({}, file), refusal(new RegExp(`${file}.*port`)));
   });
 
+  it('refuses an SMS hook that is not an http(s) URL, and a short ADMIN_TOKEN', () => {
+    assert.throws(() => loadSettings({ SMS_HOOK_URL: 'ftp://sms.example.com' }), refusal(/^SMS_HOOK_URL$/));
+    assert.throws(() => loadSettings({ SMS_HOOK_URL: 'not a url' }), refusal(/^SMS_HOOK_URL$/));
+    assert.throws(() => loadSettings({ ADMIN_TOKEN: 'short' }), refusal(/^ADMIN_TOKEN$/, /32/));
+    const settings = loadSettings({ SMS_HOOK_URL: 'https://sms.example.com/send', SMS_HOOK_TOKEN: 't', ADMIN_TOKEN: 'a'.repeat(32), NOTIFY_NEW_SIGN_IN: 'false' });
+    assert.deepEqual(settings.sms, { hookUrl: 'https://sms.example.com/send', hookToken: 't' });
+    assert.equal(settings.adminToken, 'a'.repeat(32));
+    assert.equal(settings.notifyNewSignIn, false);
+    assert.equal(loadSettings({}).adminToken, null);
+  });
+
   describe('with NODE_ENV=production', () => {
-    const prod = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db/tobira', COOKIE_KEYS: 'k'.repeat(32), SIGNING_KEYS_FILE: '/etc/tobira/jwks.json', SMTP_URL: 'smtp://mail.example.com:587' };
+    const prod = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db/tobira', COOKIE_KEYS: 'k'.repeat(32), SIGNING_KEYS_FILE: '/etc/tobira/jwks.json', SMTP_URL: 'smtp://mail.example.com:587', SMS_HOOK_URL: 'https://sms.example.com/send' };
 
     it('accepts a complete production setup', () => {
       assert.doesNotThrow(() => assertProductionReady(loadSettings(prod)));
@@ -101,6 +112,10 @@ describe('settings', () => {
     it('refuses to run without a mail server', () => {
       const { SMTP_URL: _m, ...env } = prod;
       assert.throws(() => assertProductionReady(loadSettings(env)), refusal(/^SMTP_URL$/));
+    });
+    it('refuses to run without an SMS hook (codes would go to the log)', () => {
+      const { SMS_HOOK_URL: _h, ...env } = prod;
+      assert.throws(() => assertProductionReady(loadSettings(env)), refusal(/^SMS_HOOK_URL$/));
     });
     it('refuses an http issuer that is not localhost', () => {
       assert.throws(() => assertProductionReady(loadSettings({ ...prod, ISSUER: 'http://id.example.com', WEBAUTHN_ORIGINS: 'https://id.example.com' })), refusal(/^ISSUER$/, /https/));

@@ -37,9 +37,9 @@ export class MemoryAudit implements AuditRepository {
     return copyEvent(event);
   }
 
-  async listByAccount(accountId: string, limit: number): Promise<AuditEvent[]> {
+  async listByAccount(accountId: string, limit: number, types?: readonly string[]): Promise<AuditEvent[]> {
     assertLimit(limit);
-    return this.#select((event) => event.accountId === accountId, limit);
+    return this.#select((event) => event.accountId === accountId && (types === undefined || types.includes(event.type)), limit);
   }
 
   async list(options: { type?: string; limit: number }): Promise<AuditEvent[]> {

@@ -10,16 +10,20 @@ import { MemoryChallenges } from './challenges.ts';
 import { MemoryDevices } from './devices.ts';
 import { MemoryOneTimeCodes } from './one-time-codes.ts';
 import { MemoryPasskeys } from './passkeys.ts';
+import { MemoryEnrolmentTickets, MemoryRecoveryRequests } from './recovery.ts';
 import { MemoryTrustedBrowsers } from './trusted-browsers.ts';
 import type {
   Account,
   AccountRepository,
   AdapterPayload,
   ConsentRepository,
+  ContactKind,
   NewAccount,
   OidcModelStore,
   SecretRepository,
+  SignInMode,
   Store,
+  VerifiedContact,
 } from '../types.ts';
 
 export interface MemoryStoreOptions {
@@ -146,6 +150,14 @@ class MemoryOidcModelStore implements OidcModelStore {
     for (const id of [...members]) this.#delete(id);
   }
 
+  async listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
+    const found: Array<{ id: string; payload: AdapterPayload }> = [];
+    for (const [id, record] of this.#records) {
+      if (record.payload.accountId === accountId && isLive(record.expiresAt, this.#now())) found.push({ id, payload: structuredClone(record.payload) });
+    }
+    return found;
+  }
+
   sweep(now: number): number {
     let removed = 0;
     for (const [id, record] of this.#records) {
@@ -183,6 +195,27 @@ class MemoryAccounts implements AccountRepository {
   async findByEmail(email: string): Promise<Account | undefined> {
     const id = this.#idByEmail.get(email);
     return id === undefined ? undefined : this.findById(id);
+  }
+
+  /** Applies `change` to the stored account (no await in between: atomic within the process). */
+  #update(id: string, at: Date, change: Partial<Account>, expect?: (account: Account) => boolean): Account | undefined {
+    const account = this.#byId.get(id);
+    if (!account || (expect && !expect(account))) return undefined;
+    Object.assign(account, structuredClone(change), { updatedAt: new Date(at) });
+    return structuredClone(account);
+  }
+
+  async setSignInMode(id: string, mode: SignInMode, at: Date, expectAlwaysPasskey?: boolean): Promise<Account | undefined> {
+    return this.#update(id, at, { passwordHash: mode.passwordHash, alwaysPasskey: mode.alwaysPasskey },
+      expectAlwaysPasskey === undefined ? undefined : (account) => account.alwaysPasskey === expectAlwaysPasskey);
+  }
+
+  async setContact(id: string, kind: ContactKind, contact: VerifiedContact | null, at: Date): Promise<Account | undefined> {
+    return this.#update(id, at, kind === 'email' ? { contactEmail: contact } : { contactMobile: contact });
+  }
+
+  async setName(id: string, name: string, at: Date): Promise<Account | undefined> {
+    return this.#update(id, at, { name });
   }
 }
 
@@ -240,6 +273,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const oneTimeCodes = new MemoryOneTimeCodes(now);
   const approvals = new MemoryApprovals(now);
   const blocks = new MemoryBlocks(now);
+  const enrolmentTickets = new MemoryEnrolmentTickets(now);
 
   return {
     kind: 'memory',
@@ -254,6 +288,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     approvals,
     trustedBrowsers: new MemoryTrustedBrowsers(),
     blocks,
+    recoveryRequests: new MemoryRecoveryRequests(),
+    enrolmentTickets,
     oidc(model: string): OidcModelStore {
       let store = models.get(model);
       if (!store) {
@@ -266,7 +302,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async ping(): Promise<void> {},
     async sweepExpired(): Promise<number> {
       const at = now();
-      let removed = consents.sweep(at) + challenges.sweep(at) + oneTimeCodes.sweep(at) + approvals.sweep(at) + blocks.sweep(at);
+      let removed = consents.sweep(at) + challenges.sweep(at) + oneTimeCodes.sweep(at) + approvals.sweep(at) + blocks.sweep(at) + enrolmentTickets.sweep(at);
       for (const store of models.values()) removed += store.sweep(at);
       return removed;
     },
