@@ -7,15 +7,19 @@ import type { AddressInfo } from 'node:net';
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../../src/store/errors.ts';
 import { openStore } from '../../src/store/index.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
+import mongoose from 'mongoose';
 import type {
   AdapterPayload,
   Approval,
   ApprovalDecision,
   Device,
+  EnrolmentTicket,
   NewAuditEvent,
   OneTimeCode,
   Passkey,
   PushSubscriptionRecord,
+  RecoveryRequest,
+  RecoveryTransition,
   Store,
   StoredChallenge,
   TrustedBrowser,
@@ -300,6 +304,35 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(await accessTokens.find('at4'), { accountId: 'no grant' });
         assert.deepEqual(await refreshTokens.find('rt1'), { grantId: 'g1' });
       });
+
+      it("listByAccountId lists that account's live records of that model only, with their ids", async () => {
+        const grants = store.oidc('Grant');
+        const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+        await grants.upsert('g1', { accountId: 'acc-1', clientId: 'rp-1' }, 600);
+        await grants.upsert('g2', { accountId: 'acc-1', clientId: 'rp-2' });
+        await grants.upsert('g-short', { accountId: 'acc-1', clientId: 'rp-3' }, 60);
+        await grants.upsert('g-other', { accountId: 'acc-2', clientId: 'rp-1' }, 600);
+        await grants.upsert('g-none', { clientId: 'rp-1' }, 600);
+        await store.oidc('Session').upsert('s1', awkwardPayload(), 600);
+        await store.oidc('RefreshToken').upsert('rt1', { accountId: 'acc-1', grantId: 'g1' }, 600);
+
+        assert.deepEqual((await grants.listByAccountId('acc-1')).sort(byId), [
+          { id: 'g-short', payload: { accountId: 'acc-1', clientId: 'rp-3' } },
+          { id: 'g1', payload: { accountId: 'acc-1', clientId: 'rp-1' } },
+          { id: 'g2', payload: { accountId: 'acc-1', clientId: 'rp-2' } },
+        ]);
+        assert.deepEqual(await store.oidc('Session').listByAccountId('acc-1'), [{ id: 's1', payload: awkwardPayload() }], 'payloads decoded');
+        assert.deepEqual(await grants.listByAccountId('acc-2'), [{ id: 'g-other', payload: { accountId: 'acc-2', clientId: 'rp-1' } }]);
+        assert.deepEqual(await grants.listByAccountId('nobody'), []);
+
+        clock += 60_000;
+        assert.deepEqual((await grants.listByAccountId('acc-1')).map(({ id }) => id).sort(), ['g1', 'g2'], 'the expired grant is hidden');
+
+        const [listed] = await grants.listByAccountId('acc-2');
+        assert.ok(listed);
+        listed.payload.clientId = 'mutated';
+        assert.deepEqual(await grants.find('g-other'), { accountId: 'acc-2', clientId: 'rp-1' });
+      });
     });
 
     describe('accounts', () => {
@@ -314,6 +347,9 @@ for (const kind of STORE_KINDS) {
           id: created.id,
           ...alice,
           webauthnUserId: created.webauthnUserId,
+          alwaysPasskey: false,
+          contactEmail: null,
+          contactMobile: null,
           createdAt: new Date(clock),
           updatedAt: new Date(clock),
         });
@@ -353,6 +389,116 @@ for (const kind of STORE_KINDS) {
           (err: unknown) => err instanceof DuplicateKeyError && err.field === 'email',
         );
         assert.deepEqual(await store.accounts.findByEmail(alice.email), first);
+      });
+
+      it('sets the sign-in mode, and with an expectation only while the flag has that value', async () => {
+        const hash = '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA';
+        const created = await store.accounts.create({ ...alice, passwordHash: hash });
+        const on = await store.accounts.setSignInMode(created.id, { passwordHash: null, alwaysPasskey: true }, new Date(clock + 1000), false);
+        const expectedOn = { ...created, passwordHash: null, alwaysPasskey: true, updatedAt: new Date(clock + 1000) };
+        assert.deepEqual(on, expectedOn);
+        assert.deepEqual(await store.accounts.findById(created.id), expectedOn);
+
+        // A password reset that still believes the mode is off must not undo the switch.
+        assert.equal(await store.accounts.setSignInMode(created.id, { passwordHash: 'reset', alwaysPasskey: false }, new Date(clock + 2000), false), undefined);
+        assert.deepEqual(await store.accounts.findById(created.id), expectedOn, 'a failed expectation changes nothing');
+
+        const off = await store.accounts.setSignInMode(created.id, { passwordHash: 'new-hash', alwaysPasskey: false }, new Date(clock + 3000), true);
+        const expectedOff = { ...created, passwordHash: 'new-hash', alwaysPasskey: false, updatedAt: new Date(clock + 3000) };
+        assert.deepEqual(off, expectedOff);
+        assert.deepEqual(await store.accounts.findById(created.id), expectedOff);
+
+        // Without an expectation the mode is written whatever it was.
+        const plain = await store.accounts.setSignInMode(created.id, { passwordHash: 'newer-hash', alwaysPasskey: false }, new Date(clock + 4000));
+        assert.deepEqual(plain, { ...expectedOff, passwordHash: 'newer-hash', updatedAt: new Date(clock + 4000) });
+        assert.deepEqual(await store.accounts.findByEmail(alice.email), plain);
+      });
+
+      it('sets and removes each contact, and sets the name, keeping everything else', async () => {
+        const created = await store.accounts.create(alice);
+        const email = { value: 'alice.home@example.net', verifiedAt: new Date(clock + 1000) };
+        const mobile = { value: '+819012345678', verifiedAt: new Date(clock + 2000) };
+
+        const withEmail = await store.accounts.setContact(created.id, 'email', email, new Date(clock + 1000));
+        assert.deepEqual(withEmail, { ...created, contactEmail: email, updatedAt: new Date(clock + 1000) });
+        const withBoth = await store.accounts.setContact(created.id, 'mobile', mobile, new Date(clock + 2000));
+        assert.deepEqual(withBoth, { ...created, contactEmail: email, contactMobile: mobile, updatedAt: new Date(clock + 2000) });
+        assert.deepEqual(await store.accounts.findById(created.id), withBoth);
+
+        const renamed = await store.accounts.setName(created.id, 'アリス', new Date(clock + 3000));
+        assert.deepEqual(renamed, { ...withBoth, name: 'アリス', updatedAt: new Date(clock + 3000) });
+        const unnamed = await store.accounts.setName(created.id, '', new Date(clock + 4000));
+        assert.deepEqual(unnamed, { ...withBoth, name: '', updatedAt: new Date(clock + 4000) }, 'an empty name is valid');
+
+        const withoutEmail = await store.accounts.setContact(created.id, 'email', null, new Date(clock + 5000));
+        assert.deepEqual(withoutEmail, { ...withBoth, name: '', contactEmail: null, updatedAt: new Date(clock + 5000) });
+        const withoutBoth = await store.accounts.setContact(created.id, 'mobile', null, new Date(clock + 6000));
+        assert.deepEqual(withoutBoth, { ...created, name: '', updatedAt: new Date(clock + 6000) });
+        assert.deepEqual(await store.accounts.findById(created.id), withoutBoth);
+      });
+
+      it('is not changed by mutating the given contact or a returned account', async () => {
+        const created = await store.accounts.create(alice);
+        const email = { value: 'alice.home@example.net', verifiedAt: new Date(clock) };
+        const returned = await store.accounts.setContact(created.id, 'email', email, new Date(clock));
+        email.value = 'mutated input';
+        email.verifiedAt.setTime(0);
+        assert.ok(returned?.contactEmail);
+        returned.contactEmail.value = 'mutated output';
+        returned.contactEmail.verifiedAt.setTime(0);
+        const expected = { ...created, contactEmail: { value: 'alice.home@example.net', verifiedAt: new Date(clock) } };
+        assert.deepEqual(await store.accounts.findById(created.id), expected);
+      });
+
+      it('answers undefined for an unknown account, and creates none', async () => {
+        const unknown = '00000000-0000-4000-8000-000000000000';
+        const at = new Date(clock);
+        assert.equal(await store.accounts.setSignInMode(unknown, { passwordHash: null, alwaysPasskey: true }, at), undefined);
+        assert.equal(await store.accounts.setSignInMode(unknown, { passwordHash: null, alwaysPasskey: true }, at, false), undefined);
+        assert.equal(await store.accounts.setContact(unknown, 'email', { value: 'x@example.com', verifiedAt: at }, at), undefined);
+        assert.equal(await store.accounts.setContact(unknown, 'mobile', null, at), undefined);
+        assert.equal(await store.accounts.setName(unknown, 'Nobody', at), undefined);
+        assert.equal(await store.accounts.findById(unknown), undefined);
+      });
+
+      it('keeps every one of concurrent updates to different fields of one account', async () => {
+        for (let round = 0; round < 3; round += 1) {
+          const created = await store.accounts.create({ ...alice, email: `race-${round}@example.com` });
+          const email = { value: 'alice.home@example.net', verifiedAt: new Date(clock) };
+          const mobile = { value: '+819012345678', verifiedAt: new Date(clock) };
+          const at = new Date(clock + 1000);
+          const results = await Promise.all([
+            store.accounts.setName(created.id, 'Renamed', at),
+            store.accounts.setContact(created.id, 'email', email, at),
+            store.accounts.setContact(created.id, 'mobile', mobile, at),
+            store.accounts.setSignInMode(created.id, { passwordHash: null, alwaysPasskey: true }, at, false),
+          ]);
+          assert.ok(results.every((result) => result !== undefined), `round ${round}: every update applied`);
+          assert.deepEqual(await store.accounts.findById(created.id), {
+            ...created,
+            name: 'Renamed',
+            contactEmail: email,
+            contactMobile: mobile,
+            passwordHash: null,
+            alwaysPasskey: true,
+            updatedAt: at,
+          }, `round ${round}: no update was lost`);
+        }
+      });
+
+      it('lets exactly one of 10 concurrent switches expecting the mode off win', async () => {
+        for (let round = 0; round < 5; round += 1) {
+          const created = await store.accounts.create({ ...alice, email: `race-${round}@example.com`, passwordHash: 'old-hash' });
+          const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2
+            ? store.accounts.setSignInMode(created.id, { passwordHash: null, alwaysPasskey: true }, new Date(clock + i), false)
+            // A password reset racing the switch: it, too, only applies while the mode is off.
+            : store.accounts.setSignInMode(created.id, { passwordHash: `reset-${i}`, alwaysPasskey: false }, new Date(clock + i), false))));
+          const switched = results.filter((result) => result?.alwaysPasskey === true);
+          assert.equal(switched.length, 1, `round ${round}: ${switched.length} switches won`);
+          const stored = await store.accounts.findById(created.id);
+          assert.deepEqual(stored, switched[0], `round ${round}: the switch stands`);
+          assert.equal(stored?.passwordHash, null, 'no reset was applied after the switch');
+        }
       });
     });
 
@@ -727,6 +873,27 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(await store.audit.list({ type: 'passkey.counter_regression', limit: 10 }), []);
         assert.deepEqual(await store.audit.list({ limit: 2 }), [failedNew, registered]);
         assert.deepEqual(await store.audit.list({ limit: 10 }), [failedNew, registered, failedOld]);
+      });
+
+      it("filters an account's events by type, newest first, the limit counting matches only", async () => {
+        const at = (seconds: number): Date => new Date(clock + seconds * 1000);
+        const okOld = await store.audit.append(event({ type: 'login.succeeded', at: at(1) }));
+        await store.audit.append(event({ type: 'passkey.registered', at: at(2) }));
+        const failed = await store.audit.append(event({ type: 'login.failed', at: at(3) }));
+        await store.audit.append(event({ type: 'login.succeeded', accountId: 'acc-2', at: at(4) }));
+        await store.audit.append(event({ type: 'mode.switched', at: at(5) }));
+        const okNew = await store.audit.append(event({ type: 'login.succeeded', at: at(6) }));
+        await store.audit.append(event({ type: 'recovery.approved', at: at(7) }));
+
+        const signIns = ['login.succeeded', 'login.failed'];
+        assert.deepEqual(await store.audit.listByAccount('acc-1', 10, signIns), [okNew, failed, okOld]);
+        assert.deepEqual(await store.audit.listByAccount('acc-1', 2, signIns), [okNew, failed]);
+        assert.deepEqual(await store.audit.listByAccount('acc-1', 10, ['login.failed']), [failed]);
+        assert.deepEqual(await store.audit.listByAccount('acc-1', 10, ['no.such.type']), []);
+        assert.deepEqual(await store.audit.listByAccount('acc-1', 10, []), [], 'no types means no events');
+        assert.equal((await store.audit.listByAccount('acc-1', 10)).length, 6, 'without types, every event');
+        assert.equal((await store.audit.listByAccount('acc-2', 10, signIns)).length, 1);
+        await assertRejectsWith(store.audit.listByAccount('acc-1', 0, signIns), RangeError);
       });
 
       it('refuses a limit that is not a positive integer', async () => {
@@ -1185,6 +1352,227 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    describe('recovery requests', () => {
+      const request = (id: string, overrides: Partial<RecoveryRequest> = {}): RecoveryRequest => ({
+        id,
+        accountId: 'acc-1',
+        accountHint: 'Alice@Example.com ',
+        contactEmail: 'alice.home@example.net',
+        contactMobile: '090-1234-5678',
+        message: '携帯電話をなくしました。I lost my phone.',
+        ip: '203.0.113.7',
+        userAgent: 'Mozilla/5.0',
+        status: 'pending',
+        createdAt: new Date(clock),
+        decidedAt: null,
+        decidedBy: null,
+        decisionNote: '',
+        enrolmentSentTo: null,
+        completedAt: null,
+        ...overrides,
+      });
+
+      it('creates and finds a request, unchanged by mutating the input or the output, and refuses a duplicate id', async () => {
+        const input = request('rr-1');
+        await store.recoveryRequests.create(input);
+        input.message = 'mutated input';
+        input.createdAt.setTime(0);
+        const found = await store.recoveryRequests.findById('rr-1');
+        assert.deepEqual(found, request('rr-1'));
+        assert.ok(found);
+        found.status = 'approved';
+        found.createdAt.setTime(0);
+        assert.deepEqual(await store.recoveryRequests.findById('rr-1'), request('rr-1'));
+        assert.equal(await store.recoveryRequests.findById('unknown'), undefined);
+
+        // A request naming no account is kept too, without ip or user agent.
+        const anonymous = request('rr-2', { accountId: null, ip: null, userAgent: null, contactMobile: '' });
+        await store.recoveryRequests.create(anonymous);
+        assert.deepEqual(await store.recoveryRequests.findById('rr-2'), anonymous);
+
+        await assert.rejects(
+          store.recoveryRequests.create(request('rr-1', { message: 'second' })),
+          (err: unknown) => err instanceof DuplicateKeyError && err.field === 'id',
+        );
+        assert.deepEqual(await store.recoveryRequests.findById('rr-1'), request('rr-1'));
+      });
+
+      it('lists requests newest first (the id breaking ties), optionally of one status, up to the limit', async () => {
+        const oldest = request('rr-oldest', { createdAt: new Date(clock - 3000) });
+        const tieA = request('rr-tie-a', { createdAt: new Date(clock - 2000) });
+        const tieB = request('rr-tie-b', { createdAt: new Date(clock - 2000) });
+        const newest = request('rr-newest', { createdAt: new Date(clock - 1000), accountId: null });
+        for (const r of [tieA, newest, oldest, tieB]) await store.recoveryRequests.create(r);
+        const approved = await store.recoveryRequests.transition('rr-tie-a', 'pending', { status: 'approved', at: new Date(clock), by: 'operator:bob' });
+        assert.ok(approved);
+
+        assert.deepEqual(await store.recoveryRequests.list({ limit: 10 }), [newest, tieB, approved, oldest]);
+        assert.deepEqual(await store.recoveryRequests.list({ limit: 2 }), [newest, tieB]);
+        assert.deepEqual(await store.recoveryRequests.list({ status: 'pending', limit: 10 }), [newest, tieB, oldest]);
+        assert.deepEqual(await store.recoveryRequests.list({ status: 'pending', limit: 1 }), [newest]);
+        assert.deepEqual(await store.recoveryRequests.list({ status: 'approved', limit: 10 }), [approved]);
+        assert.deepEqual(await store.recoveryRequests.list({ status: 'completed', limit: 10 }), []);
+        for (const limit of [0, -1, 1.5, Number.NaN]) {
+          await assertRejectsWith(store.recoveryRequests.list({ limit }), RangeError);
+          await assertRejectsWith(store.recoveryRequests.list({ status: 'pending', limit }), RangeError);
+        }
+      });
+
+      it('sets the decision on approve and reject, completedAt on complete, and keeps the rest', async () => {
+        await store.recoveryRequests.create(request('rr-1'));
+        const approvedAt = new Date(clock + 1000);
+        const approved = await store.recoveryRequests.transition('rr-1', 'pending', {
+          status: 'approved', at: approvedAt, by: 'operator:bob', note: '本人確認済み', enrolmentSentTo: 'alice.home@example.net',
+        });
+        const expectedApproved = request('rr-1', {
+          status: 'approved', decidedAt: approvedAt, decidedBy: 'operator:bob', decisionNote: '本人確認済み', enrolmentSentTo: 'alice.home@example.net',
+        });
+        assert.deepEqual(approved, expectedApproved);
+        assert.deepEqual(await store.recoveryRequests.findById('rr-1'), expectedApproved);
+
+        const completedAt = new Date(clock + 2000);
+        const completed = await store.recoveryRequests.transition('rr-1', 'approved', { status: 'completed', at: completedAt });
+        assert.deepEqual(completed, { ...expectedApproved, status: 'completed', completedAt });
+        assert.deepEqual(await store.recoveryRequests.findById('rr-1'), { ...expectedApproved, status: 'completed', completedAt });
+
+        // Without by and note: no operator named, an empty note.
+        await store.recoveryRequests.create(request('rr-2'));
+        const rejected = await store.recoveryRequests.transition('rr-2', 'pending', { status: 'rejected', at: approvedAt });
+        const expectedRejected = request('rr-2', { status: 'rejected', decidedAt: approvedAt, decidedBy: null, decisionNote: '' });
+        assert.deepEqual(rejected, expectedRejected);
+        assert.deepEqual(await store.recoveryRequests.findById('rr-2'), expectedRejected);
+        const returned = await store.recoveryRequests.findById('rr-2');
+        assert.ok(returned?.decidedAt);
+        returned.decidedAt.setTime(0);
+        assert.deepEqual(await store.recoveryRequests.findById('rr-2'), expectedRejected, 'returned requests are copies');
+      });
+
+      it('refuses a transition from a state the request is not in, or of an unknown request, and changes nothing', async () => {
+        await store.recoveryRequests.create(request('rr-1'));
+        const at = new Date(clock + 1000);
+        assert.equal(await store.recoveryRequests.transition('rr-1', 'approved', { status: 'completed', at }), undefined);
+        assert.equal(await store.recoveryRequests.transition('rr-1', 'rejected', { status: 'approved', at, by: 'operator:bob' }), undefined);
+        assert.deepEqual(await store.recoveryRequests.findById('rr-1'), request('rr-1'));
+
+        assert.ok(await store.recoveryRequests.transition('rr-1', 'pending', { status: 'rejected', at, by: 'operator:bob', note: 'no' }));
+        const rejected = await store.recoveryRequests.findById('rr-1');
+        assert.equal(await store.recoveryRequests.transition('rr-1', 'pending', { status: 'approved', at, by: 'operator:eve' }), undefined, 'a decided request stays decided');
+        assert.equal(await store.recoveryRequests.transition('rr-1', 'approved', { status: 'completed', at }), undefined);
+        assert.deepEqual(await store.recoveryRequests.findById('rr-1'), rejected);
+
+        assert.equal(await store.recoveryRequests.transition('unknown', 'pending', { status: 'approved', at }), undefined);
+        assert.equal(await store.recoveryRequests.findById('unknown'), undefined);
+      });
+
+      it('lets exactly one of 10 concurrent transitions from one state win, and stores the winner\'s', async () => {
+        for (let round = 0; round < 5; round += 1) {
+          const pending = request(`race-${round}`);
+          await store.recoveryRequests.create(pending);
+          const transitions: RecoveryTransition[] = Array.from({ length: 10 }, (_, i) => ({
+            status: i % 2 ? 'approved' : 'rejected',
+            at: new Date(clock + i),
+            by: `operator:${i}`,
+            note: `note ${i}`,
+            ...(i % 2 ? { enrolmentSentTo: `contact-${i}@example.net` } : {}),
+          }));
+          const results = await Promise.all(transitions.map((t) => store.recoveryRequests.transition(pending.id, 'pending', t)));
+          const winners = results.flatMap((result, i) => (result ? [i] : []));
+          assert.equal(winners.length, 1, `round ${round}: ${winners.length} transitions won`);
+          const won = results[winners[0] ?? -1];
+          assert.ok(won);
+          assert.equal(won.decidedBy, `operator:${winners[0]}`);
+          assert.deepEqual(await store.recoveryRequests.findById(pending.id), won, `round ${round}: the stored request is the winner's`);
+
+          // Completing it races the same way.
+          if (won.status === 'approved') {
+            const completions = await Promise.all(Array.from({ length: 10 }, (_, i) => store.recoveryRequests.transition(pending.id, 'approved', { status: 'completed', at: new Date(clock + 100 + i) })));
+            assert.equal(completions.filter((result) => result !== undefined).length, 1, `round ${round}: completions`);
+          }
+        }
+      });
+    });
+
+    describe('enrolment tickets', () => {
+      const ticket = (id: string, overrides: Partial<EnrolmentTicket> = {}): EnrolmentTicket => ({
+        id,
+        secretHash: sha256(`secret-of-${id}`),
+        accountId: 'acc-1',
+        purpose: 'recovery',
+        recoveryRequestId: 'rr-1',
+        sentTo: 'alice.home@example.net',
+        createdAt: new Date(clock),
+        expiresAt: new Date(clock + 600_000),
+        ...overrides,
+      });
+
+      it('creates and finds a live ticket, unchanged by mutating the input or the output, and refuses a duplicate id', async () => {
+        const input = ticket('t-1');
+        await store.enrolmentTickets.create(input);
+        input.expiresAt.setTime(clock + 999_999_999);
+        input.accountId = 'mutated input';
+        const found = await store.enrolmentTickets.find('t-1');
+        assert.deepEqual(found, ticket('t-1'));
+        assert.ok(found);
+        found.expiresAt.setTime(0);
+        found.accountId = 'mutated output';
+        assert.deepEqual(await store.enrolmentTickets.find('t-1'), ticket('t-1'));
+        assert.equal(await store.enrolmentTickets.find('unknown'), undefined);
+
+        const handedOver = ticket('t-2', { purpose: 'phone_change', recoveryRequestId: null, sentTo: null });
+        await store.enrolmentTickets.create(handedOver);
+        assert.deepEqual(await store.enrolmentTickets.find('t-2'), handedOver);
+
+        await assert.rejects(
+          store.enrolmentTickets.create(ticket('t-1', { accountId: 'acc-2' })),
+          (err: unknown) => err instanceof DuplicateKeyError && err.field === 'id',
+        );
+        assert.deepEqual(await store.enrolmentTickets.find('t-1'), ticket('t-1'));
+      });
+
+      it('uses a ticket once: afterwards it is neither found nor usable', async () => {
+        await store.enrolmentTickets.create(ticket('t-1'));
+        await store.enrolmentTickets.create(ticket('t-2'));
+        assert.equal(await store.enrolmentTickets.use('t-1'), true);
+        assert.equal(await store.enrolmentTickets.find('t-1'), undefined);
+        assert.equal(await store.enrolmentTickets.use('t-1'), false);
+        assert.equal(await store.enrolmentTickets.use('unknown'), false);
+        assert.deepEqual(await store.enrolmentTickets.find('t-2'), ticket('t-2'), 'other tickets stay');
+      });
+
+      it('neither finds nor uses an expired ticket', async () => {
+        await store.enrolmentTickets.create(ticket('t-1', { expiresAt: new Date(clock + 60_000) }));
+        clock += 59_999;
+        assert.ok(await store.enrolmentTickets.find('t-1'));
+        clock += 1;
+        assert.equal(await store.enrolmentTickets.find('t-1'), undefined);
+        assert.equal(await store.enrolmentTickets.use('t-1'), false);
+        clock -= 60_000;
+        assert.deepEqual(await store.enrolmentTickets.find('t-1'), ticket('t-1', { expiresAt: new Date(clock + 60_000) }), 'refused, not used up');
+      });
+
+      it('sweepExpired deletes expired tickets only', async () => {
+        const long = ticket('t-long');
+        await store.enrolmentTickets.create(ticket('t-short', { expiresAt: new Date(clock + 60_000) }));
+        await store.enrolmentTickets.create(long);
+        clock += 60_000;
+        assert.equal(await store.sweepExpired(), 1);
+        assert.equal(await store.sweepExpired(), 0);
+        clock -= 30_000;
+        assert.equal(await store.enrolmentTickets.find('t-short'), undefined, 'really deleted, not hidden');
+        assert.deepEqual(await store.enrolmentTickets.find('t-long'), long);
+      });
+
+      it('lets exactly one of 10 concurrent uses win', async () => {
+        for (let round = 0; round < 5; round += 1) {
+          const id = `race-${round}`;
+          await store.enrolmentTickets.create(ticket(id));
+          const results = await Promise.all(Array.from({ length: 10 }, () => store.enrolmentTickets.use(id)));
+          assert.equal(results.filter(Boolean).length, 1, `round ${round}: ${results.filter(Boolean).length} uses won`);
+          assert.equal(await store.enrolmentTickets.find(id), undefined);
+        }
+      });
+    });
+
     if (kind === 'mongo') {
       describe('mongo specifics', () => {
         it('reports whether TTL indexes exist (FerretDB has none)', () => {
@@ -1275,6 +1663,71 @@ for (const kind of STORE_KINDS) {
               const won = results.filter((result) => result !== undefined);
               assert.equal(won.length, 1, `round ${round}: ${won.length} decides won`);
               assert.deepEqual(await b.approvals.find(id), won[0]);
+            }
+          } finally {
+            await Promise.all([a.close(), b.close()]);
+          }
+        });
+
+        it('reads accounts stored before always-passkey and contacts as off and empty, and updates them', async () => {
+          const uri = await mongoTestUri(uniqueDbName('tobira_legacy'));
+          const raw = await mongoose.createConnection(uri).asPromise();
+          const legacy = await createMongoStore(uri);
+          try {
+            await legacy.init();
+            const at = new Date(clock);
+            const old = { email: 'old@example.com', emailVerified: true, name: 'Old', passwordHash: 'old-hash', webauthnUserId: 'handle', createdAt: at, updatedAt: at };
+            await raw.collection('accounts').insertOne({ _id: 'legacy-1', ...old } as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>);
+            const expected = { id: 'legacy-1', ...old, alwaysPasskey: false, contactEmail: null, contactMobile: null };
+            assert.deepEqual(await legacy.accounts.findById('legacy-1'), expected);
+            assert.deepEqual(await legacy.accounts.findByEmail('old@example.com'), expected);
+
+            const results = await Promise.all(Array.from({ length: 10 }, (_, i) => legacy.accounts.setSignInMode('legacy-1', { passwordHash: null, alwaysPasskey: true }, new Date(clock + i), false)));
+            assert.equal(results.filter((result) => result !== undefined).length, 1, 'a document without a revision is claimed once too');
+            const contact = { value: '+819012345678', verifiedAt: at };
+            const updated = await legacy.accounts.setContact('legacy-1', 'mobile', contact, at);
+            assert.deepEqual(updated, { ...expected, passwordHash: null, alwaysPasskey: true, contactMobile: contact });
+            assert.deepEqual(await legacy.accounts.findById('legacy-1'), updated);
+          } finally {
+            await Promise.all([legacy.close(), raw.close()]);
+          }
+        });
+
+        it('serialises account updates, transitions requests and uses tickets exactly once across two connections', async () => {
+          const uri = await mongoTestUri(uniqueDbName('tobira_race'));
+          const [a, b] = await Promise.all([createMongoStore(uri), createMongoStore(uri)]);
+          try {
+            await a.init();
+            const either = (i: number): Store => (i % 2 ? a : b);
+            for (let round = 0; round < 3; round += 1) {
+              const account = await a.accounts.create({ email: `race-${round}@example.com`, emailVerified: true, name: '', passwordHash: 'h' });
+              const at = new Date();
+              const contact = { value: 'contact@example.net', verifiedAt: at };
+              const updates = await Promise.all([
+                a.accounts.setName(account.id, 'A', at),
+                b.accounts.setContact(account.id, 'email', contact, at),
+                a.accounts.setContact(account.id, 'mobile', { ...contact, value: '+819012345678' }, at),
+                b.accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: true }, at, false),
+              ]);
+              assert.ok(updates.every((result) => result !== undefined));
+              const stored = await b.accounts.findById(account.id);
+              assert.deepEqual([stored?.name, stored?.contactEmail?.value, stored?.contactMobile?.value, stored?.alwaysPasskey], ['A', 'contact@example.net', '+819012345678', true], `round ${round}: no update lost`);
+
+              const id = `race-${round}`;
+              await a.recoveryRequests.create({
+                id, accountId: account.id, accountHint: account.email, contactEmail: '', contactMobile: '', message: '', ip: null, userAgent: null,
+                status: 'pending', createdAt: at, decidedAt: null, decidedBy: null, decisionNote: '', enrolmentSentTo: null, completedAt: null,
+              });
+              const transitions = await Promise.all(Array.from({ length: 10 }, (_, i) => either(i).recoveryRequests.transition(id, 'pending', { status: 'approved', at, by: `operator:${i}` })));
+              const won = transitions.filter((result) => result !== undefined);
+              assert.equal(won.length, 1, `round ${round}: transitions`);
+              assert.deepEqual(await b.recoveryRequests.findById(id), won[0]);
+
+              await a.enrolmentTickets.create({
+                id, secretHash: sha256(id), accountId: account.id, purpose: 'recovery', recoveryRequestId: id, sentTo: null, createdAt: at, expiresAt: new Date(at.getTime() + 60_000),
+              });
+              const uses = await Promise.all(Array.from({ length: 10 }, (_, i) => either(i).enrolmentTickets.use(id)));
+              assert.equal(uses.filter(Boolean).length, 1, `round ${round}: ticket uses`);
             }
           } finally {
             await Promise.all([a.close(), b.close()]);

@@ -13,6 +13,14 @@ import type {
 
 const copyRequest = (request: RecoveryRequest): RecoveryRequest => structuredClone(request);
 
+/** Newest first, the id breaking ties (descending) as in the mongo store. */
+function newestFirst(a: RecoveryRequest, b: RecoveryRequest): number {
+  const diff = b.createdAt.getTime() - a.createdAt.getTime();
+  if (diff !== 0) return diff;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? 1 : -1;
+}
+
 export class MemoryRecoveryRequests implements RecoveryRequestRepository {
   readonly #byId = new Map<string, RecoveryRequest>();
 
@@ -30,7 +38,7 @@ export class MemoryRecoveryRequests implements RecoveryRequestRepository {
     assertLimit(options.limit);
     return [...this.#byId.values()]
       .filter((r) => options.status === undefined || r.status === options.status)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .sort(newestFirst)
       .slice(0, options.limit)
       .map(copyRequest);
   }

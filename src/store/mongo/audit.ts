@@ -63,8 +63,8 @@ export class MongoAudit implements AuditRepository {
     });
   }
 
-  listByAccount(accountId: string, limit: number): Promise<AuditEvent[]> {
-    return this.#list({ accountId }, limit);
+  listByAccount(accountId: string, limit: number, types?: readonly string[]): Promise<AuditEvent[]> {
+    return this.#list(types === undefined ? { accountId } : { accountId, type: { $in: [...types] } }, limit);
   }
 
   list(options: { type?: string; limit: number }): Promise<AuditEvent[]> {

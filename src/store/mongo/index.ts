@@ -11,11 +11,13 @@ import type { ConnectOptions } from './connection.ts';
 import { CONSENTS_COLLECTION, MongoConsents } from './consents.ts';
 import { CONSUMPTIONS_COLLECTION, ConsumptionClaims } from './consumptions.ts';
 import { MongoDevices } from './devices.ts';
+import { ENROLMENT_TICKETS_COLLECTION, MongoEnrolmentTickets } from './enrolment-tickets.ts';
 import { TtlIndexes, expiredFilter } from './expiry.ts';
 import type { StoreLogger } from './expiry.ts';
 import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS } from './oidc-model-store.ts';
 import { MongoOneTimeCodes, ONE_TIME_CODES_COLLECTION, ONE_TIME_CODE_FAILURES_COLLECTION } from './one-time-codes.ts';
 import { MongoPasskeys } from './passkeys.ts';
+import { MongoRecoveryRequests } from './recovery-requests.ts';
 import { MongoSecrets } from './secrets.ts';
 import { MongoTrustedBrowsers } from './trusted-browsers.ts';
 
@@ -38,7 +40,7 @@ export interface MongoStore extends Store {
 
 /**
  * Collections whose documents carry `expiresAt` and are swept. Never passkeys, accounts,
- * audit_events, devices or trusted_browsers.
+ * audit_events, devices, trusted_browsers or recovery_requests.
  */
 const EXPIRING_COLLECTIONS = new Set([
   CONSENTS_COLLECTION,
@@ -48,6 +50,7 @@ const EXPIRING_COLLECTIONS = new Set([
   ONE_TIME_CODE_FAILURES_COLLECTION,
   APPROVALS_COLLECTION,
   BLOCKS_COLLECTION,
+  ENROLMENT_TICKETS_COLLECTION,
 ]);
 
 function isExpiringCollection(name: string): boolean {
@@ -61,7 +64,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const now = options.now ?? Date.now;
   const ttl = new TtlIndexes(options.logger);
   const claims = new ConsumptionClaims(db);
-  const accounts = new MongoAccounts(connection, now);
+  const accounts = new MongoAccounts(connection, claims, now);
   const consents = new MongoConsents(db, now);
   const passkeys = new MongoPasskeys(db);
   const challenges = new MongoChallenges(db, claims, now);
@@ -71,6 +74,8 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const approvals = new MongoApprovals(db, claims, now);
   const trustedBrowsers = new MongoTrustedBrowsers(db);
   const blocks = new MongoBlocks(db, now);
+  const recoveryRequests = new MongoRecoveryRequests(db, claims, now);
+  const enrolmentTickets = new MongoEnrolmentTickets(db, claims, now);
   const models = new Map<string, MongoOidcModelStore>();
 
   function oidcModel(model: string): MongoOidcModelStore {
@@ -95,6 +100,8 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
     approvals,
     trustedBrowsers,
     blocks,
+    recoveryRequests,
+    enrolmentTickets,
     get ttlSupported(): boolean {
       return ttl.supported;
     },
@@ -114,6 +121,8 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         await approvals.ensureIndexes(ttl);
         await trustedBrowsers.ensureIndexes();
         await blocks.ensureIndexes(ttl);
+        await recoveryRequests.ensureIndexes();
+        await enrolmentTickets.ensureIndexes(ttl);
         for (const model of new Set<string>([...OIDC_MODELS, ...models.keys()])) await oidcModel(model).ensureIndexes(ttl);
         options.logger?.info({ ttlSupported: ttl.supported }, 'mongo store indexes ready');
       });

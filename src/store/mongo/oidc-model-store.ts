@@ -76,6 +76,8 @@ export class MongoOidcModelStore implements OidcModelStore {
 
   async ensureIndexes(ttl: TtlIndexes): Promise<void> {
     await this.#collection.createIndex({ 'payload.grantId': 1 });
+    // listByAccountId: a user's grants, sessions and tokens, to list or end them.
+    await this.#collection.createIndex({ 'payload.accountId': 1 });
     if (this.#uniqueField) await this.#collection.createIndex({ [`payload.${this.#uniqueField}`]: 1 }, { unique: true });
     await ttl.ensure(this.#collection);
   }
@@ -133,6 +135,13 @@ export class MongoOidcModelStore implements OidcModelStore {
     return guard(async () => {
       const document = await this.#collection.findOne({ ...filter, ...liveFilter(this.#now()) });
       return document ? decode(document.payload) as AdapterPayload : undefined;
+    });
+  }
+
+  listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
+    return guard(async () => {
+      const documents = await this.#collection.find({ 'payload.accountId': accountId, ...liveFilter(this.#now()) }).toArray();
+      return documents.map((document) => ({ id: document._id, payload: decode(document.payload) as AdapterPayload }));
     });
   }
 
