@@ -5,7 +5,14 @@ import Koa from 'koa';
 import mount from 'koa-mount';
 import serve from 'koa-static';
 import type Provider from 'oidc-provider';
-import { accountRoutes } from './account/routes.ts';
+import { accountGuard, accountRoutes } from './account/routes.ts';
+import { ConnectedServices } from './account/connected-services.ts';
+import { Profile } from './account/profile.ts';
+import { SignInHistory } from './account/sign-in-history.ts';
+import { SignInNotices } from './accounts/sign-in-notices.ts';
+import { ContactService } from './contacts/contact-service.ts';
+import { contactRoutes } from './contacts/contact-routes.ts';
+import { clientNameLookup } from './oidc/client-names.ts';
 import { AccountService } from './accounts/account-service.ts';
 import { PasswordlessSignup } from './accounts/passwordless-signup.ts';
 import { ApprovalService } from './approvals/approval-service.ts';
@@ -28,6 +35,22 @@ import type { RequestState } from './http/state.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { Logger } from './log.ts';
 import { createMailer } from './notify/mailer.ts';
+import { EnrolmentService } from './enrolment/enrolment-service.ts';
+import { enrolmentRoutes } from './enrolment/routes.ts';
+import { adminApi } from './admin/routes.ts';
+import { RecoveryService } from './recovery/recovery-service.ts';
+import { recoveryRoutes } from './recovery/routes.ts';
+import { NewPhoneNotices } from './phone-change/new-phone-notices.ts';
+import { PhoneChangeService } from './phone-change/phone-change-service.ts';
+import { phoneChangeRoutes } from './phone-change/routes.ts';
+import { AccountNotifier } from './notify/account-notifier.ts';
+import { createSmsSender } from './notify/sms-sender.ts';
+import { AccessRevocation } from './accounts/access-revocation.ts';
+import { AlwaysPasskeyService } from './accounts/always-passkey-service.ts';
+import { alwaysPasskeyRoutes } from './account/mode-routes.ts';
+import { clientDirectory } from './oidc/password-dependent.ts';
+import { PasswordResetService } from './password-reset/password-reset-service.ts';
+import { passwordResetRoutes } from './password-reset/routes.ts';
 import { loadVapidKeys } from './notify/vapid-keys.ts';
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } from './notify/web-push-sender.ts';
 import { accountClientMetadata } from './oidc/first-party.ts';
@@ -118,6 +141,52 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const accounts = new AccountService(store.accounts);
   const passkeys = new PasskeyService({ passkeys: store.passkeys, challenges: store.challenges, accounts: store.accounts, audit, settings: settings.webauthn, now });
   const mailer = createMailer(settings.mail.smtpUrl, settings.mail.from, logger);
+  const sms = createSmsSender(settings.sms.hookUrl, settings.sms.hookToken, logger);
+  const notifier = new AccountNotifier(mailer, sms, logger);
+  const revocation = new AccessRevocation(store, audit);
+  const alwaysPasskey = new AlwaysPasskeyService({ accounts: store.accounts, devices: store.devices, passkeys: store.passkeys, sessions: store.oidc('Session'), revocation, audit, notifier, clients: clientDirectory(allClients), now });
+  const passwordResets = new PasswordResetService({ accounts: store.accounts, codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now), mailer, notifier, revocation, audit, now });
+  const newPhones = new NewPhoneNotices({ accounts: store.accounts, notifier, displayTimeZone: settings.displayTimeZone });
+  const enrolment = new EnrolmentService({
+    issuer: settings.issuer,
+    tickets: store.enrolmentTickets,
+    accounts: store.accounts,
+    passkeys,
+    audit,
+    now,
+    onCompleted: {
+      phone_change: (ticket, _credentialId, _audit, lang) => newPhones.passkeyEnrolled(ticket.accountId, new Date(now()), lang),
+      recovery: (ticket, credentialId, hookAudit, lang): Promise<void> => recovery.completeEnrolment(ticket, credentialId, hookAudit, lang),
+    },
+  });
+  const recovery = new RecoveryService({
+    requests: store.recoveryRequests,
+    accounts: store.accounts,
+    passkeys: store.passkeys,
+    devices: store.devices,
+    auditEvents: store.audit,
+    audit,
+    revocation,
+    notifier,
+    mailer,
+    sms,
+    enrolment,
+    enrolmentLinkTtlSeconds: settings.recovery.enrolmentLinkTtlSeconds,
+    logger,
+    now,
+  });
+  const phoneChange = new PhoneChangeService({
+    accounts: store.accounts,
+    codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now),
+    counters: store.oneTimeCodes,
+    mailer,
+    sms,
+    enrolment,
+    audit,
+    logger,
+    enrolmentTtlSeconds: settings.recovery.phoneChangeTtlSeconds,
+    now,
+  });
   const signup = new PasswordlessSignup({
     accounts: store.accounts,
     codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now),
@@ -127,13 +196,21 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   });
   const endpointHosts = settings.push.endpointHosts ?? [...DEFAULT_PUSH_ENDPOINT_HOSTS];
   const trustedBrowsers = new TrustedBrowserService(store.trustedBrowsers, audit, now);
+  // Contact details, the rest of the account menu, and the new-sign-in notice.
+  const clientName = clientNameLookup(provider);
+  const accountUrl = `${settings.issuer}/account`;
+  const contacts = new ContactService({ accounts: store.accounts, codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now), codeStore: store.oneTimeCodes, mailer, sms, notifier, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
+  const signInNotices = new SignInNotices({ enabled: settings.notifyNewSignIn, notifier, trustedBrowsers, clientName, places, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
   const devices = new DeviceService({
     devices: store.devices,
     passkeyRecords: store.passkeys,
     passkeys,
     audit,
     validateSubscription: (input) => validatePushSubscription(input, endpointHosts),
+    revocation,
+    notifier,
     now,
+    onAdded: (account, device, lang) => newPhones.phoneSetUp(account, device, lang),
   });
   const approvals = approvalService = new ApprovalService({
     issuer: settings.issuer,
@@ -154,13 +231,22 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const home = new Router<RequestState>();
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
+  // Before every other route: the whole /admin/api space is the operator API's, behind its token.
+  app.use(adminApi({ adminToken: settings.adminToken, recovery, audit, bodyLimitBytes: settings.bodyLimitBytes }));
   for (const router of [
     home,
     healthRoutes(store),
-    interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, places, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, places, signInNotices, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
     qrRoute(settings.issuer),
+    enrolmentRoutes({ enrolment, bodyLimitBytes: settings.bodyLimitBytes }),
+    recoveryRoutes({ recovery, bodyLimitBytes: settings.bodyLimitBytes }),
+    phoneChangeRoutes({ phoneChange, bodyLimitBytes: settings.bodyLimitBytes }),
     deviceRoutes({ provider, accounts, devices, approvals, vapidPublicKey: vapid.publicKey, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone }),
-    accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, devices, trustedBrowsers, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now }),
+    accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, devices, trustedBrowsers, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now, alwaysPasskey,
+      profile: new Profile(store.accounts, audit, now), history: new SignInHistory({ audit: store.audit, clientName, places }), services: new ConnectedServices({ revocation, clientName }) }),
+    contactRoutes({ contacts, guard: accountGuard({ issuer: settings.issuer, provider, accounts, now }), bodyLimitBytes: settings.bodyLimitBytes }),
+    alwaysPasskeyRoutes({ provider, accounts, alwaysPasskey, guard: accountGuard({ issuer: settings.issuer, provider, accounts, now }), bodyLimitBytes: settings.bodyLimitBytes }),
+    passwordResetRoutes({ provider, accounts, resets: passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodyLimitBytes: settings.bodyLimitBytes }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
   ]) {
     app.use(router.routes());

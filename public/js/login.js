@@ -10,6 +10,7 @@ const email = document.getElementById('email');
 const nextButton = document.getElementById('next-button');
 const accountPasskeyButton = document.getElementById('account-passkey-button');
 const passwordRow = document.getElementById('password-row');
+const alwaysPasskeyNote = document.getElementById('always-passkey-note');
 let identified = null;
 
 async function options(emailValue) {
@@ -60,6 +61,8 @@ if (!browserSupportsWebAuthn()) {
     nextButton.hidden = true;
     accountPasskeyButton.hidden = false;
     if (passwordRow) passwordRow.hidden = !answer.password;
+    // An always-passkey account has no password: say so instead of a password field.
+    if (alwaysPasskeyNote) alwaysPasskeyNote.hidden = !answer.alwaysPasskey;
     await finish(identified, false);
   });
   nextButton.addEventListener('click', identify);

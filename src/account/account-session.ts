@@ -14,6 +14,8 @@ export interface AccountSession {
   sessionUid: string;
   /** When the user last signed in (epoch seconds). */
   loginTs: number;
+  /** How the user last signed in (oidc/assurance.ts ACR), '' when unknown. */
+  acr?: string;
 }
 
 export async function currentSession(ctx: Context, provider: Provider, accounts: AccountService): Promise<AccountSession | undefined> {
@@ -21,7 +23,7 @@ export async function currentSession(ctx: Context, provider: Provider, accounts:
   if (!session.accountId) return undefined;
   const account = await accounts.findById(session.accountId);
   if (!account) return undefined;
-  return { account, sessionUid: session.uid, loginTs: session.loginTs ?? 0 };
+  return { account, sessionUid: session.uid, loginTs: session.loginTs ?? 0, acr: typeof session.acr === 'string' ? session.acr : '' };
 }
 
 export function isFresh(session: AccountSession, now: number): boolean {

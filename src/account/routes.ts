@@ -23,7 +23,16 @@ import { trustedBrowserToken } from '../http/browser-cookies.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { providerName } from '../passkeys/provider-names.ts';
 import { currentSession, isFresh, type AccountSession } from './account-session.ts';
-import { NotSignedInError, ReauthenticationRequiredError } from './errors.ts';
+import { NotSignedInError, PasskeyReauthenticationRequiredError, ReauthenticationRequiredError } from './errors.ts';
+import { ALWAYS_PASSKEY_PAGES } from './always-passkey-pages.ts';
+import type { AlwaysPasskeyService } from '../accounts/always-passkey-service.ts';
+import { CONTACT_PAGES } from '../contacts/contact-pages.ts';
+import { historyReasonKey } from '../i18n/account-menu-messages.ts';
+import type { ConnectedServices } from './connected-services.ts';
+import type { Profile } from './profile.ts';
+import type { SignInHistory } from './sign-in-history.ts';
+import type { VerifiedContact } from '../store/types.ts';
+import { ACR } from '../oidc/assurance.ts';
 
 export interface AccountMenuDeps {
   issuer: string;
@@ -34,6 +43,10 @@ export interface AccountMenuDeps {
   trustedBrowsers: TrustedBrowserService;
   bodyLimitBytes: number;
   displayTimeZone: string;
+  alwaysPasskey: AlwaysPasskeyService;
+  profile: Profile;
+  history: SignInHistory;
+  services: ConnectedServices;
   now?: () => number;
 }
 
@@ -45,23 +58,31 @@ const verifyRequest = z.object({ response: z.unknown() });
 const idField = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const renameItemForm = z.object({ id: idField, name: z.string().trim().min(1).max(64) });
 const itemForm = z.object({ id: idField });
-const NEXT_PATHS = new Set(['/account', '/device']);
+const nameForm = z.object({ name: z.string().trim().min(1).max(100) });
+const NEXT_PATHS = new Set(['/account', '/device', ...ALWAYS_PASSKEY_PAGES, ...CONTACT_PAGES]);
 
-export function accountRoutes(deps: AccountMenuDeps): Router {
-  const { provider, accounts, passkeys } = deps;
+/** Who is asking, and whether they signed in recently: shared by every route under /account. */
+export interface AccountGuard {
+  /** The signed-in user; NotSignedInError when there is none. */
+  signedIn(ctx: Context): Promise<AccountSession>;
+  /** Starts a sign-in through the provider; with `reauthAs`, the user must sign in again as themselves. */
+  toLogin(ctx: Context, reauthAs?: string, next?: string): void;
+  /**
+   * Sensitive changes need a sign-in within the last 5 minutes: false (and the user sent to sign in
+   * again as themselves, or a JSON refusal) when the session is older; back at `next` afterwards.
+   */
+  freshOrSentToSignIn(ctx: Context, session: AccountSession, next?: string): boolean;
+  /**
+   * Like freshOrSentToSignIn, but the recent sign-in must have been with a passkey (acr phr); else
+   * the user signs in again with a passkey only and comes back to `next`.
+   */
+  freshPasskeyOrSentToSignIn(ctx: Context, session: AccountSession, next: string): boolean;
+}
+
+export function accountGuard(deps: Pick<AccountMenuDeps, 'issuer' | 'provider' | 'accounts' | 'now'>): AccountGuard {
   const now = deps.now ?? Date.now;
-  const router = new Router({ prefix: '/account' });
-  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
-  const registrationKey = (s: AccountSession): string => `reg:account:${s.account.id}:${s.sessionUid}`;
 
-  async function signedIn(ctx: Context): Promise<AccountSession> {
-    const session = await currentSession(ctx, provider, accounts);
-    if (!session) throw new NotSignedInError();
-    return session;
-  }
-
-  /** Starts a sign-in through the provider; with `reauth`, the user must sign in again as themselves. */
-  function toLogin(ctx: Context, reauthAs?: string, next = '/account'): void {
+  function toLogin(ctx: Context, reauthAs?: string, next = '/account', passkeyOnly = false): void {
     const state = randomBytes(16).toString('base64url');
     writeSignedJson(ctx, LOGIN_COOKIE, { state, next: NEXT_PATHS.has(next) ? next : '/account' }, 10 * 60_000);
     const url = new URL(`${deps.issuer}/auth`);
@@ -72,21 +93,42 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
       scope: 'openid',
       state,
       ...(reauthAs ? { prompt: 'login', login_hint: reauthAs } : {}),
+      // Asking for phr offers only passkeys on the sign-in page (and its policy insists on one).
+      ...(passkeyOnly ? { acr_values: ACR.PHISHING_RESISTANT } : {}),
     }).toString();
     ctx.status = 303;
     ctx.redirect(url.href);
   }
 
-  /**
-   * Sensitive changes need a sign-in within the last 5 minutes: false (and the user sent to sign in
-   * again as themselves, or a JSON refusal) when the session is older.
-   */
-  function freshOrSentToSignIn(ctx: Context, session: AccountSession): boolean {
-    if (isFresh(session, now())) return true;
-    if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
-    toLogin(ctx, session.account.email);
-    return false;
-  }
+  return {
+    async signedIn(ctx) {
+      const session = await currentSession(ctx, deps.provider, deps.accounts);
+      if (!session) throw new NotSignedInError();
+      return session;
+    },
+    toLogin,
+    freshOrSentToSignIn(ctx, session, next) {
+      if (isFresh(session, now())) return true;
+      if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
+      toLogin(ctx, session.account.email, next);
+      return false;
+    },
+    freshPasskeyOrSentToSignIn(ctx, session, next) {
+      if (isFresh(session, now()) && session.acr === ACR.PHISHING_RESISTANT) return true;
+      if (ctx.accepts('html', 'json') === 'json') throw new PasskeyReauthenticationRequiredError();
+      toLogin(ctx, session.account.email, next, true);
+      return false;
+    },
+  };
+}
+
+export function accountRoutes(deps: AccountMenuDeps): Router {
+  const { provider, accounts, passkeys } = deps;
+  const now = deps.now ?? Date.now;
+  const router = new Router({ prefix: '/account' });
+  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const registrationKey = (s: AccountSession): string => `reg:account:${s.account.id}:${s.sessionUid}`;
+  const { signedIn, toLogin, freshOrSentToSignIn } = accountGuard(deps);
 
   router.get('/', async (ctx) => {
     const session = await currentSession(ctx, provider, accounts);
@@ -101,10 +143,20 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     const browsers = await deps.trustedBrowsers.list(session.account.id);
     const token = trustedBrowserToken(ctx);
     const thisBrowserHash = token ? tokenHash(token) : '';
+    const { t } = ctx.state as RequestState;
+    const contact = (c: VerifiedContact | null): { value: string; verifiedAt: string } | null => (c ? { value: c.value, verifiedAt: format.format(c.verifiedAt) } : null);
+    const [services, history] = await Promise.all([deps.services.list(session.account.id), deps.history.list(session.account.id, lang)]);
     await render(ctx, 'account', {
+      contacts: { email: contact(session.account.contactEmail), mobile: contact(session.account.contactMobile) },
+      services: services.map((s) => ({ id: s.id, clientId: s.clientId, name: s.name, scopes: s.scopes.length ? s.scopes : ['openid'], since: s.since ? format.format(s.since) : '' })),
+      history: history.map((h) => {
+        const reasonKey = h.reason ? historyReasonKey(h.reason) : undefined;
+        return { ...h, at: format.format(h.at), reason: reasonKey ? t(reasonKey) : h.reason ?? '' };
+      }),
       phones: phones.map((d) => ({ id: d.id, name: d.name, createdAt: format.format(d.createdAt), lastSeenAt: format.format(d.lastSeenAt) })),
       browsers: browsers.map((b) => ({ id: b.id, name: b.name, label: b.label, current: b.tokenHash === thisBrowserHash, createdAt: format.format(b.createdAt), lastUsedAt: format.format(b.lastUsedAt) })),
       deviceUrl: `${deps.issuer}/device`,
+      alwaysPasskey: await deps.alwaysPasskey.status(session.account),
       account: session.account,
       csrf: csrfToken(ctx),
       rpId: passkeys.rpId,
@@ -165,7 +217,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     if (!freshOrSentToSignIn(ctx, session)) return;
     const audit = auditContextOf(ctx);
     await passkeys.remove(session.account, input.credentialId, audit);
-    await deps.devices.forgetCredential(session.account.id, input.credentialId, audit);
+    await deps.devices.forgetCredential(session.account, input.credentialId, audit, { keepSessionUid: session.sessionUid, lang: (ctx.state as RequestState).lang });
     ctx.status = 303;
     // The page tells the browser's passkey manager the credential is gone (WebAuthn Signal API).
     ctx.redirect(`/account?notice=deleted&deleted=${encodeURIComponent(input.credentialId)}`);
@@ -183,7 +235,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     const session = await signedIn(ctx);
     const input = parseForm(itemForm, ctx.request.body);
     if (!freshOrSentToSignIn(ctx, session)) return;
-    await deps.devices.remove(session.account, input.id, auditContextOf(ctx));
+    await deps.devices.remove(session.account, input.id, auditContextOf(ctx), { keepSessionUid: session.sessionUid, lang: (ctx.state as RequestState).lang });
     ctx.status = 303;
     ctx.redirect('/account?notice=phone_removed');
   });
@@ -209,6 +261,23 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     await deps.trustedBrowsers.revokeAll(session.account.id, auditContextOf(ctx));
     ctx.status = 303;
     ctx.redirect('/account?notice=revoked');
+  });
+
+  router.post('/profile/name', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(nameForm, ctx.request.body);
+    await deps.profile.changeName(session.account, input.name, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=name_changed');
+  });
+
+  // Disconnecting a partner only takes access away, so it needs no fresh sign-in.
+  router.post('/services/revoke', ...form, async (ctx) => {
+    const session = await signedIn(ctx);
+    const input = parseForm(itemForm, ctx.request.body);
+    await deps.services.disconnect(session.account.id, input.id, auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=service_disconnected');
   });
 
   return router;

@@ -2,6 +2,7 @@
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository } from '../store/types.ts';
 import { EmailTakenError, InvalidCredentialsError, WeakPasswordError } from './errors.ts';
+import { AlwaysPasskeyOnError } from './always-passkey-errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -45,6 +46,8 @@ export class AccountService {
     const ok = account?.passwordHash
       ? await verifyPassword(account.passwordHash, password)
       : await verifyAgainstDummy(password);
+    // Checked after the (dummy) verification, so the answer takes as long as any other refusal.
+    if (account?.alwaysPasskey) throw new AlwaysPasskeyOnError();
     if (!account || !ok) throw new InvalidCredentialsError();
     return account;
   }

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error.ts';
+import { AppError, type Messages } from '../errors/app-error.ts';
 
 /** Same error, same wording, for an unknown e-mail and a wrong password (no account enumeration). */
 export class InvalidCredentialsError extends AppError {
@@ -20,11 +20,20 @@ export class EmailTakenError extends AppError {
 }
 
 export class WeakPasswordError extends AppError {
-  constructor() {
-    super('weak_password', 400, {
-      en: 'Choose a password of at least 12 characters.',
-      ja: 'パスワードは 12 文字以上にしてください。',
-    });
+  /**
+   * Without `guessable`: too short (or too long). With it: long enough but easy to guess, and why
+   * (zxcvbn's feedback, possibly empty).
+   */
+  constructor(guessable?: Messages) {
+    super('weak_password', 400, guessable
+      ? {
+          en: `This password is too easy to guess. ${guessable.en}`.trim(),
+          ja: `このパスワードは推測されやすいため使えません。${guessable.ja}`.trim(),
+        }
+      : {
+          en: 'Choose a password of at least 12 characters.',
+          ja: 'パスワードは 12 文字以上にしてください。',
+        });
   }
 }
 

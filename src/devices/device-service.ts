@@ -2,12 +2,15 @@
 // holds a passkey of the account (made on the phone itself, with user verification) and a Web
 // Push subscription. Without notifications there is no setup.
 import { randomBytes } from 'node:crypto';
+import type { AccessRevocation } from '../accounts/access-revocation.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { Lang } from '../errors/app-error.ts';
+import type { AccountNotifier } from '../notify/account-notifier.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { Account, Device, DeviceRepository, PasskeyRepository, PushSubscriptionRecord } from '../store/types.ts';
 import { PasskeyNotFoundError } from '../passkeys/errors.ts';
 import { DeviceNotFoundError, NotificationsRequiredError } from './errors.ts';
+import { phoneRemovedNotice } from './phone-removed-notice.ts';
 
 export interface DeviceSetup {
   account: Account;
@@ -24,21 +27,34 @@ export interface DeviceSetup {
   audit: AuditContext;
 }
 
+/** Who removes a phone: their session stays signed in, and the notice is in their language. */
+export interface RemovedBy {
+  keepSessionUid: string | undefined;
+  lang: Lang;
+}
+
 export class DeviceService {
   readonly #devices: DeviceRepository;
   readonly #passkeyRecords: PasskeyRepository;
   readonly #passkeys: PasskeyService;
   readonly #audit: AuditLog;
   readonly #validateSubscription: (input: unknown) => PushSubscriptionRecord;
+  readonly #revocation: Pick<AccessRevocation, 'revokeAll'>;
+  readonly #notifier: Pick<AccountNotifier, 'notify'>;
   readonly #now: () => number;
+  readonly #onAdded: ((account: Account, device: Device, lang: Lang) => Promise<void>) | undefined;
 
-  constructor(deps: { devices: DeviceRepository; passkeyRecords: PasskeyRepository; passkeys: PasskeyService; audit: AuditLog; validateSubscription: (input: unknown) => PushSubscriptionRecord; now?: () => number }) {
+  constructor(deps: { devices: DeviceRepository; passkeyRecords: PasskeyRepository; passkeys: PasskeyService; audit: AuditLog; validateSubscription: (input: unknown) => PushSubscriptionRecord; revocation: Pick<AccessRevocation, 'revokeAll'>; notifier: Pick<AccountNotifier, 'notify'>; now?: () => number; onAdded?: (account: Account, device: Device, lang: Lang) => Promise<void> }) {
     this.#devices = deps.devices;
     this.#passkeyRecords = deps.passkeyRecords;
     this.#passkeys = deps.passkeys;
     this.#audit = deps.audit;
     this.#validateSubscription = deps.validateSubscription;
+    this.#revocation = deps.revocation;
+    this.#notifier = deps.notifier;
     this.#now = deps.now ?? Date.now;
+    // Runs after a phone was set up: the account's contacts are told that a new phone came in.
+    this.#onAdded = deps.onAdded;
   }
 
   /** Options for the phone's passkey: a platform authenticator (the phone's own biometrics). */
@@ -66,6 +82,7 @@ export class DeviceService {
     const device: Device = { id: randomBytes(16).toString('base64url'), accountId: input.account.id, credentialId, subscription, name: input.name, createdAt: at, lastSeenAt: at };
     await this.#devices.add(device);
     await this.#audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId, name: input.name });
+    await this.#onAdded?.(input.account, device, input.lang);
     return device;
   }
 
@@ -91,9 +108,11 @@ export class DeviceService {
 
   /**
    * Removing a phone also removes its passkey: a lost phone must not keep a way in. Refused like
-   * any passkey deletion when it is the account's last way in.
+   * any passkey deletion when it is the account's last way in. Whoever held the phone may have
+   * signed in with it, so every other session, every token and every trusted browser of the
+   * account goes too (the session doing the removal stays), and the account's addresses are told.
    */
-  async remove(account: Account, deviceId: string, audit: AuditContext): Promise<void> {
+  async remove(account: Account, deviceId: string, audit: AuditContext, by: RemovedBy): Promise<void> {
     const device = await this.#devices.findById(deviceId);
     if (!device || device.accountId !== account.id) throw new DeviceNotFoundError();
     try {
@@ -103,14 +122,24 @@ export class DeviceService {
     }
     await this.#devices.remove(account.id, deviceId);
     await this.#audit.record('device.removed', account.id, audit, { deviceId, credentialId: device.credentialId });
+    await this.#afterRemoval(account, device, audit, by);
   }
 
-  /** After a passkey was deleted: a phone that approved with it can approve no more. */
-  async forgetCredential(accountId: string, credentialId: string, audit: AuditContext): Promise<void> {
-    for (const device of await this.#devices.listByAccount(accountId)) {
+  /**
+   * After a passkey was deleted: a phone that approved with it can approve no more. Deleting a
+   * phone's passkey removes the phone, with the same consequences as removing it.
+   */
+  async forgetCredential(account: Account, credentialId: string, audit: AuditContext, by: RemovedBy): Promise<void> {
+    for (const device of await this.#devices.listByAccount(account.id)) {
       if (device.credentialId !== credentialId) continue;
-      await this.#devices.remove(accountId, device.id);
-      await this.#audit.record('device.removed', accountId, audit, { deviceId: device.id, credentialId, reason: 'passkey_deleted' });
+      await this.#devices.remove(account.id, device.id);
+      await this.#audit.record('device.removed', account.id, audit, { deviceId: device.id, credentialId, reason: 'passkey_deleted' });
+      await this.#afterRemoval(account, device, audit, by);
     }
+  }
+
+  async #afterRemoval(account: Account, device: Device, audit: AuditContext, by: RemovedBy): Promise<void> {
+    await this.#revocation.revokeAll(account.id, audit, { reason: 'phone_removed', ...(by.keepSessionUid !== undefined ? { keepSessionUid: by.keepSessionUid } : {}) });
+    await this.#notifier.notify(account, (lang) => phoneRemovedNotice(lang, device.name), by.lang);
   }
 }

@@ -1,5 +1,10 @@
 // User-facing text, Japanese first. Keys are looked up by the views through `t(key, params)`.
 import type { Lang } from '../errors/app-error.ts';
+import { accountMenuEn, accountMenuJa } from './account-menu-messages.ts';
+import { alwaysPasskeyEn, alwaysPasskeyJa } from './always-passkey-messages.ts';
+import { enrolmentEn, enrolmentJa } from './enrolment-messages.ts';
+import { phoneChangeEn, phoneChangeJa } from './phone-change-messages.ts';
+import { recoveryEn, recoveryJa } from './recovery-messages.ts';
 
 const ja = {
   'app.name': 'tobira',
@@ -150,6 +155,11 @@ const ja = {
   'demo.signout': 'ログアウト',
   'demo.signed_in': 'ログインしました。tobira から受け取った情報:',
   'demo.not_enabled': 'デモは無効です。',
+  ...accountMenuJa,
+  ...alwaysPasskeyJa,
+  ...enrolmentJa,
+  ...phoneChangeJa,
+  ...recoveryJa,
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -303,6 +313,11 @@ const en: Record<MessageKey, string> = {
   'demo.signout': 'Sign out',
   'demo.signed_in': 'You are signed in. What tobira told this service:',
   'demo.not_enabled': 'The demo is turned off.',
+  ...accountMenuEn,
+  ...alwaysPasskeyEn,
+  ...enrolmentEn,
+  ...phoneChangeEn,
+  ...recoveryEn,
 };
 
 const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { ja, en };

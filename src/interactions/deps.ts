@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
+import type { SignInNotices } from '../accounts/sign-in-notices.ts';
 import type { ConsentRepository } from '../store/types.ts';
 
 /** What the interaction routes need; built once in app.ts. */
@@ -20,6 +21,8 @@ export interface InteractionDeps {
   trustedBrowsers: TrustedBrowserService;
   trustedBrowserDays: number;
   places: PlaceLookup;
+  /** The new-sign-in notice, for sign-ins from browsers that were not trusted. */
+  signInNotices: SignInNotices;
   bodyLimitBytes: number;
   grantTtlSeconds: number;
 }

@@ -5,8 +5,8 @@ import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { assuranceOf, type LoginMethod } from '../oidc/assurance.ts';
 
-async function finish(ctx: Context, provider: Provider, result: InteractionResults): Promise<void> {
-  const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+async function finish(ctx: Context, provider: Provider, result: InteractionResults, mergeWithLastSubmission = false): Promise<void> {
+  const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
   // Pages that call us with fetch() navigate themselves: a fetch must not follow this redirect
   // (the partner's redirect_uri is outside our CSP connect-src).
   if (ctx.accepts('html', 'json') === 'json') {
@@ -23,9 +23,16 @@ export function completeLogin(ctx: Context, provider: Provider, accountId: strin
 }
 
 export function completeConsent(ctx: Context, provider: Provider, grantId: string): Promise<void> {
-  return finish(ctx, provider, { consent: { grantId } });
+  // Keeps the login of the interaction before it: with prompt=login (a re-authentication) that
+  // login must still count once consent is given, or the user is asked to sign in again.
+  return finish(ctx, provider, { consent: { grantId } }, true);
 }
 
 export function abortInteraction(ctx: Context, provider: Provider): Promise<void> {
   return finish(ctx, provider, { error: 'access_denied', error_description: 'End-User aborted interaction' });
+}
+
+/** Ends the interaction with access_denied and a reason the partner service can log or show. */
+export function denyInteraction(ctx: Context, provider: Provider, description: string): Promise<void> {
+  return finish(ctx, provider, { error: 'access_denied', error_description: description });
 }

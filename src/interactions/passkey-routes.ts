@@ -5,6 +5,7 @@ import { auditContextOf } from '../audit/audit-log.ts';
 import { parseBody } from '../http/body.ts';
 import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
 import { requireCsrf } from '../http/csrf.ts';
+import type { RequestState } from '../http/state.ts';
 import type { InteractionDeps } from './deps.ts';
 import { expectedAccountId } from './expected-account.ts';
 import { completeLogin } from './finish.ts';
@@ -33,7 +34,8 @@ export function passkeyRoutes(deps: InteractionDeps): Router {
     const subject = expected ? await deps.accounts.findById(expected) : email ? await deps.accounts.findByEmail(email) : undefined;
     const options = await deps.passkeys.authenticationOptions(challengeKey(details.uid), subject?.id ?? null);
     const password = !phrRequired(details) && (subject ? subject.passwordHash !== null : true);
-    ctx.body = { options, password };
+    // An always-passkey account is told why no password is offered (login.js shows it).
+    ctx.body = { options, password, alwaysPasskey: subject?.alwaysPasskey === true };
   });
 
   router.post('/passkey/verify', ...json, async (ctx) => {
@@ -41,8 +43,9 @@ export function passkeyRoutes(deps: InteractionDeps): Router {
     const { response } = parseForm(verifyRequest, ctx.request.body);
     const audit = auditContextOf(ctx);
     const expected = await expectedAccountId(details, deps.accounts);
-    const { account, passkey, userVerified } = await deps.passkeys.verifyAuthentication(challengeKey(details.uid), response, expected, audit);
+    const { account, passkey, userVerified } = await deps.passkeys.verifyAuthentication(challengeKey(details.uid), response, expected, audit, { client: details.params.client_id });
     await deps.audit.record('login.succeeded', account.id, audit, { method: 'passkey', credentialId: passkey.credentialId, client: details.params.client_id });
+    await deps.signInNotices.afterSignIn(account, { method: 'passkey', clientId: String(details.params.client_id), trustedBrowserToken: trustedBrowserToken(ctx), lang: (ctx.state as RequestState).lang, audit });
     // A passkey sign-in in this browser makes it trusted: phone approvals from here skip the number.
     setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);
     await completeLogin(ctx, provider, account.id, {

@@ -92,6 +92,7 @@ export function pushRoutes(deps: InteractionDeps): Router {
     if (!id.success) throw new ApprovalNotFoundError();
     const { approval, account } = await approvals.approvedForBrowser(id.data, details.uid, browserBinding(ctx));
     const audit = auditContextOf(ctx);
+    await deps.signInNotices.afterSignIn(account, { method: 'push', clientId: String(details.params.client_id), trustedBrowserToken: trustedBrowserToken(ctx), lang: (ctx.state as RequestState).lang, audit });
     // A number-matched approval vouches for this browser: later sign-ins here skip the number.
     if (approval.matching !== 'none') {
       setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);

@@ -3,7 +3,10 @@
 import Router from '@koa/router';
 import { PasskeyRequiredError } from '../accounts/errors.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
+import { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
+import { trustedBrowserToken } from '../http/browser-cookies.ts';
+import type { RequestState } from '../http/state.ts';
 import { parseBody } from '../http/body.ts';
 import { csrfToken, requireCsrf } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
@@ -15,6 +18,7 @@ import { consentForm, parseForm, passwordLoginForm } from './forms.ts';
 import { clientSummary, loadInteraction } from './load-interaction.ts';
 import { onForm, phrRequired, showPage } from './page.ts';
 import { passkeyRoutes } from './passkey-routes.ts';
+import { passwordDependentRoutes, refusedAsPasswordDependent } from './password-dependent.ts';
 import { pushRoutes } from './push-routes.ts';
 import { signupRoutes } from './signup-routes.ts';
 
@@ -32,6 +36,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       return;
     }
     if (details.prompt.name === 'consent') {
+      if (await refusedAsPasswordDependent(ctx, deps, details)) return;
       const client = await provider.Client.find(String(details.params.client_id));
       if (client?.metadata()[FIRST_PARTY] === true) {
         const grantId = await grantConsent(provider, deps.consents, details, { remember: true, grantTtlSeconds: deps.grantTtlSeconds });
@@ -59,10 +64,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       const input = parseForm(passwordLoginForm, body);
       const audit = auditContextOf(ctx);
       const account = await deps.accounts.signInWithPassword(input.email, input.password).catch(async (err: unknown) => {
-        await deps.audit.record('login.failed', (await deps.accounts.findByEmail(input.email))?.id ?? null, audit, { method: 'password', client: details.params.client_id });
+        await deps.audit.record('login.failed', (await deps.accounts.findByEmail(input.email))?.id ?? null, audit, { method: 'password', client: details.params.client_id, reason: err instanceof AppError ? err.code : 'error' });
         throw err;
       });
       await deps.audit.record('login.succeeded', account.id, audit, { method: 'password', client: details.params.client_id });
+      await deps.signInNotices.afterSignIn(account, { method: 'password', clientId: String(details.params.client_id), trustedBrowserToken: trustedBrowserToken(ctx), lang: (ctx.state as RequestState).lang, audit });
       await completeLogin(ctx, provider, account.id, { kind: 'password' });
     });
   });
@@ -81,6 +87,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   router.use(passkeyRoutes(deps).routes());
+  router.use(passwordDependentRoutes(deps).routes());
   router.use(pushRoutes(deps).routes());
   router.use(signupRoutes(deps).routes());
   return router;

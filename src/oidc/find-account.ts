@@ -1,5 +1,28 @@
-import type { Account as OidcAccount, FindAccount } from 'oidc-provider';
-import type { AccountRepository } from '../store/types.ts';
+import type { Account as OidcAccount, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { Account, AccountRepository, Store } from '../store/types.ts';
+import type { RequestState } from '../http/state.ts';
+import type { ClientDirectory } from './password-dependent.ts';
+
+/**
+ * Refuses tokens of password-dependent partner services for always-passkey accounts at the token
+ * endpoint (refresh, code, device and CIBA grants) and at userinfo, even a token that escaped the
+ * revocation made when the mode was turned on. Returns true when refused (and audited).
+ */
+export type TokenGuard = (ctx: KoaContextWithOIDC, account: Account, clientId: string) => Promise<boolean>;
+
+export function passwordDependentGuard(store: Store, clients: ClientDirectory): TokenGuard {
+  return async (ctx, account, clientId) => {
+    if (!account.alwaysPasskey || !clients.isPasswordDependent(clientId)) return false;
+    const details = { reason: 'password_dependent_client', client: clientId, endpoint: ctx.oidc.route ?? '' };
+    try {
+      await store.audit.append({ type: 'token.refused', accountId: account.id, actor: `client:${clientId}`, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, details, at: new Date() });
+    } catch (err) {
+      // Refused all the same; an unavailable audit store shows up in the log (as AuditLog does).
+      (ctx.state as Partial<RequestState>).log?.error({ err, audit: { type: 'token.refused', accountId: account.id, details } }, 'audit event could not be stored');
+    }
+    return true;
+  };
+}
 
 /** The standard claims a partner service may receive, by scope (see `claims` in provider config). */
 export const CLAIMS_BY_SCOPE = {
@@ -9,10 +32,13 @@ export const CLAIMS_BY_SCOPE = {
   phone: ['phone_number', 'phone_number_verified'],
 } as const;
 
-export function findAccountIn(accounts: AccountRepository): FindAccount {
-  return async (_ctx, id): Promise<OidcAccount | undefined> => {
+export function findAccountIn(accounts: AccountRepository, guard?: TokenGuard): FindAccount {
+  return async (ctx, id, token): Promise<OidcAccount | undefined> => {
     const account = await accounts.findById(id);
     if (!account) return undefined;
+    // `token` is what a grant or userinfo is redeeming; sign-ins load the account without one.
+    const clientId = token?.clientId;
+    if (guard && typeof clientId === 'string' && await guard(ctx, account, clientId)) return undefined;
     return {
       accountId: account.id,
       // oidc-provider filters these down to the granted scopes and claims.

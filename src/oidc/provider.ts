@@ -1,7 +1,7 @@
 // oidc-provider configuration: which OAuth/OIDC features are on, how long things live, where the
 // interaction pages are. Protocol rules live here; login and consent pages are in interactions/.
 import type { Context } from 'koa';
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientMetadata } from '../config/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
 import { render } from '../http/render.ts';
@@ -10,10 +10,11 @@ import type { ConsentRepository, Store } from '../store/types.ts';
 import { adapterFactory } from './adapter.ts';
 import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from './assurance.ts';
 import { FIRST_PARTY } from './first-party.ts';
+import { clientDirectory, PASSWORD_DEPENDENT, type ClientDirectory } from './password-dependent.ts';
 import { cibaFeature } from './ciba.ts';
 import { deviceFlowFeature } from './device-flow.ts';
 import type { ApprovalService } from '../approvals/approval-service.ts';
-import { CLAIMS_BY_SCOPE, findAccountIn } from './find-account.ts';
+import { CLAIMS_BY_SCOPE, findAccountIn, passwordDependentGuard } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
 
 export interface ProviderDeps {
@@ -42,8 +43,12 @@ function loadRememberedGrant(consents: ConsentRepository): Configuration['loadEx
   };
 }
 
-/** oidc-provider's default prompts, plus: a partner that requires `phr` gets a passkey sign-in. */
-function interactionPolicyWithPhr(): interactionPolicy.Prompt[] {
+/**
+ * oidc-provider's default prompts, plus: a partner that requires `phr` gets a passkey sign-in; a
+ * password-dependent partner always reaches the consent step for an always-passkey account (even
+ * with a remembered grant), where interactions/password-dependent.ts refuses it.
+ */
+function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): interactionPolicy.Prompt[] {
   const { Check } = interactionPolicy;
   const policy = interactionPolicy.base();
   policy.get('login')?.checks.add(new Check('phr_required', 'the partner service requires a phishing-resistant sign-in', (ctx) => {
@@ -51,6 +56,12 @@ function interactionPolicyWithPhr(): interactionPolicy.Prompt[] {
     return requiresPhishingResistant(oidc.params?.acr_values, oidc.claims) && oidc.acr !== ACR.PHISHING_RESISTANT
       ? Check.REQUEST_PROMPT
       : Check.NO_NEED_TO_PROMPT;
+  }));
+  policy.get('consent')?.checks.add(new Check('password_dependent_client', 'the partner service depends on a password the account does not have', async (ctx) => {
+    const clientId = ctx.oidc.client?.clientId;
+    const accountId = ctx.oidc.session?.accountId;
+    if (!clientId || !accountId || !clients.isPasswordDependent(clientId)) return Check.NO_NEED_TO_PROMPT;
+    return (await store.accounts.findById(accountId))?.alwaysPasskey ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   return [...policy];
 }
@@ -60,7 +71,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
     adapter: adapterFactory(store),
     clients,
     jwks: jwks as Configuration['jwks'],
-    findAccount: findAccountIn(store.accounts),
+    findAccount: findAccountIn(store.accounts, passwordDependentGuard(store, clientDirectory(clients))),
     claims: {
       // Standalone claims oidc-provider adds itself; listing scopes must not drop them.
       sid: null,
@@ -75,10 +86,10 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
     // `none` serves tobira's own account menu (a first-party client that only needs the session).
     responseTypes: ['code', 'none'],
     extraClientMetadata: {
-      properties: [FIRST_PARTY],
+      properties: [FIRST_PARTY, PASSWORD_DEPENDENT],
       validator: (_ctx, key, value) => {
-        if (key === FIRST_PARTY && value !== undefined && typeof value !== 'boolean') {
-          throw new Error(`${FIRST_PARTY} must be true or false`);
+        if ((key === FIRST_PARTY || key === PASSWORD_DEPENDENT) && value !== undefined && typeof value !== 'boolean') {
+          throw new errors.InvalidClientMetadata(`${key} must be true or false`);
         }
       },
     },
@@ -113,7 +124,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
     routes: { code_verification: '/activate', device_authorization: '/device_authorization' },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: interactionPolicyWithPhr(),
+      policy: interactionPolicyWithPhr(store, clientDirectory(clients)),
     },
     features: {
       devInteractions: { enabled: false },

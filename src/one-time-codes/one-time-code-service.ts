@@ -30,22 +30,26 @@ export class OneTimeCodeService {
     return Math.ceil(this.#policy.ttlSeconds / 60);
   }
 
-  /** A new code for `key`, sent to `target` by the caller; refused while the key is locked out. */
-  async issue(key: string, target: string): Promise<string> {
-    if (await this.#codes.failures(key) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+  /**
+   * A new code for `key`, sent to `target` by the caller; refused while locked out. Wrong tries are
+   * counted under `attemptsKey`, which may be wider than the code's key (one account's phone
+   * change, while each attempt has codes of its own), so a new attempt never resets the count.
+   */
+  async issue(key: string, target: string, attemptsKey = key): Promise<string> {
+    if (await this.#codes.failures(attemptsKey) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.#codes.issue({ key, codeHash: hashOf(key, code), target, expiresAt: new Date(this.#now() + this.#policy.ttlSeconds * 1000) });
     return code;
   }
 
-  /** Consumes the code for `key`; returns where it was sent. */
-  async verify(key: string, code: string): Promise<string> {
-    if (await this.#codes.failures(key) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+  /** Consumes the code for `key`; returns where it was sent. `attemptsKey` as for issue. */
+  async verify(key: string, code: string, attemptsKey = key): Promise<string> {
+    if (await this.#codes.failures(attemptsKey) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
     const stored = await this.#codes.find(key);
     if (!stored) throw new CodeExpiredError();
     const normalised = code.replace(/\s+/g, '');
     if (/^\d{6}$/.test(normalised) && await this.#codes.consume(key, hashOf(key, normalised))) return stored.target;
-    const failures = await this.#codes.recordFailure(key, this.#policy.attemptWindowSeconds);
+    const failures = await this.#codes.recordFailure(attemptsKey, this.#policy.attemptWindowSeconds);
     if (failures >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
     throw new CodeInvalidError();
   }

@@ -172,8 +172,9 @@ export class PasskeyService {
    * Verifies a sign-in assertion against the challenge under `challengeKey` (consuming it).
    * `expectedAccountId` is the account this ceremony must prove, when something already says who
    * the user is (the challenge's account wins when both are set and differ: both must match).
+   * `failureDetails` (e.g. the partner service signed in to) go into the audit of a refusal.
    */
-  async verifyAuthentication(challengeKey: string, input: unknown, expectedAccountId: string | null, audit: AuditContext): Promise<VerifiedAssertion> {
+  async verifyAuthentication(challengeKey: string, input: unknown, expectedAccountId: string | null, audit: AuditContext, failureDetails: Record<string, unknown> = {}): Promise<VerifiedAssertion> {
     const response = parseAuthenticationResponse(input);
     const challenge = await this.#challenges.take(challengeKey);
     if (!challenge) throw new ChallengeExpiredError();
@@ -181,7 +182,7 @@ export class PasskeyService {
     const passkey = await this.#passkeys.findByCredentialId(response.id);
     const account = passkey ? await this.#accounts.findById(passkey.accountId) : undefined;
     if (!passkey || !account) {
-      await this.#audit.record('login.failed', null, audit, { method: 'passkey', reason: 'unknown_passkey', credentialId: response.id });
+      await this.#audit.record('login.failed', null, audit, { method: 'passkey', reason: 'unknown_passkey', credentialId: response.id, ...failureDetails });
       throw new UnknownPasskeyError();
     }
     const userHandle = response.response.userHandle;
@@ -191,7 +192,7 @@ export class PasskeyService {
       : challenge.accountId !== null;
     const accountOk = [challenge.accountId, expectedAccountId].every((expected) => expected === null || expected === account.id);
     if (!handleOk || !accountOk) {
-      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: handleOk ? 'account_mismatch' : 'user_handle_mismatch', credentialId: passkey.credentialId });
+      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: handleOk ? 'account_mismatch' : 'user_handle_mismatch', credentialId: passkey.credentialId, ...failureDetails });
       throw new PasskeyAccountMismatchError();
     }
 
@@ -208,10 +209,13 @@ export class PasskeyService {
         credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: 0, transports: passkey.transports as AuthenticatorTransport[] },
       });
     } catch (err) {
-      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: 'verification_failed', credentialId: passkey.credentialId });
+      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: 'verification_failed', credentialId: passkey.credentialId, ...failureDetails });
       throw new PasskeyVerificationFailedError({ cause: err });
     }
-    if (!verified.verified) throw new PasskeyVerificationFailedError();
+    if (!verified.verified) {
+      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: 'verification_failed', credentialId: passkey.credentialId, ...failureDetails });
+      throw new PasskeyVerificationFailedError();
+    }
     const info = verified.authenticationInfo;
 
     // Synced passkeys report 0 forever; otherwise the counter must grow.

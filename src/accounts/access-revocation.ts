@@ -1,0 +1,79 @@
+// Taking access away from an account's existing sign-ins: after a lost-phone recovery, when a phone
+// is removed, when a partner service is disconnected. Works on the stored oidc-provider models
+// directly (through the port), so it reaches sessions and tokens on every tobira process at once.
+import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
+import type { Store } from '../store/types.ts';
+
+/** Everything oidc-provider stores that lets a browser or a partner act for the account. */
+const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'] as const;
+
+export interface RevokedAccess {
+  sessions: number;
+  tokens: number;
+  trustedBrowsers: number;
+}
+
+export class AccessRevocation {
+  readonly #store: Store;
+  readonly #audit: AuditLog;
+
+  constructor(store: Store, audit: AuditLog) {
+    this.#store = store;
+    this.#audit = audit;
+  }
+
+  /**
+   * Ends every session of the account (but `keepSessionUid`, the one making the change, when
+   * given), every access and refresh token and pending code, and forgets every trusted browser.
+   * Grants (consents) stay, so partner services need a new sign-in but no new consent.
+   */
+  async revokeAll(accountId: string, audit: AuditContext, options: { reason: string; keepSessionUid?: string }): Promise<RevokedAccess> {
+    const sessions = this.#store.oidc('Session');
+    let sessionCount = 0;
+    for (const { id, payload } of await sessions.listByAccountId(accountId)) {
+      if (options.keepSessionUid !== undefined && payload.uid === options.keepSessionUid) continue;
+      await sessions.destroy(id);
+      sessionCount += 1;
+    }
+    let tokenCount = 0;
+    for (const model of TOKEN_MODELS) {
+      const records = this.#store.oidc(model);
+      for (const { id } of await records.listByAccountId(accountId)) {
+        await records.destroy(id);
+        tokenCount += 1;
+      }
+    }
+    const trustedBrowsers = await this.#store.trustedBrowsers.removeAllForAccount(accountId);
+    const revoked = { sessions: sessionCount, tokens: tokenCount, trustedBrowsers };
+    await this.#audit.record('access.revoked', accountId, audit, { reason: options.reason, ...revoked });
+    return revoked;
+  }
+
+  /** The account's grants (connected partner services), as oidc-provider stored them. */
+  async grants(accountId: string): Promise<Array<{ id: string; clientId: string; createdAt: Date | null; scope: string }>> {
+    const grants = await this.#store.oidc('Grant').listByAccountId(accountId);
+    return grants.map(({ id, payload }) => {
+      const openid = (payload as { openid?: { scope?: string } }).openid;
+      return {
+        id,
+        clientId: String(payload.clientId ?? ''),
+        createdAt: typeof payload.iat === 'number' ? new Date(payload.iat * 1000) : null,
+        scope: openid?.scope ?? '',
+      };
+    });
+  }
+
+  /**
+   * Disconnects one partner service: the grant, every token and code issued through it, and the
+   * remembered consent. False when the grant is not the account's (nothing is touched then).
+   */
+  async revokeGrant(accountId: string, grantId: string, audit: AuditContext, reason = 'user'): Promise<boolean> {
+    const grant = await this.#store.oidc('Grant').find(grantId);
+    if (!grant || grant.accountId !== accountId) return false;
+    for (const model of TOKEN_MODELS) await this.#store.oidc(model).revokeByGrantId(grantId);
+    await this.#store.oidc('Grant').destroy(grantId);
+    await this.#store.consents.forget(grantId);
+    await this.#audit.record('grant.revoked', accountId, audit, { grantId, client: grant.clientId, reason });
+    return true;
+  }
+}

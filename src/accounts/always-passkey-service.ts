@@ -1,0 +1,127 @@
+// "Always passkey" (いつもパスキー設定): the account has no password at all, so nothing that rests on
+// a password can be used against it. Turning it on needs a phone set up for sign-in (otherwise the
+// user could lock themselves out); turning it off needs a new, strong password.
+import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
+import type { Lang } from '../errors/app-error.ts';
+import type { AccountNotifier } from '../notify/account-notifier.ts';
+import { ACR } from '../oidc/assurance.ts';
+import type { ClientDirectory } from '../oidc/password-dependent.ts';
+import type { Account, AccountRepository, DeviceRepository, OidcModelStore, PasskeyRepository } from '../store/types.ts';
+import type { AccessRevocation } from './access-revocation.ts';
+import { alwaysPasskeyOffNotice, alwaysPasskeyOnNotice } from './always-passkey-notices.ts';
+import { AlwaysPasskeyNotOnError, PhoneRequiredError } from './always-passkey-errors.ts';
+import { AccountNotFoundError } from './errors.ts';
+import { hashPassword } from './password-hasher.ts';
+import { checkPasswordStrength } from './password-strength.ts';
+
+export interface AlwaysPasskeyStatus {
+  on: boolean;
+  hasPassword: boolean;
+  /** Phones set up for push sign-in whose passkey still exists: the ways in once the password is gone. */
+  phones: Array<{ id: string; name: string }>;
+  /** Connected partner services that depend on a password: turning the mode on disconnects them. */
+  passwordDependentServices: Array<{ grantId: string; clientId: string; name: string }>;
+}
+
+export interface AlwaysPasskeyDeps {
+  accounts: AccountRepository;
+  devices: DeviceRepository;
+  passkeys: PasskeyRepository;
+  /** oidc-provider's sessions (the port's 'Session' model). */
+  sessions: OidcModelStore;
+  revocation: AccessRevocation;
+  audit: AuditLog;
+  notifier: AccountNotifier;
+  clients: ClientDirectory;
+  now?: () => number;
+}
+
+export class AlwaysPasskeyService {
+  readonly #deps: AlwaysPasskeyDeps;
+  readonly #now: () => number;
+
+  constructor(deps: AlwaysPasskeyDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async status(account: Account): Promise<AlwaysPasskeyStatus> {
+    const [phones, passwordDependentServices] = await Promise.all([this.#readyPhones(account.id), this.#passwordDependentServices(account.id)]);
+    return { on: account.alwaysPasskey, hasPassword: account.passwordHash !== null, phones, passwordDependentServices };
+  }
+
+  /**
+   * Destroys the password and sets the mode; disconnects password-dependent partner services and
+   * ends the other sessions that were signed in with the password. `keepSessionUid` is the session
+   * making the change. Refused (PhoneRequiredError, nothing changed) without a ready phone.
+   */
+  async turnOn(account: Account, options: { audit: AuditContext; lang: Lang; keepSessionUid?: string }): Promise<Account> {
+    const phones = await this.#readyPhones(account.id);
+    if (phones.length === 0) throw new PhoneRequiredError();
+    const updated = await this.#deps.accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: true }, new Date(this.#now()), false);
+    if (!updated) {
+      // Already on (a second tab, a double click): nothing more to do.
+      const current = await this.#deps.accounts.findById(account.id);
+      if (current?.alwaysPasskey) return current;
+      throw new AccountNotFoundError();
+    }
+    const revoked: string[] = [];
+    for (const service of await this.#passwordDependentServices(account.id)) {
+      if (await this.#deps.revocation.revokeGrant(account.id, service.grantId, options.audit, 'always_passkey')) revoked.push(service.clientId);
+    }
+    const endedSessions = await this.#endPasswordSessions(account.id, options.keepSessionUid);
+    await this.#deps.audit.record('account.always_passkey_on', account.id, options.audit, {
+      passwordDeleted: account.passwordHash !== null,
+      phones: phones.length,
+      revokedClients: revoked,
+      endedSessions,
+    });
+    await this.#deps.notifier.notify(updated, (lang) => alwaysPasskeyOnNotice(lang, revoked.map((id) => this.#deps.clients.name(id))), options.lang);
+    return updated;
+  }
+
+  /**
+   * Sets a new password (strength-checked against the account's e-mail and name) and clears the
+   * mode. The caller has checked the fresh passkey sign-in.
+   */
+  async turnOff(account: Account, newPassword: string, options: { audit: AuditContext; lang: Lang }): Promise<Account> {
+    const current = await this.#deps.accounts.findById(account.id);
+    if (!current) throw new AccountNotFoundError();
+    if (!current.alwaysPasskey) throw new AlwaysPasskeyNotOnError();
+    checkPasswordStrength(newPassword, [current.email, current.name]);
+    const passwordHash = await hashPassword(newPassword);
+    // Only if still on: two tabs turning it off cannot both set a password.
+    const updated = await this.#deps.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, new Date(this.#now()), true);
+    if (!updated) throw new AlwaysPasskeyNotOnError();
+    await this.#deps.audit.record('account.always_passkey_off', account.id, options.audit, { passwordSet: true });
+    await this.#deps.notifier.notify(updated, alwaysPasskeyOffNotice, options.lang);
+    return updated;
+  }
+
+  async #readyPhones(accountId: string): Promise<Array<{ id: string; name: string }>> {
+    const ready: Array<{ id: string; name: string }> = [];
+    for (const device of await this.#deps.devices.listByAccount(accountId)) {
+      const passkey = await this.#deps.passkeys.findByCredentialId(device.credentialId);
+      if (passkey?.accountId === accountId) ready.push({ id: device.id, name: device.name });
+    }
+    return ready;
+  }
+
+  async #passwordDependentServices(accountId: string): Promise<AlwaysPasskeyStatus['passwordDependentServices']> {
+    const grants = await this.#deps.revocation.grants(accountId);
+    return grants
+      .filter((grant) => this.#deps.clients.isPasswordDependent(grant.clientId))
+      .map((grant) => ({ grantId: grant.id, clientId: grant.clientId, name: this.#deps.clients.name(grant.clientId) }));
+  }
+
+  /** The password they rest on no longer exists. */
+  async #endPasswordSessions(accountId: string, keepSessionUid: string | undefined): Promise<number> {
+    let ended = 0;
+    for (const { id, payload } of await this.#deps.sessions.listByAccountId(accountId)) {
+      if (payload.acr !== ACR.PASSWORD || payload.uid === keepSessionUid) continue;
+      await this.#deps.sessions.destroy(id);
+      ended += 1;
+    }
+    return ended;
+  }
+}

@@ -1,0 +1,94 @@
+// The operator API (/admin/api/...): JSON in, JSON out, bearer token only (see admin-auth.ts).
+// Mounted as one middleware so that every path under /admin/api, known or not, is behind the token
+// and answers JSON errors whatever the client accepts (curl sends Accept: */*).
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
+import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
+import { AppError } from '../errors/app-error.ts';
+import { InternalError, NotFoundError } from '../errors/http-errors.ts';
+import { parseBody } from '../http/body.ts';
+import type { RequestState } from '../http/state.ts';
+import { parseForm } from '../interactions/forms.ts';
+import { operatorActor, type RecoveryService } from '../recovery/recovery-service.ts';
+import { RecoveryRequestNotFoundError } from '../recovery/errors.ts';
+import { requireAdminToken } from './admin-auth.ts';
+
+export const ADMIN_API_PREFIX = '/admin/api';
+
+export interface AdminApiDeps {
+  adminToken: string | null;
+  recovery: RecoveryService;
+  audit: AuditLog;
+  bodyLimitBytes: number;
+}
+
+const operatorName = z.string().trim().regex(/^[A-Za-z0-9._@-]{1,64}$/);
+const listQuery = z.object({
+  status: z.enum(['pending', 'approved', 'rejected', 'completed']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+const approveBody = z.object({ operator: operatorName, note: z.string().trim().max(1000).default('') });
+const rejectBody = z.object({ operator: operatorName, reason: z.string().trim().min(1).max(1000) });
+const requestId = /^[A-Za-z0-9_-]{1,64}$/;
+
+function idOf(ctx: Context): string {
+  const id = String((ctx.params as Record<string, string>).id ?? '');
+  if (!requestId.test(id)) throw new RecoveryRequestNotFoundError();
+  return id;
+}
+
+/** Reads have no operator field; an optional X-Operator header names who looked. */
+function readerActor(ctx: Context): string {
+  const named = operatorName.safeParse(ctx.get('x-operator'));
+  return operatorActor(named.success ? named.data : 'unnamed');
+}
+
+export function adminApi(deps: AdminApiDeps): Middleware<RequestState> {
+  const { recovery } = deps;
+  const router = new Router({ prefix: `${ADMIN_API_PREFIX}/recovery-requests` });
+
+  router.get('/', async (ctx) => {
+    const query = parseForm(listQuery, ctx.query);
+    ctx.body = { requests: await recovery.list({ ...(query.status ? { status: query.status } : {}), limit: query.limit }) };
+  });
+
+  router.get('/:id', async (ctx) => {
+    ctx.body = await recovery.show(idOf(ctx), auditContextOf(ctx, readerActor(ctx)));
+  });
+
+  router.post('/:id/approve', async (ctx) => {
+    const id = idOf(ctx);
+    const input = parseForm(approveBody, ctx.request.body);
+    ctx.body = await recovery.approve(id, { operator: input.operator, note: input.note }, auditContextOf(ctx, operatorActor(input.operator)));
+  });
+
+  router.post('/:id/reject', async (ctx) => {
+    const id = idOf(ctx);
+    const input = parseForm(rejectBody, ctx.request.body);
+    ctx.body = { request: await recovery.reject(id, { operator: input.operator, note: input.reason }, auditContextOf(ctx, operatorActor(input.operator))) };
+  });
+
+  const authorised = requireAdminToken(deps.adminToken, deps.audit);
+  const body = parseBody(deps.bodyLimitBytes);
+  // The router adds `params` to the context itself; it is typed as if the caller had to.
+  const routes = router.routes() as unknown as Middleware<RequestState>;
+  const unknownPath = async (): Promise<void> => { throw new NotFoundError(); };
+
+  return async (ctx, next) => {
+    if (ctx.path !== ADMIN_API_PREFIX && !ctx.path.startsWith(`${ADMIN_API_PREFIX}/`)) {
+      await next();
+      return;
+    }
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      // The token first: nothing else (not even the body) is read for an unauthorised caller.
+      await authorised(ctx, () => body(ctx, () => routes(ctx, unknownPath)));
+    } catch (err) {
+      const error = err instanceof AppError ? err : new InternalError();
+      if (error.status >= 500) ctx.state.log.error({ err }, 'operator API error');
+      ctx.status = error.status;
+      ctx.body = { error: error.code, message: error.messages[ctx.state.lang], requestId: ctx.state.requestId };
+    }
+  };
+}

@@ -1,0 +1,122 @@
+// The contact pages of the account menu (/account/contacts/…): enter an address, receive a code,
+// type it back. Adding, changing and removing need a sign-in within the last 5 minutes.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { AccountGuard } from '../account/routes.ts';
+import { auditContextOf } from '../audit/audit-log.ts';
+import { AppError } from '../errors/app-error.ts';
+import { NotFoundError } from '../errors/http-errors.ts';
+import { parseBody } from '../http/body.ts';
+import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { render } from '../http/render.ts';
+import type { RequestState } from '../http/state.ts';
+import { parseForm } from '../interactions/forms.ts';
+import type { ContactKind } from '../store/types.ts';
+import type { ContactService } from './contact-service.ts';
+
+export interface ContactRouteDeps {
+  contacts: ContactService;
+  guard: AccountGuard;
+  bodyLimitBytes: number;
+}
+
+const kindParam = z.enum(['email', 'mobile']);
+const sendForm = z.object({ value: z.string().max(320) });
+const codeForm = z.object({ code: z.string().trim().min(1).max(12) });
+
+function kindOf(ctx: Context): ContactKind {
+  const kind = kindParam.safeParse(ctx.params.kind);
+  if (!kind.success) throw new NotFoundError();
+  return kind.data;
+}
+
+const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
+
+/** A refusal on an HTML form is shown on that form; JSON callers and server errors go to the error edge. */
+async function onForm(ctx: Context, action: () => Promise<void>, showAgain: (error: AppError) => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500 && ctx.accepts('html', 'json') === 'html') {
+      await showAgain(err);
+      return;
+    }
+    throw err;
+  }
+}
+
+export function contactRoutes(deps: ContactRouteDeps): Router {
+  const { contacts, guard } = deps;
+  const router = new Router({ prefix: '/account/contacts' });
+  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+
+  async function showForm(ctx: Context, kind: ContactKind, value: string, error?: AppError): Promise<void> {
+    const { account } = await guard.signedIn(ctx);
+    const current = kind === 'email' ? account.contactEmail : account.contactMobile;
+    await render(ctx, 'account-contact', {
+      kind, current: current?.value ?? '', value, csrf: csrfToken(ctx),
+      error: error?.messages[lang(ctx)], errorCode: error?.code,
+    }, error?.status ?? 200);
+  }
+
+  async function showCode(ctx: Context, kind: ContactKind, target: string, error?: AppError): Promise<void> {
+    await render(ctx, 'account-contact-code', {
+      kind, target, minutes: String(contacts.codeTtlMinutes), csrf: csrfToken(ctx),
+      error: error?.messages[lang(ctx)], errorCode: error?.code,
+    }, error?.status ?? 200);
+  }
+
+  router.get('/:kind', async (ctx) => {
+    const kind = kindOf(ctx);
+    const session = await guard.signedIn(ctx);
+    if (!guard.freshOrSentToSignIn(ctx, session, `/account/contacts/${kind}`)) return;
+    await showForm(ctx, kind, '');
+  });
+
+  router.post('/:kind/send', ...form, async (ctx) => {
+    const kind = kindOf(ctx);
+    const session = await guard.signedIn(ctx);
+    if (!guard.freshOrSentToSignIn(ctx, session, `/account/contacts/${kind}`)) return;
+    const { value } = parseForm(sendForm, ctx.request.body);
+    await onForm(ctx, async () => {
+      await contacts.sendCode(session.account, kind, value, lang(ctx), auditContextOf(ctx));
+      ctx.status = 303;
+      ctx.redirect(`/account/contacts/${kind}/verify`);
+    }, (error) => showForm(ctx, kind, value, error));
+  });
+
+  router.get('/:kind/verify', async (ctx) => {
+    const kind = kindOf(ctx);
+    const { account } = await guard.signedIn(ctx);
+    const target = await contacts.pendingTarget(account.id, kind);
+    if (!target) {
+      ctx.redirect(`/account/contacts/${kind}`);
+      return;
+    }
+    await showCode(ctx, kind, target);
+  });
+
+  router.post('/:kind/verify', ...form, async (ctx) => {
+    const kind = kindOf(ctx);
+    const { account } = await guard.signedIn(ctx);
+    const target = await contacts.pendingTarget(account.id, kind);
+    await onForm(ctx, async () => {
+      const { code } = parseForm(codeForm, ctx.request.body);
+      await contacts.verify(account, kind, code, lang(ctx), auditContextOf(ctx));
+      ctx.status = 303;
+      ctx.redirect('/account?notice=contact_verified');
+    }, (error) => showCode(ctx, kind, target ?? '', error));
+  });
+
+  router.post('/:kind/remove', ...form, async (ctx) => {
+    const kind = kindOf(ctx);
+    const session = await guard.signedIn(ctx);
+    if (!guard.freshOrSentToSignIn(ctx, session)) return;
+    await contacts.remove(session.account, kind, lang(ctx), auditContextOf(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account?notice=contact_removed');
+  });
+
+  return router;
+}

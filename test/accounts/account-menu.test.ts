@@ -1,0 +1,168 @@
+// The account menu beyond passkeys, phones and trusted browsers: the profile, the sign-in history
+// read back from the audit log, and connected partner services, whose disconnection takes their
+// tokens with them (checked with openid-client as the partner).
+import assert from 'node:assert/strict';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import * as oidc from 'openid-client';
+import {
+  addPasskey, browserWith, csrfOf, FIREFOX_ON_WINDOWS, member, menuOf, passkeySignIn, passwordSignIn, postJson, SAFARI_ON_IPHONE, signInPage,
+} from '../support/account-menu.ts';
+import { errorCodeOf, type Page } from '../support/http-browser.ts';
+import { discover, PARTNER_CALLBACK, partnerClient, redeem, startAuthorization } from '../support/partner.ts';
+import { jsonOf } from '../support/push-harness.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
+import type { Store } from '../../src/store/types.ts';
+import { ACCOUNT_CLIENT_ID } from '../../src/oidc/first-party.ts';
+
+interface HistoryRow {
+  result: string;
+  method: string;
+  service: string;
+  browser: string;
+  where: string;
+  reason: string;
+}
+
+function historyOf(page: Page): HistoryRow[] {
+  const section = /<section[^>]*id="section-history"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
+  return [...section.matchAll(/<li class="passkey sign-in[^"]*" data-result="([^"]+)" data-method="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => {
+    const text = (cls: string): string => new RegExp(`class="${cls}">([^<]*)<`).exec(m[3] ?? '')?.[1] ?? '';
+    return { result: m[1] ?? '', method: m[2] ?? '', service: text('sign-in-service'), browser: text('sign-in-browser'), where: text('sign-in-where'), reason: /class="sign-in-reason">\(([^)]*)\)/.exec(m[3] ?? '')?.[1] ?? '' };
+  });
+}
+
+function servicesOf(page: Page): Array<{ clientId: string; name: string; scopes: string; id: string }> {
+  const section = /<section[^>]*id="section-services"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
+  return [...section.matchAll(/<li class="passkey service" data-client-id="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => ({
+    clientId: m[1] ?? '',
+    name: /<strong>([^<]*)<\/strong>/.exec(m[2] ?? '')?.[1] ?? '',
+    scopes: /class="service-scopes">([^<]*)</.exec(m[2] ?? '')?.[1] ?? '',
+    id: /name="id" value="([^"]+)"/.exec(m[2] ?? '')?.[1] ?? '',
+  }));
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`account menu: profile, sign-in history, connected services (${kind} store)`, () => {
+    let store: Store;
+    let tobira: RunningTobira;
+    let config: oidc.Configuration;
+
+    before(async () => {
+      store = await freshStore(kind);
+      tobira = await startTobira({ store, clients: [partnerClient()] });
+      config = await discover(tobira.issuer);
+    });
+    after(async () => {
+      await tobira.close();
+      await store.close();
+    });
+
+    it('shows every section, in English and in Japanese', async () => {
+      const m = await member(tobira.issuer, config, `sections.${kind}@example.com`);
+      const en = await menuOf(tobira.issuer, m.browser);
+      for (const id of ['profile', 'passkeys', 'phones', 'browsers', 'contacts', 'services', 'history']) {
+        assert.match(en.body, new RegExp(`id="section-${id}"`), id);
+      }
+      assert.match(en.body, /id="profile-email">sections\./);
+      assert.match(en.body, new RegExp(`id="profile-id"><code>${m.accountId}<`));
+      for (const heading of ['Profile', 'Contact details', 'Connected services', 'Sign-in history']) assert.match(en.body, new RegExp(`>${heading}</h2>`));
+      const ja = await m.browser.follow(`${tobira.issuer}/account?lang=ja`);
+      for (const heading of ['プロフィール', '連絡先', '連携中のサービス', 'ログイン履歴']) assert.match(ja.body, new RegExp(`>${heading}</h2>`));
+    });
+
+    it('changes the display name; an empty name or a missing CSRF token changes nothing', async () => {
+      const m = await member(tobira.issuer, config, `name.${kind}@example.com`);
+      const done = await m.browser.submit(await menuOf(tobira.issuer, m.browser), '/account/profile/name', { name: '  山田 花子  ' });
+      assert.match(done.url, /notice=name_changed/);
+      assert.match(done.body, /id="profile-name">山田 花子</);
+      assert.equal((await tobira.store.accounts.findById(m.accountId))?.name, '山田 花子');
+      const empty = await m.browser.submit(done, '/account/profile/name', { name: '   ' });
+      assert.equal(empty.status, 400);
+      assert.equal(errorCodeOf(empty), 'invalid_input');
+      const forged = await m.browser.request(`${tobira.issuer}/account/profile/name`, { form: { name: 'Mallory' } });
+      assert.equal(errorCodeOf(forged), 'csrf_failed');
+      assert.equal((await tobira.store.accounts.findById(m.accountId))?.name, '山田 花子');
+      const [event] = await tobira.store.audit.listByAccount(m.accountId, 1, ['profile.name_changed']);
+      assert.deepEqual(event?.details, { from: 'Hanako Yamada', to: '山田 花子' });
+    });
+
+    it('lists successful and failed sign-ins with method, partner service, browser, IP and reason', async () => {
+      const m = await member(tobira.issuer, config, `history.${kind}@example.com`);
+      assert.deepEqual(historyOf(await menuOf(tobira.issuer, m.browser)), [], 'a sign-up is not a sign-in');
+      const key = await addPasskey(tobira.issuer, m.browser);
+
+      const firefox = browserWith(FIREFOX_ON_WINDOWS);
+      const wrong = await passwordSignIn(config, firefox, m.email, 'not the password at all');
+      assert.equal(errorCodeOf(wrong), 'invalid_credentials');
+      let page = await passwordSignIn(config, firefox, m.email);
+      if (!page.url.startsWith(PARTNER_CALLBACK)) page = await firefox.submit(page, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
+      assert.ok(page.url.startsWith(PARTNER_CALLBACK));
+
+      const safari = browserWith(SAFARI_ON_IPHONE);
+      const { uid, csrf } = await signInPage(config, safari);
+      const options = jsonOf(await postJson(safari, `${tobira.issuer}/interaction/${uid}/passkey/options`, {}, csrf)).options as PublicKeyCredentialRequestOptionsJSON;
+      const tampered = await postJson(safari, `${tobira.issuer}/interaction/${uid}/passkey/verify`, { response: key.authenticate(options, { mutateSignature: (b) => { const c = new Uint8Array(b); c[5] = (c[5] ?? 0) ^ 0xff; return c; } }) }, csrf);
+      assert.equal(jsonOf(tampered).error, 'passkey_verification_failed');
+      assert.ok((await passkeySignIn(tobira.issuer, config, safari, key)).url.startsWith(PARTNER_CALLBACK));
+
+      const history = historyOf(await menuOf(tobira.issuer, m.browser));
+      assert.deepEqual(history.map((h) => [h.result, h.method, h.service, h.browser, h.reason]), [
+        ['ok', 'passkey', 'Partner Shop', 'Safari 17 on iOS', ''],
+        ['failed', 'passkey', 'Partner Shop', 'Safari 17 on iOS', 'passkey check failed'],
+        ['ok', 'password', 'Partner Shop', 'Firefox 128 on Windows', ''],
+        ['failed', 'password', 'Partner Shop', 'Firefox 128 on Windows', 'wrong e-mail or password'],
+      ]);
+      for (const h of history) assert.match(h.where, /^(::ffff:)?127\.0\.0\.1$/);
+      const ja = historyOf(await m.browser.follow(`${tobira.issuer}/account?lang=ja`));
+      assert.equal(ja[3]?.reason, 'メールアドレスまたはパスワードの誤り');
+    });
+
+    it('lists a connected partner, and disconnecting it revokes its refresh token', async () => {
+      const m = await member(tobira.issuer, config, `grants.${kind}@example.com`);
+      const pending = await startAuthorization(config, { scope: 'openid profile email offline_access', prompt: 'consent' });
+      const consent = await m.browser.follow(pending.url.href, {}, PARTNER_CALLBACK);
+      const callback = await m.browser.submit(consent, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
+      const tokens = await redeem(config, pending, callback.url);
+      assert.ok(tokens.refresh_token);
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token);
+      assert.ok(refreshed.refresh_token);
+
+      const menu = await menuOf(tobira.issuer, m.browser);
+      const services = servicesOf(menu);
+      assert.deepEqual(services.map((s) => [s.clientId, s.name]), [['partner-web', 'Partner Shop']], 'tobira\'s own account menu is not listed');
+      assert.match(services[0]?.scopes ?? '', /Your name.*Your e-mail address.*Keep access while you are signed out/);
+
+      // Another account, an unknown id, tobira's own grant, a missing CSRF token: refused, nothing revoked.
+      const other = await member(tobira.issuer, config, `other.${kind}@example.com`);
+      const otherCsrf = csrfOf(await menuOf(tobira.issuer, other.browser));
+      const grants = await tobira.store.oidc('Grant').listByAccountId(m.accountId);
+      const own = grants.find((g) => g.payload.clientId === ACCOUNT_CLIENT_ID);
+      const attempts = [[other.browser, otherCsrf, services[0]?.id ?? ''], [m.browser, csrfOf(menu), 'A'.repeat(22)], ...(own ? [[m.browser, csrfOf(menu), own.id] as const] : [])] as const;
+      for (const [browser, csrf, id] of attempts) {
+        const refused = await browser.request(`${tobira.issuer}/account/services/revoke`, { form: { _csrf: csrf, id } });
+        assert.equal(refused.status, 404);
+        assert.equal(errorCodeOf(refused), 'service_not_connected');
+      }
+      const forged = await m.browser.request(`${tobira.issuer}/account/services/revoke`, { form: { id: services[0]?.id ?? '' } });
+      assert.equal(errorCodeOf(forged), 'csrf_failed');
+      assert.equal((await tobira.store.oidc('Grant').listByAccountId(m.accountId)).length, grants.length, 'no grant removed');
+      const stillWorks = await oidc.refreshTokenGrant(config, refreshed.refresh_token as string);
+      assert.ok(stillWorks.refresh_token);
+
+      const done = await m.browser.submit(menu, '/account/services/revoke', {});
+      assert.match(done.url, /notice=service_disconnected/);
+      assert.deepEqual(servicesOf(done), []);
+      assert.match(done.body, /id="no-services"/);
+      await assert.rejects(oidc.refreshTokenGrant(config, stillWorks.refresh_token as string), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      const left = await tobira.store.oidc('Grant').listByAccountId(m.accountId);
+      assert.deepEqual(left.filter((g) => g.payload.clientId !== ACCOUNT_CLIENT_ID), [], 'no partner grant is left');
+      const [event] = await tobira.store.audit.listByAccount(m.accountId, 1, ['grant.revoked']);
+      assert.equal(event?.details.client, 'partner-web');
+      // The partner must ask again.
+      const again = await startAuthorization(config);
+      const asked = await m.browser.follow(again.url.href, {}, PARTNER_CALLBACK);
+      assert.match(asked.body, /action="[^"]*\/consent"/, 'consent is asked again');
+    });
+  });
+}

@@ -1,0 +1,218 @@
+// Password reset over HTTP with real e-mail (SMTP to a loopback sink): the same answer for known
+// and unknown addresses, a strong new password, every other sign-in and token ended, the contacts
+// told; and for an always-passkey account no code at all, and a refusal if the mode was turned on
+// between the two steps. Each refusal leaves the account as it was in the store.
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import { verifyPassword } from '../../src/accounts/password-hasher.ts';
+import type { Account, Store } from '../../src/store/types.ts';
+import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts';
+import { discover, PARTNER_CALLBACK, partnerClient, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
+import { harness, startPushTobira } from '../support/push-harness.ts';
+import { PushReceiver } from '../support/push-receiver.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import type { RunningTobira } from '../support/tobira.ts';
+
+const NEW_PASSWORD = 'umi-sora-hoshi 8841 kaze';
+
+for (const kind of STORE_KINDS) {
+  describe(`password reset (${kind} store)`, function () {
+    this.timeout(30_000);
+    let store: Store;
+    let tobira: RunningTobira;
+    let receiver: PushReceiver;
+    let sink: SmtpSink;
+    let partner: oidc.Configuration;
+    const h = harness(() => tobira.issuer, () => receiver);
+
+    before(async () => {
+      receiver = new PushReceiver();
+      sink = new SmtpSink();
+      const [smtp] = await Promise.all([sink.start(), receiver.start()]);
+      store = await freshStore(kind);
+      tobira = await startPushTobira(store, { SMTP_URL: smtp }, { clients: [partnerClient()] });
+      partner = await discover(tobira.issuer);
+    });
+    after(async () => {
+      await tobira.close();
+      await store.close();
+      await Promise.all([receiver.stop(), sink.stop()]);
+    });
+
+    async function accountOf(email: string): Promise<Account> {
+      const account = await tobira.store.accounts.findByEmail(email);
+      assert.ok(account, `no account ${email}`);
+      return account;
+    }
+
+    async function modeOf(email: string): Promise<{ passwordHash: string | null; alwaysPasskey: boolean; updatedAt: number }> {
+      const account = await accountOf(email);
+      return { passwordHash: account.passwordHash, alwaysPasskey: account.alwaysPasskey, updatedAt: account.updatedAt.getTime() };
+    }
+
+    /** A password account signed in in its own browser, with a partner's refresh token. */
+    async function passwordAccount(email: string): Promise<{ browser: HttpBrowser; refreshToken: string }> {
+      const browser = new HttpBrowser();
+      const pending = await startAuthorization(partner, { scope: 'openid offline_access', prompt: 'consent' });
+      const tokens = await redeem(partner, pending, (await signUpAndConsent(browser, pending, email)).url);
+      assert.ok(tokens.refresh_token);
+      return { browser, refreshToken: tokens.refresh_token };
+    }
+
+    /** Step 1 in a fresh browser: the page that asks for the code. */
+    async function askForCode(email: string, browser = new HttpBrowser()): Promise<{ browser: HttpBrowser; page: Page }> {
+      const form = await browser.follow(`${tobira.issuer}/password-reset`);
+      const page = await browser.submit(form, '/password-reset', { email });
+      return { browser, page };
+    }
+
+    async function passwordSignIn(email: string, password: string): Promise<Page> {
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(partner)).url.href);
+      return browser.submit(login, '/password', { email, password }, PARTNER_CALLBACK);
+    }
+
+    function normalised(page: Page, email: string): string {
+      return page.body.replace(/value="[^"]*"/g, '').replaceAll(email, 'EMAIL').replace(/id="[A-Za-z0-9_-]{20,}"/g, '');
+    }
+
+    it('answers the same for an unknown address as for an account, and mails only the account', async () => {
+      const known = `known.${kind}@example.com`;
+      const unknown = `unknown.${kind}@example.com`;
+      await passwordAccount(known);
+      const mailsBefore = sink.messages.length;
+      const a = await askForCode(known);
+      const b = await askForCode(unknown);
+      assert.equal(a.page.status, 200);
+      assert.equal(b.page.status, a.page.status);
+      assert.equal(normalised(b.page, unknown), normalised(a.page, known));
+      assert.match((await sink.latestTo(known, mailsBefore)).subject, /password reset code: \d{6}/);
+      assert.ok(!sink.messages.slice(mailsBefore).some((m) => m.to.includes(unknown)), 'nothing is mailed to an address without an account');
+      // The code step refuses a guessed code the same way for both.
+      for (const { browser, page } of [a, b]) {
+        const res = await browser.submit(page, '/password-reset/code', { code: '000000', password: NEW_PASSWORD });
+        assert.equal(res.status, 400);
+        assert.equal(errorCodeOf(res), 'code_invalid');
+      }
+    });
+
+    it('resets the password with the mailed code: strong password only, every other sign-in ended, contacts told', async () => {
+      const email = `forgetful.${kind}@example.com`;
+      const { browser: signedIn, refreshToken } = await passwordAccount(email);
+      const before = await modeOf(email);
+      const mailsBefore = sink.messages.length;
+      const { browser, page } = await askForCode(email);
+      const code = await sink.codeFor(email, mailsBefore);
+      assert.match(page.body, /If forgetful\.\w+@example\.com has an account, we sent it a code/);
+
+      // A weak password is refused before the code is used; so are a wrong code and a missing CSRF token.
+      for (const [fields, status, error] of [
+        [{ code, password: 'password1234' }, 400, 'weak_password'],
+        [{ code, password: `${email}!` }, 400, 'weak_password'],
+        [{ code, password: 'short' }, 400, 'weak_password'],
+        [{ code, password: '' }, 400, 'weak_password'],
+        [{ code: 'abc', password: NEW_PASSWORD }, 400, 'code_invalid'],
+        [{ code: '', password: NEW_PASSWORD }, 400, 'invalid_input'],
+      ] as const) {
+        const res = await browser.submit(page, '/password-reset/code', fields);
+        assert.equal(res.status, status, `${JSON.stringify(fields)}: ${errorCodeOf(res)}`);
+        assert.equal(errorCodeOf(res), error);
+      }
+      const noCsrf = await browser.request(`${tobira.issuer}/password-reset/code`, { method: 'POST', form: { code, password: NEW_PASSWORD } });
+      assert.equal(noCsrf.status, 403);
+      assert.equal(errorCodeOf(noCsrf), 'csrf_failed');
+      assert.deepEqual(await modeOf(email), before);
+
+      const done = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      assert.equal(done.status, 200, done.body.slice(0, 2000));
+      assert.match(done.body, /id="password-reset-done"/);
+      const account = await accountOf(email);
+      assert.ok(account.passwordHash && await verifyPassword(account.passwordHash, NEW_PASSWORD));
+      assert.equal(account.alwaysPasskey, false);
+      // The code is used up.
+      const again = await browser.request(`${tobira.issuer}/password-reset/code`);
+      assert.equal(again.status, 302, 'the reset is over: back to the start');
+
+      // Every other sign-in and token is over.
+      assert.equal((await signedIn.request(`${tobira.issuer}/account`)).status, 303, 'the old session is gone');
+      await assert.rejects(oidc.refreshTokenGrant(partner, refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      const events = await tobira.store.audit.listByAccount(account.id, 50);
+      assert.ok(events.some((e) => e.type === 'password.reset'));
+      assert.ok(events.some((e) => e.type === 'access.revoked' && e.details.reason === 'password_reset'));
+      assert.match((await sink.latestTo(email, mailsBefore + 1)).subject, /your password was reset/);
+
+      const newLogin = await passwordSignIn(email, NEW_PASSWORD);
+      assert.equal(errorCodeOf(newLogin), undefined, 'the new password signs in');
+      assert.match(newLogin.body, /action="[^"]*\/consent"/, 'signed in: the partner asks for consent in this new browser');
+      assert.equal(errorCodeOf(await passwordSignIn(email, PASSWORD)), 'invalid_credentials', 'the old one does not');
+    });
+
+    it('too many wrong codes lock the reset, and a new code does not unlock it', async () => {
+      const email = `guesser.${kind}@example.com`;
+      await passwordAccount(email);
+      const before = await modeOf(email);
+      const { browser, page } = await askForCode(email);
+      const codes: string[] = [];
+      for (let i = 0; i < 5; i += 1) codes.push(String(i).repeat(6));
+      let last: Page | undefined;
+      for (const code of codes) last = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      assert.equal(errorCodeOf(last!), 'too_many_attempts');
+      const renewed = await askForCode(email, browser);
+      assert.equal(errorCodeOf(renewed.page), 'too_many_attempts');
+      assert.deepEqual(await modeOf(email), before);
+    });
+
+    it('an always-passkey account gets an explanation instead of a code, and no reset', async () => {
+      const phone = await h.phoneFor(partner, `passkeyonly.${kind}@example.com`);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await phone.browser.follow(`${tobira.issuer}/account`)).body)?.[1] ?? '';
+      assert.equal((await phone.browser.request(`${tobira.issuer}/account/always-passkey/on`, { method: 'POST', form: { _csrf: csrf, confirm: 'yes' } })).status, 303);
+      const before = await modeOf(phone.email);
+      assert.equal(before.passwordHash, null);
+
+      const mailsBefore = sink.messages.length;
+      const unknown = await askForCode(`nobody.${kind}@example.com`);
+      const { browser, page } = await askForCode(phone.email);
+      assert.equal(normalised(page, phone.email), normalised(unknown.page, `nobody.${kind}@example.com`), 'the page does not tell');
+      const mail = await sink.latestTo(phone.email, mailsBefore);
+      assert.match(mail.subject, /password reset is off/);
+      const text = mail.raw.split('\r\n\r\n').slice(1).join('\n').replace(/=\r?\n/g, '');
+      assert.doesNotMatch(text, /\d{6}/, 'no code is sent');
+      assert.match(text, /it uses "Always passkey": it has no password, and password reset is off/);
+      const res = await browser.submit(page, '/password-reset/code', { code: '123456', password: NEW_PASSWORD });
+      assert.equal(errorCodeOf(res), 'code_invalid');
+      assert.deepEqual(await modeOf(phone.email), before);
+      const events = await tobira.store.audit.listByAccount((await accountOf(phone.email)).id, 50);
+      assert.ok(events.some((e) => e.type === 'password_reset.refused' && e.details.reason === 'always_passkey'));
+    });
+
+    it('refuses the last step with always_passkey_on when the mode was turned on in between', async () => {
+      const phone = await h.phoneFor(partner, `switcher.${kind}@example.com`);
+      const mailsBefore = sink.messages.length;
+      const { browser, page } = await askForCode(phone.email);
+      const code = await sink.codeFor(phone.email, mailsBefore);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await phone.browser.follow(`${tobira.issuer}/account`)).body)?.[1] ?? '';
+      assert.equal((await phone.browser.request(`${tobira.issuer}/account/always-passkey/on`, { method: 'POST', form: { _csrf: csrf, confirm: 'yes' } })).status, 303);
+      const before = await modeOf(phone.email);
+
+      const res = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      assert.equal(res.status, 403);
+      assert.equal(errorCodeOf(res), 'always_passkey_on');
+      assert.match(res.body, /has no password to reset/);
+      assert.deepEqual(await modeOf(phone.email), before);
+      assert.equal((await phone.browser.request(`${tobira.issuer}/account`)).status, 200, 'no session was ended');
+    });
+
+    it('is linked from the sign-in page, and comes back to it', async () => {
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(partner)).url.href);
+      const link = /href="(\/password-reset\?back=\/interaction\/[^"]+)" id="password-reset-link">Forgot your password\?</.exec(login.body)?.[1];
+      assert.ok(link);
+      const form = await browser.follow(`${tobira.issuer}${link}`);
+      assert.match(form.body, new RegExp(`href="${new URL(login.url).pathname}"`), 'a way back to the sign-in');
+      const evil = await browser.follow(`${tobira.issuer}/password-reset?back=https://evil.example/`);
+      assert.match(evil.body, /name="back" value=""/, 'only a tobira sign-in page is a way back');
+      assert.doesNotMatch(evil.body, /href="https:\/\/evil/);
+    });
+  });
+}

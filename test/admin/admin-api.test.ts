@@ -1,0 +1,202 @@
+// The operator API's gate (bearer token only, audited refusals, off without ADMIN_TOKEN), its list
+// filters, and the operator CLI run as a child process against a real tobira.
+import assert from 'node:assert/strict';
+import type { RecoveryRequest, Store } from '../../src/store/types.ts';
+import { HttpBrowser } from '../support/http-browser.ts';
+import { discover, partnerClient, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
+import { adminCall, ADMIN_TOKEN, fileRecoveryRequest, mailText, runCli } from '../support/recovery-harness.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
+
+const LIST = '/admin/api/recovery-requests';
+
+for (const kind of STORE_KINDS) {
+  describe(`operator API and CLI (${kind} store)`, function () {
+    this.timeout(60_000);
+    let store: Store;
+    let tobira: RunningTobira;
+    let smtp: SmtpSink;
+    let userBrowser: HttpBrowser;
+    const email = `operator-test.${kind}@example.com`;
+
+    before(async () => {
+      smtp = new SmtpSink();
+      store = await freshStore(kind);
+      tobira = await startTobira({ store, clients: [partnerClient()], env: { SMTP_URL: await smtp.start(), ADMIN_TOKEN } });
+      // A signed-in user, whose cookies must open nothing here.
+      const config = await discover(tobira.issuer);
+      userBrowser = new HttpBrowser();
+      const pending = await startAuthorization(config);
+      await redeem(config, pending, (await signUpAndConsent(userBrowser, pending, email)).url);
+    });
+    after(async () => {
+      await tobira?.close();
+      await store?.close();
+      await smtp?.stop();
+    });
+
+    const cliEnv = (token = ADMIN_TOKEN): Record<string, string> => ({ ADMIN_TOKEN: token, TOBIRA_URL: tobira.issuer });
+    const unauthorised = async () => store.audit.list({ type: 'admin.unauthorized', limit: 100 });
+    const snapshot = async () => JSON.stringify(await store.recoveryRequests.list({ limit: 100 }));
+
+    async function newRequest(accountId = email): Promise<RecoveryRequest> {
+      const before = new Set((await store.recoveryRequests.list({ limit: 100 })).map((r) => r.id));
+      assert.equal((await fileRecoveryRequest(tobira.issuer, { accountId, contactEmail: 'me@example.org', message: 'phone gone' })).status, 303);
+      const created = (await store.recoveryRequests.list({ limit: 100 })).find((r) => !before.has(r.id));
+      assert.ok(created);
+      return created;
+    }
+
+    it('refuses a missing, malformed or wrong token with 401 and a Bearer challenge, audits it without the token, and changes nothing', async () => {
+      const request = await newRequest();
+      const before = await snapshot();
+      const auditBefore = (await unauthorised()).length;
+      const wrongToken = `${ADMIN_TOKEN.slice(0, -1)}X`;
+      const attempts: Array<[Record<string, string>, string, string]> = [
+        [{}, 'missing_token', 'Bearer realm="tobira-admin"'],
+        [{ authorization: `Bearer ${wrongToken}` }, 'wrong_token', 'Bearer realm="tobira-admin", error="invalid_token"'],
+        [{ authorization: `Bearer ${ADMIN_TOKEN.slice(0, 32)}` }, 'wrong_token', 'Bearer realm="tobira-admin", error="invalid_token"'],
+        [{ authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` }, 'malformed_header', 'Bearer realm="tobira-admin", error="invalid_token"'],
+        [{ authorization: 'Bearer' }, 'malformed_header', 'Bearer realm="tobira-admin", error="invalid_token"'],
+      ];
+      for (const [headers, reason, challenge] of attempts) {
+        for (const [method, path, body] of [['GET', LIST, undefined], ['GET', `${LIST}/${request.id}`, undefined], ['POST', `${LIST}/${request.id}/approve`, { operator: 'mallory' }], ['POST', `${LIST}/${request.id}/reject`, { operator: 'mallory', reason: 'x' }], ['GET', '/admin/api/no-such-thing', undefined]] as const) {
+          const answer = await adminCall(tobira.issuer, method, path, { token: null, headers, ...(body ? { body } : {}) });
+          assert.equal(answer.status, 401, `${method} ${path} with ${JSON.stringify(headers)}`);
+          assert.equal(answer.json.error, 'admin_unauthorized');
+          assert.equal(answer.headers.get('www-authenticate'), challenge);
+          assert.equal(answer.headers.get('cache-control'), 'no-store');
+        }
+        const [latest] = await unauthorised();
+        assert.equal(latest?.details.reason, reason);
+        assert.equal(latest?.actor, 'anonymous');
+      }
+      const events = (await unauthorised()).slice(0, (await unauthorised()).length - auditBefore);
+      assert.equal(events.length, attempts.length * 5);
+      assert.ok(events.every((e) => !JSON.stringify(e).includes(ADMIN_TOKEN.slice(0, 32))), 'no token, right or wrong, in the audit');
+      assert.equal(await snapshot(), before);
+      assert.equal(smtp.messages.filter((m) => mailText(m.raw).includes('/enrol/')).length, 0);
+    });
+
+    it('gives a signed-in user\'s session cookies no access', async () => {
+      const menu = await userBrowser.request(`${tobira.issuer}/account`);
+      assert.equal(menu.status, 200, 'the user is signed in');
+      for (const accept of ['application/json', 'text/html']) {
+        const page = await userBrowser.request(`${tobira.issuer}${LIST}`, { headers: { accept } });
+        assert.equal(page.status, 401);
+        assert.equal((JSON.parse(page.body) as { error: string }).error, 'admin_unauthorized', 'JSON whatever the client accepts');
+      }
+    });
+
+    it('lists requests by status and limit, refuses bad filters, and answers JSON for unknown paths', async () => {
+      const first = await newRequest();
+      const second = await newRequest(`unknown.${kind}@example.com`);
+      const all = await adminCall(tobira.issuer, 'GET', LIST);
+      assert.equal(all.status, 200);
+      const ids = (all.json.requests as RecoveryRequest[]).map((r) => r.id);
+      assert.equal(ids[0], second.id, 'newest first');
+      assert.ok(ids.includes(first.id));
+      const one = await adminCall(tobira.issuer, 'GET', `${LIST}?status=pending&limit=1`);
+      assert.deepEqual((one.json.requests as RecoveryRequest[]).map((r) => r.id), [second.id]);
+      const none = await adminCall(tobira.issuer, 'GET', `${LIST}?status=completed`);
+      assert.deepEqual(none.json.requests, []);
+      for (const query of ['status=lost', 'limit=0', 'limit=501', 'limit=ten']) {
+        const bad = await adminCall(tobira.issuer, 'GET', `${LIST}?${query}`);
+        assert.equal(bad.status, 400, query);
+        assert.equal(bad.json.error, 'invalid_input');
+      }
+      const unknownPath = await adminCall(tobira.issuer, 'GET', '/admin/api/nothing-here', { headers: { accept: 'text/html' } });
+      assert.equal(unknownPath.status, 404);
+      assert.equal(unknownPath.json.error, 'not_found');
+      const shown = await adminCall(tobira.issuer, 'GET', `${LIST}/${second.id}`);
+      assert.equal(shown.json.account, null, 'an unknown account ID has no account');
+      assert.deepEqual(shown.json.contacts, { email: 'no_verified_contact', mobile: 'not_given' });
+      assert.equal((await store.audit.list({ type: 'recovery.viewed', limit: 1 }))[0]?.actor, 'operator:unnamed');
+    });
+
+    it('the CLI lists, shows, approves and rejects through the API', async () => {
+      const toApprove = await newRequest();
+      const toReject = await newRequest(`stranger.${kind}@example.com`);
+      const list = await runCli(['recovery', 'list', '--status', 'pending'], cliEnv());
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stdout, /^ID\s+STATUS\s+FILED\s+ACCOUNT ID$/m);
+      assert.match(list.stdout, new RegExp(`^${toApprove.id}\\s+pending\\s+\\S+\\s+${email.replace(/\./g, '\\.')}$`, 'm'));
+      assert.match(list.stdout, new RegExp(`${toReject.id}.*stranger\\.${kind}@example\\.com \\(no such account\\)`));
+      const listJson = await runCli(['recovery', 'list', '--json'], cliEnv());
+      assert.deepEqual((JSON.parse(listJson.stdout) as { requests: RecoveryRequest[] }).requests.map((r) => r.id), ((await adminCall(tobira.issuer, 'GET', LIST)).json.requests as RecoveryRequest[]).map((r) => r.id));
+
+      const show = await runCli(['recovery', 'show', toApprove.id, '--operator', 'tanaka'], cliEnv());
+      assert.equal(show.code, 0, show.stderr);
+      assert.match(show.stdout, /status:\s+pending/);
+      assert.match(show.stdout, /account:\s+\S+ operator-test/);
+      assert.match(show.stdout, /match:\s+e-mail no_verified_contact, mobile not_given/);
+      assert.match(show.stdout, /recent events:\n.*recovery\./);
+
+      const approve = await runCli(['recovery', 'approve', toApprove.id, '--operator', 'tanaka', '--note', 'ID checked by phone'], cliEnv());
+      assert.equal(approve.code, 0, approve.stderr);
+      assert.equal(approve.stdout.trim(), `approved ${toApprove.id}: enrolment link e-mailed to ${email}`);
+      assert.equal((await store.recoveryRequests.findById(toApprove.id))?.decidedBy, 'operator:tanaka');
+      assert.ok(smtp.messages.some((m) => m.to.includes(email) && mailText(m.raw).includes(`${tobira.issuer}/enrol/`)), 'the link was mailed before the CLI returned');
+
+      const reject = await runCli(['recovery', 'reject', toReject.id, '--operator', 'tanaka', '--reason', 'no such account'], cliEnv());
+      assert.equal(reject.code, 0, reject.stderr);
+      assert.equal(reject.stdout.trim(), `rejected ${toReject.id}`);
+      const [event] = await store.audit.list({ type: 'recovery.rejected', limit: 1 });
+      assert.equal(event?.actor, 'operator:tanaka');
+    });
+
+    it('the CLI exits non-zero with a clear message on every refusal, changing nothing', async () => {
+      const request = await newRequest();
+      const [decided] = await store.recoveryRequests.list({ status: 'approved', limit: 1 });
+      assert.ok(decided);
+      const before = await snapshot();
+      const cases: Array<[string[], Record<string, string>, number, RegExp]> = [
+        [['recovery', 'approve', request.id, '--operator', 'x'], cliEnv('a-wrong-token-that-is-long-enough-000000'), 1, /^error: The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token\. \(HTTP 401, admin_unauthorized\)$/m],
+        [['recovery', 'list'], cliEnv('a-wrong-token-that-is-long-enough-000000'), 1, /HTTP 401, admin_unauthorized/],
+        [['recovery', 'approve', 'AAAAAAAAAAAAAAAAAAAAAA', '--operator', 'x'], cliEnv(), 1, /There is no recovery request with this id\. \(HTTP 404, recovery_request_not_found\)/],
+        [['recovery', 'approve', decided.id, '--operator', 'x'], cliEnv(), 1, /no longer pending \(it is approved\)\. \(HTTP 409, recovery_request_decided\)/],
+        [['recovery', 'approve', request.id], cliEnv(), 2, /"approve" needs --operator <name>/],
+        [['recovery', 'reject', request.id, '--operator', 'x'], cliEnv(), 2, /"reject" needs --reason <text>/],
+        [['recovery', 'show'], cliEnv(), 2, /"show" needs a request id/],
+        [['recovery', 'explode'], cliEnv(), 2, /unknown command "explode"/],
+        [['users', 'list'], cliEnv(), 2, /the only area is "recovery"/],
+        [['recovery', 'list', '--colour'], cliEnv(), 2, /Unknown option '--colour'/],
+        [['recovery', 'list'], { TOBIRA_URL: tobira.issuer }, 2, /set ADMIN_TOKEN/],
+        [['recovery', 'list'], { ADMIN_TOKEN, TOBIRA_URL: 'http://127.0.0.1:9' }, 1, /cannot reach tobira at http:\/\/127\.0\.0\.1:9/],
+      ];
+      for (const [args, env, code, message] of cases) {
+        const run = await runCli(args, env);
+        assert.equal(run.code, code, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
+        assert.match(run.stderr, message);
+      }
+      assert.equal(await snapshot(), before);
+    });
+  });
+
+  describe(`operator API without ADMIN_TOKEN (${kind} store)`, function () {
+    let tobira: RunningTobira;
+
+    before(async () => {
+      tobira = await startTobira({ store: kind });
+    });
+    after(async () => {
+      await tobira?.close();
+    });
+
+    it('does not exist: every path answers 404 admin_api_off, with or without a token, and the CLI says so', async () => {
+      for (const token of [null, ADMIN_TOKEN]) {
+        for (const [method, path] of [['GET', LIST], ['POST', `${LIST}/x/approve`], ['GET', '/admin/api']] as const) {
+          const answer = await adminCall(tobira.issuer, method, path, { token, headers: { 'accept-language': 'en' }, ...(method === 'POST' ? { body: { operator: 'x' } } : {}) });
+          assert.equal(answer.status, 404);
+          assert.equal(answer.json.error, 'admin_api_off');
+          assert.match(String(answer.json.message), /operator API is off/);
+        }
+      }
+      assert.deepEqual(await tobira.store.audit.list({ type: 'admin.unauthorized', limit: 10 }), []);
+      const run = await runCli(['recovery', 'list'], { ADMIN_TOKEN, TOBIRA_URL: tobira.issuer });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /The operator API is off \(ADMIN_TOKEN is not set\)\. \(HTTP 404, admin_api_off\)/);
+    });
+  });
+}

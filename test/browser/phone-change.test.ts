@@ -1,0 +1,222 @@
+// Phone change (機種変更) in real Chromium, each phone its own browser context with the DevTools
+// virtual authenticator as its biometrics and a push subscription pointing at the Web Push receiver
+// on loopback (headless Chromium has no push service: the test stands in for pushManager.subscribe
+// and the notification permission only). Codes come from the real SMTP server and SMS hook.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Account, Store } from '../../src/store/types.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { PushReceiver, testTls } from '../support/push-receiver.ts';
+import { SmsSink } from '../support/sms-sink.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
+import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
+
+const SCREENSHOTS = 'test-output/screenshots';
+
+/**
+ * What headless Chromium cannot do: grant notifications and subscribe to a push service. Passkey
+ * autofill is switched off too (the virtual authenticator would answer it at once), so the test
+ * signs in by pressing the buttons a user presses.
+ */
+function phoneStandIns(subscription: unknown): void {
+  Object.defineProperty(Notification, 'permission', { get: () => 'granted' });
+  Notification.requestPermission = () => Promise.resolve('granted');
+  PushManager.prototype.subscribe = () => Promise.resolve({ toJSON: () => subscription } as unknown as PushSubscription);
+  if (window.PublicKeyCredential) {
+    (PublicKeyCredential as unknown as { isConditionalMediationAvailable: () => Promise<boolean> }).isConditionalMediationAvailable = () => Promise.resolve(false);
+  }
+}
+
+interface Phone {
+  context: BrowserContext;
+  page: Page;
+  authenticator: VirtualAuthenticator;
+  pushToken: string;
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`phone change in real Chromium (${kind} store)`, function () {
+    this.timeout(60_000);
+    let store: Store;
+    let tobira: RunningTobira;
+    let sink: SmtpSink;
+    let sms: SmsSink;
+    let receiver: PushReceiver;
+    let browser: Browser;
+    let serial = 0;
+
+    before(async () => {
+      sink = new SmtpSink();
+      sms = new SmsSink();
+      receiver = new PushReceiver();
+      const [smtp, hook] = await Promise.all([sink.start(), sms.start(), receiver.start()]);
+      store = await freshStore(kind);
+      tobira = await startTobira({ store, env: { SMTP_URL: smtp, SMS_HOOK_URL: hook, PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile } });
+      browser = await launchChromium();
+      mkdirSync(SCREENSHOTS, { recursive: true });
+    });
+    after(async () => {
+      await browser?.close();
+      await tobira?.close();
+      await store?.close();
+      await Promise.all([sink?.stop(), sms?.stop(), receiver?.stop()]);
+    });
+
+    async function newPhone(): Promise<Phone> {
+      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+      const { token, subscription } = receiver.createSubscription();
+      await context.addInitScript(phoneStandIns, subscription);
+      const page = await context.newPage();
+      page.on('console', (m) => { if (process.env.DEBUG_PAGE) console.log('console:', m.type(), m.text()); });
+      page.on('pageerror', (e) => { if (process.env.DEBUG_PAGE) console.log('pageerror:', e.message); });
+      return { context, page, authenticator: await addVirtualAuthenticator(context, page), pushToken: token };
+    }
+
+    /** The old phone: passwordless sign-up on it, set up for push, contacts verified (set in the store). */
+    async function oldPhoneOf(): Promise<{ phone: Phone; account: Account; contactEmail: string; mobile: string }> {
+      serial += 1;
+      const email = `owner${serial}.${kind}@example.com`;
+      const phone = await newPhone();
+      const { page } = phone;
+      await page.goto(`${tobira.issuer}/device`);
+      await page.getByRole('link', { name: 'Create one' }).click();
+      await page.getByLabel('E-mail address').fill(email);
+      const since = sink.messages.length;
+      await page.getByRole('button', { name: 'Send the code' }).click();
+      await page.getByLabel('Verification code').fill(await sink.codeFor(email, since));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByLabel('Name (shown to services)').fill('Phone Owner');
+      await page.getByRole('button', { name: 'Create passkey and sign up' }).click();
+      await page.getByLabel('Name of this phone').fill('Old phone');
+      await page.getByRole('button', { name: 'Set up this phone' }).click();
+      await page.getByText('This phone is set up as "Old phone"').waitFor();
+      const at = new Date();
+      const contactEmail = `contact${serial}.${kind}@example.net`;
+      const mobile = `+81901234${String(5600 + serial)}`;
+      const created = await store.accounts.findByEmail(email);
+      await store.accounts.setContact(created!.id, 'email', { value: contactEmail, verifiedAt: at }, at);
+      const account = await store.accounts.setContact(created!.id, 'mobile', { value: mobile, verifiedAt: at }, at);
+      return { phone, account: account!, contactEmail, mobile };
+    }
+
+    /** On the new phone at /device: name it, set it up, wait until it is ready. */
+    async function setUpNewPhone(page: Page, name: string): Promise<void> {
+      await page.getByRole('heading', { name: 'Set up this phone' }).waitFor();
+      await page.getByLabel('Name of this phone').fill(name);
+      await page.getByRole('button', { name: 'Set up this phone' }).click();
+      await page.getByText(`This phone is set up as "${name}"`).waitFor();
+    }
+
+    /** In the account menu on the new phone: remove the old phone. */
+    async function removeOldPhone(page: Page, account: Account): Promise<void> {
+      await page.goto(`${tobira.issuer}/account`);
+      await page.getByRole('button', { name: 'Remove: Old phone' }).click();
+      await page.getByText('The phone was removed.').waitFor();
+      const devices = await store.devices.listByAccount(account.id);
+      assert.deepEqual(devices.map((d) => d.name), ['New phone']);
+    }
+
+    it('through the old phone: the new phone signs in by push with number matching, registers a passkey and is set up; the contacts are told; the old phone is removed', async () => {
+      const { phone: old, account, contactEmail, mobile } = await oldPhoneOf();
+      const [oldDevice] = await store.devices.listByAccount(account.id);
+      const fresh = await newPhone();
+      const { page } = fresh;
+
+      await page.goto(`${tobira.issuer}/account/login?next=/device`);
+      await page.getByRole('link', { name: 'Got a new phone?' }).click();
+      await page.getByRole('heading', { name: 'Approve on your old phone' }).waitFor();
+      await page.screenshot({ path: `${SCREENSHOTS}/phone-change-en.png`, fullPage: true });
+      await page.getByRole('link', { name: 'Continue to sign in' }).click();
+
+      const pushesBefore = receiver.messages.length;
+      await page.getByLabel('E-mail address').fill(account.email);
+      await page.getByRole('button', { name: 'Notify my phone' }).click();
+      await page.getByText('We notified your phone').waitFor();
+      const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && m.token === old.pushToken && (m.payload as { type?: string }).type === 'approval');
+      const { approvalId } = push.payload as { approvalId: string };
+      const number = await page.locator('#push-number').innerText();
+      assert.match(number, /^\d{2}$/, 'the new phone is a browser tobira does not trust: it shows a number');
+
+      await old.page.goto(`${tobira.issuer}/device/approve/${approvalId}`);
+      await old.page.getByRole('button', { name: number, exact: true }).click();
+      await old.page.getByText('Approved.').waitFor();
+
+      const mails = sink.messages.length;
+      const texts = sms.messages.length;
+      await setUpNewPhone(page, 'New phone');
+      const devices = await store.devices.listByAccount(account.id);
+      assert.deepEqual(devices.map((d) => d.name), ['Old phone', 'New phone']);
+      const credentials = await fresh.authenticator.credentials();
+      assert.equal(credentials.length, 1, 'a passkey was made on the new phone');
+      assert.equal(devices[1]?.credentialId, Buffer.from(credentials[0]!.credentialId, 'base64').toString('base64url'));
+      assert.equal((await store.passkeys.listByAccount(account.id)).length, 2);
+
+      for (const address of [account.email, contactEmail]) {
+        const notice = await sink.latestTo(address, mails);
+        assert.match(notice.subject, /a new phone was set up/);
+        assert.match(notice.raw, /New phone/);
+      }
+      assert.match((await sms.latestTo(mobile, texts)).text, /"New phone" was set up/);
+
+      await removeOldPhone(page, account);
+      assert.ok(!(await store.passkeys.listByAccount(account.id)).some((p) => p.credentialId === oldDevice?.credentialId), 'the old phone\'s passkey is gone');
+      await Promise.all([old.context.close(), fresh.context.close()]);
+    });
+
+    it('through the contact codes: the new phone registers a passkey with the enrolment link, signs in with it and is set up; the contacts are told; the old phone is removed', async () => {
+      const { phone: old, account, contactEmail, mobile } = await oldPhoneOf();
+      const fresh = await newPhone();
+      const { page } = fresh;
+
+      await page.goto(`${tobira.issuer}/phone-change`);
+      await page.getByLabel('Account ID (e-mail address)').fill(account.email);
+      const mails = sink.messages.length;
+      const texts = sms.messages.length;
+      await page.getByRole('button', { name: 'Send the codes' }).click();
+      await page.getByRole('heading', { name: 'Enter the codes' }).waitFor();
+      await page.screenshot({ path: `${SCREENSHOTS}/phone-change-codes-en.png`, fullPage: true });
+      await page.getByLabel('Code from the e-mail').fill(await sink.codeFor(contactEmail, mails));
+      await page.getByLabel('Code from the SMS').fill(await sms.codeFor(mobile, texts));
+      await page.getByRole('button', { name: 'Confirm' }).click();
+
+      await page.getByRole('heading', { name: 'Register a passkey on this phone' }).waitFor();
+      assert.match(page.url(), /\/enrol\/[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+      await page.screenshot({ path: `${SCREENSHOTS}/enrol-en.png`, fullPage: true });
+      const enrolmentLink = page.url();
+      const noticesFrom = sink.messages.length;
+      const smsFrom = sms.messages.length;
+      await page.getByRole('button', { name: 'Register a passkey' }).click();
+
+      // Sign in with the new passkey, then set this phone up (it proves the passkey it holds).
+      await page.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).click();
+      await setUpNewPhone(page, 'New phone');
+      const passkeys = await store.passkeys.listByAccount(account.id);
+      assert.equal(passkeys.length, 2, 'the old phone\'s passkey and the one made with the link, no third');
+      const devices = await store.devices.listByAccount(account.id);
+      assert.deepEqual(devices.map((d) => d.name), ['Old phone', 'New phone']);
+      assert.equal(devices[1]?.credentialId, passkeys[1]?.credentialId, 'the new phone approves with the passkey made with the link');
+      assert.equal((await fresh.authenticator.credentials()).length, 1);
+
+      for (const address of [account.email, contactEmail]) {
+        await sink.latestTo(address, noticesFrom);
+        const subjects = sink.messages.slice(noticesFrom).filter((m) => m.to.includes(address)).map((m) => m.subject);
+        assert.ok(subjects.some((s) => /a passkey was added for your new phone/.test(s)), subjects.join(' | '));
+        assert.ok(subjects.some((s) => /a new phone was set up/.test(s)), subjects.join(' | '));
+      }
+      const texts2 = sms.messages.slice(smsFrom).filter((m) => m.to === mobile).map((m) => m.text);
+      assert.ok(texts2.some((t) => /passkey for a new phone was added/.test(t)) && texts2.some((t) => /"New phone" was set up/.test(t)), texts2.join(' | '));
+      const types = (await store.audit.listByAccount(account.id, 100)).map((e) => e.type);
+      for (const type of ['phone_change.codes_sent', 'phone_change.verified', 'enrolment.completed', 'device.added']) assert.ok(types.includes(type), type);
+
+      // The link is used up: opening it again says so.
+      await page.goto(enrolmentLink);
+      assert.equal(await page.locator('[data-code]').getAttribute('data-code'), 'enrolment_link_invalid');
+
+      await removeOldPhone(page, account);
+      await Promise.all([old.context.close(), fresh.context.close()]);
+    });
+  });
+}

@@ -1,0 +1,140 @@
+// Removing a phone in the account menu: its passkey goes with it, and so does every other session,
+// every refresh token and every trusted browser of the account (whoever holds the phone may have
+// used it); the browser doing the removal stays signed in and the account's addresses are told.
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import type { Store } from '../../src/store/types.ts';
+import { errorCodeOf, type HttpBrowser } from '../support/http-browser.ts';
+import { discover } from '../support/partner.ts';
+import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
+import { PushReceiver } from '../support/push-receiver.ts';
+import { lostPhoneAccount, mailMatching, passkeySignIn, type LostPhoneAccount } from '../support/recovery-harness.ts';
+import { SmtpSink } from '../support/smtp-sink.ts';
+import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import type { RunningTobira } from '../support/tobira.ts';
+
+for (const kind of STORE_KINDS) {
+  describe(`removing a phone revokes the account's other sign-ins (${kind} store)`, function () {
+    this.timeout(60_000);
+    let offset = 0;
+    const now = (): number => Date.now() + offset;
+    let store: Store;
+    let tobira: RunningTobira;
+    let smtp: SmtpSink;
+    let receiver: PushReceiver;
+    let config: oidc.Configuration;
+    let alice: LostPhoneAccount;
+    let bobDeviceId: string;
+    let aliceDeviceId: string;
+    const h = harness(() => tobira.issuer, () => receiver);
+
+    before(async () => {
+      smtp = new SmtpSink();
+      receiver = new PushReceiver();
+      const [smtpUrl] = await Promise.all([smtp.start(), receiver.start()]);
+      store = await freshStore(kind, { now });
+      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl }, { now });
+      config = await discover(tobira.issuer);
+      alice = await lostPhoneAccount(h, config, tobira.issuer, receiver, `remover.${kind}@example.com`);
+      const bob = await h.phoneFor(config, `bystander.${kind}@example.com`);
+      const bobAccount = await store.accounts.findByEmail(bob.email);
+      bobDeviceId = (await store.devices.listByAccount(bobAccount!.id))[0]!.id;
+      aliceDeviceId = (await store.devices.listByAccount(alice.accountId))[0]!.id;
+    });
+    after(async () => {
+      await tobira?.close();
+      await store?.close();
+      await Promise.all([smtp?.stop(), receiver?.stop()]);
+    });
+    afterEach(() => {
+      offset = 0;
+    });
+
+    async function csrfOf(browser: HttpBrowser): Promise<string> {
+      const menu = await browser.request(`${tobira.issuer}/account`);
+      assert.equal(menu.status, 200);
+      return /name="_csrf" value="([^"]+)"/.exec(menu.body)?.[1] ?? '';
+    }
+
+    const removePhone = async (browser: HttpBrowser, form: Record<string, string>) => browser.request(`${tobira.issuer}/account/phones/remove`, { form });
+
+    async function state(): Promise<string> {
+      return JSON.stringify({
+        sessions: (await store.oidc('Session').listByAccountId(alice.accountId)).map((s) => s.id).sort(),
+        refresh: (await store.oidc('RefreshToken').listByAccountId(alice.accountId)).length,
+        browsers: (await store.trustedBrowsers.listByAccount(alice.accountId)).map((b) => b.id),
+        devices: (await store.devices.listByAccount(alice.accountId)).map((d) => d.id),
+        passkeys: (await store.passkeys.listByAccount(alice.accountId)).map((p) => p.credentialId),
+        bob: (await store.devices.findById(bobDeviceId))?.id,
+      });
+    }
+
+    it('refuses another account\'s phone, an unknown phone, a missing CSRF token and a stale sign-in, changing nothing', async () => {
+      const csrf = await csrfOf(alice.browser);
+      const before = await state();
+      for (const id of [bobDeviceId, 'AAAAAAAAAAAAAAAAAAAAAA']) {
+        const page = await removePhone(alice.browser, { _csrf: csrf, id });
+        assert.equal(page.status, 404);
+        assert.equal(errorCodeOf(page), 'device_not_found');
+      }
+      const forged = await removePhone(alice.browser, { id: aliceDeviceId });
+      assert.equal(forged.status, 403);
+      assert.equal(errorCodeOf(forged), 'csrf_failed');
+      // Six minutes after signing in, the user must sign in again first.
+      offset = 6 * 60_000;
+      const stale = await removePhone(alice.browser, { _csrf: csrf, id: aliceDeviceId });
+      assert.equal(stale.status, 303);
+      assert.match(stale.headers.get('location') ?? '', /\/auth\?.*prompt=login/);
+      offset = 0;
+      assert.equal(await state(), before);
+      assert.deepEqual(await store.audit.list({ type: 'access.revoked', limit: 5 }), []);
+    });
+
+    it('removes the phone and its passkey, ends every other session, refresh token and trusted browser, keeps the acting one, and tells the user', async () => {
+      const mailsBefore = smtp.messages.length;
+      assert.ok((await store.oidc('Session').listByAccountId(alice.accountId)).length >= 3);
+      assert.ok((await store.trustedBrowsers.listByAccount(alice.accountId)).length >= 1);
+      const csrf = await csrfOf(alice.browser);
+      const removed = await removePhone(alice.browser, { _csrf: csrf, id: aliceDeviceId });
+      assert.equal(removed.status, 303, removed.body);
+      assert.equal(removed.headers.get('location'), '/account?notice=phone_removed');
+
+      assert.equal((await alice.browser.request(`${tobira.issuer}/account`)).status, 200, 'the acting browser stays signed in');
+      assert.equal((await store.oidc('Session').listByAccountId(alice.accountId)).length, 1);
+      for (const other of [alice.pc, alice.phone]) {
+        const menu = await other.request(`${tobira.issuer}/account`);
+        assert.equal(menu.status, 303, 'sent to sign in');
+        assert.match(menu.headers.get('location') ?? '', /\/auth\?/);
+      }
+      await assert.rejects(oidc.refreshTokenGrant(config, alice.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      assert.deepEqual(await store.trustedBrowsers.listByAccount(alice.accountId), []);
+      assert.deepEqual(await store.devices.listByAccount(alice.accountId), []);
+      assert.deepEqual(await store.passkeys.listByAccount(alice.accountId), []);
+      const lost = await passkeySignIn(h, config, alice.phoneKey);
+      assert.equal(jsonOf(lost).error, 'unknown_passkey');
+      assert.ok(await store.devices.findById(bobDeviceId), 'another account is untouched');
+
+      const [revoked] = await store.audit.listByAccount(alice.accountId, 1, ['access.revoked']);
+      assert.equal(revoked?.details.reason, 'phone_removed');
+      assert.ok(Number(revoked?.details.sessions) >= 2);
+      assert.ok(Number(revoked?.details.trustedBrowsers) >= 1);
+      await mailMatching(smtp, alice.email, /The phone "Lost phone" and its passkey were removed/, mailsBefore);
+    });
+
+    it('deleting the phone\'s passkey in the account menu removes the phone, with the same consequences', async () => {
+      const carol = await lostPhoneAccount(h, config, tobira.issuer, receiver, `key-deleter.${kind}@example.com`);
+      const mailsBefore = smtp.messages.length;
+      const deleted = await carol.browser.request(`${tobira.issuer}/account/passkeys/delete`, { form: { _csrf: await csrfOf(carol.browser), credentialId: carol.phoneKey.credentialId } });
+      assert.equal(deleted.status, 303, deleted.body);
+      assert.deepEqual(await store.devices.listByAccount(carol.accountId), []);
+      assert.equal((await carol.browser.request(`${tobira.issuer}/account`)).status, 200, 'the acting browser stays signed in');
+      assert.equal((await store.oidc('Session').listByAccountId(carol.accountId)).length, 1);
+      assert.equal((await carol.pc.request(`${tobira.issuer}/account`)).status, 303);
+      await assert.rejects(oidc.refreshTokenGrant(config, carol.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      assert.deepEqual(await store.trustedBrowsers.listByAccount(carol.accountId), []);
+      const [revoked] = await store.audit.listByAccount(carol.accountId, 1, ['access.revoked']);
+      assert.equal(revoked?.details.reason, 'phone_removed');
+      await mailMatching(smtp, carol.email, /The phone "Lost phone" and its passkey were removed/, mailsBefore);
+    });
+  });
+}
