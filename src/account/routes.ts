@@ -77,12 +77,18 @@ export interface AccountGuard {
    * the user signs in again with a passkey only and comes back to `next`.
    */
   freshPasskeyOrSentToSignIn(ctx: Context, session: AccountSession, next: string): boolean;
+  /** A new sign-in with a passkey, whatever session this browser has, then back at `next`. */
+  signInWithNewPasskey(ctx: Context, next?: string): void;
 }
 
 export function accountGuard(deps: Pick<AccountMenuDeps, 'issuer' | 'provider' | 'accounts' | 'now'>): AccountGuard {
   const now = deps.now ?? Date.now;
 
-  function toLogin(ctx: Context, reauthAs?: string, next = '/account', passkeyOnly = false): void {
+  /**
+   * `reauthAs`: the user must sign in again as themselves; `passkeyOnly`: with a passkey only;
+   * `fresh`: sign in again even when a session exists (whoever it belongs to).
+   */
+  function toLogin(ctx: Context, reauthAs?: string, next = '/account', passkeyOnly = false, fresh = false): void {
     const state = randomBytes(16).toString('base64url');
     writeSignedJson(ctx, LOGIN_COOKIE, { state, next: NEXT_PATHS.has(next) ? next : '/account' }, 10 * 60_000);
     const url = new URL(`${deps.issuer}/auth`);
@@ -92,7 +98,7 @@ export function accountGuard(deps: Pick<AccountMenuDeps, 'issuer' | 'provider' |
       redirect_uri: `${deps.issuer}/account/callback`,
       scope: 'openid',
       state,
-      ...(reauthAs ? { prompt: 'login', login_hint: reauthAs } : {}),
+      ...(reauthAs ? { prompt: 'login', login_hint: reauthAs } : fresh ? { prompt: 'login' } : {}),
       // Asking for phr offers only passkeys on the sign-in page (and its policy insists on one).
       ...(passkeyOnly ? { acr_values: ACR.PHISHING_RESISTANT } : {}),
     }).toString();
@@ -119,6 +125,9 @@ export function accountGuard(deps: Pick<AccountMenuDeps, 'issuer' | 'provider' |
       toLogin(ctx, session.account.email, next, true);
       return false;
     },
+    signInWithNewPasskey(ctx, next) {
+      toLogin(ctx, undefined, next, true, true);
+    },
   };
 }
 
@@ -128,7 +137,8 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   const router = new Router({ prefix: '/account' });
   const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
   const registrationKey = (s: AccountSession): string => `reg:account:${s.account.id}:${s.sessionUid}`;
-  const { signedIn, toLogin, freshOrSentToSignIn } = accountGuard(deps);
+  const guard = accountGuard(deps);
+  const { signedIn, toLogin, freshOrSentToSignIn } = guard;
 
   router.get('/', async (ctx) => {
     const session = await currentSession(ctx, provider, accounts);
@@ -175,7 +185,11 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   });
 
   router.get('/login', (ctx) => {
-    toLogin(ctx, undefined, typeof ctx.query.next === 'string' ? ctx.query.next : undefined);
+    const next = typeof ctx.query.next === 'string' ? ctx.query.next : undefined;
+    // After an enrolment link the new passkey must be the one that signs in: a session another
+    // account left in this browser must not be reused for the phone setup that follows.
+    if (ctx.query.with === 'new-passkey') guard.signInWithNewPasskey(ctx, next);
+    else toLogin(ctx, undefined, next);
   });
 
   router.get('/callback', async (ctx) => {

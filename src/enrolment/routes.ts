@@ -17,7 +17,7 @@ export interface EnrolmentRoutesDeps {
 }
 
 /** Where the page goes once the passkey exists: sign in with it, then set this phone up for push. */
-export const AFTER_ENROLMENT = '/account/login?next=/device';
+export const AFTER_ENROLMENT = '/account/login?with=new-passkey&next=/device';
 
 const verifyRequest = z.object({ response: z.unknown() });
 

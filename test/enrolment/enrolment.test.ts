@@ -3,6 +3,7 @@
 // `enrolment_link_invalid` and adds nothing.
 import assert from 'node:assert/strict';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { hashPassword } from '../../src/accounts/password-hasher.ts';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { EnrolmentService, type IssuedEnrolment } from '../../src/enrolment/enrolment-service.ts';
@@ -103,6 +104,24 @@ for (const kind of STORE_KINDS) {
       assert.ok(!JSON.stringify(await store.enrolmentTickets.find(issued.ticket.id)).includes(issued.link.split('.').at(-1)!));
     });
 
+    it('after the link, the new passkey must sign in: a session another account left in this browser is not reused', async () => {
+      const password = 'another correct horse battery staple';
+      await store.accounts.create({ email: `other.${kind}@example.com`, emailVerified: true, name: 'Other', passwordHash: await hashPassword(password) });
+      const browser = new HttpBrowser();
+      const signIn = await browser.follow(`${tobira.issuer}/account/login`);
+      const menu = await browser.submit(signIn, '/password', { email: `other.${kind}@example.com`, password });
+      assert.match(menu.body, new RegExp(`other\\.${kind}@example\\.com`), 'the other account is signed in to the menu');
+
+      const next = await browser.request(`${tobira.issuer}/account/login?with=new-passkey&next=/device`);
+      assert.equal(next.status, 303);
+      const authorization = new URL(next.headers.get('location') ?? '');
+      assert.equal(authorization.searchParams.get('prompt'), 'login');
+      assert.equal(authorization.searchParams.get('acr_values'), 'phr');
+      const page = await browser.follow(authorization.href);
+      assert.match(page.url, /\/interaction\//, 'a sign-in page, not the other account\'s session');
+      assert.doesNotMatch(page.body, /name="password"/, 'passkeys only');
+    });
+
     it('registers a platform passkey for the account, once; the replayed link adds nothing', async () => {
       const issued = await newLink();
       const browser = new HttpBrowser();
@@ -115,7 +134,7 @@ for (const kind of STORE_KINDS) {
       const response = key.register(options);
       const done = await postJson(browser, `${pathOf(issued.link)}/verify`, { response }, csrf);
       assert.equal(done.status, 200, done.body);
-      assert.deepEqual(jsonOf(done), { credentialId: key.credentialId, next: '/account/login?next=/device' });
+      assert.deepEqual(jsonOf(done), { credentialId: key.credentialId, next: '/account/login?with=new-passkey&next=/device' });
       const passkeys = await store.passkeys.listByAccount(account.id);
       assert.equal(passkeys.length, 1);
       assert.equal(passkeys[0]?.credentialId, key.credentialId);

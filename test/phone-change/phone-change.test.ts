@@ -131,7 +131,7 @@ for (const kind of STORE_KINDS) {
       const texts = sms.messages.length;
       const registered = await post('verify', { response: key.register(options) });
       assert.equal(registered.status, 200, registered.body);
-      assert.equal(jsonOf(registered).next, '/account/login?next=/device');
+      assert.equal(jsonOf(registered).next, '/account/login?with=new-passkey&next=/device');
       assert.deepEqual((await store.passkeys.listByAccount(who.account.id)).map((p) => p.credentialId), [key.credentialId]);
 
       for (const address of [who.account.email, who.contactEmail]) {
