@@ -144,8 +144,10 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const sms = createSmsSender(settings.sms.hookUrl, settings.sms.hookToken, logger);
   const notifier = new AccountNotifier(mailer, sms, logger);
   const revocation = new AccessRevocation(store, audit);
+  // One policy for every e-mailed or texted code; each purpose has keys of its own.
+  const codes = new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now);
   const alwaysPasskey = new AlwaysPasskeyService({ accounts: store.accounts, devices: store.devices, passkeys: store.passkeys, sessions: store.oidc('Session'), revocation, audit, notifier, clients: clientDirectory(allClients), now });
-  const passwordResets = new PasswordResetService({ accounts: store.accounts, codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now), mailer, notifier, revocation, audit, now });
+  const passwordResets = new PasswordResetService({ accounts: store.accounts, codes, mailer, notifier, revocation, audit, now });
   const newPhones = new NewPhoneNotices({ accounts: store.accounts, notifier, displayTimeZone: settings.displayTimeZone });
   const enrolment = new EnrolmentService({
     issuer: settings.issuer,
@@ -177,7 +179,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   });
   const phoneChange = new PhoneChangeService({
     accounts: store.accounts,
-    codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now),
+    codes,
     counters: store.oneTimeCodes,
     mailer,
     sms,
@@ -189,7 +191,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   });
   const signup = new PasswordlessSignup({
     accounts: store.accounts,
-    codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now),
+    codes,
     mailer,
     passkeys,
     audit,
@@ -199,7 +201,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   // Contact details, the rest of the account menu, and the new-sign-in notice.
   const clientName = clientNameLookup(provider);
   const accountUrl = `${settings.issuer}/account`;
-  const contacts = new ContactService({ accounts: store.accounts, codes: new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now), codeStore: store.oneTimeCodes, mailer, sms, notifier, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
+  const contacts = new ContactService({ accounts: store.accounts, codes, codeStore: store.oneTimeCodes, mailer, sms, notifier, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
   const signInNotices = new SignInNotices({ enabled: settings.notifyNewSignIn, notifier, trustedBrowsers, clientName, places, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
   const devices = new DeviceService({
     devices: store.devices,
@@ -228,6 +230,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     onDecided: (approval) => deliverBackchannelResult(provider, approval),
     now,
   });
+  const guard = accountGuard({ issuer: settings.issuer, provider, accounts, now });
   const home = new Router<RequestState>();
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
@@ -244,8 +247,8 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     deviceRoutes({ provider, accounts, devices, approvals, vapidPublicKey: vapid.publicKey, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone }),
     accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, devices, trustedBrowsers, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now, alwaysPasskey,
       profile: new Profile(store.accounts, audit, now), history: new SignInHistory({ audit: store.audit, clientName, places }), services: new ConnectedServices({ revocation, clientName }) }),
-    contactRoutes({ contacts, guard: accountGuard({ issuer: settings.issuer, provider, accounts, now }), bodyLimitBytes: settings.bodyLimitBytes }),
-    alwaysPasskeyRoutes({ provider, accounts, alwaysPasskey, guard: accountGuard({ issuer: settings.issuer, provider, accounts, now }), bodyLimitBytes: settings.bodyLimitBytes }),
+    contactRoutes({ contacts, guard, bodyLimitBytes: settings.bodyLimitBytes }),
+    alwaysPasskeyRoutes({ provider, accounts, alwaysPasskey, guard, bodyLimitBytes: settings.bodyLimitBytes }),
     passwordResetRoutes({ provider, accounts, resets: passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodyLimitBytes: settings.bodyLimitBytes }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
   ]) {

@@ -9,24 +9,17 @@ import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { verifyPassword } from '../../src/accounts/password-hasher.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { discover, PARTNER_CALLBACK, PARTNER_HOME, partnerClient, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
+import { discover, PARTNER_CALLBACK, PARTNER_HOME, partnerClient, startAuthorization } from '../support/partner.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
+import { phoneStandIns, tokensAt } from '../support/browser-phone.ts';
 
 const SCREENSHOTS = 'test-output/screenshots';
 const OLD_PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'hikari-no-michi 5170 sakura';
-
-/** What headless Chromium cannot do: grant notifications and subscribe to a push service. No passkey autofill either (buttons are clicked). */
-function phoneStandIns(subscription: unknown): void {
-  Object.defineProperty(Notification, 'permission', { get: () => 'granted' });
-  Notification.requestPermission = () => Promise.resolve('granted');
-  PushManager.prototype.subscribe = () => Promise.resolve({ toJSON: () => subscription } as unknown as PushSubscription);
-  if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);
-}
 
 for (const kind of STORE_KINDS) {
   describe(`always passkey in real Chromium (${kind} store)`, function () {
@@ -64,24 +57,10 @@ for (const kind of STORE_KINDS) {
 
     async function newContext(options: { subscription?: unknown; javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
       const context = await browser.newContext({ locale: 'en-US', javaScriptEnabled: options.javaScriptEnabled ?? true, ...(options.viewport ? { viewport: options.viewport } : {}) });
-      await context.addInitScript(phoneStandIns, options.subscription ?? null);
+      await context.addInitScript(phoneStandIns, { subscription: options.subscription ?? null, noAutofill: true });
       await context.route(`${PARTNER_CALLBACK}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'partner callback' }));
       await context.route(`${PARTNER_HOME}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'partner home' }));
       return context;
-    }
-
-    /** Back at the partner (allowing access if asked): the tokens. */
-    async function tokensAt(page: Page, pending: PendingAuthorization) {
-      const allow = page.getByRole('button', { name: 'Allow' });
-      const arrived = await Promise.race([
-        page.waitForURL(`${PARTNER_CALLBACK}**`, { timeout: 15_000 }).then(() => 'callback'),
-        allow.waitFor({ timeout: 15_000 }).then(() => 'consent'),
-      ]);
-      if (arrived === 'consent') {
-        await allow.click();
-        await page.waitForURL(`${PARTNER_CALLBACK}**`);
-      }
-      return redeem(config, pending, page.url());
     }
 
     async function stored() {
@@ -99,7 +78,7 @@ for (const kind of STORE_KINDS) {
       await phone.getByLabel('E-mail address').fill(email);
       await phone.getByLabel('Password (at least 12 characters)').fill(OLD_PASSWORD);
       await phone.getByRole('button', { name: 'Create account and sign in' }).click();
-      assert.equal((await tokensAt(phone, pending)).claims()?.acr, 'urn:tobira:acr:password');
+      assert.equal((await tokensAt(phone, config, pending)).claims()?.acr, 'urn:tobira:acr:password');
 
       await phone.goto(`${tobira.issuer}/account`);
       assert.equal(await phone.locator('#section-always-passkey').getAttribute('data-always-passkey'), 'off');
@@ -201,7 +180,7 @@ for (const kind of STORE_KINDS) {
       assert.ok(await pc.locator('#always-passkey-note').isHidden());
       await pc.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
       await pc.getByRole('button', { name: 'Sign in', exact: true }).click();
-      assert.equal((await tokensAt(pc, pending)).claims()?.acr, 'urn:tobira:acr:password');
+      assert.equal((await tokensAt(pc, config, pending)).claims()?.acr, 'urn:tobira:acr:password');
       await context.close();
     });
 

@@ -13,22 +13,9 @@ import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
+import { phoneStandIns } from '../support/browser-phone.ts';
 
 const SCREENSHOTS = 'test-output/screenshots';
-
-/**
- * What headless Chromium cannot do: grant notifications and subscribe to a push service. Passkey
- * autofill is switched off too (the virtual authenticator would answer it at once), so the test
- * signs in by pressing the buttons a user presses.
- */
-function phoneStandIns(subscription: unknown): void {
-  Object.defineProperty(Notification, 'permission', { get: () => 'granted' });
-  Notification.requestPermission = () => Promise.resolve('granted');
-  PushManager.prototype.subscribe = () => Promise.resolve({ toJSON: () => subscription } as unknown as PushSubscription);
-  if (window.PublicKeyCredential) {
-    (PublicKeyCredential as unknown as { isConditionalMediationAvailable: () => Promise<boolean> }).isConditionalMediationAvailable = () => Promise.resolve(false);
-  }
-}
 
 interface Phone {
   context: BrowserContext;
@@ -68,7 +55,7 @@ for (const kind of STORE_KINDS) {
     async function newPhone(): Promise<Phone> {
       const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
       const { token, subscription } = receiver.createSubscription();
-      await context.addInitScript(phoneStandIns, subscription);
+      await context.addInitScript(phoneStandIns, { subscription, noAutofill: true });
       const page = await context.newPage();
       page.on('console', (m) => { if (process.env.DEBUG_PAGE) console.log('console:', m.type(), m.text()); });
       page.on('pageerror', (e) => { if (process.env.DEBUG_PAGE) console.log('pageerror:', e.message); });

@@ -16,15 +16,9 @@ import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
 import type { Store } from '../../src/store/types.ts';
+import { phoneStandIns } from '../support/browser-phone.ts';
 
 const SCREENSHOTS = 'test-output/screenshots';
-
-/** Stands in for what headless Chromium cannot do: grant notifications and subscribe to a push service. */
-function phoneStandIns(subscription: unknown): void {
-  Object.defineProperty(Notification, 'permission', { get: () => 'granted' });
-  Notification.requestPermission = () => Promise.resolve('granted');
-  PushManager.prototype.subscribe = () => Promise.resolve({ toJSON: () => subscription } as unknown as PushSubscription);
-}
 
 const VARIANTS: Array<{ kind: (typeof STORE_KINDS)[number]; matching: 'choose' | 'type' }> = [
   ...STORE_KINDS.map((kind) => ({ kind, matching: 'choose' as const })),
@@ -62,7 +56,7 @@ for (const { kind, matching } of VARIANTS) {
       config = await discover(tobira.issuer);
       browser = await launchChromium();
       phoneContext = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
-      await phoneContext.addInitScript(phoneStandIns, receiver.createSubscription().subscription);
+      await phoneContext.addInitScript(phoneStandIns, { subscription: receiver.createSubscription().subscription, noAutofill: false });
       phone = await phoneContext.newPage();
       phone.on('console', (m) => { if (process.env.DEBUG_PAGE) console.log('phone console:', m.type(), m.text()); });
       phone.on('pageerror', (e) => { if (process.env.DEBUG_PAGE) console.log('phone pageerror:', e.message); });

@@ -11,7 +11,7 @@ import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Store } from '../../src/store/types.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
+import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, startAuthorization } from '../support/partner.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { ADMIN_TOKEN, enrolmentLinkIn, mailMatching, mailText, runCli, smsMatching } from '../support/recovery-harness.ts';
 import { SmsSink } from '../support/sms-sink.ts';
@@ -19,18 +19,9 @@ import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
+import { phoneStandIns, tokensAt } from '../support/browser-phone.ts';
 
 const SCREENSHOTS = 'test-output/screenshots';
-
-/** What headless Chromium cannot do (notifications, a push service); passkey autofill off so the test presses the buttons. */
-function phoneStandIns(subscription: unknown): void {
-  Object.defineProperty(Notification, 'permission', { get: () => 'granted' });
-  Notification.requestPermission = () => Promise.resolve('granted');
-  PushManager.prototype.subscribe = () => Promise.resolve({ toJSON: () => subscription } as unknown as PushSubscription);
-  if (window.PublicKeyCredential) {
-    (PublicKeyCredential as unknown as { isConditionalMediationAvailable: () => Promise<boolean> }).isConditionalMediationAvailable = () => Promise.resolve(false);
-  }
-}
 
 interface Phone {
   context: BrowserContext;
@@ -78,7 +69,7 @@ for (const kind of STORE_KINDS) {
     async function contextFor(options: { phone: boolean }): Promise<Phone> {
       const context = await browser.newContext(options.phone ? { locale: 'en-US', viewport: { width: 390, height: 844 } } : { locale: 'en-US' });
       const { token, subscription } = receiver.createSubscription();
-      await context.addInitScript(phoneStandIns, subscription);
+      await context.addInitScript(phoneStandIns, { subscription, noAutofill: true });
       await context.route(`${PARTNER_CALLBACK}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'partner callback' }));
       await context.route(`${PARTNER_HOME}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'partner home' }));
       const page = await context.newPage();
@@ -86,20 +77,6 @@ for (const kind of STORE_KINDS) {
       page.on('pageerror', (e) => { if (process.env.DEBUG_PAGE) console.log('pageerror:', e.message); });
       const authenticator = options.phone ? await addVirtualAuthenticator(context, page) : (undefined as unknown as VirtualAuthenticator);
       return { context, page, authenticator, pushToken: token };
-    }
-
-    /** Back at the partner (allowing access when asked); the tokens. */
-    async function tokensAt(page: Page, pending: PendingAuthorization) {
-      const allow = page.getByRole('button', { name: 'Allow' });
-      const arrived = await Promise.race([
-        page.waitForURL(`${PARTNER_CALLBACK}**`, { timeout: 15_000 }).then(() => 'callback'),
-        allow.waitFor({ timeout: 15_000 }).then(() => 'consent'),
-      ]);
-      if (arrived === 'consent') {
-        await allow.click();
-        await page.waitForURL(`${PARTNER_CALLBACK}**`);
-      }
-      return redeem(config, pending, page.url());
     }
 
     /** On a sign-in page: the e-mail, "Notify my phone"; the approval pushed and the number shown. */
@@ -149,7 +126,7 @@ for (const kind of STORE_KINDS) {
       // A partner keeps a refresh token from a sign-in on the old phone.
       const offline = await startAuthorization(config, { scope: 'openid offline_access', prompt: 'consent' });
       await old.page.goto(offline.url.href);
-      const refreshToken = (await tokensAt(old.page, offline)).refresh_token;
+      const refreshToken = (await tokensAt(old.page, config, offline)).refresh_token;
       assert.ok(refreshToken);
       assert.equal((await oidc.tokenIntrospection(config, refreshToken)).active, true);
 
@@ -163,7 +140,7 @@ for (const kind of STORE_KINDS) {
       await old.page.goto(`${tobira.issuer}/device/approve/${first.approvalId}`);
       await old.page.getByRole('button', { name: first.number, exact: true }).click();
       await old.page.getByText('Approved.').waitFor();
-      await tokensAt(pc.page, pcPending);
+      await tokensAt(pc.page, config, pcPending);
       const pcTrust = await tbHash(pc.context);
       const oldTrust = await tbHash(old.context);
       const trusted = (await store.trustedBrowsers.listByAccount(account.id)).map((b) => b.tokenHash);
