@@ -146,8 +146,8 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const revocation = new AccessRevocation(store, audit);
   // One policy for every e-mailed or texted code; each purpose has keys of its own.
   const codes = new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now);
-  const alwaysPasskey = new AlwaysPasskeyService({ accounts: store.accounts, devices: store.devices, passkeys: store.passkeys, sessions: store.oidc('Session'), revocation, audit, notifier, clients: clientDirectory(allClients), now });
-  const passwordResets = new PasswordResetService({ accounts: store.accounts, codes, mailer, notifier, revocation, audit, now });
+  const alwaysPasskey = new AlwaysPasskeyService({ accounts: store.accounts, devices: store.devices, passkeys: store.passkeys, oidc: (model) => store.oidc(model), revocation, audit, notifier, clients: clientDirectory(allClients), now });
+  const passwordResets = new PasswordResetService({ accounts: store.accounts, codes, mailer, notifier, revocation, audit, logger, now });
   const newPhones = new NewPhoneNotices({ accounts: store.accounts, notifier, displayTimeZone: settings.displayTimeZone });
   const enrolment = new EnrolmentService({
     issuer: settings.issuer,
@@ -166,6 +166,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     accounts: store.accounts,
     passkeys: store.passkeys,
     devices: store.devices,
+    counters: store.oneTimeCodes,
     auditEvents: store.audit,
     audit,
     revocation,

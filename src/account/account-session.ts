@@ -3,6 +3,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
+import { ACR } from '../oidc/assurance.ts';
 import type { Account } from '../store/types.ts';
 
 /** A sensitive change needs a sign-in at most this long ago. */
@@ -23,7 +24,11 @@ export async function currentSession(ctx: Context, provider: Provider, accounts:
   if (!session.accountId) return undefined;
   const account = await accounts.findById(session.accountId);
   if (!account) return undefined;
-  return { account, sessionUid: session.uid, loginTs: session.loginTs ?? 0, acr: typeof session.acr === 'string' ? session.acr : '' };
+  const acr = typeof session.acr === 'string' ? session.acr : '';
+  // An always-passkey account has no password: a password sign-in that got a session all the same
+  // (finished just before the switch, resumed after it) is no sign-in.
+  if (acr === ACR.PASSWORD && account.alwaysPasskey) return undefined;
+  return { account, sessionUid: session.uid, loginTs: session.loginTs ?? 0, acr };
 }
 
 export function isFresh(session: AccountSession, now: number): boolean {

@@ -17,7 +17,8 @@ import { currentSession, type AccountSession } from './account-session.ts';
 import type { AccountGuard } from './routes.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type Provider from 'oidc-provider';
-import { ALWAYS_PASSKEY_OFF_PAGE, ALWAYS_PASSKEY_ON_PAGE } from './always-passkey-pages.ts';
+import { ALWAYS_PASSKEY_OFF_PAGE, ALWAYS_PASSKEY_ON_DONE_PAGE, ALWAYS_PASSKEY_ON_PAGE } from './always-passkey-pages.ts';
+import { ACR } from '../oidc/assurance.ts';
 
 export interface AlwaysPasskeyRoutesDeps {
   provider: Provider;
@@ -69,9 +70,15 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router {
     const input = parseForm(onForm, ctx.request.body);
     if (!guard.freshOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_ON_PAGE)) return;
     if (input.confirm !== 'yes') throw new ConfirmationRequiredError();
-    await alwaysPasskey.turnOn(session.account, { audit: auditContextOf(ctx), lang: lang(ctx), keepSessionUid: session.sessionUid });
+    await alwaysPasskey.turnOn(session.account, { audit: auditContextOf(ctx), lang: lang(ctx) });
+    if (session.acr === ACR.PASSWORD) {
+      // This session rested on the password just deleted and has ended with it: the user signs in
+      // again (with the passkey or the phone) and comes back to the notice.
+      guard.toLogin(ctx, session.account.email, ALWAYS_PASSKEY_ON_DONE_PAGE);
+      return;
+    }
     ctx.status = 303;
-    ctx.redirect('/account?notice=always_passkey_on');
+    ctx.redirect(ALWAYS_PASSKEY_ON_DONE_PAGE);
   });
 
   router.get('/off', async (ctx) => {

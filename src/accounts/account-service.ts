@@ -46,10 +46,13 @@ export class AccountService {
     const ok = account?.passwordHash
       ? await verifyPassword(account.passwordHash, password)
       : await verifyAgainstDummy(password);
+    // Read again after the slow check: "Always passkey" turned on (or the password changed) while it
+    // ran must win over the password as it was.
+    const current = account ? await this.#accounts.findById(account.id) : undefined;
     // Checked after the (dummy) verification, so the answer takes as long as any other refusal.
-    if (account?.alwaysPasskey) throw new AlwaysPasskeyOnError();
-    if (!account || !ok) throw new InvalidCredentialsError();
-    return account;
+    if (account?.alwaysPasskey || current?.alwaysPasskey) throw new AlwaysPasskeyOnError();
+    if (!account || !current || !ok || current.passwordHash !== account.passwordHash) throw new InvalidCredentialsError();
+    return current;
   }
 
   findById(id: string): Promise<Account | undefined> {

@@ -23,12 +23,15 @@ export interface AlwaysPasskeyStatus {
   passwordDependentServices: Array<{ grantId: string; clientId: string; name: string }>;
 }
 
+/** oidc-provider's records that a password sign-in can leave behind, besides its session. */
+const TOKEN_MODELS = ['RefreshToken', 'AuthorizationCode', 'AccessToken'] as const;
+
 export interface AlwaysPasskeyDeps {
   accounts: AccountRepository;
   devices: DeviceRepository;
   passkeys: PasskeyRepository;
-  /** oidc-provider's sessions (the port's 'Session' model). */
-  sessions: OidcModelStore;
+  /** oidc-provider's stored models ('Session', 'RefreshToken', ...), through the port. */
+  oidc: (model: string) => OidcModelStore;
   revocation: AccessRevocation;
   audit: AuditLog;
   notifier: AccountNotifier;
@@ -52,10 +55,11 @@ export class AlwaysPasskeyService {
 
   /**
    * Destroys the password and sets the mode; disconnects password-dependent partner services and
-   * ends the other sessions that were signed in with the password. `keepSessionUid` is the session
-   * making the change. Refused (PhoneRequiredError, nothing changed) without a ready phone.
+   * ends every sign-in made with the password: its sessions (the one making the change too, when
+   * it was one of them) and the tokens and codes issued in them. Refused (PhoneRequiredError,
+   * nothing changed) without a ready phone.
    */
-  async turnOn(account: Account, options: { audit: AuditContext; lang: Lang; keepSessionUid?: string }): Promise<Account> {
+  async turnOn(account: Account, options: { audit: AuditContext; lang: Lang }): Promise<Account> {
     const phones = await this.#readyPhones(account.id);
     if (phones.length === 0) throw new PhoneRequiredError();
     const updated = await this.#deps.accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: true }, new Date(this.#now()), false);
@@ -69,12 +73,13 @@ export class AlwaysPasskeyService {
     for (const service of await this.#passwordDependentServices(account.id)) {
       if (await this.#deps.revocation.revokeGrant(account.id, service.grantId, options.audit, 'always_passkey')) revoked.push(service.clientId);
     }
-    const endedSessions = await this.#endPasswordSessions(account.id, options.keepSessionUid);
+    const { endedSessions, revokedTokens } = await this.#endPasswordSignIns(account.id);
     await this.#deps.audit.record('account.always_passkey_on', account.id, options.audit, {
       passwordDeleted: account.passwordHash !== null,
       phones: phones.length,
       revokedClients: revoked,
       endedSessions,
+      revokedTokens,
     });
     await this.#deps.notifier.notify(updated, (lang) => alwaysPasskeyOnNotice(lang, revoked.map((id) => this.#deps.clients.name(id))), options.lang);
     return updated;
@@ -93,7 +98,11 @@ export class AlwaysPasskeyService {
     // Only if still on: two tabs turning it off cannot both set a password.
     const updated = await this.#deps.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, new Date(this.#now()), true);
     if (!updated) throw new AlwaysPasskeyNotOnError();
-    await this.#deps.audit.record('account.always_passkey_off', account.id, options.audit, { passwordSet: true });
+    // While the mode was on no password sign-in may count; one that got a session all the same (a
+    // sign-in finished before the switch and refused on its way back) must not come back to life
+    // with the new password.
+    const { endedSessions } = await this.#endPasswordSignIns(account.id);
+    await this.#deps.audit.record('account.always_passkey_off', account.id, options.audit, { passwordSet: true, endedSessions });
     await this.#deps.notifier.notify(updated, alwaysPasskeyOffNotice, options.lang);
     return updated;
   }
@@ -114,14 +123,34 @@ export class AlwaysPasskeyService {
       .map((grant) => ({ grantId: grant.id, clientId: grant.clientId, name: this.#deps.clients.name(grant.clientId) }));
   }
 
-  /** The password they rest on no longer exists. */
-  async #endPasswordSessions(accountId: string, keepSessionUid: string | undefined): Promise<number> {
-    let ended = 0;
-    for (const { id, payload } of await this.#deps.sessions.listByAccountId(accountId)) {
-      if (payload.acr !== ACR.PASSWORD || payload.uid === keepSessionUid) continue;
-      await this.#deps.sessions.destroy(id);
-      ended += 1;
+  /**
+   * Sessions signed in with the password, and the refresh tokens and codes issued with acr
+   * password, with the access tokens of those sessions: the password they rest on is gone.
+   */
+  async #endPasswordSignIns(accountId: string): Promise<{ endedSessions: number; revokedTokens: number }> {
+    const sessions = this.#deps.oidc('Session');
+    const passwordSessionUids = new Set<string>();
+    let endedSessions = 0;
+    for (const { id, payload } of await sessions.listByAccountId(accountId)) {
+      if (payload.acr !== ACR.PASSWORD) continue;
+      if (typeof payload.uid === 'string') passwordSessionUids.add(payload.uid);
+      await sessions.destroy(id);
+      endedSessions += 1;
     }
-    return ended;
+    let revokedTokens = 0;
+    for (const model of TOKEN_MODELS) {
+      const records = this.#deps.oidc(model);
+      for (const { id, payload } of await records.listByAccountId(accountId)) {
+        // Access tokens carry no acr: they go with the session (or refresh token) they came from.
+        const fromPassword = model === 'AccessToken'
+          ? typeof payload.sessionUid === 'string' && passwordSessionUids.has(payload.sessionUid)
+          : payload.acr === ACR.PASSWORD;
+        if (!fromPassword) continue;
+        if (typeof payload.sessionUid === 'string') passwordSessionUids.add(payload.sessionUid);
+        await records.destroy(id);
+        revokedTokens += 1;
+      }
+    }
+    return { endedSessions, revokedTokens };
   }
 }

@@ -1,6 +1,10 @@
-// The operator CLI: `npm run admin -- recovery list|show|approve|reject ...`. It is a client of the
-// operator API over HTTP (ADMIN_TOKEN, TOBIRA_URL), so it works against any running tobira, local
-// or remote, and does exactly what the API allows, no more.
+// The operator CLI: `npm run admin -- recovery list|show|approve|reject|complete ...`. It is a
+// client of the operator API over HTTP (ADMIN_TOKEN, TOBIRA_URL), so it works against any running
+// tobira, local or remote, and does exactly what the API allows, no more.
+//
+// Much of what it prints was typed by an anonymous requester (message, contacts, user agent). A
+// terminal obeys control characters, so they are printed as visible escapes (`\x1b`, `\r`, ...),
+// never raw: nobody can redraw the screen to fake a "match" or "verified" line.
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage: npm run admin -- recovery <command> [options]
@@ -10,10 +14,13 @@ commands:
   show <id>
   approve <id> --operator <name> [--note <text>]
   reject <id> --operator <name> --reason <text>
+  complete <id> --operator <name>
+                      re-run the clean-up after a used enrolment link when it failed
+                      (recovery.completion_failed), keeping the passkey the link registered
 
 options:
   --json              print the API's JSON answer instead of text
-  --operator <name>   who you are (required for approve and reject; audited as operator:<name>)
+  --operator <name>   who you are (required for approve, reject and complete; audited as operator:<name>)
 
 environment:
   ADMIN_TOKEN         the operator API token (required)
@@ -68,8 +75,43 @@ async function call(base: string, token: string, lang: string, method: 'GET' | '
   return { ok: true, json };
 }
 
+/** Bidirectional overrides and isolates, and line/paragraph separators: they reorder or break what is shown. */
+const INVISIBLE_FORMATTING = new Set([0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+const NAMED: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r' };
+
+/**
+ * The text with every C0 and C1 control character (and DEL, bidirectional controls, line
+ * separators) replaced by a visible escape; line feeds are kept only when `keepNewLines`.
+ */
+export function visible(text: string, keepNewLines = false): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code === 0x0a && keepNewLines) out += char;
+    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) out += NAMED[code] ?? `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (INVISIBLE_FORMATTING.has(code)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += char;
+  }
+  return out;
+}
+
+/** JSON as text with the characters a terminal would obey (but JSON.stringify leaves) as \u escapes: the same JSON value. */
+function printableJson(json: Json): string {
+  let out = '';
+  for (const char of JSON.stringify(json, null, 2)) {
+    const code = char.codePointAt(0) ?? 0;
+    out += (code >= 0x7f && code <= 0x9f) || INVISIBLE_FORMATTING.has(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
+}
+
 function str(value: unknown): string {
-  return value === null || value === undefined || value === '' ? '-' : String(value);
+  return value === null || value === undefined || value === '' ? '-' : visible(String(value));
+}
+
+/** The requester's message, one marked line per line of theirs, so none can pass for tobira's. */
+function messageLines(value: unknown): string {
+  return str(value) === '-' ? '-' : visible(String(value), true).split('\n').map((line) => `| ${line}`).join('\n             ');
 }
 
 function describeRequest(r: Json): string[] {
@@ -79,7 +121,7 @@ function describeRequest(r: Json): string[] {
     `filed:       ${str(r.createdAt)} from ${str(r.ip)} (${str(r.userAgent)})`,
     `account ID:  ${str(r.accountHint)}${r.accountId ? ` (account ${String(r.accountId)})` : ' (no such account)'}`,
     `contacts:    e-mail ${str(r.contactEmail)}, mobile ${str(r.contactMobile)}`,
-    `message:     ${str(r.message).replace(/\n/g, '\n             ')}`,
+    `message:     ${messageLines(r.message)}`,
     ...(r.decidedAt ? [`decided:     ${str(r.status === 'completed' ? 'approved' : r.status)} by ${str(r.decidedBy)} at ${str(r.decidedAt)}: ${str(r.decisionNote)}`] : []),
     ...(r.enrolmentSentTo ? [`link sent to: ${str(r.enrolmentSentTo)}`] : []),
     ...(r.completedAt ? [`completed:   ${str(r.completedAt)}`] : []),
@@ -113,6 +155,16 @@ function printDetail(json: Json, output: Output): void {
     lines.push('', 'account:     none (the account ID names no account)');
   }
   lines.push(`match:       e-mail ${str(contacts.email)}, mobile ${str(contacts.mobile)}`);
+  const request = (json.request ?? {}) as Json;
+  const enrolment = json.enrolment as Json | null | undefined;
+  if (enrolment) lines.push(`enrolment:   link used at ${str(enrolment.at)}, new passkey ${str(enrolment.credentialId)}`);
+  else if (request.status === 'approved') lines.push('enrolment:   link not used yet');
+  const completion = json.completion as Json | null | undefined;
+  if (completion?.outcome === 'failed') {
+    lines.push(`clean-up:    FAILED at ${str(completion.at)} (${((completion.failedSteps ?? []) as unknown[]).map(str).join(', ')}); run: npm run admin -- recovery complete ${str(request.id)} --operator <name>`);
+  } else if (completion) {
+    lines.push(`clean-up:    done at ${str(completion.at)} by ${str(completion.actor)}: ${cleanUpSummary(completion)}`);
+  }
   const events = (json.recentEvents ?? []) as Json[];
   if (events.length > 0) {
     lines.push('', 'recent events:');
@@ -123,10 +175,21 @@ function printDetail(json: Json, output: Output): void {
 
 function printApproval(json: Json, output: Output): void {
   const request = (json.request ?? {}) as Json;
-  const delivery = (json.delivery ?? {}) as { email?: { to: string; sent: boolean }; sms?: { to: string; sent: boolean } | null };
-  output.out(`approved ${str(request.id)}: enrolment link ${delivery.email ? `e-mailed to ${delivery.email.to}${delivery.email.sent ? '' : ' (DELIVERY FAILED)'}` : 'not e-mailed'}`
-    + `${delivery.sms ? `, sent by SMS to ${delivery.sms.to}${delivery.sms.sent ? '' : ' (DELIVERY FAILED)'}` : ''}`);
+  const delivery = (json.delivery ?? {}) as { email?: { to: string; sent: boolean } | null; sms?: { to: string; sent: boolean } | null };
+  const ways = [
+    ...(delivery.email ? [`e-mailed to ${str(delivery.email.to)}${delivery.email.sent ? '' : ' (DELIVERY FAILED)'}`] : []),
+    ...(delivery.sms ? [`sent by SMS to ${str(delivery.sms.to)}${delivery.sms.sent ? '' : ' (DELIVERY FAILED)'}`] : []),
+  ];
+  output.out(`approved ${str(request.id)}: enrolment link ${ways.join(', ')}`);
   if (delivery.email?.sent === false || delivery.sms?.sent === false) output.err('warning: a delivery failed (see tobira\'s log); the user can file a new request');
+}
+
+function cleanUpSummary(c: Json): string {
+  return `removed ${str(c.removedPhones)} phone(s), ${str(c.removedPasskeys)} passkey(s); revoked ${str(c.sessions)} session(s), ${str(c.tokens)} token(s), ${str(c.trustedBrowsers)} trusted browser(s); ${c.passwordRemoved ? 'password removed' : 'no password'}`;
+}
+
+function printCompletion(json: Json, output: Output): void {
+  output.out(`completed ${str((json.request as Json | undefined)?.id)}: ${cleanUpSummary((json.completion ?? {}) as Json)}`);
 }
 
 /** Runs one command; returns the exit code (0 done, 1 refused or unreachable, 2 usage). */
@@ -200,15 +263,19 @@ export async function main(argv: string[], env: Record<string, string | undefine
         print = (json, out) => out.out(`rejected ${str((json.request as Json | undefined)?.id)}`);
         break;
       }
+      case 'complete':
+        result = await call(base, token, lang, 'POST', `/admin/api/recovery-requests/${needId()}/complete`, { operator: needOperator() });
+        print = printCompletion;
+        break;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
     if (!result.ok) {
       const { status, error, message } = result.failure;
-      output.err(`error: ${message}${status ? ` (HTTP ${status}, ${error})` : ''}`);
+      output.err(`error: ${visible(message)}${status ? ` (HTTP ${status}, ${visible(error)})` : ''}`);
       return 1;
     }
-    if (values.json) output.out(JSON.stringify(result.json, null, 2));
+    if (values.json) output.out(printableJson(result.json));
     else print(result.json, output);
     return 0;
   } catch (err) {

@@ -30,6 +30,7 @@ const listQuery = z.object({
 });
 const approveBody = z.object({ operator: operatorName, note: z.string().trim().max(1000).default('') });
 const rejectBody = z.object({ operator: operatorName, reason: z.string().trim().min(1).max(1000) });
+const completeBody = z.object({ operator: operatorName });
 const requestId = /^[A-Za-z0-9_-]{1,64}$/;
 
 function idOf(ctx: Context): string {
@@ -67,6 +68,13 @@ export function adminApi(deps: AdminApiDeps): Middleware<RequestState> {
     const id = idOf(ctx);
     const input = parseForm(rejectBody, ctx.request.body);
     ctx.body = { request: await recovery.reject(id, { operator: input.operator, note: input.reason }, auditContextOf(ctx, operatorActor(input.operator))) };
+  });
+
+  // Re-runs the clean-up after a used enrolment link when it failed (recovery.completion_failed).
+  router.post('/:id/complete', async (ctx) => {
+    const id = idOf(ctx);
+    const input = parseForm(completeBody, ctx.request.body);
+    ctx.body = await recovery.complete(id, auditContextOf(ctx, operatorActor(input.operator)));
   });
 
   const authorised = requireAdminToken(deps.adminToken, deps.audit);

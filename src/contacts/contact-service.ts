@@ -55,9 +55,10 @@ export class ContactService {
   async sendCode(account: Account, kind: ContactKind, input: string, lang: Lang, audit: AuditContext): Promise<string> {
     const target = normaliseContact(kind, input);
     const sendKey = `contact-send:${kind}:${account.id}`;
-    if (await this.#d.codeStore.failures(sendKey) >= MAX_CODES_PER_HOUR) throw new TooManyCodesError();
+    // Counted before deciding (the count is race-safe): requests sent all at once cannot pass a
+    // read of the count together and send more than the limit.
+    if (await this.#d.codeStore.recordFailure(sendKey, 3600) > MAX_CODES_PER_HOUR) throw new TooManyCodesError();
     const code = await this.#d.codes.issue(ContactService.codeKey(kind, account.id), target);
-    await this.#d.codeStore.recordFailure(sendKey, 3600);
     const minutes = this.#d.codes.ttlMinutes;
     try {
       if (kind === 'email') await this.#d.mailer.send(contactCodeMail(lang, target, code, minutes));

@@ -3,6 +3,10 @@
 // recovery request, or the contact codes of a phone change were right). The link carries a random
 // secret of which only the SHA-256 is stored; the link is used up by the registration it allows,
 // never by opening it (mail scanners fetch links).
+//
+// The secret rides in the link's fragment (`/enrol/<id>#<secret>`): browsers never send a fragment,
+// so it stays out of every request line, access log and proxy log. The page's script reads it and
+// posts it with each step; the page itself (GET) only knows the ticket id.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { Lang } from '../errors/app-error.ts';
@@ -13,8 +17,14 @@ import { EnrolmentLinkInvalidError } from './errors.ts';
 
 export interface IssuedEnrolment {
   ticket: EnrolmentTicket;
-  /** Absolute: `${issuer}/enrol/${ticket.id}.${secret}`. */
+  /** Absolute: `${issuer}/enrol/${ticket.id}#${secret}`. */
   link: string;
+}
+
+/** What the link's page posts back: the ticket id from the path, the secret from the fragment. */
+export interface EnrolmentKey {
+  ticketId: string;
+  secret: string;
 }
 
 /**
@@ -33,8 +43,9 @@ export interface EnrolmentServiceDeps {
   onCompleted: Partial<Record<EnrolmentPurpose, EnrolmentCompletedHook>>;
 }
 
-/** `<ticket id>.<secret>`: 16 and 32 random bytes, base64url. */
-const TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+/** 16 and 32 random bytes, base64url. */
+const TICKET_ID = /^[A-Za-z0-9_-]{22}$/;
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const SYSTEM: AuditContext = { actor: 'system', ip: null, userAgent: null };
 
 function hashOf(secret: string): string {
@@ -75,29 +86,33 @@ export class EnrolmentService {
     };
     await this.#tickets.create(ticket);
     await this.#audit.record('enrolment.issued', accountId, SYSTEM, { ticketId: ticket.id, purpose, sentTo: options.sentTo, recoveryRequestId: ticket.recoveryRequestId, expiresAt: ticket.expiresAt.toISOString() });
-    return { ticket, link: `${this.#issuer}/enrol/${ticket.id}.${secret}` };
+    return { ticket, link: `${this.#issuer}/enrol/${ticket.id}#${secret}` };
   }
 
   /**
-   * For the page: the live ticket behind a link token, not used up. Throws EnrolmentLinkInvalidError
-   * when unknown, used, expired or the secret is wrong.
+   * For the page, which never sees the secret: the live ticket with this id, not used up. Throws
+   * EnrolmentLinkInvalidError when unknown, used or expired. Says nothing about the secret.
    */
-  async inspect(token: string): Promise<EnrolmentTicket> {
-    return (await this.#live(token)).ticket;
+  async inspect(ticketId: string): Promise<EnrolmentTicket> {
+    return (await this.#live(ticketId)).ticket;
   }
 
-  /** Passkey registration options for the ticket's account: this device's own authenticator. */
-  async registrationOptions(token: string): Promise<unknown> {
-    const { ticket, account } = await this.#live(token);
+  /**
+   * Passkey registration options for the ticket's account: this device's own authenticator. A wrong
+   * secret is refused like a used link and takes nothing.
+   */
+  async registrationOptions(key: EnrolmentKey): Promise<unknown> {
+    const { ticket, account } = await this.#unlocked(key);
     return this.#passkeys.registrationOptions(challengeKey(ticket), { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
   }
 
   /**
    * Verifies the registration, uses the ticket (one winner), adds the passkey, audits
-   * `enrolment.completed`, then runs the purpose's hook. A replayed or expired link adds nothing.
+   * `enrolment.completed`, then runs the purpose's hook. A replayed or expired link, or a wrong
+   * secret, adds nothing and leaves the ticket as it was.
    */
-  async complete(token: string, response: unknown, lang: Lang, audit: AuditContext): Promise<{ ticket: EnrolmentTicket; credentialId: string }> {
-    const { ticket, account } = await this.#live(token);
+  async complete(key: EnrolmentKey, response: unknown, lang: Lang, audit: AuditContext): Promise<{ ticket: EnrolmentTicket; credentialId: string }> {
+    const { ticket, account } = await this.#unlocked(key);
     // The challenge is taken (single use) before the ticket, so a bad response leaves the link usable.
     const credential = await this.#passkeys.verifyRegistration(challengeKey(ticket), response, account.id);
     if (ticket.expiresAt.getTime() <= this.#now() || !await this.#tickets.use(ticket.id)) throw new EnrolmentLinkInvalidError();
@@ -107,13 +122,19 @@ export class EnrolmentService {
     return { ticket, credentialId: passkey.credentialId };
   }
 
-  async #live(token: string): Promise<{ ticket: EnrolmentTicket; account: Account }> {
-    const parts = TOKEN.exec(token);
-    if (!parts) throw new EnrolmentLinkInvalidError();
-    const [, id = '', secret = ''] = parts;
-    const ticket = await this.#tickets.find(id);
+  /** The live ticket whose secret this is; one refusal for every way it is not. */
+  async #unlocked(key: EnrolmentKey): Promise<{ ticket: EnrolmentTicket; account: Account }> {
+    if (!SECRET.test(key.secret)) throw new EnrolmentLinkInvalidError();
+    const live = await this.#live(key.ticketId);
+    if (!sameHash(hashOf(key.secret), live.ticket.secretHash)) throw new EnrolmentLinkInvalidError();
+    return live;
+  }
+
+  async #live(ticketId: string): Promise<{ ticket: EnrolmentTicket; account: Account }> {
+    if (!TICKET_ID.test(ticketId)) throw new EnrolmentLinkInvalidError();
+    const ticket = await this.#tickets.find(ticketId);
     // The store checks expiry with its own clock; tobira's clock decides too.
-    if (!ticket || ticket.expiresAt.getTime() <= this.#now() || !sameHash(hashOf(secret), ticket.secretHash)) throw new EnrolmentLinkInvalidError();
+    if (!ticket || ticket.expiresAt.getTime() <= this.#now()) throw new EnrolmentLinkInvalidError();
     const account = await this.#accounts.findById(ticket.accountId);
     if (!account) throw new EnrolmentLinkInvalidError();
     return { ticket, account };

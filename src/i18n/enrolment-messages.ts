@@ -9,6 +9,7 @@ export const enrolmentJa = {
   'enrol.once': 'このリンクは一度だけ、有効期限内に使えます。',
   'enrol.button': 'パスキーを登録する',
   'enrol.done': 'パスキーを登録しました。ログイン画面に移動します…',
+  'enrol.incomplete': 'このリンクは不完全です。届いたリンクを「#」以降も含めてそのまま開くか、機種変更の手続きを最初からやり直してください。',
 } as const;
 
 export const enrolmentEn: Record<keyof typeof enrolmentJa, string> = {
@@ -21,4 +22,5 @@ export const enrolmentEn: Record<keyof typeof enrolmentJa, string> = {
   'enrol.once': 'This link works once, and only until it expires.',
   'enrol.button': 'Register a passkey',
   'enrol.done': 'Your passkey is registered. Taking you to sign in…',
+  'enrol.incomplete': 'This link is incomplete. Open the link exactly as you received it, including the part after "#", or start the phone change again.',
 };

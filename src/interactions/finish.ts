@@ -19,7 +19,11 @@ async function finish(ctx: Context, provider: Provider, result: InteractionResul
 
 export function completeLogin(ctx: Context, provider: Provider, accountId: string, method: LoginMethod): Promise<void> {
   const { acr, amr } = assuranceOf(method);
-  return finish(ctx, provider, { login: { accountId, acr, amr, remember: true } });
+  // `ts`: the moment of the sign-in (oidc-provider's clock, epoch seconds). Without it the sign-in
+  // would be dated when the interaction resumes, and a consent given later (merged into this
+  // result) would make an old sign-in look fresh: a wrong auth_time, max_age and the 5-minute
+  // re-authentication rule defeated.
+  return finish(ctx, provider, { login: { accountId, acr, amr, remember: true, ts: Math.floor(Date.now() / 1000) } });
 }
 
 export function completeConsent(ctx: Context, provider: Provider, grantId: string): Promise<void> {

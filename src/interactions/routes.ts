@@ -76,6 +76,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.post('/consent', ...form, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
     if (details.prompt.name !== 'consent') throw new InteractionExpiredError();
+    // The consent page is never shown for a refused partner, but the form can be posted directly.
+    if (await refusedAsPasswordDependent(ctx, deps, details)) return;
     const input = parseForm(consentForm, ctx.request.body);
     const grantId = await grantConsent(provider, deps.consents, details, { remember: input.remember === 'on', grantTtlSeconds: deps.grantTtlSeconds });
     await completeConsent(ctx, provider, grantId);

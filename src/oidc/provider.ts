@@ -45,8 +45,9 @@ function loadRememberedGrant(consents: ConsentRepository): Configuration['loadEx
 
 /**
  * oidc-provider's default prompts, plus: a partner that requires `phr` gets a passkey sign-in; a
- * password-dependent partner always reaches the consent step for an always-passkey account (even
- * with a remembered grant), where interactions/password-dependent.ts refuses it.
+ * password sign-in of an always-passkey account counts for nothing (it is asked to sign in again);
+ * a password-dependent partner always reaches the consent step for an always-passkey account
+ * (even with a remembered grant), where interactions/password-dependent.ts refuses it.
  */
 function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): interactionPolicy.Prompt[] {
   const { Check } = interactionPolicy;
@@ -56,6 +57,14 @@ function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): inter
     return requiresPhishingResistant(oidc.params?.acr_values, oidc.claims) && oidc.acr !== ACR.PHISHING_RESISTANT
       ? Check.REQUEST_PROMPT
       : Check.NO_NEED_TO_PROMPT;
+  }));
+  // Checked whenever a sign-in is used, also when a finished one comes back from its interaction:
+  // a password sign-in completed just before "Always passkey" was turned on could otherwise wait
+  // there (up to the interaction's lifetime) and be used afterwards.
+  policy.get('login')?.checks.add(new Check('always_passkey', 'the account signs in only with a passkey', 'login_required', async (ctx) => {
+    const accountId = ctx.oidc.session?.accountId;
+    if (!accountId || ctx.oidc.acr !== ACR.PASSWORD) return Check.NO_NEED_TO_PROMPT;
+    return (await store.accounts.findById(accountId))?.alwaysPasskey ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   policy.get('consent')?.checks.add(new Check('password_dependent_client', 'the partner service depends on a password the account does not have', async (ctx) => {
     const clientId = ctx.oidc.client?.clientId;
@@ -67,11 +76,12 @@ function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): inter
 }
 
 export function createProvider({ settings, store, clients, jwks, cookieKeys, approvals }: ProviderDeps): Provider {
+  const guard = passwordDependentGuard(store, clientDirectory(clients));
   const configuration: Configuration = {
     adapter: adapterFactory(store),
     clients,
     jwks: jwks as Configuration['jwks'],
-    findAccount: findAccountIn(store.accounts, passwordDependentGuard(store, clientDirectory(clients))),
+    findAccount: findAccountIn(store.accounts, guard),
     claims: {
       // Standalone claims oidc-provider adds itself; listing scopes must not drop them.
       sid: null,
@@ -130,7 +140,17 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
       // A partner may look into or revoke only the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4).
-      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      // Introspection does not load the account through findAccount: the password-dependent guard
+      // is asked here, so such a partner's token of an always-passkey account is inactive.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (ctx, client, token) => {
+          if (token.clientId !== client.clientId) return false;
+          const accountId = 'accountId' in token ? token.accountId : undefined;
+          const account = typeof accountId === 'string' ? await store.accounts.findById(accountId) : undefined;
+          return !account || !await guard(ctx, account, client.clientId);
+        },
+      },
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },

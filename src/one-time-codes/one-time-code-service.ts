@@ -1,5 +1,5 @@
 // Rules for one-time codes sent by e-mail or SMS: six random digits, stored only as a hash,
-// single-use, short-lived, and a failure limit that asking for a new code does not reset.
+// single-use, short-lived, and an attempt limit that asking for a new code does not reset.
 import { createHash, randomInt } from 'node:crypto';
 import type { OneTimeCodeRepository } from '../store/types.ts';
 import { CodeExpiredError, CodeInvalidError, TooManyAttemptsError } from './errors.ts';
@@ -42,15 +42,23 @@ export class OneTimeCodeService {
     return code;
   }
 
-  /** Consumes the code for `key`; returns where it was sent. `attemptsKey` as for issue. */
+  /**
+   * Consumes the code for `key`; returns where it was sent. `attemptsKey` as for issue.
+   *
+   * Every try is counted before its code is compared (the store's count is race-safe), and a try
+   * over the limit is refused untested: guesses sent all at once cannot test more codes than the
+   * limit allows, as they could if each read the count first and recorded its failure afterwards.
+   * So a right code counts as a try too; the limit is on tries per window.
+   */
   async verify(key: string, code: string, attemptsKey = key): Promise<string> {
     if (await this.#codes.failures(attemptsKey) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
     const stored = await this.#codes.find(key);
     if (!stored) throw new CodeExpiredError();
+    const tries = await this.#codes.recordFailure(attemptsKey, this.#policy.attemptWindowSeconds);
+    if (tries > this.#policy.maxAttempts) throw new TooManyAttemptsError();
     const normalised = code.replace(/\s+/g, '');
     if (/^\d{6}$/.test(normalised) && await this.#codes.consume(key, hashOf(key, normalised))) return stored.target;
-    const failures = await this.#codes.recordFailure(attemptsKey, this.#policy.attemptWindowSeconds);
-    if (failures >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    if (tries >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
     throw new CodeInvalidError();
   }
 }

@@ -9,8 +9,9 @@ import { hashPassword } from '../accounts/password-hasher.ts';
 import { checkPasswordStrength } from '../accounts/password-strength.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { Lang } from '../errors/app-error.ts';
+import type { Logger } from '../log.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
-import type { Mailer } from '../notify/mailer.ts';
+import type { MailMessage, Mailer } from '../notify/mailer.ts';
 import { CodeExpiredError } from '../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
 import type { Account, AccountRepository } from '../store/types.ts';
@@ -23,6 +24,7 @@ export interface PasswordResetDeps {
   notifier: AccountNotifier;
   revocation: AccessRevocation;
   audit: AuditLog;
+  logger: Logger;
   now?: () => number;
 }
 
@@ -48,13 +50,23 @@ export class PasswordResetService {
     const code = await this.#deps.codes.issue(codeKey(address), address);
     if (!account) return address;
     if (account.alwaysPasskey) {
-      await this.#deps.mailer.send(resetOffMail(lang, address));
+      this.#sendInBackground(account.id, resetOffMail(lang, address));
       await this.#deps.audit.record('password_reset.refused', account.id, audit, { reason: 'always_passkey', step: 'request' });
       return address;
     }
-    await this.#deps.mailer.send(resetCodeMail(lang, address, code, this.#deps.codes.ttlMinutes));
+    this.#sendInBackground(account.id, resetCodeMail(lang, address, code, this.#deps.codes.ttlMinutes));
     await this.#deps.audit.record('password_reset.requested', account.id, audit);
     return address;
+  }
+
+  /**
+   * Not awaited: an address without an account gets no mail, so waiting for the mail server (or
+   * failing when it is down) would tell which addresses have accounts.
+   */
+  #sendInBackground(accountId: string, message: MailMessage): void {
+    void this.#deps.mailer.send(message).catch((err: unknown) => {
+      this.#deps.logger.error({ err, accountId }, 'password reset mail could not be sent');
+    });
   }
 
   /**

@@ -91,6 +91,8 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
       });
       clearCookie(ctx, COOKIE);
       ctx.status = 303;
+      // `/enrol/<id>#<secret>`: the browser carries the fragment over to the page it loads but never
+      // sends it, so the secret reaches no request line or access log on the way.
       ctx.redirect(issued.link);
     }, (error) => codesPage(ctx, attempt, error));
   });

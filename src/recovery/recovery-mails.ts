@@ -43,17 +43,62 @@ export function recoveryRequestedNotice(): Notice {
   };
 }
 
-/** After the enrolment link was used (in the language of the page it was used on): the old ways in are gone. */
-export function recoveryCompletedNotice(lang: Lang): Notice {
-  return lang === 'ja'
-    ? {
+/** What the completion notice tells: whether a password was removed, and the contacts the account has now. */
+export interface RecoveredAccount {
+  passwordRemoved: boolean;
+  email: string;
+  contactEmail: string | null;
+  contactMobile: string | null;
+}
+
+function completedNotice(account: RecoveredAccount, lang: Lang): Notice {
+  if (lang === 'ja') {
+    return {
       subject: 'tobira: アカウントを復旧しました',
-      text: 'tobira アカウントの復旧が完了し、新しいパスキーが登録されました。\nそれまでのパスキーとスマートフォンは削除され、すべてのログイン中のセッション、連携サービスのトークン、信頼済みブラウザは無効になりました。\nお心当たりがない場合は、すぐにサポートへご連絡ください。\n',
-      sms: 'tobira: アカウントを復旧しました。心当たりがなければすぐにサポートへご連絡ください。',
-    }
-    : {
-      subject: 'tobira: your account was recovered',
-      text: 'Your tobira account was recovered and a new passkey was registered.\nEvery earlier passkey and phone was removed, and every session, partner service token and trusted browser was revoked.\nIf this was not you, contact support immediately.\n',
-      sms: 'tobira: your account was recovered. Not you? Contact support now.',
+      text: [
+        'tobira アカウントの復旧が完了し、新しいパスキーが登録されました。',
+        'それまでのパスキーとスマートフォンは削除され、すべてのログイン中のセッション、連携サービスのトークン、信頼済みブラウザは無効になりました。',
+        ...(account.passwordRemoved ? ['アカウントのパスワードも削除しました（スマートフォンを手にした人が設定した可能性があるためです）。新しいパスキーでログインしてください。'] : []),
+        '',
+        'スマートフォンを手にした人が連絡先を変更した可能性があります。いまアカウントに登録されている連絡先を確認してください。',
+        `  ログイン用メールアドレス: ${account.email}`,
+        `  連絡先メールアドレス: ${account.contactEmail ?? 'なし'}`,
+        `  連絡先の携帯電話番号: ${account.contactMobile ?? 'なし'}`,
+        '心当たりのない連絡先があれば、アカウントメニューで変更してください。',
+        '',
+        'お心当たりがない場合は、すぐにサポートへご連絡ください。',
+        '',
+      ].join('\n'),
+      sms: `tobira: アカウントを復旧しました。${account.passwordRemoved ? 'パスワードは削除しました。' : ''}登録されている連絡先を確認してください。心当たりがなければすぐにサポートへご連絡ください。`,
     };
+  }
+  return {
+    subject: 'tobira: your account was recovered',
+    text: [
+      'Your tobira account was recovered and a new passkey was registered.',
+      'Every earlier passkey and phone was removed, and every session, partner service token and trusted browser was revoked.',
+      ...(account.passwordRemoved ? ['The account\'s password was removed too: whoever had your phone could have set it. Sign in with your new passkey.'] : []),
+      '',
+      'Whoever had your phone could have changed your contact details. Please check the contact details your account has now:',
+      `  Sign-in e-mail: ${account.email}`,
+      `  Contact e-mail: ${account.contactEmail ?? 'none'}`,
+      `  Contact mobile: ${account.contactMobile ?? 'none'}`,
+      'If one of them is not yours, change it in the account menu.',
+      '',
+      'If this was not you, contact support immediately.',
+      '',
+    ].join('\n'),
+    sms: `tobira: your account was recovered.${account.passwordRemoved ? ' Its password was removed.' : ''} Please check your contact details. Not you? Contact support now.`,
+  };
+}
+
+/**
+ * After the recovery clean-up: the old ways in are gone. In the language of the page the link was
+ * used on; when an operator finished the clean-up (no page), in Japanese first, then English.
+ */
+export function recoveryCompletedNotice(account: RecoveredAccount, lang: Lang | 'both'): Notice {
+  if (lang !== 'both') return completedNotice(account, lang);
+  const ja = completedNotice(account, 'ja');
+  const en = completedNotice(account, 'en');
+  return { subject: `${ja.subject} / ${en.subject}`, text: both(ja.text, en.text), sms: `${ja.sms} / ${en.sms}` };
 }

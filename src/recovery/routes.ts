@@ -19,7 +19,8 @@ const requestForm = z.object({
   accountId: z.string().trim().max(254).pipe(z.email()),
   contactEmail: optionalEmail.default(''),
   contactMobile: z.string().trim().max(32).default(''),
-  message: z.string().trim().min(1).max(MAX_RECOVERY_MESSAGE),
+  // Browsers send a textarea's line breaks as CR LF; a CR anywhere else is refused by the service.
+  message: z.string().transform((text) => text.replace(/\r\n/g, '\n')).pipe(z.string().trim().min(1).max(MAX_RECOVERY_MESSAGE)),
 });
 
 export interface RecoveryRoutesDeps {

@@ -6,15 +6,18 @@
 import assert from 'node:assert/strict';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
+import { AccountService } from '../../src/accounts/account-service.ts';
+import { AlwaysPasskeyOnError } from '../../src/accounts/always-passkey-errors.ts';
 import { verifyPassword } from '../../src/accounts/password-hasher.ts';
 import { buildApp } from '../../src/app.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
+import { ACCOUNT_CLIENT_ID } from '../../src/oidc/first-party.ts';
 import { PASSWORD_DEPENDENT } from '../../src/oidc/password-dependent.ts';
 import type Provider from 'oidc-provider';
 import { PASSWORD_DEPENDENT_DESCRIPTION } from '../../src/interactions/password-dependent.ts';
-import type { Account, Store } from '../../src/store/types.ts';
+import type { Account, AccountRepository, Store } from '../../src/store/types.ts';
 import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, PARTNER_SECRET, partnerClient, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
@@ -113,26 +116,63 @@ for (const kind of STORE_KINDS) {
 
     /** Connects the widget app (a refresh token) for the user signed in in `browser`. */
     async function connectWidget(browser: HttpBrowser): Promise<string> {
-      const pending = await startAuthorization(widget, { scope: 'openid offline_access', prompt: 'consent' });
-      const consent = await browser.follow(pending.url.href, {}, PARTNER_CALLBACK);
-      const back = await browser.submit(consent, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
-      const tokens = await redeem(widget, pending, back.url);
+      const tokens = await connectWidgetTokens(browser);
       assert.ok(tokens.refresh_token);
       return tokens.refresh_token;
     }
 
-    /** Signs in again through the account menu's sign-in with the phone's passkey (acr phr). */
-    async function passkeySignIn(phone: Phone, path: string): Promise<Page> {
-      const login = await phone.browser.follow(`${tobira.issuer}${path}`);
+    async function connectWidgetTokens(browser: HttpBrowser): Promise<Awaited<ReturnType<typeof redeem>>> {
+      const pending = await startAuthorization(widget, { scope: 'openid offline_access', prompt: 'consent' });
+      const consent = await browser.follow(pending.url.href, {}, PARTNER_CALLBACK);
+      const back = await browser.submit(consent, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
+      return redeem(widget, pending, back.url);
+    }
+
+    /**
+     * Signs in with the phone's passkey on the sign-in page that `start` leads to (in `browser`);
+     * returns the page it ends on (stopped at the partner's callback).
+     */
+    async function signInWithPasskey(phone: Phone, browser: HttpBrowser, start: string): Promise<Page> {
+      const login = await browser.follow(start, {}, PARTNER_CALLBACK);
       const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1];
       const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
       assert.ok(uid, `not on a sign-in page: ${login.url}`);
+      const options = jsonOf(await h.postJson(browser, `/interaction/${uid}/passkey/options`, {}, csrf)).options as PublicKeyCredentialRequestOptionsJSON;
+      const done = await h.postJson(browser, `/interaction/${uid}/passkey/verify`, { response: phone.key.authenticate(options) }, csrf);
+      assert.equal(done.status, 200, done.body);
+      return browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK);
+    }
+
+    /** Signs in again through the account menu's sign-in with the phone's passkey (acr phr). */
+    async function passkeySignIn(phone: Phone, path: string, browser = phone.browser): Promise<Page> {
+      const login = await browser.follow(`${tobira.issuer}${path}`);
       assert.match(login.body, /id="phr-notice"/, 'the sign-in asks for a passkey only');
       assert.doesNotMatch(login.body, /type="password"/);
-      const options = jsonOf(await h.postJson(phone.browser, `/interaction/${uid}/passkey/options`, {}, csrf)).options as PublicKeyCredentialRequestOptionsJSON;
-      const done = await h.postJson(phone.browser, `/interaction/${uid}/passkey/verify`, { response: phone.key.authenticate(options) }, csrf);
-      assert.equal(done.status, 200, done.body);
-      return phone.browser.follow(String(jsonOf(done).redirectTo));
+      return signInWithPasskey(phone, browser, login.url);
+    }
+
+    /**
+     * Turns the mode on from the phone's browser, signed in with the password at sign-up: that
+     * session ends with the password, and the phone signs in again with its passkey.
+     */
+    async function turnOn(phone: Phone): Promise<Page> {
+      const res = await post(phone.browser, '/account/always-passkey/on', { _csrf: await csrfOf(phone.browser), confirm: 'yes' });
+      assert.equal(res.status, 303);
+      const to = new URL(String(res.headers.get('location')), tobira.issuer);
+      assert.equal(to.pathname, '/auth', 'sent to sign in again');
+      const page = await signInWithPasskey(phone, phone.browser, to.href);
+      assert.equal(page.status, 200);
+      assert.match(page.url, /\/account\?notice=always_passkey_on$/);
+      return page;
+    }
+
+    /** A partner's sign-in with the phone's passkey in a new browser: the consent page it ends on. */
+    async function passkeyAtPartner(phone: Phone, params: Record<string, string> = {}): Promise<{ browser: HttpBrowser; pending: Awaited<ReturnType<typeof startAuthorization>>; consent: Page }> {
+      const browser = new HttpBrowser();
+      const pending = await startAuthorization(partner, params);
+      const consent = await signInWithPasskey(phone, browser, pending.url.href);
+      assert.match(consent.body, /action="[^"]*\/consent"/, 'the partner asks for consent');
+      return { browser, pending, consent };
     }
 
     /** A partner's sign-in with a password in a new browser: the refusal page, or back at the partner (after consent). */
@@ -225,6 +265,10 @@ for (const kind of STORE_KINDS) {
       // A second browser signed in with the password (say, the attacker who phished it).
       const other = await passwordLogin(phone.email, PASSWORD);
       assert.ok(other.page.url.startsWith(PARTNER_CALLBACK));
+      // A third signed in with the phone's passkey, with a refresh token too.
+      const viaPasskey = await passkeyAtPartner(phone, { scope: 'openid offline_access', prompt: 'consent' });
+      const passkeyTokens = await redeem(partner, viaPasskey.pending, (await viaPasskey.browser.submit(viaPasskey.consent, '/consent', {}, PARTNER_CALLBACK)).url);
+      assert.equal(passkeyTokens.claims()?.acr, 'phr');
 
       const menu = await phone.browser.follow(`${tobira.issuer}/account`);
       assert.match(menu.body, /data-always-passkey="off"/);
@@ -237,7 +281,12 @@ for (const kind of STORE_KINDS) {
       assert.doesNotMatch(confirm.body, /data-client-id="partner-web"/);
 
       const mailsBefore = sink.messages.length;
-      const done = await phone.browser.submit(confirm, '/account/always-passkey/on', { confirm: 'yes' });
+      // This browser signed in with the password too (at sign-up): its session ends with the
+      // password, and it is asked to sign in again, then comes back to the menu with the notice.
+      const signIn = await phone.browser.submit(confirm, '/account/always-passkey/on', { confirm: 'yes' });
+      assert.equal(signIn.status, 200, `${signIn.url}\n${signIn.body.slice(0, 2000)}`);
+      assert.match(signIn.url, /\/interaction\/[^/]+$/, 'on a sign-in page');
+      const done = await signInWithPasskey(phone, phone.browser, signIn.url);
       assert.equal(done.status, 200);
       assert.match(done.url, /\/account\?notice=always_passkey_on$/);
       assert.match(done.body, /data-always-passkey="on"/);
@@ -247,19 +296,28 @@ for (const kind of STORE_KINDS) {
       assert.equal(account.passwordHash, null, 'the stored hash is gone');
       assert.equal(account.alwaysPasskey, true);
       const [on] = await eventsOf(phone.email, 'account.always_passkey_on');
-      assert.deepEqual(on?.details, { passwordDeleted: true, phones: 1, revokedClients: [WIDGET], endedSessions: 1 });
+      const { revokedTokens, ...details } = on?.details ?? {};
+      assert.deepEqual(details, { passwordDeleted: true, phones: 1, revokedClients: [WIDGET], endedSessions: 2 });
+      assert.ok(typeof revokedTokens === 'number' && revokedTokens >= 2, `tokens of password sign-ins revoked: ${String(revokedTokens)}`);
       assert.ok((await eventsOf(phone.email, 'grant.revoked')).some((e) => e.details.client === WIDGET && e.details.reason === 'always_passkey'));
-      const notice = await sink.latestTo(phone.email, mailsBefore);
+      const notice = sink.messages.slice(mailsBefore).find((m) => m.to.includes(phone.email) && /Always passkey was turned on/.test(m.subject));
+      assert.ok(notice, 'the owner is told');
       assert.match(notice.subject, /Always passkey was turned on/);
       assert.match(notice.raw, /Widget App/);
 
-      // The widget's refresh token is dead; the ordinary partner's still works.
+      // The widget's refresh token is dead; so are the ordinary partner's tokens from the password
+      // sign-in (they rest on the deleted password); those from the passkey sign-in still work.
       await assert.rejects(oidc.refreshTokenGrant(widget, widgetRefresh), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
-      assert.ok((await oidc.refreshTokenGrant(partner, partnerTokens.refresh_token!)).access_token);
-      assert.deepEqual([...new Set((await tobira.store.oidc('Grant').listByAccountId(account.id)).map((g) => g.payload.clientId))], ['partner-web']);
-      // The session signed in with the (now deleted) password is over; the phone's own is kept.
+      await assert.rejects(oidc.refreshTokenGrant(partner, partnerTokens.refresh_token!), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      assert.equal((await oidc.tokenIntrospection(partner, partnerTokens.access_token)).active, false);
+      assert.ok((await oidc.fetchUserInfo(partner, passkeyTokens.access_token, account.id)).sub);
+      assert.ok((await oidc.refreshTokenGrant(partner, passkeyTokens.refresh_token!)).access_token);
+      const grants = (await tobira.store.oidc('Grant').listByAccountId(account.id)).map((g) => g.payload.clientId).filter((id) => id !== ACCOUNT_CLIENT_ID);
+      assert.deepEqual([...new Set(grants)], ['partner-web']);
+      // The sessions signed in with the (now deleted) password are over; passkey sessions stay.
       assert.equal((await other.browser.request(`${tobira.issuer}/account`)).status, 303);
       assert.equal((await phone.browser.request(`${tobira.issuer}/account`)).status, 200);
+      assert.equal((await viaPasskey.browser.request(`${tobira.issuer}/account`)).status, 200);
 
       // Password sign-in, with the old password or any other, is refused with the explanation.
       const before = await modeOf(phone.email);
@@ -291,8 +349,7 @@ for (const kind of STORE_KINDS) {
 
     it('refuses a password-dependent partner for an always-passkey account: the user sees why, the partner gets access_denied', async () => {
       const phone = await h.phoneFor(partner, `widgetfan.${kind}@example.com`);
-      const csrf = await csrfOf(phone.browser);
-      assert.equal((await post(phone.browser, '/account/always-passkey/on', { _csrf: csrf, confirm: 'yes' })).status, 303);
+      await turnOn(phone);
 
       const pending = await startAuthorization(widget, { scope: 'openid offline_access', prompt: 'consent' });
       const page = await phone.browser.follow(pending.url.href, {}, PARTNER_CALLBACK);
@@ -313,7 +370,8 @@ for (const kind of STORE_KINDS) {
       const again = await startAuthorization(widget);
       assert.equal(errorCodeOf(await phone.browser.follow(again.url.href, {}, PARTNER_CALLBACK)), 'password_dependent_client');
       const ordinary = await startAuthorization(partner);
-      const ordinaryBack = await phone.browser.follow(ordinary.url.href, {}, PARTNER_CALLBACK);
+      const ordinaryConsent = await phone.browser.follow(ordinary.url.href, {}, PARTNER_CALLBACK);
+      const ordinaryBack = await phone.browser.submit(ordinaryConsent, '/consent', {}, PARTNER_CALLBACK);
       assert.ok((await redeem(partner, ordinary, ordinaryBack.url)).access_token, 'ordinary partners still work');
     });
 
@@ -331,27 +389,32 @@ for (const kind of STORE_KINDS) {
 
     it('turning it off needs a fresh passkey sign-in and a new, strong password; each refusal changes nothing', async () => {
       const phone = await h.phoneFor(partner, `yamada.taro.${kind}@example.com`);
-      let csrf = await csrfOf(phone.browser);
-      assert.equal((await post(phone.browser, '/account/always-passkey/on', { _csrf: csrf, confirm: 'yes' })).status, 303);
-      const menu = await phone.browser.follow(`${tobira.issuer}/account`);
+      const menu = await turnOn(phone);
       assert.match(menu.body, /id="always-passkey-off-form"/);
       assert.match(menu.body, /within the last 5 minutes/);
       const off = await modeOf(phone.email);
       assert.equal(off.alwaysPasskey, true);
 
-      // Signed in with a password (before the switch), not a passkey: sent to a passkey sign-in.
-      const notPasskey = await post(phone.browser, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD });
+      // A PC signed in by a phone approval (push), not a passkey: sent to a passkey sign-in.
+      const pc = new HttpBrowser();
+      const request = await h.pcRequests(partner, phone.email, pc);
+      assert.equal((await h.approveOn(phone, String(request.started.approvalId), String(request.started.number ?? ''))).status, 200);
+      const pushed = await h.postJson(pc, `/interaction/${request.uid}/push/${String(request.started.approvalId)}/complete`, {}, request.csrf);
+      assert.equal(pushed.status, 200, pushed.body);
+      await pc.follow(String(jsonOf(pushed).redirectTo), {}, PARTNER_CALLBACK);
+      let csrf = await csrfOf(pc);
+      const notPasskey = await post(pc, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD });
       assert.equal(notPasskey.status, 303);
       const to = new URL(String(notPasskey.headers.get('location')));
       assert.equal(to.searchParams.get('acr_values'), 'phr');
       assert.equal(to.searchParams.get('prompt'), 'login');
-      const notPasskeyJson = await post(phone.browser, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD }, true);
+      const notPasskeyJson = await post(pc, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD }, true);
       assert.equal(notPasskeyJson.status, 403);
       assert.equal(jsonOf(notPasskeyJson).error, 'passkey_reauthentication_required');
       assert.deepEqual(await modeOf(phone.email), off);
 
       // A passkey sign-in brings the user back to the form.
-      const form = await passkeySignIn(phone, '/account/always-passkey/off');
+      const form = await passkeySignIn(phone, '/account/always-passkey/off', pc);
       assert.equal(form.status, 200, form.body);
       assert.match(form.url, /\/account\/always-passkey\/off$/, form.body.slice(0, 3000));
       assert.match(form.body, /Turn &#34;Always passkey&#34; off/);
@@ -367,13 +430,13 @@ for (const kind of STORE_KINDS) {
         [{ password: NEW_PASSWORD }, 403, 'csrf_failed'],
       ];
       for (const [fields, status, code, message] of cases) {
-        const res = await post(phone.browser, '/account/always-passkey/off', fields, true);
+        const res = await post(pc, '/account/always-passkey/off', fields, true);
         assert.equal(res.status, status, `${JSON.stringify(fields).slice(0, 60)}: ${res.body}`);
         assert.equal(jsonOf(res).error, code);
         if (message) assert.match(String(jsonOf(res).message), message);
       }
       // On the page, a refused password is shown on the form to try again.
-      const weak = await post(phone.browser, '/account/always-passkey/off', { _csrf: csrf, password: 'password1234' });
+      const weak = await post(pc, '/account/always-passkey/off', { _csrf: csrf, password: 'password1234' });
       assert.equal(weak.status, 400);
       assert.equal(errorCodeOf(weak), 'weak_password');
       assert.match(weak.body, /action="\/account\/always-passkey\/off"/);
@@ -381,23 +444,23 @@ for (const kind of STORE_KINDS) {
 
       // Five minutes later the passkey sign-in is no longer fresh.
       offset = 301_000;
-      const stale = await post(phone.browser, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD }, true);
+      const stale = await post(pc, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD }, true);
       assert.equal(jsonOf(stale).error, 'passkey_reauthentication_required');
       assert.deepEqual(await modeOf(phone.email), off);
       offset = 0;
 
       const mailsBefore = sink.messages.length;
-      const done = await post(phone.browser, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD });
+      const done = await post(pc, '/account/always-passkey/off', { _csrf: csrf, password: NEW_PASSWORD });
       assert.equal(done.status, 303);
       assert.equal(done.headers.get('location'), '/account?notice=always_passkey_off');
       const account = await accountOf(phone.email);
       assert.equal(account.alwaysPasskey, false);
       assert.ok(account.passwordHash && await verifyPassword(account.passwordHash, NEW_PASSWORD));
       assert.equal((await eventsOf(phone.email, 'account.always_passkey_off')).length, 1);
-      assert.match((await sink.latestTo(phone.email, mailsBefore)).subject, /Always passkey was turned off/);
+      assert.ok(sink.messages.slice(mailsBefore).some((m) => m.to.includes(phone.email) && /Always passkey was turned off/.test(m.subject)), 'the owner is told');
 
       // Turning it off again is refused: it is off.
-      const twice = await post(phone.browser, '/account/always-passkey/off', { _csrf: csrf, password: `${NEW_PASSWORD} again` }, true);
+      const twice = await post(pc, '/account/always-passkey/off', { _csrf: csrf, password: `${NEW_PASSWORD} again` }, true);
       assert.equal(twice.status, 409);
       assert.equal(jsonOf(twice).error, 'always_passkey_not_on');
 
@@ -406,6 +469,117 @@ for (const kind of STORE_KINDS) {
       assert.ok(page.url.startsWith(PARTNER_CALLBACK), page.body.slice(0, 500));
       assert.equal((await redeem(partner, pending, page.url)).claims()?.acr, 'urn:tobira:acr:password');
       assert.equal(errorCodeOf((await passwordLogin(phone.email, PASSWORD)).page), 'invalid_credentials');
+    });
+
+    it('a password sign-in left waiting before the switch gets nothing afterwards: no code, no session, not even after the mode is off again', async () => {
+      const phone = await h.phoneFor(partner, `waiting.${kind}@example.com`);
+      // Someone who knows the password signs in at a partner and keeps the last redirect for later
+      // (oidc-provider keeps the finished sign-in for up to an hour).
+      const attacker = new HttpBrowser();
+      const { uid, csrf } = await h.signInPage(partner, attacker);
+      const posted = await attacker.request(`${tobira.issuer}/interaction/${uid}/password`, { method: 'POST', form: { _csrf: csrf, email: phone.email, password: PASSWORD } });
+      assert.equal(posted.status, 303, posted.body.slice(0, 500));
+      const resume = new URL(String(posted.headers.get('location')), tobira.issuer).href;
+
+      // The owner turns "Always passkey" on meanwhile.
+      await turnOn(phone);
+      const account = await accountOf(phone.email);
+      const codesBefore = (await tobira.store.oidc('AuthorizationCode').listByAccountId(account.id)).length;
+
+      // The redirect, followed now (consent given if asked): a new sign-in is asked for, no code.
+      let page = await attacker.follow(resume, {}, PARTNER_CALLBACK);
+      if (/action="[^"]*\/consent"/.test(page.body)) page = await attacker.submit(page, '/consent', {}, PARTNER_CALLBACK);
+      assert.ok(!page.url.startsWith(PARTNER_CALLBACK), `no code for the partner: ${page.url}`);
+      assert.equal(page.status, 200);
+      assert.match(page.body, /data-uid="[^"]+"/, 'a sign-in page');
+      assert.equal((await tobira.store.oidc('AuthorizationCode').listByAccountId(account.id)).length, codesBefore);
+      const refused = await attacker.submit(page, '/password', { email: phone.email, password: PASSWORD }, PARTNER_CALLBACK);
+      assert.equal(refused.status, 403);
+      assert.equal(errorCodeOf(refused), 'always_passkey_on');
+      // Nor is that browser signed in: not to the account menu, not silently at a partner.
+      assert.equal((await attacker.request(`${tobira.issuer}/account`)).status, 303);
+      const silent = await startAuthorization(partner, { prompt: 'none' });
+      assert.equal(new URL((await attacker.follow(silent.url.href, {}, PARTNER_CALLBACK)).url).searchParams.get('error'), 'login_required');
+
+      // Turning the mode off (a new password) does not bring that sign-in back to life.
+      const offForm = await phone.browser.follow(`${tobira.issuer}/account/always-passkey/off`);
+      assert.equal(offForm.status, 200, 'the phone signed in with its passkey just now');
+      const turnedOff = await phone.browser.submit(offForm, '/account/always-passkey/off', { password: NEW_PASSWORD });
+      assert.match(turnedOff.url, /\/account\?notice=always_passkey_off$/);
+      assert.equal((await attacker.request(`${tobira.issuer}/account`)).status, 303);
+      const later = new URL((await attacker.follow((await startAuthorization(partner, { prompt: 'none' })).url.href, {}, PARTNER_CALLBACK)).url);
+      assert.equal(later.searchParams.get('code'), null);
+      assert.match(String(later.searchParams.get('error')), /^(login|interaction)_required$/);
+    });
+
+    it('a password sign-in racing the switch loses: the account is read again after the password check', async () => {
+      const phone = await h.phoneFor(partner, `racer.${kind}@example.com`);
+      const real = tobira.store.accounts;
+      // The switch lands while the (slow) password check runs: after the account was read.
+      const racing = new Proxy(real, {
+        get(target, prop) {
+          if (prop === 'findByEmail') {
+            return async (email: string) => {
+              const found = await target.findByEmail(email);
+              if (found) await target.setSignInMode(found.id, { passwordHash: null, alwaysPasskey: true }, new Date(), false);
+              return found;
+            };
+          }
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }) as AccountRepository;
+      await assert.rejects(new AccountService(racing).signInWithPassword(phone.email, PASSWORD), (err: unknown) => err instanceof AlwaysPasskeyOnError);
+    });
+
+    it('a passkey sign-in left at the consent page is as old as the sign-in, not the consent: not fresh enough later', async () => {
+      const phone = await h.phoneFor(partner, `lateconsent.${kind}@example.com`);
+      await turnOn(phone);
+      const { browser, consent } = await passkeyAtPartner(phone);
+      const signedInAt = Math.floor(Date.now() / 1000);
+      // The consent is given in a later second than the sign-in.
+      await new Promise((resolve) => setTimeout(resolve, (signedInAt + 1) * 1000 - Date.now() + 50));
+      const back = await browser.submit(consent, '/consent', {}, PARTNER_CALLBACK);
+      assert.ok(back.url.startsWith(PARTNER_CALLBACK));
+      // tobira's clock: 300.5 s after the second of the sign-in (under 300 s after the consent).
+      offset = (signedInAt + 300.5) * 1000 - Date.now();
+      const res = await browser.request(`${tobira.issuer}/account/always-passkey/off`);
+      assert.equal(res.status, 303, 'not fresh: sent to sign in again');
+      const to = new URL(String(res.headers.get('location')), tobira.issuer);
+      assert.equal(to.pathname, '/auth');
+      assert.equal(to.searchParams.get('acr_values'), 'phr');
+    });
+
+    it('introspection answers inactive for a password-dependent partner\'s tokens of an always-passkey account', async () => {
+      const phone = await h.phoneFor(partner, `introspect.${kind}@example.com`);
+      const tokens = await connectWidgetTokens(phone.browser);
+      assert.ok(tokens.refresh_token);
+      assert.equal((await oidc.tokenIntrospection(widget, tokens.access_token)).active, true);
+      const account = await accountOf(phone.email);
+      // As if the mode were switched on by another process while these tokens were being issued.
+      await tobira.store.accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: true }, new Date());
+      assert.equal((await oidc.tokenIntrospection(widget, tokens.access_token)).active, false);
+      assert.equal((await oidc.tokenIntrospection(widget, tokens.refresh_token)).active, false);
+      const refusals = await eventsOf(phone.email, 'token.refused');
+      assert.ok(refusals.some((e) => e.details.client === WIDGET && e.details.endpoint === 'introspection'), JSON.stringify(refusals.map((e) => e.details)));
+    });
+
+    it('a consent posted straight to a refused password-dependent partner is refused too, and no grant is saved', async () => {
+      const phone = await h.phoneFor(partner, `directconsent.${kind}@example.com`);
+      await turnOn(phone);
+      const pending = await startAuthorization(widget, { scope: 'openid offline_access', prompt: 'consent' });
+      const page = await phone.browser.follow(pending.url.href, {}, PARTNER_CALLBACK);
+      assert.equal(errorCodeOf(page), 'password_dependent_client');
+      const uid = /action="\/interaction\/([^/"]+)\/password-dependent"/.exec(page.body)?.[1];
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+      assert.ok(uid && csrf);
+      const account = await accountOf(phone.email);
+      const refusalsBefore = (await eventsOf(phone.email, 'authorization.refused')).length;
+      const posted = await phone.browser.request(`${tobira.issuer}/interaction/${uid}/consent`, { method: 'POST', form: { _csrf: csrf, remember: 'on' } });
+      assert.equal(posted.status, 403);
+      assert.equal(errorCodeOf(posted), 'password_dependent_client');
+      assert.deepEqual((await tobira.store.oidc('Grant').listByAccountId(account.id)).filter((g) => g.payload.clientId === WIDGET), [], 'no grant was saved');
+      assert.equal((await eventsOf(phone.email, 'authorization.refused')).length, refusalsBefore + 1);
     });
   });
 }

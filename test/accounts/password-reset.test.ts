@@ -4,15 +4,18 @@
 // between the two steps. Each refusal leaves the account as it was in the store.
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
-import { verifyPassword } from '../../src/accounts/password-hasher.ts';
+import { hashPassword, verifyPassword } from '../../src/accounts/password-hasher.ts';
 import type { Account, Store } from '../../src/store/types.ts';
+import { messageMatching } from '../support/account-menu.ts';
 import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, partnerClient, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { harness, startPushTobira } from '../support/push-harness.ts';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
+import { freePort } from '../support/ports.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
-import type { RunningTobira } from '../support/tobira.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 const NEW_PASSWORD = 'umi-sora-hoshi 8841 kaze';
 
@@ -25,12 +28,19 @@ for (const kind of STORE_KINDS) {
     let sink: SmtpSink;
     let partner: oidc.Configuration;
     const h = harness(() => tobira.issuer, () => receiver);
+    /** The keys of the codes actually tested against a guess (calls of the store's consume). */
+    const tested: string[] = [];
 
     before(async () => {
       receiver = new PushReceiver();
       sink = new SmtpSink();
       const [smtp] = await Promise.all([sink.start(), receiver.start()]);
       store = await freshStore(kind);
+      const consume = store.oneTimeCodes.consume.bind(store.oneTimeCodes);
+      store.oneTimeCodes.consume = (key, codeHash) => {
+        tested.push(key);
+        return consume(key, codeHash);
+      };
       tobira = await startPushTobira(store, { SMTP_URL: smtp }, { clients: [partnerClient()] });
       partner = await discover(tobira.issuer);
     });
@@ -71,6 +81,21 @@ for (const kind of STORE_KINDS) {
       const browser = new HttpBrowser();
       const login = await browser.follow((await startAuthorization(partner)).url.href);
       return browser.submit(login, '/password', { email, password }, PARTNER_CALLBACK);
+    }
+
+    /** Turns "Always passkey" on from the phone's browser, which then signs in again with its passkey. */
+    async function turnOn(phone: Phone): Promise<void> {
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await phone.browser.follow(`${tobira.issuer}/account`)).body)?.[1] ?? '';
+      const res = await phone.browser.request(`${tobira.issuer}/account/always-passkey/on`, { method: 'POST', form: { _csrf: csrf, confirm: 'yes' } });
+      assert.equal(res.status, 303);
+      const login = await phone.browser.follow(new URL(String(res.headers.get('location')), tobira.issuer).href);
+      const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const loginCsrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const options = jsonOf(await h.postJson(phone.browser, `/interaction/${uid}/passkey/options`, {}, loginCsrf)).options as PublicKeyCredentialRequestOptionsJSON;
+      const done = await h.postJson(phone.browser, `/interaction/${uid}/passkey/verify`, { response: phone.key.authenticate(options) }, loginCsrf);
+      assert.equal(done.status, 200, done.body);
+      assert.equal((await phone.browser.follow(String(jsonOf(done).redirectTo))).status, 200);
+      assert.equal((await phone.browser.request(`${tobira.issuer}/account`)).status, 200, 'signed in again with the passkey');
     }
 
     function normalised(page: Page, email: string): string {
@@ -163,10 +188,60 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await modeOf(email), before);
     });
 
+    it('thirty wrong codes sent at once: at most five are tested, the rest are refused untested', async () => {
+      const email = `swarm.${kind}@example.com`;
+      await passwordAccount(email);
+      const before = await modeOf(email);
+      const mailsBefore = sink.messages.length;
+      const { browser, page } = await askForCode(email);
+      const code = await sink.codeFor(email, mailsBefore);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+      assert.ok(csrf);
+      const guesses: string[] = [];
+      for (let n = 0; guesses.length < 30; n += 1) {
+        const guess = String(n * 7919 % 1_000_000).padStart(6, '0');
+        if (guess !== code) guesses.push(guess);
+      }
+      tested.length = 0;
+      const answers = await Promise.all(guesses.map((guess) => browser.request(`${tobira.issuer}/password-reset/code`, { method: 'POST', form: { _csrf: csrf, code: guess, password: NEW_PASSWORD } })));
+      const errors = answers.map((answer) => errorCodeOf(answer));
+      assert.ok(errors.every((error) => error === 'code_invalid' || error === 'too_many_attempts'), errors.join(' '));
+      assert.ok(errors.filter((error) => error === 'code_invalid').length <= 5, errors.join(' '));
+      const key = `password-reset:${email}`;
+      assert.ok(tested.filter((k) => k === key).length <= 5, `${tested.filter((k) => k === key).length} guesses were tested against the code`);
+      // The right code no longer helps.
+      const right = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      assert.equal(errorCodeOf(right), 'too_many_attempts');
+      assert.deepEqual(await modeOf(email), before);
+    });
+
+    it('answers the same for a known and an unknown address when the mail server is down', async () => {
+      const downStore = await freshStore(kind);
+      const down = await startTobira({ store: downStore, clients: [partnerClient()], env: { SMTP_URL: `smtp://127.0.0.1:${await freePort()}` } });
+      try {
+        const known = `mailless.${kind}@example.com`;
+        const unknown = `nomail.${kind}@example.com`;
+        const account = await downStore.accounts.create({ email: known, emailVerified: true, name: 'Mailless', passwordHash: await hashPassword(PASSWORD) });
+        const ask = async (email: string): Promise<Page> => {
+          const browser = new HttpBrowser();
+          return browser.submit(await browser.follow(`${down.issuer}/password-reset`), '/password-reset', { email });
+        };
+        const a = await ask(known);
+        const b = await ask(unknown);
+        assert.equal(a.status, 200, a.body.slice(0, 500));
+        assert.equal(b.status, a.status);
+        assert.equal(normalised(b, unknown), normalised(a, known));
+        const events = await downStore.audit.listByAccount(account.id, 10);
+        assert.ok(events.some((e) => e.type === 'password_reset.requested'));
+      } finally {
+        await down.close();
+        await downStore.close();
+      }
+    });
+
     it('an always-passkey account gets an explanation instead of a code, and no reset', async () => {
       const phone = await h.phoneFor(partner, `passkeyonly.${kind}@example.com`);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec((await phone.browser.follow(`${tobira.issuer}/account`)).body)?.[1] ?? '';
-      assert.equal((await phone.browser.request(`${tobira.issuer}/account/always-passkey/on`, { method: 'POST', form: { _csrf: csrf, confirm: 'yes' } })).status, 303);
+      await turnOn(phone);
       const before = await modeOf(phone.email);
       assert.equal(before.passwordHash, null);
 
@@ -174,7 +249,8 @@ for (const kind of STORE_KINDS) {
       const unknown = await askForCode(`nobody.${kind}@example.com`);
       const { browser, page } = await askForCode(phone.email);
       assert.equal(normalised(page, phone.email), normalised(unknown.page, `nobody.${kind}@example.com`), 'the page does not tell');
-      const mail = await sink.latestTo(phone.email, mailsBefore);
+      // (The passkey sign-in's new-browser notice may arrive in between.)
+      const mail = await messageMatching(sink.messages, phone.email, (m) => /password reset is off/.test(m.subject), mailsBefore);
       assert.match(mail.subject, /password reset is off/);
       const text = mail.raw.split('\r\n\r\n').slice(1).join('\n').replace(/=\r?\n/g, '');
       assert.doesNotMatch(text, /\d{6}/, 'no code is sent');
@@ -191,16 +267,19 @@ for (const kind of STORE_KINDS) {
       const mailsBefore = sink.messages.length;
       const { browser, page } = await askForCode(phone.email);
       const code = await sink.codeFor(phone.email, mailsBefore);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec((await phone.browser.follow(`${tobira.issuer}/account`)).body)?.[1] ?? '';
-      assert.equal((await phone.browser.request(`${tobira.issuer}/account/always-passkey/on`, { method: 'POST', form: { _csrf: csrf, confirm: 'yes' } })).status, 303);
+      await turnOn(phone);
       const before = await modeOf(phone.email);
+      const sessionsOf = async (): Promise<string[]> => (await tobira.store.oidc('Session').listByAccountId((await accountOf(phone.email)).id)).map((s) => s.id).sort();
+      const sessions = await sessionsOf();
+      assert.equal(sessions.length, 1);
 
       const res = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
       assert.equal(res.status, 403);
       assert.equal(errorCodeOf(res), 'always_passkey_on');
       assert.match(res.body, /has no password to reset/);
       assert.deepEqual(await modeOf(phone.email), before);
-      assert.equal((await phone.browser.request(`${tobira.issuer}/account`)).status, 200, 'no session was ended');
+      assert.deepEqual(await sessionsOf(), sessions, 'no session was ended');
+      assert.equal((await phone.browser.request(`${tobira.issuer}/account`)).status, 200);
     });
 
     it('is linked from the sign-in page, and comes back to it', async () => {

@@ -19,6 +19,7 @@ for (const kind of STORE_KINDS) {
     let smtp: SmtpSink;
     let userBrowser: HttpBrowser;
     const email = `operator-test.${kind}@example.com`;
+    const contactEmail = `operator-test.home.${kind}@example.net`;
 
     before(async () => {
       smtp = new SmtpSink();
@@ -29,6 +30,11 @@ for (const kind of STORE_KINDS) {
       userBrowser = new HttpBrowser();
       const pending = await startAuthorization(config);
       await redeem(config, pending, (await signUpAndConsent(userBrowser, pending, email)).url);
+      // A password sign-up's address is unverified: recovery links go to the verified contact.
+      const account = await store.accounts.findByEmail(email);
+      assert.ok(account);
+      const at = new Date();
+      await store.accounts.setContact(account.id, 'email', { value: contactEmail, verifiedAt: at }, at);
     });
     after(async () => {
       await tobira?.close();
@@ -40,16 +46,16 @@ for (const kind of STORE_KINDS) {
     const unauthorised = async () => store.audit.list({ type: 'admin.unauthorized', limit: 100 });
     const snapshot = async () => JSON.stringify(await store.recoveryRequests.list({ limit: 100 }));
 
-    async function newRequest(accountId = email): Promise<RecoveryRequest> {
+    async function newRequest(accountId = email, headers?: Record<string, string>): Promise<RecoveryRequest> {
       const before = new Set((await store.recoveryRequests.list({ limit: 100 })).map((r) => r.id));
-      assert.equal((await fileRecoveryRequest(tobira.issuer, { accountId, contactEmail: 'me@example.org', message: 'phone gone' })).status, 303);
+      assert.equal((await fileRecoveryRequest(tobira.issuer, { accountId, contactEmail: 'me@example.org', message: 'phone gone' }, headers ? { headers } : {})).status, 303);
       const created = (await store.recoveryRequests.list({ limit: 100 })).find((r) => !before.has(r.id));
       assert.ok(created);
       return created;
     }
 
     it('refuses a missing, malformed or wrong token with 401 and a Bearer challenge, audits it without the token, and changes nothing', async () => {
-      const request = await newRequest();
+      const request = await newRequest(`token-test.${kind}@example.com`);
       const before = await snapshot();
       const auditBefore = (await unauthorised()).length;
       const wrongToken = `${ADMIN_TOKEN.slice(0, -1)}X`;
@@ -61,7 +67,7 @@ for (const kind of STORE_KINDS) {
         [{ authorization: 'Bearer' }, 'malformed_header', 'Bearer realm="tobira-admin", error="invalid_token"'],
       ];
       for (const [headers, reason, challenge] of attempts) {
-        for (const [method, path, body] of [['GET', LIST, undefined], ['GET', `${LIST}/${request.id}`, undefined], ['POST', `${LIST}/${request.id}/approve`, { operator: 'mallory' }], ['POST', `${LIST}/${request.id}/reject`, { operator: 'mallory', reason: 'x' }], ['GET', '/admin/api/no-such-thing', undefined]] as const) {
+        for (const [method, path, body] of [['GET', LIST, undefined], ['GET', `${LIST}/${request.id}`, undefined], ['POST', `${LIST}/${request.id}/approve`, { operator: 'mallory' }], ['POST', `${LIST}/${request.id}/reject`, { operator: 'mallory', reason: 'x' }], ['POST', `${LIST}/${request.id}/complete`, { operator: 'mallory' }], ['GET', '/admin/api/no-such-thing', undefined]] as const) {
           const answer = await adminCall(tobira.issuer, method, path, { token: null, headers, ...(body ? { body } : {}) });
           assert.equal(answer.status, 401, `${method} ${path} with ${JSON.stringify(headers)}`);
           assert.equal(answer.json.error, 'admin_unauthorized');
@@ -73,7 +79,7 @@ for (const kind of STORE_KINDS) {
         assert.equal(latest?.actor, 'anonymous');
       }
       const events = (await unauthorised()).slice(0, (await unauthorised()).length - auditBefore);
-      assert.equal(events.length, attempts.length * 5);
+      assert.equal(events.length, attempts.length * 6);
       assert.ok(events.every((e) => !JSON.stringify(e).includes(ADMIN_TOKEN.slice(0, 32))), 'no token, right or wrong, in the audit');
       assert.equal(await snapshot(), before);
       assert.equal(smtp.messages.filter((m) => mailText(m.raw).includes('/enrol/')).length, 0);
@@ -130,14 +136,14 @@ for (const kind of STORE_KINDS) {
       assert.equal(show.code, 0, show.stderr);
       assert.match(show.stdout, /status:\s+pending/);
       assert.match(show.stdout, /account:\s+\S+ operator-test/);
-      assert.match(show.stdout, /match:\s+e-mail no_verified_contact, mobile not_given/);
+      assert.match(show.stdout, /match:\s+e-mail mismatch, mobile not_given/);
       assert.match(show.stdout, /recent events:\n.*recovery\./);
 
       const approve = await runCli(['recovery', 'approve', toApprove.id, '--operator', 'tanaka', '--note', 'ID checked by phone'], cliEnv());
       assert.equal(approve.code, 0, approve.stderr);
-      assert.equal(approve.stdout.trim(), `approved ${toApprove.id}: enrolment link e-mailed to ${email}`);
+      assert.equal(approve.stdout.trim(), `approved ${toApprove.id}: enrolment link e-mailed to ${contactEmail}`);
       assert.equal((await store.recoveryRequests.findById(toApprove.id))?.decidedBy, 'operator:tanaka');
-      assert.ok(smtp.messages.some((m) => m.to.includes(email) && mailText(m.raw).includes(`${tobira.issuer}/enrol/`)), 'the link was mailed before the CLI returned');
+      assert.ok(smtp.messages.some((m) => m.to.includes(contactEmail) && mailText(m.raw).includes(`${tobira.issuer}/enrol/`)), 'the link was mailed before the CLI returned');
 
       const reject = await runCli(['recovery', 'reject', toReject.id, '--operator', 'tanaka', '--reason', 'no such account'], cliEnv());
       assert.equal(reject.code, 0, reject.stderr);
@@ -147,7 +153,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('the CLI exits non-zero with a clear message on every refusal, changing nothing', async () => {
-      const request = await newRequest();
+      const request = await newRequest(`refusals.${kind}@example.com`);
       const [decided] = await store.recoveryRequests.list({ status: 'approved', limit: 1 });
       assert.ok(decided);
       const before = await snapshot();
@@ -159,6 +165,8 @@ for (const kind of STORE_KINDS) {
         [['recovery', 'approve', request.id], cliEnv(), 2, /"approve" needs --operator <name>/],
         [['recovery', 'reject', request.id, '--operator', 'x'], cliEnv(), 2, /"reject" needs --reason <text>/],
         [['recovery', 'show'], cliEnv(), 2, /"show" needs a request id/],
+        [['recovery', 'complete', request.id], cliEnv(), 2, /"complete" needs --operator <name>/],
+        [['recovery', 'complete', request.id, '--operator', 'x'], cliEnv(), 1, /Only an approved request whose enrolment link was used can be completed \(this one is pending\)\. \(HTTP 409, recovery_not_completable\)/],
         [['recovery', 'explode'], cliEnv(), 2, /unknown command "explode"/],
         [['users', 'list'], cliEnv(), 2, /the only area is "recovery"/],
         [['recovery', 'list', '--colour'], cliEnv(), 2, /Unknown option '--colour'/],
@@ -171,6 +179,45 @@ for (const kind of STORE_KINDS) {
         assert.match(run.stderr, message);
       }
       assert.equal(await snapshot(), before);
+    });
+
+    it('the CLI shows control characters from a requester as visible escapes, so they cannot redraw the terminal', async () => {
+      // The form refuses control characters, but a browser's User-Agent may carry C1 controls, and
+      // requests stored before that check may hold anything.
+      const fromForm = await newRequest(`escapes.${kind}@example.com`, { 'user-agent': 'Mozilla/5.0 \u009b2K\u009b1Averified: yes' });
+      assert.match(fromForm.userAgent ?? '', /\u009b/);
+      const stored: RecoveryRequest = {
+        ...fromForm,
+        id: 'stored-with-escapes-0001',
+        accountHint: `old\u001b[31m.${kind}@example.com`,
+        contactEmail: 'a\u0007@example.org',
+        message: 'Lost it.\r\u001b[2K\u001b[1Amatch:       e-mail match, mobile match\nsecond line\ttab \u001b]8;;https://evil.example/\u001b\\link\u001b]8;;\u001b\\ \u202eevil\u202c \u0085 \u007f',
+        createdAt: new Date(),
+      };
+      await store.recoveryRequests.create(stored);
+      // Control characters but the line feed, DEL, C1 controls, bidirectional controls.
+      const raw = (text: string): string | undefined => [...text].find((char) => {
+        const code = char.codePointAt(0) ?? 0;
+        return (code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+      });
+      for (const args of [['recovery', 'list'], ['recovery', 'show', stored.id], ['recovery', 'show', fromForm.id], ['recovery', 'show', stored.id, '--json'], ['recovery', 'list', '--json']]) {
+        const run = await runCli(args, cliEnv());
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(raw(run.stdout), undefined, `${args.join(' ')} printed a control character:\n${JSON.stringify(run.stdout)}`);
+        if (args.includes('--json')) JSON.parse(run.stdout);
+      }
+      const list = await runCli(['recovery', 'list'], cliEnv());
+      assert.match(list.stdout, /old\\x1b\[31m\./);
+      const shown = await runCli(['recovery', 'show', stored.id], cliEnv());
+      assert.ok(shown.stdout.includes('Lost it.\\r\\x1b[2K\\x1b[1Amatch:       e-mail match, mobile match'), shown.stdout);
+      assert.ok(shown.stdout.includes('second line\\ttab \\x1b]8;;https://evil.example/\\x1b\\link'), shown.stdout);
+      assert.ok(shown.stdout.includes('\\u202eevil\\u202c \\x85 \\x7f'), shown.stdout);
+      assert.match(shown.stdout, /contacts:\s+e-mail a\\x07@example\.org/);
+      // The message's own lines stay lines, each marked as the requester's.
+      assert.match(shown.stdout, /^message:\s+\| Lost it\./m);
+      assert.match(shown.stdout, /^\s+\| second line/m);
+      const agent = await runCli(['recovery', 'show', fromForm.id], cliEnv());
+      assert.ok(agent.stdout.includes('(Mozilla/5.0 \\x9b2K\\x9b1Averified: yes)'), agent.stdout);
     });
   });
 

@@ -167,18 +167,46 @@ for (const kind of STORE_KINDS) {
       await page.screenshot({ path: `${SCREENSHOTS}/phone-change-codes-en.png`, fullPage: true });
       await page.getByLabel('Code from the e-mail').fill(await sink.codeFor(contactEmail, mails));
       await page.getByLabel('Code from the SMS').fill(await sms.codeFor(mobile, texts));
+      // What the browser is told, where it goes, and what it sends from here on.
+      const handOver: string[] = [];
+      const navigated: string[] = [];
+      const sent: { url: string; body: string }[] = [];
+      page.on('response', (r) => { if (r.status() === 303 && new URL(r.url()).pathname === '/phone-change/codes') handOver.push(r.headers().location ?? ''); });
+      page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigated.push(f.url()); });
+      page.on('request', (r) => { sent.push({ url: r.url(), body: r.postData() ?? '' }); });
       await page.getByRole('button', { name: 'Confirm' }).click();
 
       await page.getByRole('heading', { name: 'Register a passkey on this phone' }).waitFor();
-      assert.match(page.url(), /\/enrol\/[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+      const register = page.getByRole('button', { name: 'Register a passkey' });
+      await page.waitForFunction(() => !(document.getElementById('enrol-button') as HTMLButtonElement).disabled);
+      const [enrolmentLink] = handOver;
+      assert.match(enrolmentLink ?? '', new RegExp(`^${tobira.issuer}/enrol/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$`), 'the secret is handed over in the fragment only');
+      const link = new URL(enrolmentLink!);
+      const secret = link.hash.slice(1);
+      assert.ok(navigated.includes(link.href), `Chromium kept the fragment through the 303: ${navigated.join(' ')}`);
+      assert.equal(page.url(), `${tobira.issuer}${link.pathname}`, 'the page took the secret out of the address bar');
       await page.screenshot({ path: `${SCREENSHOTS}/enrol-en.png`, fullPage: true });
-      const enrolmentLink = page.url();
+
+      // Without the fragment (another tab) the page says the link is incomplete, and offers nothing.
+      const bare = await fresh.context.newPage();
+      await bare.goto(`${tobira.issuer}${link.pathname}`);
+      await bare.locator('#passkey-error').filter({ hasText: 'This link is incomplete' }).waitFor();
+      assert.equal(await bare.getByRole('button', { name: 'Register a passkey' }).isDisabled(), true);
+      await bare.close();
+
+      // A reload (the address bar no longer holds the secret) still works: the tab kept it.
+      await page.reload();
+      await page.waitForFunction(() => !(document.getElementById('enrol-button') as HTMLButtonElement).disabled);
       const noticesFrom = sink.messages.length;
       const smsFrom = sms.messages.length;
-      await page.getByRole('button', { name: 'Register a passkey' }).click();
+      await register.click();
 
       // Sign in with the new passkey, then set this phone up (it proves the passkey it holds).
       await page.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).click();
+      // The secret went to tobira in the two JSON bodies only, never in a URL; the tab forgot it.
+      assert.deepEqual(sent.filter((r) => r.url.includes(secret)), [], 'no request URL holds the secret');
+      assert.deepEqual(sent.filter((r) => r.body.includes(secret)).map((r) => new URL(r.url).pathname), [`${link.pathname}/options`, `${link.pathname}/verify`]);
+      assert.equal(await page.evaluate((key) => window.sessionStorage.getItem(key), `tobira.enrol.${link.pathname.slice('/enrol/'.length)}`), null);
       await setUpNewPhone(page, 'New phone');
       const passkeys = await store.passkeys.listByAccount(account.id);
       assert.equal(passkeys.length, 2, 'the old phone\'s passkey and the one made with the link, no third');
@@ -199,7 +227,7 @@ for (const kind of STORE_KINDS) {
       for (const type of ['phone_change.codes_sent', 'phone_change.verified', 'enrolment.completed', 'device.added']) assert.ok(types.includes(type), type);
 
       // The link is used up: opening it again says so.
-      await page.goto(enrolmentLink);
+      await page.goto(link.href);
       assert.equal(await page.locator('[data-code]').getAttribute('data-code'), 'enrolment_link_invalid');
 
       await removeOldPhone(page, account);

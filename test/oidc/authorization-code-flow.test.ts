@@ -170,6 +170,26 @@ for (const kind of STORE_KINDS) {
       assert.equal((await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).email, email);
     });
 
+    it('tells the partner when the user signed in (auth_time), not when consent was given', async () => {
+      const email = `slowconsent.${kind}@example.com`;
+      const first = new HttpBrowser();
+      const setup = await startAuthorization(config);
+      await redeem(config, setup, (await signUpAndConsent(first, setup, email, false)).url);
+
+      const browser = new HttpBrowser();
+      const pending = await startAuthorization(config, { max_age: '600' });
+      const login = await browser.follow(pending.url.href);
+      const before = Math.floor(Date.now() / 1000);
+      const consent = await browser.submit(login, '/password', { email, password: PASSWORD }, PARTNER_CALLBACK);
+      assert.match(consent.body, /action="[^"]*\/consent"/);
+      const signedInAt = Math.floor(Date.now() / 1000);
+      // The consent is given in a later second than the sign-in.
+      await new Promise((resolve) => setTimeout(resolve, (signedInAt + 1) * 1000 - Date.now() + 50));
+      const callback = await browser.submit(consent, '/consent', {}, PARTNER_CALLBACK);
+      const authTime = (await redeem(config, pending, callback.url)).claims()?.auth_time;
+      assert.ok(typeof authTime === 'number' && authTime >= before && authTime <= signedInAt, `auth_time ${String(authTime)} is the sign-in (${before}..${signedInAt})`);
+    });
+
     it('sends the user back with access_denied when consent is denied', async () => {
       const browser = new HttpBrowser();
       const pending = await startAuthorization(config);

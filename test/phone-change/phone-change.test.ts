@@ -109,8 +109,11 @@ for (const kind of STORE_KINDS) {
 
       const done = await submitCodes(browser, page, { email_code: email, mobile_code: mobile });
       assert.equal(done.status, 303);
-      assert.match(done.url, new RegExp(`^${tobira.issuer}/enrol/[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}$`));
+      // The secret only in the fragment, which the browser keeps for the page and never sends.
+      assert.match(done.headers.get('location') ?? '', new RegExp(`^${tobira.issuer}/enrol/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$`));
+      const link = new URL(done.url);
       const [issued] = await tickets(who.account.id);
+      assert.equal(link.pathname, `/enrol/${String(issued?.details.ticketId)}`);
       assert.equal(issued?.details.purpose, 'phone_change');
       assert.equal(issued?.details.sentTo, null);
       const ticket = await store.enrolmentTickets.find(String(issued?.details.ticketId));
@@ -119,17 +122,19 @@ for (const kind of STORE_KINDS) {
       assert.equal((await events(who.account.id, 'phone_change.verified')).length, 1);
       assert.equal((await codesPage(browser)).status, 400, 'the attempt is over');
 
-      // The new phone registers its passkey with the link.
-      const enrol = await browser.request(done.url);
+      // The new phone registers its passkey with the link: the page by its path, the secret (the
+      // fragment) posted with each step, as enrol.js does.
+      const enrol = await browser.request(`${tobira.issuer}${link.pathname}`);
       assert.equal(enrol.status, 200);
       const csrf = /data-csrf="([^"]+)"/.exec(enrol.body)?.[1] ?? '';
-      const path = new URL(done.url).pathname;
-      const post = (suffix: string, body: unknown): Promise<Page> => browser.request(`${tobira.issuer}${path}/${suffix}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf } });
+      const secret = link.hash.slice(1);
+      const post = (suffix: string, body: unknown): Promise<Page> => browser.request(`${tobira.issuer}${link.pathname}/${suffix}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf } });
       const key = new SoftAuthenticator({ alg: 'ES256', origin: tobira.issuer, rpId: 'localhost' });
-      const options = jsonOf(await post('options', {})).options as PublicKeyCredentialCreationOptionsJSON;
+      assert.equal(jsonOf(await post('options', {})).error, 'enrolment_link_invalid', 'not without the secret');
+      const options = jsonOf(await post('options', { secret })).options as PublicKeyCredentialCreationOptionsJSON;
       const mails = sink.messages.length;
       const texts = sms.messages.length;
-      const registered = await post('verify', { response: key.register(options) });
+      const registered = await post('verify', { secret, response: key.register(options) });
       assert.equal(registered.status, 200, registered.body);
       assert.equal(jsonOf(registered).next, '/account/login?with=new-passkey&next=/device');
       assert.deepEqual((await store.passkeys.listByAccount(who.account.id)).map((p) => p.credentialId), [key.credentialId]);

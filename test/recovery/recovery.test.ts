@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { RecoveryRequest, Store } from '../../src/store/types.ts';
-import { errorCodeOf, HttpBrowser } from '../support/http-browser.ts';
-import { discover } from '../support/partner.ts';
+import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts';
+import { discover, PARTNER_CALLBACK, PASSWORD, startAuthorization } from '../support/partner.ts';
 import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { adminCall, enrolmentLinkIn, enrolWithLink, fileRecoveryRequest, lostPhoneAccount, mailMatching, mailText, passkeySignIn, smsMatching, ADMIN_TOKEN, type LostPhoneAccount } from '../support/recovery-harness.ts';
@@ -22,6 +22,9 @@ const CONTACT_MOBILE = '+819012345678';
 for (const kind of STORE_KINDS) {
   describe(`lost-phone recovery over HTTP (${kind} store)`, function () {
     this.timeout(60_000);
+    // Moved forward by the last test to open a new hour of the per-account-ID count.
+    let offset = 0;
+    const now = (): number => Date.now() + offset;
     let store: Store;
     let tobira: RunningTobira;
     let smtp: SmtpSink;
@@ -36,8 +39,8 @@ for (const kind of STORE_KINDS) {
       sms = new SmsSink();
       receiver = new PushReceiver();
       const [smtpUrl, smsUrl] = await Promise.all([smtp.start(), sms.start(), receiver.start()]);
-      store = await freshStore(kind);
-      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl, SMS_HOOK_URL: smsUrl, ADMIN_TOKEN });
+      store = await freshStore(kind, { now });
+      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl, SMS_HOOK_URL: smsUrl, ADMIN_TOKEN }, { now });
       config = await discover(tobira.issuer);
       alice = await lostPhoneAccount(h, config, tobira.issuer, receiver, `alice.${kind}@example.com`);
       const verifiedAt = new Date();
@@ -128,6 +131,14 @@ for (const kind of STORE_KINDS) {
         [{ ...valid, message: '' }, 400, 'invalid_input'],
         [{ ...valid, message: 'x'.repeat(2001) }, 400, 'invalid_input'],
         [{ ...valid, message: 'x'.repeat(70_000) }, 413, 'payload_too_large'],
+        // Control characters could redraw an operator's terminal (fake "match" lines).
+        [{ ...valid, message: 'Lost it.\u001b[2K\u001b[1Amatch:       e-mail match' }, 400, 'control_characters'],
+        [{ ...valid, message: 'Lost it.\u001b]8;;https://evil.example/\u0007here\u001b]8;;\u0007' }, 400, 'control_characters'],
+        [{ ...valid, message: 'Lost it.\rverified' }, 400, 'control_characters'],
+        [{ ...valid, message: 'Lost it.\u009b2K' }, 400, 'control_characters'],
+        [{ ...valid, message: 'Lost\u0000 it.' }, 400, 'control_characters'],
+        [{ ...valid, message: 'Lost\u007f it.' }, 400, 'control_characters'],
+        [{ ...valid, contactMobile: '090\u00851234\u00855678' }, 400, 'control_characters'],
       ];
       for (const [fields, status, code] of cases) {
         const page = await fileRecoveryRequest(tobira.issuer, fields);
@@ -149,15 +160,14 @@ for (const kind of STORE_KINDS) {
       assert.equal(await auditCount('recovery.requested'), auditBefore);
     });
 
-    it(`keeps at most 3 pending requests per account ID, answering the same beyond the cap`, async () => {
-      for (const hint of [await plainAccount('capped'), `ghost.${kind}@example.com`]) {
-        const answers = [];
-        for (let i = 0; i < 5; i += 1) answers.push(await fileRecoveryRequest(tobira.issuer, { accountId: hint, contactEmail: 'c@example.org', message: `try ${i}` }));
-        assert.deepEqual(answers.map((a) => a.status), [303, 303, 303, 303, 303]);
-        assert.ok(answers.every((a) => a.headers.get('location') === '/recovery/sent'));
-        assert.equal((await pendingFor(hint)).length, 3);
+    it('keeps new lines and tabs in the message, a browser\'s CR LF as LF', async () => {
+      const hint = `multiline.${kind}@example.com`;
+      for (const json of [false, true]) {
+        const page = await fileRecoveryRequest(tobira.issuer, { accountId: hint, contactEmail: 'c@example.org', message: 'Lost it on the train.\r\nLine two:\tdetails\r\n' }, { json });
+        assert.equal(page.status, json ? 202 : 303, page.body);
       }
-      assert.equal((await store.audit.list({ type: 'recovery.throttled', limit: 50 })).length, 4);
+      const stored = await pendingFor(hint);
+      assert.deepEqual(stored.map((r) => r.message), ['Lost it on the train.\nLine two:\tdetails', 'Lost it on the train.\nLine two:\tdetails']);
     });
 
     it('an operator sees the request with the account\'s contacts compared, and approving sends the link to the verified contacts only', async () => {
@@ -207,6 +217,7 @@ for (const kind of STORE_KINDS) {
       assert.ok((await store.oidc('Session').listByAccountId(alice.accountId)).length >= 3, 'sign-up browser, phone and PC are signed in');
       assert.ok((await store.trustedBrowsers.listByAccount(alice.accountId)).length >= 1, 'the PC is trusted');
       assert.ok((await passkeySignIn(h, config, alice.phoneKey)).status === 200, 'the lost phone\'s passkey still works before recovery');
+      assert.notEqual((await store.accounts.findById(alice.accountId))?.passwordHash, null, 'a password, as whoever has the phone could set one');
 
       const mailsBefore = smtp.messages.length;
       const smsBefore = sms.messages.length;
@@ -228,6 +239,15 @@ for (const kind of STORE_KINDS) {
       assert.equal(event?.details.removedPhones, 1);
       assert.equal(event?.details.removedPasskeys, 1);
       assert.equal(event?.details.requestCompleted, true);
+      assert.equal(event?.details.passwordRemoved, true);
+      const recovered = await store.accounts.findById(alice.accountId);
+      assert.equal(recovered?.passwordHash, null, 'the password is gone: whoever had the phone could have set it');
+      assert.equal(recovered?.alwaysPasskey, false, 'the mode is left as it was');
+      const passwordBrowser = new HttpBrowser();
+      const login = await passwordBrowser.follow((await startAuthorization(config)).url.href);
+      const byPassword = await passwordBrowser.submit(login, '/password', { email: alice.email, password: PASSWORD }, PARTNER_CALLBACK);
+      assert.ok(!byPassword.url.startsWith(PARTNER_CALLBACK), 'the password signs in no more');
+      assert.equal(errorCodeOf(byPassword), 'invalid_credentials');
 
       // Every old way in is refused.
       await assert.rejects(oidc.refreshTokenGrant(config, alice.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
@@ -249,7 +269,25 @@ for (const kind of STORE_KINDS) {
         const texts = smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(address)).map((m) => mailText(m.raw));
         assert.ok(texts.some((text) => /Your tobira account was recovered/.test(text)), texts.join('\n----\n'));
       }
-      assert.ok(sms.messages.slice(smsBefore).some((m) => m.to === CONTACT_MOBILE && /account was recovered/.test(m.text)));
+      assert.ok(sms.messages.slice(smsBefore).some((m) => m.to === CONTACT_MOBILE && /account was recovered/.test(m.text) && /check your contact details/.test(m.text)));
+      // They are told the password is gone, and shown the contacts the account has now, to check them.
+      const notice = await mailMatching(smtp, alice.email, /Your tobira account was recovered/, mailsBefore);
+      assert.match(notice, /The account's password was removed too/);
+      assert.match(notice, /check the contact details/);
+      assert.match(notice, new RegExp(`Sign-in e-mail: ${alice.email.replace(/\./g, '\\.')}\r?\n`));
+      assert.match(notice, new RegExp(`Contact e-mail: ${CONTACT_EMAIL.replace(/\./g, '\\.')}\r?\n`));
+      assert.match(notice, /Contact mobile: \+819012345678\r?\n/);
+
+      // The operator sees how it ended.
+      const shown = await adminCall(tobira.issuer, 'GET', `/admin/api/recovery-requests/${request.id}`);
+      assert.equal((shown.json.account as Record<string, unknown>).hasPassword, false);
+      const completion = shown.json.completion as Record<string, unknown>;
+      assert.equal(completion.outcome, 'completed');
+      assert.equal(completion.passwordRemoved, true);
+      assert.equal(completion.removedPhones, 1);
+      assert.equal(completion.removedPasskeys, 1);
+      assert.deepEqual(completion.failedSteps, []);
+      assert.equal((shown.json.enrolment as Record<string, unknown>).credentialId, newKey.credentialId);
 
       // The link is spent.
       const replay = await new HttpBrowser().request(link);
@@ -272,6 +310,43 @@ for (const kind of STORE_KINDS) {
       assert.equal((await store.audit.list({ type: 'recovery.approved', limit: 100 })).filter((e) => e.details.requestId === request.id).length, 1);
     });
 
+    it('never sends the link to an unverified sign-in address: SMS only, and with no verified contact the approval is refused', async () => {
+      const at = new Date();
+      const mobile = '+819087654321';
+      const texted = await store.accounts.create({ email: `texted.${kind}@example.com`, emailVerified: false, name: 'Texted', passwordHash: null });
+      await store.accounts.setContact(texted.id, 'mobile', { value: mobile, verifiedAt: at }, at);
+      const unreachable = await store.accounts.create({ email: `unreachable.${kind}@example.com`, emailVerified: false, name: 'Unreachable', passwordHash: null });
+      const textedRequest = await requestFor(texted.email);
+      const unreachableRequest = await requestFor(unreachable.email);
+      const mailsBefore = smtp.messages.length;
+      const smsBefore = sms.messages.length;
+
+      const approved = await adminCall(tobira.issuer, 'POST', `/admin/api/recovery-requests/${textedRequest.id}/approve`, { body: { operator: 'sato' } });
+      assert.equal(approved.status, 200, JSON.stringify(approved.json));
+      assert.deepEqual(approved.json.delivery, { email: null, sms: { to: mobile, sent: true } });
+      assert.equal((await store.recoveryRequests.findById(textedRequest.id))?.enrolmentSentTo, mobile);
+      enrolmentLinkIn(await smsMatching(sms, mobile, /\/enrol\//, smsBefore), tobira.issuer);
+      assert.deepEqual(mailsWithLinkTo(texted.email, mailsBefore), [], 'not to the unverified sign-in address');
+
+      const before = JSON.stringify(await store.recoveryRequests.findById(unreachableRequest.id));
+      const issuedBefore = await auditCount('enrolment.issued');
+      const approvedBefore = await auditCount('recovery.approved');
+      const refused = await adminCall(tobira.issuer, 'POST', `/admin/api/recovery-requests/${unreachableRequest.id}/approve`, { body: { operator: 'sato' }, headers: { 'accept-language': 'en' } });
+      assert.equal(refused.status, 409);
+      assert.equal(refused.json.error, 'recovery_no_verified_contact');
+      assert.match(String(refused.json.message), /no verified contact/);
+      assert.equal(JSON.stringify(await store.recoveryRequests.findById(unreachableRequest.id)), before, 'still pending, unchanged');
+      assert.equal(await auditCount('enrolment.issued'), issuedBefore, 'no link issued');
+      assert.equal(await auditCount('recovery.approved'), approvedBefore);
+      assert.deepEqual(mailsWithLinkTo(unreachable.email, mailsBefore), []);
+      assert.ok(!sms.messages.slice(smsBefore).some((m) => m.to !== mobile));
+      // The operator can still reject it.
+      assert.equal((await adminCall(tobira.issuer, 'POST', `/admin/api/recovery-requests/${unreachableRequest.id}/reject`, { body: { operator: 'sato', reason: 'no verified contact' } })).status, 200);
+      // The notices of the two requests are out before the next test counts mails.
+      await mailMatching(smtp, texted.email, /Someone asked to recover/);
+      await mailMatching(smtp, unreachable.email, /Someone asked to recover/);
+    });
+
     it('refuses operator decisions that do not apply, with a clear code, changing nothing', async () => {
       const carol = await plainAccount('carol');
       const pending = await requestFor(carol);
@@ -281,6 +356,7 @@ for (const kind of STORE_KINDS) {
       assert.ok(done);
       const snapshot = async () => JSON.stringify(await allRequests());
       const before = await snapshot();
+      await mailMatching(smtp, carol, /Someone asked to recover/);
       const mailsBefore = smtp.messages.length;
       const issuedBefore = await auditCount('enrolment.issued');
       const refusals: Array<[string, unknown, number, string]> = [
@@ -324,8 +400,52 @@ for (const kind of STORE_KINDS) {
       assert.equal(late.status, 409);
       assert.equal(late.json.error, 'recovery_request_decided');
       assert.equal((await store.recoveryRequests.findById(pending.id))?.status, 'rejected');
-      // A rejected request no longer counts against the cap: the user may ask again.
+      // The user may ask again (within the hourly limit of the account ID).
       await requestFor(carol);
+    });
+
+    it('stores the first 3 requests per account ID in an hour, even when they arrive at once; beyond, the same answer, nothing stored, no notice', async () => {
+      const capped = await plainAccount('capped');
+      const cappedAccount = await store.accounts.findByEmail(capped);
+      const ghost = `ghost.${kind}@example.com`;
+      const mailsBefore = smtp.messages.length;
+      const noticesTo = (address: string): number => smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(address)).map((m) => mailText(m.raw)).filter((text) => /Someone asked to recover your tobira account/.test(text)).length;
+      const until = async (what: string, done: () => boolean): Promise<void> => {
+        const deadline = Date.now() + 5_000;
+        while (!done()) {
+          assert.ok(Date.now() < deadline, what);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      const file = (hint: string, message: string): Promise<Page> => fileRecoveryRequest(tobira.issuer, { accountId: hint, contactEmail: 'c@example.org', message });
+      for (const hint of [capped, ghost]) {
+        // Six at once, half of them typed in capitals (the same account ID).
+        const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => file(i % 2 === 0 ? hint : hint.toUpperCase(), `try ${i}`)));
+        assert.deepEqual(answers.map((a) => a.status), [303, 303, 303, 303, 303, 303]);
+        assert.ok(answers.every((a) => a.headers.get('location') === '/recovery/sent' && a.body === answers[0]?.body), 'the same answer for every one');
+        assert.equal((await pendingFor(hint)).length, 3, 'only the first 3 are stored');
+        const throttled = (await store.audit.list({ type: 'recovery.throttled', limit: 100 })).filter((e) => e.details.accountHint === hint);
+        assert.equal(throttled.length, 3);
+        assert.ok(throttled.every((e) => e.accountId === (hint === capped ? cappedAccount?.id : null)));
+      }
+      await until('3 notices for the 3 stored requests', () => noticesTo(capped) >= 3);
+
+      // Deciding a request frees nothing within the hour.
+      const [first] = await pendingFor(capped);
+      assert.ok(first);
+      assert.equal((await adminCall(tobira.issuer, 'POST', `/admin/api/recovery-requests/${first.id}/reject`, { body: { operator: 'sato', reason: 'duplicate' } })).status, 200);
+      assert.equal((await file(capped, 'once more')).status, 303);
+      assert.equal((await pendingFor(capped)).length, 2, 'not stored');
+
+      // An hour later the account ID may ask again.
+      offset += 3600_000 + 1_000;
+      for (const hint of [capped, ghost]) {
+        assert.equal((await file(hint, 'an hour later')).status, 303);
+        assert.equal((await pendingFor(hint))[0]?.message, 'an hour later');
+      }
+      await until('a notice for the request of the new hour', () => noticesTo(capped) >= 4);
+      assert.equal(noticesTo(capped), 4, 'no notice for a request that was not stored');
+      assert.equal(smtp.messages.slice(mailsBefore).filter((m) => m.to.includes('c@example.org')).length, 0);
     });
   });
 }

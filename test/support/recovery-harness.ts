@@ -96,7 +96,7 @@ export async function smsMatching(sms: SmsSink, number: string, pattern: RegExp,
 }
 
 export function enrolmentLinkIn(text: string, issuer: string): string {
-  const link = new RegExp(`${issuer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/enrol/[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}`).exec(text)?.[0];
+  const link = new RegExp(`${issuer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/enrol/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}`).exec(text)?.[0];
   assert.ok(link, `no enrolment link in:\n${text}`);
   return link;
 }
@@ -162,15 +162,21 @@ export async function lostPhoneAccount(h: Harness, config: oidc.Configuration, i
   return { email, accountId: String(tokens.claims()?.sub), browser, phone, phoneCsrf, phoneKey, refreshToken: tokens.refresh_token, pc: pc.browser };
 }
 
-/** Registers a passkey with the enrolment link, as the link's page does. */
+/**
+ * Registers a passkey with the enrolment link, as the link's page does: the page by its path, the
+ * secret (the link's fragment, which a browser never sends) in the JSON bodies.
+ */
 export async function enrolWithLink(h: Harness, link: string, key: SoftAuthenticator, browser = new HttpBrowser()): Promise<Page> {
-  const page = await browser.request(link);
+  const url = new URL(link);
+  const secret = url.hash.slice(1);
+  const path = url.pathname;
+  url.hash = '';
+  const page = await browser.request(url.href);
   assert.equal(page.status, 200, page.body.slice(0, 500));
   const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
-  const path = new URL(link).pathname;
-  const options = await h.postJson(browser, `${path}/options`, {}, csrf);
+  const options = await h.postJson(browser, `${path}/options`, { secret }, csrf);
   assert.equal(options.status, 200, options.body);
-  return h.postJson(browser, `${path}/verify`, { response: key.register(jsonOf(options).options as PublicKeyCredentialCreationOptionsJSON) }, csrf);
+  return h.postJson(browser, `${path}/verify`, { secret, response: key.register(jsonOf(options).options as PublicKeyCredentialCreationOptionsJSON) }, csrf);
 }
 
 /** Signs in with a passkey on a partner's sign-in page; the status of the final step. */
