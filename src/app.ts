@@ -143,7 +143,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const mailer = createMailer(settings.mail.smtpUrl, settings.mail.from, logger);
   const sms = createSmsSender(settings.sms.hookUrl, settings.sms.hookToken, logger);
   const notifier = new AccountNotifier(mailer, sms, logger);
-  const revocation = new AccessRevocation(store, audit);
+  const revocation = new AccessRevocation(store, audit, now);
   // One policy for every e-mailed or texted code; each purpose has keys of its own.
   const codes = new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now);
   const alwaysPasskey = new AlwaysPasskeyService({ accounts: store.accounts, devices: store.devices, passkeys: store.passkeys, oidc: (model) => store.oidc(model), revocation, audit, notifier, clients: clientDirectory(allClients), now });
@@ -250,7 +250,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
       profile: new Profile(store.accounts, audit, now), history: new SignInHistory({ audit: store.audit, clientName, places }), services: new ConnectedServices({ revocation, clientName }) }),
     contactRoutes({ contacts, guard, bodyLimitBytes: settings.bodyLimitBytes }),
     alwaysPasskeyRoutes({ provider, accounts, alwaysPasskey, guard, bodyLimitBytes: settings.bodyLimitBytes }),
-    passwordResetRoutes({ provider, accounts, resets: passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodyLimitBytes: settings.bodyLimitBytes }),
+    passwordResetRoutes({ resets: passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodyLimitBytes: settings.bodyLimitBytes }),
     ...(demoClient ? [demoRoutes(settings.issuer, demoClient, settings.bodyLimitBytes)] : []),
   ]) {
     app.use(router.routes());

@@ -3,6 +3,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
+import { sessionStillValid } from '../accounts/session-validity.ts';
 import { ACR } from '../oidc/assurance.ts';
 import type { Account } from '../store/types.ts';
 
@@ -28,6 +29,9 @@ export async function currentSession(ctx: Context, provider: Provider, accounts:
   // An always-passkey account has no password: a password sign-in that got a session all the same
   // (finished just before the switch, resumed after it) is no sign-in.
   if (acr === ACR.PASSWORD && account.alwaysPasskey) return undefined;
+  // A sign-in from before the account's access was revoked (it may have become a session only
+  // after the revocation, resumed from its interaction) is no sign-in either.
+  if (!sessionStillValid(account, session.loginTs)) return undefined;
   return { account, sessionUid: session.uid, loginTs: session.loginTs ?? 0, acr };
 }
 

@@ -79,6 +79,19 @@ export interface AccountGuard {
   freshPasskeyOrSentToSignIn(ctx: Context, session: AccountSession, next: string): boolean;
   /** A new sign-in with a passkey, whatever session this browser has, then back at `next`. */
   signInWithNewPasskey(ctx: Context, next?: string): void;
+  /**
+   * After every sign-in of the account ended (this browser's too): sign in again as `email`, then
+   * back at /account with `query` (the notice saying what happened).
+   */
+  signInAgain(ctx: Context, email: string, query: Record<string, string>): void;
+}
+
+/** What the account menu's sign-in remembers until the callback. */
+interface PendingLogin {
+  state: string;
+  next: string;
+  /** Added to `next` after the sign-in (a notice). */
+  query?: Record<string, string>;
 }
 
 export function accountGuard(deps: Pick<AccountMenuDeps, 'issuer' | 'provider' | 'accounts' | 'now'>): AccountGuard {
@@ -88,9 +101,9 @@ export function accountGuard(deps: Pick<AccountMenuDeps, 'issuer' | 'provider' |
    * `reauthAs`: the user must sign in again as themselves; `passkeyOnly`: with a passkey only;
    * `fresh`: sign in again even when a session exists (whoever it belongs to).
    */
-  function toLogin(ctx: Context, reauthAs?: string, next = '/account', passkeyOnly = false, fresh = false): void {
+  function toLogin(ctx: Context, reauthAs?: string, next = '/account', passkeyOnly = false, fresh = false, query?: Record<string, string>): void {
     const state = randomBytes(16).toString('base64url');
-    writeSignedJson(ctx, LOGIN_COOKIE, { state, next: NEXT_PATHS.has(next) ? next : '/account' }, 10 * 60_000);
+    writeSignedJson(ctx, LOGIN_COOKIE, { state, next: NEXT_PATHS.has(next) ? next : '/account', ...(query ? { query } : {}) } satisfies PendingLogin, 10 * 60_000);
     const url = new URL(`${deps.issuer}/auth`);
     url.search = new URLSearchParams({
       client_id: ACCOUNT_CLIENT_ID,
@@ -127,6 +140,9 @@ export function accountGuard(deps: Pick<AccountMenuDeps, 'issuer' | 'provider' |
     },
     signInWithNewPasskey(ctx, next) {
       toLogin(ctx, undefined, next, true, true);
+    },
+    signInAgain(ctx, email, query) {
+      toLogin(ctx, email, '/account', false, false, query);
     },
   };
 }
@@ -193,14 +209,15 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   });
 
   router.get('/callback', async (ctx) => {
-    const pending = readSignedJson<{ state: string; next: string }>(ctx, LOGIN_COOKIE);
+    const pending = readSignedJson<PendingLogin>(ctx, LOGIN_COOKIE);
     clearCookie(ctx, LOGIN_COOKIE);
     if (!pending || ctx.query.state !== pending.state) throw new InvalidInputError('state');
     if (typeof ctx.query.error === 'string') {
       ctx.redirect('/');
       return;
     }
-    ctx.redirect(NEXT_PATHS.has(pending.next) ? pending.next : '/account');
+    const next = NEXT_PATHS.has(pending.next) ? pending.next : '/account';
+    ctx.redirect(pending.query ? `${next}?${new URLSearchParams(pending.query).toString()}` : next);
   });
 
   router.post('/passkeys/options', ...form, async (ctx) => {
@@ -231,9 +248,14 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     if (!freshOrSentToSignIn(ctx, session)) return;
     const audit = auditContextOf(ctx);
     await passkeys.remove(session.account, input.credentialId, audit);
-    await deps.devices.forgetCredential(session.account, input.credentialId, audit, { keepSessionUid: session.sessionUid, lang: (ctx.state as RequestState).lang });
-    ctx.status = 303;
+    const phoneRemoved = await deps.devices.forgetCredential(session.account, input.credentialId, audit, { lang: (ctx.state as RequestState).lang });
     // The page tells the browser's passkey manager the credential is gone (WebAuthn Signal API).
+    if (phoneRemoved) {
+      // It was a phone's: every sign-in ended, this one too.
+      guard.signInAgain(ctx, session.account.email, { notice: 'phone_removed', deleted: input.credentialId });
+      return;
+    }
+    ctx.status = 303;
     ctx.redirect(`/account?notice=deleted&deleted=${encodeURIComponent(input.credentialId)}`);
   });
 
@@ -249,9 +271,10 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
     const session = await signedIn(ctx);
     const input = parseForm(itemForm, ctx.request.body);
     if (!freshOrSentToSignIn(ctx, session)) return;
-    await deps.devices.remove(session.account, input.id, auditContextOf(ctx), { keepSessionUid: session.sessionUid, lang: (ctx.state as RequestState).lang });
-    ctx.status = 303;
-    ctx.redirect('/account?notice=phone_removed');
+    await deps.devices.remove(session.account, input.id, auditContextOf(ctx), { lang: (ctx.state as RequestState).lang });
+    // Every sign-in of the account ended, this browser's too: whoever holds the phone may be the
+    // one at this keyboard. The user signs in again and then sees what happened.
+    guard.signInAgain(ctx, session.account.email, { notice: 'phone_removed' });
   });
 
   router.post('/browsers/rename', ...form, async (ctx) => {

@@ -1,6 +1,8 @@
-// Taking access away from an account's existing sign-ins: after a lost-phone recovery, when a phone
-// is removed, when a partner service is disconnected. Works on the stored oidc-provider models
-// directly (through the port), so it reaches sessions and tokens on every tobira process at once.
+// Taking access away from an account's existing sign-ins: after a password reset or a lost-phone
+// recovery, when a phone is removed, when a partner service is disconnected. Works on the stored
+// oidc-provider models directly (through the port), so it reaches sessions and tokens on every
+// tobira process at once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { Store } from '../store/types.ts';
 
@@ -16,22 +18,34 @@ export interface RevokedAccess {
 export class AccessRevocation {
   readonly #store: Store;
   readonly #audit: AuditLog;
+  readonly #now: () => number;
 
-  constructor(store: Store, audit: AuditLog) {
+  constructor(store: Store, audit: AuditLog, now: () => number = Date.now) {
     this.#store = store;
     this.#audit = audit;
+    this.#now = now;
   }
 
   /**
-   * Ends every session of the account (but `keepSessionUid`, the one making the change, when
-   * given), every access and refresh token and pending code, and forgets every trusted browser.
-   * Grants (consents) stay, so partner services need a new sign-in but no new consent.
+   * Ends every session of the account (the one making the change too), every access and refresh
+   * token and pending code, and forgets every trusted browser. Grants (consents) stay, so partner
+   * services need a new sign-in but no new consent.
+   *
+   * Sign-ins that finished but still wait in their interaction (the browser has not followed the
+   * redirect back yet) are no stored session to destroy: the account's sessionsValidFrom voids
+   * them (accounts/session-validity.ts). Sign-in times are whole seconds, so the current second is
+   * voided as a whole (a sign-in finished a moment before, in the same second, must not survive),
+   * and this returns only once that second is over: a sign-in made after it (the new phone's
+   * first, the new password's) falls in a later second and counts.
    */
-  async revokeAll(accountId: string, audit: AuditContext, options: { reason: string; keepSessionUid?: string }): Promise<RevokedAccess> {
+  async revokeAll(accountId: string, audit: AuditContext, options: { reason: string }): Promise<RevokedAccess> {
+    // First: an earlier sign-in that becomes a session while the rest runs is void all the same.
+    const at = this.#now();
+    const validFrom = Math.floor(at / 1000) + 1;
+    await this.#store.accounts.setSessionsValidFrom(accountId, validFrom, new Date(at));
     const sessions = this.#store.oidc('Session');
     let sessionCount = 0;
-    for (const { id, payload } of await sessions.listByAccountId(accountId)) {
-      if (options.keepSessionUid !== undefined && payload.uid === options.keepSessionUid) continue;
+    for (const { id } of await sessions.listByAccountId(accountId)) {
       await sessions.destroy(id);
       sessionCount += 1;
     }
@@ -46,6 +60,9 @@ export class AccessRevocation {
     const trustedBrowsers = await this.#store.trustedBrowsers.removeAllForAccount(accountId);
     const revoked = { sessions: sessionCount, tokens: tokenCount, trustedBrowsers };
     await this.#audit.record('access.revoked', accountId, audit, { reason: options.reason, ...revoked });
+    // At most a second, once per revocation (rare, and worth it: see above).
+    const rest = validFrom * 1000 - this.#now();
+    if (rest > 0) await sleep(rest);
     return revoked;
   }
 

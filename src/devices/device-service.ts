@@ -27,9 +27,8 @@ export interface DeviceSetup {
   audit: AuditContext;
 }
 
-/** Who removes a phone: their session stays signed in, and the notice is in their language. */
+/** Who removes a phone: the notice is in their language. */
 export interface RemovedBy {
-  keepSessionUid: string | undefined;
   lang: Lang;
 }
 
@@ -109,8 +108,9 @@ export class DeviceService {
   /**
    * Removing a phone also removes its passkey: a lost phone must not keep a way in. Refused like
    * any passkey deletion when it is the account's last way in. Whoever held the phone may have
-   * signed in with it, so every other session, every token and every trusted browser of the
-   * account goes too (the session doing the removal stays), and the account's addresses are told.
+   * signed in with it, so every session (the one doing the removal too: it may be the thief's),
+   * every token and every trusted browser of the account goes too, and the account's addresses
+   * are told.
    */
   async remove(account: Account, deviceId: string, audit: AuditContext, by: RemovedBy): Promise<void> {
     const device = await this.#devices.findById(deviceId);
@@ -127,19 +127,23 @@ export class DeviceService {
 
   /**
    * After a passkey was deleted: a phone that approved with it can approve no more. Deleting a
-   * phone's passkey removes the phone, with the same consequences as removing it.
+   * phone's passkey removes the phone, with the same consequences as removing it. True when a
+   * phone was removed (every sign-in of the account ended then).
    */
-  async forgetCredential(account: Account, credentialId: string, audit: AuditContext, by: RemovedBy): Promise<void> {
+  async forgetCredential(account: Account, credentialId: string, audit: AuditContext, by: RemovedBy): Promise<boolean> {
+    let removed = false;
     for (const device of await this.#devices.listByAccount(account.id)) {
       if (device.credentialId !== credentialId) continue;
       await this.#devices.remove(account.id, device.id);
       await this.#audit.record('device.removed', account.id, audit, { deviceId: device.id, credentialId, reason: 'passkey_deleted' });
       await this.#afterRemoval(account, device, audit, by);
+      removed = true;
     }
+    return removed;
   }
 
   async #afterRemoval(account: Account, device: Device, audit: AuditContext, by: RemovedBy): Promise<void> {
-    await this.#revocation.revokeAll(account.id, audit, { reason: 'phone_removed', ...(by.keepSessionUid !== undefined ? { keepSessionUid: by.keepSessionUid } : {}) });
+    await this.#revocation.revokeAll(account.id, audit, { reason: 'phone_removed' });
     await this.#notifier.notify(account, (lang) => phoneRemovedNotice(lang, device.name), by.lang);
   }
 }

@@ -7,12 +7,12 @@ export function phoneRemovedNotice(lang: Lang, phoneName: string): Notice {
   return lang === 'ja'
     ? {
       subject: 'tobira: スマートフォンを削除しました',
-      text: `tobira アカウントからスマートフォン「${phoneName}」とそのパスキーを削除しました。\n安全のため、この操作をしたブラウザ以外のログイン中のセッション、連携サービスのトークン、信頼済みブラウザをすべて無効にしました。\nお心当たりがない場合は、すぐにサポートへご連絡ください。\n`,
-      sms: `tobira: スマートフォン「${phoneName}」を削除し、他のログインを無効にしました。心当たりがなければサポートへ。`,
+      text: `tobira アカウントからスマートフォン「${phoneName}」とそのパスキーを削除しました。\n安全のため、この操作をしたブラウザを含むすべてのログイン中のセッション、連携サービスのトークン、信頼済みブラウザを無効にしました。\nお心当たりがない場合は、すぐにサポートへご連絡ください。\n`,
+      sms: `tobira: スマートフォン「${phoneName}」を削除し、すべてのログインを無効にしました。心当たりがなければサポートへ。`,
     }
     : {
       subject: 'tobira: a phone was removed from your account',
-      text: `The phone "${phoneName}" and its passkey were removed from your tobira account.\nFor your safety every other session, every partner service token and every trusted browser of the account was revoked; only the browser that removed the phone stays signed in.\nIf this was not you, contact support immediately.\n`,
-      sms: `tobira: phone "${phoneName}" was removed and other sign-ins were revoked. Not you? Contact support.`,
+      text: `The phone "${phoneName}" and its passkey were removed from your tobira account.\nFor your safety every session (the browser that removed the phone too), every partner service token and every trusted browser of the account was revoked.\nIf this was not you, contact support immediately.\n`,
+      sms: `tobira: phone "${phoneName}" was removed and all sign-ins were revoked. Not you? Contact support.`,
     };
 }

@@ -39,7 +39,7 @@ export const alwaysPasskeyJa = {
   'pwreset.submit': 'パスワードを再設定する',
   'pwreset.start_over': '最初からやり直す',
   'pwreset.done_title': 'パスワードを再設定しました',
-  'pwreset.done_lead': '新しいパスワードでログインできます。安全のため、ほかの端末でのログインはすべて終了しました。',
+  'pwreset.done_lead': '新しいパスワードでログインできます。安全のため、このブラウザを含むすべてのログインを終了しました。',
   'pwreset.back_to_login': 'ログインに戻る',
   'pwreset.to_account': 'アカウントを開く',
 } as const;
@@ -83,7 +83,7 @@ export const alwaysPasskeyEn: Record<keyof typeof alwaysPasskeyJa, string> = {
   'pwreset.submit': 'Reset the password',
   'pwreset.start_over': 'Start over',
   'pwreset.done_title': 'Your password was reset',
-  'pwreset.done_lead': 'You can sign in with your new password. For your safety, every other sign-in was ended.',
+  'pwreset.done_lead': 'You can sign in with your new password. For your safety, every sign-in of your account (this browser\'s too) was ended.',
   'pwreset.back_to_login': 'Back to sign-in',
   'pwreset.to_account': 'Open your account',
 };

@@ -16,6 +16,7 @@ import { deviceFlowFeature } from './device-flow.ts';
 import type { ApprovalService } from '../approvals/approval-service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn, passwordDependentGuard } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
+import { sessionStillValid } from '../accounts/session-validity.ts';
 
 export interface ProviderDeps {
   settings: Settings;
@@ -45,7 +46,8 @@ function loadRememberedGrant(consents: ConsentRepository): Configuration['loadEx
 
 /**
  * oidc-provider's default prompts, plus: a partner that requires `phr` gets a passkey sign-in; a
- * password sign-in of an always-passkey account counts for nothing (it is asked to sign in again);
+ * password sign-in of an always-passkey account, and any sign-in older than the account's last
+ * revocation, count for nothing (the user is asked to sign in again);
  * a password-dependent partner always reaches the consent step for an always-passkey account
  * (even with a remembered grant), where interactions/password-dependent.ts refuses it.
  */
@@ -65,6 +67,15 @@ function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): inter
     const accountId = ctx.oidc.session?.accountId;
     if (!accountId || ctx.oidc.acr !== ACR.PASSWORD) return Check.NO_NEED_TO_PROMPT;
     return (await store.accounts.findById(accountId))?.alwaysPasskey ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+  }));
+  // A sign-in made before the account's access was revoked (password reset, recovery, phone
+  // removal) counts for nothing, also one that finished before and comes back from its interaction
+  // only now: the user is asked to sign in again instead of the partner getting a code.
+  policy.get('login')?.checks.add(new Check('sessions_revoked', 'the account\'s sign-ins were revoked after this one', 'login_required', async (ctx) => {
+    const session = ctx.oidc.session;
+    if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
+    const account = await store.accounts.findById(session.accountId);
+    return account && !sessionStillValid(account, session.loginTs) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   policy.get('consent')?.checks.add(new Check('password_dependent_client', 'the partner service depends on a password the account does not have', async (ctx) => {
     const clientId = ctx.oidc.client?.clientId;

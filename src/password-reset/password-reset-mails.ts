@@ -25,7 +25,7 @@ export function passwordChangedNotice(lang: Lang): Notice {
       }
     : {
         subject: 'tobira: your password was reset',
-        text: 'The password of your tobira account was reset with a code sent by e-mail. For your safety, every other sign-in was ended and partner services\' tokens were revoked.\n\nIf this was not you, sign in with your passkey now and check your account.\n',
+        text: 'The password of your tobira account was reset with a code sent by e-mail. For your safety, every sign-in was ended and partner services\' tokens were revoked.\n\nIf this was not you, sign in with your passkey now and check your account.\n',
         sms: 'tobira: your password was reset. If this was not you, check your account now.',
       };
 }

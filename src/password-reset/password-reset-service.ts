@@ -71,9 +71,10 @@ export class PasswordResetService {
 
   /**
    * Step 2: the code and the new password. The password is checked before the code is used, so a
-   * weak one does not cost the code. Ends every sign-in but `keepSessionUid`.
+   * weak one does not cost the code. Ends every sign-in of the account, also one made with the old
+   * password that still waits in its interaction.
    */
-  async complete(input: { address: string; code: string; password: string; lang: Lang; audit: AuditContext; keepSessionUid?: string }): Promise<Account> {
+  async complete(input: { address: string; code: string; password: string; lang: Lang; audit: AuditContext }): Promise<Account> {
     const account = await this.#deps.accounts.findByEmail(input.address);
     checkPasswordStrength(input.password, account ? [account.email, account.name] : [input.address]);
     const target = await this.#deps.codes.verify(codeKey(input.address), input.code);
@@ -86,7 +87,7 @@ export class PasswordResetService {
       await this.#deps.audit.record('password_reset.refused', account.id, input.audit, { reason: 'always_passkey', step: 'complete' });
       throw new AlwaysPasskeyOnError();
     }
-    await this.#deps.revocation.revokeAll(account.id, input.audit, { reason: 'password_reset', ...(input.keepSessionUid ? { keepSessionUid: input.keepSessionUid } : {}) });
+    await this.#deps.revocation.revokeAll(account.id, input.audit, { reason: 'password_reset' });
     await this.#deps.audit.record('password.reset', account.id, input.audit);
     await this.#deps.notifier.notify(updated, passwordChangedNotice, input.lang);
     return updated;

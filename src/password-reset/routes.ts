@@ -2,10 +2,8 @@
 // being reset is kept in a signed cookie between the steps, so any process can serve any step.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import { currentSession } from '../account/account-session.ts';
-import { MAX_PASSWORD_LENGTH, type AccountService } from '../accounts/account-service.ts';
+import { MAX_PASSWORD_LENGTH } from '../accounts/account-service.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import { parseBody } from '../http/body.ts';
@@ -17,8 +15,6 @@ import { parseForm } from '../interactions/forms.ts';
 import type { PasswordResetService } from './password-reset-service.ts';
 
 export interface PasswordResetRoutesDeps {
-  provider: Provider;
-  accounts: AccountService;
   resets: PasswordResetService;
   /** How long the code step stays open (the code's own lifetime). */
   codeTtlSeconds: number;
@@ -101,15 +97,13 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
     }
     await onForm(ctx, 'password-reset-code', { email: progress.email }, async () => {
       const input = parseForm(codeForm, ctx.request.body);
-      // The browser's own session (if it is this account's) is the one sign-in that stays.
-      const session = await currentSession(ctx, deps.provider, deps.accounts);
+      // Every sign-in of the account ends, this browser's too: it signs in with the new password.
       await deps.resets.complete({
         address: progress.email,
         code: input.code,
         password: input.password,
         lang: lang(ctx),
         audit: auditContextOf(ctx),
-        ...(session?.account.email === progress.email ? { keepSessionUid: session.sessionUid } : {}),
       });
       clearCookie(ctx, COOKIE);
       await render(ctx, 'password-reset-done', { back: progress.back });

@@ -25,6 +25,7 @@ export function newAccount(input: NewAccount, now: number): Account {
     alwaysPasskey: false,
     contactEmail: null,
     contactMobile: null,
+    sessionsValidFrom: null,
     createdAt: at,
     updatedAt: at,
   };

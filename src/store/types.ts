@@ -69,6 +69,11 @@ export interface Account {
   contactEmail: VerifiedContact | null;
   /** Verified contact mobile number, or null. */
   contactMobile: VerifiedContact | null;
+  /**
+   * Epoch seconds: every sign-in made strictly earlier (session loginTs) counts for nothing, also
+   * one finished but still waiting in its interaction when access was revoked. Null: none yet.
+   */
+  sessionsValidFrom: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -104,6 +109,11 @@ export interface AccountRepository {
   setContact(id: string, kind: ContactKind, contact: VerifiedContact | null, at: Date): Promise<Account | undefined>;
   /** Returns the updated account; undefined when gone. */
   setName(id: string, name: string, at: Date): Promise<Account | undefined>;
+  /**
+   * Voids every sign-in before `epochSeconds`. Only moves forward: a lower value than the stored
+   * one changes nothing. Returns the account as stored afterwards; undefined when gone.
+   */
+  setSessionsValidFrom(id: string, epochSeconds: number, at: Date): Promise<Account | undefined>;
 }
 
 export type CredentialDeviceType = 'singleDevice' | 'multiDevice';

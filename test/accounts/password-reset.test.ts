@@ -1,12 +1,13 @@
 // Password reset over HTTP with real e-mail (SMTP to a loopback sink): the same answer for known
-// and unknown addresses, a strong new password, every other sign-in and token ended, the contacts
-// told; and for an always-passkey account no code at all, and a refusal if the mode was turned on
-// between the two steps. Each refusal leaves the account as it was in the store.
+// and unknown addresses, a strong new password, every sign-in and token ended (also one waiting in
+// its interaction, and the resetting browser's own), the contacts told; and for an always-passkey
+// account no code at all, and a refusal if the mode was turned on between the two steps. Each
+// refusal leaves the account as it was in the store.
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { hashPassword, verifyPassword } from '../../src/accounts/password-hasher.ts';
 import type { Account, Store } from '../../src/store/types.ts';
-import { messageMatching } from '../support/account-menu.ts';
+import { messageMatching, signInPage } from '../support/account-menu.ts';
 import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, partnerClient, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
@@ -171,6 +172,50 @@ for (const kind of STORE_KINDS) {
       assert.equal(errorCodeOf(newLogin), undefined, 'the new password signs in');
       assert.match(newLogin.body, /action="[^"]*\/consent"/, 'signed in: the partner asks for consent in this new browser');
       assert.equal(errorCodeOf(await passwordSignIn(email, PASSWORD)), 'invalid_credentials', 'the old one does not');
+    });
+
+    it('voids a sign-in with the old password that finished but waits in its interaction, and the resetting browser\'s own; a new sign-in right after works', async () => {
+      const email = `waiting.${kind}@example.com`;
+      const { browser: owner } = await passwordAccount(email);
+      // Someone who knows the password signs in, but stops before following the redirect back.
+      const intruder = new HttpBrowser();
+      const { page: login, uid } = await signInPage(partner, intruder);
+      const waiting = await intruder.submit(login, '/password', { email, password: PASSWORD }, `${tobira.issuer}/auth/`);
+      assert.match(waiting.url, new RegExp(`^${tobira.issuer}/auth/${uid}$`), 'the sign-in finished and waits at its resume address');
+
+      // The owner resets the password in the browser they are signed in with.
+      const mailsBefore = sink.messages.length;
+      const { page } = await askForCode(email, owner);
+      // (The intruder's sign-in was from a new browser: its notice may arrive in between.)
+      const codeMail = await messageMatching(sink.messages, email, (m) => /password reset code/.test(m.subject), mailsBefore);
+      const code = /\d{6}/.exec(codeMail.subject)?.[0] ?? '';
+      const done = await owner.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      assert.match(done.body, /id="password-reset-done"/);
+      const account = await accountOf(email);
+      assert.ok(account.sessionsValidFrom !== null && account.sessionsValidFrom * 1000 <= Date.now(), 'the reset answers once the voided second is over');
+      assert.deepEqual(await tobira.store.oidc('Session').listByAccountId(account.id), []);
+      assert.equal((await owner.request(`${tobira.issuer}/account`)).status, 303, 'the resetting browser is signed out too');
+
+      // Following the redirect now gets no code: a sign-in page asks again.
+      const resumed = await intruder.follow(waiting.url, {}, PARTNER_CALLBACK);
+      assert.ok(!resumed.url.startsWith(PARTNER_CALLBACK), `reached the partner: ${resumed.url}`);
+      assert.equal(resumed.status, 200);
+      assert.match(resumed.body, /<form[^>]*action="[^"]*\/password"/, `the sign-in page, not ${resumed.url}: ${resumed.body.slice(0, 1500)}`);
+      assert.doesNotMatch(resumed.body, /action="[^"]*\/consent"/);
+      const again = /data-uid="([^"]+)"/.exec(resumed.body)?.[1];
+      assert.ok(again && again !== uid, 'a new sign-in');
+      assert.equal((await intruder.request(`${tobira.issuer}/account`)).status, 303, 'not signed in in the account menu');
+      const silent = await intruder.follow((await startAuthorization(partner, { prompt: 'none' })).url.href, {}, PARTNER_CALLBACK);
+      assert.equal(new URL(silent.url).searchParams.get('error'), 'login_required', 'nor for a partner asking silently');
+      assert.equal(errorCodeOf(await intruder.submit(resumed, '/password', { email, password: PASSWORD }, PARTNER_CALLBACK)), 'invalid_credentials');
+
+      // Signing in with the new password right away works, through to the partner's code.
+      const fresh = new HttpBrowser();
+      const { page: freshLogin } = await signInPage(partner, fresh);
+      const consent = await fresh.submit(freshLogin, '/password', { email, password: NEW_PASSWORD }, PARTNER_CALLBACK);
+      const callback = consent.url.startsWith(PARTNER_CALLBACK) ? consent : await fresh.submit(consent, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
+      assert.ok(callback.url.startsWith(PARTNER_CALLBACK) && new URL(callback.url).searchParams.has('code'), callback.url);
+      assert.equal((await fresh.request(`${tobira.issuer}/account`)).status, 200);
     });
 
     it('too many wrong codes lock the reset, and a new code does not unlock it', async () => {

@@ -223,8 +223,11 @@ for (const kind of STORE_KINDS) {
       assert.match(stale.headers.get('location') ?? '', /prompt=login/);
       assert.ok(await tobira.store.devices.findById(device!.id), 'nothing removed without a fresh sign-in');
       offset = 0;
-      const removed = await gina.browser.request(`${tobira.issuer}/account/phones/remove`, { form: { _csrf: await menuCsrf(), id: device!.id } });
-      assert.match(removed.headers.get('location') ?? '', /notice=phone_removed/);
+      const csrf = await menuCsrf();
+      const removed = await gina.browser.request(`${tobira.issuer}/account/phones/remove`, { form: { _csrf: csrf, id: device!.id } });
+      // Every session ends, this one too: the browser is sent to sign in again as the same account.
+      assert.match(removed.headers.get('location') ?? '', /prompt=login&login_hint=gina/);
+      assert.equal((await gina.browser.request(`${tobira.issuer}/account`)).status, 303, 'signed out of the account menu');
       assert.equal(await tobira.store.devices.findById(device!.id), undefined);
       assert.deepEqual(await tobira.store.passkeys.listByAccount(account!.id), [], 'the lost phone\'s passkey is gone too');
       assert.deepEqual((await h.pcRequests(config, gina.email)).started, { kind: 'no_phone' });

@@ -97,11 +97,16 @@ for (const kind of STORE_KINDS) {
       await page.getByText(`This phone is set up as "${name}"`).waitFor();
     }
 
-    /** In the account menu on the new phone: remove the old phone. */
+    /**
+     * In the account menu on the new phone: remove the old phone. Every sign-in of the account ends,
+     * this phone's too: it signs in again with its passkey and is told what happened.
+     */
     async function removeOldPhone(page: Page, account: Account): Promise<void> {
       await page.goto(`${tobira.issuer}/account`);
       await page.getByRole('button', { name: 'Remove: Old phone' }).click();
+      await page.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).click();
       await page.getByText('The phone was removed.').waitFor();
+      assert.equal(new URL(page.url()).pathname, '/account');
       const devices = await store.devices.listByAccount(account.id);
       assert.deepEqual(devices.map((d) => d.name), ['New phone']);
     }

@@ -1,11 +1,12 @@
-// Removing a phone in the account menu: its passkey goes with it, and so does every other session,
-// every refresh token and every trusted browser of the account (whoever holds the phone may have
-// used it); the browser doing the removal stays signed in and the account's addresses are told.
+// Removing a phone in the account menu: its passkey goes with it, and so does every session (the
+// one doing the removal too: whoever holds the phone may be the one at this keyboard), every
+// refresh token and every trusted browser of the account; the browser doing the removal is sent to
+// sign in again and then told what happened, and the account's addresses are told.
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { Store } from '../../src/store/types.ts';
-import { errorCodeOf, type HttpBrowser } from '../support/http-browser.ts';
-import { discover } from '../support/partner.ts';
+import { errorCodeOf, type HttpBrowser, type Page } from '../support/http-browser.ts';
+import { discover, PASSWORD } from '../support/partner.ts';
 import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { lostPhoneAccount, mailMatching, passkeySignIn, type LostPhoneAccount } from '../support/recovery-harness.ts';
@@ -14,7 +15,7 @@ import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 
 for (const kind of STORE_KINDS) {
-  describe(`removing a phone revokes the account's other sign-ins (${kind} store)`, function () {
+  describe(`removing a phone revokes every sign-in of the account (${kind} store)`, function () {
     this.timeout(60_000);
     let offset = 0;
     const now = (): number => Date.now() + offset;
@@ -58,6 +59,18 @@ for (const kind of STORE_KINDS) {
 
     const removePhone = async (browser: HttpBrowser, form: Record<string, string>) => browser.request(`${tobira.issuer}/account/phones/remove`, { form });
 
+    /** Where the removal sent the browser: a sign-in as the account itself; signs in with the password there. */
+    async function signInAgain(browser: HttpBrowser, answer: Page, email: string): Promise<Page> {
+      assert.equal(answer.status, 303, answer.body);
+      const location = new URL(answer.headers.get('location') ?? '', tobira.issuer);
+      assert.equal(location.pathname, '/auth');
+      assert.equal(location.searchParams.get('prompt'), 'login');
+      assert.equal(location.searchParams.get('login_hint'), email);
+      const login = await browser.follow(location.href);
+      assert.match(login.body, new RegExp(`value="${email.replace(/\./g, '\\.')}"`), 'the sign-in page names the account');
+      return browser.submit(login, '/password', { email, password: PASSWORD });
+    }
+
     async function state(): Promise<string> {
       return JSON.stringify({
         sessions: (await store.oidc('Session').listByAccountId(alice.accountId)).map((s) => s.id).sort(),
@@ -90,16 +103,21 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await store.audit.list({ type: 'access.revoked', limit: 5 }), []);
     });
 
-    it('removes the phone and its passkey, ends every other session, refresh token and trusted browser, keeps the acting one, and tells the user', async () => {
+    it('removes the phone and its passkey, ends every session (the acting one too), refresh token and trusted browser, and tells the user', async () => {
       const mailsBefore = smtp.messages.length;
       assert.ok((await store.oidc('Session').listByAccountId(alice.accountId)).length >= 3);
       assert.ok((await store.trustedBrowsers.listByAccount(alice.accountId)).length >= 1);
       const csrf = await csrfOf(alice.browser);
       const removed = await removePhone(alice.browser, { _csrf: csrf, id: aliceDeviceId });
       assert.equal(removed.status, 303, removed.body);
-      assert.equal(removed.headers.get('location'), '/account?notice=phone_removed');
+      assert.deepEqual(await store.oidc('Session').listByAccountId(alice.accountId), [], 'no session is left, the acting one neither');
 
-      assert.equal((await alice.browser.request(`${tobira.issuer}/account`)).status, 200, 'the acting browser stays signed in');
+      // It signs in again (with the password: the phone's passkey was its only one) and is told why.
+      const back = await signInAgain(alice.browser, removed, alice.email);
+      assert.equal(back.status, 200, back.body.slice(0, 500));
+      assert.equal(new URL(back.url).pathname + new URL(back.url).search, '/account?notice=phone_removed');
+      assert.match(back.body, /The phone was removed\. For your safety, every sign-in of your account \(this browser&#39;s too\)/);
+      assert.equal((await alice.browser.request(`${tobira.issuer}/account`)).status, 200, 'signed in again');
       assert.equal((await store.oidc('Session').listByAccountId(alice.accountId)).length, 1);
       for (const other of [alice.pc, alice.phone]) {
         const menu = await other.request(`${tobira.issuer}/account`);
@@ -125,11 +143,16 @@ for (const kind of STORE_KINDS) {
       const carol = await lostPhoneAccount(h, config, tobira.issuer, receiver, `key-deleter.${kind}@example.com`);
       const mailsBefore = smtp.messages.length;
       const deleted = await carol.browser.request(`${tobira.issuer}/account/passkeys/delete`, { form: { _csrf: await csrfOf(carol.browser), credentialId: carol.phoneKey.credentialId } });
-      assert.equal(deleted.status, 303, deleted.body);
       assert.deepEqual(await store.devices.listByAccount(carol.accountId), []);
-      assert.equal((await carol.browser.request(`${tobira.issuer}/account`)).status, 200, 'the acting browser stays signed in');
-      assert.equal((await store.oidc('Session').listByAccountId(carol.accountId)).length, 1);
-      assert.equal((await carol.pc.request(`${tobira.issuer}/account`)).status, 303);
+      assert.deepEqual(await store.oidc('Session').listByAccountId(carol.accountId), [], 'no session is left');
+      assert.equal((await carol.pc.request(`${tobira.issuer}/account`)).status, 303, 'signed out');
+      // Signed in again, the menu says what happened and tells the passkey manager the passkey is gone.
+      const back = await signInAgain(carol.browser, deleted, carol.email);
+      assert.equal(back.status, 200, back.body.slice(0, 500));
+      const landed = new URL(back.url);
+      assert.deepEqual([landed.pathname, landed.searchParams.get('notice'), landed.searchParams.get('deleted')], ['/account', 'phone_removed', carol.phoneKey.credentialId]);
+      assert.match(back.body, /id="notice"/);
+      assert.match(back.body, new RegExp(`data-deleted="${carol.phoneKey.credentialId}"`));
       await assert.rejects(oidc.refreshTokenGrant(config, carol.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
       assert.deepEqual(await store.trustedBrowsers.listByAccount(carol.accountId), []);
       const [revoked] = await store.audit.listByAccount(carol.accountId, 1, ['access.revoked']);

@@ -4,7 +4,9 @@
 // tokens, trusted browsers). Every refused input is checked to change nothing.
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
+import { hashPassword } from '../../src/accounts/password-hasher.ts';
 import type { RecoveryRequest, Store } from '../../src/store/types.ts';
+import { passkeySignIn as partnerPasskeySignIn, signInPage } from '../support/account-menu.ts';
 import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, PASSWORD, startAuthorization } from '../support/partner.ts';
 import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
@@ -293,6 +295,42 @@ for (const kind of STORE_KINDS) {
       const replay = await new HttpBrowser().request(link);
       assert.equal(replay.status, 410);
       assert.equal(errorCodeOf(replay), 'enrolment_link_invalid');
+    });
+
+    it('voids a sign-in that finished before the recovery but waits in its interaction; the new passkey signs in right after', async () => {
+      const email = `waiting.${kind}@example.com`;
+      const account = await store.accounts.create({ email, emailVerified: true, name: 'Waiting', passwordHash: await hashPassword(PASSWORD) });
+      // Whoever has the lost phone (and the password) signs in, but stops before following the redirect back.
+      const intruder = new HttpBrowser();
+      const { page: login, uid } = await signInPage(config, intruder);
+      const waiting = await intruder.submit(login, '/password', { email, password: PASSWORD }, `${tobira.issuer}/auth/`);
+      assert.equal(waiting.url, `${tobira.issuer}/auth/${uid}`, 'the sign-in finished and waits at its resume address');
+
+      // The owner recovers the account: request, operator approval, enrolment link.
+      const request = await requestFor(email);
+      const mailsBefore = smtp.messages.length;
+      assert.equal((await adminCall(tobira.issuer, 'POST', `/admin/api/recovery-requests/${request.id}/approve`, { body: { operator: 'sato' } })).status, 200);
+      const link = enrolmentLinkIn(await mailMatching(smtp, email, /\/enrol\//, mailsBefore), tobira.issuer);
+      const newKey = new SoftAuthenticator({ alg: 'ES256', origin: tobira.issuer, rpId: 'localhost' });
+      assert.equal((await enrolWithLink(h, link, newKey)).status, 200);
+      assert.equal((await store.recoveryRequests.findById(request.id))?.status, 'completed');
+      const recovered = await store.accounts.findById(account.id);
+      assert.ok(recovered?.sessionsValidFrom && recovered.sessionsValidFrom * 1000 <= Date.now(), 'every sign-in before the recovery is void');
+
+      // Following the redirect now gets no code: a sign-in page asks again, and nothing is signed in.
+      const resumed = await intruder.follow(waiting.url, {}, PARTNER_CALLBACK);
+      assert.ok(!resumed.url.startsWith(PARTNER_CALLBACK), `reached the partner: ${resumed.url}`);
+      assert.equal(resumed.status, 200);
+      assert.match(resumed.body, /<form[^>]*action="[^"]*\/password"/, `the sign-in page, not ${resumed.url}: ${resumed.body.slice(0, 1500)}`);
+      assert.doesNotMatch(resumed.body, /action="[^"]*\/consent"/);
+      assert.notEqual(/data-uid="([^"]+)"/.exec(resumed.body)?.[1], uid, 'a new sign-in');
+      assert.equal((await intruder.request(`${tobira.issuer}/account`)).status, 303, 'not signed in in the account menu');
+      const device = await intruder.request(`${tobira.issuer}/device`);
+      assert.equal(device.headers.get('location'), '/account/login?next=/device', 'nor on /device');
+
+      // The new passkey signs in right away, through to the partner's code.
+      const fresh = await partnerPasskeySignIn(tobira.issuer, config, new HttpBrowser(), newKey);
+      assert.ok(fresh.url.startsWith(PARTNER_CALLBACK) && new URL(fresh.url).searchParams.has('code'), fresh.url);
     });
 
     it('sends the link to the sign-in address when the account has no verified contact, and two operators approving at once send one link', async () => {

@@ -350,6 +350,7 @@ for (const kind of STORE_KINDS) {
           alwaysPasskey: false,
           contactEmail: null,
           contactMobile: null,
+          sessionsValidFrom: null,
           createdAt: new Date(clock),
           updatedAt: new Date(clock),
         });
@@ -450,6 +451,35 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(await store.accounts.findById(created.id), expected);
       });
 
+      it('moves the start of valid sessions forward only, keeping everything else', async () => {
+        const created = await store.accounts.create(alice);
+        const seconds = Math.floor(clock / 1000);
+        const set = await store.accounts.setSessionsValidFrom(created.id, seconds, new Date(clock + 1000));
+        const expected = { ...created, sessionsValidFrom: seconds, updatedAt: new Date(clock + 1000) };
+        assert.deepEqual(set, expected);
+        assert.deepEqual(await store.accounts.findById(created.id), expected);
+
+        // An earlier or the same value changes nothing (not even updatedAt), and reads back as stored.
+        assert.deepEqual(await store.accounts.setSessionsValidFrom(created.id, seconds - 60, new Date(clock + 2000)), expected);
+        assert.deepEqual(await store.accounts.setSessionsValidFrom(created.id, seconds, new Date(clock + 2000)), expected);
+        assert.deepEqual(await store.accounts.findById(created.id), expected, 'never lowered');
+
+        const later = await store.accounts.setSessionsValidFrom(created.id, seconds + 5, new Date(clock + 3000));
+        assert.deepEqual(later, { ...expected, sessionsValidFrom: seconds + 5, updatedAt: new Date(clock + 3000) });
+        // Other updates keep it.
+        const renamed = await store.accounts.setName(created.id, 'Renamed', new Date(clock + 4000));
+        assert.equal(renamed?.sessionsValidFrom, seconds + 5);
+        assert.deepEqual(await store.accounts.findById(created.id), renamed);
+      });
+
+      it('keeps the latest of concurrent moves of the start of valid sessions', async () => {
+        const created = await store.accounts.create(alice);
+        const seconds = Math.floor(clock / 1000);
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.accounts.setSessionsValidFrom(created.id, seconds + ((i * 5) % 8), new Date(clock + i))));
+        assert.ok(results.every((result) => result !== undefined && result.sessionsValidFrom !== null && result.sessionsValidFrom >= seconds));
+        assert.equal((await store.accounts.findById(created.id))?.sessionsValidFrom, seconds + 7);
+      });
+
       it('answers undefined for an unknown account, and creates none', async () => {
         const unknown = '00000000-0000-4000-8000-000000000000';
         const at = new Date(clock);
@@ -458,6 +488,7 @@ for (const kind of STORE_KINDS) {
         assert.equal(await store.accounts.setContact(unknown, 'email', { value: 'x@example.com', verifiedAt: at }, at), undefined);
         assert.equal(await store.accounts.setContact(unknown, 'mobile', null, at), undefined);
         assert.equal(await store.accounts.setName(unknown, 'Nobody', at), undefined);
+        assert.equal(await store.accounts.setSessionsValidFrom(unknown, Math.floor(clock / 1000), at), undefined);
         assert.equal(await store.accounts.findById(unknown), undefined);
       });
 
@@ -1669,7 +1700,7 @@ for (const kind of STORE_KINDS) {
           }
         });
 
-        it('reads accounts stored before always-passkey and contacts as off and empty, and updates them', async () => {
+        it('reads accounts stored before always-passkey, contacts and sessionsValidFrom as off and empty, and updates them', async () => {
           const uri = await mongoTestUri(uniqueDbName('tobira_legacy'));
           const raw = await mongoose.createConnection(uri).asPromise();
           const legacy = await createMongoStore(uri);
@@ -1678,7 +1709,7 @@ for (const kind of STORE_KINDS) {
             const at = new Date(clock);
             const old = { email: 'old@example.com', emailVerified: true, name: 'Old', passwordHash: 'old-hash', webauthnUserId: 'handle', createdAt: at, updatedAt: at };
             await raw.collection('accounts').insertOne({ _id: 'legacy-1', ...old } as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>);
-            const expected = { id: 'legacy-1', ...old, alwaysPasskey: false, contactEmail: null, contactMobile: null };
+            const expected = { id: 'legacy-1', ...old, alwaysPasskey: false, contactEmail: null, contactMobile: null, sessionsValidFrom: null };
             assert.deepEqual(await legacy.accounts.findById('legacy-1'), expected);
             assert.deepEqual(await legacy.accounts.findByEmail('old@example.com'), expected);
 
@@ -1688,6 +1719,9 @@ for (const kind of STORE_KINDS) {
             const updated = await legacy.accounts.setContact('legacy-1', 'mobile', contact, at);
             assert.deepEqual(updated, { ...expected, passwordHash: null, alwaysPasskey: true, contactMobile: contact });
             assert.deepEqual(await legacy.accounts.findById('legacy-1'), updated);
+            const voided = await legacy.accounts.setSessionsValidFrom('legacy-1', Math.floor(clock / 1000), new Date(clock + 1000));
+            assert.deepEqual(voided, { ...updated, sessionsValidFrom: Math.floor(clock / 1000), updatedAt: new Date(clock + 1000) });
+            assert.deepEqual(await legacy.accounts.findById('legacy-1'), voided);
           } finally {
             await Promise.all([legacy.close(), raw.close()]);
           }

@@ -217,6 +217,11 @@ class MemoryAccounts implements AccountRepository {
   async setName(id: string, name: string, at: Date): Promise<Account | undefined> {
     return this.#update(id, at, { name });
   }
+
+  async setSessionsValidFrom(id: string, epochSeconds: number, at: Date): Promise<Account | undefined> {
+    const movesForward = (account: Account): boolean => account.sessionsValidFrom === null || account.sessionsValidFrom < epochSeconds;
+    return this.#update(id, at, { sessionsValidFrom: epochSeconds }, movesForward) ?? this.findById(id);
+  }
 }
 
 class MemorySecrets implements SecretRepository {

@@ -17,14 +17,16 @@ import type { ConsumptionClaims } from './consumptions.ts';
 export const ACCOUNTS_COLLECTION = 'accounts';
 
 /**
- * An Account with its id as the document _id. Documents written before always-passkey and contact
- * details existed lack those fields (read as false / null), and the older ones lack `rev`.
+ * An Account with its id as the document _id. Documents written before always-passkey, contact
+ * details and sessionsValidFrom existed lack those fields (read as false / null), and the older
+ * ones lack `rev`.
  */
-type AccountDocument = Omit<Account, 'id' | 'alwaysPasskey' | 'contactEmail' | 'contactMobile'> & {
+type AccountDocument = Omit<Account, 'id' | 'alwaysPasskey' | 'contactEmail' | 'contactMobile' | 'sessionsValidFrom'> & {
   _id: string;
   alwaysPasskey?: boolean;
   contactEmail?: VerifiedContact | null;
   contactMobile?: VerifiedContact | null;
+  sessionsValidFrom?: number | null;
   /** Changes on every update, so an update claim names exactly the version that was read. */
   rev?: string;
 };
@@ -52,6 +54,7 @@ const accountSchema = new mongoose.Schema<AccountDocument>(
     alwaysPasskey: { type: Boolean, default: false },
     contactEmail: { type: contactSchema, default: null },
     contactMobile: { type: contactSchema, default: null },
+    sessionsValidFrom: { type: Number, default: null },
     rev: { type: String },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -78,6 +81,7 @@ function toAccount(document: AccountDocument): Account {
     alwaysPasskey: document.alwaysPasskey ?? false,
     contactEmail: toContact(document.contactEmail),
     contactMobile: toContact(document.contactMobile),
+    sessionsValidFrom: document.sessionsValidFrom ?? null,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
   };
@@ -145,6 +149,12 @@ export class MongoAccounts implements AccountRepository {
 
   setName(id: string, name: string, at: Date): Promise<Account | undefined> {
     return this.#update(id, { name, updatedAt: new Date(at) });
+  }
+
+  async setSessionsValidFrom(id: string, epochSeconds: number, at: Date): Promise<Account | undefined> {
+    const movesForward = (account: Account): boolean => account.sessionsValidFrom === null || account.sessionsValidFrom < epochSeconds;
+    // Not moved: either the account is gone, or it already voids at least as much (read it back).
+    return await this.#update(id, { sessionsValidFrom: epochSeconds, updatedAt: new Date(at) }, movesForward) ?? this.findById(id);
   }
 
   /** Applies `change` to the current version when `expect` holds for it; see the file comment. */
