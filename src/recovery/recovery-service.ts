@@ -441,41 +441,16 @@ export class RecoveryService {
     return run;
   }
 
-  async #removePhones(accountId: string, keep: string, audit: AuditContext): Promise<number> {
-    let removed = 0;
-    let failure: unknown;
-    for (const device of await this.#deps.devices.listByAccount(accountId)) {
-      if (device.credentialId === keep) continue;
-      try {
-        if (!await this.#deps.devices.remove(accountId, device.id)) continue;
-      } catch (err) {
-        // The other phones still go.
-        failure ??= err;
-        continue;
-      }
-      removed += 1;
-      await this.#deps.audit.record('device.removed', accountId, audit, { deviceId: device.id, credentialId: device.credentialId, reason: 'recovery' });
-    }
-    if (failure !== undefined) throw failure;
-    return removed;
+  #removePhones(accountId: string, keep: string, audit: AuditContext): Promise<number> {
+    return removeAllBut(keep, this.#deps.devices.listByAccount(accountId),
+      (device) => this.#deps.devices.remove(accountId, device.id),
+      (device) => this.#deps.audit.record('device.removed', accountId, audit, { deviceId: device.id, credentialId: device.credentialId, reason: 'recovery' }));
   }
 
-  async #removePasskeys(accountId: string, keep: string, audit: AuditContext): Promise<number> {
-    let removed = 0;
-    let failure: unknown;
-    for (const passkey of await this.#deps.passkeys.listByAccount(accountId)) {
-      if (passkey.credentialId === keep) continue;
-      try {
-        if (!await this.#deps.passkeys.remove(accountId, passkey.credentialId)) continue;
-      } catch (err) {
-        failure ??= err;
-        continue;
-      }
-      removed += 1;
-      await this.#deps.audit.record('passkey.deleted', accountId, audit, { credentialId: passkey.credentialId, reason: 'recovery' });
-    }
-    if (failure !== undefined) throw failure;
-    return removed;
+  #removePasskeys(accountId: string, keep: string, audit: AuditContext): Promise<number> {
+    return removeAllBut(keep, this.#deps.passkeys.listByAccount(accountId),
+      (passkey) => this.#deps.passkeys.remove(accountId, passkey.credentialId),
+      (passkey) => this.#deps.audit.record('passkey.deleted', accountId, audit, { credentialId: passkey.credentialId, reason: 'recovery' }));
   }
 
   /** The request's enrolment (the link used) and its latest clean-up, from the account's audit events. */
@@ -561,3 +536,24 @@ function compare(given: string, verified: string | null): ContactMatch {
   return given === verified ? 'match' : 'mismatch';
 }
 
+/**
+ * Removes every listed item but the one holding the kept credential, counting and auditing each
+ * removal. One failing removal does not stop the others; the first failure is thrown at the end.
+ */
+async function removeAllBut<T extends { credentialId: string }>(keep: string, listed: Promise<T[]>, remove: (item: T) => Promise<boolean>, audited: (item: T) => Promise<void>): Promise<number> {
+  let removed = 0;
+  let failure: unknown;
+  for (const item of await listed) {
+    if (item.credentialId === keep) continue;
+    try {
+      if (!await remove(item)) continue;
+    } catch (err) {
+      failure ??= err;
+      continue;
+    }
+    removed += 1;
+    await audited(item);
+  }
+  if (failure !== undefined) throw failure;
+  return removed;
+}

@@ -4,7 +4,7 @@
 // and the notification permission only). Codes come from the real SMTP server and SMS hook.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Account, Store } from '../../src/store/types.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
@@ -12,17 +12,10 @@ import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
-import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
-import { phoneStandIns } from '../support/browser-phone.ts';
+import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
+import { phoneStandIns, type Phone } from '../support/browser-phone.ts';
 
 const SCREENSHOTS = 'test-output/screenshots';
-
-interface Phone {
-  context: BrowserContext;
-  page: Page;
-  authenticator: VirtualAuthenticator;
-  pushToken: string;
-}
 
 for (const kind of STORE_KINDS) {
   describe(`phone change in real Chromium (${kind} store)`, function () {

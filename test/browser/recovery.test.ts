@@ -19,16 +19,9 @@ import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
-import { phoneStandIns, tokensAt } from '../support/browser-phone.ts';
+import { phoneStandIns, tokensAt, type Phone } from '../support/browser-phone.ts';
 
 const SCREENSHOTS = 'test-output/screenshots';
-
-interface Phone {
-  context: BrowserContext;
-  page: Page;
-  authenticator: VirtualAuthenticator;
-  pushToken: string;
-}
 
 for (const kind of STORE_KINDS) {
   describe(`lost-phone recovery in real Chromium (${kind} store)`, function () {

@@ -1,8 +1,17 @@
 // What a phone needs in headless Chromium that the browser cannot give it, and the partner's side
 // of a browser sign-in. Shared by the browser tests.
 import type * as oidc from 'openid-client';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { PARTNER_CALLBACK, redeem, type PendingAuthorization } from './partner.ts';
+import type { VirtualAuthenticator } from './virtual-authenticator.ts';
+
+/** A phone played by a Chromium context: its page, its biometrics, and its push subscription's token. */
+export interface Phone {
+  context: BrowserContext;
+  page: Page;
+  authenticator: VirtualAuthenticator;
+  pushToken: string;
+}
 
 /**
  * An init script (runs in the page): grants notifications and stands in for pushManager.subscribe
