@@ -17,10 +17,9 @@
 // '$' are stored too.
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
-import { DuplicateKeyError } from '../errors.ts';
 import type { Approval, ApprovalDecision, ApprovalRepository } from '../types.ts';
 import { decode, encode } from './codec.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, insertUnique } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 import type { TtlIndexes } from './expiry.ts';
 import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
@@ -95,12 +94,7 @@ export class MongoApprovals implements ApprovalRepository {
         rev: randomUUID(),
         expiresAt: new Date(approval.expiresAt.getTime() + APPROVAL_RETENTION_MS),
       };
-      try {
-        await this.#collection.insertOne(document);
-      } catch (err) {
-        if (isDuplicateKeyError(err)) throw new DuplicateKeyError('id', { cause: err });
-        throw err;
-      }
+      await insertUnique(this.#collection, document, 'id');
     });
   }
 

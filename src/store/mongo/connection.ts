@@ -1,7 +1,7 @@
 // Opening the mongoose connection and classifying driver errors, so every repository maps
 // "server unreachable" and "duplicate key" the same way.
 import mongoose from 'mongoose';
-import { StoreUnavailableError } from '../errors.ts';
+import { DuplicateKeyError, StoreUnavailableError } from '../errors.ts';
 
 export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5000;
 
@@ -49,6 +49,19 @@ export function isUnavailableError(err: unknown): boolean {
 
 export function isDuplicateKeyError(err: unknown): boolean {
   return err instanceof mongoose.mongo.MongoError && err.code === 11000;
+}
+
+/**
+ * Inserts `document`; a duplicate key becomes DuplicateKeyError(`field`), for collections where
+ * only that one unique field can clash.
+ */
+export async function insertUnique<T extends mongoose.mongo.Document>(collection: mongoose.mongo.Collection<T>, document: mongoose.mongo.OptionalUnlessRequiredId<T>, field: string): Promise<void> {
+  try {
+    await collection.insertOne(document);
+  } catch (err) {
+    if (isDuplicateKeyError(err)) throw new DuplicateKeyError(field, { cause: err });
+    throw err;
+  }
 }
 
 /** Server codes meaning "this index option is not implemented here" (FerretDB answers NotImplemented). */

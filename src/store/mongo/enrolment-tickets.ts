@@ -8,9 +8,8 @@
 // winner deletes it and gets true.
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
-import { DuplicateKeyError } from '../errors.ts';
 import type { EnrolmentTicket, EnrolmentTicketRepository } from '../types.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, insertUnique } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 import type { TtlIndexes } from './expiry.ts';
 
@@ -60,12 +59,7 @@ export class MongoEnrolmentTickets implements EnrolmentTicketRepository {
         expiresAt: new Date(fields.expiresAt),
         rev: randomUUID(),
       };
-      try {
-        await this.#collection.insertOne(document);
-      } catch (err) {
-        if (isDuplicateKeyError(err)) throw new DuplicateKeyError('id', { cause: err });
-        throw err;
-      }
+      await insertUnique(this.#collection, document, 'id');
     });
   }
 

@@ -2,9 +2,8 @@
 // makes "already registered, to anyone" the server's unique-_id check, which is atomic on
 // FerretDB too.
 import mongoose from 'mongoose';
-import { DuplicateKeyError } from '../errors.ts';
 import type { Passkey, PasskeyRepository, PasskeyUse } from '../types.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, insertUnique } from './connection.ts';
 
 export const PASSKEYS_COLLECTION = 'passkeys';
 
@@ -66,12 +65,7 @@ export class MongoPasskeys implements PasskeyRepository {
         createdAt: passkey.createdAt,
         lastUsedAt: passkey.lastUsedAt,
       };
-      try {
-        await this.#collection.insertOne(document);
-      } catch (err) {
-        if (isDuplicateKeyError(err)) throw new DuplicateKeyError('credentialId', { cause: err });
-        throw err;
-      }
+      await insertUnique(this.#collection, document, 'credentialId');
     });
   }
 

@@ -9,9 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { assertLimit } from '../arguments.ts';
-import { DuplicateKeyError } from '../errors.ts';
 import type { RecoveryRequest, RecoveryRequestRepository, RecoveryStatus, RecoveryTransition } from '../types.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, insertUnique } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 
 export const RECOVERY_REQUESTS_COLLECTION = 'recovery_requests';
@@ -88,12 +87,7 @@ export class MongoRecoveryRequests implements RecoveryRequestRepository {
         completedAt: date(fields.completedAt),
         rev: randomUUID(),
       };
-      try {
-        await this.#collection.insertOne(document);
-      } catch (err) {
-        if (isDuplicateKeyError(err)) throw new DuplicateKeyError('id', { cause: err });
-        throw err;
-      }
+      await insertUnique(this.#collection, document, 'id');
     });
   }
 
