@@ -1,6 +1,6 @@
 // Starts one tobira process: settings → store → app → HTTP, and stops it cleanly on SIGTERM.
 import { createServer } from 'node:http';
-import { buildApp } from './app.ts';
+import { buildApp } from './app/app.ts';
 import { AppError } from './errors/app-error.ts';
 import { assertProductionReady } from './config/production-guard.ts';
 import { loadSettings } from './config/settings.ts';

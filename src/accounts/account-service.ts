@@ -2,7 +2,7 @@
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository } from '../store/types.ts';
 import { EmailTakenError, InvalidCredentialsError, WeakPasswordError } from './errors.ts';
-import { AlwaysPasskeyOnError } from './always-passkey-errors.ts';
+import { AlwaysPasskeyOnError } from '../always-passkey/errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;

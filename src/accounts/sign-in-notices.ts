@@ -10,7 +10,7 @@ import type { PlaceLookup } from '../geoip/place-lookup.ts';
 import { dateTimeFormat } from '../i18n/format-time.ts';
 import type { Logger } from '../log.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
-import type { ClientNameLookup } from '../oidc/client-names.ts';
+import type { ClientNameLookup } from '../clients/client-names.ts';
 import type { Account } from '../store/types.ts';
 import { newSignInNotice, type SignInFacts } from './sign-in-notice-text.ts';
 

@@ -9,9 +9,9 @@ import { AppError } from '../errors/app-error.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
 import { parseBody } from '../http/body.ts';
 import type { RequestState } from '../http/state.ts';
-import { parseForm } from '../interactions/forms.ts';
-import { operatorActor, type RecoveryService } from '../recovery/recovery-service.ts';
-import { RecoveryRequestNotFoundError } from '../recovery/errors.ts';
+import { parseForm } from '../http/forms.ts';
+import { operatorActor, type RecoveryService } from '../flows/recovery/service.ts';
+import { RecoveryRequestNotFoundError } from '../flows/recovery/errors.ts';
 import { requireAdminToken } from './admin-auth.ts';
 
 export const ADMIN_API_PREFIX = '/admin/api';

@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { AccountGuard } from '../account/routes.ts';
+import type { AccountGuard } from '../account-menu/routes.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import { NotFoundError } from '../errors/http-errors.ts';
@@ -11,7 +11,7 @@ import { parseBody } from '../http/body.ts';
 import { csrfToken, requireCsrf } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import { parseForm } from '../interactions/forms.ts';
+import { parseForm } from '../http/forms.ts';
 import type { ContactKind } from '../store/types.ts';
 import type { ContactService } from './contact-service.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClientMetadata } from '../config/clients-file.ts';
+import type { ClientMetadata } from '../clients/clients-file.ts';
 import type { SecretRepository } from '../store/types.ts';
 
 export const DEMO_CLIENT_ID = 'tobira-demo';

@@ -8,7 +8,7 @@ import { parseBody } from '../http/body.ts';
 import { csrfToken, requireCsrf } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
-import type { ClientMetadata } from '../config/clients-file.ts';
+import type { ClientMetadata } from '../clients/clients-file.ts';
 
 const TX_COOKIE = 'tobira.demo.tx';
 const USER_COOKIE = 'tobira.demo.user';

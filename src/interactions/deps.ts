@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
-import type { PasswordlessSignup } from '../accounts/passwordless-signup.ts';
-import type { ApprovalService } from '../approvals/approval-service.ts';
+import type { PasswordlessSignup } from '../flows/signup/service.ts';
+import type { ApprovalService } from '../flows/push-approval/service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';

@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
-import { assuranceOf, type LoginMethod } from '../oidc/assurance.ts';
+import { assuranceOf, type LoginMethod } from '../assurance/assurance.ts';
 
 async function finish(ctx: Context, provider: Provider, result: InteractionResults, mergeWithLastSubmission = false): Promise<void> {
   const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });

@@ -5,7 +5,7 @@ import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import { requiresPhishingResistant } from '../oidc/assurance.ts';
+import { requiresPhishingResistant } from '../assurance/assurance.ts';
 import type { InteractionDeps } from './deps.ts';
 import { clientSummary, type InteractionDetails } from './load-interaction.ts';
 

@@ -9,7 +9,7 @@ import type { RequestState } from '../http/state.ts';
 import type { InteractionDeps } from './deps.ts';
 import { expectedAccountId } from './expected-account.ts';
 import { completeLogin } from './finish.ts';
-import { parseForm } from './forms.ts';
+import { parseForm } from '../http/forms.ts';
 import { loadInteraction } from './load-interaction.ts';
 import { phrRequired } from './page.ts';
 

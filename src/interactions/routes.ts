@@ -10,17 +10,17 @@ import type { RequestState } from '../http/state.ts';
 import { parseBody } from '../http/body.ts';
 import { csrfToken, requireCsrf } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
-import { FIRST_PARTY } from '../oidc/first-party.ts';
+import { FIRST_PARTY } from '../clients/first-party.ts';
 import { grantConsent, requestedScopes } from './consent.ts';
 import type { InteractionDeps } from './deps.ts';
 import { abortInteraction, completeConsent, completeLogin } from './finish.ts';
-import { consentForm, parseForm, passwordLoginForm } from './forms.ts';
+import { consentForm, parseForm, passwordLoginForm } from '../http/forms.ts';
 import { clientSummary, loadInteraction } from './load-interaction.ts';
 import { onForm, phrRequired, showPage } from './page.ts';
 import { passkeyRoutes } from './passkey-routes.ts';
-import { passwordDependentRoutes, refusedAsPasswordDependent } from './password-dependent.ts';
-import { pushRoutes } from './push-routes.ts';
-import { signupRoutes } from './signup-routes.ts';
+import { passwordDependentRoutes, refusedAsPasswordDependent } from '../always-passkey/sign-in-refusal.ts';
+import { pushRoutes } from '../flows/push-approval/routes.ts';
+import { signupRoutes } from '../flows/signup/routes.ts';
 
 export type { InteractionDeps };
 

@@ -3,11 +3,11 @@
 // phone, and the decision reaches the partner through the token endpoint (poll) or a ping.
 import type Provider from 'oidc-provider';
 import { errors, type Configuration } from 'oidc-provider';
-import { BACKCHANNEL_PREFIX, type ApprovalService } from '../approvals/approval-service.ts';
+import { BACKCHANNEL_PREFIX, type ApprovalService } from '../flows/push-approval/service.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { AccountRepository, Approval } from '../store/types.ts';
-import { assuranceOf } from './assurance.ts';
+import { assuranceOf } from '../assurance/assurance.ts';
 
 type CibaFeature = NonNullable<NonNullable<Configuration['features']>['ciba']>;
 

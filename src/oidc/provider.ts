@@ -2,21 +2,21 @@
 // interaction pages are. Protocol rules live here; login and consent pages are in interactions/.
 import type { Context } from 'koa';
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import type { ClientMetadata } from '../config/clients-file.ts';
+import type { ClientMetadata } from '../clients/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
 import type { ConsentRepository, Store } from '../store/types.ts';
 import { adapterFactory } from './adapter.ts';
-import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from './assurance.ts';
-import { FIRST_PARTY } from './first-party.ts';
-import { clientDirectory, PASSWORD_DEPENDENT, type ClientDirectory } from './password-dependent.ts';
+import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from '../assurance/assurance.ts';
+import { FIRST_PARTY } from '../clients/first-party.ts';
+import { clientDirectory, PASSWORD_DEPENDENT, type ClientDirectory } from '../always-passkey/policy.ts';
 import { cibaFeature } from './ciba.ts';
-import { deviceFlowFeature } from './device-flow.ts';
-import type { ApprovalService } from '../approvals/approval-service.ts';
+import { deviceFlowFeature } from '../tv/device-flow.ts';
+import type { ApprovalService } from '../flows/push-approval/service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn, passwordDependentGuard } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
-import { sessionStillValid } from '../accounts/session-validity.ts';
+import { sessionStillValid } from '../accounts/sign-in-counts.ts';
 
 export interface ProviderDeps {
   settings: Settings;

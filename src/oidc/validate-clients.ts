@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { ConfigError } from '../config/config-error.ts';
-import type { ClientMetadata } from '../config/clients-file.ts';
+import type { ClientMetadata } from '../clients/clients-file.ts';
 
 /** Runs oidc-provider's own client validation on every configured client, at start. */
 export async function validateClients(provider: Provider, clients: readonly ClientMetadata[], source: string): Promise<void> {

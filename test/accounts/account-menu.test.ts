@@ -13,7 +13,7 @@ import { jsonOf } from '../support/push-harness.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
-import { ACCOUNT_CLIENT_ID } from '../../src/oidc/first-party.ts';
+import { ACCOUNT_CLIENT_ID } from '../../src/clients/first-party.ts';
 
 interface HistoryRow {
   result: string;

@@ -12,7 +12,7 @@ import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
-import { buildApp } from '../../src/app.ts';
+import { buildApp } from '../../src/app/app.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
 

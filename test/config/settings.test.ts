@@ -7,7 +7,7 @@ import { runMain } from '../support/processes.ts';
 import { writeClientsFile } from '../support/tobira.ts';
 import { partnerClient } from '../support/partner.ts';
 import { freshStore } from '../support/stores.ts';
-import { buildApp } from '../../src/app.ts';
+import { buildApp } from '../../src/app/app.ts';
 import { createLogger } from '../../src/log.ts';
 
 function refusal(setting: RegExp, message?: RegExp) {

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { pino } from 'pino';
-import { buildApp } from '../../src/app.ts';
+import { buildApp } from '../../src/app/app.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import type { Store } from '../../src/store/types.ts';
 import { HttpBrowser, type Page } from '../support/http-browser.ts';

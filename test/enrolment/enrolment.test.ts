@@ -7,7 +7,7 @@ import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/ser
 import { hashPassword } from '../../src/accounts/password-hasher.ts';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { loadSettings } from '../../src/config/settings.ts';
-import { EnrolmentService, type IssuedEnrolment } from '../../src/enrolment/enrolment-service.ts';
+import { EnrolmentService, type IssuedEnrolment } from '../../src/flows/enrolment/service.ts';
 import { createLogger } from '../../src/log.ts';
 import { PasskeyService } from '../../src/passkeys/passkey-service.ts';
 import type { Account, Store } from '../../src/store/types.ts';

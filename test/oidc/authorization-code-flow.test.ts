@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { ACR } from '../../src/oidc/assurance.ts';
+import { ACR } from '../../src/assurance/assurance.ts';
 import { HttpBrowser, errorCodeOf } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { STORE_KINDS } from '../support/stores.ts';

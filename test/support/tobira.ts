@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Provider from 'oidc-provider';
-import { buildApp } from '../../src/app.ts';
+import { buildApp } from '../../src/app/app.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Store } from '../../src/store/types.ts';

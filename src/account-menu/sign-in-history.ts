@@ -1,0 +1,70 @@
+// The account's recent sign-ins and failed sign-ins, read back from the audit log: when, to which
+// partner service, from which browser and address, how, and whether it worked.
+import { browserLabel } from '../browsers/browser-label.ts';
+import type { Lang } from '../errors/app-error.ts';
+import type { PlaceLookup } from '../geoip/place-lookup.ts';
+import type { ClientNameLookup } from '../clients/client-names.ts';
+import type { AuditEvent, AuditRepository } from '../store/types.ts';
+
+export const SIGN_IN_EVENTS = ['login.succeeded', 'login.failed'] as const;
+const SHOWN = 50;
+
+export type SignInMethod = 'password' | 'passkey' | 'push' | 'signup' | 'unknown';
+
+export interface SignInEntry {
+  at: Date;
+  ok: boolean;
+  method: SignInMethod;
+  /** The partner service's name ('' when the event does not say). */
+  service: string;
+  browser: string;
+  ip: string;
+  /** Approximate place of the IP address ('' without a GeoIP database). */
+  place: string;
+  /** Why it failed (a stable code), or null. */
+  reason: string | null;
+}
+
+function methodOf(details: Record<string, unknown>): SignInMethod {
+  if (details.signup === true) return 'signup';
+  const method = details.method;
+  return method === 'password' || method === 'passkey' || method === 'push' ? method : 'unknown';
+}
+
+export class SignInHistory {
+  readonly #audit: AuditRepository;
+  readonly #clientName: ClientNameLookup;
+  readonly #places: PlaceLookup;
+
+  constructor(deps: { audit: AuditRepository; clientName: ClientNameLookup; places: PlaceLookup }) {
+    this.#audit = deps.audit;
+    this.#clientName = deps.clientName;
+    this.#places = deps.places;
+  }
+
+  /** Newest first. */
+  async list(accountId: string, lang: Lang): Promise<SignInEntry[]> {
+    const events = await this.#audit.listByAccount(accountId, SHOWN, SIGN_IN_EVENTS);
+    const names = new Map<string, Promise<string>>();
+    const nameOf = (clientId: string): Promise<string> => {
+      if (!names.has(clientId)) names.set(clientId, this.#clientName(clientId));
+      return names.get(clientId) as Promise<string>;
+    };
+    return Promise.all(events.map((event) => this.#entry(event, lang, nameOf)));
+  }
+
+  async #entry(event: AuditEvent, lang: Lang, nameOf: (clientId: string) => Promise<string>): Promise<SignInEntry> {
+    const { details } = event;
+    const ip = event.ip ?? '';
+    return {
+      at: event.at,
+      ok: event.type === 'login.succeeded',
+      method: methodOf(details),
+      service: typeof details.client === 'string' && details.client ? await nameOf(details.client) : '',
+      browser: browserLabel(event.userAgent ?? undefined),
+      ip,
+      place: ip ? this.#places.place(ip, lang) : '',
+      reason: event.type === 'login.failed' && typeof details.reason === 'string' ? details.reason : null,
+    };
+  }
+}

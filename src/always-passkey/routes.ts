@@ -1,0 +1,114 @@
+// The always-passkey switch of the account menu: a confirmation page before turning it on, and a
+// new-password form (after a fresh passkey sign-in) to turn it off.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { ConfirmationRequiredError, NewPasswordRequiredError, PhoneRequiredError } from './errors.ts';
+import type { AlwaysPasskeyService } from './service.ts';
+import { MAX_PASSWORD_LENGTH } from '../accounts/account-service.ts';
+import { auditContextOf } from '../audit/audit-log.ts';
+import { AppError } from '../errors/app-error.ts';
+import { parseBody } from '../http/body.ts';
+import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { render } from '../http/render.ts';
+import type { RequestState } from '../http/state.ts';
+import { parseForm } from '../http/forms.ts';
+import { currentSession, type AccountSession } from '../http/session.ts';
+import type { AccountGuard } from '../account-menu/routes.ts';
+import type { AccountService } from '../accounts/account-service.ts';
+import type Provider from 'oidc-provider';
+import { ALWAYS_PASSKEY_OFF_PAGE, ALWAYS_PASSKEY_ON_DONE_PAGE, ALWAYS_PASSKEY_ON_PAGE } from './pages.ts';
+import { ACR } from '../assurance/assurance.ts';
+
+export interface AlwaysPasskeyRoutesDeps {
+  provider: Provider;
+  accounts: AccountService;
+  alwaysPasskey: AlwaysPasskeyService;
+  guard: AccountGuard;
+  bodyLimitBytes: number;
+}
+
+const onForm = z.object({ confirm: z.literal('yes').optional() });
+const offForm = z.object({ password: z.string().max(MAX_PASSWORD_LENGTH).optional() });
+
+export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router {
+  const { alwaysPasskey, guard } = deps;
+  const router = new Router({ prefix: '/account/always-passkey' });
+  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
+
+  /** The signed-in user, or undefined after sending the browser to sign in (and back to `page`). */
+  async function signedInOrSent(ctx: Context, page: string): Promise<AccountSession | undefined> {
+    const session = await currentSession(ctx, deps.provider, deps.accounts);
+    if (!session) guard.toLogin(ctx, undefined, page);
+    return session;
+  }
+
+  async function showOffPage(ctx: Context, session: AccountSession, error?: AppError): Promise<void> {
+    await render(ctx, 'always-passkey-off', {
+      csrf: csrfToken(ctx),
+      email: session.account.email,
+      error: error?.messages[lang(ctx)],
+      errorCode: error?.code,
+    }, error?.status ?? 200);
+  }
+
+  router.get('/on', async (ctx) => {
+    const session = await signedInOrSent(ctx, ALWAYS_PASSKEY_ON_PAGE);
+    if (!session || !guard.freshOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_ON_PAGE)) return;
+    if (session.account.alwaysPasskey) {
+      ctx.redirect('/account');
+      return;
+    }
+    const status = await alwaysPasskey.status(session.account);
+    if (status.phones.length === 0) throw new PhoneRequiredError();
+    await render(ctx, 'always-passkey-on', { csrf: csrfToken(ctx), phones: status.phones, services: status.passwordDependentServices });
+  });
+
+  router.post('/on', ...form, async (ctx) => {
+    const session = await guard.signedIn(ctx);
+    const input = parseForm(onForm, ctx.request.body);
+    if (!guard.freshOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_ON_PAGE)) return;
+    if (input.confirm !== 'yes') throw new ConfirmationRequiredError();
+    await alwaysPasskey.turnOn(session.account, { audit: auditContextOf(ctx), lang: lang(ctx) });
+    if (session.acr === ACR.PASSWORD) {
+      // This session rested on the password just deleted and has ended with it: the user signs in
+      // again (with the passkey or the phone) and comes back to the notice.
+      guard.toLogin(ctx, session.account.email, ALWAYS_PASSKEY_ON_DONE_PAGE);
+      return;
+    }
+    ctx.status = 303;
+    ctx.redirect(ALWAYS_PASSKEY_ON_DONE_PAGE);
+  });
+
+  router.get('/off', async (ctx) => {
+    const session = await signedInOrSent(ctx, ALWAYS_PASSKEY_OFF_PAGE);
+    if (!session || !guard.freshPasskeyOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_OFF_PAGE)) return;
+    if (!session.account.alwaysPasskey) {
+      ctx.redirect('/account');
+      return;
+    }
+    await showOffPage(ctx, session);
+  });
+
+  router.post('/off', ...form, async (ctx) => {
+    const session = await guard.signedIn(ctx);
+    const input = parseForm(offForm, ctx.request.body);
+    if (!guard.freshPasskeyOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_OFF_PAGE)) return;
+    try {
+      if (!input.password) throw new NewPasswordRequiredError();
+      await alwaysPasskey.turnOff(session.account, input.password, { audit: auditContextOf(ctx), lang: lang(ctx) });
+    } catch (err) {
+      // A refused password is shown on the form, to try another one.
+      if (err instanceof AppError && err.status < 500 && ctx.accepts('html', 'json') !== 'json') {
+        await showOffPage(ctx, session, err);
+        return;
+      }
+      throw err;
+    }
+    ctx.status = 303;
+    ctx.redirect('/account?notice=always_passkey_off');
+  });
+
+  return router;
+}

@@ -1,0 +1,163 @@
+// Phone change (機種変更) by contact codes, from the new phone without signing in: one code to the
+// account's verified contact e-mail, one by SMS to its verified contact mobile number; both right →
+// an enrolment link for this browser, to register a passkey on the new phone.
+//
+// Nothing here tells a stranger whether an account exists or has both contacts: for such an
+// account the same attempt is made with codes that are never sent, so every later step (wrong
+// code, attempt limit, expiry) answers exactly as for a real one, and delivery happens after the
+// answer so timing tells nothing either.
+import { createHash, randomBytes } from 'node:crypto';
+import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
+import { normaliseEmail } from '../../accounts/account-service.ts';
+import type { EnrolmentService, IssuedEnrolment } from '../enrolment/service.ts';
+import { AppError, type Lang } from '../../errors/app-error.ts';
+import { InvalidInputError } from '../../errors/http-errors.ts';
+import type { Logger } from '../../log.ts';
+import type { Mailer } from '../../notify/mailer.ts';
+import type { SmsSender } from '../../notify/sms-sender.ts';
+import { CodeInvalidError } from '../../one-time-codes/errors.ts';
+import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
+import type { Account, AccountRepository, ContactKind, OneTimeCodeRepository } from '../../store/types.ts';
+import { PhoneChangeRateLimitedError, PhoneChangeStepError } from './errors.ts';
+import { phoneChangeCodeMail, phoneChangeCodeSms } from './mails.ts';
+
+export const CONTACT_KINDS: readonly ContactKind[] = ['email', 'mobile'];
+
+/** One browser's phone change in progress; kept in that browser (signed cookie), holds no secret. */
+export interface PhoneChangeAttempt {
+  /** Random; the attempt's codes are stored under it, so only this browser can use them. */
+  id: string;
+  /** The account ID (sign-in e-mail) as typed, normalised. */
+  account: string;
+  /** For each code already confirmed: SHA-256 of where it was sent. */
+  confirmed: Partial<Record<ContactKind, string>>;
+  /** epoch ms */
+  exp: number;
+}
+
+export interface PhoneChangeServiceDeps {
+  accounts: AccountRepository;
+  codes: OneTimeCodeService;
+  /** A race-safe counter per key and time window (the one-time codes' failure counter). */
+  counters: Pick<OneTimeCodeRepository, 'recordFailure'>;
+  mailer: Mailer;
+  sms: SmsSender;
+  enrolment: EnrolmentService;
+  audit: AuditLog;
+  logger: Logger;
+  /** How long the enrolment link handed to the new phone lives. */
+  enrolmentTtlSeconds: number;
+  now?: () => number;
+}
+
+/** Attempts per account (known or not) and hour; each sends a mail and an SMS. */
+export const MAX_ATTEMPTS_PER_HOUR = 5;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Whose codes these are: the account, or for an unknown account ID a stand-in derived from it. */
+function subjectOf(accountHint: string, account: Account | undefined): string {
+  return account ? account.id : `unknown:${sha256(accountHint)}`;
+}
+
+/** Wrong codes are counted per account, across attempts: a new attempt never resets the limit. */
+const attemptsKey = (subject: string): string => `phone-change:${subject}`;
+const codeKey = (subject: string, kind: ContactKind, attemptId: string): string => `phone-change:${kind}:${subject}:${attemptId}`;
+
+export class PhoneChangeService {
+  readonly #accounts: AccountRepository;
+  readonly #codes: OneTimeCodeService;
+  readonly #counters: Pick<OneTimeCodeRepository, 'recordFailure'>;
+  readonly #mailer: Mailer;
+  readonly #sms: SmsSender;
+  readonly #enrolment: EnrolmentService;
+  readonly #audit: AuditLog;
+  readonly #logger: Logger;
+  readonly #enrolmentTtlSeconds: number;
+  readonly #now: () => number;
+
+  constructor(deps: PhoneChangeServiceDeps) {
+    this.#accounts = deps.accounts;
+    this.#codes = deps.codes;
+    this.#counters = deps.counters;
+    this.#mailer = deps.mailer;
+    this.#sms = deps.sms;
+    this.#enrolment = deps.enrolment;
+    this.#audit = deps.audit;
+    this.#logger = deps.logger;
+    this.#enrolmentTtlSeconds = deps.enrolmentTtlSeconds;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  get codeTtlMinutes(): number {
+    return this.#codes.ttlMinutes;
+  }
+
+  /** An attempt outlives its codes a little, so a late entry hears "code expired", not "start again". */
+  get attemptLifetimeMs(): number {
+    return (this.#codes.ttlMinutes * 60 + 300) * 1000;
+  }
+
+  /** Starts an attempt for the account ID; codes go out only when it has both verified contacts. */
+  async start(accountHint: string, lang: Lang, audit: AuditContext): Promise<PhoneChangeAttempt> {
+    const hint = normaliseEmail(accountHint);
+    const account = await this.#accounts.findByEmail(hint);
+    const subject = subjectOf(hint, account);
+    if (await this.#counters.recordFailure(`phone-change-started:${subject}`, 3600) > MAX_ATTEMPTS_PER_HOUR) throw new PhoneChangeRateLimitedError();
+    const attempt: PhoneChangeAttempt = { id: randomBytes(16).toString('base64url'), account: hint, confirmed: {}, exp: this.#now() + this.attemptLifetimeMs };
+    const email = account?.contactEmail?.value ?? '';
+    const mobile = account?.contactMobile?.value ?? '';
+    const emailCode = await this.#codes.issue(codeKey(subject, 'email', attempt.id), email, attemptsKey(subject));
+    const mobileCode = await this.#codes.issue(codeKey(subject, 'mobile', attempt.id), mobile, attemptsKey(subject));
+    if (!account || !email || !mobile) {
+      await this.#audit.record('phone_change.codes_not_sent', account?.id ?? null, audit, { attemptId: attempt.id, reason: account ? 'contacts_missing' : 'unknown_account', ...(account ? {} : { accountHint: hint }) });
+      return attempt;
+    }
+    await this.#audit.record('phone_change.codes_sent', account.id, audit, { attemptId: attempt.id });
+    const minutes = this.#codes.ttlMinutes;
+    // Not awaited: the answer must take as long whether or not anything is sent.
+    void Promise.allSettled([
+      this.#mailer.send(phoneChangeCodeMail(lang, email, emailCode, minutes)),
+      this.#sms.send(phoneChangeCodeSms(lang, mobile, mobileCode, minutes)),
+    ]).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected') this.#logger.error({ err: result.reason, accountId: account.id }, 'phone change code could not be delivered');
+      }
+    });
+    return attempt;
+  }
+
+  /**
+   * Checks the codes not yet confirmed in this attempt (a right one while the other is still
+   * missing or wrong is passed to `progress`, to be kept, so a typo in one does not cost the other);
+   * when both are confirmed, hands out an enrolment link for the account. An attempt with both
+   * confirmed is never handed back, so no replayed state can ask for a second link.
+   */
+  async verify(attempt: PhoneChangeAttempt, codes: Partial<Record<ContactKind, string>>, audit: AuditContext, progress: (attempt: PhoneChangeAttempt) => void): Promise<IssuedEnrolment> {
+    if (attempt.exp <= this.#now() || CONTACT_KINDS.every((kind) => attempt.confirmed[kind])) throw new PhoneChangeStepError();
+    const missing = CONTACT_KINDS.find((kind) => !attempt.confirmed[kind] && !codes[kind]);
+    if (missing) throw new InvalidInputError(`${missing}_code`);
+    const account = await this.#accounts.findByEmail(attempt.account);
+    const subject = subjectOf(attempt.account, account);
+    let current = attempt;
+    for (const kind of CONTACT_KINDS) {
+      if (current.confirmed[kind]) continue;
+      let target: string;
+      try {
+        target = await this.#codes.verify(codeKey(subject, kind, attempt.id), codes[kind] ?? '', attemptsKey(subject));
+      } catch (err) {
+        if (err instanceof AppError) await this.#audit.record('phone_change.code_failed', account?.id ?? null, audit, { attemptId: attempt.id, channel: kind, reason: err.code });
+        throw err;
+      }
+      current = { ...current, confirmed: { ...current.confirmed, [kind]: sha256(target) } };
+      if (CONTACT_KINDS.some((other) => !current.confirmed[other])) progress(current);
+    }
+    // The codes went to these very contacts (not to stand-ins, nor to contacts replaced meanwhile).
+    const email = account?.contactEmail?.value;
+    const mobile = account?.contactMobile?.value;
+    if (!account || !email || !mobile || current.confirmed.email !== sha256(email) || current.confirmed.mobile !== sha256(mobile)) throw new CodeInvalidError();
+    const issued = await this.#enrolment.issue(account.id, 'phone_change', { ttlSeconds: this.#enrolmentTtlSeconds, sentTo: null });
+    await this.#audit.record('phone_change.verified', account.id, audit, { attemptId: attempt.id, ticketId: issued.ticket.id });
+    return issued;
+  }
+}

@@ -1,0 +1,105 @@
+// "Notify my phone" on the sign-in page: start an approval, wait for it (server-sent events, or
+// polling), and finish the sign-in once the phone approved. Every step is bound to this sign-in
+// and this browser; the state lives in the store, so any process can serve any step.
+import { PassThrough } from 'node:stream';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { PasskeyRequiredError } from '../../accounts/errors.ts';
+import { ApprovalNotFoundError } from './errors.ts';
+import { auditContextOf } from '../../audit/audit-log.ts';
+import { browserLabel } from '../../browsers/browser-label.ts';
+import { parseBody } from '../../http/body.ts';
+import { browserBinding, setTrustedBrowserToken, trustedBrowserToken } from '../../http/browser-cookies.ts';
+import { requireCsrf } from '../../http/csrf.ts';
+import type { RequestState } from '../../http/state.ts';
+import type { InteractionDeps } from '../../interactions/deps.ts';
+import { completeLogin } from '../../interactions/finish.ts';
+import { parseForm } from '../../http/forms.ts';
+import { clientSummary, loadInteraction } from '../../interactions/load-interaction.ts';
+import { phrRequired } from '../../interactions/page.ts';
+
+const requestForm = z.object({ email: z.string().trim().min(3).max(254).pipe(z.email()) });
+const approvalIdParam = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+const SSE_POLL_MS = 1_000;
+
+type WaitingStatus = 'pending' | 'approved' | 'denied' | 'reported' | 'expired';
+
+export function pushRoutes(deps: InteractionDeps): Router {
+  const { provider, approvals } = deps;
+  const router = new Router();
+  const json = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+
+  async function statusOf(ctx: Context, uid: string): Promise<WaitingStatus> {
+    const id = approvalIdParam.safeParse(ctx.params.approvalId);
+    if (!id.success) throw new ApprovalNotFoundError();
+    try {
+      return (await approvals.forBrowser(id.data, uid, browserBinding(ctx))).status;
+    } catch (err) {
+      // The store hides an approval once it expires; a forged id is simply not found.
+      if (err instanceof ApprovalNotFoundError) return 'expired';
+      throw err;
+    }
+  }
+
+  router.post('/push', ...json, async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    if (phrRequired(details)) throw new PasskeyRequiredError();
+    const { email } = parseForm(requestForm, ctx.request.body);
+    const client = await clientSummary(provider, details);
+    const started = await approvals.request({
+      email,
+      interactionUid: details.uid,
+      browserBinding: browserBinding(ctx),
+      trustedBrowserToken: trustedBrowserToken(ctx),
+      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent')), ip: ctx.ip, place: deps.places.place(ctx.ip, (ctx.state as RequestState).lang) },
+      audit: auditContextOf(ctx),
+    });
+    ctx.body = started;
+  });
+
+  router.get('/push/:approvalId', async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    ctx.body = { status: await statusOf(ctx, details.uid) };
+  });
+
+  // Server-sent events: one `status` event whenever it changes, until it is no longer pending.
+  router.get('/push/:approvalId/events', async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    const stream = new PassThrough();
+    ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+    ctx.status = 200;
+    ctx.body = stream;
+    let last = '';
+    let closed = false;
+    ctx.req.on('close', () => { closed = true; });
+    const tick = async (): Promise<void> => {
+      if (closed) return;
+      const status = await statusOf(ctx, details.uid).catch(() => 'expired' as const);
+      if (status !== last) {
+        stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
+        last = status;
+      }
+      if (status === 'pending') setTimeout(() => { void tick(); }, SSE_POLL_MS);
+      else stream.end();
+    };
+    void tick();
+  });
+
+  router.post('/push/:approvalId/complete', ...json, async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    const id = approvalIdParam.safeParse(ctx.params.approvalId);
+    if (!id.success) throw new ApprovalNotFoundError();
+    const { approval, account } = await approvals.approvedForBrowser(id.data, details.uid, browserBinding(ctx));
+    const audit = auditContextOf(ctx);
+    await deps.signInNotices.afterSignIn(account, { method: 'push', clientId: String(details.params.client_id), trustedBrowserToken: trustedBrowserToken(ctx), lang: (ctx.state as RequestState).lang, audit });
+    // A number-matched approval vouches for this browser: later sign-ins here skip the number.
+    if (approval.matching !== 'none') {
+      setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);
+    }
+    await deps.audit.record('login.succeeded', account.id, audit, { method: 'push', approvalId: approval.id, client: details.params.client_id });
+    await completeLogin(ctx, provider, account.id, { kind: 'push', userVerified: approval.userVerified });
+  });
+
+  return router;
+}

@@ -1,0 +1,245 @@
+// Push sign-in: a browser asks, every phone set up for the account is notified, and the user
+// approves on a phone with its passkey (biometrics or screen lock). Approvals are short-lived,
+// bound to one sign-in and one browser, single-use, limited per account (no MFA-fatigue
+// bombing), and an untrusted browser must show a number the user matches on the phone.
+import { createHash, randomBytes } from 'node:crypto';
+import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
+import type { TrustedBrowserService } from '../../browsers/trusted-browser-service.ts';
+import type { PushSettings } from '../../config/settings.ts';
+import type { Lang } from '../../errors/app-error.ts';
+import type { Mailer } from '../../notify/mailer.ts';
+import { pushReportedMail } from '../../notify/messages.ts';
+import type { PasskeyService } from '../../passkeys/passkey-service.ts';
+import type {
+  Account, AccountRepository, Approval, ApprovalRepository, BlockRepository, Device, DeviceRepository, OneTimeCodeRepository, PushSubscriptionRecord,
+} from '../../store/types.ts';
+import {
+  ApprovalAlreadyDecidedError, ApprovalNotApprovedError, ApprovalNotFoundError, ApprovalRateLimitedError, DeviceRequiredError, PushBlockedError,
+  TooManyPendingApprovalsError, WrongNumberError,
+} from './errors.ts';
+import { newMatching } from './number-matching.ts';
+
+export interface PushSender {
+  send(subscription: PushSubscriptionRecord, payload: object, options: { ttlSeconds: number; urgency?: 'high' | 'normal'; topic?: string }): Promise<'sent' | 'gone'>;
+}
+
+/** What the phone shows about the sign-in it is asked to approve. */
+export interface ApprovalContext {
+  client: string;
+  clientLogo: string;
+  browser: string;
+  ip: string;
+  place: string;
+}
+
+export type ApprovalStarted =
+  | { kind: 'sent'; approvalId: string; matching: Approval['matching']; number: string; expiresAt: Date }
+  | { kind: 'no_phone' };
+
+export interface ApprovalDeps {
+  issuer: string;
+  accounts: AccountRepository;
+  devices: DeviceRepository;
+  approvals: ApprovalRepository;
+  blocks: BlockRepository;
+  /** Counts denials per account (the same race-safe counter one-time codes use). */
+  failures: OneTimeCodeRepository;
+  trustedBrowsers: TrustedBrowserService;
+  passkeys: PasskeyService;
+  push: PushSender;
+  mailer: Mailer;
+  audit: AuditLog;
+  policy: PushSettings;
+  /** Called after an approval was decided on a phone (CIBA hands the result to the provider here). */
+  onDecided?: (approval: Approval) => Promise<void>;
+  now?: () => number;
+}
+
+/** The interaction uid of an approval that answers a CIBA backchannel request, not a browser. */
+export const BACKCHANNEL_PREFIX = 'ciba:';
+
+export function bindingHash(binding: string): string {
+  return createHash('sha256').update(binding).digest('hex');
+}
+
+const blockKey = (accountId: string): string => `push:${accountId}`;
+const denialKey = (accountId: string): string => `push-denials:${accountId}`;
+const approvalChallengeKey = (approvalId: string, chosen: string): string => `approve:${approvalId}:${chosen}`;
+
+export class ApprovalService {
+  readonly #d: ApprovalDeps;
+  readonly #now: () => number;
+
+  constructor(deps: ApprovalDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /**
+   * A sign-in in a browser asks the account's phones. An unknown account answers exactly like a
+   * known one without phones, so the page does not reveal which accounts exist.
+   */
+  async request(input: { email: string; interactionUid: string; browserBinding: string; trustedBrowserToken: string | undefined; context: ApprovalContext; audit: AuditContext }): Promise<ApprovalStarted> {
+    const account = await this.#d.accounts.findByEmail(input.email.trim().toLowerCase());
+    const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
+    if (!account || devices.length === 0) return { kind: 'no_phone' };
+    const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
+    return this.#start(account, devices, { interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding), mode: trusted ? 'none' : this.#d.policy.matching, context: input.context, audit: input.audit });
+  }
+
+  /**
+   * A partner's CIBA backchannel request asks the account's phones. There is no browser and no
+   * number: the phone shows the partner's binding message, which the user compares with what the
+   * partner's own screen shows.
+   */
+  async requestBackchannel(input: { accountId: string; authReqId: string; context: ApprovalContext & { bindingMessage: string }; audit: AuditContext }): Promise<ApprovalStarted> {
+    const account = await this.#d.accounts.findById(input.accountId);
+    const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
+    if (!account || devices.length === 0) return { kind: 'no_phone' };
+    // An empty browser hash matches no browser binding: only the provider can collect the result.
+    return this.#start(account, devices, { interactionUid: `${BACKCHANNEL_PREFIX}${input.authReqId}`, browserHash: '', mode: 'none', context: input.context, audit: input.audit });
+  }
+
+  async #start(account: Account, devices: Device[], input: { interactionUid: string; browserHash: string; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
+    const now = this.#now();
+    if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
+    if ((await this.#d.approvals.listPending(account.id)).length >= this.#d.policy.maxPending) throw new TooManyPendingApprovalsError();
+    if (await this.#d.approvals.countCreatedSince(account.id, new Date(now - 3600_000)) >= this.#d.policy.maxPerHour) throw new ApprovalRateLimitedError();
+    const { mode } = input;
+    const { number, choices } = mode === 'none' ? { number: '', choices: [] } : newMatching(mode);
+    const approval: Approval = {
+      id: randomBytes(16).toString('base64url'),
+      accountId: account.id,
+      interactionUid: input.interactionUid,
+      browserHash: input.browserHash,
+      matching: mode,
+      number,
+      choices,
+      context: { ...input.context, time: new Date(now).toISOString() },
+      status: 'pending',
+      createdAt: new Date(now),
+      expiresAt: new Date(now + this.#d.policy.approvalTtlSeconds * 1000),
+      decidedAt: null,
+      decidedBy: null,
+      userVerified: false,
+    };
+    await this.#d.approvals.create(approval);
+    await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
+    await this.#notify(account, devices, approval, input.audit);
+    return { kind: 'sent', approvalId: approval.id, matching: mode, number, expiresAt: approval.expiresAt };
+  }
+
+  async #notify(account: Account, devices: Device[], approval: Approval, audit: AuditContext): Promise<void> {
+    // The number is not in the notification: the phone shows the choices only on the approval page.
+    const payload = {
+      type: 'approval',
+      approvalId: approval.id,
+      url: `${this.#d.issuer}/device/approve/${approval.id}`,
+      client: approval.context.client,
+      browser: approval.context.browser,
+    };
+    await Promise.all(devices.map(async (device) => {
+      try {
+        const outcome = await this.#d.push.send(device.subscription, payload, { ttlSeconds: this.#d.policy.approvalTtlSeconds, urgency: 'high', topic: 'signin' });
+        if (outcome === 'gone') await this.#d.audit.record('device.push_gone', account.id, audit, { deviceId: device.id });
+      } catch (err) {
+        await this.#d.audit.record('device.push_failed', account.id, audit, { deviceId: device.id, error: (err as Error).message });
+      }
+    }));
+  }
+
+  /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */
+  async forBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<Approval> {
+    const approval = await this.#d.approvals.find(approvalId);
+    if (!approval || approval.interactionUid !== interactionUid || approval.browserHash !== bindingHash(browserBinding)) throw new ApprovalNotFoundError();
+    return approval;
+  }
+
+  /** The approved approval behind a finishing sign-in, with its account. */
+  async approvedForBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<{ approval: Approval; account: Account }> {
+    const approval = await this.forBrowser(approvalId, interactionUid, browserBinding);
+    if (approval.status !== 'approved') throw new ApprovalNotApprovedError();
+    const account = await this.#d.accounts.findById(approval.accountId);
+    if (!account) throw new ApprovalNotFoundError();
+    return { approval, account };
+  }
+
+  async #device(accountId: string, deviceId: string): Promise<Device> {
+    const device = await this.#d.devices.findById(deviceId);
+    if (!device || device.accountId !== accountId) throw new DeviceRequiredError();
+    await this.#d.devices.touch(device.id, new Date(this.#now()));
+    return device;
+  }
+
+  async #ofAccount(approvalId: string, accountId: string): Promise<Approval> {
+    const approval = await this.#d.approvals.find(approvalId);
+    if (!approval || approval.accountId !== accountId) throw new ApprovalNotFoundError();
+    return approval;
+  }
+
+  /** An approval as the phone may see it: only the account's own set-up phones. */
+  async forDevice(approvalId: string, accountId: string, deviceId: string): Promise<Approval> {
+    await this.#device(accountId, deviceId);
+    return this.#ofAccount(approvalId, accountId);
+  }
+
+  async pendingForDevice(accountId: string, deviceId: string): Promise<Approval[]> {
+    await this.#device(accountId, deviceId);
+    return this.#d.approvals.listPending(accountId);
+  }
+
+  async #pendingForDevice(approvalId: string, accountId: string, deviceId: string): Promise<{ approval: Approval; device: Device }> {
+    const device = await this.#device(accountId, deviceId);
+    const approval = await this.#ofAccount(approvalId, accountId);
+    if (approval.status !== 'pending') throw new ApprovalAlreadyDecidedError();
+    return { approval, device };
+  }
+
+  /**
+   * Step 1 of approving: the number the user picked. A wrong number denies the request at once;
+   * the right one gets assertion options for this phone's passkey, bound to the approval and number.
+   */
+  async approvalOptions(approvalId: string, accountId: string, deviceId: string, chosen: string, audit: AuditContext): Promise<unknown> {
+    const { approval, device } = await this.#pendingForDevice(approvalId, accountId, deviceId);
+    const expected = approval.matching === 'none' ? '' : approval.number;
+    if (chosen !== expected) {
+      await this.#decideDenied(approval, deviceId, 'denied', audit, 'wrong_number');
+      throw new WrongNumberError();
+    }
+    return this.#d.passkeys.authenticationOptions(approvalChallengeKey(approval.id, chosen), accountId, [device.credentialId]);
+  }
+
+  /** Step 2: the phone's passkey assertion over that challenge approves the request. */
+  async approve(approvalId: string, accountId: string, deviceId: string, chosen: string, response: unknown, audit: AuditContext): Promise<void> {
+    const { approval, device } = await this.#pendingForDevice(approvalId, accountId, deviceId);
+    const assertion = await this.#d.passkeys.verifyAuthentication(approvalChallengeKey(approval.id, chosen), response, accountId, audit);
+    if (assertion.passkey.credentialId !== device.credentialId) throw new DeviceRequiredError();
+    const decided = await this.#d.approvals.decide(approval.id, { status: 'approved', at: new Date(this.#now()), deviceId, userVerified: assertion.userVerified });
+    if (!decided) throw new ApprovalAlreadyDecidedError();
+    await this.#d.audit.record('approval.approved', accountId, audit, { approvalId: approval.id, deviceId, userVerified: assertion.userVerified });
+    await this.#d.onDecided?.(decided);
+  }
+
+  /** Deny, or "This wasn't me" (report): denied, audited, and reported ones pause push sign-in and tell the user. */
+  async deny(approvalId: string, accountId: string, deviceId: string, report: boolean, lang: Lang, audit: AuditContext): Promise<void> {
+    const { approval } = await this.#pendingForDevice(approvalId, accountId, deviceId);
+    await this.#decideDenied(approval, deviceId, report ? 'reported' : 'denied', audit, report ? 'reported' : 'denied');
+    if (report) {
+      const account = await this.#d.accounts.findById(accountId);
+      if (account) await this.#d.mailer.send(pushReportedMail(lang, account.email, approval.context));
+    }
+  }
+
+  async #decideDenied(approval: Approval, deviceId: string, status: 'denied' | 'reported', audit: AuditContext, reason: string): Promise<void> {
+    const now = this.#now();
+    const decided = await this.#d.approvals.decide(approval.id, { status, at: new Date(now), deviceId, userVerified: false });
+    if (!decided) throw new ApprovalAlreadyDecidedError();
+    await this.#d.onDecided?.(decided);
+    await this.#d.audit.record(status === 'reported' ? 'approval.reported' : 'approval.denied', approval.accountId, audit, { approvalId: approval.id, deviceId, reason });
+    const denials = await this.#d.failures.recordFailure(denialKey(approval.accountId), this.#d.policy.denialWindowSeconds);
+    if (status === 'reported' || denials >= this.#d.policy.denialLimit) {
+      await this.#d.blocks.block(blockKey(approval.accountId), new Date(now + this.#d.policy.blockSeconds * 1000), status === 'reported' ? 'reported' : 'denials');
+      await this.#d.audit.record('push.blocked', approval.accountId, audit, { reason, until: new Date(now + this.#d.policy.blockSeconds * 1000).toISOString() });
+    }
+  }
+}

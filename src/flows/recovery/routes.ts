@@ -1,0 +1,72 @@
+// The recovery request form (/recovery), for someone who lost their phone and has no other way in.
+// It is open to anyone: whatever was typed, a valid request gets the same answer.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { auditContextOf } from '../../audit/audit-log.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { parseBody } from '../../http/body.ts';
+import { csrfToken, requireCsrf } from '../../http/csrf.ts';
+import { render } from '../../http/render.ts';
+import type { RequestState } from '../../http/state.ts';
+import { parseForm } from '../../http/forms.ts';
+import type { RecoveryService } from './service.ts';
+
+export const MAX_RECOVERY_MESSAGE = 2000;
+
+const optionalEmail = z.string().trim().max(254).pipe(z.union([z.literal(''), z.email()]));
+const requestForm = z.object({
+  accountId: z.string().trim().max(254).pipe(z.email()),
+  contactEmail: optionalEmail.default(''),
+  contactMobile: z.string().trim().max(32).default(''),
+  // Browsers send a textarea's line breaks as CR LF; a CR anywhere else is refused by the service.
+  message: z.string().transform((text) => text.replace(/\r\n/g, '\n')).pipe(z.string().trim().min(1).max(MAX_RECOVERY_MESSAGE)),
+});
+
+export interface RecoveryRoutesDeps {
+  recovery: RecoveryService;
+  bodyLimitBytes: number;
+}
+
+function wantsJson(ctx: Context): boolean {
+  return ctx.accepts('html', 'json') === 'json';
+}
+
+export function recoveryRoutes(deps: RecoveryRoutesDeps): Router {
+  const router = new Router({ prefix: '/recovery' });
+
+  async function showForm(ctx: Context, values: Record<string, string>, error?: AppError): Promise<void> {
+    await render(ctx, 'recovery', {
+      csrf: csrfToken(ctx),
+      values,
+      error: error?.messages[(ctx.state as RequestState).lang],
+      errorCode: error?.code,
+    }, error?.status ?? 200);
+  }
+
+  router.get('/', (ctx) => showForm(ctx, {}));
+
+  router.post('/', parseBody(deps.bodyLimitBytes), requireCsrf(), async (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    try {
+      const input = parseForm(requestForm, body);
+      await deps.recovery.submit(input, auditContextOf(ctx));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500 || wantsJson(ctx)) throw err;
+      const text = (name: string): string => (typeof body[name] === 'string' ? body[name].slice(0, MAX_RECOVERY_MESSAGE) : '');
+      await showForm(ctx, { accountId: text('accountId'), contactEmail: text('contactEmail'), contactMobile: text('contactMobile'), message: text('message') }, err);
+      return;
+    }
+    if (wantsJson(ctx)) {
+      ctx.status = 202;
+      ctx.body = { status: 'received' };
+      return;
+    }
+    ctx.status = 303;
+    ctx.redirect('/recovery/sent');
+  });
+
+  router.get('/sent', (ctx) => render(ctx, 'recovery-sent'));
+
+  return router;
+}

@@ -1,0 +1,66 @@
+// Sign-up without a password: prove the e-mail address with a one-time code, then register a
+// passkey; only then does the account exist. The page answers the same whether or not the address
+// already has an account (that address gets a "you already have an account" e-mail instead).
+import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
+import type { Lang } from '../../errors/app-error.ts';
+import { alreadyRegisteredMail, signupCodeMail } from '../../notify/messages.ts';
+import type { Mailer } from '../../notify/mailer.ts';
+import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
+import type { NewCredential, PasskeyService } from '../../passkeys/passkey-service.ts';
+import { DuplicateKeyError } from '../../store/errors.ts';
+import { newWebAuthnUserId } from '../../store/new-account.ts';
+import type { Account, AccountRepository } from '../../store/types.ts';
+import { normaliseEmail } from '../../accounts/account-service.ts';
+import { EmailTakenError } from '../../accounts/errors.ts';
+
+export class PasswordlessSignup {
+  readonly #accounts: AccountRepository;
+  readonly #codes: OneTimeCodeService;
+  readonly #mailer: Mailer;
+  readonly #passkeys: PasskeyService;
+  readonly #audit: AuditLog;
+
+  constructor(deps: { accounts: AccountRepository; codes: OneTimeCodeService; mailer: Mailer; passkeys: PasskeyService; audit: AuditLog }) {
+    this.#accounts = deps.accounts;
+    this.#codes = deps.codes;
+    this.#mailer = deps.mailer;
+    this.#passkeys = deps.passkeys;
+    this.#audit = deps.audit;
+  }
+
+  /** Step 1: mails a code for `key` (one sign-up attempt) to the address. Returns the normalised address. */
+  async sendCode(key: string, email: string, lang: Lang): Promise<string> {
+    const address = normaliseEmail(email);
+    if (await this.#accounts.findByEmail(address)) {
+      await this.#mailer.send(alreadyRegisteredMail(lang, address));
+      return address;
+    }
+    const code = await this.#codes.issue(key, address);
+    await this.#mailer.send(signupCodeMail(lang, address, code, this.#codes.ttlMinutes));
+    return address;
+  }
+
+  /** Step 2: the code proves the address. Returns it, for the next step. */
+  verifyCode(key: string, code: string): Promise<string> {
+    return this.#codes.verify(key, code);
+  }
+
+  /** A fresh WebAuthn user handle for the account about to be created. */
+  newUserHandle(): string {
+    return newWebAuthnUserId();
+  }
+
+  /** Step 3: the passkey is verified; create the account and store the passkey on it. */
+  async complete(input: { email: string; name: string; userHandle: string; credential: NewCredential; lang: Lang; audit: AuditContext }): Promise<Account> {
+    let account: Account;
+    try {
+      account = await this.#accounts.create({ email: input.email, emailVerified: true, name: input.name, passwordHash: null, webauthnUserId: input.userHandle });
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw new EmailTakenError();
+      throw err;
+    }
+    await this.#audit.record('account.created', account.id, input.audit, { method: 'passkey' });
+    await this.#passkeys.addPasskey(account, input.credential, input.lang, input.audit);
+    return account;
+  }
+}
