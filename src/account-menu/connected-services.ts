@@ -2,7 +2,7 @@
 // browsers signed in to it, and disconnecting one: its grants, their tokens and the remembered consent.
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
 import type { AuditContext } from '../audit/audit-log.ts';
-import type { ClientNameLookup } from '../clients/client-names.ts';
+import type { ClientDirectory } from '../clients/client-directory.ts';
 import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
 import { ServiceNotConnectedError } from './errors.ts';
 
@@ -19,9 +19,9 @@ export interface ConnectedService {
 
 export class ConnectedServices {
   readonly #revocation: AccessRevocation;
-  readonly #clientName: ClientNameLookup;
+  readonly #clientName: ClientDirectory['name'];
 
-  constructor(deps: { revocation: AccessRevocation; clientName: ClientNameLookup }) {
+  constructor(deps: { revocation: AccessRevocation; clientName: ClientDirectory['name'] }) {
     this.#revocation = deps.revocation;
     this.#clientName = deps.clientName;
   }
@@ -45,7 +45,7 @@ export class ConnectedServices {
       if (grant.createdAt && (!known.since || grant.createdAt < known.since)) known.since = grant.createdAt;
     }
     const services = [...byClient.values()];
-    await Promise.all(services.map(async (s) => { s.name = await this.#clientName(s.clientId); }));
+    for (const s of services) s.name = this.#clientName(s.clientId);
     return services.sort((a, b) => (a.since?.getTime() ?? 0) - (b.since?.getTime() ?? 0));
   }
 

@@ -3,7 +3,7 @@
 import { browserLabel } from '../browsers/browser-label.ts';
 import type { Lang } from '../errors/app-error.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';
-import type { ClientNameLookup } from '../clients/client-names.ts';
+import type { ClientDirectory } from '../clients/client-directory.ts';
 import type { AuditEvent, AuditRepository } from '../store/types.ts';
 
 export const SIGN_IN_EVENTS = ['login.succeeded', 'login.failed'] as const;
@@ -33,10 +33,10 @@ function methodOf(details: Record<string, unknown>): SignInMethod {
 
 export class SignInHistory {
   readonly #audit: AuditRepository;
-  readonly #clientName: ClientNameLookup;
+  readonly #clientName: ClientDirectory['name'];
   readonly #places: PlaceLookup;
 
-  constructor(deps: { audit: AuditRepository; clientName: ClientNameLookup; places: PlaceLookup }) {
+  constructor(deps: { audit: AuditRepository; clientName: ClientDirectory['name']; places: PlaceLookup }) {
     this.#audit = deps.audit;
     this.#clientName = deps.clientName;
     this.#places = deps.places;
@@ -45,22 +45,17 @@ export class SignInHistory {
   /** Newest first. */
   async list(accountId: string, lang: Lang): Promise<SignInEntry[]> {
     const events = await this.#audit.listByAccount(accountId, SHOWN, SIGN_IN_EVENTS);
-    const names = new Map<string, Promise<string>>();
-    const nameOf = (clientId: string): Promise<string> => {
-      if (!names.has(clientId)) names.set(clientId, this.#clientName(clientId));
-      return names.get(clientId) as Promise<string>;
-    };
-    return Promise.all(events.map((event) => this.#entry(event, lang, nameOf)));
+    return Promise.all(events.map((event) => this.#entry(event, lang, this.#clientName)));
   }
 
-  async #entry(event: AuditEvent, lang: Lang, nameOf: (clientId: string) => Promise<string>): Promise<SignInEntry> {
+  async #entry(event: AuditEvent, lang: Lang, nameOf: (clientId: string) => string): Promise<SignInEntry> {
     const { details } = event;
     const ip = event.ip ?? '';
     return {
       at: event.at,
       ok: event.type === 'login.succeeded',
       method: methodOf(details),
-      service: typeof details.client === 'string' && details.client ? await nameOf(details.client) : '',
+      service: typeof details.client === 'string' && details.client ? nameOf(details.client) : '',
       browser: browserLabel(event.userAgent ?? undefined),
       ip,
       place: ip ? this.#places.place(ip, lang) : '',

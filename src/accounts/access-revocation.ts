@@ -4,7 +4,7 @@
 // tobira process at once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
-import type { Store } from '../store/types.ts';
+import type { AccountRepository, ConsentRepository, Store, TrustedBrowserRepository } from '../store/types.ts';
 
 /** Everything oidc-provider stores that lets a browser or a partner act for the account. */
 const TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'] as const;
@@ -15,15 +15,22 @@ export interface RevokedAccess {
   trustedBrowsers: number;
 }
 
+export interface AccessRevocationDeps {
+  accounts: Pick<AccountRepository, 'setSessionsValidFrom'>;
+  oidc: Store['oidc'];
+  trustedBrowsers: Pick<TrustedBrowserRepository, 'removeAllForAccount'>;
+  consents: Pick<ConsentRepository, 'forget'>;
+  audit: AuditLog;
+  now?: () => number;
+}
+
 export class AccessRevocation {
-  readonly #store: Store;
-  readonly #audit: AuditLog;
+  readonly #d: AccessRevocationDeps;
   readonly #now: () => number;
 
-  constructor(store: Store, audit: AuditLog, now: () => number = Date.now) {
-    this.#store = store;
-    this.#audit = audit;
-    this.#now = now;
+  constructor(deps: AccessRevocationDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
   }
 
   /**
@@ -42,8 +49,8 @@ export class AccessRevocation {
     // First: an earlier sign-in that becomes a session while the rest runs is void all the same.
     const at = this.#now();
     const validFrom = Math.floor(at / 1000) + 1;
-    await this.#store.accounts.setSessionsValidFrom(accountId, validFrom, new Date(at));
-    const sessions = this.#store.oidc('Session');
+    await this.#d.accounts.setSessionsValidFrom(accountId, validFrom, new Date(at));
+    const sessions = this.#d.oidc('Session');
     let sessionCount = 0;
     for (const { id } of await sessions.listByAccountId(accountId)) {
       await sessions.destroy(id);
@@ -51,15 +58,15 @@ export class AccessRevocation {
     }
     let tokenCount = 0;
     for (const model of TOKEN_MODELS) {
-      const records = this.#store.oidc(model);
+      const records = this.#d.oidc(model);
       for (const { id } of await records.listByAccountId(accountId)) {
         await records.destroy(id);
         tokenCount += 1;
       }
     }
-    const trustedBrowsers = await this.#store.trustedBrowsers.removeAllForAccount(accountId);
+    const trustedBrowsers = await this.#d.trustedBrowsers.removeAllForAccount(accountId);
     const revoked = { sessions: sessionCount, tokens: tokenCount, trustedBrowsers };
-    await this.#audit.record('access.revoked', accountId, audit, { reason: options.reason, ...revoked });
+    await this.#d.audit.record('access.revoked', accountId, audit, { reason: options.reason, ...revoked });
     // At most a second, once per revocation (rare, and worth it: see above).
     const rest = validFrom * 1000 - this.#now();
     if (rest > 0) await sleep(rest);
@@ -68,7 +75,7 @@ export class AccessRevocation {
 
   /** The account's grants (connected partner services), as oidc-provider stored them. */
   async grants(accountId: string): Promise<Array<{ id: string; clientId: string; createdAt: Date | null; scope: string }>> {
-    const grants = await this.#store.oidc('Grant').listByAccountId(accountId);
+    const grants = await this.#d.oidc('Grant').listByAccountId(accountId);
     return grants.map(({ id, payload }) => {
       const openid = (payload as { openid?: { scope?: string } }).openid;
       return {
@@ -85,12 +92,12 @@ export class AccessRevocation {
    * remembered consent. False when the grant is not the account's (nothing is touched then).
    */
   async revokeGrant(accountId: string, grantId: string, audit: AuditContext, reason = 'user'): Promise<boolean> {
-    const grant = await this.#store.oidc('Grant').find(grantId);
+    const grant = await this.#d.oidc('Grant').find(grantId);
     if (!grant || grant.accountId !== accountId) return false;
-    for (const model of TOKEN_MODELS) await this.#store.oidc(model).revokeByGrantId(grantId);
-    await this.#store.oidc('Grant').destroy(grantId);
-    await this.#store.consents.forget(grantId);
-    await this.#audit.record('grant.revoked', accountId, audit, { grantId, client: grant.clientId, reason });
+    for (const model of TOKEN_MODELS) await this.#d.oidc(model).revokeByGrantId(grantId);
+    await this.#d.oidc('Grant').destroy(grantId);
+    await this.#d.consents.forget(grantId);
+    await this.#d.audit.record('grant.revoked', accountId, audit, { grantId, client: grant.clientId, reason });
     return true;
   }
 }

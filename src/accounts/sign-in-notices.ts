@@ -10,7 +10,7 @@ import type { PlaceLookup } from '../geoip/place-lookup.ts';
 import { dateTimeFormat } from '../i18n/format-time.ts';
 import type { Logger } from '../log.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
-import type { ClientNameLookup } from '../clients/client-names.ts';
+import type { ClientDirectory } from '../clients/client-directory.ts';
 import type { Account } from '../store/types.ts';
 import { newSignInNotice, type SignInFacts } from './sign-in-notice-text.ts';
 
@@ -27,7 +27,7 @@ export interface SignInNoticeDeps {
   enabled: boolean;
   notifier: AccountNotifier;
   trustedBrowsers: TrustedBrowserService;
-  clientName: ClientNameLookup;
+  clientName: ClientDirectory['name'];
   places: PlaceLookup;
   audit: AuditLog;
   logger: Logger;
@@ -62,7 +62,7 @@ export class SignInNotices {
   }
 
   async #send(account: Account, signIn: SignIn, at: Date, browser: string): Promise<void> {
-    const service = await this.#d.clientName(signIn.clientId);
+    const service = this.#d.clientName(signIn.clientId);
     const ip = signIn.audit.ip ?? '';
     await this.#d.notifier.notify(account, (lang) => newSignInNotice(lang, {
       at: dateTimeFormat(lang, this.#d.displayTimeZone).format(at),

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
-import { parseBody } from '../http/body.ts';
 import type { RequestState } from '../http/state.ts';
-import { parseForm } from '../http/forms.ts';
+import { parseForm, type BodyReaders } from '../http/forms.ts';
 import { operatorActor, type RecoveryService } from '../flows/recovery/service.ts';
 import { RecoveryRequestNotFoundError } from '../flows/recovery/errors.ts';
 import { requireAdminToken } from './admin-auth.ts';
@@ -20,7 +19,7 @@ export interface AdminApiDeps {
   adminToken: string | null;
   recovery: RecoveryService;
   audit: AuditLog;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
 }
 
 const operatorName = z.string().trim().regex(/^[A-Za-z0-9._@-]{1,64}$/);
@@ -78,7 +77,7 @@ export function adminApi(deps: AdminApiDeps): Middleware<RequestState> {
   });
 
   const authorised = requireAdminToken(deps.adminToken, deps.audit);
-  const body = parseBody(deps.bodyLimitBytes);
+  const body = deps.bodies.api;
   // The router adds `params` to the context itself; it is typed as if the caller had to.
   const routes = router.routes() as unknown as Middleware<RequestState>;
   const unknownPath = async (): Promise<void> => { throw new NotFoundError(); };

@@ -5,41 +5,42 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { ConfirmationRequiredError, NewPasswordRequiredError, PhoneRequiredError } from './errors.ts';
 import type { AlwaysPasskeyService } from './service.ts';
-import { MAX_PASSWORD_LENGTH } from '../accounts/account-service.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
-import { parseBody } from '../http/body.ts';
-import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { csrfToken } from '../http/csrf.ts';
+import { password } from '../http/fields.ts';
+import { seeOther } from '../http/see-other.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import { parseForm } from '../http/forms.ts';
-import { currentSession, type AccountSession } from '../http/session.ts';
-import type { AccountGuard } from '../account-menu/routes.ts';
-import type { AccountService } from '../accounts/account-service.ts';
-import type Provider from 'oidc-provider';
-import { ALWAYS_PASSKEY_OFF_PAGE, ALWAYS_PASSKEY_ON_DONE_PAGE, ALWAYS_PASSKEY_ON_PAGE } from './pages.ts';
+import { parseForm, type BodyReaders } from '../http/forms.ts';
+import type { AccountSession } from '../http/session.ts';
+import type { AccountGuard } from '../http/account-guard.ts';
 import { ACR } from '../assurance/assurance.ts';
 
 export interface AlwaysPasskeyRoutesDeps {
-  provider: Provider;
-  accounts: AccountService;
   alwaysPasskey: AlwaysPasskeyService;
   guard: AccountGuard;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
 }
 
-const onForm = z.object({ confirm: z.literal('yes').optional() });
-const offForm = z.object({ password: z.string().max(MAX_PASSWORD_LENGTH).optional() });
+const ON_PAGE = '/account/always-passkey/on';
+const OFF_PAGE = '/account/always-passkey/off';
+/** The menu with the "it is on" notice: where a password session that turned it on signs in again to. */
+const ON_DONE_PAGE = '/account?notice=always_passkey_on';
 
-export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router {
+const onForm = z.object({ confirm: z.literal('yes').optional() });
+const offForm = z.object({ password: password.optional() });
+
+export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<RequestState> {
   const { alwaysPasskey, guard } = deps;
-  const router = new Router({ prefix: '/account/always-passkey' });
-  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const router = new Router<RequestState>({ prefix: '/account/always-passkey' });
+  const form = deps.bodies.posted;
+  guard.allowReturnTo(ON_PAGE, OFF_PAGE, ON_DONE_PAGE);
   const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
 
   /** The signed-in user, or undefined after sending the browser to sign in (and back to `page`). */
   async function signedInOrSent(ctx: Context, page: string): Promise<AccountSession | undefined> {
-    const session = await currentSession(ctx, deps.provider, deps.accounts);
+    const session = await guard.session(ctx);
     if (!session) guard.toLogin(ctx, undefined, page);
     return session;
   }
@@ -54,8 +55,8 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router {
   }
 
   router.get('/on', async (ctx) => {
-    const session = await signedInOrSent(ctx, ALWAYS_PASSKEY_ON_PAGE);
-    if (!session || !guard.freshOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_ON_PAGE)) return;
+    const session = await signedInOrSent(ctx, ON_PAGE);
+    if (!session || !guard.freshOrSentToSignIn(ctx, session, ON_PAGE)) return;
     if (session.account.alwaysPasskey) {
       ctx.redirect('/account');
       return;
@@ -68,22 +69,21 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router {
   router.post('/on', ...form, async (ctx) => {
     const session = await guard.signedIn(ctx);
     const input = parseForm(onForm, ctx.request.body);
-    if (!guard.freshOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_ON_PAGE)) return;
+    if (!guard.freshOrSentToSignIn(ctx, session, ON_PAGE)) return;
     if (input.confirm !== 'yes') throw new ConfirmationRequiredError();
     await alwaysPasskey.turnOn(session.account, { audit: auditContextOf(ctx), lang: lang(ctx) });
     if (session.acr === ACR.PASSWORD) {
       // This session rested on the password just deleted and has ended with it: the user signs in
       // again (with the passkey or the phone) and comes back to the notice.
-      guard.toLogin(ctx, session.account.email, ALWAYS_PASSKEY_ON_DONE_PAGE);
+      guard.toLogin(ctx, session.account.email, ON_DONE_PAGE);
       return;
     }
-    ctx.status = 303;
-    ctx.redirect(ALWAYS_PASSKEY_ON_DONE_PAGE);
+    seeOther(ctx, ON_DONE_PAGE);
   });
 
   router.get('/off', async (ctx) => {
-    const session = await signedInOrSent(ctx, ALWAYS_PASSKEY_OFF_PAGE);
-    if (!session || !guard.freshPasskeyOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_OFF_PAGE)) return;
+    const session = await signedInOrSent(ctx, OFF_PAGE);
+    if (!session || !guard.freshPasskeyOrSentToSignIn(ctx, session, OFF_PAGE)) return;
     if (!session.account.alwaysPasskey) {
       ctx.redirect('/account');
       return;
@@ -94,7 +94,7 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router {
   router.post('/off', ...form, async (ctx) => {
     const session = await guard.signedIn(ctx);
     const input = parseForm(offForm, ctx.request.body);
-    if (!guard.freshPasskeyOrSentToSignIn(ctx, session, ALWAYS_PASSKEY_OFF_PAGE)) return;
+    if (!guard.freshPasskeyOrSentToSignIn(ctx, session, OFF_PAGE)) return;
     try {
       if (!input.password) throw new NewPasswordRequiredError();
       await alwaysPasskey.turnOff(session.account, input.password, { audit: auditContextOf(ctx), lang: lang(ctx) });
@@ -106,8 +106,7 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router {
       }
       throw err;
     }
-    ctx.status = 303;
-    ctx.redirect('/account?notice=always_passkey_off');
+    seeOther(ctx, '/account?notice=always_passkey_off');
   });
 
   return router;

@@ -5,7 +5,7 @@ import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { Lang } from '../errors/app-error.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
 import { ACR } from '../assurance/assurance.ts';
-import type { ClientDirectory } from './policy.ts';
+import type { ClientDirectory } from '../clients/client-directory.ts';
 import type { Account, AccountRepository, DeviceRepository, OidcModelStore, PasskeyRepository } from '../store/types.ts';
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
 import { alwaysPasskeyOffNotice, alwaysPasskeyOnNotice } from './notices.ts';

@@ -3,27 +3,31 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { AccountGuard } from '../account-menu/routes.ts';
+import type { AccountGuard } from '../http/account-guard.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import { NotFoundError } from '../errors/http-errors.ts';
-import { parseBody } from '../http/body.ts';
-import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { csrfToken } from '../http/csrf.ts';
+import { oneTimeCode } from '../http/fields.ts';
+import { seeOther } from '../http/see-other.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import { parseForm } from '../http/forms.ts';
+import { parseForm, type BodyReaders } from '../http/forms.ts';
 import type { ContactKind } from '../store/types.ts';
 import type { ContactService } from './contact-service.ts';
 
 export interface ContactRouteDeps {
   contacts: ContactService;
   guard: AccountGuard;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
 }
+
+/** The contact pages a re-authentication may return to. */
+const PAGES = ['/account/contacts/email', '/account/contacts/mobile'];
 
 const kindParam = z.enum(['email', 'mobile']);
 const sendForm = z.object({ value: z.string().max(320) });
-const codeForm = z.object({ code: z.string().trim().min(1).max(12) });
+const codeForm = z.object({ code: oneTimeCode });
 
 function kindOf(ctx: Context): ContactKind {
   const kind = kindParam.safeParse(ctx.params.kind);
@@ -46,10 +50,11 @@ async function onForm(ctx: Context, action: () => Promise<void>, showAgain: (err
   }
 }
 
-export function contactRoutes(deps: ContactRouteDeps): Router {
+export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
   const { contacts, guard } = deps;
-  const router = new Router({ prefix: '/account/contacts' });
-  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const router = new Router<RequestState>({ prefix: '/account/contacts' });
+  const form = deps.bodies.posted;
+  guard.allowReturnTo(...PAGES);
 
   async function showForm(ctx: Context, kind: ContactKind, value: string, error?: AppError): Promise<void> {
     const { account } = await guard.signedIn(ctx);
@@ -81,8 +86,7 @@ export function contactRoutes(deps: ContactRouteDeps): Router {
     const { value } = parseForm(sendForm, ctx.request.body);
     await onForm(ctx, async () => {
       await contacts.sendCode(session.account, kind, value, lang(ctx), auditContextOf(ctx));
-      ctx.status = 303;
-      ctx.redirect(`/account/contacts/${kind}/verify`);
+      seeOther(ctx, `/account/contacts/${kind}/verify`);
     }, (error) => showForm(ctx, kind, value, error));
   });
 
@@ -104,8 +108,7 @@ export function contactRoutes(deps: ContactRouteDeps): Router {
     await onForm(ctx, async () => {
       const { code } = parseForm(codeForm, ctx.request.body);
       await contacts.verify(account, kind, code, lang(ctx), auditContextOf(ctx));
-      ctx.status = 303;
-      ctx.redirect('/account?notice=contact_verified');
+      seeOther(ctx, '/account?notice=contact_verified');
     }, (error) => showCode(ctx, kind, target ?? '', error));
   });
 
@@ -114,8 +117,7 @@ export function contactRoutes(deps: ContactRouteDeps): Router {
     const session = await guard.signedIn(ctx);
     if (!guard.freshOrSentToSignIn(ctx, session)) return;
     await contacts.remove(session.account, kind, lang(ctx), auditContextOf(ctx));
-    ctx.status = 303;
-    ctx.redirect('/account?notice=contact_removed');
+    seeOther(ctx, '/account?notice=contact_removed');
   });
 
   return router;

@@ -4,8 +4,9 @@
 import Router from '@koa/router';
 import * as oidc from 'openid-client';
 import { InvalidInputError } from '../errors/http-errors.ts';
-import { parseBody } from '../http/body.ts';
-import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import type { BodyReaders } from '../http/forms.ts';
+import { csrfToken } from '../http/csrf.ts';
+import { seeOther } from '../http/see-other.ts';
 import { render } from '../http/render.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
 import type { ClientMetadata } from '../clients/clients-file.ts';
@@ -16,7 +17,7 @@ const USER_COOKIE = 'tobira.demo.user';
 interface DemoTransaction { verifier: string; state: string; nonce: string }
 interface DemoUser { claims: Record<string, unknown>; idToken: string }
 
-export function demoRoutes(issuer: string, client: ClientMetadata, bodyLimitBytes: number): Router {
+export function demoRoutes(issuer: string, client: ClientMetadata, bodies: BodyReaders): Router {
   const router = new Router({ prefix: '/demo' });
   let configuration: Promise<oidc.Configuration> | undefined;
   const discover = (): Promise<oidc.Configuration> => {
@@ -62,7 +63,7 @@ export function demoRoutes(issuer: string, client: ClientMetadata, bodyLimitByte
     ctx.redirect('/demo');
   });
 
-  router.post('/logout', parseBody(bodyLimitBytes), requireCsrf(), async (ctx) => {
+  router.post('/logout', ...bodies.posted, async (ctx) => {
     const user = readSignedJson<DemoUser>(ctx, USER_COOKIE);
     clearCookie(ctx, USER_COOKIE);
     const config = await discover();
@@ -70,8 +71,7 @@ export function demoRoutes(issuer: string, client: ClientMetadata, bodyLimitByte
       post_logout_redirect_uri: `${issuer}/demo`,
       ...(user?.idToken ? { id_token_hint: user.idToken } : {}),
     });
-    ctx.status = 303;
-    ctx.redirect(url.href);
+    seeOther(ctx, url.href);
   });
 
   return router;

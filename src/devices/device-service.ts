@@ -1,6 +1,7 @@
 // Passkey device setup (パスキー端末設定): a phone becomes an approver for push sign-in when it
 // holds a passkey of the account (made on the phone itself, with user verification) and a Web
 // Push subscription. Without notifications there is no setup.
+import type { EventSink } from '../events/event-bus.ts';
 import { randomBytes } from 'node:crypto';
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
@@ -32,77 +33,75 @@ export interface RemovedBy {
   lang: Lang;
 }
 
-export class DeviceService {
-  readonly #devices: DeviceRepository;
-  readonly #passkeyRecords: PasskeyRepository;
-  readonly #passkeys: PasskeyService;
-  readonly #audit: AuditLog;
-  readonly #validateSubscription: (input: unknown) => PushSubscriptionRecord;
-  readonly #revocation: Pick<AccessRevocation, 'revokeAll'>;
-  readonly #notifier: Pick<AccountNotifier, 'notify'>;
-  readonly #now: () => number;
-  readonly #onAdded: ((account: Account, device: Device, lang: Lang) => Promise<void>) | undefined;
+export interface DeviceServiceDeps {
+  devices: DeviceRepository;
+  passkeyRecords: PasskeyRepository;
+  passkeys: PasskeyService;
+  audit: AuditLog;
+  validateSubscription: (input: unknown) => PushSubscriptionRecord;
+  revocation: Pick<AccessRevocation, 'revokeAll'>;
+  notifier: Pick<AccountNotifier, 'notify'>;
+  /** Announces `device.added`: the account's contacts are told that a new phone came in. */
+  events: EventSink;
+  now?: () => number;
+}
 
-  constructor(deps: { devices: DeviceRepository; passkeyRecords: PasskeyRepository; passkeys: PasskeyService; audit: AuditLog; validateSubscription: (input: unknown) => PushSubscriptionRecord; revocation: Pick<AccessRevocation, 'revokeAll'>; notifier: Pick<AccountNotifier, 'notify'>; now?: () => number; onAdded?: (account: Account, device: Device, lang: Lang) => Promise<void> }) {
-    this.#devices = deps.devices;
-    this.#passkeyRecords = deps.passkeyRecords;
-    this.#passkeys = deps.passkeys;
-    this.#audit = deps.audit;
-    this.#validateSubscription = deps.validateSubscription;
-    this.#revocation = deps.revocation;
-    this.#notifier = deps.notifier;
+export class DeviceService {
+  readonly #d: DeviceServiceDeps;
+  readonly #now: () => number;
+
+  constructor(deps: DeviceServiceDeps) {
+    this.#d = deps;
     this.#now = deps.now ?? Date.now;
-    // Runs after a phone was set up: the account's contacts are told that a new phone came in.
-    this.#onAdded = deps.onAdded;
   }
 
   /** Options for the phone's passkey: a platform authenticator (the phone's own biometrics). */
   registrationOptions(account: Account, challengeKey: string): Promise<unknown> {
-    return this.#passkeys.registrationOptions(challengeKey, { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
+    return this.#d.passkeys.registrationOptions(challengeKey, { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
   }
 
   /** Options to prove a passkey the phone already holds. */
   existingPasskeyOptions(account: Account, challengeKey: string): Promise<unknown> {
-    return this.#passkeys.authenticationOptions(challengeKey, account.id);
+    return this.#d.passkeys.authenticationOptions(challengeKey, account.id);
   }
 
   async setUp(input: DeviceSetup): Promise<Device> {
     if (input.subscription === undefined || input.subscription === null) throw new NotificationsRequiredError();
-    const subscription = this.#validateSubscription(input.subscription);
+    const subscription = this.#d.validateSubscription(input.subscription);
     let credentialId: string;
     if ('registration' in input.proof) {
-      const credential = await this.#passkeys.verifyRegistration(input.challengeKey, input.proof.registration, input.account.id);
-      credentialId = (await this.#passkeys.addPasskey(input.account, credential, input.lang, input.audit)).credentialId;
+      const credential = await this.#d.passkeys.verifyRegistration(input.challengeKey, input.proof.registration, input.account.id);
+      credentialId = (await this.#d.passkeys.addPasskey(input.account, credential, input.lang, input.audit)).credentialId;
     } else {
-      credentialId = (await this.#passkeys.verifyAuthentication(input.challengeKey, input.proof.assertion, input.account.id, input.audit)).passkey.credentialId;
+      credentialId = (await this.#d.passkeys.verifyAuthentication(input.challengeKey, input.proof.assertion, input.account.id, input.audit)).passkey.credentialId;
     }
-    await this.#passkeyRecords.rename(input.account.id, credentialId, input.name);
+    await this.#d.passkeyRecords.rename(input.account.id, credentialId, input.name);
     const at = new Date(this.#now());
     const device: Device = { id: randomBytes(16).toString('base64url'), accountId: input.account.id, credentialId, subscription, name: input.name, createdAt: at, lastSeenAt: at };
-    await this.#devices.add(device);
-    await this.#audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId, name: input.name });
-    await this.#onAdded?.(input.account, device, input.lang);
+    await this.#d.devices.add(device);
+    await this.#d.audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId, name: input.name });
+    await this.#d.events.emit('device.added', { account: input.account, device, lang: input.lang });
     return device;
   }
 
   /** The device behind this phone's device cookie, if it is still set up for this account. */
   async current(accountId: string, deviceId: string | undefined): Promise<Device | undefined> {
     if (!deviceId) return undefined;
-    const device = await this.#devices.findById(deviceId);
+    const device = await this.#d.devices.findById(deviceId);
     return device?.accountId === accountId ? device : undefined;
   }
 
   async updateSubscription(accountId: string, deviceId: string, input: unknown): Promise<void> {
-    if (!await this.#devices.updateSubscription(accountId, deviceId, this.#validateSubscription(input), new Date(this.#now()))) throw new DeviceNotFoundError();
+    if (!await this.#d.devices.updateSubscription(accountId, deviceId, this.#d.validateSubscription(input), new Date(this.#now()))) throw new DeviceNotFoundError();
   }
 
   list(accountId: string): Promise<Device[]> {
-    return this.#devices.listByAccount(accountId);
+    return this.#d.devices.listByAccount(accountId);
   }
 
   async rename(accountId: string, deviceId: string, name: string, audit: AuditContext): Promise<void> {
-    if (!await this.#devices.rename(accountId, deviceId, name)) throw new DeviceNotFoundError();
-    await this.#audit.record('device.renamed', accountId, audit, { deviceId, name });
+    if (!await this.#d.devices.rename(accountId, deviceId, name)) throw new DeviceNotFoundError();
+    await this.#d.audit.record('device.renamed', accountId, audit, { deviceId, name });
   }
 
   /**
@@ -113,15 +112,15 @@ export class DeviceService {
    * are told.
    */
   async remove(account: Account, deviceId: string, audit: AuditContext, by: RemovedBy): Promise<void> {
-    const device = await this.#devices.findById(deviceId);
+    const device = await this.#d.devices.findById(deviceId);
     if (!device || device.accountId !== account.id) throw new DeviceNotFoundError();
     try {
-      await this.#passkeys.remove(account, device.credentialId, audit);
+      await this.#d.passkeys.remove(account, device.credentialId, audit);
     } catch (err) {
       if (!(err instanceof PasskeyNotFoundError)) throw err;
     }
-    await this.#devices.remove(account.id, deviceId);
-    await this.#audit.record('device.removed', account.id, audit, { deviceId, credentialId: device.credentialId });
+    await this.#d.devices.remove(account.id, deviceId);
+    await this.#d.audit.record('device.removed', account.id, audit, { deviceId, credentialId: device.credentialId });
     await this.#afterRemoval(account, device, audit, by);
   }
 
@@ -132,10 +131,10 @@ export class DeviceService {
    */
   async forgetCredential(account: Account, credentialId: string, audit: AuditContext, by: RemovedBy): Promise<boolean> {
     let removed = false;
-    for (const device of await this.#devices.listByAccount(account.id)) {
+    for (const device of await this.#d.devices.listByAccount(account.id)) {
       if (device.credentialId !== credentialId) continue;
-      await this.#devices.remove(account.id, device.id);
-      await this.#audit.record('device.removed', account.id, audit, { deviceId: device.id, credentialId, reason: 'passkey_deleted' });
+      await this.#d.devices.remove(account.id, device.id);
+      await this.#d.audit.record('device.removed', account.id, audit, { deviceId: device.id, credentialId, reason: 'passkey_deleted' });
       await this.#afterRemoval(account, device, audit, by);
       removed = true;
     }
@@ -143,7 +142,7 @@ export class DeviceService {
   }
 
   async #afterRemoval(account: Account, device: Device, audit: AuditContext, by: RemovedBy): Promise<void> {
-    await this.#revocation.revokeAll(account.id, audit, { reason: 'phone_removed' });
-    await this.#notifier.notify(account, (lang) => phoneRemovedNotice(lang, device.name), by.lang);
+    await this.#d.revocation.revokeAll(account.id, audit, { reason: 'phone_removed' });
+    await this.#d.notifier.notify(account, (lang) => phoneRemovedNotice(lang, device.name), by.lang);
   }
 }

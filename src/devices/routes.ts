@@ -1,62 +1,56 @@
 // The companion web app for the phone (/device, an installable PWA) and its JSON API
 // (/device/api), which a native app can use the same way: set the phone up, list sign-in requests
 // waiting for it, approve (number + passkey) or deny them.
+import { itemName, randomId } from '../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import type { AccountService } from '../accounts/account-service.ts';
-import { currentSession, type AccountSession } from '../http/session.ts';
-import { NotSignedInError } from '../account-menu/errors.ts';
+import type { AccountGuard } from '../http/account-guard.ts';
+import type { AccountSession } from '../http/session.ts';
 import type { ApprovalService } from '../flows/push-approval/service.ts';
 import { DeviceRequiredError } from '../flows/push-approval/errors.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { ApprovalNotFoundError } from '../flows/push-approval/errors.ts';
-import { parseBody } from '../http/body.ts';
-import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import { readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
 import type { RequestState } from '../http/state.ts';
-import { parseForm } from '../http/forms.ts';
+import { parseForm, type BodyReaders } from '../http/forms.ts';
 import type { Approval } from '../store/types.ts';
 import type { DeviceService } from './device-service.ts';
 
 export interface DeviceRoutesDeps {
-  provider: Provider;
-  accounts: AccountService;
+  guard: AccountGuard;
   devices: DeviceService;
   approvals: ApprovalService;
   vapidPublicKey: string;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
   displayTimeZone: string;
 }
 
 const DEVICE_COOKIE = 'tobira.device';
 const setupOptionsRequest = z.object({ existing: z.boolean().default(false) });
-const setupRequest = z.object({ name: z.string().trim().min(1).max(64), subscription: z.unknown(), response: z.unknown(), existing: z.boolean().default(false) });
+const setupRequest = z.object({ name: itemName, subscription: z.unknown(), response: z.unknown(), existing: z.boolean().default(false) });
 const subscriptionRequest = z.object({ subscription: z.unknown() });
 const numberRequest = z.object({ number: z.string().max(6).regex(/^\d*$/) });
 const approveRequest = z.object({ number: z.string().max(6).regex(/^\d*$/), response: z.unknown() });
 const denyRequest = z.object({ report: z.boolean().default(false) });
-const approvalId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+const approvalId = randomId;
 
 /** What the phone may see of an approval: never the number itself, only the choices. */
 function view(approval: Approval): Record<string, unknown> {
   return { id: approval.id, status: approval.status, matching: approval.matching, choices: approval.choices, context: approval.context, expiresAt: approval.expiresAt.toISOString() };
 }
 
-export function deviceRoutes(deps: DeviceRoutesDeps): Router {
-  const { provider, accounts, devices, approvals } = deps;
-  const router = new Router({ prefix: '/device' });
-  const json = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
+  const { guard, devices, approvals } = deps;
+  const router = new Router<RequestState>({ prefix: '/device' });
+  guard.allowReturnTo('/device');
+  const json = deps.bodies.posted;
   const setupKey = (s: AccountSession): string => `reg:device:${s.account.id}:${s.sessionUid}`;
   const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
 
-  async function signedIn(ctx: Context): Promise<AccountSession> {
-    const session = await currentSession(ctx, provider, accounts);
-    if (!session) throw new NotSignedInError();
-    return session;
-  }
+  const signedIn = (ctx: Context): Promise<AccountSession> => guard.signedIn(ctx);
 
   /**
    * The device id this browser's cookie names. The approval service checks that it is a set-up
@@ -74,7 +68,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
   }
 
   router.get('/', async (ctx) => {
-    const session = await currentSession(ctx, provider, accounts);
+    const session = await guard.session(ctx);
     if (!session) {
       ctx.redirect('/account/login?next=/device');
       return;
@@ -84,7 +78,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
   });
 
   router.get('/approve/:id', async (ctx) => {
-    const session = await currentSession(ctx, provider, accounts);
+    const session = await guard.session(ctx);
     if (!session) {
       ctx.redirect('/account/login?next=/device');
       return;

@@ -1,25 +1,23 @@
-// The shapes of the interaction forms. Parsing here keeps the routes thin and gives every bad
-// field the same clear InvalidInputError.
-import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH } from '../accounts/account-service.ts';
+// Reading what a browser posts: the body parser and the CSRF check built once from the settings,
+// and one parse step that turns any bad field into the same clear InvalidInputError.
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
 import { InvalidInputError } from '../errors/http-errors.ts';
+import { parseBody } from './body.ts';
+import { requireCsrf } from './csrf.ts';
 
-const email = z.string().trim().max(254).pipe(z.email());
+/** Middleware for a route that accepts a posted form or JSON body from tobira's own pages. */
+export interface BodyReaders {
+  /** Body parsed (size-limited) and CSRF checked. */
+  posted: Middleware[];
+  /** Body parsed (size-limited), no CSRF: for the operator API, which authenticates by token. */
+  api: Middleware;
+}
 
-export const passwordLoginForm = z.object({
-  email,
-  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
-});
-
-export const passwordSignUpForm = z.object({
-  name: z.string().trim().min(1).max(100),
-  email,
-  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
-});
-
-export const consentForm = z.object({
-  remember: z.literal('on').optional(),
-});
+export function bodyReaders(limitBytes: number): BodyReaders {
+  const body = parseBody(limitBytes);
+  return { posted: [body, requireCsrf()], api: body };
+}
 
 export function parseForm<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body ?? {});

@@ -1,7 +1,6 @@
 import type Provider from 'oidc-provider';
+import type { BodyReaders } from '../http/forms.ts';
 import type { AccountService } from '../accounts/account-service.ts';
-import type { PasswordlessSignup } from '../flows/signup/service.ts';
-import type { ApprovalService } from '../flows/push-approval/service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';
@@ -9,20 +8,21 @@ import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { SignInNotices } from '../accounts/sign-in-notices.ts';
 import type { ConsentRepository } from '../store/types.ts';
 
-/** What the interaction routes need; built once in app.ts. */
+/** Where every page of one sign-in lives; the flows that run inside a sign-in mount under it too. */
+export const INTERACTION_PATH = '/interaction/:uid';
+
+/** What the interaction pages need (and the flows that run inside a sign-in); built in app/routes.ts. */
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountService;
   passkeys: PasskeyService;
-  signup: PasswordlessSignup;
   consents: ConsentRepository;
   audit: AuditLog;
-  approvals: ApprovalService;
   trustedBrowsers: TrustedBrowserService;
   trustedBrowserDays: number;
   places: PlaceLookup;
   /** The new-sign-in notice, for sign-ins from browsers that were not trusted. */
   signInNotices: SignInNotices;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
   grantTtlSeconds: number;
 }

@@ -1,10 +1,9 @@
 // JSON steps of a passkey sign-in, called by public/js/login.js: options, then the assertion.
+import { webauthnResponse } from '../http/fields.ts';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { auditContextOf } from '../audit/audit-log.ts';
-import { parseBody } from '../http/body.ts';
 import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
-import { requireCsrf } from '../http/csrf.ts';
 import type { RequestState } from '../http/state.ts';
 import type { InteractionDeps } from './deps.ts';
 import { expectedAccountId } from './expected-account.ts';
@@ -14,12 +13,11 @@ import { loadInteraction } from './load-interaction.ts';
 import { phrRequired } from './page.ts';
 
 const optionsRequest = z.object({ email: z.string().trim().max(254).optional() });
-const verifyRequest = z.object({ response: z.unknown() });
 
 export function passkeyRoutes(deps: InteractionDeps): Router {
   const { provider } = deps;
   const router = new Router();
-  const json = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const json = deps.bodies.posted;
   const challengeKey = (uid: string): string => `authn:interaction:${uid}`;
 
   /**
@@ -40,7 +38,7 @@ export function passkeyRoutes(deps: InteractionDeps): Router {
 
   router.post('/passkey/verify', ...json, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
-    const { response } = parseForm(verifyRequest, ctx.request.body);
+    const { response } = parseForm(webauthnResponse, ctx.request.body);
     const audit = auditContextOf(ctx);
     const expected = await expectedAccountId(details, deps.accounts);
     const { account, passkey, userVerified } = await deps.passkeys.verifyAuthentication(challengeKey(details.uid), response, expected, audit, { client: details.params.client_id });

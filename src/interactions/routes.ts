@@ -7,27 +7,25 @@ import { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { trustedBrowserToken } from '../http/browser-cookies.ts';
 import type { RequestState } from '../http/state.ts';
-import { parseBody } from '../http/body.ts';
-import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import { FIRST_PARTY } from '../clients/first-party.ts';
 import { grantConsent, requestedScopes } from './consent.ts';
-import type { InteractionDeps } from './deps.ts';
+import { INTERACTION_PATH, type InteractionDeps } from './deps.ts';
 import { abortInteraction, completeConsent, completeLogin } from './finish.ts';
-import { consentForm, parseForm, passwordLoginForm } from '../http/forms.ts';
+import { parseForm } from '../http/forms.ts';
+import { consentForm, passwordLoginForm } from './forms.ts';
 import { clientSummary, loadInteraction } from './load-interaction.ts';
 import { onForm, phrRequired, showPage } from './page.ts';
 import { passkeyRoutes } from './passkey-routes.ts';
-import { passwordDependentRoutes, refusedAsPasswordDependent } from '../always-passkey/sign-in-refusal.ts';
-import { pushRoutes } from '../flows/push-approval/routes.ts';
-import { signupRoutes } from '../flows/signup/routes.ts';
+import { passwordDependentRoutes, refusedAsPasswordDependent } from './password-dependent-refusal.ts';
 
 export type { InteractionDeps };
 
-export function interactionRoutes(deps: InteractionDeps): Router {
+export function interactionRoutes(deps: InteractionDeps): Router<RequestState> {
   const { provider } = deps;
-  const router = new Router({ prefix: '/interaction/:uid' });
-  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const router = new Router<RequestState>({ prefix: INTERACTION_PATH });
+  const form = deps.bodies.posted;
 
   router.get('/', async (ctx) => {
     const details = await loadInteraction(ctx, provider);
@@ -90,7 +88,5 @@ export function interactionRoutes(deps: InteractionDeps): Router {
 
   router.use(passkeyRoutes(deps).routes());
   router.use(passwordDependentRoutes(deps).routes());
-  router.use(pushRoutes(deps).routes());
-  router.use(signupRoutes(deps).routes());
   return router;
 }

@@ -6,13 +6,13 @@ import { errors, type Configuration } from 'oidc-provider';
 import { BACKCHANNEL_PREFIX, type ApprovalService } from '../flows/push-approval/service.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { AccountRepository, Approval } from '../store/types.ts';
 import { assuranceOf } from '../assurance/assurance.ts';
 
 type CibaFeature = NonNullable<NonNullable<Configuration['features']>['ciba']>;
 
-/** `approvals` is read when a request arrives: the provider is built before the service it feeds. */
-export function cibaFeature(accounts: AccountRepository, approvals: () => ApprovalService): CibaFeature {
+export function cibaFeature(accounts: AccountRepository, approvals: Pick<ApprovalService, 'requestBackchannel'>): CibaFeature {
   return {
     enabled: true,
     deliveryModes: ['poll', 'ping'],
@@ -35,7 +35,7 @@ export function cibaFeature(accounts: AccountRepository, approvals: () => Approv
     triggerAuthenticationDevice: async (ctx, request, account, client) => {
       let started;
       try {
-        started = await approvals().requestBackchannel({
+        started = await approvals.requestBackchannel({
           accountId: account.accountId,
           authReqId: request.jti,
           context: {
@@ -60,8 +60,13 @@ export function cibaFeature(accounts: AccountRepository, approvals: () => Approv
   };
 }
 
+/** CIBA reacts to decided approvals: the provider learns the result the partner is polling for. */
+export function subscribeBackchannelResults(events: EventBus, provider: Provider): void {
+  events.on('approval.decided', ({ approval }) => deliverBackchannelResult(provider, approval));
+}
+
 /** Hands a decided CIBA approval to the provider: a grant for the requested scopes, or access_denied. */
-export async function deliverBackchannelResult(provider: Provider, approval: Approval): Promise<void> {
+async function deliverBackchannelResult(provider: Provider, approval: Approval): Promise<void> {
   if (!approval.interactionUid.startsWith(BACKCHANNEL_PREFIX)) return;
   const request = await provider.BackchannelAuthenticationRequest.find(approval.interactionUid.slice(BACKCHANNEL_PREFIX.length));
   if (!request?.accountId) return;

@@ -1,7 +1,7 @@
 import type { Account as OidcAccount, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { Account, AccountRepository, Store } from '../store/types.ts';
 import type { RequestState } from '../http/state.ts';
-import type { ClientDirectory } from '../always-passkey/policy.ts';
+import type { ClientDirectory } from '../clients/client-directory.ts';
 
 /**
  * Refuses tokens of password-dependent partner services for always-passkey accounts at the token

@@ -10,7 +10,7 @@ import type { ConsentRepository, Store } from '../store/types.ts';
 import { adapterFactory } from './adapter.ts';
 import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from '../assurance/assurance.ts';
 import { FIRST_PARTY } from '../clients/first-party.ts';
-import { clientDirectory, PASSWORD_DEPENDENT, type ClientDirectory } from '../always-passkey/policy.ts';
+import { clientDirectory, PASSWORD_DEPENDENT, type ClientDirectory } from '../clients/client-directory.ts';
 import { cibaFeature } from './ciba.ts';
 import { deviceFlowFeature } from '../tv/device-flow.ts';
 import type { ApprovalService } from '../flows/push-approval/service.ts';
@@ -24,8 +24,8 @@ export interface ProviderDeps {
   clients: ClientMetadata[];
   jwks: PrivateJwks;
   cookieKeys: string[];
-  /** Push approvals, for CIBA; read per request (the service is built after the provider). */
-  approvals: () => ApprovalService;
+  /** Push approvals, for CIBA requests (results come back through the `approval.decided` event). */
+  approvals: Pick<ApprovalService, 'requestBackchannel'>;
 }
 
 /**

@@ -2,6 +2,7 @@
 // registration does, once; a replayed, expired, forged or malformed link is refused with
 // `enrolment_link_invalid` and adds nothing. The secret is in the link's fragment: the page is
 // fetched without it (as a browser does) and the JSON steps carry it in their bodies.
+import { EventBus } from '../../src/events/event-bus.ts';
 import assert from 'node:assert/strict';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { hashPassword } from '../../src/accounts/password-hasher.ts';
@@ -43,7 +44,7 @@ for (const kind of STORE_KINDS) {
         passkeys: new PasskeyService({ passkeys: store.passkeys, challenges: store.challenges, accounts: store.accounts, audit, settings: settings.webauthn, now }),
         audit,
         now,
-        onCompleted: {},
+        events: new EventBus(),
       });
       account = await store.accounts.create({ email: `enrol.${kind}@example.com`, emailVerified: true, name: 'Enrol Test', passwordHash: null });
     });

@@ -5,16 +5,15 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
-import { parseBody } from '../../http/body.ts';
-import { csrfToken, requireCsrf } from '../../http/csrf.ts';
+import { csrfToken } from '../../http/csrf.ts';
 import { render } from '../../http/render.ts';
 import type { RequestState } from '../../http/state.ts';
-import { parseForm } from '../../http/forms.ts';
+import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import type { EnrolmentKey, EnrolmentService } from './service.ts';
 
 export interface EnrolmentRoutesDeps {
   enrolment: EnrolmentService;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
 }
 
 /** Where the page goes once the passkey exists: sign in with it, then set this phone up for push. */
@@ -29,7 +28,7 @@ const verifyRequest = z.object({ secret, response: z.unknown() });
 export function enrolmentRoutes(deps: EnrolmentRoutesDeps): Router {
   const { enrolment } = deps;
   const router = new Router({ prefix: '/enrol' });
-  const json = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const json = deps.bodies.posted;
   const ticketId = (ctx: Context): string => String(ctx.params.id ?? '');
   const keyOf = (ctx: Context, body: { secret: string }): EnrolmentKey => ({ ticketId: ticketId(ctx), secret: body.secret });
 

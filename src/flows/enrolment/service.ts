@@ -9,6 +9,7 @@
 // posts it with each step; the page itself (GET) only knows the ticket id.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
+import type { EventSink } from '../../events/event-bus.ts';
 import type { Lang } from '../../errors/app-error.ts';
 import type { PasskeyService } from '../../passkeys/passkey-service.ts';
 import { sameHash } from '../../store/arguments.ts';
@@ -27,20 +28,15 @@ export interface EnrolmentKey {
   secret: string;
 }
 
-/**
- * Runs after the passkey was added. `lang` is the language of the page the user enrolled on (for
- * notices); hooks that do not need it may leave it out.
- */
-export type EnrolmentCompletedHook = (ticket: EnrolmentTicket, credentialId: string, audit: AuditContext, lang: Lang) => Promise<void>;
-
 export interface EnrolmentServiceDeps {
   issuer: string;
   tickets: EnrolmentTicketRepository;
   accounts: AccountRepository;
   passkeys: PasskeyService;
   audit: AuditLog;
+  /** Announces `enrolment.completed`; the purpose's feature reacts (recovery, phone change). */
+  events: EventSink;
   now?: () => number;
-  onCompleted: Partial<Record<EnrolmentPurpose, EnrolmentCompletedHook>>;
 }
 
 /** 16 and 32 random bytes, base64url. */
@@ -53,22 +49,12 @@ function hashOf(secret: string): string {
 }
 
 export class EnrolmentService {
-  readonly #issuer: string;
-  readonly #tickets: EnrolmentTicketRepository;
-  readonly #accounts: AccountRepository;
-  readonly #passkeys: PasskeyService;
-  readonly #audit: AuditLog;
+  readonly #d: EnrolmentServiceDeps;
   readonly #now: () => number;
-  readonly #onCompleted: Partial<Record<EnrolmentPurpose, EnrolmentCompletedHook>>;
 
   constructor(deps: EnrolmentServiceDeps) {
-    this.#issuer = deps.issuer;
-    this.#tickets = deps.tickets;
-    this.#accounts = deps.accounts;
-    this.#passkeys = deps.passkeys;
-    this.#audit = deps.audit;
+    this.#d = deps;
     this.#now = deps.now ?? Date.now;
-    this.#onCompleted = deps.onCompleted;
   }
 
   async issue(accountId: string, purpose: EnrolmentPurpose, options: { ttlSeconds: number; sentTo: string | null; recoveryRequestId?: string }): Promise<IssuedEnrolment> {
@@ -84,9 +70,9 @@ export class EnrolmentService {
       createdAt: new Date(at),
       expiresAt: new Date(at + options.ttlSeconds * 1000),
     };
-    await this.#tickets.create(ticket);
-    await this.#audit.record('enrolment.issued', accountId, SYSTEM, { ticketId: ticket.id, purpose, sentTo: options.sentTo, recoveryRequestId: ticket.recoveryRequestId, expiresAt: ticket.expiresAt.toISOString() });
-    return { ticket, link: `${this.#issuer}/enrol/${ticket.id}#${secret}` };
+    await this.#d.tickets.create(ticket);
+    await this.#d.audit.record('enrolment.issued', accountId, SYSTEM, { ticketId: ticket.id, purpose, sentTo: options.sentTo, recoveryRequestId: ticket.recoveryRequestId, expiresAt: ticket.expiresAt.toISOString() });
+    return { ticket, link: `${this.#d.issuer}/enrol/${ticket.id}#${secret}` };
   }
 
   /**
@@ -103,7 +89,7 @@ export class EnrolmentService {
    */
   async registrationOptions(key: EnrolmentKey): Promise<unknown> {
     const { ticket, account } = await this.#unlocked(key);
-    return this.#passkeys.registrationOptions(challengeKey(ticket), { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
+    return this.#d.passkeys.registrationOptions(challengeKey(ticket), { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
   }
 
   /**
@@ -114,11 +100,11 @@ export class EnrolmentService {
   async complete(key: EnrolmentKey, response: unknown, lang: Lang, audit: AuditContext): Promise<{ ticket: EnrolmentTicket; credentialId: string }> {
     const { ticket, account } = await this.#unlocked(key);
     // The challenge is taken (single use) before the ticket, so a bad response leaves the link usable.
-    const credential = await this.#passkeys.verifyRegistration(challengeKey(ticket), response, account.id);
-    if (ticket.expiresAt.getTime() <= this.#now() || !await this.#tickets.use(ticket.id)) throw new EnrolmentLinkInvalidError();
-    const passkey = await this.#passkeys.addPasskey(account, credential, lang, audit);
-    await this.#audit.record('enrolment.completed', account.id, audit, { ticketId: ticket.id, purpose: ticket.purpose, credentialId: passkey.credentialId, recoveryRequestId: ticket.recoveryRequestId });
-    await this.#onCompleted[ticket.purpose]?.(ticket, passkey.credentialId, audit, lang);
+    const credential = await this.#d.passkeys.verifyRegistration(challengeKey(ticket), response, account.id);
+    if (ticket.expiresAt.getTime() <= this.#now() || !await this.#d.tickets.use(ticket.id)) throw new EnrolmentLinkInvalidError();
+    const passkey = await this.#d.passkeys.addPasskey(account, credential, lang, audit);
+    await this.#d.audit.record('enrolment.completed', account.id, audit, { ticketId: ticket.id, purpose: ticket.purpose, credentialId: passkey.credentialId, recoveryRequestId: ticket.recoveryRequestId });
+    await this.#d.events.emit('enrolment.completed', { ticket, credentialId: passkey.credentialId, audit, lang });
     return { ticket, credentialId: passkey.credentialId };
   }
 
@@ -132,10 +118,10 @@ export class EnrolmentService {
 
   async #live(ticketId: string): Promise<{ ticket: EnrolmentTicket; account: Account }> {
     if (!TICKET_ID.test(ticketId)) throw new EnrolmentLinkInvalidError();
-    const ticket = await this.#tickets.find(ticketId);
+    const ticket = await this.#d.tickets.find(ticketId);
     // The store checks expiry with its own clock; tobira's clock decides too.
     if (!ticket || ticket.expiresAt.getTime() <= this.#now()) throw new EnrolmentLinkInvalidError();
-    const account = await this.#accounts.findById(ticket.accountId);
+    const account = await this.#d.accounts.findById(ticket.accountId);
     if (!account) throw new EnrolmentLinkInvalidError();
     return { ticket, account };
   }

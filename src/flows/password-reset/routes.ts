@@ -1,31 +1,31 @@
 // Password reset pages (/password-reset): e-mail → code + new password → done. Which address is
 // being reset is kept in a signed cookie between the steps, so any process can serve any step.
+import { email, oneTimeCode, password } from '../../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH } from '../../accounts/account-service.ts';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { parseBody } from '../../http/body.ts';
-import { csrfToken, requireCsrf } from '../../http/csrf.ts';
+import { csrfToken } from '../../http/csrf.ts';
+import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../../http/signed-cookie.ts';
 import type { RequestState } from '../../http/state.ts';
-import { parseForm } from '../../http/forms.ts';
+import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import type { PasswordResetService } from './service.ts';
 
 export interface PasswordResetRoutesDeps {
   resets: PasswordResetService;
   /** How long the code step stays open (the code's own lifetime). */
   codeTtlSeconds: number;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
 }
 
 const COOKIE = 'tobira.pwreset';
 /** Where "back to sign-in" leads: only a sign-in page of tobira's own. */
 const back = z.string().regex(/^\/interaction\/[A-Za-z0-9_-]{1,64}$/).optional().catch(undefined);
-const emailForm = z.object({ email: z.string().trim().max(254).pipe(z.email()), back });
-const codeForm = z.object({ code: z.string().trim().min(1).max(12), password: z.string().max(MAX_PASSWORD_LENGTH) });
+const emailForm = z.object({ email, back });
+const codeForm = z.object({ code: oneTimeCode, password });
 
 interface ResetProgress {
   email: string;
@@ -38,7 +38,7 @@ type View = 'password-reset-email' | 'password-reset-code';
 
 export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
   const router = new Router({ prefix: '/password-reset' });
-  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const form = deps.bodies.posted;
   const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
 
   function progressOf(ctx: Context): ResetProgress | undefined {
@@ -74,8 +74,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
       const input = parseForm(emailForm, body);
       const address = await deps.resets.start(input.email, lang(ctx), auditContextOf(ctx));
       writeSignedJson(ctx, COOKIE, { email: address, back: input.back ?? '', exp: Date.now() + deps.codeTtlSeconds * 1000 } satisfies ResetProgress, deps.codeTtlSeconds * 1000);
-      ctx.status = 303;
-      ctx.redirect('/password-reset/code');
+      seeOther(ctx, '/password-reset/code');
     });
   });
 
@@ -91,8 +90,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
   router.post('/code', ...form, async (ctx) => {
     const progress = progressOf(ctx);
     if (!progress) {
-      ctx.status = 303;
-      ctx.redirect('/password-reset');
+      seeOther(ctx, '/password-reset');
       return;
     }
     await onForm(ctx, 'password-reset-code', { email: progress.email }, async () => {

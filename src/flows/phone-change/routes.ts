@@ -1,32 +1,33 @@
 // Phone change pages (/phone-change), used on the new phone without signing in. The attempt in
 // progress is kept in a signed cookie of this browser, so any tobira process serves the next step
 // and another browser cannot finish it.
+import { email, randomId } from '../../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { parseBody } from '../../http/body.ts';
-import { csrfToken, requireCsrf } from '../../http/csrf.ts';
+import { csrfToken } from '../../http/csrf.ts';
+import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../../http/signed-cookie.ts';
 import type { RequestState } from '../../http/state.ts';
-import { parseForm } from '../../http/forms.ts';
+import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import { PhoneChangeStepError } from './errors.ts';
 import type { PhoneChangeAttempt, PhoneChangeService } from './service.ts';
 
 export interface PhoneChangeRoutesDeps {
   phoneChange: PhoneChangeService;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
 }
 
 const COOKIE = 'tobira.phone-change';
-const startForm = z.object({ account: z.string().trim().max(254).pipe(z.email()) });
+const startForm = z.object({ account: email });
 const code = z.string().trim().max(12).optional().transform((value) => value || undefined);
 const codesForm = z.object({ email_code: code, mobile_code: code });
 const digest = z.string().regex(/^[0-9a-f]{64}$/);
 const attemptShape = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  id: randomId,
   account: z.string().max(254),
   confirmed: z.object({ email: digest.optional(), mobile: digest.optional() }),
   exp: z.number(),
@@ -55,7 +56,7 @@ async function onForm(ctx: Context, action: () => Promise<void>, page: (error: A
 export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
   const { phoneChange } = deps;
   const router = new Router({ prefix: '/phone-change' });
-  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const form = deps.bodies.posted;
   const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
   const save = (ctx: Context, attempt: PhoneChangeAttempt): void => writeSignedJson(ctx, COOKIE, attempt, phoneChange.attemptLifetimeMs);
   const errorOf = (ctx: Context, error?: AppError): Record<string, unknown> => ({ error: error?.messages[lang(ctx)], errorCode: error?.code });
@@ -72,8 +73,7 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
     await onForm(ctx, async () => {
       const input = parseForm(startForm, body);
       save(ctx, await phoneChange.start(input.account, lang(ctx), auditContextOf(ctx)));
-      ctx.status = 303;
-      ctx.redirect('/phone-change/codes');
+      seeOther(ctx, '/phone-change/codes');
     }, (error) => startPage(ctx, typeof body.account === 'string' ? body.account : '', error));
   });
 

@@ -1,34 +1,34 @@
 // "Notify my phone" on the sign-in page: start an approval, wait for it (server-sent events, or
 // polling), and finish the sign-in once the phone approved. Every step is bound to this sign-in
 // and this browser; the state lives in the store, so any process can serve any step.
+import { email, randomId } from '../../http/fields.ts';
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { PasskeyRequiredError } from '../../accounts/errors.ts';
 import { ApprovalNotFoundError } from './errors.ts';
+import type { ApprovalService } from './service.ts';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { browserLabel } from '../../browsers/browser-label.ts';
-import { parseBody } from '../../http/body.ts';
 import { browserBinding, setTrustedBrowserToken, trustedBrowserToken } from '../../http/browser-cookies.ts';
-import { requireCsrf } from '../../http/csrf.ts';
 import type { RequestState } from '../../http/state.ts';
-import type { InteractionDeps } from '../../interactions/deps.ts';
+import { INTERACTION_PATH, type InteractionDeps } from '../../interactions/deps.ts';
 import { completeLogin } from '../../interactions/finish.ts';
 import { parseForm } from '../../http/forms.ts';
 import { clientSummary, loadInteraction } from '../../interactions/load-interaction.ts';
 import { phrRequired } from '../../interactions/page.ts';
 
-const requestForm = z.object({ email: z.string().trim().min(3).max(254).pipe(z.email()) });
-const approvalIdParam = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+const requestForm = z.object({ email });
+const approvalIdParam = randomId;
 const SSE_POLL_MS = 1_000;
 
 type WaitingStatus = 'pending' | 'approved' | 'denied' | 'reported' | 'expired';
 
-export function pushRoutes(deps: InteractionDeps): Router {
+export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService }): Router<RequestState> {
   const { provider, approvals } = deps;
-  const router = new Router();
-  const json = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const router = new Router<RequestState>({ prefix: INTERACTION_PATH });
+  const json = deps.bodies.posted;
 
   async function statusOf(ctx: Context, uid: string): Promise<WaitingStatus> {
     const id = approvalIdParam.safeParse(ctx.params.approvalId);

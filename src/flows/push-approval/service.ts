@@ -4,6 +4,7 @@
 // bombing), and an untrusted browser must show a number the user matches on the phone.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
+import type { EventSink } from '../../events/event-bus.ts';
 import type { TrustedBrowserService } from '../../browsers/trusted-browser-service.ts';
 import type { PushSettings } from '../../config/settings.ts';
 import type { Lang } from '../../errors/app-error.ts';
@@ -50,8 +51,8 @@ export interface ApprovalDeps {
   mailer: Mailer;
   audit: AuditLog;
   policy: PushSettings;
-  /** Called after an approval was decided on a phone (CIBA hands the result to the provider here). */
-  onDecided?: (approval: Approval) => Promise<void>;
+  /** Announces `approval.decided` (CIBA hands the result to the provider there). */
+  events: EventSink;
   now?: () => number;
 }
 
@@ -217,7 +218,7 @@ export class ApprovalService {
     const decided = await this.#d.approvals.decide(approval.id, { status: 'approved', at: new Date(this.#now()), deviceId, userVerified: assertion.userVerified });
     if (!decided) throw new ApprovalAlreadyDecidedError();
     await this.#d.audit.record('approval.approved', accountId, audit, { approvalId: approval.id, deviceId, userVerified: assertion.userVerified });
-    await this.#d.onDecided?.(decided);
+    await this.#d.events.emit('approval.decided', { approval: decided });
   }
 
   /** Deny, or "This wasn't me" (report): denied, audited, and reported ones pause push sign-in and tell the user. */
@@ -234,7 +235,7 @@ export class ApprovalService {
     const now = this.#now();
     const decided = await this.#d.approvals.decide(approval.id, { status, at: new Date(now), deviceId, userVerified: false });
     if (!decided) throw new ApprovalAlreadyDecidedError();
-    await this.#d.onDecided?.(decided);
+    await this.#d.events.emit('approval.decided', { approval: decided });
     await this.#d.audit.record(status === 'reported' ? 'approval.reported' : 'approval.denied', approval.accountId, audit, { approvalId: approval.id, deviceId, reason });
     const denials = await this.#d.failures.recordFailure(denialKey(approval.accountId), this.#d.policy.denialWindowSeconds);
     if (status === 'reported' || denials >= this.#d.policy.denialLimit) {

@@ -1,22 +1,22 @@
 // The recovery request form (/recovery), for someone who lost their phone and has no other way in.
 // It is open to anyone: whatever was typed, a valid request gets the same answer.
+import { email, optionalEmail } from '../../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { parseBody } from '../../http/body.ts';
-import { csrfToken, requireCsrf } from '../../http/csrf.ts';
+import { csrfToken } from '../../http/csrf.ts';
+import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
 import type { RequestState } from '../../http/state.ts';
-import { parseForm } from '../../http/forms.ts';
+import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import type { RecoveryService } from './service.ts';
 
 export const MAX_RECOVERY_MESSAGE = 2000;
 
-const optionalEmail = z.string().trim().max(254).pipe(z.union([z.literal(''), z.email()]));
 const requestForm = z.object({
-  accountId: z.string().trim().max(254).pipe(z.email()),
+  accountId: email,
   contactEmail: optionalEmail.default(''),
   contactMobile: z.string().trim().max(32).default(''),
   // Browsers send a textarea's line breaks as CR LF; a CR anywhere else is refused by the service.
@@ -25,7 +25,7 @@ const requestForm = z.object({
 
 export interface RecoveryRoutesDeps {
   recovery: RecoveryService;
-  bodyLimitBytes: number;
+  bodies: BodyReaders;
 }
 
 function wantsJson(ctx: Context): boolean {
@@ -46,7 +46,7 @@ export function recoveryRoutes(deps: RecoveryRoutesDeps): Router {
 
   router.get('/', (ctx) => showForm(ctx, {}));
 
-  router.post('/', parseBody(deps.bodyLimitBytes), requireCsrf(), async (ctx) => {
+  router.post('/', ...deps.bodies.posted, async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     try {
       const input = parseForm(requestForm, body);
@@ -62,8 +62,7 @@ export function recoveryRoutes(deps: RecoveryRoutesDeps): Router {
       ctx.body = { status: 'received' };
       return;
     }
-    ctx.status = 303;
-    ctx.redirect('/recovery/sent');
+    seeOther(ctx, '/recovery/sent');
   });
 
   router.get('/sent', (ctx) => render(ctx, 'recovery-sent'));

@@ -1,29 +1,29 @@
 // Sign-up inside an authorization: passwordless first (e-mail → code → name → passkey), with the
 // password sign-up of the foundation still available. The sign-up's progress is kept in a signed
 // cookie bound to the interaction, so any tobira process can serve the next step.
+import { seeOther } from '../../http/see-other.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { parseBody } from '../../http/body.ts';
-import { requireCsrf } from '../../http/csrf.ts';
+import { email, oneTimeCode, password, personName, webauthnResponse } from '../../http/fields.ts';
 import { setTrustedBrowserToken, trustedBrowserToken } from '../../http/browser-cookies.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../../http/signed-cookie.ts';
 import type { RequestState } from '../../http/state.ts';
 import { CHALLENGE_TTL_SECONDS } from '../../passkeys/passkey-service.ts';
-import type { InteractionDeps } from '../../interactions/deps.ts';
+import { INTERACTION_PATH, type InteractionDeps } from '../../interactions/deps.ts';
+import type { PasswordlessSignup } from './service.ts';
 import { completeLogin } from '../../interactions/finish.ts';
-import { parseForm, passwordSignUpForm } from '../../http/forms.ts';
+import { parseForm } from '../../http/forms.ts';
 import { loadInteraction } from '../../interactions/load-interaction.ts';
 import { onForm, showPage } from '../../interactions/page.ts';
 
 const COOKIE = 'tobira.signup';
-const email = z.string().trim().max(254).pipe(z.email());
 const emailForm = z.object({ email });
-const codeForm = z.object({ code: z.string().trim().min(1).max(12) });
-const passkeyOptionsRequest = z.object({ name: z.string().trim().min(1).max(100) });
-const verifyRequest = z.object({ response: z.unknown() });
+const codeForm = z.object({ code: oneTimeCode });
+const passkeyOptionsRequest = z.object({ name: personName });
+const passwordSignUpForm = z.object({ name: personName, email, password: password.min(1) });
 
 interface SignupProgress {
   uid: string;
@@ -54,10 +54,10 @@ function saveProgress(ctx: Context, progress: SignupProgress): void {
   writeSignedJson(ctx, COOKIE, progress, progress.exp - Date.now());
 }
 
-export function signupRoutes(deps: InteractionDeps): Router {
+export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignup }): Router<RequestState> {
   const { provider } = deps;
-  const router = new Router();
-  const form = [parseBody(deps.bodyLimitBytes), requireCsrf()];
+  const router = new Router<RequestState>({ prefix: INTERACTION_PATH });
+  const form = deps.bodies.posted;
   const codeKey = (uid: string): string => `signup:${uid}`;
   const registrationKey = (uid: string): string => `reg:interaction:${uid}`;
   const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
@@ -73,8 +73,7 @@ export function signupRoutes(deps: InteractionDeps): Router {
       const input = parseForm(emailForm, body);
       const address = await deps.signup.sendCode(codeKey(details.uid), input.email, lang(ctx));
       saveProgress(ctx, { uid: details.uid, email: address, verified: false, exp: Date.now() + 30 * 60_000 });
-      ctx.status = 303;
-      ctx.redirect(`/interaction/${details.uid}/signup/code`);
+      seeOther(ctx, `/interaction/${details.uid}/signup/code`);
     });
   });
 
@@ -92,8 +91,7 @@ export function signupRoutes(deps: InteractionDeps): Router {
       const verifiedAddress = await deps.signup.verifyCode(codeKey(details.uid), input.code);
       if (verifiedAddress !== progress.email) throw new SignupStepError();
       saveProgress(ctx, { ...progress, verified: true, userHandle: deps.signup.newUserHandle() });
-      ctx.status = 303;
-      ctx.redirect(`/interaction/${details.uid}/signup/passkey`);
+      seeOther(ctx, `/interaction/${details.uid}/signup/passkey`);
     });
   });
 
@@ -117,7 +115,7 @@ export function signupRoutes(deps: InteractionDeps): Router {
   router.post('/signup/passkey/verify', ...form, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
     const progress = progressOf(ctx, details.uid, true);
-    const { response } = parseForm(verifyRequest, ctx.request.body);
+    const { response } = parseForm(webauthnResponse, ctx.request.body);
     if (!progress.userHandle || !progress.name) throw new SignupStepError();
     const credential = await deps.passkeys.verifyRegistration(registrationKey(details.uid), response, null);
     const audit = auditContextOf(ctx);

@@ -4,17 +4,16 @@
 // even when consent was remembered; see oidc/provider.ts.)
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { PasswordDependentClientError } from './errors.ts';
+import { PasswordDependentClientError } from '../always-passkey/errors.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
-import { parseBody } from '../http/body.ts';
-import { csrfToken, requireCsrf } from '../http/csrf.ts';
+import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import { isPasswordDependent } from './policy.ts';
-import type { InteractionDeps } from '../interactions/deps.ts';
-import { denyInteraction } from '../interactions/finish.ts';
-import { clientSummary, loadInteraction, type InteractionDetails } from '../interactions/load-interaction.ts';
+import { isPasswordDependent } from '../clients/client-directory.ts';
+import type { InteractionDeps } from './deps.ts';
+import { denyInteraction } from './finish.ts';
+import { clientSummary, loadInteraction, type InteractionDetails } from './load-interaction.ts';
 
 /** What the partner service is told (ASCII, as OAuth error descriptions must be). */
 export const PASSWORD_DEPENDENT_DESCRIPTION = 'this service depends on a password, and the account uses always-passkey sign-in (it has no password)';
@@ -50,7 +49,7 @@ export function passwordDependentRoutes(deps: InteractionDeps): Router {
   const router = new Router();
 
   // "Back to the service": the partner learns why it got no sign-in.
-  router.post('/password-dependent', parseBody(deps.bodyLimitBytes), requireCsrf(), async (ctx) => {
+  router.post('/password-dependent', ...deps.bodies.posted, async (ctx) => {
     const details = await loadInteraction(ctx, deps.provider);
     if (details.prompt.name !== 'consent' || !await refused(deps, details)) throw new InteractionExpiredError();
     await denyInteraction(ctx, deps.provider, PASSWORD_DEPENDENT_DESCRIPTION);

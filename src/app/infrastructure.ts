@@ -1,0 +1,51 @@
+// What a tobira process loads before any service exists: its keys (from settings or generated
+// once into the store), the place lookup, and the configured partner services.
+import { existsSync } from 'node:fs';
+import { accountClientMetadata } from '../clients/first-party.ts';
+import { clientDirectory, type ClientDirectory } from '../clients/client-directory.ts';
+import { readClientsFile, type ClientMetadata } from '../clients/clients-file.ts';
+import type { Settings } from '../config/settings.ts';
+import { demoClientMetadata, DEMO_CLIENT_ID } from '../demo/demo-client.ts';
+import { openPlaceLookup, type PlaceLookup } from '../geoip/place-lookup.ts';
+import { loadCookieKeys } from '../http/cookie-keys.ts';
+import { loadVapidKeys, type VapidKeys } from '../notify/vapid-keys.ts';
+import { loadSigningKeys, type PrivateJwks } from '../oidc/signing-keys.ts';
+import type { Store } from '../store/types.ts';
+
+export interface Infrastructure {
+  cookieKeys: string[];
+  jwks: PrivateJwks;
+  vapid: VapidKeys;
+  places: PlaceLookup;
+  /** Every client the provider serves: the clients file, the account menu, the demo partner. */
+  clients: ClientMetadata[];
+  /** Where the clients came from, for error messages. */
+  clientsSource: string;
+  /** The one view of those clients that tobira's own rules read. */
+  directory: ClientDirectory;
+  /** Set when the demo partner is served. */
+  demoClient: ClientMetadata | undefined;
+}
+
+function configuredClients(settings: Settings): { clients: ClientMetadata[]; source: string } {
+  const file = settings.clientsFile;
+  if (file && (settings.clientsFileExplicit || existsSync(file))) {
+    return { clients: readClientsFile(file), source: file };
+  }
+  return { clients: [], source: 'CLIENTS_FILE' };
+}
+
+export async function loadInfrastructure(settings: Settings, store: Store): Promise<Infrastructure> {
+  const [cookieKeys, jwks, vapid, places] = await Promise.all([
+    loadCookieKeys(store.secrets, settings.cookieKeys),
+    loadSigningKeys(store.secrets, settings.signingKeysFile),
+    loadVapidKeys(store.secrets, settings.push.vapid),
+    openPlaceLookup(settings.geoipDbFile),
+  ]);
+  const { clients, source } = configuredClients(settings);
+  const demoClient = settings.demo && !clients.some((c) => c.client_id === DEMO_CLIENT_ID)
+    ? await demoClientMetadata(settings.issuer, store.secrets)
+    : undefined;
+  const all = [...clients, accountClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
+  return { cookieKeys, jwks, vapid, places, clients: all, clientsSource: source, directory: clientDirectory(all), demoClient };
+}

@@ -1,0 +1,87 @@
+// Every router of tobira's own pages and APIs, in the order they are mounted. The provider's own
+// endpoints come after them (app.ts); the operator API comes before them all.
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import { accountRoutes } from '../account-menu/routes.ts';
+import { adminApi } from '../admin/routes.ts';
+import { alwaysPasskeyRoutes } from '../always-passkey/routes.ts';
+import { contactRoutes } from '../contacts/contact-routes.ts';
+import { demoRoutes } from '../demo/routes.ts';
+import { deviceRoutes } from '../devices/routes.ts';
+import { enrolmentRoutes } from '../flows/enrolment/routes.ts';
+import { passwordResetRoutes } from '../flows/password-reset/routes.ts';
+import { phoneChangeRoutes } from '../flows/phone-change/routes.ts';
+import { recoveryRoutes } from '../flows/recovery/routes.ts';
+import { healthRoutes } from '../health/routes.ts';
+import { AccountGuard } from '../http/account-guard.ts';
+import { bodyReaders } from '../http/forms.ts';
+import { render } from '../http/render.ts';
+import type { RequestState } from '../http/state.ts';
+import type { InteractionDeps } from '../interactions/deps.ts';
+import { interactionRoutes } from '../interactions/routes.ts';
+import { pushRoutes } from '../flows/push-approval/routes.ts';
+import { signupRoutes } from '../flows/signup/routes.ts';
+import { qrRoute } from '../tv/qr-route.ts';
+import type { Services } from './services.ts';
+
+export interface Routes {
+  /** Mounted before everything else: the whole /admin/api space is the operator API's. */
+  operatorApi: Middleware<RequestState>;
+  routers: Array<Router<RequestState>>;
+}
+
+export function buildRoutes(services: Services, provider: Provider): Routes {
+  const { settings, infrastructure } = services;
+  const bodies = bodyReaders(settings.bodyLimitBytes);
+  const guard = new AccountGuard({ issuer: settings.issuer, provider, accounts: services.accounts, now: services.now });
+  const signIn: InteractionDeps = {
+    provider,
+    accounts: services.accounts,
+    passkeys: services.passkeys,
+    audit: services.audit,
+    trustedBrowsers: services.trustedBrowsers,
+    trustedBrowserDays: settings.trustedBrowserDays,
+    places: infrastructure.places,
+    signInNotices: services.signInNotices,
+    consents: services.store.consents,
+    bodies,
+    grantTtlSeconds: settings.ttl.grant,
+  };
+  const home = new Router<RequestState>();
+  home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
+
+  return {
+    operatorApi: adminApi({ adminToken: settings.adminToken, recovery: services.recovery, audit: services.audit, bodies }),
+    routers: [
+      home,
+      healthRoutes(services.store),
+      interactionRoutes(signIn),
+      signupRoutes({ ...signIn, signup: services.signup }),
+      pushRoutes({ ...signIn, approvals: services.approvals }),
+      qrRoute(settings.issuer),
+      enrolmentRoutes({ enrolment: services.enrolment, bodies }),
+      recoveryRoutes({ recovery: services.recovery, bodies }),
+      phoneChangeRoutes({ phoneChange: services.phoneChange, bodies }),
+      guard.routes(),
+      deviceRoutes({ guard, devices: services.devices, approvals: services.approvals, vapidPublicKey: infrastructure.vapid.publicKey, bodies, displayTimeZone: settings.displayTimeZone }),
+      accountRoutes({
+        issuer: settings.issuer,
+        guard,
+        passkeys: services.passkeys,
+        devices: services.devices,
+        trustedBrowsers: services.trustedBrowsers,
+        displayTimeZone: settings.displayTimeZone,
+        alwaysPasskey: services.alwaysPasskey,
+        profile: services.profile,
+        history: services.history,
+        services: services.connectedServices,
+        bodies,
+      }),
+      contactRoutes({ contacts: services.contacts, guard, bodies }),
+      alwaysPasskeyRoutes({ alwaysPasskey: services.alwaysPasskey, guard, bodies }),
+      passwordResetRoutes({ resets: services.passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodies }),
+      ...(infrastructure.demoClient ? [demoRoutes(settings.issuer, infrastructure.demoClient, bodies)] : []),
+    ],
+  };
+}

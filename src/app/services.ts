@@ -1,0 +1,220 @@
+// Every service of one tobira process, built once, in dependency order. Each field says exactly
+// what it uses; nothing is bound late. Features talk upwards only through events: a service emits,
+// the feature that reacts subscribes itself in `subscribe()` below (grep the event name to see who).
+import { readFileSync } from 'node:fs';
+import { ConnectedServices } from '../account-menu/connected-services.ts';
+import { Profile } from '../account-menu/profile.ts';
+import { SignInHistory } from '../account-menu/sign-in-history.ts';
+import { AccessRevocation } from '../accounts/access-revocation.ts';
+import { AccountService } from '../accounts/account-service.ts';
+import { SignInNotices } from '../accounts/sign-in-notices.ts';
+import { AlwaysPasskeyService } from '../always-passkey/service.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
+import type { Settings } from '../config/settings.ts';
+import { ContactService } from '../contacts/contact-service.ts';
+import { DeviceService } from '../devices/device-service.ts';
+import { NewPhoneNotices } from '../devices/new-phone-notices.ts';
+import { subscribeDevices } from '../devices/subscriptions.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { EnrolmentService } from '../flows/enrolment/service.ts';
+import { PasswordResetService } from '../flows/password-reset/service.ts';
+import { PhoneChangeService } from '../flows/phone-change/service.ts';
+import { subscribePhoneChange } from '../flows/phone-change/subscriptions.ts';
+import { ApprovalService } from '../flows/push-approval/service.ts';
+import { RecoveryService } from '../flows/recovery/service.ts';
+import { subscribeRecovery } from '../flows/recovery/subscriptions.ts';
+import { PasswordlessSignup } from '../flows/signup/service.ts';
+import type { Logger } from '../log.ts';
+import { AccountNotifier } from '../notify/account-notifier.ts';
+import { createMailer } from '../notify/mailer.ts';
+import { createSmsSender } from '../notify/sms-sender.ts';
+import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } from '../notify/web-push-sender.ts';
+import { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
+import { PasskeyService } from '../passkeys/passkey-service.ts';
+import type { Store } from '../store/types.ts';
+import type { Infrastructure } from './infrastructure.ts';
+
+export interface Foundation {
+  settings: Settings;
+  store: Store;
+  logger: Logger;
+  infrastructure: Infrastructure;
+  /** The clock (epoch ms) for tobira's own time rules; tests shift it to cross time limits. */
+  now: () => number;
+}
+
+/** What every service may use: settings, store, logger, keys and clients, the clock, the event bus. */
+class Base {
+  readonly settings: Settings;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly infrastructure: Infrastructure;
+  readonly now: () => number;
+  readonly events = new EventBus();
+
+  constructor(foundation: Foundation) {
+    ({ settings: this.settings, store: this.store, logger: this.logger, infrastructure: this.infrastructure, now: this.now } = foundation);
+  }
+}
+
+export class Services extends Base {
+  // Delivery: mail, SMS and push, and the audit trail.
+  readonly audit = new AuditLog(this.store.audit, this.logger);
+  readonly mailer = createMailer(this.settings.mail.smtpUrl, this.settings.mail.from, this.logger);
+  readonly sms = createSmsSender(this.settings.sms.hookUrl, this.settings.sms.hookToken, this.logger);
+  readonly notifier = new AccountNotifier(this.mailer, this.sms, this.logger);
+  readonly pushEndpointHosts: readonly string[] = this.settings.push.endpointHosts ?? [...DEFAULT_PUSH_ENDPOINT_HOSTS];
+  readonly push = new WebPushSender({
+    vapid: this.infrastructure.vapid,
+    subject: this.settings.push.vapidSubject,
+    allowedEndpointHosts: this.pushEndpointHosts,
+    ...(this.settings.push.caFile ? { ca: readFileSync(this.settings.push.caFile, 'utf8') } : {}),
+  });
+
+  // Accounts and what signs them in.
+  readonly accounts = new AccountService(this.store.accounts);
+  readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, now: this.now });
+  readonly trustedBrowsers = new TrustedBrowserService(this.store.trustedBrowsers, this.audit, this.now);
+  readonly revocation = new AccessRevocation({
+    accounts: this.store.accounts,
+    oidc: (model) => this.store.oidc(model),
+    trustedBrowsers: this.store.trustedBrowsers,
+    consents: this.store.consents,
+    audit: this.audit,
+    now: this.now,
+  });
+  /** One policy for every e-mailed or texted code; each purpose has keys of its own. */
+  readonly codes = new OneTimeCodeService(this.store.oneTimeCodes, this.settings.oneTimeCode, this.now);
+  readonly accountUrl = `${this.settings.issuer}/account`;
+  readonly signInNotices = new SignInNotices({
+    enabled: this.settings.notifyNewSignIn,
+    notifier: this.notifier,
+    trustedBrowsers: this.trustedBrowsers,
+    clientName: this.infrastructure.directory.name,
+    places: this.infrastructure.places,
+    audit: this.audit,
+    logger: this.logger,
+    accountUrl: this.accountUrl,
+    displayTimeZone: this.settings.displayTimeZone,
+    now: this.now,
+  });
+
+  // The account menu's own parts.
+  readonly contacts = new ContactService({
+    accounts: this.store.accounts,
+    codes: this.codes,
+    codeStore: this.store.oneTimeCodes,
+    mailer: this.mailer,
+    sms: this.sms,
+    notifier: this.notifier,
+    audit: this.audit,
+    logger: this.logger,
+    accountUrl: this.accountUrl,
+    displayTimeZone: this.settings.displayTimeZone,
+    now: this.now,
+  });
+  readonly profile = new Profile(this.store.accounts, this.audit, this.now);
+  readonly history = new SignInHistory({ audit: this.store.audit, clientName: this.infrastructure.directory.name, places: this.infrastructure.places });
+  readonly connectedServices = new ConnectedServices({ revocation: this.revocation, clientName: this.infrastructure.directory.name });
+  readonly alwaysPasskey = new AlwaysPasskeyService({
+    accounts: this.store.accounts,
+    devices: this.store.devices,
+    passkeys: this.store.passkeys,
+    oidc: (model) => this.store.oidc(model),
+    revocation: this.revocation,
+    audit: this.audit,
+    notifier: this.notifier,
+    clients: this.infrastructure.directory,
+    now: this.now,
+  });
+
+  // Phones.
+  readonly newPhoneNotices = new NewPhoneNotices({ accounts: this.store.accounts, notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone });
+  readonly devices = new DeviceService({
+    devices: this.store.devices,
+    passkeyRecords: this.store.passkeys,
+    passkeys: this.passkeys,
+    audit: this.audit,
+    validateSubscription: (input) => validatePushSubscription(input, this.pushEndpointHosts),
+    revocation: this.revocation,
+    notifier: this.notifier,
+    events: this.events,
+    now: this.now,
+  });
+
+  // The flows.
+  readonly signup = new PasswordlessSignup({ accounts: this.store.accounts, codes: this.codes, mailer: this.mailer, passkeys: this.passkeys, audit: this.audit });
+  readonly passwordResets = new PasswordResetService({
+    accounts: this.store.accounts,
+    codes: this.codes,
+    mailer: this.mailer,
+    notifier: this.notifier,
+    revocation: this.revocation,
+    audit: this.audit,
+    logger: this.logger,
+    now: this.now,
+  });
+  readonly approvals = new ApprovalService({
+    issuer: this.settings.issuer,
+    accounts: this.store.accounts,
+    devices: this.store.devices,
+    approvals: this.store.approvals,
+    blocks: this.store.blocks,
+    failures: this.store.oneTimeCodes,
+    trustedBrowsers: this.trustedBrowsers,
+    passkeys: this.passkeys,
+    push: this.push,
+    mailer: this.mailer,
+    audit: this.audit,
+    policy: this.settings.push,
+    events: this.events,
+    now: this.now,
+  });
+  readonly enrolment = new EnrolmentService({
+    issuer: this.settings.issuer,
+    tickets: this.store.enrolmentTickets,
+    accounts: this.store.accounts,
+    passkeys: this.passkeys,
+    audit: this.audit,
+    events: this.events,
+    now: this.now,
+  });
+  readonly recovery = new RecoveryService({
+    requests: this.store.recoveryRequests,
+    accounts: this.store.accounts,
+    passkeys: this.store.passkeys,
+    devices: this.store.devices,
+    counters: this.store.oneTimeCodes,
+    auditEvents: this.store.audit,
+    audit: this.audit,
+    revocation: this.revocation,
+    notifier: this.notifier,
+    mailer: this.mailer,
+    sms: this.sms,
+    enrolment: this.enrolment,
+    enrolmentLinkTtlSeconds: this.settings.recovery.enrolmentLinkTtlSeconds,
+    logger: this.logger,
+    now: this.now,
+  });
+  readonly phoneChange = new PhoneChangeService({
+    accounts: this.store.accounts,
+    codes: this.codes,
+    counters: this.store.oneTimeCodes,
+    mailer: this.mailer,
+    sms: this.sms,
+    enrolment: this.enrolment,
+    audit: this.audit,
+    logger: this.logger,
+    enrolmentTtlSeconds: this.settings.recovery.phoneChangeTtlSeconds,
+    now: this.now,
+  });
+
+  /** The features that react to events, in the order they react. Provider-bound ones: app/app.ts. */
+  subscribe(): this {
+    subscribeRecovery(this.events, this.recovery);
+    subscribePhoneChange(this.events, this.newPhoneNotices, this.now);
+    subscribeDevices(this.events, this.newPhoneNotices);
+    return this;
+  }
+}
