@@ -29,7 +29,6 @@ import type { AlwaysPasskeyService } from '../always-passkey/service.ts';
 import { CONTACT_PAGES } from '../contacts/contact-pages.ts';
 import { historyReasonKey } from '../i18n/account-menu-messages.ts';
 import type { ConnectedServices } from './connected-services.ts';
-import type { Profile } from './profile.ts';
 import type { SignInHistory } from './sign-in-history.ts';
 import type { VerifiedContact } from '../store/types.ts';
 import { ACR } from '../assurance/assurance.ts';
@@ -44,7 +43,6 @@ export interface AccountMenuDeps {
   bodyLimitBytes: number;
   displayTimeZone: string;
   alwaysPasskey: AlwaysPasskeyService;
-  profile: Profile;
   history: SignInHistory;
   services: ConnectedServices;
   now?: () => number;
@@ -303,7 +301,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router {
   router.post('/profile/name', ...form, async (ctx) => {
     const session = await signedIn(ctx);
     const input = parseForm(nameForm, ctx.request.body);
-    await deps.profile.changeName(session.account, input.name, auditContextOf(ctx));
+    await accounts.changeName(session.account, input.name, auditContextOf(ctx));
     ctx.status = 303;
     ctx.redirect('/account?notice=name_changed');
   });

@@ -1,7 +1,7 @@
 // A partner service marked password-dependent, asked for by an always-passkey account: after the
 // sign-in and before consent, the user is shown why it cannot be used, and the partner gets
 // access_denied with the reason. (The interaction policy makes sure this step is never skipped,
-// even when consent was remembered; see oidc/provider.ts.)
+// even when consent was remembered; see oidc/provider.ts. Both ask policy.ts's refusesClient.)
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { PasswordDependentClientError } from './errors.ts';
@@ -11,7 +11,7 @@ import { parseBody } from '../http/body.ts';
 import { csrfToken, requireCsrf } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import { isPasswordDependent } from './policy.ts';
+import { refusesClient } from './policy.ts';
 import type { InteractionDeps } from '../interactions/deps.ts';
 import { denyInteraction } from '../interactions/finish.ts';
 import { clientSummary, loadInteraction, type InteractionDetails } from '../interactions/load-interaction.ts';
@@ -23,10 +23,8 @@ async function refused(deps: InteractionDeps, details: InteractionDetails): Prom
   const clientId = String(details.params.client_id);
   const accountId = details.session?.accountId;
   if (!accountId) return undefined;
-  const client = await deps.provider.Client.find(clientId);
-  if (!isPasswordDependent(client?.metadata())) return undefined;
   const account = await deps.accounts.findById(accountId);
-  return account?.alwaysPasskey ? { accountId, clientId } : undefined;
+  return account && refusesClient(account, deps.clients.registration(clientId)) ? { accountId, clientId } : undefined;
 }
 
 /** True (and the explanation page shown, the refusal audited) when this consent step must be refused. */

@@ -7,7 +7,6 @@ import serve from 'koa-static';
 import type Provider from 'oidc-provider';
 import { accountGuard, accountRoutes } from '../account-menu/routes.ts';
 import { ConnectedServices } from '../account-menu/connected-services.ts';
-import { Profile } from '../account-menu/profile.ts';
 import { SignInHistory } from '../account-menu/sign-in-history.ts';
 import { SignInNotices } from '../accounts/sign-in-notices.ts';
 import { ContactService } from '../contacts/contact-service.ts';
@@ -138,7 +137,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   })));
 
   const audit = new AuditLog(store.audit, logger);
-  const accounts = new AccountService(store.accounts);
+  const accounts = new AccountService({ accounts: store.accounts, audit, now });
   const passkeys = new PasskeyService({ passkeys: store.passkeys, challenges: store.challenges, accounts: store.accounts, audit, settings: settings.webauthn, now });
   const mailer = createMailer(settings.mail.smtpUrl, settings.mail.from, logger);
   const sms = createSmsSender(settings.sms.hookUrl, settings.sms.hookToken, logger);
@@ -146,8 +145,8 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const revocation = new AccessRevocation(store, audit, now);
   // One policy for every e-mailed or texted code; each purpose has keys of its own.
   const codes = new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now);
-  const alwaysPasskey = new AlwaysPasskeyService({ accounts: store.accounts, devices: store.devices, passkeys: store.passkeys, oidc: (model) => store.oidc(model), revocation, audit, notifier, clients: clientDirectory(allClients), now });
-  const passwordResets = new PasswordResetService({ accounts: store.accounts, codes, mailer, notifier, revocation, audit, logger, now });
+  const alwaysPasskey = new AlwaysPasskeyService({ accounts, devices: store.devices, passkeys: store.passkeys, oidc: (model) => store.oidc(model), revocation, audit, notifier, clients: clientDirectory(allClients) });
+  const passwordResets = new PasswordResetService({ accounts, codes, mailer, notifier, revocation, audit, logger });
   const newPhones = new NewPhoneNotices({ accounts: store.accounts, notifier, displayTimeZone: settings.displayTimeZone });
   const enrolment = new EnrolmentService({
     issuer: settings.issuer,
@@ -163,7 +162,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   });
   const recovery = new RecoveryService({
     requests: store.recoveryRequests,
-    accounts: store.accounts,
+    accounts,
     passkeys: store.passkeys,
     devices: store.devices,
     counters: store.oneTimeCodes,
@@ -191,18 +190,17 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     now,
   });
   const signup = new PasswordlessSignup({
-    accounts: store.accounts,
+    accounts,
     codes,
     mailer,
     passkeys,
-    audit,
   });
   const endpointHosts = settings.push.endpointHosts ?? [...DEFAULT_PUSH_ENDPOINT_HOSTS];
   const trustedBrowsers = new TrustedBrowserService(store.trustedBrowsers, audit, now);
   // Contact details, the rest of the account menu, and the new-sign-in notice.
   const clientName = clientNameLookup(provider);
   const accountUrl = `${settings.issuer}/account`;
-  const contacts = new ContactService({ accounts: store.accounts, codes, codeStore: store.oneTimeCodes, mailer, sms, notifier, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
+  const contacts = new ContactService({ accounts, codes, codeStore: store.oneTimeCodes, mailer, sms, notifier, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
   const signInNotices = new SignInNotices({ enabled: settings.notifyNewSignIn, notifier, trustedBrowsers, clientName, places, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
   const devices = new DeviceService({
     devices: store.devices,
@@ -240,14 +238,14 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   for (const router of [
     home,
     healthRoutes(store),
-    interactionRoutes({ provider, accounts, passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, places, signInNotices, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
+    interactionRoutes({ provider, accounts, clients: clientDirectory(allClients), passkeys, signup, audit, approvals, trustedBrowsers, trustedBrowserDays: settings.trustedBrowserDays, places, signInNotices, consents: store.consents, bodyLimitBytes: settings.bodyLimitBytes, grantTtlSeconds: settings.ttl.grant }),
     qrRoute(settings.issuer),
     enrolmentRoutes({ enrolment, bodyLimitBytes: settings.bodyLimitBytes }),
     recoveryRoutes({ recovery, bodyLimitBytes: settings.bodyLimitBytes }),
     phoneChangeRoutes({ phoneChange, bodyLimitBytes: settings.bodyLimitBytes }),
     deviceRoutes({ provider, accounts, devices, approvals, vapidPublicKey: vapid.publicKey, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone }),
     accountRoutes({ issuer: settings.issuer, provider, accounts, passkeys, devices, trustedBrowsers, bodyLimitBytes: settings.bodyLimitBytes, displayTimeZone: settings.displayTimeZone, now, alwaysPasskey,
-      profile: new Profile(store.accounts, audit, now), history: new SignInHistory({ audit: store.audit, clientName, places }), services: new ConnectedServices({ revocation, clientName }) }),
+      history: new SignInHistory({ audit: store.audit, clientName, places }), services: new ConnectedServices({ revocation, clientName }) }),
     contactRoutes({ contacts, guard, bodyLimitBytes: settings.bodyLimitBytes }),
     alwaysPasskeyRoutes({ provider, accounts, alwaysPasskey, guard, bodyLimitBytes: settings.bodyLimitBytes }),
     passwordResetRoutes({ resets: passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodyLimitBytes: settings.bodyLimitBytes }),

@@ -1,7 +1,7 @@
 // The shapes of the interaction forms. Parsing here keeps the routes thin and gives every bad
 // field the same clear InvalidInputError.
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH } from '../accounts/account-service.ts';
+import { MAX_PASSWORD_LENGTH } from '../accounts/password-policy.ts';
 import { InvalidInputError } from '../errors/http-errors.ts';
 
 const email = z.string().trim().max(254).pipe(z.email());

@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
+import type { ClientDirectory } from '../always-passkey/policy.ts';
 import type { PasswordlessSignup } from '../flows/signup/service.ts';
 import type { ApprovalService } from '../flows/push-approval/service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -13,6 +14,8 @@ import type { ConsentRepository } from '../store/types.ts';
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountService;
+  /** The configured partner services, for the always-passkey refusal. */
+  clients: ClientDirectory;
   passkeys: PasskeyService;
   signup: PasswordlessSignup;
   consents: ConsentRepository;

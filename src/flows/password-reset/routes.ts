@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH } from '../../accounts/account-service.ts';
+import { MAX_PASSWORD_LENGTH } from '../../accounts/password-policy.ts';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { parseBody } from '../../http/body.ts';
