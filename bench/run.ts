@@ -10,6 +10,8 @@ import { performance } from 'node:perf_hooks';
 import * as oidc from 'openid-client';
 import { AccountService } from '../src/accounts/account-service.ts';
 import { InvalidCredentialsError } from '../src/accounts/errors.ts';
+import { AuditLog } from '../src/audit/audit-log.ts';
+import { createLogger } from '../src/log.ts';
 import { HttpBrowser } from '../test/support/http-browser.ts';
 import { stopMongoTestServer } from '../test/support/mongo.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../test/support/partner.ts';
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     const first = await startAuthorization(config, { scope: 'openid profile email offline_access', prompt: 'consent' });
     const tokens = await redeem(config, first, (await signUpAndConsent(browser, first, 'bench@example.com')).url);
 
-    const accounts = new AccountService(tobira.store.accounts);
+    const accounts = new AccountService({ accounts: tobira.store.accounts, audit: new AuditLog(tobira.store.audit, createLogger('silent')) });
     const wrong: number[] = [];
     const unknown: number[] = [];
     for (let i = 0; i < ROUNDS; i += 1) {

@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../audit/audit-log.ts';
+import type { AccountService } from '../accounts/account-service.ts';
 import type { AccountGuard } from '../http/account-guard.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { credentialId, itemName, personName, recordId, webauthnResponse } from '../http/fields.ts';
@@ -21,18 +22,17 @@ import type { AccountSession } from '../http/session.ts';
 import type { AlwaysPasskeyService } from '../always-passkey/service.ts';
 import { historyReasonKey } from '../i18n/account-menu-messages.ts';
 import type { ConnectedServices } from './connected-services.ts';
-import type { Profile } from './profile.ts';
 import type { SignInHistory } from './sign-in-history.ts';
 import type { VerifiedContact } from '../store/types.ts';
 
 export interface AccountMenuDeps {
   issuer: string;
+  accounts: AccountService;
   passkeys: PasskeyService;
   devices: DeviceService;
   trustedBrowsers: TrustedBrowserService;
   displayTimeZone: string;
   alwaysPasskey: AlwaysPasskeyService;
-  profile: Profile;
   history: SignInHistory;
   services: ConnectedServices;
   guard: AccountGuard;
@@ -174,7 +174,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
   router.post('/profile/name', ...form, async (ctx) => {
     const session = await signedIn(ctx);
     const input = parseForm(nameForm, ctx.request.body);
-    await deps.profile.changeName(session.account, input.name, auditContextOf(ctx));
+    await deps.accounts.changeName(session.account, input.name, auditContextOf(ctx));
     seeOther(ctx, '/account?notice=name_changed');
   });
 

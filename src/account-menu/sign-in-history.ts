@@ -9,7 +9,8 @@ import type { AuditEvent, AuditRepository } from '../store/types.ts';
 export const SIGN_IN_EVENTS = ['login.succeeded', 'login.failed'] as const;
 const SHOWN = 50;
 
-export type SignInMethod = 'password' | 'passkey' | 'push' | 'signup' | 'unknown';
+/** `signup`: a passkey sign-up (the name it has always had here); `signup_password`: a password one. */
+export type SignInMethod = 'password' | 'passkey' | 'push' | 'signup' | 'signup_password' | 'unknown';
 
 export interface SignInEntry {
   at: Date;
@@ -26,8 +27,8 @@ export interface SignInEntry {
 }
 
 function methodOf(details: Record<string, unknown>): SignInMethod {
-  if (details.signup === true) return 'signup';
   const method = details.method;
+  if (details.signup === true) return method === 'password' ? 'signup_password' : 'signup';
   return method === 'password' || method === 'passkey' || method === 'push' ? method : 'unknown';
 }
 

@@ -40,7 +40,7 @@ export class AccessRevocation {
    *
    * Sign-ins that finished but still wait in their interaction (the browser has not followed the
    * redirect back yet) are no stored session to destroy: the account's sessionsValidFrom voids
-   * them (accounts/session-validity.ts). Sign-in times are whole seconds, so the current second is
+   * them (accounts/sign-in-counts.ts). Sign-in times are whole seconds, so the current second is
    * voided as a whole (a sign-in finished a moment before, in the same second, must not survive),
    * and this returns only once that second is over: a sign-in made after it (the new phone's
    * first, the new password's) falls in a later second and counts.

@@ -1,12 +1,14 @@
-// Rules about accounts: who may sign up, how a password sign-in is decided. Knows nothing of HTTP.
+// The one owner of accounts: every change to an account (creating it, its password and sign-in
+// mode, its contact details, its name) is made here, so each rule about them has one home. Other
+// modules keep their own rules (when "Always passkey" may be turned on, what a contact change must
+// prove) and ask this service to write. Knows nothing of HTTP.
+import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
-import type { Account, AccountRepository } from '../store/types.ts';
-import { EmailTakenError, InvalidCredentialsError, WeakPasswordError } from './errors.ts';
+import type { Account, AccountRepository, ContactKind, VerifiedContact } from '../store/types.ts';
+import { AccountNotFoundError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
 import { AlwaysPasskeyOnError } from '../always-passkey/errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
-
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 256;
+import { checkPasswordStrength } from './password-policy.ts';
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -18,22 +20,62 @@ export interface PasswordSignUp {
   password: string;
 }
 
+export interface PasskeySignUp {
+  /** Already normalised and proven with a code. */
+  email: string;
+  name: string;
+  /** The user handle the sign-up's passkey was registered with. */
+  webauthnUserId: string;
+}
+
+export interface AccountServiceDeps {
+  accounts: AccountRepository;
+  audit: AuditLog;
+  now?: () => number;
+}
+
 export class AccountService {
   readonly #accounts: AccountRepository;
+  readonly #audit: AuditLog;
+  readonly #now: () => number;
 
-  constructor(accounts: AccountRepository) {
-    this.#accounts = accounts;
+  constructor(deps: AccountServiceDeps) {
+    this.#accounts = deps.accounts;
+    this.#audit = deps.audit;
+    this.#now = deps.now ?? Date.now;
   }
 
-  async signUpWithPassword(input: PasswordSignUp): Promise<Account> {
-    if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
-      throw new WeakPasswordError();
-    }
+  findById(id: string): Promise<Account | undefined> {
+    return this.#accounts.findById(id);
+  }
+
+  findByEmail(email: string): Promise<Account | undefined> {
+    return this.#accounts.findByEmail(normaliseEmail(email));
+  }
+
+  /** A new account with a password, which must pass the password policy (WeakPasswordError). */
+  async signUpWithPassword(input: PasswordSignUp, audit: AuditContext): Promise<Account> {
     const email = normaliseEmail(input.email);
+    const name = input.name.trim();
+    checkPasswordStrength(input.password, [email, name]);
     if (await this.#accounts.findByEmail(email)) throw new EmailTakenError();
     const passwordHash = await hashPassword(input.password);
+    // The e-mail address of a password sign-up is not proven.
+    const account = await this.#create({ email, emailVerified: false, name, passwordHash });
+    await this.#audit.record('account.created', account.id, audit, { method: 'password' });
+    return account;
+  }
+
+  /** A new account without a password, whose first passkey the caller stores next. */
+  async signUpWithPasskey(input: PasskeySignUp, audit: AuditContext): Promise<Account> {
+    const account = await this.#create({ email: input.email, emailVerified: true, name: input.name, passwordHash: null, webauthnUserId: input.webauthnUserId });
+    await this.#audit.record('account.created', account.id, audit, { method: 'passkey' });
+    return account;
+  }
+
+  async #create(input: Parameters<AccountRepository['create']>[0]): Promise<Account> {
     try {
-      return await this.#accounts.create({ email, emailVerified: false, name: input.name.trim(), passwordHash });
+      return await this.#accounts.create(input);
     } catch (err) {
       // Two sign-ups racing for one address: the unique index decides.
       if (err instanceof DuplicateKeyError) throw new EmailTakenError();
@@ -55,11 +97,63 @@ export class AccountService {
     return current;
   }
 
-  findById(id: string): Promise<Account | undefined> {
-    return this.#accounts.findById(id);
+  /**
+   * A new password (password reset), policy-checked against the account's e-mail and name. Only
+   * while "Always passkey" is off: undefined when it was turned on meanwhile (or the account is gone).
+   */
+  async setPassword(account: Account, password: string): Promise<Account | undefined> {
+    checkPasswordStrength(password, [account.email, account.name]);
+    const passwordHash = await hashPassword(password);
+    return this.#accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), false);
   }
 
-  findByEmail(email: string): Promise<Account | undefined> {
-    return this.#accounts.findByEmail(normaliseEmail(email));
+  /**
+   * Deletes the password and keeps the sign-in mode as `account` has it; undefined when the mode
+   * changed meanwhile (or the account is gone).
+   */
+  removePassword(account: Account): Promise<Account | undefined> {
+    return this.#accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: account.alwaysPasskey }, this.#at(), account.alwaysPasskey);
+  }
+
+  /** Deletes the password and sets "Always passkey"; undefined when it was on already (or the account is gone). */
+  turnAlwaysPasskeyOn(accountId: string): Promise<Account | undefined> {
+    return this.#accounts.setSignInMode(accountId, { passwordHash: null, alwaysPasskey: true }, this.#at(), false);
+  }
+
+  /**
+   * Clears "Always passkey" with a new password, policy-checked against the account's e-mail and
+   * name. Only while it is on (two tabs cannot both set a password): undefined otherwise.
+   */
+  async turnAlwaysPasskeyOff(account: Account, newPassword: string): Promise<Account | undefined> {
+    checkPasswordStrength(newPassword, [account.email, account.name]);
+    const passwordHash = await hashPassword(newPassword);
+    return this.#accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), true);
+  }
+
+  /** Stores a proven contact (its proof is the caller's rule). AccountNotFoundError when gone. */
+  saveContact(accountId: string, kind: ContactKind, value: string): Promise<Account> {
+    const at = this.#at();
+    return this.#found(this.#accounts.setContact(accountId, kind, { value, verifiedAt: at } satisfies VerifiedContact, at));
+  }
+
+  removeContact(accountId: string, kind: ContactKind): Promise<Account> {
+    return this.#found(this.#accounts.setContact(accountId, kind, null, this.#at()));
+  }
+
+  /** The display name partner services receive as `name`. */
+  async changeName(account: Account, name: string, audit: AuditContext): Promise<Account> {
+    const updated = await this.#found(this.#accounts.setName(account.id, name, this.#at()));
+    await this.#audit.record('profile.name_changed', account.id, audit, { from: account.name, to: name });
+    return updated;
+  }
+
+  #at(): Date {
+    return new Date(this.#now());
+  }
+
+  async #found(update: Promise<Account | undefined>): Promise<Account> {
+    const updated = await update;
+    if (!updated) throw new AccountNotFoundError();
+    return updated;
   }
 }

@@ -1,13 +1,16 @@
 // How strong a new password must be: 12 to 256 characters and a zxcvbn-ts score of at least 3
 // ("safely unguessable"), judged with the account's own e-mail address and name as words an
 // attacker would try first. The refusal carries zxcvbn's feedback, in Japanese and English.
+// The one password policy: every way a password is set (sign-up, reset, turning "Always passkey"
+// off) goes through AccountService, which applies it.
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
 import type { Messages } from '../errors/app-error.ts';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './account-service.ts';
 import { WeakPasswordError } from './errors.ts';
 
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;
 export const MIN_PASSWORD_SCORE = 3;
 
 // zxcvbn-ts has no Japanese pack: its feedback comes back as keys, translated here and from the

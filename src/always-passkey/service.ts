@@ -6,13 +6,13 @@ import type { Lang } from '../errors/app-error.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
 import { ACR } from '../assurance/assurance.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
-import type { Account, AccountRepository, DeviceRepository, OidcModelStore, PasskeyRepository } from '../store/types.ts';
+import { refusesClient } from './policy.ts';
+import type { Account, DeviceRepository, OidcModelStore, PasskeyRepository } from '../store/types.ts';
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
+import type { AccountService } from '../accounts/account-service.ts';
 import { alwaysPasskeyOffNotice, alwaysPasskeyOnNotice } from './notices.ts';
 import { AlwaysPasskeyNotOnError, PhoneRequiredError } from './errors.ts';
 import { AccountNotFoundError } from '../accounts/errors.ts';
-import { hashPassword } from '../accounts/password-hasher.ts';
-import { checkPasswordStrength } from '../accounts/password-policy.ts';
 
 export interface AlwaysPasskeyStatus {
   on: boolean;
@@ -27,7 +27,8 @@ export interface AlwaysPasskeyStatus {
 const TOKEN_MODELS = ['RefreshToken', 'AuthorizationCode', 'AccessToken'] as const;
 
 export interface AlwaysPasskeyDeps {
-  accounts: AccountRepository;
+  /** The writer of the sign-in mode and the password. */
+  accounts: AccountService;
   devices: DeviceRepository;
   passkeys: PasskeyRepository;
   /** oidc-provider's stored models ('Session', 'RefreshToken', ...), through the port. */
@@ -36,16 +37,13 @@ export interface AlwaysPasskeyDeps {
   audit: AuditLog;
   notifier: AccountNotifier;
   clients: ClientDirectory;
-  now?: () => number;
 }
 
 export class AlwaysPasskeyService {
   readonly #deps: AlwaysPasskeyDeps;
-  readonly #now: () => number;
 
   constructor(deps: AlwaysPasskeyDeps) {
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
   }
 
   async status(account: Account): Promise<AlwaysPasskeyStatus> {
@@ -62,7 +60,7 @@ export class AlwaysPasskeyService {
   async turnOn(account: Account, options: { audit: AuditContext; lang: Lang }): Promise<Account> {
     const phones = await this.#readyPhones(account.id);
     if (phones.length === 0) throw new PhoneRequiredError();
-    const updated = await this.#deps.accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: true }, new Date(this.#now()), false);
+    const updated = await this.#deps.accounts.turnAlwaysPasskeyOn(account.id);
     if (!updated) {
       // Already on (a second tab, a double click): nothing more to do.
       const current = await this.#deps.accounts.findById(account.id);
@@ -86,17 +84,15 @@ export class AlwaysPasskeyService {
   }
 
   /**
-   * Sets a new password (strength-checked against the account's e-mail and name) and clears the
-   * mode. The caller has checked the fresh passkey sign-in.
+   * Sets a new password (held to the password policy) and clears the mode. The caller has checked
+   * the fresh passkey sign-in.
    */
   async turnOff(account: Account, newPassword: string, options: { audit: AuditContext; lang: Lang }): Promise<Account> {
     const current = await this.#deps.accounts.findById(account.id);
     if (!current) throw new AccountNotFoundError();
     if (!current.alwaysPasskey) throw new AlwaysPasskeyNotOnError();
-    checkPasswordStrength(newPassword, [current.email, current.name]);
-    const passwordHash = await hashPassword(newPassword);
     // Only if still on: two tabs turning it off cannot both set a password.
-    const updated = await this.#deps.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, new Date(this.#now()), true);
+    const updated = await this.#deps.accounts.turnAlwaysPasskeyOff(current, newPassword);
     if (!updated) throw new AlwaysPasskeyNotOnError();
     // While the mode was on no password sign-in may count; one that got a session all the same (a
     // sign-in finished before the switch and refused on its way back) must not come back to life
@@ -119,7 +115,8 @@ export class AlwaysPasskeyService {
   async #passwordDependentServices(accountId: string): Promise<AlwaysPasskeyStatus['passwordDependentServices']> {
     const grants = await this.#deps.revocation.grants(accountId);
     return grants
-      .filter((grant) => this.#deps.clients.isPasswordDependent(grant.clientId))
+      // The services the account is refused once the mode is on.
+      .filter((grant) => refusesClient({ alwaysPasskey: true }, this.#deps.clients.registration(grant.clientId)))
       .map((grant) => ({ grantId: grant.id, clientId: grant.clientId, name: this.#deps.clients.name(grant.clientId) }));
   }
 

@@ -38,6 +38,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
   const signIn: InteractionDeps = {
     provider,
     accounts: services.accounts,
+    clients: infrastructure.directory,
     passkeys: services.passkeys,
     audit: services.audit,
     trustedBrowsers: services.trustedBrowsers,
@@ -67,13 +68,13 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       deviceRoutes({ guard, devices: services.devices, approvals: services.approvals, vapidPublicKey: infrastructure.vapid.publicKey, bodies, displayTimeZone: settings.displayTimeZone }),
       accountRoutes({
         issuer: settings.issuer,
+        accounts: services.accounts,
         guard,
         passkeys: services.passkeys,
         devices: services.devices,
         trustedBrowsers: services.trustedBrowsers,
         displayTimeZone: settings.displayTimeZone,
         alwaysPasskey: services.alwaysPasskey,
-        profile: services.profile,
         history: services.history,
         services: services.connectedServices,
         bodies,

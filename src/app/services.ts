@@ -3,7 +3,6 @@
 // the feature that reacts subscribes itself in `subscribe()` below (grep the event name to see who).
 import { readFileSync } from 'node:fs';
 import { ConnectedServices } from '../account-menu/connected-services.ts';
-import { Profile } from '../account-menu/profile.ts';
 import { SignInHistory } from '../account-menu/sign-in-history.ts';
 import { AccessRevocation } from '../accounts/access-revocation.ts';
 import { AccountService } from '../accounts/account-service.ts';
@@ -73,7 +72,7 @@ export class Services extends Base {
   });
 
   // Accounts and what signs them in.
-  readonly accounts = new AccountService(this.store.accounts);
+  readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, now: this.now });
   readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, now: this.now });
   readonly trustedBrowsers = new TrustedBrowserService(this.store.trustedBrowsers, this.audit, this.now);
   readonly revocation = new AccessRevocation({
@@ -102,7 +101,7 @@ export class Services extends Base {
 
   // The account menu's own parts.
   readonly contacts = new ContactService({
-    accounts: this.store.accounts,
+    accounts: this.accounts,
     codes: this.codes,
     codeStore: this.store.oneTimeCodes,
     mailer: this.mailer,
@@ -114,11 +113,10 @@ export class Services extends Base {
     displayTimeZone: this.settings.displayTimeZone,
     now: this.now,
   });
-  readonly profile = new Profile(this.store.accounts, this.audit, this.now);
   readonly history = new SignInHistory({ audit: this.store.audit, clientName: this.infrastructure.directory.name, places: this.infrastructure.places });
   readonly connectedServices = new ConnectedServices({ revocation: this.revocation, clientName: this.infrastructure.directory.name });
   readonly alwaysPasskey = new AlwaysPasskeyService({
-    accounts: this.store.accounts,
+    accounts: this.accounts,
     devices: this.store.devices,
     passkeys: this.store.passkeys,
     oidc: (model) => this.store.oidc(model),
@@ -126,7 +124,6 @@ export class Services extends Base {
     audit: this.audit,
     notifier: this.notifier,
     clients: this.infrastructure.directory,
-    now: this.now,
   });
 
   // Phones.
@@ -144,16 +141,15 @@ export class Services extends Base {
   });
 
   // The flows.
-  readonly signup = new PasswordlessSignup({ accounts: this.store.accounts, codes: this.codes, mailer: this.mailer, passkeys: this.passkeys, audit: this.audit });
+  readonly signup = new PasswordlessSignup({ accounts: this.accounts, codes: this.codes, mailer: this.mailer, passkeys: this.passkeys });
   readonly passwordResets = new PasswordResetService({
-    accounts: this.store.accounts,
+    accounts: this.accounts,
     codes: this.codes,
     mailer: this.mailer,
     notifier: this.notifier,
     revocation: this.revocation,
     audit: this.audit,
     logger: this.logger,
-    now: this.now,
   });
   readonly approvals = new ApprovalService({
     issuer: this.settings.issuer,
@@ -182,7 +178,7 @@ export class Services extends Base {
   });
   readonly recovery = new RecoveryService({
     requests: this.store.recoveryRequests,
-    accounts: this.store.accounts,
+    accounts: this.accounts,
     passkeys: this.store.passkeys,
     devices: this.store.devices,
     counters: this.store.oneTimeCodes,

@@ -2,7 +2,7 @@
 // stored only after the user typed back a one-time code sent to it, and every change is told to
 // the addresses the account had before, so a takeover that swaps the contacts does not go unseen.
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
-import { AccountNotFoundError } from '../accounts/errors.ts';
+import type { AccountService } from '../accounts/account-service.ts';
 import type { Lang } from '../errors/app-error.ts';
 import { dateTimeFormat } from '../i18n/format-time.ts';
 import type { Logger } from '../log.ts';
@@ -11,7 +11,7 @@ import type { Mailer } from '../notify/mailer.ts';
 import type { SmsSender } from '../notify/sms-sender.ts';
 import { CodeExpiredError, CodeInvalidError, TooManyAttemptsError } from '../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
-import type { Account, AccountRepository, ContactKind, OneTimeCodeRepository } from '../store/types.ts';
+import type { Account, ContactKind, OneTimeCodeRepository } from '../store/types.ts';
 import { maskContact, normaliseContact } from './contact-format.ts';
 import { contactChangedNotice, contactCodeMail, contactCodeSms } from './contact-mails.ts';
 import { CodeNotDeliveredError, ContactNotSetError, TooManyCodesError } from './errors.ts';
@@ -20,7 +20,8 @@ import { CodeNotDeliveredError, ContactNotSetError, TooManyCodesError } from './
 export const MAX_CODES_PER_HOUR = 10;
 
 export interface ContactServiceDeps {
-  accounts: AccountRepository;
+  /** The writer of the contacts, once this service's rules allow the change. */
+  accounts: AccountService;
   codes: OneTimeCodeService;
   /** The one-time code store: the pending code's target, and the count of codes sent. */
   codeStore: OneTimeCodeRepository;
@@ -88,8 +89,7 @@ export class ContactService {
       throw err;
     }
     const at = new Date(this.#now());
-    const updated = await this.#d.accounts.setContact(account.id, kind, { value, verifiedAt: at }, at);
-    if (!updated) throw new AccountNotFoundError();
+    const updated = await this.#d.accounts.saveContact(account.id, kind, value);
     const previous = kind === 'email' ? account.contactEmail : account.contactMobile;
     await this.#d.audit.record('contact.verified', account.id, audit, { kind, value, replaced: previous?.value ?? null });
     if (previous?.value !== value) this.#tell(account, kind, previous ? 'changed' : 'added', value, at, lang);
@@ -100,8 +100,7 @@ export class ContactService {
     const previous = kind === 'email' ? account.contactEmail : account.contactMobile;
     if (!previous) throw new ContactNotSetError();
     const at = new Date(this.#now());
-    const updated = await this.#d.accounts.setContact(account.id, kind, null, at);
-    if (!updated) throw new AccountNotFoundError();
+    const updated = await this.#d.accounts.removeContact(account.id, kind);
     await this.#d.audit.record('contact.removed', account.id, audit, { kind, value: previous.value });
     this.#tell(account, kind, 'removed', null, at, lang);
     return updated;

@@ -1,7 +1,7 @@
 // Form and JSON fields more than one route reads. One definition each, so the same input gets the
 // same limits and the same refusal wherever it is posted.
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH } from '../accounts/account-service.ts';
+import { MAX_PASSWORD_LENGTH } from '../accounts/password-policy.ts';
 
 /** An e-mail address as typed: trimmed, at most 254 characters (RFC 5321 path limit). */
 export const email = z.string().trim().max(254).pipe(z.email());

@@ -3,8 +3,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
-import { sessionStillValid } from '../accounts/sign-in-counts.ts';
-import { ACR } from '../assurance/assurance.ts';
+import { signInCounts } from '../accounts/sign-in-counts.ts';
 import type { Account } from '../store/types.ts';
 
 /** A sensitive change needs a sign-in at most this long ago. */
@@ -26,12 +25,8 @@ export async function currentSession(ctx: Context, provider: Provider, accounts:
   const account = await accounts.findById(session.accountId);
   if (!account) return undefined;
   const acr = typeof session.acr === 'string' ? session.acr : '';
-  // An always-passkey account has no password: a password sign-in that got a session all the same
-  // (finished just before the switch, resumed after it) is no sign-in.
-  if (acr === ACR.PASSWORD && account.alwaysPasskey) return undefined;
-  // A sign-in from before the account's access was revoked (it may have become a session only
-  // after the revocation, resumed from its interaction) is no sign-in either.
-  if (!sessionStillValid(account, session.loginTs)) return undefined;
+  // The provider asks the same rule before it lets a partner use the session.
+  if (!signInCounts(account, { acr, loginTs: session.loginTs })) return undefined;
   return { account, sessionUid: session.uid, loginTs: session.loginTs ?? 0, acr };
 }
 

@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { BodyReaders } from '../http/forms.ts';
 import type { AccountService } from '../accounts/account-service.ts';
+import type { ClientDirectory } from '../clients/client-directory.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';
@@ -15,6 +16,8 @@ export const INTERACTION_PATH = '/interaction/:uid';
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountService;
+  /** The configured partner services, for the always-passkey refusal. */
+  clients: ClientDirectory;
   passkeys: PasskeyService;
   consents: ConsentRepository;
   audit: AuditLog;

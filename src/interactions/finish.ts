@@ -1,9 +1,17 @@
-// Ends an interaction and sends the browser back into the authorization flow. Every login method
-// finishes through completeLogin, so acr/amr are always derived by oidc/assurance.ts.
+// Ends an interaction and sends the browser back into the authorization flow. Every sign-in method
+// (password, passkey, phone approval, and both sign-ups) ends with finishSignIn, the one place
+// that decides what follows a sign-in; acr/amr are always derived by assurance/assurance.ts.
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
+import type { SignInNotices } from '../accounts/sign-in-notices.ts';
 import { assuranceOf, type LoginMethod } from '../assurance/assurance.ts';
+import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
+import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
+import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
+import type { RequestState } from '../http/state.ts';
+import type { Account } from '../store/types.ts';
+import type { InteractionDetails } from './load-interaction.ts';
 
 async function finish(ctx: Context, provider: Provider, result: InteractionResults, mergeWithLastSubmission = false): Promise<void> {
   const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission });
@@ -17,13 +25,64 @@ async function finish(ctx: Context, provider: Provider, result: InteractionResul
   ctx.redirect(redirectTo);
 }
 
-export function completeLogin(ctx: Context, provider: Provider, accountId: string, method: LoginMethod): Promise<void> {
+function completeLogin(ctx: Context, provider: Provider, accountId: string, method: LoginMethod): Promise<void> {
   const { acr, amr } = assuranceOf(method);
   // `ts`: the moment of the sign-in (oidc-provider's clock, epoch seconds). Without it the sign-in
   // would be dated when the interaction resumes, and a consent given later (merged into this
   // result) would make an old sign-in look fresh: a wrong auth_time, max_age and the 5-minute
   // re-authentication rule defeated.
   return finish(ctx, provider, { login: { accountId, acr, amr, remember: true, ts: Math.floor(Date.now() / 1000) } });
+}
+
+/** How the user proved who they are, with what the audit log keeps of it. */
+export type SignInMethod =
+  | { kind: 'password'; signup?: boolean }
+  | { kind: 'passkey'; credentialId: string; hardwareBound: boolean; userVerified: boolean; signup?: boolean }
+  /** `numberMatched`: the user typed the number this browser showed into the phone. */
+  | { kind: 'push'; approvalId: string; userVerified: boolean; numberMatched: boolean };
+
+export interface SignInFinishDeps {
+  provider: Provider;
+  audit: AuditLog;
+  signInNotices: SignInNotices;
+  trustedBrowsers: TrustedBrowserService;
+  trustedBrowserDays: number;
+}
+
+/**
+ * A passkey (signed in with, or made at sign-up) proves this browser is the user's, and so does a
+ * phone approval whose number was read off this browser: later phone approvals from here skip the
+ * number. A password proves nothing about the browser.
+ */
+function vouchesForBrowser(method: SignInMethod): boolean {
+  return method.kind === 'passkey' || (method.kind === 'push' && method.numberMatched);
+}
+
+/**
+ * What follows every successful sign-in, in this order:
+ * 1. `login.succeeded` in the audit log (the account menu's sign-in history reads it back);
+ * 2. the new-sign-in notice, asked before the browser becomes trusted (it looks at whether the
+ *    browser was trusted before this sign-in); none for a sign-up: the account did not exist a
+ *    moment ago, there is no one else to warn;
+ * 3. trusting the browser, when the method vouches for it;
+ * 4. completing the interaction, dated now: that time is what accounts/sign-in-counts.ts compares
+ *    with the account's sessionsValidFrom, so the session is only valid while no later revocation
+ *    voids it.
+ */
+export async function finishSignIn(ctx: Context, deps: SignInFinishDeps, details: InteractionDetails, account: Account, method: SignInMethod): Promise<void> {
+  const audit = auditContextOf(ctx);
+  const client = details.params.client_id;
+  const signup = method.kind !== 'push' && method.signup === true;
+  const evidence = method.kind === 'passkey' ? { credentialId: method.credentialId } : method.kind === 'push' ? { approvalId: method.approvalId } : {};
+  await deps.audit.record('login.succeeded', account.id, audit, { method: method.kind, ...evidence, client, ...(signup ? { signup: true } : {}) });
+  const token = trustedBrowserToken(ctx);
+  if (!signup) {
+    await deps.signInNotices.afterSignIn(account, { method: method.kind, clientId: String(client), trustedBrowserToken: token, lang: (ctx.state as RequestState).lang, audit });
+  }
+  if (vouchesForBrowser(method)) {
+    setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, token, ctx.get('user-agent'), audit), deps.trustedBrowserDays);
+  }
+  await completeLogin(ctx, deps.provider, account.id, method);
 }
 
 export function completeConsent(ctx: Context, provider: Provider, grantId: string): Promise<void> {

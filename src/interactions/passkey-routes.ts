@@ -3,11 +3,9 @@ import { webauthnResponse } from '../http/fields.ts';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { auditContextOf } from '../audit/audit-log.ts';
-import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
-import type { RequestState } from '../http/state.ts';
 import type { InteractionDeps } from './deps.ts';
 import { expectedAccountId } from './expected-account.ts';
-import { completeLogin } from './finish.ts';
+import { finishSignIn } from './finish.ts';
 import { parseForm } from '../http/forms.ts';
 import { loadInteraction } from './load-interaction.ts';
 import { phrRequired } from './page.ts';
@@ -42,12 +40,9 @@ export function passkeyRoutes(deps: InteractionDeps): Router {
     const audit = auditContextOf(ctx);
     const expected = await expectedAccountId(details, deps.accounts);
     const { account, passkey, userVerified } = await deps.passkeys.verifyAuthentication(challengeKey(details.uid), response, expected, audit, { client: details.params.client_id });
-    await deps.audit.record('login.succeeded', account.id, audit, { method: 'passkey', credentialId: passkey.credentialId, client: details.params.client_id });
-    await deps.signInNotices.afterSignIn(account, { method: 'passkey', clientId: String(details.params.client_id), trustedBrowserToken: trustedBrowserToken(ctx), lang: (ctx.state as RequestState).lang, audit });
-    // A passkey sign-in in this browser makes it trusted: phone approvals from here skip the number.
-    setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);
-    await completeLogin(ctx, provider, account.id, {
+    await finishSignIn(ctx, deps, details, account, {
       kind: 'passkey',
+      credentialId: passkey.credentialId,
       hardwareBound: passkey.deviceType === 'singleDevice' && !passkey.backedUp,
       userVerified,
     });

@@ -1,7 +1,7 @@
 // A partner service marked password-dependent, asked for by an always-passkey account: after the
 // sign-in and before consent, the user is shown why it cannot be used, and the partner gets
 // access_denied with the reason. (The interaction policy makes sure this step is never skipped,
-// even when consent was remembered; see oidc/provider.ts.)
+// even when consent was remembered; see oidc/provider.ts. Both ask policy.ts's refusesClient.)
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { PasswordDependentClientError } from '../always-passkey/errors.ts';
@@ -10,7 +10,7 @@ import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import { isPasswordDependent } from '../clients/client-directory.ts';
+import { refusesClient } from '../always-passkey/policy.ts';
 import type { InteractionDeps } from './deps.ts';
 import { denyInteraction } from './finish.ts';
 import { clientSummary, loadInteraction, type InteractionDetails } from './load-interaction.ts';
@@ -22,10 +22,8 @@ async function refused(deps: InteractionDeps, details: InteractionDetails): Prom
   const clientId = String(details.params.client_id);
   const accountId = details.session?.accountId;
   if (!accountId) return undefined;
-  const client = await deps.provider.Client.find(clientId);
-  if (!isPasswordDependent(client?.metadata())) return undefined;
   const account = await deps.accounts.findById(accountId);
-  return account?.alwaysPasskey ? { accountId, clientId } : undefined;
+  return account && refusesClient(account, deps.clients.registration(clientId)) ? { accountId, clientId } : undefined;
 }
 
 /** True (and the explanation page shown, the refusal audited) when this consent step must be refused. */

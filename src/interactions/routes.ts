@@ -5,14 +5,13 @@ import { PasskeyRequiredError } from '../accounts/errors.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
-import { trustedBrowserToken } from '../http/browser-cookies.ts';
 import type { RequestState } from '../http/state.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import { FIRST_PARTY } from '../clients/first-party.ts';
 import { grantConsent, requestedScopes } from './consent.ts';
 import { INTERACTION_PATH, type InteractionDeps } from './deps.ts';
-import { abortInteraction, completeConsent, completeLogin } from './finish.ts';
+import { abortInteraction, completeConsent, finishSignIn } from './finish.ts';
 import { parseForm } from '../http/forms.ts';
 import { consentForm, passwordLoginForm } from './forms.ts';
 import { clientSummary, loadInteraction } from './load-interaction.ts';
@@ -65,9 +64,7 @@ export function interactionRoutes(deps: InteractionDeps): Router<RequestState> {
         await deps.audit.record('login.failed', (await deps.accounts.findByEmail(input.email))?.id ?? null, audit, { method: 'password', client: details.params.client_id, reason: err instanceof AppError ? err.code : 'error' });
         throw err;
       });
-      await deps.audit.record('login.succeeded', account.id, audit, { method: 'password', client: details.params.client_id });
-      await deps.signInNotices.afterSignIn(account, { method: 'password', clientId: String(details.params.client_id), trustedBrowserToken: trustedBrowserToken(ctx), lang: (ctx.state as RequestState).lang, audit });
-      await completeLogin(ctx, provider, account.id, { kind: 'password' });
+      await finishSignIn(ctx, deps, details, account, { kind: 'password' });
     });
   });
 

@@ -2,6 +2,7 @@ import type { Account as OidcAccount, FindAccount, KoaContextWithOIDC } from 'oi
 import type { Account, AccountRepository, Store } from '../store/types.ts';
 import type { RequestState } from '../http/state.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
+import { refusesClient } from '../always-passkey/policy.ts';
 
 /**
  * Refuses tokens of password-dependent partner services for always-passkey accounts at the token
@@ -12,7 +13,7 @@ export type TokenGuard = (ctx: KoaContextWithOIDC, account: Account, clientId: s
 
 export function passwordDependentGuard(store: Store, clients: ClientDirectory): TokenGuard {
   return async (ctx, account, clientId) => {
-    if (!account.alwaysPasskey || !clients.isPasswordDependent(clientId)) return false;
+    if (!refusesClient(account, clients.registration(clientId))) return false;
     const details = { reason: 'password_dependent_client', client: clientId, endpoint: ctx.oidc.route ?? '' };
     try {
       await store.audit.append({ type: 'token.refused', accountId: account.id, actor: `client:${clientId}`, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, details, at: new Date() });

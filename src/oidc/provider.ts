@@ -10,13 +10,14 @@ import type { ConsentRepository, Store } from '../store/types.ts';
 import { adapterFactory } from './adapter.ts';
 import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from '../assurance/assurance.ts';
 import { FIRST_PARTY } from '../clients/first-party.ts';
-import { clientDirectory, PASSWORD_DEPENDENT, type ClientDirectory } from '../clients/client-directory.ts';
+import { clientDirectory, type ClientDirectory } from '../clients/client-directory.ts';
+import { PASSWORD_DEPENDENT, refusesClient } from '../always-passkey/policy.ts';
 import { cibaFeature } from './ciba.ts';
 import { deviceFlowFeature } from '../tv/device-flow.ts';
 import type { ApprovalService } from '../flows/push-approval/service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn, passwordDependentGuard } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
-import { sessionStillValid } from '../accounts/sign-in-counts.ts';
+import { signInCounts } from '../accounts/sign-in-counts.ts';
 
 export interface ProviderDeps {
   settings: Settings;
@@ -46,10 +47,11 @@ function loadRememberedGrant(consents: ConsentRepository): Configuration['loadEx
 
 /**
  * oidc-provider's default prompts, plus: a partner that requires `phr` gets a passkey sign-in; a
- * password sign-in of an always-passkey account, and any sign-in older than the account's last
- * revocation, count for nothing (the user is asked to sign in again);
- * a password-dependent partner always reaches the consent step for an always-passkey account
- * (even with a remembered grant), where interactions/password-dependent.ts refuses it.
+ * sign-in that no longer counts (accounts/sign-in-counts.ts: a password sign-in of an
+ * always-passkey account, a sign-in older than the account's last revocation) counts for nothing
+ * here either (the user is asked to sign in again); a partner the account is refused
+ * (always-passkey/policy.ts) always reaches the consent step (even with a remembered grant), where
+ * always-passkey/sign-in-refusal.ts explains the refusal.
  */
 function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): interactionPolicy.Prompt[] {
   const { Check } = interactionPolicy;
@@ -61,33 +63,27 @@ function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): inter
       : Check.NO_NEED_TO_PROMPT;
   }));
   // Checked whenever a sign-in is used, also when a finished one comes back from its interaction:
-  // a password sign-in completed just before "Always passkey" was turned on could otherwise wait
-  // there (up to the interaction's lifetime) and be used afterwards.
-  policy.get('login')?.checks.add(new Check('always_passkey', 'the account signs in only with a passkey', 'login_required', async (ctx) => {
-    const accountId = ctx.oidc.session?.accountId;
-    if (!accountId || ctx.oidc.acr !== ACR.PASSWORD) return Check.NO_NEED_TO_PROMPT;
-    return (await store.accounts.findById(accountId))?.alwaysPasskey ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
-  }));
-  // A sign-in made before the account's access was revoked (password reset, recovery, phone
-  // removal) counts for nothing, also one that finished before and comes back from its interaction
-  // only now: the user is asked to sign in again instead of the partner getting a code.
-  policy.get('login')?.checks.add(new Check('sessions_revoked', 'the account\'s sign-ins were revoked after this one', 'login_required', async (ctx) => {
+  // "Always passkey" turned on, or the account's access revoked, while it waited there (up to the
+  // interaction's lifetime) must void it before a partner gets a code.
+  policy.get('login')?.checks.add(new Check('sign_in_void', 'the account\'s rules no longer accept this sign-in', 'login_required', async (ctx) => {
     const session = ctx.oidc.session;
     if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
     const account = await store.accounts.findById(session.accountId);
-    return account && !sessionStillValid(account, session.loginTs) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    return account && !signInCounts(account, { acr: session.acr, loginTs: session.loginTs }) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   policy.get('consent')?.checks.add(new Check('password_dependent_client', 'the partner service depends on a password the account does not have', async (ctx) => {
     const clientId = ctx.oidc.client?.clientId;
     const accountId = ctx.oidc.session?.accountId;
-    if (!clientId || !accountId || !clients.isPasswordDependent(clientId)) return Check.NO_NEED_TO_PROMPT;
-    return (await store.accounts.findById(accountId))?.alwaysPasskey ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    if (!clientId || !accountId) return Check.NO_NEED_TO_PROMPT;
+    const account = await store.accounts.findById(accountId);
+    return account && refusesClient(account, clients.registration(clientId)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   return [...policy];
 }
 
 export function createProvider({ settings, store, clients, jwks, cookieKeys, approvals }: ProviderDeps): Provider {
-  const guard = passwordDependentGuard(store, clientDirectory(clients));
+  const directory = clientDirectory(clients);
+  const guard = passwordDependentGuard(store, directory);
   const configuration: Configuration = {
     adapter: adapterFactory(store),
     clients,
@@ -145,7 +141,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
     routes: { code_verification: '/activate', device_authorization: '/device_authorization' },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: interactionPolicyWithPhr(store, clientDirectory(clients)),
+      policy: interactionPolicyWithPhr(store, directory),
     },
     features: {
       devInteractions: { enabled: false },

@@ -87,9 +87,24 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(event?.details, { from: 'Hanako Yamada', to: '山田 花子' });
     });
 
+    it('lists a password sign-up as the first sign-in, in English and in Japanese', async () => {
+      const firefox = browserWith(FIREFOX_ON_WINDOWS);
+      const m = await member(tobira.issuer, config, `signup.history.${kind}@example.com`, firefox);
+      const history = historyOf(await menuOf(tobira.issuer, m.browser));
+      assert.deepEqual(history.map((h) => [h.result, h.method, h.service, h.browser, h.reason]), [['ok', 'signup_password', 'Partner Shop', 'Firefox 128 on Windows', '']]);
+      assert.match(history[0]?.where ?? '', /^(::ffff:)?127\.0\.0\.1$/);
+      const menu = await menuOf(tobira.issuer, m.browser);
+      assert.match(menu.body, /class="sign-in-method">Sign-up \(password\)</);
+      const ja = await m.browser.follow(`${tobira.issuer}/account?lang=ja`);
+      assert.match(ja.body, /class="sign-in-method">アカウント登録（パスワード）</);
+      const [event] = await tobira.store.audit.listByAccount(m.accountId, 1, ['login.succeeded']);
+      assert.deepEqual(event?.details, { method: 'password', client: 'partner-web', signup: true });
+    });
+
     it('lists successful and failed sign-ins with method, partner service, browser, IP and reason', async () => {
       const m = await member(tobira.issuer, config, `history.${kind}@example.com`);
-      assert.deepEqual(historyOf(await menuOf(tobira.issuer, m.browser)), [], 'a sign-up is not a sign-in');
+      const [signUp] = historyOf(await menuOf(tobira.issuer, m.browser));
+      assert.deepEqual([signUp?.result, signUp?.method], ['ok', 'signup_password'], 'the sign-up is the first sign-in');
       const key = await addPasskey(tobira.issuer, m.browser);
 
       const firefox = browserWith(FIREFOX_ON_WINDOWS);
@@ -112,6 +127,7 @@ for (const kind of STORE_KINDS) {
         ['failed', 'passkey', 'Partner Shop', 'Safari 17 on iOS', 'passkey check failed'],
         ['ok', 'password', 'Partner Shop', 'Firefox 128 on Windows', ''],
         ['failed', 'password', 'Partner Shop', 'Firefox 128 on Windows', 'wrong e-mail or password'],
+        ['ok', 'signup_password', 'Partner Shop', signUp?.browser, ''],
       ]);
       for (const h of history) assert.match(h.where, /^(::ffff:)?127\.0\.0\.1$/);
       const ja = historyOf(await m.browser.follow(`${tobira.issuer}/account?lang=ja`));

@@ -8,13 +8,14 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/serv
 import * as oidc from 'openid-client';
 import { AccountService } from '../../src/accounts/account-service.ts';
 import { AlwaysPasskeyOnError } from '../../src/always-passkey/errors.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
 import { verifyPassword } from '../../src/accounts/password-hasher.ts';
 import { buildApp } from '../../src/app/app.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
 import { ACCOUNT_CLIENT_ID } from '../../src/clients/first-party.ts';
-import { PASSWORD_DEPENDENT } from '../../src/clients/client-directory.ts';
+import { PASSWORD_DEPENDENT } from '../../src/always-passkey/policy.ts';
 import type Provider from 'oidc-provider';
 import { PASSWORD_DEPENDENT_DESCRIPTION } from '../../src/interactions/password-dependent-refusal.ts';
 import type { Account, AccountRepository, Store } from '../../src/store/types.ts';
@@ -529,7 +530,7 @@ for (const kind of STORE_KINDS) {
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       }) as AccountRepository;
-      await assert.rejects(new AccountService(racing).signInWithPassword(phone.email, PASSWORD), (err: unknown) => err instanceof AlwaysPasskeyOnError);
+      await assert.rejects(new AccountService({ accounts: racing, audit: new AuditLog(tobira.store.audit, createLogger('silent')) }).signInWithPassword(phone.email, PASSWORD), (err: unknown) => err instanceof AlwaysPasskeyOnError);
     });
 
     it('a passkey sign-in left at the consent page is as old as the sign-in, not the consent: not fresh enough later', async () => {

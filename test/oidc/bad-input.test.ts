@@ -3,11 +3,20 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import request from 'supertest';
-import { HttpBrowser, errorCodeOf } from '../support/http-browser.ts';
+import { HttpBrowser, errorCodeOf, type Page } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import type { WeakPasswordError } from '../../src/accounts/errors.ts';
+import { checkPasswordStrength } from '../../src/accounts/password-policy.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
+
+/** The refusal's text on a form, as the user reads it. */
+function formErrorOf(page: Page): string {
+  const html = /<p class="error"[^>]*id="form-error"[^>]*>([^<]*)<\/p>/.exec(page.body)?.[1] ?? '';
+  const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&#34;': '"', '&#39;': "'", '&quot;': '"' };
+  return html.replace(/&(amp|lt|gt|quot|#34|#39);/g, (entity) => entities[entity] ?? entity);
+}
 
 for (const kind of STORE_KINDS) {
   describe(`bad input is refused (${kind} store)`, () => {
@@ -208,6 +217,29 @@ for (const kind of STORE_KINDS) {
         assert.equal(weak.status, 400);
         assert.equal(errorCodeOf(weak), 'weak_password');
         assert.equal(await tobira.store.accounts.findByEmail(email), undefined);
+      });
+
+      it('a guessable sign-up password is refused with the password policy\'s reason (as at reset) and stores nothing', async () => {
+        for (const password of ['passwordpassword', '123456789012', 'aaaaaaaaaaaa']) {
+          const browser = new HttpBrowser();
+          const { signup } = await interactionPage(browser);
+          const email = `guessable.${password}.${kind}@example.com`;
+          const page = await browser.submit(signup, '/signup/password', { name: 'Guess', email, password });
+          assert.equal(page.status, 400, password);
+          assert.equal(errorCodeOf(page), 'weak_password', password);
+          // The same refusal, word for word, as a password reset or turning "Always passkey" off gives.
+          const policy = (() => {
+            try {
+              checkPasswordStrength(password, [email, 'Guess']);
+            } catch (err) {
+              return err as WeakPasswordError;
+            }
+            assert.fail(`${password} passes the password policy`);
+          })();
+          assert.equal(formErrorOf(page), policy.messages.en);
+          assert.match(formErrorOf(page), /^This password is too easy to guess\. \S/);
+          assert.equal(await tobira.store.accounts.findByEmail(email), undefined, password);
+        }
       });
 
       it('signing up twice with one e-mail is refused and the first account is unchanged', async () => {

@@ -4,8 +4,7 @@
 // account has no password, so its owner is mailed an explanation instead of a code.
 import { AlwaysPasskeyOnError } from '../../always-passkey/errors.ts';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
-import { normaliseEmail } from '../../accounts/account-service.ts';
-import { hashPassword } from '../../accounts/password-hasher.ts';
+import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
 import { checkPasswordStrength } from '../../accounts/password-policy.ts';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { Lang } from '../../errors/app-error.ts';
@@ -14,18 +13,18 @@ import type { AccountNotifier } from '../../notify/account-notifier.ts';
 import type { MailMessage, Mailer } from '../../notify/mailer.ts';
 import { CodeExpiredError } from '../../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
-import type { Account, AccountRepository } from '../../store/types.ts';
+import type { Account } from '../../store/types.ts';
 import { passwordChangedNotice, resetCodeMail, resetOffMail } from './mails.ts';
 
 export interface PasswordResetDeps {
-  accounts: AccountRepository;
+  /** The writer of the password. */
+  accounts: AccountService;
   codes: OneTimeCodeService;
   mailer: Mailer;
   notifier: AccountNotifier;
   revocation: AccessRevocation;
   audit: AuditLog;
   logger: Logger;
-  now?: () => number;
 }
 
 /** One key per address: the attempt limit holds across new codes and across browsers. */
@@ -33,11 +32,9 @@ const codeKey = (address: string): string => `password-reset:${address}`;
 
 export class PasswordResetService {
   readonly #deps: PasswordResetDeps;
-  readonly #now: () => number;
 
   constructor(deps: PasswordResetDeps) {
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
   }
 
   /**
@@ -76,13 +73,14 @@ export class PasswordResetService {
    */
   async complete(input: { address: string; code: string; password: string; lang: Lang; audit: AuditContext }): Promise<Account> {
     const account = await this.#deps.accounts.findByEmail(input.address);
+    // The password policy (AccountService applies it again when it sets the password), asked
+    // here first, and for an address without an account too, so every address answers alike.
     checkPasswordStrength(input.password, account ? [account.email, account.name] : [input.address]);
     const target = await this.#deps.codes.verify(codeKey(input.address), input.code);
     // Codes for addresses without an account are never sent; one cannot be right, but be sure.
     if (!account || target !== account.email) throw new CodeExpiredError();
-    const passwordHash = await hashPassword(input.password);
     // Only while the mode is off: turning "Always passkey" on in the meantime wins.
-    const updated = await this.#deps.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, new Date(this.#now()), false);
+    const updated = await this.#deps.accounts.setPassword(account, input.password);
     if (!updated) {
       await this.#deps.audit.record('password_reset.refused', account.id, input.audit, { reason: 'always_passkey', step: 'complete' });
       throw new AlwaysPasskeyOnError();

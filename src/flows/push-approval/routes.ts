@@ -11,10 +11,10 @@ import { ApprovalNotFoundError } from './errors.ts';
 import type { ApprovalService } from './service.ts';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { browserLabel } from '../../browsers/browser-label.ts';
-import { browserBinding, setTrustedBrowserToken, trustedBrowserToken } from '../../http/browser-cookies.ts';
+import { browserBinding, trustedBrowserToken } from '../../http/browser-cookies.ts';
 import type { RequestState } from '../../http/state.ts';
 import { INTERACTION_PATH, type InteractionDeps } from '../../interactions/deps.ts';
-import { completeLogin } from '../../interactions/finish.ts';
+import { finishSignIn } from '../../interactions/finish.ts';
 import { parseForm } from '../../http/forms.ts';
 import { clientSummary, loadInteraction } from '../../interactions/load-interaction.ts';
 import { phrRequired } from '../../interactions/page.ts';
@@ -91,14 +91,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
     const id = approvalIdParam.safeParse(ctx.params.approvalId);
     if (!id.success) throw new ApprovalNotFoundError();
     const { approval, account } = await approvals.approvedForBrowser(id.data, details.uid, browserBinding(ctx));
-    const audit = auditContextOf(ctx);
-    await deps.signInNotices.afterSignIn(account, { method: 'push', clientId: String(details.params.client_id), trustedBrowserToken: trustedBrowserToken(ctx), lang: (ctx.state as RequestState).lang, audit });
-    // A number-matched approval vouches for this browser: later sign-ins here skip the number.
-    if (approval.matching !== 'none') {
-      setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);
-    }
-    await deps.audit.record('login.succeeded', account.id, audit, { method: 'push', approvalId: approval.id, client: details.params.client_id });
-    await completeLogin(ctx, provider, account.id, { kind: 'push', userVerified: approval.userVerified });
+    await finishSignIn(ctx, deps, details, account, { kind: 'push', approvalId: approval.id, userVerified: approval.userVerified, numberMatched: approval.matching !== 'none' });
   });
 
   return router;

@@ -17,7 +17,7 @@
 //   another fails; a failed clean-up is retried once, then audited, and an operator re-runs it.
 import { randomBytes } from 'node:crypto';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
-import { normaliseEmail } from '../../accounts/account-service.ts';
+import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { Lang } from '../../errors/app-error.ts';
 import { normaliseMobileNumber } from '../../contacts/contact-format.ts';
@@ -27,7 +27,6 @@ import type { Mailer } from '../../notify/mailer.ts';
 import type { SmsSender } from '../../notify/sms-sender.ts';
 import type {
   Account,
-  AccountRepository,
   AuditEvent,
   AuditRepository,
   DeviceRepository,
@@ -168,7 +167,8 @@ export interface RecoveryCompletionResult {
 
 export interface RecoveryServiceDeps {
   requests: RecoveryRequestRepository;
-  accounts: AccountRepository;
+  /** The writer of the password. */
+  accounts: AccountService;
   passkeys: PasskeyRepository;
   devices: DeviceRepository;
   /** The race-safe windowed counter that limits requests per account ID. */
@@ -431,7 +431,7 @@ export class RecoveryService {
       run.account = account;
       if (!keptIsTheAccounts || account.passwordHash === null) return;
       // The mode stays as it is; only the hash goes, and only if the mode did not change meanwhile.
-      const updated = await this.#deps.accounts.setSignInMode(accountId, { passwordHash: null, alwaysPasskey: account.alwaysPasskey }, new Date(this.#now()), account.alwaysPasskey);
+      const updated = await this.#deps.accounts.removePassword(account);
       if (!updated) throw new Error('the account\'s sign-in mode changed meanwhile');
       run.account = updated;
       run.passwordRemoved = true;

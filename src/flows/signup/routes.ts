@@ -8,13 +8,12 @@ import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { email, oneTimeCode, password, personName, webauthnResponse } from '../../http/fields.ts';
-import { setTrustedBrowserToken, trustedBrowserToken } from '../../http/browser-cookies.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../../http/signed-cookie.ts';
 import type { RequestState } from '../../http/state.ts';
 import { CHALLENGE_TTL_SECONDS } from '../../passkeys/passkey-service.ts';
 import { INTERACTION_PATH, type InteractionDeps } from '../../interactions/deps.ts';
 import type { PasswordlessSignup } from './service.ts';
-import { completeLogin } from '../../interactions/finish.ts';
+import { finishSignIn } from '../../interactions/finish.ts';
 import { parseForm } from '../../http/forms.ts';
 import { loadInteraction } from '../../interactions/load-interaction.ts';
 import { onForm, showPage } from '../../interactions/page.ts';
@@ -121,11 +120,8 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     const audit = auditContextOf(ctx);
     const account = await deps.signup.complete({ email: progress.email, name: progress.name, userHandle: progress.userHandle, credential, lang: lang(ctx), audit });
     clearCookie(ctx, COOKIE);
-    await deps.audit.record('login.succeeded', account.id, audit, { method: 'passkey', credentialId: credential.credentialId, client: details.params.client_id, signup: true });
-    // Like a passkey sign-in, a passkey made in this browser makes it trusted.
-    setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, trustedBrowserToken(ctx), ctx.get('user-agent'), audit), deps.trustedBrowserDays);
     // Registration required user verification, so the new passkey proved both factors.
-    await completeLogin(ctx, provider, account.id, { kind: 'passkey', hardwareBound: credential.deviceType === 'singleDevice' && !credential.backedUp, userVerified: true });
+    await finishSignIn(ctx, deps, details, account, { kind: 'passkey', credentialId: credential.credentialId, hardwareBound: credential.deviceType === 'singleDevice' && !credential.backedUp, userVerified: true, signup: true });
   });
 
   router.get('/signup/password', async (ctx) => {
@@ -137,10 +133,8 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     const body = ctx.request.body as Record<string, string>;
     await onForm(ctx, deps, details, 'signup-password', { email: String(body.email ?? ''), name: String(body.name ?? '') }, async () => {
       const input = parseForm(passwordSignUpForm, body);
-      const account = await deps.accounts.signUpWithPassword(input);
-      const audit = auditContextOf(ctx);
-      await deps.audit.record('account.created', account.id, audit, { method: 'password' });
-      await completeLogin(ctx, provider, account.id, { kind: 'password' });
+      const account = await deps.accounts.signUpWithPassword(input, auditContextOf(ctx));
+      await finishSignIn(ctx, deps, details, account, { kind: 'password', signup: true });
     });
   });
 

@@ -1,31 +1,27 @@
 // Sign-up without a password: prove the e-mail address with a one-time code, then register a
 // passkey; only then does the account exist. The page answers the same whether or not the address
 // already has an account (that address gets a "you already have an account" e-mail instead).
-import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
+import type { AuditContext } from '../../audit/audit-log.ts';
 import type { Lang } from '../../errors/app-error.ts';
 import { alreadyRegisteredMail, signupCodeMail } from '../../notify/messages.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
 import type { NewCredential, PasskeyService } from '../../passkeys/passkey-service.ts';
-import { DuplicateKeyError } from '../../store/errors.ts';
 import { newWebAuthnUserId } from '../../store/new-account.ts';
-import type { Account, AccountRepository } from '../../store/types.ts';
-import { normaliseEmail } from '../../accounts/account-service.ts';
-import { EmailTakenError } from '../../accounts/errors.ts';
+import type { Account } from '../../store/types.ts';
+import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
 
 export class PasswordlessSignup {
-  readonly #accounts: AccountRepository;
+  readonly #accounts: AccountService;
   readonly #codes: OneTimeCodeService;
   readonly #mailer: Mailer;
   readonly #passkeys: PasskeyService;
-  readonly #audit: AuditLog;
 
-  constructor(deps: { accounts: AccountRepository; codes: OneTimeCodeService; mailer: Mailer; passkeys: PasskeyService; audit: AuditLog }) {
+  constructor(deps: { accounts: AccountService; codes: OneTimeCodeService; mailer: Mailer; passkeys: PasskeyService }) {
     this.#accounts = deps.accounts;
     this.#codes = deps.codes;
     this.#mailer = deps.mailer;
     this.#passkeys = deps.passkeys;
-    this.#audit = deps.audit;
   }
 
   /** Step 1: mails a code for `key` (one sign-up attempt) to the address. Returns the normalised address. */
@@ -52,14 +48,7 @@ export class PasswordlessSignup {
 
   /** Step 3: the passkey is verified; create the account and store the passkey on it. */
   async complete(input: { email: string; name: string; userHandle: string; credential: NewCredential; lang: Lang; audit: AuditContext }): Promise<Account> {
-    let account: Account;
-    try {
-      account = await this.#accounts.create({ email: input.email, emailVerified: true, name: input.name, passwordHash: null, webauthnUserId: input.userHandle });
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) throw new EmailTakenError();
-      throw err;
-    }
-    await this.#audit.record('account.created', account.id, input.audit, { method: 'passkey' });
+    const account = await this.#accounts.signUpWithPasskey({ email: input.email, name: input.name, webauthnUserId: input.userHandle }, input.audit);
     await this.#passkeys.addPasskey(account, input.credential, input.lang, input.audit);
     return account;
   }
