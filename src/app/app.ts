@@ -54,6 +54,7 @@ import { passwordResetRoutes } from '../flows/password-reset/routes.ts';
 import { loadVapidKeys } from '../notify/vapid-keys.ts';
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } from '../notify/web-push-sender.ts';
 import { accountClientMetadata } from '../clients/first-party.ts';
+import { RateLimiter } from '../limits/rate-limiter.ts';
 import { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
 import { PasskeyService } from '../passkeys/passkey-service.ts';
 import { deliverBackchannelResult } from '../oidc/ciba.ts';
@@ -145,7 +146,8 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const notifier = new AccountNotifier(mailer, sms, logger);
   const revocation = new AccessRevocation(store, audit, now);
   // One policy for every e-mailed or texted code; each purpose has keys of its own.
-  const codes = new OneTimeCodeService(store.oneTimeCodes, settings.oneTimeCode, now);
+  const limiter = new RateLimiter(store.counters, settings);
+  const codes = new OneTimeCodeService(store.oneTimeCodes, limiter, settings.oneTimeCode, now);
   const alwaysPasskey = new AlwaysPasskeyService({ accounts: store.accounts, devices: store.devices, passkeys: store.passkeys, oidc: (model) => store.oidc(model), revocation, audit, notifier, clients: clientDirectory(allClients), now });
   const passwordResets = new PasswordResetService({ accounts: store.accounts, codes, mailer, notifier, revocation, audit, logger, now });
   const newPhones = new NewPhoneNotices({ accounts: store.accounts, notifier, displayTimeZone: settings.displayTimeZone });
@@ -166,7 +168,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     accounts: store.accounts,
     passkeys: store.passkeys,
     devices: store.devices,
-    counters: store.oneTimeCodes,
+    limiter,
     auditEvents: store.audit,
     audit,
     revocation,
@@ -181,7 +183,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   const phoneChange = new PhoneChangeService({
     accounts: store.accounts,
     codes,
-    counters: store.oneTimeCodes,
+    limiter,
     mailer,
     sms,
     enrolment,
@@ -202,7 +204,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
   // Contact details, the rest of the account menu, and the new-sign-in notice.
   const clientName = clientNameLookup(provider);
   const accountUrl = `${settings.issuer}/account`;
-  const contacts = new ContactService({ accounts: store.accounts, codes, codeStore: store.oneTimeCodes, mailer, sms, notifier, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
+  const contacts = new ContactService({ accounts: store.accounts, codes, limiter, mailer, sms, notifier, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
   const signInNotices = new SignInNotices({ enabled: settings.notifyNewSignIn, notifier, trustedBrowsers, clientName, places, audit, logger, accountUrl, displayTimeZone: settings.displayTimeZone, now });
   const devices = new DeviceService({
     devices: store.devices,
@@ -221,7 +223,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     devices: store.devices,
     approvals: store.approvals,
     blocks: store.blocks,
-    failures: store.oneTimeCodes,
+    limiter,
     trustedBrowsers,
     passkeys,
     push: new WebPushSender({ vapid, subject: settings.push.vapidSubject, allowedEndpointHosts: endpointHosts, ...(settings.push.caFile ? { ca: readFileSync(settings.push.caFile, 'utf8') } : {}) }),
