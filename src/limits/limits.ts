@@ -1,7 +1,7 @@
 // Every limit in the product, in one table: what it protects, what it counts per (the key), over
 // which window, the cap, and where the cap is configured. A cap or window read from a setting names
 // the setting; "fixed" ones are constants here and nowhere else. docs/limits.md lists this table
-// for readers (src/limits/limits.test.ts fails when the two disagree).
+// for readers; src/limits/limits.test.ts fails when the two disagree.
 //
 // Limits counted by the rate limiter live in the store's windowed counters under
 // `<limit name>:<subject>`; the two push-approval limits are counted from the stored approvals
@@ -78,7 +78,7 @@ export const LIMITS = {
     key: 'the account ID (sign-in e-mail) as typed, normalised',
     windowSeconds: 3600,
     cap: 3,
-    atCap: 'further requests are dropped (audited as recovery.throttled); the page answers as usual',
+    atCap: 'further requests are dropped (audited as `recovery.throttled`); the page answers as usual',
     countedBy: 'counters',
     enforcedIn: 'src/flows/recovery/service.ts',
   },
@@ -87,7 +87,7 @@ export const LIMITS = {
     key: 'account id',
     windowSeconds: { setting: 'push.denialWindowSeconds' },
     cap: { setting: 'push.denialLimit' },
-    atCap: 'push sign-in is blocked for push.blockSeconds (at once after "This wasn\'t me")',
+    atCap: 'push sign-in is blocked for `push.blockSeconds` (at once after "This wasn\'t me")',
     countedBy: 'counters',
     enforcedIn: 'src/flows/push-approval/service.ts',
   },
@@ -119,10 +119,4 @@ export type CountedLimitName = { [N in LimitName]: (typeof LIMITS)[N]['countedBy
 /** The value of a fixed or configured amount under these settings. */
 export function amountOf(amount: Amount, settings: LimitSettings): number {
   return typeof amount === 'number' ? amount : SETTINGS[amount.setting](settings);
-}
-
-/** How an amount reads in the docs: the number, or the setting it comes from. */
-export function describeAmount(amount: Amount | null): string {
-  if (amount === null) return '—';
-  return typeof amount === 'number' ? String(amount) : `setting \`${amount.setting}\``;
 }
