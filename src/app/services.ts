@@ -29,6 +29,7 @@ import { AccountNotifier } from '../notify/account-notifier.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { createSmsSender } from '../notify/sms-sender.ts';
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } from '../notify/web-push-sender.ts';
+import { RateLimiter } from '../limits/rate-limiter.ts';
 import { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
 import { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { Store } from '../store/types.ts';
@@ -83,8 +84,10 @@ export class Services extends Base {
     audit: this.audit,
     now: this.now,
   });
+  /** Every limit in the product (limits/limits.ts), counted race-safe in the store. */
+  readonly limiter = new RateLimiter(this.store.counters, this.settings);
   /** One policy for every e-mailed or texted code; each purpose has keys of its own. */
-  readonly codes = new OneTimeCodeService(this.store.oneTimeCodes, this.settings.oneTimeCode, this.now);
+  readonly codes = new OneTimeCodeService(this.store.oneTimeCodes, this.limiter, this.settings.oneTimeCode, this.now);
   readonly accountUrl = `${this.settings.issuer}/account`;
   readonly signInNotices = new SignInNotices({
     enabled: this.settings.notifyNewSignIn,
@@ -103,7 +106,7 @@ export class Services extends Base {
   readonly contacts = new ContactService({
     accounts: this.accounts,
     codes: this.codes,
-    codeStore: this.store.oneTimeCodes,
+    limiter: this.limiter,
     mailer: this.mailer,
     sms: this.sms,
     notifier: this.notifier,
@@ -157,7 +160,7 @@ export class Services extends Base {
     devices: this.store.devices,
     approvals: this.store.approvals,
     blocks: this.store.blocks,
-    failures: this.store.oneTimeCodes,
+    limiter: this.limiter,
     trustedBrowsers: this.trustedBrowsers,
     passkeys: this.passkeys,
     push: this.push,
@@ -181,7 +184,7 @@ export class Services extends Base {
     accounts: this.accounts,
     passkeys: this.store.passkeys,
     devices: this.store.devices,
-    counters: this.store.oneTimeCodes,
+    limiter: this.limiter,
     auditEvents: this.store.audit,
     audit: this.audit,
     revocation: this.revocation,
@@ -196,7 +199,7 @@ export class Services extends Base {
   readonly phoneChange = new PhoneChangeService({
     accounts: this.store.accounts,
     codes: this.codes,
-    counters: this.store.oneTimeCodes,
+    limiter: this.limiter,
     mailer: this.mailer,
     sms: this.sms,
     enrolment: this.enrolment,

@@ -5,26 +5,24 @@ import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { Lang } from '../errors/app-error.ts';
 import { dateTimeFormat } from '../i18n/format-time.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
 import type { Mailer } from '../notify/mailer.ts';
 import type { SmsSender } from '../notify/sms-sender.ts';
 import { CodeExpiredError, CodeInvalidError, TooManyAttemptsError } from '../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
-import type { Account, ContactKind, OneTimeCodeRepository } from '../store/types.ts';
+import type { Account, AccountRepository, ContactKind } from '../store/types.ts';
 import { maskContact, normaliseContact } from './contact-format.ts';
 import { contactChangedNotice, contactCodeMail, contactCodeSms } from './contact-mails.ts';
 import { CodeNotDeliveredError, ContactNotSetError, TooManyCodesError } from './errors.ts';
-
-/** Codes one account may have sent per kind and hour: SMS cost money and can be abused for spam. */
-export const MAX_CODES_PER_HOUR = 10;
 
 export interface ContactServiceDeps {
   /** The writer of the contacts, once this service's rules allow the change. */
   accounts: AccountService;
   codes: OneTimeCodeService;
-  /** The one-time code store: the pending code's target, and the count of codes sent. */
-  codeStore: OneTimeCodeRepository;
+  /** Counts the codes sent (limits.ts's contactCodes: SMS cost money and can be abused for spam). */
+  limiter: RateLimiter;
   mailer: Mailer;
   sms: SmsSender;
   notifier: AccountNotifier;
@@ -55,10 +53,9 @@ export class ContactService {
   /** Sends a code to the (normalised) address; returns the address. Nothing is stored on the account yet. */
   async sendCode(account: Account, kind: ContactKind, input: string, lang: Lang, audit: AuditContext): Promise<string> {
     const target = normaliseContact(kind, input);
-    const sendKey = `contact-send:${kind}:${account.id}`;
     // Counted before deciding (the count is race-safe): requests sent all at once cannot pass a
     // read of the count together and send more than the limit.
-    if (await this.#d.codeStore.recordFailure(sendKey, 3600) > MAX_CODES_PER_HOUR) throw new TooManyCodesError();
+    if ((await this.#d.limiter.hit('contactCodes', `${kind}:${account.id}`)).over) throw new TooManyCodesError();
     const code = await this.#d.codes.issue(ContactService.codeKey(kind, account.id), target);
     const minutes = this.#d.codes.ttlMinutes;
     try {
@@ -74,7 +71,7 @@ export class ContactService {
 
   /** Where the live code for this contact went, if there is one. */
   async pendingTarget(accountId: string, kind: ContactKind): Promise<string | undefined> {
-    return (await this.#d.codeStore.find(ContactService.codeKey(kind, accountId)))?.target;
+    return this.#d.codes.pendingTarget(ContactService.codeKey(kind, accountId));
   }
 
   /** The code proves the address: stores it as the verified contact and tells the previous addresses. */

@@ -1,13 +1,12 @@
 // Rules for one-time codes sent by e-mail or SMS: six random digits, stored only as a hash,
 // single-use, short-lived, and an attempt limit that asking for a new code does not reset.
 import { createHash, randomInt } from 'node:crypto';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { OneTimeCodeRepository } from '../store/types.ts';
 import { CodeExpiredError, CodeInvalidError, TooManyAttemptsError } from './errors.ts';
 
 export interface OneTimeCodePolicy {
   ttlSeconds: number;
-  maxAttempts: number;
-  attemptWindowSeconds: number;
 }
 
 function hashOf(key: string, code: string): string {
@@ -17,11 +16,14 @@ function hashOf(key: string, code: string): string {
 
 export class OneTimeCodeService {
   readonly #codes: OneTimeCodeRepository;
+  /** Tries are limited by limits.ts's oneTimeCodeTries. */
+  readonly #limiter: RateLimiter;
   readonly #policy: OneTimeCodePolicy;
   readonly #now: () => number;
 
-  constructor(codes: OneTimeCodeRepository, policy: OneTimeCodePolicy, now: () => number = Date.now) {
+  constructor(codes: OneTimeCodeRepository, limiter: RateLimiter, policy: OneTimeCodePolicy, now: () => number = Date.now) {
     this.#codes = codes;
+    this.#limiter = limiter;
     this.#policy = policy;
     this.#now = now;
   }
@@ -36,10 +38,15 @@ export class OneTimeCodeService {
    * change, while each attempt has codes of its own), so a new attempt never resets the count.
    */
   async issue(key: string, target: string, attemptsKey = key): Promise<string> {
-    if (await this.#codes.failures(attemptsKey) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    if (await this.#limiter.reached('oneTimeCodeTries', attemptsKey)) throw new TooManyAttemptsError();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.#codes.issue({ key, codeHash: hashOf(key, code), target, expiresAt: new Date(this.#now() + this.#policy.ttlSeconds * 1000) });
     return code;
+  }
+
+  /** Where the live code under `key` was sent, or undefined when there is none. */
+  async pendingTarget(key: string): Promise<string | undefined> {
+    return (await this.#codes.find(key))?.target;
   }
 
   /**
@@ -51,14 +58,14 @@ export class OneTimeCodeService {
    * So a right code counts as a try too; the limit is on tries per window.
    */
   async verify(key: string, code: string, attemptsKey = key): Promise<string> {
-    if (await this.#codes.failures(attemptsKey) >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    if (await this.#limiter.reached('oneTimeCodeTries', attemptsKey)) throw new TooManyAttemptsError();
     const stored = await this.#codes.find(key);
     if (!stored) throw new CodeExpiredError();
-    const tries = await this.#codes.recordFailure(attemptsKey, this.#policy.attemptWindowSeconds);
-    if (tries > this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    const tries = await this.#limiter.hit('oneTimeCodeTries', attemptsKey);
+    if (tries.over) throw new TooManyAttemptsError();
     const normalised = code.replace(/\s+/g, '');
     if (/^\d{6}$/.test(normalised) && await this.#codes.consume(key, hashOf(key, normalised))) return stored.target;
-    if (tries >= this.#policy.maxAttempts) throw new TooManyAttemptsError();
+    if (tries.reached) throw new TooManyAttemptsError();
     throw new CodeInvalidError();
   }
 }

@@ -4,11 +4,13 @@
 // code, is watched to count the guesses actually tested.)
 import assert from 'node:assert/strict';
 import { AppError } from '../../src/errors/app-error.ts';
+import { RateLimiter } from '../../src/limits/rate-limiter.ts';
 import { OneTimeCodeService } from '../../src/one-time-codes/one-time-code-service.ts';
 import type { Store } from '../../src/store/types.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 
 const POLICY = { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 };
+const PUSH = { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10 };
 
 function wrongGuesses(right: string, count: number): string[] {
   const guesses: string[] = [];
@@ -44,7 +46,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('thirty wrong guesses at once test at most five; then even the right code is refused', async () => {
-      const codes = new OneTimeCodeService(store.oneTimeCodes, POLICY);
+      const codes = new OneTimeCodeService(store.oneTimeCodes, new RateLimiter(store.counters, { oneTimeCode: POLICY, push: PUSH }), POLICY);
       const right = await codes.issue('swarm', 'someone@example.com');
       tested.length = 0;
       const answers = errorCodes(await Promise.allSettled(wrongGuesses(right, 30).map((guess) => codes.verify('swarm', guess))));
@@ -56,7 +58,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('a right code among thirty guesses at once is accepted at most once, and only within the limit', async () => {
-      const codes = new OneTimeCodeService(store.oneTimeCodes, POLICY);
+      const codes = new OneTimeCodeService(store.oneTimeCodes, new RateLimiter(store.counters, { oneTimeCode: POLICY, push: PUSH }), POLICY);
       const right = await codes.issue('mixed', 'someone@example.com');
       tested.length = 0;
       const guesses = wrongGuesses(right, 29);
@@ -67,7 +69,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('with a wider attempts key (a phone change has two codes), guesses at both codes share one limit', async () => {
-      const codes = new OneTimeCodeService(store.oneTimeCodes, POLICY);
+      const codes = new OneTimeCodeService(store.oneTimeCodes, new RateLimiter(store.counters, { oneTimeCode: POLICY, push: PUSH }), POLICY);
       const email = await codes.issue('change:email', 'someone@example.com', 'change:account');
       const mobile = await codes.issue('change:mobile', '+819012345678', 'change:account');
       tested.length = 0;

@@ -12,12 +12,13 @@ import { normaliseEmail } from '../../accounts/account-service.ts';
 import type { EnrolmentService, IssuedEnrolment } from '../enrolment/service.ts';
 import { AppError, type Lang } from '../../errors/app-error.ts';
 import { InvalidInputError } from '../../errors/http-errors.ts';
+import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import type { SmsSender } from '../../notify/sms-sender.ts';
 import { CodeInvalidError } from '../../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
-import type { Account, AccountRepository, ContactKind, OneTimeCodeRepository } from '../../store/types.ts';
+import type { Account, AccountRepository, ContactKind } from '../../store/types.ts';
 import { PhoneChangeRateLimitedError, PhoneChangeStepError } from './errors.ts';
 import { phoneChangeCodeMail, phoneChangeCodeSms } from './mails.ts';
 
@@ -38,8 +39,8 @@ export interface PhoneChangeAttempt {
 export interface PhoneChangeServiceDeps {
   accounts: AccountRepository;
   codes: OneTimeCodeService;
-  /** A race-safe counter per key and time window (the one-time codes' failure counter). */
-  counters: Pick<OneTimeCodeRepository, 'recordFailure'>;
+  /** Counts starts (limits.ts's phoneChangeStarts: each start sends a mail and an SMS). */
+  limiter: RateLimiter;
   mailer: Mailer;
   sms: SmsSender;
   enrolment: EnrolmentService;
@@ -49,9 +50,6 @@ export interface PhoneChangeServiceDeps {
   enrolmentTtlSeconds: number;
   now?: () => number;
 }
-
-/** Attempts per account (known or not) and hour; each sends a mail and an SMS. */
-export const MAX_ATTEMPTS_PER_HOUR = 5;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -67,7 +65,7 @@ const codeKey = (subject: string, kind: ContactKind, attemptId: string): string 
 export class PhoneChangeService {
   readonly #accounts: AccountRepository;
   readonly #codes: OneTimeCodeService;
-  readonly #counters: Pick<OneTimeCodeRepository, 'recordFailure'>;
+  readonly #limiter: RateLimiter;
   readonly #mailer: Mailer;
   readonly #sms: SmsSender;
   readonly #enrolment: EnrolmentService;
@@ -79,7 +77,7 @@ export class PhoneChangeService {
   constructor(deps: PhoneChangeServiceDeps) {
     this.#accounts = deps.accounts;
     this.#codes = deps.codes;
-    this.#counters = deps.counters;
+    this.#limiter = deps.limiter;
     this.#mailer = deps.mailer;
     this.#sms = deps.sms;
     this.#enrolment = deps.enrolment;
@@ -103,7 +101,7 @@ export class PhoneChangeService {
     const hint = normaliseEmail(accountHint);
     const account = await this.#accounts.findByEmail(hint);
     const subject = subjectOf(hint, account);
-    if (await this.#counters.recordFailure(`phone-change-started:${subject}`, 3600) > MAX_ATTEMPTS_PER_HOUR) throw new PhoneChangeRateLimitedError();
+    if ((await this.#limiter.hit('phoneChangeStarts', subject)).over) throw new PhoneChangeRateLimitedError();
     const attempt: PhoneChangeAttempt = { id: randomBytes(16).toString('base64url'), account: hint, confirmed: {}, exp: this.#now() + this.attemptLifetimeMs };
     const email = account?.contactEmail?.value ?? '';
     const mobile = account?.contactMobile?.value ?? '';

@@ -8,11 +8,13 @@ import type { EventSink } from '../../events/event-bus.ts';
 import type { TrustedBrowserService } from '../../browsers/trusted-browser-service.ts';
 import type { PushSettings } from '../../config/settings.ts';
 import type { Lang } from '../../errors/app-error.ts';
+import { LIMITS } from '../../limits/limits.ts';
+import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import { pushReportedMail } from '../../notify/messages.ts';
 import type { PasskeyService } from '../../passkeys/passkey-service.ts';
 import type {
-  Account, AccountRepository, Approval, ApprovalRepository, BlockRepository, Device, DeviceRepository, OneTimeCodeRepository, PushSubscriptionRecord,
+  Account, AccountRepository, Approval, ApprovalRepository, BlockRepository, Device, DeviceRepository, PushSubscriptionRecord,
 } from '../../store/types.ts';
 import {
   ApprovalAlreadyDecidedError, ApprovalNotApprovedError, ApprovalNotFoundError, ApprovalRateLimitedError, DeviceRequiredError, PushBlockedError,
@@ -43,8 +45,8 @@ export interface ApprovalDeps {
   devices: DeviceRepository;
   approvals: ApprovalRepository;
   blocks: BlockRepository;
-  /** Counts denials per account (the same race-safe counter one-time codes use). */
-  failures: OneTimeCodeRepository;
+  /** Caps of limits.ts's push limits; counts denials per account (pushDenials). */
+  limiter: RateLimiter;
   trustedBrowsers: TrustedBrowserService;
   passkeys: PasskeyService;
   push: PushSender;
@@ -64,7 +66,6 @@ export function bindingHash(binding: string): string {
 }
 
 const blockKey = (accountId: string): string => `push:${accountId}`;
-const denialKey = (accountId: string): string => `push-denials:${accountId}`;
 const approvalChallengeKey = (approvalId: string, chosen: string): string => `approve:${approvalId}:${chosen}`;
 
 export class ApprovalService {
@@ -104,8 +105,9 @@ export class ApprovalService {
   async #start(account: Account, devices: Device[], input: { interactionUid: string; browserHash: string; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
     const now = this.#now();
     if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
-    if ((await this.#d.approvals.listPending(account.id)).length >= this.#d.policy.maxPending) throw new TooManyPendingApprovalsError();
-    if (await this.#d.approvals.countCreatedSince(account.id, new Date(now - 3600_000)) >= this.#d.policy.maxPerHour) throw new ApprovalRateLimitedError();
+    // pushPending and pushRequests are counted from the stored approvals, not by the limiter.
+    if ((await this.#d.approvals.listPending(account.id)).length >= this.#d.limiter.cap('pushPending')) throw new TooManyPendingApprovalsError();
+    if (await this.#d.approvals.countCreatedSince(account.id, new Date(now - LIMITS.pushRequests.windowSeconds * 1000)) >= this.#d.limiter.cap('pushRequests')) throw new ApprovalRateLimitedError();
     const { mode } = input;
     const { number, choices } = mode === 'none' ? { number: '', choices: [] } : newMatching(mode);
     const approval: Approval = {
@@ -237,8 +239,8 @@ export class ApprovalService {
     if (!decided) throw new ApprovalAlreadyDecidedError();
     await this.#d.events.emit('approval.decided', { approval: decided });
     await this.#d.audit.record(status === 'reported' ? 'approval.reported' : 'approval.denied', approval.accountId, audit, { approvalId: approval.id, deviceId, reason });
-    const denials = await this.#d.failures.recordFailure(denialKey(approval.accountId), this.#d.policy.denialWindowSeconds);
-    if (status === 'reported' || denials >= this.#d.policy.denialLimit) {
+    const denials = await this.#d.limiter.hit('pushDenials', approval.accountId);
+    if (status === 'reported' || denials.reached) {
       await this.#d.blocks.block(blockKey(approval.accountId), new Date(now + this.#d.policy.blockSeconds * 1000), status === 'reported' ? 'reported' : 'denials');
       await this.#d.audit.record('push.blocked', approval.accountId, audit, { reason, until: new Date(now + this.#d.policy.blockSeconds * 1000).toISOString() });
     }

@@ -4,8 +4,8 @@
 // Rules:
 // - Filing answers the same whether or not the account exists (the caller gets nothing back), and
 //   does the same store work either way, so neither the answer nor its timing reveals accounts.
-// - At most MAX_REQUESTS_PER_HOUR requests per account ID (as typed) are stored an hour; the count
-//   is the store's race-safe windowed counter, so requests arriving at once cannot slip past it.
+// - Requests per account ID (as typed) are capped per hour (limits.ts's recoveryRequests); the
+//   count is race-safe, so requests arriving at once cannot slip past it.
 // - Requests hold no control characters but tab and new line: operators read them in a terminal.
 // - The enrolment link only ever goes to the account's verified addresses (the sign-in e-mail only
 //   when it was verified), never to the contacts the requester typed (those are unverified:
@@ -21,6 +21,7 @@ import { normaliseEmail, type AccountService } from '../../accounts/account-serv
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { Lang } from '../../errors/app-error.ts';
 import { normaliseMobileNumber } from '../../contacts/contact-format.ts';
+import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import type { Logger } from '../../log.ts';
 import type { AccountNotifier } from '../../notify/account-notifier.ts';
 import type { Mailer } from '../../notify/mailer.ts';
@@ -31,7 +32,6 @@ import type {
   AuditRepository,
   DeviceRepository,
   EnrolmentTicket,
-  OneTimeCodeRepository,
   PasskeyRepository,
   RecoveryRequest,
   RecoveryRequestRepository,
@@ -51,21 +51,12 @@ import {
 } from './errors.ts';
 import { enrolmentLinkMail, enrolmentLinkSms, recoveryCompletedNotice, recoveryRequestedNotice } from './mails.ts';
 
-/** At most this many requests per account ID (as typed, normalised) are stored per window. */
-export const MAX_REQUESTS_PER_HOUR = 3;
-/** The window opens with the first request of an account ID and lasts an hour. */
-const REQUEST_WINDOW_SECONDS = 3600;
 /** Recent audit events shown to the operator with a request. */
 const RECENT_EVENTS = 20;
 /** How far back the operator's view and `complete` look for the request's enrolment and clean-up events. */
 const COMPLETION_EVENTS = 200;
 /** The clean-up is tried this often before it is left to an operator. */
 const CLEAN_UP_ATTEMPTS = 2;
-
-/** The counter key of an account ID's recovery requests (shared with nothing else). */
-function requestCounterKey(accountHint: string): string {
-  return `recovery-requests:${accountHint}`;
-}
 
 /** C0 controls but tab and line feed, DEL, and C1 controls: they can redraw an operator's terminal. */
 function isRefusedControl(code: number): boolean {
@@ -171,8 +162,8 @@ export interface RecoveryServiceDeps {
   accounts: AccountService;
   passkeys: PasskeyRepository;
   devices: DeviceRepository;
-  /** The race-safe windowed counter that limits requests per account ID. */
-  counters: Pick<OneTimeCodeRepository, 'recordFailure'>;
+  /** Counts requests per account ID (limits.ts's recoveryRequests). */
+  limiter: RateLimiter;
   auditEvents: AuditRepository;
   audit: AuditLog;
   revocation: AccessRevocation;
@@ -213,9 +204,9 @@ export class RecoveryService {
     const account = await this.#deps.accounts.findByEmail(accountHint);
     // Counted before anything is stored: of requests arriving at once, exactly the first ones of
     // the hour are kept, whatever became of earlier requests.
-    const filed = await this.#deps.counters.recordFailure(requestCounterKey(accountHint), REQUEST_WINDOW_SECONDS);
-    if (filed > MAX_REQUESTS_PER_HOUR) {
-      await this.#deps.audit.record('recovery.throttled', account?.id ?? null, audit, { accountHint, filedThisHour: filed });
+    const filed = await this.#deps.limiter.hit('recoveryRequests', accountHint);
+    if (filed.over) {
+      await this.#deps.audit.record('recovery.throttled', account?.id ?? null, audit, { accountHint, filedThisHour: filed.count });
       return;
     }
     const request: RecoveryRequest = {

@@ -10,12 +10,13 @@ import { connect, database, guard } from './connection.ts';
 import type { ConnectOptions } from './connection.ts';
 import { CONSENTS_COLLECTION, MongoConsents } from './consents.ts';
 import { CONSUMPTIONS_COLLECTION, ConsumptionClaims } from './consumptions.ts';
+import { COUNTERS_COLLECTION, MongoCounters, RETIRED_COUNTER_COLLECTION } from './counters.ts';
 import { MongoDevices } from './devices.ts';
 import { ENROLMENT_TICKETS_COLLECTION, MongoEnrolmentTickets } from './enrolment-tickets.ts';
 import { TtlIndexes, expiredFilter } from './expiry.ts';
 import type { StoreLogger } from './expiry.ts';
 import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS } from './oidc-model-store.ts';
-import { MongoOneTimeCodes, ONE_TIME_CODES_COLLECTION, ONE_TIME_CODE_FAILURES_COLLECTION } from './one-time-codes.ts';
+import { MongoOneTimeCodes, ONE_TIME_CODES_COLLECTION } from './one-time-codes.ts';
 import { MongoPasskeys } from './passkeys.ts';
 import { MongoRecoveryRequests } from './recovery-requests.ts';
 import { MongoSecrets } from './secrets.ts';
@@ -47,7 +48,8 @@ const EXPIRING_COLLECTIONS = new Set([
   CONSUMPTIONS_COLLECTION,
   CHALLENGES_COLLECTION,
   ONE_TIME_CODES_COLLECTION,
-  ONE_TIME_CODE_FAILURES_COLLECTION,
+  COUNTERS_COLLECTION,
+  RETIRED_COUNTER_COLLECTION,
   APPROVALS_COLLECTION,
   BLOCKS_COLLECTION,
   ENROLMENT_TICKETS_COLLECTION,
@@ -69,6 +71,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const passkeys = new MongoPasskeys(db);
   const challenges = new MongoChallenges(db, claims, now);
   const oneTimeCodes = new MongoOneTimeCodes(db, claims, now);
+  const counters = new MongoCounters(db, now);
   const audit = new MongoAudit(db);
   const devices = new MongoDevices(db);
   const approvals = new MongoApprovals(db, claims, now);
@@ -95,6 +98,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
     passkeys,
     challenges,
     oneTimeCodes,
+    counters,
     audit,
     devices,
     approvals,
@@ -116,6 +120,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         await passkeys.ensureIndexes();
         await challenges.ensureIndexes(ttl);
         await oneTimeCodes.ensureIndexes(ttl);
+        await counters.ensureIndexes(ttl);
         await ensureAuditIndexes(db);
         await devices.ensureIndexes();
         await approvals.ensureIndexes(ttl);

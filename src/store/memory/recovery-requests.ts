@@ -1,15 +1,8 @@
-// Recovery requests and enrolment tickets in memory. Each check-and-write has no await in
-// between, so within the process exactly one caller wins a transition or uses a ticket.
+// Recovery requests in memory. Each check-and-write has no await in between, so within the
+// process exactly one caller wins a transition.
 import { DuplicateKeyError } from '../errors.ts';
 import { assertLimit } from '../arguments.ts';
-import type {
-  EnrolmentTicket,
-  EnrolmentTicketRepository,
-  RecoveryRequest,
-  RecoveryRequestRepository,
-  RecoveryStatus,
-  RecoveryTransition,
-} from '../types.ts';
+import type { RecoveryRequest, RecoveryRequestRepository, RecoveryStatus, RecoveryTransition } from '../types.ts';
 
 const copyRequest = (request: RecoveryRequest): RecoveryRequest => structuredClone(request);
 
@@ -56,46 +49,5 @@ export class MemoryRecoveryRequests implements RecoveryRequestRepository {
     }
     if (transition.enrolmentSentTo !== undefined) request.enrolmentSentTo = transition.enrolmentSentTo;
     return copyRequest(request);
-  }
-}
-
-export class MemoryEnrolmentTickets implements EnrolmentTicketRepository {
-  readonly #now: () => number;
-  readonly #byId = new Map<string, EnrolmentTicket>();
-
-  constructor(now: () => number) {
-    this.#now = now;
-  }
-
-  async create(ticket: EnrolmentTicket): Promise<void> {
-    if (this.#byId.has(ticket.id)) throw new DuplicateKeyError('id');
-    this.#byId.set(ticket.id, structuredClone(ticket));
-  }
-
-  #live(id: string): EnrolmentTicket | undefined {
-    const ticket = this.#byId.get(id);
-    return ticket && ticket.expiresAt.getTime() > this.#now() ? ticket : undefined;
-  }
-
-  async find(id: string): Promise<EnrolmentTicket | undefined> {
-    const ticket = this.#live(id);
-    return ticket ? structuredClone(ticket) : undefined;
-  }
-
-  async use(id: string): Promise<boolean> {
-    if (!this.#live(id)) return false;
-    this.#byId.delete(id);
-    return true;
-  }
-
-  sweep(now: number): number {
-    let removed = 0;
-    for (const [id, ticket] of this.#byId) {
-      if (ticket.expiresAt.getTime() <= now) {
-        this.#byId.delete(id);
-        removed += 1;
-      }
-    }
-    return removed;
   }
 }

@@ -1,0 +1,48 @@
+// Counts hits against the limits of limits.ts on the store's windowed counters. Callers count
+// first and decide afterwards: the counter is race-safe, so of requests arriving at once exactly
+// the first `cap` are within the limit, where reading the count before acting would let them all
+// pass together.
+import type { CounterRepository } from '../store/ports/counters.ts';
+import { LIMITS, amountOf } from './limits.ts';
+import type { CountedLimitName, LimitName, LimitSettings } from './limits.ts';
+
+export interface LimitHit {
+  /** The count in the current window, this hit included. */
+  count: number;
+  cap: number;
+  /** This hit went past the cap: what it counted must be refused. */
+  over: boolean;
+  /** With this hit the cap is reached: nothing more is allowed in this window. */
+  reached: boolean;
+}
+
+export class RateLimiter {
+  readonly #counters: CounterRepository;
+  readonly #settings: LimitSettings;
+
+  constructor(counters: CounterRepository, settings: LimitSettings) {
+    this.#counters = counters;
+    this.#settings = settings;
+  }
+
+  /** The cap of a limit under the current settings. */
+  cap(limit: LimitName): number {
+    return amountOf(LIMITS[limit].cap, this.#settings);
+  }
+
+  /** Counts one hit of `subject` against the limit. */
+  async hit(limit: CountedLimitName, subject: string): Promise<LimitHit> {
+    const cap = this.cap(limit);
+    const count = await this.#counters.hit(counterKey(limit, subject), amountOf(LIMITS[limit].windowSeconds, this.#settings));
+    return { count, cap, over: count > cap, reached: count >= cap };
+  }
+
+  /** Whether `subject` has reached the cap in the current window, without counting. */
+  async reached(limit: CountedLimitName, subject: string): Promise<boolean> {
+    return await this.#counters.count(counterKey(limit, subject)) >= this.cap(limit);
+  }
+}
+
+function counterKey(limit: CountedLimitName, subject: string): string {
+  return `${limit}:${subject}`;
+}

@@ -1,0 +1,134 @@
+// oidc-provider's models in memory: one instance per model name, with the uid, userCode and grantId
+// lookups the provider needs.
+import { AlreadyConsumedError, DuplicateKeyError } from '../errors.ts';
+import type { AdapterPayload, OidcModelStore } from '../types.ts';
+import { expiresAtFrom, isLive } from './expiry.ts';
+
+interface StoredRecord {
+  payload: AdapterPayload;
+  /** Epoch milliseconds; undefined means it never expires. */
+  expiresAt: number | undefined;
+}
+
+// The mongo store enforces these with unique indexes; the memory store mirrors them so both
+// adapters refuse the same writes.
+const UNIQUE_UID_MODELS = new Set(['Session']);
+const UNIQUE_USER_CODE_MODELS = new Set(['DeviceCode']);
+
+export class MemoryOidcModelStore implements OidcModelStore {
+  readonly model: string;
+  readonly #now: () => number;
+  readonly #records = new Map<string, StoredRecord>();
+  readonly #byUid = new Map<string, string>();
+  readonly #byUserCode = new Map<string, string>();
+  readonly #byGrantId = new Map<string, Set<string>>();
+
+  constructor(model: string, now: () => number) {
+    this.model = model;
+    this.#now = now;
+  }
+
+  #live(id: string | undefined): StoredRecord | undefined {
+    if (id === undefined) return undefined;
+    const record = this.#records.get(id);
+    return record && isLive(record.expiresAt, this.#now()) ? record : undefined;
+  }
+
+  #assertUnique(index: Map<string, string>, key: unknown, id: string, field: string): void {
+    if (typeof key !== 'string') return;
+    const holder = index.get(key);
+    if (holder !== undefined && holder !== id && this.#live(holder)) throw new DuplicateKeyError(field);
+  }
+
+  #unindex(id: string, payload: AdapterPayload): void {
+    if (typeof payload.uid === 'string' && this.#byUid.get(payload.uid) === id) this.#byUid.delete(payload.uid);
+    if (typeof payload.userCode === 'string' && this.#byUserCode.get(payload.userCode) === id) {
+      this.#byUserCode.delete(payload.userCode);
+    }
+    if (typeof payload.grantId === 'string') {
+      const members = this.#byGrantId.get(payload.grantId);
+      members?.delete(id);
+      if (members?.size === 0) this.#byGrantId.delete(payload.grantId);
+    }
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const expiresAt = expiresAtFrom(this.#now(), expiresIn);
+    if (UNIQUE_UID_MODELS.has(this.model)) this.#assertUnique(this.#byUid, payload.uid, id, 'uid');
+    if (UNIQUE_USER_CODE_MODELS.has(this.model)) this.#assertUnique(this.#byUserCode, payload.userCode, id, 'userCode');
+
+    const stored = structuredClone(payload);
+    const previous = this.#records.get(id);
+    if (previous) this.#unindex(id, previous.payload);
+    this.#records.set(id, { payload: stored, expiresAt });
+    if (typeof stored.uid === 'string') this.#byUid.set(stored.uid, id);
+    if (typeof stored.userCode === 'string') this.#byUserCode.set(stored.userCode, id);
+    if (typeof stored.grantId === 'string') {
+      let members = this.#byGrantId.get(stored.grantId);
+      if (!members) {
+        members = new Set();
+        this.#byGrantId.set(stored.grantId, members);
+      }
+      members.add(id);
+    }
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.#copyOf(this.#live(id));
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.#copyOf(this.#live(this.#byUid.get(uid)));
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.#copyOf(this.#live(this.#byUserCode.get(userCode)));
+  }
+
+  #copyOf(record: StoredRecord | undefined): AdapterPayload | undefined {
+    return record ? structuredClone(record.payload) : undefined;
+  }
+
+  async consume(id: string): Promise<void> {
+    // No await between the check and the write, so this is atomic within the process.
+    const record = this.#live(id);
+    if (!record || record.payload.consumed !== undefined) throw new AlreadyConsumedError();
+    record.payload.consumed = Math.floor(this.#now() / 1000);
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.#delete(id);
+  }
+
+  #delete(id: string): void {
+    const record = this.#records.get(id);
+    if (!record) return;
+    this.#records.delete(id);
+    this.#unindex(id, record.payload);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    const members = this.#byGrantId.get(grantId);
+    if (!members) return;
+    for (const id of [...members]) this.#delete(id);
+  }
+
+  async listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
+    const found: Array<{ id: string; payload: AdapterPayload }> = [];
+    for (const [id, record] of this.#records) {
+      if (record.payload.accountId === accountId && isLive(record.expiresAt, this.#now())) found.push({ id, payload: structuredClone(record.payload) });
+    }
+    return found;
+  }
+
+  sweep(now: number): number {
+    let removed = 0;
+    for (const [id, record] of this.#records) {
+      if (!isLive(record.expiresAt, now)) {
+        this.#delete(id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+}

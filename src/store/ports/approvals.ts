@@ -1,0 +1,52 @@
+// Push sign-in approvals.
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'reported';
+
+/** A push sign-in request waiting for the user's phone. */
+export interface Approval {
+  /** Random, 128 bits, base64url: unguessable. */
+  id: string;
+  accountId: string;
+  /** The interaction (sign-in attempt) it belongs to. */
+  interactionUid: string;
+  /** SHA-256 (hex) of the requesting browser's binding cookie: only that browser may finish. */
+  browserHash: string;
+  /** 'none' when the browser is trusted; 'choose' (pick the number on the screen among three) or 'type' (type the 6 digits). */
+  matching: 'none' | 'choose' | 'type';
+  /** What the screen shows ('' when matching is 'none'). */
+  number: string;
+  /** What the phone offers in 'choose' mode, the right one among them, shuffled. */
+  choices: string[];
+  /** What the phone shows the user: partner service, browser, OS, IP, approximate place. */
+  context: Record<string, string>;
+  status: ApprovalStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedAt: Date | null;
+  /** The device that decided, when one did. */
+  decidedBy: string | null;
+  /** Whether the approving assertion carried user verification. */
+  userVerified: boolean;
+}
+
+export interface ApprovalDecision {
+  status: Exclude<ApprovalStatus, 'pending'>;
+  at: Date;
+  deviceId: string | null;
+  userVerified: boolean;
+}
+
+export interface ApprovalRepository {
+  create(approval: Approval): Promise<void>;
+  /** Live or decided, but never after expiresAt (expired approvals read as undefined). */
+  find(id: string): Promise<Approval | undefined>;
+  /** Pending, not expired, newest first. */
+  listPending(accountId: string): Promise<Approval[]>;
+  /**
+   * pending → decision, exactly once even when several deciders race (single winner on FerretDB
+   * too). Returns the decided approval, or undefined when it was not pending, expired or gone.
+   */
+  decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined>;
+  /** How many approvals the account created since `since` (for the hourly cap). */
+  countCreatedSince(accountId: string, since: Date): Promise<number>;
+}
