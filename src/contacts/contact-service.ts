@@ -12,7 +12,7 @@ import type { Mailer } from '../notify/mailer.ts';
 import type { SmsSender } from '../notify/sms-sender.ts';
 import { CodeExpiredError, CodeInvalidError, TooManyAttemptsError } from '../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
-import type { Account, AccountRepository, ContactKind } from '../store/types.ts';
+import type { Account, ContactKind } from '../store/types.ts';
 import { maskContact, normaliseContact } from './contact-format.ts';
 import { contactChangedNotice, contactCodeMail, contactCodeSms } from './contact-mails.ts';
 import { CodeNotDeliveredError, ContactNotSetError, TooManyCodesError } from './errors.ts';
