@@ -4,7 +4,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
-import type { Messages } from '../errors/app-error.ts';
+import type { Localized } from '../i18n/lang.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './account-service.ts';
 import { WeakPasswordError } from './errors.ts';
 
@@ -56,7 +56,7 @@ function zxcvbn(): ZxcvbnFactory {
   return factory;
 }
 
-function translate(keys: string[], ja: Record<string, string>, en: Record<string, string>): Messages {
+function translate(keys: string[], ja: Record<string, string>, en: Record<string, string>): Localized {
   return {
     ja: keys.map((key) => ja[key] ?? key).join(''),
     en: keys.map((key) => en[key] ?? key).join(' '),

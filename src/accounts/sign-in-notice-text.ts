@@ -1,6 +1,6 @@
 // The new-sign-in notice, in the user's language: what signed in where, and what to do if it was
 // not the user.
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Notice } from '../notify/account-notifier.ts';
 
 export interface SignInFacts {

@@ -1,5 +1,5 @@
 // What the account's contacts are told when "Always passkey" is switched.
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Notice } from '../notify/account-notifier.ts';
 
 export function alwaysPasskeyOnNotice(lang: Lang, revokedServices: readonly string[]): Notice {

@@ -1,6 +1,6 @@
 // The messages of contact verification: the code (by mail or SMS), and the security notice to the
 // addresses the account had before a contact was added, changed or removed.
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { MailMessage } from '../notify/mailer.ts';
 import type { Notice } from '../notify/account-notifier.ts';
 import type { SmsMessage } from '../notify/sms-sender.ts';

@@ -1,5 +1,5 @@
 // User-facing text, Japanese first. Keys are looked up by the views through `t(key, params)`.
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from './lang.ts';
 import { accountMenuEn, accountMenuJa } from './account-menu-messages.ts';
 import { alwaysPasskeyEn, alwaysPasskeyJa } from './always-passkey-messages.ts';
 import { enrolmentEn, enrolmentJa } from './enrolment-messages.ts';

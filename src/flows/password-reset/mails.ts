@@ -1,5 +1,5 @@
 // The e-mails of password reset, and the notice that the password was changed.
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { MailMessage } from '../../notify/mailer.ts';
 import type { Notice } from '../../notify/account-notifier.ts';
 

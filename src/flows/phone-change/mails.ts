@@ -1,5 +1,5 @@
 // What tobira sends during and after a phone change, in the user's language.
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Notice } from '../../notify/account-notifier.ts';
 import type { MailMessage } from '../../notify/mailer.ts';
 import type { SmsMessage } from '../../notify/sms-sender.ts';

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../../browsers/trusted-browser-service.ts';
 import type { PushSettings } from '../../config/settings.ts';
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import { pushReportedMail } from '../../notify/messages.ts';
 import type { PasskeyService } from '../../passkeys/passkey-service.ts';

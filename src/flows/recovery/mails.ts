@@ -1,7 +1,7 @@
 // The messages of lost-phone recovery. Those sent when an operator acts or after a request from
 // someone who may not be the account holder cannot know the user's language: they are written in
 // Japanese first, then English.
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { MailMessage } from '../../notify/mailer.ts';
 import type { Notice } from '../../notify/account-notifier.ts';
 

@@ -5,7 +5,6 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
-import { AppError } from '../../errors/app-error.ts';
 import { parseBody } from '../../http/body.ts';
 import { requireCsrf } from '../../http/csrf.ts';
 import { setTrustedBrowserToken, trustedBrowserToken } from '../../http/browser-cookies.ts';
@@ -17,6 +16,7 @@ import { completeLogin } from '../../interactions/finish.ts';
 import { parseForm, passwordSignUpForm } from '../../http/forms.ts';
 import { loadInteraction } from '../../interactions/load-interaction.ts';
 import { onForm, showPage } from '../../interactions/page.ts';
+import { SignupStepError } from './errors.ts';
 
 const COOKIE = 'tobira.signup';
 const email = z.string().trim().max(254).pipe(z.email());
@@ -33,15 +33,6 @@ interface SignupProgress {
   name?: string;
   /** epoch ms */
   exp: number;
-}
-
-export class SignupStepError extends AppError {
-  constructor() {
-    super('signup_step_missing', 400, {
-      en: 'Please start the sign-up again from the beginning.',
-      ja: '最初から登録をやり直してください。',
-    });
-  }
 }
 
 function progressOf(ctx: Context, uid: string, needVerified: boolean): SignupProgress {
