@@ -27,7 +27,7 @@ import { NotSignedInError, PasskeyReauthenticationRequiredError, Reauthenticatio
 import { ALWAYS_PASSKEY_PAGES } from '../always-passkey/pages.ts';
 import type { AlwaysPasskeyService } from '../always-passkey/service.ts';
 import { CONTACT_PAGES } from '../contacts/contact-pages.ts';
-import { historyReasonKey } from '../i18n/account-menu-messages.ts';
+import { historyReasonKey } from '../i18n/messages.ts';
 import type { ConnectedServices } from './connected-services.ts';
 import type { Profile } from './profile.ts';
 import type { SignInHistory } from './sign-in-history.ts';

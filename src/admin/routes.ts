@@ -5,7 +5,6 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
-import { AppError } from '../errors/app-error.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
 import { parseBody } from '../http/body.ts';
 import { asAppError } from '../http/error-handler.ts';
