@@ -13,9 +13,3 @@ export function translator(lang: Lang): Translate {
   const dictionary = DICTIONARIES[lang];
   return (key, params) => dictionary[key].replace(/\{(\w+)\}/g, (whole, name: string) => params?.[name] ?? whole);
 }
-
-/** The message key for a failed sign-in's reason code, when there is a text for it. */
-export function historyReasonKey(reason: string): MessageKey | undefined {
-  const key = `history.reason.${reason}`;
-  return Object.hasOwn(ja, key) ? key as MessageKey : undefined;
-}

@@ -41,4 +41,14 @@ export const VIEW_KEYS = {
     signup: 'history.method.signup',
     unknown: 'history.method.unknown',
   }),
+  /** Why a sign-in failed (an audit reason code); other codes are shown as they are. */
+  signInFailure: lookup({
+    invalid_credentials: 'history.reason.invalid_credentials',
+    passkey_required: 'history.reason.passkey_required',
+    unknown_passkey: 'history.reason.unknown_passkey',
+    account_mismatch: 'history.reason.account_mismatch',
+    user_handle_mismatch: 'history.reason.user_handle_mismatch',
+    verification_failed: 'history.reason.verification_failed',
+    always_passkey_on: 'history.reason.always_passkey_on',
+  }),
 } as const satisfies Record<string, Lookup>;
