@@ -50,7 +50,10 @@ export interface DeclaredError<Base, C extends ErrorCode, A extends unknown[], P
   readonly code: C;
 }
 
-/** Splits a constructor's arguments into the text's values and the trailing `{ cause }`. */
+/**
+ * Splits a constructor's arguments into the text's values and the trailing `{ cause }`, by the
+ * number of parameters `toParams` declares (so it declares them plainly: no defaults, no rest).
+ */
 function argumentReader(code: ErrorCode, toParams: ((...args: never[]) => object) | undefined): (args: unknown[]) => { params: object; options: ErrorOptions | undefined } {
   const toValues = (toParams ?? (takesParams(code) ? (params: object) => params : () => ({}))) as (...values: unknown[]) => object;
   const arity = toValues.length;
