@@ -1,7 +1,7 @@
 // Starts one tobira process: settings → store → app → HTTP, and stops it cleanly on SIGTERM.
 import { createServer } from 'node:http';
 import { buildApp } from './app/app.ts';
-import { AppError } from './errors/app-error.ts';
+import { CodedError } from './errors/app-error.ts';
 import { assertProductionReady } from './config/production-guard.ts';
 import { loadSettings } from './config/settings.ts';
 import { createLogger } from './log.ts';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof AppError) {
+  if (err instanceof CodedError) {
     console.error(`tobira cannot start: ${err.messages.en}\ntobira を起動できません: ${err.messages.ja}`);
   } else {
     console.error('tobira cannot start:', err);

@@ -20,7 +20,7 @@ import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { providerName } from '../passkeys/provider-names.ts';
 import type { AccountSession } from '../http/session.ts';
 import type { AlwaysPasskeyService } from '../always-passkey/service.ts';
-import { historyReasonKey } from '../i18n/account-menu-messages.ts';
+import { VIEW_KEYS } from '../i18n/view-keys.ts';
 import type { ConnectedServices } from './connected-services.ts';
 import type { SignInHistory } from './sign-in-history.ts';
 import type { VerifiedContact } from '../store/types.ts';
@@ -73,7 +73,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
       contacts: { email: contact(session.account.contactEmail), mobile: contact(session.account.contactMobile) },
       services: services.map((s) => ({ id: s.id, clientId: s.clientId, name: s.name, scopes: s.scopes.length ? s.scopes : ['openid'], since: s.since ? format.format(s.since) : '' })),
       history: history.map((h) => {
-        const reasonKey = h.reason ? historyReasonKey(h.reason) : undefined;
+        const reasonKey = VIEW_KEYS.signInFailure(h.reason);
         return { ...h, at: format.format(h.at), reason: reasonKey ? t(reasonKey) : h.reason ?? '' };
       }),
       phones: phones.map((d) => ({ id: d.id, name: d.name, createdAt: format.format(d.createdAt), lastSeenAt: format.format(d.lastSeenAt) })),

@@ -1,7 +1,7 @@
 // The account's recent sign-ins and failed sign-ins, read back from the audit log: when, to which
 // partner service, from which browser and address, how, and whether it worked.
 import { browserLabel } from '../browsers/browser-label.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
 import type { AuditEvent, AuditRepository } from '../store/types.ts';

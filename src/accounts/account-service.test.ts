@@ -22,7 +22,7 @@ const GUESSABLE = ['passwordpassword', '123456789012', 'aaaaaaaaaaaa', 'password
 const AUDIT: AuditContext = { actor: 'user', ip: '127.0.0.1', userAgent: 'unit test' };
 
 /** The refusal the password policy gives for `password` (it must give one). */
-function policyRefusal(password: string, personal: string[]): WeakPasswordError {
+function policyRefusal(password: string, personal: string[]): InstanceType<typeof WeakPasswordError> {
   try {
     checkPasswordStrength(password, personal);
   } catch (err) {

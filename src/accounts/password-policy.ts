@@ -1,55 +1,19 @@
 // How strong a new password must be: 12 to 256 characters and a zxcvbn-ts score of at least 3
 // ("safely unguessable"), judged with the account's own e-mail address and name as words an
-// attacker would try first. The refusal carries zxcvbn's feedback, in Japanese and English.
+// attacker would try first. The refusal carries zxcvbn's feedback, in Japanese
+// (i18n/ja/password-feedback.ts) and English.
 // The one password policy: every way a password is set (sign-up, reset, turning "Always passkey"
 // off) goes through AccountService, which applies it.
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
-import type { Messages } from '../errors/app-error.ts';
+import { passwordFeedback } from '../i18n/ja/password-feedback.ts';
+import type { Localized } from '../i18n/lang.ts';
 import { WeakPasswordError } from './errors.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 export const MIN_PASSWORD_SCORE = 3;
-
-// zxcvbn-ts has no Japanese pack: its feedback comes back as keys, translated here and from the
-// English pack.
-const WARNINGS_JA: Record<string, string> = {
-  straightRow: 'キーボードで一列に並んだキーは推測されやすいです。',
-  keyPattern: '短いキーボードのパターンは推測されやすいです。',
-  simpleRepeat: '「aaa」のような同じ文字の繰り返しは推測されやすいです。',
-  extendedRepeat: '「abcabcabc」のような繰り返しは推測されやすいです。',
-  sequences: '「abc」のようなよくある並びは推測されやすいです。',
-  recentYears: '最近の年は推測されやすいです。',
-  dates: '日付は推測されやすいです。',
-  topTen: '非常によく使われているパスワードです。',
-  topHundred: 'よく使われているパスワードです。',
-  common: '一般的によく使われているパスワードです。',
-  similarToCommon: 'よく使われているパスワードに似ています。',
-  wordByItself: '単語ひとつだけでは推測されやすいです。',
-  namesByThemselves: '名前や名字だけでは推測されやすいです。',
-  commonNames: 'よくある名前や名字は推測されやすいです。',
-  userInputs: 'メールアドレスや名前など、あなたに関する情報を含めないでください。',
-  pwned: 'このパスワードはインターネット上のデータ漏えいで流出しています。',
-};
-
-const SUGGESTIONS_JA: Record<string, string> = {
-  l33t: '「a」を「@」にするような予測しやすい置き換えは避けてください。',
-  reverseWords: 'よくある単語を逆につづるのは避けてください。',
-  allUppercase: 'すべてではなく、一部の文字だけを大文字にしてください。',
-  capitalization: '先頭以外の文字も大文字にしてください。',
-  dates: 'あなたに関係する日付や年は避けてください。',
-  recentYears: '最近の年は避けてください。',
-  associatedYears: 'あなたに関係する年は避けてください。',
-  sequences: 'よくある文字の並びは避けてください。',
-  repeated: '単語や文字の繰り返しは避けてください。',
-  longerKeyboardPattern: 'キーボードのパターンを使うなら、長くし、何度も向きを変えてください。',
-  anotherWord: 'あまり使われない単語を加えてください。',
-  useWords: '複数の単語を使ってください。ただし、よくある言い回しは避けてください。',
-  noNeed: '記号・数字・大文字を使わなくても、強いパスワードは作れます。',
-  pwned: 'このパスワードを他で使っている場合は変更してください。',
-};
 
 let factory: ZxcvbnFactory | undefined;
 
@@ -59,7 +23,7 @@ function zxcvbn(): ZxcvbnFactory {
   return factory;
 }
 
-function translate(keys: string[], ja: Record<string, string>, en: Record<string, string>): Messages {
+function translate(keys: string[], ja: Readonly<Record<string, string>>, en: Record<string, string>): Localized {
   return {
     ja: keys.map((key) => ja[key] ?? key).join(''),
     en: keys.map((key) => en[key] ?? key).join(' '),
@@ -88,8 +52,8 @@ export function checkPasswordStrength(password: string, personal: readonly strin
   if (result.score >= MIN_PASSWORD_SCORE) return;
   const en = english.translations as { warnings: Record<string, string>; suggestions: Record<string, string> };
   const reasons = [
-    ...(result.feedback.warning ? [translate([result.feedback.warning], WARNINGS_JA, en.warnings)] : []),
-    translate(result.feedback.suggestions, SUGGESTIONS_JA, en.suggestions),
+    ...(result.feedback.warning ? [translate([result.feedback.warning], passwordFeedback.warnings, en.warnings)] : []),
+    translate(result.feedback.suggestions, passwordFeedback.suggestions, en.suggestions),
   ];
   throw new WeakPasswordError({
     ja: reasons.map((r) => r.ja).filter(Boolean).join(''),

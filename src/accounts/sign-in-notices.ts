@@ -5,7 +5,7 @@
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { browserLabel } from '../browsers/browser-label.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';
 import { dateTimeFormat } from '../i18n/format-time.ts';
 import type { Logger } from '../log.ts';

@@ -5,8 +5,8 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
-import { AppError } from '../errors/app-error.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
+import { asAppError } from '../http/error-handler.ts';
 import type { RequestState } from '../http/state.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
 import { operatorActor, type RecoveryService } from '../flows/recovery/service.ts';
@@ -92,7 +92,7 @@ export function adminApi(deps: AdminApiDeps): Middleware<RequestState> {
       // The token first: nothing else (not even the body) is read for an unauthorised caller.
       await authorised(ctx, () => body(ctx, () => routes(ctx, unknownPath)));
     } catch (err) {
-      const error = err instanceof AppError ? err : new InternalError();
+      const error = asAppError(err) ?? new InternalError();
       if (error.status >= 500) ctx.state.log.error({ err }, 'operator API error');
       ctx.status = error.status;
       ctx.body = { error: error.code, message: error.messages[ctx.state.lang], requestId: ctx.state.requestId };

@@ -2,7 +2,7 @@
 // a password can be used against it. Turning it on needs a phone set up for sign-in (otherwise the
 // user could lock themselves out); turning it off needs a new, strong password.
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
 import { ACR } from '../assurance/assurance.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';

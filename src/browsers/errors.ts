@@ -1,7 +1,3 @@
-import { AppError } from '../errors/app-error.ts';
+import { E } from '../errors/app-error.ts';
 
-export class TrustedBrowserNotFoundError extends AppError {
-  constructor() {
-    super('trusted_browser_not_found', 404, { en: 'There is no such trusted browser in your account.', ja: 'アカウントにその信頼済みブラウザはありません。' });
-  }
-}
+export const TrustedBrowserNotFoundError = E('trusted_browser_not_found', 404);

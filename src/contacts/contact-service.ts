@@ -3,7 +3,7 @@
 // the addresses the account had before, so a takeover that swaps the contacts does not go unseen.
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { AccountService } from '../accounts/account-service.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import { dateTimeFormat } from '../i18n/format-time.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
 import type { Logger } from '../log.ts';

@@ -5,7 +5,7 @@ import type { EventSink } from '../events/event-bus.ts';
 import { randomBytes } from 'node:crypto';
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { Account, Device, DeviceRepository, PasskeyRepository, PushSubscriptionRecord } from '../store/types.ts';

@@ -1,7 +1,7 @@
 // Tells everyone the account can be reached at that a new phone came in: when a phone is set up to
 // approve sign-ins, and when a phone change's enrolment link added a passkey. Someone who took
 // over the account this way cannot keep it quiet.
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import { dateTimeFormat } from '../i18n/format-time.ts';
 import type { AccountNotifier } from '../notify/account-notifier.ts';
 import type { Account, AccountRepository, Device } from '../store/types.ts';

@@ -1,7 +1,7 @@
 // Every event in tobira, with its payload. Add one here, emit it from the service where the fact
 // happens, and subscribe from the feature that reacts (see docs/architecture.md, "Events").
 import type { AuditContext } from '../audit/audit-log.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Account, Approval, Device, EnrolmentTicket } from '../store/types.ts';
 
 export interface EventMap {

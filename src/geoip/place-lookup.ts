@@ -3,7 +3,7 @@
 // .mmdb, read with MaxMind's own reader. Without one, the place is simply left out.
 import maxmind, { type Reader, type Response } from 'maxmind';
 import { ConfigError } from '../config/config-error.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 export interface PlaceLookup {
   /** "Mountain View, California, United States", or '' when unknown. */

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import ejs from 'ejs';
 import type { Context } from 'koa';
 import { PROJECT_ROOT } from '../config/settings.ts';
+import { VIEW_KEYS } from '../i18n/view-keys.ts';
 import type { RequestState } from './state.ts';
 
 const VIEWS = resolve(PROJECT_ROOT, 'views');
@@ -14,6 +15,7 @@ export async function render(ctx: Context, name: string, data: Record<string, un
     ...data,
     lang: state.lang,
     t: state.t,
+    keys: VIEW_KEYS,
     requestId: state.requestId,
     langSwitchHref: langSwitchHref(ctx, state.lang === 'ja' ? 'en' : 'ja'),
   }, { cache, root: VIEWS });

@@ -1,4 +1,4 @@
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Translate } from '../i18n/messages.ts';
 import type { Logger } from '../log.ts';
 

@@ -1,12 +1,7 @@
 import type { Context } from 'koa';
-import type { Lang } from '../errors/app-error.ts';
+import { isLang, LANGS, type Lang } from './lang.ts';
 
 export const LANG_COOKIE = 'tobira.lang';
-const LANGS: readonly Lang[] = ['ja', 'en'];
-
-function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
-}
 
 /**
  * The page language: an explicit ?lang= switch (remembered in a cookie), else the remembered

@@ -1,7 +1,7 @@
 // Security notices to everyone the account can be reached at: the sign-in e-mail, the verified
 // contact e-mail and (by SMS) the verified contact mobile number. A notice is a courtesy on top of
 // an action that has already happened, so a delivery failure is logged and never undoes the action.
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import type { Logger } from '../log.ts';
 import type { Account } from '../store/types.ts';
 import type { Mailer } from './mailer.ts';

@@ -11,8 +11,8 @@ import tls from 'node:tls';
 import webpush from 'web-push';
 import { z } from 'zod';
 import { ConfigError } from '../config/config-error.ts';
-import { AppError } from '../errors/app-error.ts';
 import type { PushSubscriptionRecord } from '../store/types.ts';
+import { InvalidPushSubscriptionError, PushDeliveryError, PushEndpointNotAllowedError } from './errors.ts';
 
 /** The push services of Chrome/Edge/Android (FCM), Firefox (autopush), Safari (APNs web push) and Windows (WNS). */
 export const DEFAULT_PUSH_ENDPOINT_HOSTS: readonly string[] = Object.freeze([
@@ -32,37 +32,6 @@ export const MAX_ENDPOINT_LENGTH = 2048;
  * services accept: 4096 - 86 (salt, record size, key id) - 16 (tag) - 1 (padding delimiter).
  */
 export const MAX_PAYLOAD_BYTES = 3993;
-
-export class InvalidPushSubscriptionError extends AppError {
-  constructor(options?: { cause?: unknown }) {
-    super('invalid_push_subscription', 400, {
-      en: 'The push subscription from this browser could not be read. Please allow notifications and try again.',
-      ja: 'このブラウザーのプッシュ通知の登録情報を読み取れませんでした。通知を許可して、もう一度お試しください。',
-    }, options);
-  }
-}
-
-export class PushEndpointNotAllowedError extends AppError {
-  constructor() {
-    super('push_endpoint_not_allowed', 400, {
-      en: 'This browser uses a push service tobira does not send to. Please use a different browser.',
-      ja: 'このブラウザーは tobira が通知を送らないプッシュサービスを使っています。別のブラウザーをお使いください。',
-    });
-  }
-}
-
-export class PushDeliveryError extends AppError {
-  /** The push service's HTTP status, or null when there was no answer (network error, timeout, bad input). */
-  readonly pushStatus: number | null;
-
-  constructor(pushStatus: number | null, options?: { cause?: unknown }) {
-    super('push_delivery_failed', 502, {
-      en: 'The notification could not be sent to your phone. Please try again in a moment.',
-      ja: 'スマートフォンに通知を送れませんでした。しばらくしてから、もう一度お試しください。',
-    }, options);
-    this.pushStatus = pushStatus;
-  }
-}
 
 function normaliseHostEntry(entry: string): string {
   return entry.trim().toLowerCase();

@@ -14,7 +14,7 @@ import {
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { WebAuthnSettings } from '../config/settings.ts';
-import type { Lang } from '../errors/app-error.ts';
+import type { Lang } from '../i18n/lang.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ChallengeRepository, Passkey, PasskeyRepository } from '../store/types.ts';
 import {

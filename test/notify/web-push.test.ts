@@ -9,12 +9,10 @@ import { getCACertificates } from 'node:tls';
 import webpush from 'web-push';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadVapidKeys, type VapidKeys } from '../../src/notify/vapid-keys.ts';
+import { InvalidPushSubscriptionError, PushDeliveryError, PushEndpointNotAllowedError } from '../../src/notify/errors.ts';
 import {
   DEFAULT_PUSH_ENDPOINT_HOSTS,
-  InvalidPushSubscriptionError,
   isEndpointHostAllowed,
-  PushDeliveryError,
-  PushEndpointNotAllowedError,
   validatePushSubscription,
   WebPushSender,
 } from '../../src/notify/web-push-sender.ts';

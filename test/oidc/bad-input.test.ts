@@ -232,7 +232,7 @@ for (const kind of STORE_KINDS) {
             try {
               checkPasswordStrength(password, [email, 'Guess']);
             } catch (err) {
-              return err as WeakPasswordError;
+              return err as InstanceType<typeof WeakPasswordError>;
             }
             assert.fail(`${password} passes the password policy`);
           })();

@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { EventSink } from '../../events/event-bus.ts';
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { PasskeyService } from '../../passkeys/passkey-service.ts';
 import { sameHash } from '../../store/arguments.ts';
 import type { Account, AccountRepository, EnrolmentPurpose, EnrolmentTicket, EnrolmentTicketRepository } from '../../store/types.ts';

@@ -7,7 +7,7 @@ import type { AccessRevocation } from '../../accounts/access-revocation.ts';
 import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
 import { checkPasswordStrength } from '../../accounts/password-policy.ts';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import type { Logger } from '../../log.ts';
 import type { AccountNotifier } from '../../notify/account-notifier.ts';
 import type { MailMessage, Mailer } from '../../notify/mailer.ts';

@@ -7,7 +7,7 @@ import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { EventSink } from '../../events/event-bus.ts';
 import type { TrustedBrowserService } from '../../browsers/trusted-browser-service.ts';
 import type { PushSettings } from '../../config/settings.ts';
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import { LIMITS } from '../../limits/limits.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import type { Mailer } from '../../notify/mailer.ts';

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
 import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import { normaliseMobileNumber } from '../../contacts/contact-format.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import type { Logger } from '../../log.ts';

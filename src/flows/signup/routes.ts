@@ -6,7 +6,6 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
-import { AppError } from '../../errors/app-error.ts';
 import { email, oneTimeCode, password, personName, webauthnResponse } from '../../http/fields.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from '../../http/signed-cookie.ts';
 import type { RequestState } from '../../http/state.ts';
@@ -17,6 +16,7 @@ import { finishSignIn } from '../../interactions/finish.ts';
 import { parseForm } from '../../http/forms.ts';
 import { loadInteraction } from '../../interactions/load-interaction.ts';
 import { onForm, showPage } from '../../interactions/page.ts';
+import { SignupStepError } from './errors.ts';
 
 const COOKIE = 'tobira.signup';
 const emailForm = z.object({ email });
@@ -32,15 +32,6 @@ interface SignupProgress {
   name?: string;
   /** epoch ms */
   exp: number;
-}
-
-export class SignupStepError extends AppError {
-  constructor() {
-    super('signup_step_missing', 400, {
-      en: 'Please start the sign-up again from the beginning.',
-      ja: '最初から登録をやり直してください。',
-    });
-  }
 }
 
 function progressOf(ctx: Context, uid: string, needVerified: boolean): SignupProgress {

@@ -2,7 +2,7 @@
 // passkey; only then does the account exist. The page answers the same whether or not the address
 // already has an account (that address gets a "you already have an account" e-mail instead).
 import type { AuditContext } from '../../audit/audit-log.ts';
-import type { Lang } from '../../errors/app-error.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import { alreadyRegisteredMail, signupCodeMail } from '../../notify/messages.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';

@@ -1,0 +1,96 @@
+// English texts of the errors; the codes and the values each text takes come from i18n/ja/errors.ts.
+import type { ErrorTexts } from '../ja/errors.ts';
+
+export const errors: ErrorTexts = {
+  // The HTTP edge
+  csrf_failed: 'This form has expired or was not sent from tobira. Please go back, reload the page and try again.',
+  interaction_expired: 'This sign-in has expired or is unknown. Please return to the service you came from and start again.',
+  internal_error: 'Something went wrong on our side. Please try again.',
+  invalid_input: (p) => p.field ? `Please check the field "${p.field}".` : 'The request could not be read. Please check what you entered.',
+  not_found: 'This page does not exist.',
+  payload_too_large: 'The request is too large.',
+  // The store (no HTTP status: the edge gives one)
+  already_consumed: 'This code or token has already been used.',
+  duplicate_key: (p) => `This ${p.field} is already in use.`,
+  store_unavailable: 'The service is temporarily unavailable. Please try again shortly.',
+  // Configuration
+  config_invalid: (p) => `${p.setting}: ${p.problem.en}`,
+  // Accounts
+  account_not_found: 'The account no longer exists.',
+  email_taken: 'An account with this e-mail address already exists. Please sign in instead.',
+  invalid_credentials: 'The e-mail address or password is incorrect.',
+  passkey_required: 'This service requires you to sign in with a passkey (biometrics or screen lock), not a password.',
+  weak_password: (p) => p.guessable ? `This password is too easy to guess. ${p.guessable.en}`.trim() : 'Choose a password of at least 12 characters.',
+  // The account menu
+  not_signed_in: 'Please sign in first.',
+  passkey_reauthentication_required: 'For your security, sign in again with your passkey (biometrics or screen lock) before making this change.',
+  reauthentication_required: 'For your security, confirm it is you (sign in again) before making this change.',
+  service_not_connected: 'This service is not connected to your account.',
+  // Always passkey
+  always_passkey_not_on: '"Always passkey" is not turned on for this account.',
+  always_passkey_on: 'This account uses "Always passkey": it signs in only with a passkey (biometrics or screen lock) or a notification to its phone, never with a password, and has no password to reset. To use a password again, sign in with your passkey, open your account (/account) and turn "Always passkey" off by setting a new password.',
+  confirmation_required: 'Please confirm that you have read what changes before turning "Always passkey" on.',
+  new_password_required: 'Turning "Always passkey" off needs a new password: enter one.',
+  password_dependent_client: (p) => `${p.client} works only with a password, and your account uses "Always passkey" (it has no password). ${p.client} cannot be used with this account while "Always passkey" is on.`,
+  phone_required: '"Always passkey" can be turned on only after a phone is set up for sign-in (a passkey on the phone and notifications allowed). Open /device on your phone to set it up first.',
+  // Passkeys
+  challenge_expired: 'This passkey request has expired or was already used. Please try again.',
+  passkey_counter_regression: 'This passkey looks like a copy of another authenticator and was refused. Please contact support.',
+  invalid_webauthn_response: 'The passkey response could not be read. Please try again.',
+  last_sign_in_method: 'This is the last way into your account, so it cannot be deleted. Add another passkey first.',
+  passkey_account_mismatch: 'This passkey belongs to a different account.',
+  passkey_already_registered: 'This passkey is already registered.',
+  passkey_not_found: 'There is no such passkey in your account.',
+  passkey_verification_failed: 'The passkey could not be verified. Please try again.',
+  unknown_passkey: 'This passkey is not registered with tobira (it may have been deleted). Choose another passkey or sign in another way.',
+  // Trusted browsers
+  trusted_browser_not_found: 'There is no such trusted browser in your account.',
+  // Phones (devices)
+  device_not_found: 'There is no such phone in your account.',
+  notifications_required: 'This phone cannot be set up without notifications. Allow notifications for tobira (on iPhone: add tobira to the Home Screen first, then allow it in Settings → Notifications) and try again.',
+  // Contacts
+  code_not_delivered: 'The code could not be sent. Please check the address and try again later.',
+  contact_email_invalid: 'This is not a valid e-mail address. Please check it.',
+  contact_not_set: 'This contact is not set.',
+  mobile_number_invalid: 'This is not a valid phone number. Enter it like 090-1234-5678, or with + and the country code.',
+  not_a_mobile_number: 'This is not a mobile number. Codes are sent by SMS, so please enter a mobile number.',
+  too_many_codes: 'Too many codes were sent. Please wait an hour and try again.',
+  // One-time codes
+  code_expired: 'The code has expired or was already used. Please ask for a new one.',
+  code_invalid: 'The code is not correct. Please check it and try again.',
+  too_many_attempts: 'Too many wrong codes. Please wait an hour and try again.',
+  // Web Push
+  invalid_push_subscription: 'The push subscription from this browser could not be read. Please allow notifications and try again.',
+  push_delivery_failed: 'The notification could not be sent to your phone. Please try again in a moment.',
+  push_endpoint_not_allowed: 'This browser uses a push service tobira does not send to. Please use a different browser.',
+  // Sign-up
+  signup_step_missing: 'Please start the sign-up again from the beginning.',
+  // Push approval
+  approval_decided: 'This sign-in request has already been answered or has expired.',
+  approval_not_approved: 'The sign-in request was not approved on your phone.',
+  approval_not_found: 'This sign-in request does not exist or has expired.',
+  push_rate_limited: 'Too many sign-in requests were sent to your phone this hour. Try again later or sign in with a passkey.',
+  device_required: 'Only a phone set up for this account can answer sign-in requests.',
+  push_blocked: 'Sign-in by phone notification is paused for this account for a while. Sign in with a passkey instead.',
+  too_many_pending: 'Several sign-in requests are already waiting on your phone. Answer or let them expire first.',
+  wrong_number: 'That is not the number shown on the sign-in screen. The request was denied to protect you.',
+  // Phone change
+  phone_change_rate_limited: 'Codes for this account were requested too often. Please wait an hour and try again.',
+  phone_change_step_missing: 'There is no phone change in progress in this browser, or it has expired. Please start again.',
+  // Enrolment links
+  enrolment_link_invalid: 'This link cannot be used: it was already used, has expired, or is incomplete. Start the phone change again, or ask for a new link.',
+  // Recovery
+  contact_required: 'Please give a contact e-mail address or a mobile number, so that we can compare them with your account.',
+  control_characters: 'Please remove the control characters (such as escape or carriage return): only ordinary text, new lines and tabs are accepted.',
+  recovery_account_unknown: 'This recovery request names no existing account, so there is nobody to send an enrolment link to. Reject it instead.',
+  recovery_enrolment_not_used: 'The enrolment link of this request has not been used yet, so there is nothing to complete.',
+  recovery_new_passkey_gone: 'The passkey registered with the enrolment link no longer belongs to the account; removing every other passkey could lock the user out, so nothing was done.',
+  recovery_no_verified_contact: 'This account has no verified contact (no verified e-mail address, no verified mobile number), so there is nowhere safe to send an enrolment link. The request stays pending; reject it or help the user another way.',
+  recovery_not_completable: (p) => `Only an approved request whose enrolment link was used can be completed (this one is ${p.state}).`,
+  recovery_request_decided: (p) => `This recovery request is no longer pending (it is ${p.state}).`,
+  recovery_request_not_found: 'There is no recovery request with this id.',
+  recovery_completion_failed: (p) => `The clean-up after the enrolment failed again (${p.steps.join(', ')}). The steps that could run did; the cause is in tobira's log and the audit log (recovery.completion_failed). Fix it and run the completion again.`,
+  // The operator API
+  admin_api_off: 'The operator API is off (ADMIN_TOKEN is not set).',
+  admin_unauthorized: 'The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token.',
+};

@@ -1,0 +1,104 @@
+// The text of every error tobira answers with, by error code. This file defines the codes: an
+// error declared with E(code, status) must have its text here, and every other language must
+// translate every code (i18n/en/errors.ts is typed from this file). A text that needs values is a
+// function of them; the values' types are declared here, once.
+import type { Localized } from '../lang.ts';
+
+/** Store fields a duplicate can be found on, as a Japanese reader calls them. */
+const FIELD: Readonly<Record<string, string>> = { email: 'メールアドレス', credentialId: 'パスキー', tokenHash: 'ブラウザ', id: 'ID' };
+
+export const errors = {
+  // The HTTP edge
+  csrf_failed: 'このフォームは期限切れか、tobira から送信されたものではありません。前のページに戻り、再読み込みしてからやり直してください。',
+  interaction_expired: 'このログイン手続きは期限切れか無効です。利用していたサービスに戻り、最初からやり直してください。',
+  internal_error: 'システムでエラーが発生しました。もう一度お試しください。',
+  invalid_input: (p: { field?: string | undefined }) => p.field ? `「${p.field}」の入力内容を確認してください。` : 'リクエストを読み取れませんでした。入力内容を確認してください。',
+  not_found: 'このページは存在しません。',
+  payload_too_large: 'リクエストが大きすぎます。',
+  // The store (no HTTP status: the edge gives one)
+  already_consumed: 'このコードまたはトークンはすでに使用されています。',
+  duplicate_key: (p: { field: string }) => `この${FIELD[p.field] ?? p.field}はすでに使われています。`,
+  store_unavailable: 'ただいまサービスをご利用いただけません。しばらくしてから再度お試しください。',
+  // Configuration
+  config_invalid: (p: { setting: string; problem: Localized }) => `${p.setting}: ${p.problem.ja}`,
+  // Accounts
+  account_not_found: 'アカウントが存在しません。',
+  email_taken: 'このメールアドレスのアカウントはすでに存在します。ログインしてください。',
+  invalid_credentials: 'メールアドレスまたはパスワードが正しくありません。',
+  passkey_required: 'このサービスではパスワードではなく、パスキー（生体認証・画面ロック）でのログインが必要です。',
+  weak_password: (p: { guessable?: Localized | undefined }) => p.guessable ? `このパスワードは推測されやすいため使えません。${p.guessable.ja}`.trim() : 'パスワードは 12 文字以上にしてください。',
+  // The account menu
+  not_signed_in: '先にログインしてください。',
+  passkey_reauthentication_required: 'セキュリティのため、この変更の前にパスキー（生体認証・画面ロック）でもう一度ログインしてください。',
+  reauthentication_required: 'セキュリティのため、この変更の前に本人確認（再ログイン）をしてください。',
+  service_not_connected: 'このサービスはあなたのアカウントと連携していません。',
+  // Always passkey
+  always_passkey_not_on: 'このアカウントの「いつもパスキー設定」はオンになっていません。',
+  always_passkey_on: 'このアカウントは「いつもパスキー設定」がオンです。パスワードではログインできず、パスキー（生体認証・画面ロック）またはスマートフォンへの通知でのみログインできます。リセットするパスワードもありません。パスワードを再び使うには、パスキーでログインしてアカウント画面（/account）で新しいパスワードを設定し、「いつもパスキー設定」をオフにしてください。',
+  confirmation_required: '「いつもパスキー設定」をオンにする前に、変わる点を確認したことにチェックしてください。',
+  new_password_required: '「いつもパスキー設定」をオフにするには新しいパスワードが必要です。入力してください。',
+  password_dependent_client: (p: { client: string }) => `${p.client} はパスワードでのみ利用できるサービスですが、このアカウントは「いつもパスキー設定」がオンのためパスワードがありません。オンの間、このアカウントでは ${p.client} を利用できません。`,
+  phone_required: '「いつもパスキー設定」は、ログインに使うスマートフォン（パスキーを登録し、通知を許可したもの）を設定した後でのみオンにできます。先にスマートフォンで /device を開いて設定してください。',
+  // Passkeys
+  challenge_expired: 'このパスキーの要求は期限切れか、すでに使用されています。もう一度お試しください。',
+  passkey_counter_regression: 'このパスキーは複製された認証器の可能性があるため、拒否しました。サポートにお問い合わせください。',
+  invalid_webauthn_response: 'パスキーの応答を読み取れませんでした。もう一度お試しください。',
+  last_sign_in_method: 'アカウントにログインする最後の手段のため削除できません。先に別のパスキーを追加してください。',
+  passkey_account_mismatch: 'このパスキーは別のアカウントのものです。',
+  passkey_already_registered: 'このパスキーはすでに登録されています。',
+  passkey_not_found: 'アカウントにそのパスキーはありません。',
+  passkey_verification_failed: 'パスキーを確認できませんでした。もう一度お試しください。',
+  unknown_passkey: 'このパスキーは tobira に登録されていません（削除された可能性があります）。別のパスキーを選ぶか、別の方法でログインしてください。',
+  // Trusted browsers
+  trusted_browser_not_found: 'アカウントにその信頼済みブラウザはありません。',
+  // Phones (devices)
+  device_not_found: 'アカウントにそのスマートフォンはありません。',
+  notifications_required: '通知を許可しないとこのスマートフォンを設定できません。tobira の通知を許可してから、もう一度お試しください（iPhone の場合は、まず tobira をホーム画面に追加し、「設定」→「通知」で許可してください）。',
+  // Contacts
+  code_not_delivered: '確認コードを送信できませんでした。宛先を確認して、しばらくしてからもう一度お試しください。',
+  contact_email_invalid: 'メールアドレスの形式が正しくありません。確認してください。',
+  contact_not_set: 'この連絡先は登録されていません。',
+  mobile_number_invalid: '電話番号が正しくありません。090-1234-5678 のように、または + と国番号から入力してください。',
+  not_a_mobile_number: '携帯電話の番号ではありません。確認コードは SMS で送るため、携帯電話番号を入力してください。',
+  too_many_codes: '確認コードの送信回数が多すぎます。1 時間ほど待ってからやり直してください。',
+  // One-time codes
+  code_expired: 'コードの有効期限が切れているか、すでに使用されています。新しいコードを送信してください。',
+  code_invalid: 'コードが正しくありません。確認してもう一度入力してください。',
+  too_many_attempts: '誤ったコードの入力が多すぎます。1 時間ほど待ってからやり直してください。',
+  // Web Push
+  invalid_push_subscription: 'このブラウザーのプッシュ通知の登録情報を読み取れませんでした。通知を許可して、もう一度お試しください。',
+  push_delivery_failed: 'スマートフォンに通知を送れませんでした。しばらくしてから、もう一度お試しください。',
+  push_endpoint_not_allowed: 'このブラウザーは tobira が通知を送らないプッシュサービスを使っています。別のブラウザーをお使いください。',
+  // Sign-up
+  signup_step_missing: '最初から登録をやり直してください。',
+  // Push approval
+  approval_decided: 'このログイン要求はすでに応答済みか、期限切れです。',
+  approval_not_approved: 'スマートフォンでログイン要求が承認されていません。',
+  approval_not_found: 'このログイン要求は存在しないか、期限切れです。',
+  push_rate_limited: '1 時間あたりのスマートフォンへのログイン要求が多すぎます。時間をおくか、パスキーでログインしてください。',
+  device_required: 'ログイン要求に応答できるのは、このアカウントに設定済みのスマートフォンだけです。',
+  push_blocked: 'このアカウントでは、しばらくの間スマートフォンへの通知によるログインを停止しています。パスキーでログインしてください。',
+  too_many_pending: 'スマートフォンで応答待ちのログイン要求がすでに複数あります。応答するか、期限切れになるまでお待ちください。',
+  wrong_number: 'ログイン画面に表示された番号と違います。安全のため、この要求は拒否されました。',
+  // Phone change
+  phone_change_rate_limited: 'このアカウントの確認コードの送信が多すぎます。1 時間ほど待ってからやり直してください。',
+  phone_change_step_missing: 'このブラウザで進行中の機種変更の手続きがないか、期限が切れました。最初からやり直してください。',
+  // Enrolment links
+  enrolment_link_invalid: 'このリンクは使用できません。すでに使用されたか、有効期限が切れているか、リンクが不完全です。機種変更の手続きを最初からやり直すか、新しいリンクを依頼してください。',
+  // Recovery
+  contact_required: 'アカウントの情報と照合するため、連絡先のメールアドレスか携帯電話番号を入力してください。',
+  control_characters: '制御文字（エスケープや復帰など）は使えません。通常の文字、改行、タブだけで入力してください。',
+  recovery_account_unknown: 'この復旧申請に該当するアカウントがないため、登録用リンクを送れません。却下してください。',
+  recovery_enrolment_not_used: 'この申請の登録用リンクはまだ使われていないため、完了処理はできません。',
+  recovery_new_passkey_gone: '登録用リンクで登録されたパスキーがアカウントにありません。ほかのパスキーを削除するとログインできなくなるおそれがあるため、何も変更していません。',
+  recovery_no_verified_contact: 'このアカウントには確認済みの連絡先（確認済みのメールアドレスや携帯電話番号）がないため、登録用リンクを安全に送れません。申請は未処理のままです。却下するか、別の方法で対応してください。',
+  recovery_not_completable: (p: { state: string }) => `完了処理ができるのは、承認済みで登録用リンクが使われた申請だけです（この申請の状態: ${p.state}）。`,
+  recovery_request_decided: (p: { state: string }) => `この復旧申請はすでに処理済みです（状態: ${p.state}）。`,
+  recovery_request_not_found: 'この ID の復旧申請はありません。',
+  recovery_completion_failed: (p: { steps: readonly string[] }) => `登録後の後処理が再び失敗しました（${p.steps.join(', ')}）。実行できた手順は実行済みです。原因は tobira のログと監査ログ（recovery.completion_failed）にあります。原因を取り除いてから、もう一度完了処理を実行してください。`,
+  // The operator API
+  admin_api_off: '運用者 API は無効です（ADMIN_TOKEN が設定されていません）。',
+  admin_unauthorized: '運用者 API には正しいトークンを「Authorization: Bearer <ADMIN_TOKEN>」で指定してください。',
+};
+
+export type ErrorTexts = typeof errors;

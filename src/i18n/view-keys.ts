@@ -1,0 +1,55 @@
+// The keys a view chooses by a value it was given (a notice in the query string, a contact kind,
+// a scope, ...). Written out here, each is checked against the dictionary when this compiles,
+// instead of being built at run time as 'account.notice.' + notice; a value without a text gets
+// undefined, so the view shows nothing (or the raw value) rather than a missing key.
+import type { MessageKey } from './messages.ts';
+
+type Lookup = (value: unknown) => MessageKey | undefined;
+
+function lookup(keys: Readonly<Record<string, MessageKey>>): Lookup {
+  return (value) => typeof value === 'string' && Object.hasOwn(keys, value) ? keys[value] : undefined;
+}
+
+export const VIEW_KEYS = {
+  /** /account?notice=... : what just happened. */
+  accountNotice: lookup({
+    renamed: 'account.notice.renamed',
+    deleted: 'account.notice.deleted',
+    added: 'account.notice.added',
+    revoked: 'account.notice.revoked',
+    phone_removed: 'account.notice.phone_removed',
+    name_changed: 'account.notice.name_changed',
+    contact_verified: 'account.notice.contact_verified',
+    contact_removed: 'account.notice.contact_removed',
+    service_disconnected: 'account.notice.service_disconnected',
+  }),
+  /** A contact kind, as its row in the account menu names it. */
+  contactName: lookup({ email: 'contacts.email', mobile: 'contacts.mobile' }),
+  contactTitle: lookup({ email: 'contacts.email_title', mobile: 'contacts.mobile_title' }),
+  contactLabel: lookup({ email: 'contacts.email_label', mobile: 'contacts.mobile_label' }),
+  contactSendNote: lookup({ email: 'contacts.email_send_note', mobile: 'contacts.mobile_send_note' }),
+  /** Why a user code was refused on /activate. */
+  activateError: lookup({ wrong: 'activate.error_wrong', aborted: 'activate.error_aborted', failed: 'activate.error_failed' }),
+  /** The scopes a person is asked about (openid goes without saying on the consent page). */
+  consentScope: lookup({ profile: 'scope.profile', email: 'scope.email', phone: 'scope.phone', offline_access: 'scope.offline_access' }),
+  /** The scopes a connected service was granted. */
+  grantedScope: lookup({ openid: 'scope.openid', profile: 'scope.profile', email: 'scope.email', phone: 'scope.phone', offline_access: 'scope.offline_access' }),
+  signInMethod: lookup({
+    password: 'history.method.password',
+    passkey: 'history.method.passkey',
+    push: 'history.method.push',
+    signup: 'history.method.signup',
+    signup_password: 'history.method.signup_password',
+    unknown: 'history.method.unknown',
+  }),
+  /** Why a sign-in failed (an audit reason code); other codes are shown as they are. */
+  signInFailure: lookup({
+    invalid_credentials: 'history.reason.invalid_credentials',
+    passkey_required: 'history.reason.passkey_required',
+    unknown_passkey: 'history.reason.unknown_passkey',
+    account_mismatch: 'history.reason.account_mismatch',
+    user_handle_mismatch: 'history.reason.user_handle_mismatch',
+    verification_failed: 'history.reason.verification_failed',
+    always_passkey_on: 'history.reason.always_passkey_on',
+  }),
+} as const satisfies Record<string, Lookup>;
