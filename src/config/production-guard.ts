@@ -1,6 +1,11 @@
 import { ConfigError } from './config-error.ts';
 import type { Settings } from './settings.ts';
 
+/** What assertProductionReady refuses, as docs/configuration.md states it (Markdown). */
+export const PRODUCTION_CHECKS_DOC = 'With `NODE_ENV=production` tobira refuses to start on the memory store (`MONGODB_URI`), on '
+  + 'generated secrets unless `ALLOW_GENERATED_SECRETS=true` (`COOKIE_KEYS`, `SIGNING_KEYS_FILE`), without a mail server '
+  + '(`SMTP_URL`), without an SMS hook (`SMS_HOOK_URL`), and on an `http:` issuer that is not localhost (`ISSUER`).';
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**

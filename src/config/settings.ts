@@ -1,359 +1,237 @@
-// Loads tobira's settings: config/default.json, then environment variables (12-factor), then
-// validation. A bad value throws ConfigError naming the setting, so the process stops at start
-// instead of misbehaving later.
-import { readFileSync } from 'node:fs';
+// Loads tobira's settings (12-factor): the defaults declared in schema.ts, then the optional
+// settings file (CONFIG_FILE), then environment variables, validated once against the schema.
+// Values that follow from others (issuer, WebAuthn RP ID and origins, VAPID subject, demo) are
+// worked out afterwards, in derive(). A bad value throws ConfigError naming the variable (or the
+// file and the field), so the process stops at start instead of misbehaving later.
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
+import { domainProblem, originProblem, vapidSubjectProblem } from './checks.ts';
+import { explainIssue } from './issues.ts';
+import { SCHEMA } from './schema.ts';
+import { declaredSettings, defaultsOf, schemaOf, type Declared, type ValueOf } from './setting.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
-const seconds = z.number().int().positive();
+/** The file that held the defaults before schema.ts did; see refuseLegacyDefaults. */
+export const LEGACY_DEFAULTS_FILE = resolve(PROJECT_ROOT, 'config', 'default.json');
 
-const fileSchema = z.object({
-  port: z.number().int().min(0).max(65535),
-  issuer: z.string().nullable(),
-  proxy: z.boolean(),
-  mongodbUri: z.string().nullable(),
-  clientsFile: z.string().nullable(),
-  cookieKeys: z.array(z.string()).nullable(),
-  signingKeysFile: z.string().nullable(),
-  allowGeneratedSecrets: z.boolean(),
-  allowPrivateNetworkCallbacks: z.boolean(),
-  demo: z.boolean().nullable(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  ttl: z.object({
-    session: seconds,
-    interaction: seconds,
-    grant: seconds,
-    accessToken: seconds,
-    idToken: seconds,
-    authorizationCode: seconds,
-    refreshToken: seconds,
-  }),
-  webauthn: z.object({
-    rpId: z.string().nullable(),
-    rpName: z.string().min(1),
-    origins: z.array(z.string()).nullable(),
-    attestation: z.enum(['none', 'direct']),
-  }).strict(),
-  mail: z.object({
-    smtpUrl: z.string().nullable(),
-    from: z.string().min(3),
-  }).strict(),
-  sms: z.object({
-    hookUrl: z.string().nullable(),
-  }).strict(),
-  recovery: z.object({
-    enrolmentLinkTtlSeconds: seconds.max(7 * 24 * 3600),
-    phoneChangeTtlSeconds: seconds.max(3600),
-  }).strict(),
-  notifyNewSignIn: z.boolean(),
-  oneTimeCode: z.object({
-    ttlSeconds: seconds.max(3600),
-    maxAttempts: z.number().int().min(1).max(20),
-    attemptWindowSeconds: seconds,
-  }).strict(),
-  push: z.object({
-    approvalTtlSeconds: z.number().int().min(30).max(600),
-    matching: z.enum(['choose', 'type']),
-    maxPending: z.number().int().min(1).max(20),
-    maxPerHour: z.number().int().min(1).max(1000),
-    denialLimit: z.number().int().min(1).max(100),
-    denialWindowSeconds: seconds,
-    blockSeconds: seconds,
-    endpointHosts: z.array(z.string().min(1)).nullable(),
-    vapidSubject: z.string().nullable(),
-  }).strict(),
-  trustedBrowserDays: z.number().int().min(1).max(400),
-  displayTimeZone: z.string().refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'is not an IANA time zone'),
-  bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024),
-  sweepIntervalSeconds: seconds,
-}).strict();
+type Raw = ValueOf<typeof SCHEMA>;
 
-type FileSettings = z.infer<typeof fileSchema>;
-
-export type NodeEnv = 'development' | 'production' | 'test';
+export type NodeEnv = Raw['env'];
 
 export interface WebAuthnSettings {
   rpId: string;
   rpName: string;
   /** Every origin a WebAuthn response may come from, compared exactly. */
   origins: string[];
-  attestation: 'none' | 'direct';
+  attestation: Raw['webauthn']['attestation'];
 }
 
-export interface PushSettings extends Omit<FileSettings['push'], 'endpointHosts' | 'vapidSubject'> {
-  /** Hosts a push subscription may point at (exact, or `*.suffix`); null → the browsers' push services. */
-  endpointHosts: string[] | null;
+export interface PushSettings extends Omit<Raw['push'], 'vapidSubject' | 'vapidPublicKey' | 'vapidPrivateKey'> {
   vapidSubject: string;
   /** Configured VAPID key pair, or null to generate one and keep it in the store. */
   vapid: { publicKey: string; privateKey: string } | null;
-  /** Extra CA certificate (PEM file) to trust for push endpoints, e.g. a private push service. */
-  caFile: string | null;
 }
 
-export interface SmsSettings {
-  /** Where SMS are handed over (POST JSON {to, text}); null → printed on the console (development). */
-  hookUrl: string | null;
-  /** Sent as `Authorization: Bearer <token>` to the hook, when set. */
-  hookToken: string | null;
-}
+export type SmsSettings = Raw['sms'];
 
-export interface Settings extends Omit<FileSettings, 'issuer' | 'demo' | 'clientsFile' | 'webauthn' | 'push' | 'sms'> {
-  sms: SmsSettings;
-  /** The operator API's bearer token (ADMIN_TOKEN); null turns the operator API off. */
-  adminToken: string | null;
-  webauthn: WebAuthnSettings;
-  /** A GeoIP database (.mmdb) for the approximate place shown on the phone, or null. */
-  geoipDbFile: string | null;
-  push: PushSettings;
+export interface Settings extends Omit<Raw, 'configFile' | 'env' | 'issuer' | 'demo' | 'webauthn' | 'push'> {
   env: NodeEnv;
   /** Absolute URL without trailing slash. */
   issuer: string;
   demo: boolean;
+  webauthn: WebAuthnSettings;
+  push: PushSettings;
   /** Absolute path of the clients file, or null when there is none. */
   clientsFile: string | null;
-  /** True when clientsFile came from CLIENTS_FILE (then it must exist). */
+  /** True when the clients file was named (environment or settings file): then it must exist. */
   clientsFileExplicit: boolean;
 }
 
-/** Environment variables tobira reads, with the setting each overrides. Kept here so the README table and this code agree. */
-export const ENVIRONMENT = {
-  NODE_ENV: 'development | production | test',
-  PORT: 'port',
-  ISSUER: 'issuer',
-  TRUST_PROXY: 'proxy',
-  MONGODB_URI: 'mongodbUri',
-  CLIENTS_FILE: 'clientsFile',
-  COOKIE_KEYS: 'cookieKeys (comma-separated)',
-  SIGNING_KEYS_FILE: 'signingKeysFile',
-  ALLOW_GENERATED_SECRETS: 'allowGeneratedSecrets',
-  ALLOW_PRIVATE_NETWORK_CALLBACKS: 'allowPrivateNetworkCallbacks',
-  DEMO: 'demo',
-  LOG_LEVEL: 'logLevel',
-  WEBAUTHN_RP_ID: 'webauthn.rpId',
-  WEBAUTHN_RP_NAME: 'webauthn.rpName',
-  WEBAUTHN_ORIGINS: 'webauthn.origins (comma-separated)',
-  WEBAUTHN_ATTESTATION: 'webauthn.attestation',
-  SMTP_URL: 'mail.smtpUrl',
-  MAIL_FROM: 'mail.from',
-  SMS_HOOK_URL: 'sms.hookUrl (POST JSON {to, text}; unset: SMS printed on the console)',
-  SMS_HOOK_TOKEN: 'bearer token sent to the SMS hook',
-  ADMIN_TOKEN: 'the operator API token (at least 32 characters); unset: operator API off',
-  NOTIFY_NEW_SIGN_IN: 'notifyNewSignIn (mail a notice for sign-ins from browsers that were not trusted)',
-  PUSH_MATCHING: 'push.matching (choose | type)',
-  PUSH_APPROVAL_TTL: 'push.approvalTtlSeconds',
-  PUSH_ENDPOINT_HOSTS: 'push.endpointHosts (comma-separated)',
-  VAPID_PUBLIC_KEY: 'VAPID public key (with VAPID_PRIVATE_KEY)',
-  VAPID_PRIVATE_KEY: 'VAPID private key (with VAPID_PUBLIC_KEY)',
-  VAPID_SUBJECT: 'push.vapidSubject',
-  PUSH_CA_FILE: 'extra CA (PEM) trusted for push endpoints',
-  GEOIP_DB_FILE: 'a MaxMind .mmdb file for the approximate place of sign-in requests',
-} as const;
+const DECLARED = declaredSettings(SCHEMA);
+const VALIDATOR = schemaOf(SCHEMA);
 
-function parseBoolean(name: string, value: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(value)) return true;
-  if (/^(0|false|no|off)$/i.test(value)) return false;
-  throw new ConfigError(name, `expected true or false, got "${value}"`, `true か false を指定してください（"${value}" が指定されました）`);
+/** Where a setting's value came from, when not from its default. */
+type Source = { from: 'env'; name: string } | { from: 'file'; file: string };
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseInteger(name: string, value: string): number {
-  if (!/^\d+$/.test(value)) {
-    throw new ConfigError(name, `expected a whole number, got "${value}"`, `整数を指定してください（"${value}" が指定されました）`);
+function getAt(object: Json, keys: readonly string[]): { found: boolean; value?: unknown } {
+  let node: unknown = object;
+  for (const key of keys) {
+    if (!isObject(node) || !Object.hasOwn(node, key)) return { found: false };
+    node = node[key];
   }
-  return Number(value);
+  return { found: true, value: node };
 }
 
-function readDefaults(file: string): FileSettings {
-  let raw: unknown;
+function setAt(object: Json, keys: readonly string[], value: unknown): void {
+  let node = object;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (!isObject(next)) throw new Error(`settings group ${key} is missing`);
+    node = next;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+/** The file's values over the defaults; groups merge, anything else (lists included) replaces. */
+function overlay(base: Json, over: Json): Json {
+  const merged: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = merged[key];
+    merged[key] = isObject(current) && isObject(value) ? overlay(current, value) : value;
+  }
+  return merged;
+}
+
+function readSettingsFile(file: string): Json {
+  if (!existsSync(file)) throw new ConfigError(file, 'does not exist (named by CONFIG_FILE)', '存在しません（CONFIG_FILE で指定されています）');
+  let parsed: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ConfigError(file, `cannot be read as JSON (${(err as Error).message})`, `JSON として読み込めません（${(err as Error).message}）`);
   }
-  const parsed = fileSchema.safeParse(raw);
+  if (!isObject(parsed)) {
+    throw new ConfigError(file, 'must be a JSON object of settings', '設定の JSON オブジェクトである必要があります');
+  }
+  for (const { path, keys, spec } of DECLARED) {
+    // A group given as something else would leave environment variables nowhere to go.
+    for (let depth = 1; depth < keys.length; depth++) {
+      const group = getAt(parsed, keys.slice(0, depth));
+      if (group.found && !isObject(group.value)) {
+        throw new ConfigError(`${file} → ${keys.slice(0, depth).join('.')}`, 'must be a group of settings (JSON object)', '設定のグループ（JSON オブジェクト）である必要があります');
+      }
+    }
+    if (spec.envOnly && getAt(parsed, keys).found) {
+      throw new ConfigError(`${file} → ${path}`, `can only be set by the environment variable ${spec.env}`, `環境変数 ${spec.env} でのみ設定できます`);
+    }
+  }
+  return parsed;
+}
+
+/**
+ * config/default.json held the defaults until they moved into schema.ts. A copy an operator edited
+ * (or mounted into the image) would now be ignored without a word, so tobira refuses to start
+ * until it is named in CONFIG_FILE or removed.
+ */
+export function refuseLegacyDefaults(file = LEGACY_DEFAULTS_FILE): void {
+  if (!existsSync(file)) return;
+  throw new ConfigError(file,
+    'is no longer read: the defaults are built in (docs/configuration.md). To keep the values you changed there, set CONFIG_FILE to this file (or to a file with only those values); otherwise delete it',
+    '読み込まれなくなりました。既定値は組み込みです（docs/configuration.md）。変更した値を使い続けるには CONFIG_FILE にこのファイル（または変更した値だけのファイル）を指定し、不要なら削除してください');
+}
+
+function declaredAt(path: ReadonlyArray<PropertyKey>): Declared | undefined {
+  const keys = path.map(String);
+  return DECLARED.find((d) => d.keys.length <= keys.length && d.keys.every((k, i) => keys[i] === k));
+}
+
+/** Names what the operator has to change: the variable if the value came from it, else the file and the field. */
+function settingName(path: ReadonlyArray<PropertyKey>, declared: Declared | undefined, sources: ReadonlyMap<string, Source>, file: string | null): string {
+  const source = declared ? sources.get(declared.path) : undefined;
+  if (source?.from === 'env') return source.name;
+  const where = path.map(String).join('.') || '(root)';
+  if (file && (source?.from === 'file' || !declared)) return `${file} → ${where}`;
+  return declared?.spec.env ?? where;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, settingsFile?: string): Settings {
+  const configFileName = settingsFile ?? (env[SCHEMA.configFile.env] || undefined);
+  const file = configFileName ? resolve(PROJECT_ROOT, configFileName) : null;
+  if (!file) refuseLegacyDefaults();
+
+  const sources = new Map<string, Source>();
+  let raw = defaultsOf(SCHEMA);
+  if (file) {
+    const values = readSettingsFile(file);
+    raw = overlay(raw, values);
+    for (const { path, keys } of DECLARED) {
+      if (getAt(values, keys).found) sources.set(path, { from: 'file', file });
+    }
+  }
+  for (const { path, keys, spec } of DECLARED) {
+    const text = env[spec.env];
+    if (text === undefined) continue;
+    setAt(raw, keys, spec.kind.fromEnv(text));
+    sources.set(path, { from: 'env', name: spec.env });
+  }
+
+  const parsed = VALIDATOR.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue ? `${file} → ${issue.path.join('.') || '(root)'}` : file;
-    throw new ConfigError(where, issue?.message ?? 'invalid', issue?.message ?? '不正な値です');
+    if (!issue) throw new ConfigError(file ?? 'settings', 'are invalid', '不正です');
+    const declared = declaredAt(issue.path);
+    const messages = explainIssue(issue, declared);
+    throw new ConfigError(settingName(issue.path, declared, sources, file), messages.en, messages.ja);
   }
-  return parsed.data;
+  // The schema was built from the same tree as Raw, so what it accepted has Raw's shape.
+  return derive(parsed.data as Raw, sources);
 }
 
-function normaliseIssuer(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, `"${value}" is not an absolute URL`, `"${value}" は絶対 URL ではありません`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(name, 'must be an http: or https: URL', 'http: または https: の URL を指定してください');
-  }
-  if (url.search || url.hash) {
-    throw new ConfigError(name, 'must not have a query or fragment', 'クエリやフラグメントを含めることはできません');
-  }
-  return url.href.replace(/\/$/, '');
+/** Paths in settings are relative to the project folder, wherever the process was started. */
+function projectPath(path: string | null): string | null {
+  return path ? resolve(PROJECT_ROOT, path) : null;
 }
 
-const ANDROID_ORIGIN = /^android:apk-key-hash:[A-Za-z0-9_-]{20,}$/;
+function refuse(name: string, problem: { en: string; ja: string } | null): void {
+  if (problem) throw new ConfigError(name, problem.en, problem.ja);
+}
 
 /** RP ID and origins: each web origin's host must be the RP ID or below it (WebAuthn §5.1.4). */
-function webauthnSettings(env: NodeJS.ProcessEnv, base: FileSettings['webauthn'], issuer: string): WebAuthnSettings {
+function webauthnSettings(base: Raw['webauthn'], issuer: string): WebAuthnSettings {
   const issuerUrl = new URL(issuer);
-  const rpId = env.WEBAUTHN_RP_ID ?? base.rpId ?? issuerUrl.hostname;
-  if (!/^[a-z0-9.-]+$/.test(rpId) || rpId.startsWith('.') || rpId.endsWith('.')) {
-    throw new ConfigError('WEBAUTHN_RP_ID', `"${rpId}" is not a domain name`, `"${rpId}" はドメイン名ではありません`);
-  }
-  const origins = env.WEBAUTHN_ORIGINS !== undefined
-    ? env.WEBAUTHN_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
-    : base.origins ?? [issuerUrl.origin];
-  if (origins.length === 0) {
-    throw new ConfigError('WEBAUTHN_ORIGINS', 'needs at least one origin', '少なくとも 1 つのオリジンが必要です');
-  }
+  const rpId = base.rpId ?? issuerUrl.hostname;
+  if (base.rpId === null) refuse(SCHEMA.webauthn.rpId.env, domainProblem(rpId));
+  const origins = base.origins ?? [issuerUrl.origin];
   for (const origin of origins) {
-    if (ANDROID_ORIGIN.test(origin)) continue;
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      throw new ConfigError('WEBAUTHN_ORIGINS', `"${origin}" is neither a web origin nor android:apk-key-hash:<hash>`, `"${origin}" は Web オリジンでも android:apk-key-hash:<hash> でもありません`);
-    }
-    if (url.origin !== origin) {
-      throw new ConfigError('WEBAUTHN_ORIGINS', `"${origin}" must be an origin exactly (scheme://host[:port], no path or trailing slash)`, `"${origin}" はオリジン（scheme://host[:port]、パスや末尾のスラッシュなし）で指定してください`);
-    }
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
-    if (!secure) {
-      throw new ConfigError('WEBAUTHN_ORIGINS', `"${origin}" must be https (browsers allow passkeys on http only for localhost)`, `"${origin}" は https である必要があります（http でパスキーを使えるのは localhost のみです）`);
-    }
-    if (url.hostname !== rpId && !url.hostname.endsWith(`.${rpId}`)) {
-      throw new ConfigError('WEBAUTHN_RP_ID', `"${rpId}" is not the host of ${origin} or a parent domain of it`, `"${rpId}" は ${origin} のホストでもその親ドメインでもありません`);
+    if (base.origins === null) refuse(SCHEMA.webauthn.origins.env, originProblem(origin));
+    if (origin.startsWith('android:')) continue;
+    const { hostname } = new URL(origin);
+    if (hostname !== rpId && !hostname.endsWith(`.${rpId}`)) {
+      throw new ConfigError(SCHEMA.webauthn.rpId.env, `"${rpId}" is not the host of ${origin} or a parent domain of it`, `"${rpId}" は ${origin} のホストでもその親ドメインでもありません`);
     }
   }
-  const attestation = env.WEBAUTHN_ATTESTATION ?? base.attestation;
-  if (attestation !== 'none' && attestation !== 'direct') {
-    throw new ConfigError('WEBAUTHN_ATTESTATION', 'must be none or direct', 'none か direct を指定してください');
-  }
-  return { rpId, rpName: env.WEBAUTHN_RP_NAME ?? base.rpName, origins, attestation };
+  return { rpId, rpName: base.rpName, origins, attestation: base.attestation };
 }
 
-function pushSettings(env: NodeJS.ProcessEnv, base: FileSettings['push'], issuer: string, mailFrom: string): PushSettings {
-  const matching = env.PUSH_MATCHING ?? base.matching;
-  if (matching !== 'choose' && matching !== 'type') {
-    throw new ConfigError('PUSH_MATCHING', 'must be choose (pick the number among three) or type (type the 6-digit code)', 'choose（3 つから選ぶ）か type（6 桁を入力）を指定してください');
+function pushSettings(base: Raw['push'], issuer: string, mailFrom: string): PushSettings {
+  const { vapidPublicKey: publicKey, vapidPrivateKey: privateKey, vapidSubject: subject, ...policy } = base;
+  if ((publicKey === null) !== (privateKey === null)) {
+    const missing = publicKey === null ? SCHEMA.push.vapidPublicKey.env : SCHEMA.push.vapidPrivateKey.env;
+    throw new ConfigError(missing, 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together', 'VAPID_PUBLIC_KEY と VAPID_PRIVATE_KEY は両方指定してください');
   }
-  const ttl = env.PUSH_APPROVAL_TTL !== undefined ? parseInteger('PUSH_APPROVAL_TTL', env.PUSH_APPROVAL_TTL) : base.approvalTtlSeconds;
-  if (ttl < 30 || ttl > 600) throw new ConfigError('PUSH_APPROVAL_TTL', 'must be between 30 and 600 seconds', '30〜600 秒で指定してください');
-  const { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey } = env;
-  if ((publicKey === undefined) !== (privateKey === undefined)) {
-    throw new ConfigError(publicKey === undefined ? 'VAPID_PUBLIC_KEY' : 'VAPID_PRIVATE_KEY', 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together', 'VAPID_PUBLIC_KEY と VAPID_PRIVATE_KEY は両方指定してください');
-  }
-  const hosts = env.PUSH_ENDPOINT_HOSTS !== undefined ? env.PUSH_ENDPOINT_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : base.endpointHosts;
   const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom;
-  const vapidSubject = env.VAPID_SUBJECT ?? base.vapidSubject ?? (address.includes('@') ? `mailto:${address}` : issuer);
-  if (!/^(mailto:.+@.+|https:\/\/.+)$/.test(vapidSubject)) {
-    throw new ConfigError('VAPID_SUBJECT', `"${vapidSubject}" must be a mailto: address or an https: URL where push services can reach the operator`, `"${vapidSubject}" は mailto: アドレスか https: URL である必要があります`);
-  }
+  const vapidSubject = subject ?? (address.includes('@') ? `mailto:${address}` : issuer);
+  if (subject === null) refuse(SCHEMA.push.vapidSubject.env, vapidSubjectProblem(vapidSubject));
   return {
-    ...base,
-    matching,
-    approvalTtlSeconds: ttl,
-    endpointHosts: hosts,
+    ...policy,
     vapidSubject,
-    vapid: publicKey && privateKey ? { publicKey, privateKey } : null,
-    caFile: env.PUSH_CA_FILE || null,
+    vapid: publicKey !== null && privateKey !== null ? { publicKey, privateKey } : null,
+    caFile: projectPath(policy.caFile),
   };
 }
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env, defaultsFile = resolve(PROJECT_ROOT, 'config', 'default.json')): Settings {
-  const base = readDefaults(defaultsFile);
-  const nodeEnv = env.NODE_ENV ?? 'development';
-  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
-    throw new ConfigError('NODE_ENV', `must be development, production or test, got "${nodeEnv}"`, `development・production・test のいずれかを指定してください（"${nodeEnv}"）`);
-  }
-
-  const port = env.PORT !== undefined ? parseInteger('PORT', env.PORT) : base.port;
-  if (port > 65535) throw new ConfigError('PORT', 'must be at most 65535', '65535 以下を指定してください');
-
-  const issuerSource = env.ISSUER !== undefined ? 'ISSUER' : 'issuer';
-  const issuer = normaliseIssuer(issuerSource, env.ISSUER ?? base.issuer ?? `http://localhost:${port}`);
-
-  const cookieKeys = env.COOKIE_KEYS !== undefined
-    ? env.COOKIE_KEYS.split(',').map((k) => k.trim()).filter(Boolean)
-    : base.cookieKeys;
-  if (cookieKeys) {
-    if (cookieKeys.length === 0) throw new ConfigError('COOKIE_KEYS', 'is set but empty', '設定されていますが空です');
-    for (const key of cookieKeys) {
-      if (key.length < 32) {
-        throw new ConfigError('COOKIE_KEYS', 'every key must be at least 32 characters of random text', 'すべての鍵を 32 文字以上のランダムな文字列にしてください');
-      }
-    }
-  }
-
-  const clientsFileExplicit = env.CLIENTS_FILE !== undefined;
-  const clientsFileSetting = env.CLIENTS_FILE ?? base.clientsFile;
-  const mongodbUri = env.MONGODB_URI !== undefined ? env.MONGODB_URI || null : base.mongodbUri;
-  if (mongodbUri !== null && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
-    throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://', 'mongodb:// または mongodb+srv:// で始まる必要があります');
-  }
-
-  const logLevel = env.LOG_LEVEL ?? base.logLevel;
-  const levels = fileSchema.shape.logLevel.options as readonly string[];
-  if (!levels.includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}`, `${levels.join('、')} のいずれかを指定してください`);
-  }
-
-  const smsHookUrl = env.SMS_HOOK_URL !== undefined ? env.SMS_HOOK_URL || null : base.sms.hookUrl;
-  if (smsHookUrl !== null) {
-    let url: URL | undefined;
-    try {
-      url = new URL(smsHookUrl);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new ConfigError('SMS_HOOK_URL', `"${smsHookUrl}" is not an http(s) URL`, `"${smsHookUrl}" は http(s) の URL ではありません`);
-    }
-  }
-  const adminToken = env.ADMIN_TOKEN || null;
-  if (adminToken !== null && adminToken.length < 32) {
-    throw new ConfigError('ADMIN_TOKEN', 'must be at least 32 characters of random text', '32 文字以上のランダムな文字列にしてください');
-  }
-
+/** Everything that follows from the validated values, worked out in one place. */
+function derive(raw: Raw, sources: ReadonlyMap<string, Source>): Settings {
+  const { configFile: _configFile, env: nodeEnv, issuer: configuredIssuer, demo, webauthn, push, ...rest } = raw;
+  const issuer = new URL(configuredIssuer ?? `http://localhost:${raw.port}`).href.replace(/\/$/, '');
   return {
-    ...base,
+    ...rest,
     env: nodeEnv,
-    port,
     issuer,
-    proxy: env.TRUST_PROXY !== undefined ? parseBoolean('TRUST_PROXY', env.TRUST_PROXY) : base.proxy,
-    mongodbUri,
-    clientsFile: clientsFileSetting ? resolve(PROJECT_ROOT, clientsFileSetting) : null,
-    clientsFileExplicit,
-    cookieKeys,
-    signingKeysFile: env.SIGNING_KEYS_FILE !== undefined ? resolve(PROJECT_ROOT, env.SIGNING_KEYS_FILE) : base.signingKeysFile,
-    allowGeneratedSecrets: env.ALLOW_GENERATED_SECRETS !== undefined ? parseBoolean('ALLOW_GENERATED_SECRETS', env.ALLOW_GENERATED_SECRETS) : base.allowGeneratedSecrets,
-    allowPrivateNetworkCallbacks: env.ALLOW_PRIVATE_NETWORK_CALLBACKS !== undefined
-      ? parseBoolean('ALLOW_PRIVATE_NETWORK_CALLBACKS', env.ALLOW_PRIVATE_NETWORK_CALLBACKS)
-      : base.allowPrivateNetworkCallbacks,
-    demo: env.DEMO !== undefined ? parseBoolean('DEMO', env.DEMO) : base.demo ?? nodeEnv !== 'production',
-    logLevel: logLevel as FileSettings['logLevel'],
-    webauthn: webauthnSettings(env, base.webauthn, issuer),
-    mail: {
-      smtpUrl: env.SMTP_URL !== undefined ? env.SMTP_URL || null : base.mail.smtpUrl,
-      from: env.MAIL_FROM ?? base.mail.from,
-    },
-    push: pushSettings(env, base.push, issuer, env.MAIL_FROM ?? base.mail.from),
-    sms: { hookUrl: smsHookUrl, hookToken: env.SMS_HOOK_TOKEN || null },
-    adminToken,
-    notifyNewSignIn: env.NOTIFY_NEW_SIGN_IN !== undefined ? parseBoolean('NOTIFY_NEW_SIGN_IN', env.NOTIFY_NEW_SIGN_IN) : base.notifyNewSignIn,
-    geoipDbFile: env.GEOIP_DB_FILE ? resolve(PROJECT_ROOT, env.GEOIP_DB_FILE) : null,
+    demo: demo ?? nodeEnv !== 'production',
+    webauthn: webauthnSettings(webauthn, issuer),
+    push: pushSettings(push, issuer, raw.mail.from),
+    clientsFile: projectPath(raw.clientsFile),
+    clientsFileExplicit: sources.has('clientsFile'),
+    signingKeysFile: projectPath(raw.signingKeysFile),
+    geoipDbFile: projectPath(raw.geoipDbFile),
   };
 }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { assertProductionReady } from '../../src/config/production-guard.ts';
-import { loadSettings } from '../../src/config/settings.ts';
+import { SCHEMA } from '../../src/config/schema.ts';
+import { declaredSettings } from '../../src/config/setting.ts';
+import { loadSettings, PROJECT_ROOT, refuseLegacyDefaults } from '../../src/config/settings.ts';
 import { runMain } from '../support/processes.ts';
 import { writeClientsFile } from '../support/tobira.ts';
 import { partnerClient } from '../support/partner.ts';
@@ -128,6 +131,164 @@ describe('settings', () => {
       assert.match(exited.stderr, /MONGODB_URI: is required with NODE_ENV=production/);
       assert.match(exited.stderr, /起動できません/);
     });
+  });
+});
+
+/** What config/default.json held before the defaults moved into the schema; they must not change. */
+const FORMER_DEFAULTS = {
+  port: 3000, issuer: null, proxy: false, mongodbUri: null, clientsFile: 'config/clients.json', cookieKeys: null,
+  signingKeysFile: null, allowGeneratedSecrets: false, allowPrivateNetworkCallbacks: false, demo: null, logLevel: 'info',
+  ttl: { session: 1209600, interaction: 3600, grant: 31536000, accessToken: 3600, idToken: 3600, authorizationCode: 60, refreshToken: 2592000 },
+  bodyLimitBytes: 65536, sweepIntervalSeconds: 300,
+  webauthn: { rpId: null, rpName: 'tobira', origins: null, attestation: 'none' },
+  mail: { smtpUrl: null, from: 'tobira <no-reply@localhost>' },
+  sms: { hookUrl: null },
+  recovery: { enrolmentLinkTtlSeconds: 86400, phoneChangeTtlSeconds: 900 },
+  notifyNewSignIn: true,
+  oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 },
+  displayTimeZone: 'Asia/Tokyo',
+  push: { approvalTtlSeconds: 120, matching: 'choose', maxPending: 3, maxPerHour: 10, denialLimit: 3, denialWindowSeconds: 3600, blockSeconds: 3600, endpointHosts: null, vapidSubject: null },
+  trustedBrowserDays: 400,
+};
+
+describe('settings schema', () => {
+  const declared = declaredSettings(SCHEMA);
+
+  it('gives every setting its own variable, a description, and a default its own type accepts', () => {
+    assert.equal(new Set(declared.map((d) => d.spec.env)).size, declared.length, 'an environment variable is declared twice');
+    for (const { path, spec } of declared) {
+      assert.match(spec.env, /^[A-Z][A-Z0-9_]*$/, path);
+      assert.ok(spec.description.length > 10, `${path} needs a description`);
+      assert.ok(spec.kind.schema.safeParse(spec.default).success, `${path}: the default ${JSON.stringify(spec.default)} is outside its own bounds`);
+    }
+  });
+
+  it('keeps the defaults config/default.json held', () => {
+    const s = loadSettings({});
+    assert.deepEqual(s.ttl, FORMER_DEFAULTS.ttl);
+    assert.deepEqual(s.oneTimeCode, FORMER_DEFAULTS.oneTimeCode);
+    assert.deepEqual(s.recovery, FORMER_DEFAULTS.recovery);
+    assert.deepEqual(s.mail, FORMER_DEFAULTS.mail);
+    assert.deepEqual(s.sms, { hookUrl: null, hookToken: null });
+    const { endpointHosts: _h, vapidSubject: _s, ...limits } = FORMER_DEFAULTS.push;
+    const { endpointHosts, vapidSubject, vapid, caFile, ...pushLimits } = s.push;
+    assert.deepEqual(pushLimits, limits);
+    assert.deepEqual({ endpointHosts, vapidSubject, vapid, caFile }, { endpointHosts: null, vapidSubject: 'mailto:no-reply@localhost', vapid: null, caFile: null });
+    assert.deepEqual(s.webauthn, { rpId: 'localhost', rpName: 'tobira', origins: ['http://localhost:3000'], attestation: 'none' });
+    assert.equal(s.clientsFile, resolve(PROJECT_ROOT, 'config/clients.json'));
+    assert.equal(s.clientsFileExplicit, false);
+    for (const key of ['cookieKeys', 'signingKeysFile', 'allowGeneratedSecrets', 'allowPrivateNetworkCallbacks', 'logLevel', 'bodyLimitBytes', 'sweepIntervalSeconds', 'notifyNewSignIn', 'displayTimeZone', 'trustedBrowserDays'] as const) {
+      assert.deepEqual(s[key], FORMER_DEFAULTS[key], key);
+    }
+    assert.equal(s.geoipDbFile, null);
+    assert.equal(s.adminToken, null);
+  });
+
+  it('applies every kind of environment variable', () => {
+    const s = loadSettings({
+      SESSION_TTL: '604800', PUSH_MAX_PENDING: '5', PUSH_BLOCK_SECONDS: '7200', TRUSTED_BROWSER_DAYS: '30', DISPLAY_TIME_ZONE: 'Europe/Berlin',
+      BODY_LIMIT_BYTES: '2048', TRUST_PROXY: 'yes', NOTIFY_NEW_SIGN_IN: 'off', PUSH_MATCHING: 'type', PUSH_ENDPOINT_HOSTS: ' a.example , *.b.example ,',
+      WEBAUTHN_RP_NAME: 'Example ID', VAPID_PUBLIC_KEY: 'pub', VAPID_PRIVATE_KEY: 'priv', VAPID_SUBJECT: 'https://example.com/contact',
+      GEOIP_DB_FILE: 'data/geo.mmdb', PUSH_CA_FILE: '/etc/ca.pem',
+    });
+    assert.equal(s.ttl.session, 604800);
+    assert.equal(s.push.maxPending, 5);
+    assert.equal(s.push.blockSeconds, 7200);
+    assert.equal(s.trustedBrowserDays, 30);
+    assert.equal(s.displayTimeZone, 'Europe/Berlin');
+    assert.equal(s.bodyLimitBytes, 2048);
+    assert.equal(s.proxy, true);
+    assert.equal(s.notifyNewSignIn, false);
+    assert.equal(s.push.matching, 'type');
+    assert.deepEqual(s.push.endpointHosts, ['a.example', '*.b.example']);
+    assert.equal(s.webauthn.rpName, 'Example ID');
+    assert.deepEqual(s.push.vapid, { publicKey: 'pub', privateKey: 'priv' });
+    assert.equal(s.push.vapidSubject, 'https://example.com/contact');
+    assert.equal(s.geoipDbFile, resolve(PROJECT_ROOT, 'data/geo.mmdb'), 'relative to the project folder');
+    assert.equal(s.push.caFile, '/etc/ca.pem');
+  });
+
+  it('an empty variable switches an optional service off, and is refused where a value is needed', () => {
+    const s = loadSettings({ SMTP_URL: '', SMS_HOOK_URL: '', MONGODB_URI: '', SIGNING_KEYS_FILE: '', CLIENTS_FILE: '', ADMIN_TOKEN: '', GEOIP_DB_FILE: '' });
+    assert.equal(s.mail.smtpUrl, null);
+    assert.equal(s.sms.hookUrl, null);
+    assert.equal(s.mongodbUri, null);
+    assert.equal(s.signingKeysFile, null);
+    assert.equal(s.clientsFile, null);
+    assert.equal(s.clientsFileExplicit, true);
+    assert.equal(s.adminToken, null);
+    assert.equal(s.geoipDbFile, null);
+    assert.throws(() => loadSettings({ ISSUER: '' }), refusal(/^ISSUER$/));
+    assert.throws(() => loadSettings({ WEBAUTHN_RP_NAME: '' }), refusal(/^WEBAUTHN_RP_NAME$/, /empty/));
+    assert.throws(() => loadSettings({ MAIL_FROM: '' }), refusal(/^MAIL_FROM$/, /3 characters/));
+    assert.throws(() => loadSettings({ COOKIE_KEYS: ' , ' }), refusal(/^COOKIE_KEYS$/, /empty/));
+  });
+
+  it('refuses values outside their bounds, naming the variable and the bounds', () => {
+    assert.throws(() => loadSettings({ PUSH_APPROVAL_TTL: '29' }), refusal(/^PUSH_APPROVAL_TTL$/, /between 30 and 600 seconds/));
+    assert.throws(() => loadSettings({ PUSH_APPROVAL_TTL: '601' }), refusal(/^PUSH_APPROVAL_TTL$/, /between 30 and 600 seconds/));
+    assert.throws(() => loadSettings({ PUSH_APPROVAL_TTL: '-5' }), refusal(/^PUSH_APPROVAL_TTL$/, /whole number, got "-5"/));
+    assert.throws(() => loadSettings({ AUTHORIZATION_CODE_TTL: '601' }), refusal(/^AUTHORIZATION_CODE_TTL$/, /600/));
+    assert.throws(() => loadSettings({ SESSION_TTL: '0' }), refusal(/^SESSION_TTL$/));
+    assert.throws(() => loadSettings({ TRUSTED_BROWSER_DAYS: '401' }), refusal(/^TRUSTED_BROWSER_DAYS$/, /between 1 and 400 days/));
+    assert.throws(() => loadSettings({ PUSH_MAX_PENDING: '21' }), refusal(/^PUSH_MAX_PENDING$/, /between 1 and 20/));
+    assert.throws(() => loadSettings({ ONE_TIME_CODE_MAX_ATTEMPTS: '0' }), refusal(/^ONE_TIME_CODE_MAX_ATTEMPTS$/));
+    assert.throws(() => loadSettings({ BODY_LIMIT_BYTES: '100' }), refusal(/^BODY_LIMIT_BYTES$/, /bytes/));
+    assert.throws(() => loadSettings({ SWEEP_INTERVAL_SECONDS: '90000' }), refusal(/^SWEEP_INTERVAL_SECONDS$/));
+    assert.throws(() => loadSettings({ DISPLAY_TIME_ZONE: 'Mars/Olympus' }), refusal(/^DISPLAY_TIME_ZONE$/, /IANA/));
+    assert.throws(() => loadSettings({ PUSH_MATCHING: 'guess' }), refusal(/^PUSH_MATCHING$/, /choose, type/));
+    assert.throws(() => loadSettings({ VAPID_PUBLIC_KEY: 'pub' }), refusal(/^VAPID_PRIVATE_KEY$/, /together/));
+    assert.throws(() => loadSettings({ VAPID_SUBJECT: 'http://example.com' }), refusal(/^VAPID_SUBJECT$/));
+  });
+
+  it('never repeats a secret in a refusal', () => {
+    const uri = 'postgres://tobira:hunter2@db/tobira';
+    assert.throws(() => loadSettings({ MONGODB_URI: uri }), (err: unknown) => err instanceof ConfigError && !err.message.includes('hunter2'));
+    const file = writeClientsFile({ adminToken: 1234567890 });
+    assert.throws(() => loadSettings({}, file), (err: unknown) => err instanceof ConfigError && err.setting === `${file} → adminToken` && !err.message.includes('1234567890'));
+  });
+});
+
+describe('settings file (CONFIG_FILE)', () => {
+  it('overrides the defaults and is overridden by the environment', () => {
+    const file = writeClientsFile({ port: 4200, ttl: { session: 86400 }, push: { maxPending: 7, endpointHosts: ['push.example'] }, clientsFile: 'config/clients.example.json' });
+    const s = loadSettings({ CONFIG_FILE: file, PUSH_MAX_PENDING: '2' });
+    assert.equal(s.port, 4200);
+    assert.equal(s.issuer, 'http://localhost:4200');
+    assert.equal(s.ttl.session, 86400);
+    assert.equal(s.ttl.interaction, 3600, 'a group in the file only changes what it names');
+    assert.equal(s.push.maxPending, 2);
+    assert.deepEqual(s.push.endpointHosts, ['push.example']);
+    assert.equal(s.clientsFile, resolve(PROJECT_ROOT, 'config/clients.example.json'));
+    assert.equal(s.clientsFileExplicit, true, 'a clients file named in the settings file must exist');
+  });
+
+  it('accepts a complete copy of the former config/default.json', () => {
+    const s = loadSettings({ CONFIG_FILE: writeClientsFile(FORMER_DEFAULTS) });
+    assert.equal(s.port, 3000);
+    assert.equal(s.demo, true);
+    assert.deepEqual(s.ttl, FORMER_DEFAULTS.ttl);
+  });
+
+  it('refuses bad values, misspelt keys and environment-only settings, naming the file and the field', () => {
+    const bad = writeClientsFile({ push: { approvalTtlSeconds: 5 } });
+    assert.throws(() => loadSettings({ CONFIG_FILE: bad }), refusal(new RegExp(`^${bad} → push\\.approvalTtlSeconds$`), /between 30 and 600/));
+    assert.doesNotThrow(() => loadSettings({ CONFIG_FILE: bad, PUSH_APPROVAL_TTL: '60' }), 'the environment wins over the file');
+    const misspelt = writeClientsFile({ push: { maxPendng: 5 } });
+    assert.throws(() => loadSettings({ CONFIG_FILE: misspelt }), refusal(new RegExp(`^${misspelt} → push$`), /maxPendng/));
+    const envOnly = writeClientsFile({ env: 'production' });
+    assert.throws(() => loadSettings({ CONFIG_FILE: envOnly }), refusal(new RegExp(`^${envOnly} → env$`), /NODE_ENV/));
+    const flatGroup = writeClientsFile({ ttl: 3600 });
+    assert.throws(() => loadSettings({ CONFIG_FILE: flatGroup, SESSION_TTL: '60' }), refusal(new RegExp(`^${flatGroup} → ttl$`), /group/));
+    const notObject = writeClientsFile([1, 2]);
+    assert.throws(() => loadSettings({ CONFIG_FILE: notObject }), refusal(new RegExp(`^${notObject}$`), /object/));
+    assert.throws(() => loadSettings({ CONFIG_FILE: '/nonexistent/settings.json' }), refusal(/nonexistent\/settings\.json/, /does not exist/));
+  });
+
+  it('refuses to start while a config/default.json from an older version would be silently ignored', () => {
+    const leftover = writeClientsFile(FORMER_DEFAULTS);
+    assert.throws(() => refuseLegacyDefaults(leftover), refusal(new RegExp(`^${leftover}$`), /CONFIG_FILE/));
+    assert.doesNotThrow(() => refuseLegacyDefaults('/nonexistent/default.json'));
   });
 });
 
