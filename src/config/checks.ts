@@ -1,7 +1,7 @@
 // Checks on single setting values. The schema applies them to what the operator set; the loader
 // applies the same ones to values it derives (an origin from the issuer, a VAPID subject from the
 // sender address), so a derived value is held to the rule an explicit one is.
-import type { Messages } from '../errors/app-error.ts';
+import type { Localized as Messages } from '../i18n/lang.ts';
 
 function parseUrl(value: string): URL | null {
   try {

@@ -2,7 +2,7 @@
 // languages: what was expected, with the setting's bounds and unit, and what was given unless the
 // setting is a secret.
 import type { z } from 'zod';
-import type { Messages } from '../errors/app-error.ts';
+import type { Localized as Messages } from '../i18n/lang.ts';
 import { unitJa } from './kinds.ts';
 import type { Declared } from './setting.ts';
 

@@ -2,7 +2,7 @@
 // environment variable's text becomes a raw value, and how the configuration reference describes
 // it, so that the loader, the validation and the documentation read one definition.
 import { z } from 'zod';
-import type { Messages } from '../errors/app-error.ts';
+import type { Localized as Messages } from '../i18n/lang.ts';
 
 export type Unit = 'seconds' | 'days' | 'bytes';
 

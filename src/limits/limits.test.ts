@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SCHEMA } from '../config/schema.ts';
+import { declaredSettings } from '../config/setting.ts';
 import { LIMITS } from './limits.ts';
 import type { Amount } from './limits.ts';
 
@@ -10,15 +12,18 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const BEGIN = '<!-- limits table: begin (src/limits/limits.test.ts checks it against src/limits/limits.ts) -->';
 const END = '<!-- limits table: end -->';
 
-function defaultOf(path: string): unknown {
-  const defaults: unknown = JSON.parse(readFileSync(resolve(ROOT, 'config/default.json'), 'utf8'));
-  return path.split('.').reduce<unknown>((value, part) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), defaults);
+/** The setting's environment variable and default, from the one configuration schema. */
+function declared(path: string): { env: string; default: unknown } {
+  const found = declaredSettings(SCHEMA).find((entry) => entry.path === path);
+  assert.ok(found, `limits.ts names a setting the configuration schema lacks: ${path}`);
+  return { env: found.spec.env, default: found.spec.default };
 }
 
 function amount(value: Amount | null, unit: string): string {
   if (value === null) return '—';
   if (typeof value === 'number') return `${value}${unit} (fixed)`;
-  return `\`${value.setting}\` (default ${String(defaultOf(value.setting))}${unit})`;
+  const setting = declared(value.setting);
+  return `\`${setting.env}\` (default ${String(setting.default)}${unit})`;
 }
 
 function rows(): string[] {
