@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AlwaysPasskeyOnError } from '../always-passkey/errors.ts';
+import { AlwaysPasskeyOnError } from './errors.ts';
 import type { AuditContext } from '../audit/audit-log.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { createLogger } from '../log.ts';

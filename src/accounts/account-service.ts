@@ -5,8 +5,7 @@
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ContactKind, VerifiedContact } from '../store/types.ts';
-import { AccountNotFoundError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
-import { AlwaysPasskeyOnError } from '../always-passkey/errors.ts';
+import { AccountNotFoundError, AlwaysPasskeyOnError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
 import { checkPasswordStrength } from './password-policy.ts';
 

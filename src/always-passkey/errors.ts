@@ -1,7 +1,5 @@
 import { E } from '../errors/app-error.ts';
 
-/** Password sign-in, password reset or a password-dependent service for an always-passkey account. */
-export const AlwaysPasskeyOnError = E('always_passkey_on', 403);
 export const PhoneRequiredError = E('phone_required', 409);
 export const AlwaysPasskeyNotOnError = E('always_passkey_not_on', 409);
 export const NewPasswordRequiredError = E('new_password_required', 400);

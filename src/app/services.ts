@@ -13,8 +13,7 @@ import { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import type { Settings } from '../config/settings.ts';
 import { ContactService } from '../contacts/contact-service.ts';
 import { DeviceService } from '../devices/device-service.ts';
-import { NewPhoneNotices } from '../devices/new-phone-notices.ts';
-import { subscribeDevices } from '../devices/subscriptions.ts';
+import { subscribeNewPhoneNotices } from '../devices/new-phone-notices.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { EnrolmentService } from '../flows/enrolment/service.ts';
 import { PasswordResetService } from '../flows/password-reset/service.ts';
@@ -130,7 +129,6 @@ export class Services extends Base {
   });
 
   // Phones.
-  readonly newPhoneNotices = new NewPhoneNotices({ accounts: this.store.accounts, notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone });
   readonly devices = new DeviceService({
     devices: this.store.devices,
     passkeyRecords: this.store.passkeys,
@@ -212,8 +210,8 @@ export class Services extends Base {
   /** The features that react to events, in the order they react. Provider-bound ones: app/app.ts. */
   subscribe(): this {
     subscribeRecovery(this.events, this.recovery);
-    subscribePhoneChange(this.events, this.newPhoneNotices, this.now);
-    subscribeDevices(this.events, this.newPhoneNotices);
+    subscribePhoneChange(this.events, { accounts: this.store.accounts, notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone, now: this.now });
+    subscribeNewPhoneNotices(this.events, { notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone });
     return this;
   }
 }

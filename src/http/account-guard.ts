@@ -13,7 +13,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import { ACR } from '../assurance/assurance.ts';
 import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
 import { InvalidInputError } from '../errors/http-errors.ts';
-import { NotSignedInError, PasskeyReauthenticationRequiredError, ReauthenticationRequiredError } from '../account-menu/errors.ts';
+import { NotSignedInError, PasskeyReauthenticationRequiredError, ReauthenticationRequiredError } from '../errors/http-errors.ts';
 import { seeOther } from './see-other.ts';
 import { currentSession, isFresh, type AccountSession } from './session.ts';
 import { clearCookie, readSignedJson, writeSignedJson } from './signed-cookie.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
 import { AccountService } from '../../src/accounts/account-service.ts';
-import { AlwaysPasskeyOnError } from '../../src/always-passkey/errors.ts';
+import { AlwaysPasskeyOnError } from '../../src/accounts/errors.ts';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { verifyPassword } from '../../src/accounts/password-hasher.ts';
 import { buildApp } from '../../src/app/app.ts';

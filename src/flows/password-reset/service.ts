@@ -2,7 +2,7 @@
 // new (strength-checked) password replaces the old one and every existing sign-in is ended. The
 // first step answers the same whether or not the address has an account; an always-passkey
 // account has no password, so its owner is mailed an explanation instead of a code.
-import { AlwaysPasskeyOnError } from '../../always-passkey/errors.ts';
+import { AlwaysPasskeyOnError } from '../../accounts/errors.ts';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
 import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
 import { checkPasswordStrength } from '../../accounts/password-policy.ts';

@@ -14,11 +14,6 @@ export function phoneChangeCodeSms(lang: Lang, to: string, code: string, minutes
   return { to, text: mailText(lang).phoneChangeCodeSms({ code, minutes }) };
 }
 
-/** After a phone was set up to approve sign-ins (device.added). */
-export function newPhoneNotice(lang: Lang, phone: string, when: string): Notice {
-  return mailText(lang).newPhone({ phone, when });
-}
-
 /** After a passkey was registered through a phone change's enrolment link. */
 export function phoneChangePasskeyNotice(lang: Lang, when: string): Notice {
   return mailText(lang).phoneChangePasskey({ when });
