@@ -3,7 +3,7 @@
 // phone, and the decision reaches the partner through the token endpoint (poll) or a ping.
 import type Provider from 'oidc-provider';
 import { errors, type Configuration } from 'oidc-provider';
-import { BACKCHANNEL_PREFIX, type ApprovalService } from '../flows/push-approval/service.ts';
+import type { ApprovalService } from '../flows/push-approval/service.ts';
 import { auditContextOf } from '../audit/audit-log.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -67,8 +67,8 @@ export function subscribeBackchannelResults(events: EventBus, provider: Provider
 
 /** Hands a decided CIBA approval to the provider: a grant for the requested scopes, or access_denied. */
 async function deliverBackchannelResult(provider: Provider, approval: Approval): Promise<void> {
-  if (!approval.interactionUid.startsWith(BACKCHANNEL_PREFIX)) return;
-  const request = await provider.BackchannelAuthenticationRequest.find(approval.interactionUid.slice(BACKCHANNEL_PREFIX.length));
+  if (approval.origin.kind !== 'ciba') return;
+  const request = await provider.BackchannelAuthenticationRequest.find(approval.origin.authReqId);
   if (!request?.accountId) return;
   if (approval.status !== 'approved') {
     await provider.backchannelResult(request, new errors.AccessDenied('the user denied the request on their phone'));

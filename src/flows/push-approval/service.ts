@@ -14,7 +14,7 @@ import type { Mailer } from '../../notify/mailer.ts';
 import { pushReportedMail } from '../../notify/messages.ts';
 import type { PasskeyService } from '../../passkeys/passkey-service.ts';
 import type {
-  Account, AccountRepository, Approval, ApprovalRepository, BlockRepository, Device, DeviceRepository, PushSubscriptionRecord,
+  Account, AccountRepository, Approval, ApprovalOrigin, ApprovalRepository, BlockRepository, Device, DeviceRepository, PushSubscriptionRecord,
 } from '../../store/types.ts';
 import {
   ApprovalAlreadyDecidedError, ApprovalNotApprovedError, ApprovalNotFoundError, ApprovalRateLimitedError, DeviceRequiredError, PushBlockedError,
@@ -58,8 +58,11 @@ export interface ApprovalDeps {
   now?: () => number;
 }
 
-/** The interaction uid of an approval that answers a CIBA backchannel request, not a browser. */
-export const BACKCHANNEL_PREFIX = 'ciba:';
+
+/** Whether the approval was asked for by this sign-in in this browser (CIBA approvals never are). */
+function fromBrowser(origin: ApprovalOrigin, interactionUid: string, browserHash: string): boolean {
+  return origin.kind === 'browser' && origin.interactionUid === interactionUid && origin.browserHash === browserHash;
+}
 
 export function bindingHash(binding: string): string {
   return createHash('sha256').update(binding).digest('hex');
@@ -86,7 +89,7 @@ export class ApprovalService {
     const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
     if (!account || devices.length === 0) return { kind: 'no_phone' };
     const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
-    return this.#start(account, devices, { interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding), mode: trusted ? 'none' : this.#d.policy.matching, context: input.context, audit: input.audit });
+    return this.#start(account, devices, { origin: { kind: 'browser', interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding) }, mode: trusted ? 'none' : this.#d.policy.matching, context: input.context, audit: input.audit });
   }
 
   /**
@@ -99,10 +102,10 @@ export class ApprovalService {
     const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
     if (!account || devices.length === 0) return { kind: 'no_phone' };
     // An empty browser hash matches no browser binding: only the provider can collect the result.
-    return this.#start(account, devices, { interactionUid: `${BACKCHANNEL_PREFIX}${input.authReqId}`, browserHash: '', mode: 'none', context: input.context, audit: input.audit });
+    return this.#start(account, devices, { origin: { kind: 'ciba', authReqId: input.authReqId }, mode: 'none', context: input.context, audit: input.audit });
   }
 
-  async #start(account: Account, devices: Device[], input: { interactionUid: string; browserHash: string; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
+  async #start(account: Account, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
     const now = this.#now();
     if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
     // pushPending and pushRequests are counted from the stored approvals, not by the limiter.
@@ -113,8 +116,7 @@ export class ApprovalService {
     const approval: Approval = {
       id: randomBytes(16).toString('base64url'),
       accountId: account.id,
-      interactionUid: input.interactionUid,
-      browserHash: input.browserHash,
+      origin: input.origin,
       matching: mode,
       number,
       choices,
@@ -154,7 +156,7 @@ export class ApprovalService {
   /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */
   async forBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<Approval> {
     const approval = await this.#d.approvals.find(approvalId);
-    if (!approval || approval.interactionUid !== interactionUid || approval.browserHash !== bindingHash(browserBinding)) throw new ApprovalNotFoundError();
+    if (!approval || !fromBrowser(approval.origin, interactionUid, bindingHash(browserBinding))) throw new ApprovalNotFoundError();
     return approval;
   }
 

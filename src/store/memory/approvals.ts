@@ -13,8 +13,7 @@ function copyApproval(approval: Approval): Approval {
   return {
     id: approval.id,
     accountId: approval.accountId,
-    interactionUid: approval.interactionUid,
-    browserHash: approval.browserHash,
+    origin: { ...approval.origin },
     matching: approval.matching,
     number: approval.number,
     choices: [...approval.choices],

@@ -1,4 +1,4 @@
-// Push sign-in approvals: { _id: id, accountId, interactionUid, browserHash, matching, number,
+// Push sign-in approvals: { _id: id, accountId, origin, matching, number,
 // choices, context, status, createdAt, liveUntil, decidedAt, decidedBy, userVerified, rev,
 // expiresAt }.
 //
@@ -26,22 +26,36 @@ import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
 
 export const APPROVALS_COLLECTION = 'approvals';
 
-type ApprovalDocument = Omit<Approval, 'id' | 'expiresAt'> & {
+type ApprovalDocument = Omit<Approval, 'id' | 'expiresAt' | 'origin'> & {
   _id: string;
+  /** Absent only on documents from before it (see interactionUid below). */
+  origin?: Approval['origin'];
   /** The approval's expiresAt. */
   liveUntil: Date;
   /** liveUntil + APPROVAL_RETENTION_MS: when the document may be deleted. */
   expiresAt: Date;
   /** Changes on every write, so a claim names exactly the version that was read. */
   rev: string;
+  /** Before `origin`: approvals written by an older version, still live for a few minutes after an upgrade. */
+  interactionUid?: string;
+  browserHash?: string;
 };
+
+const LEGACY_CIBA_PREFIX = 'ciba:';
+
+function originOf(document: ApprovalDocument): Approval['origin'] {
+  if (document.origin) return { ...document.origin };
+  const uid = document.interactionUid ?? '';
+  return uid.startsWith(LEGACY_CIBA_PREFIX)
+    ? { kind: 'ciba', authReqId: uid.slice(LEGACY_CIBA_PREFIX.length) }
+    : { kind: 'browser', interactionUid: uid, browserHash: document.browserHash ?? '' };
+}
 
 function toApproval(document: ApprovalDocument): Approval {
   return {
     id: document._id,
     accountId: document.accountId,
-    interactionUid: document.interactionUid,
-    browserHash: document.browserHash,
+    origin: originOf(document),
     matching: document.matching,
     number: document.number,
     choices: [...document.choices],
@@ -79,8 +93,7 @@ export class MongoApprovals implements ApprovalRepository {
       const document: ApprovalDocument = {
         _id: approval.id,
         accountId: approval.accountId,
-        interactionUid: approval.interactionUid,
-        browserHash: approval.browserHash,
+        origin: { ...approval.origin },
         matching: approval.matching,
         number: approval.number,
         choices: [...approval.choices],

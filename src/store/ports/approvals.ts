@@ -2,15 +2,27 @@
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'reported';
 
+/** Who asked: a sign-in in a browser, or a partner's server (CIBA, no browser at all). */
+export type ApprovalOrigin =
+  | {
+    kind: 'browser';
+    /** The interaction (sign-in attempt) it belongs to. */
+    interactionUid: string;
+    /** SHA-256 (hex) of the requesting browser's binding cookie: only that browser may finish. */
+    browserHash: string;
+  }
+  | {
+    kind: 'ciba';
+    /** The backchannel authentication request (auth_req_id) the decision answers. */
+    authReqId: string;
+  };
+
 /** A push sign-in request waiting for the user's phone. */
 export interface Approval {
   /** Random, 128 bits, base64url: unguessable. */
   id: string;
   accountId: string;
-  /** The interaction (sign-in attempt) it belongs to. */
-  interactionUid: string;
-  /** SHA-256 (hex) of the requesting browser's binding cookie: only that browser may finish. */
-  browserHash: string;
+  origin: ApprovalOrigin;
   /** 'none' when the browser is trusted; 'choose' (pick the number on the screen among three) or 'type' (type the 6 digits). */
   matching: 'none' | 'choose' | 'type';
   /** What the screen shows ('' when matching is 'none'). */

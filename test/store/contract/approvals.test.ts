@@ -7,8 +7,7 @@ forEachStore('approvals', (t) => {
   const approval = (accountId: string, id: string, overrides: Partial<Approval> = {}): Approval => ({
     id,
     accountId,
-    interactionUid: `interaction-${id}`,
-    browserHash: sha256(`browser-${id}`),
+    origin: { kind: 'browser', interactionUid: `interaction-${id}`, browserHash: sha256(`browser-${id}`) },
     matching: 'choose',
     number: '42',
     choices: ['17', '42', '88'],
@@ -192,8 +191,7 @@ describe('store contract (mongo, two connections): approvals', () => {
         await a.approvals.create({
           id,
           accountId: 'acc-1',
-          interactionUid: 'i',
-          browserHash: sha256('b'),
+          origin: { kind: 'browser', interactionUid: 'i', browserHash: sha256('b') },
           matching: 'type',
           number: '123456',
           choices: [],
