@@ -4,8 +4,8 @@
 // rules on the ticket are here.
 //
 // Expiry is chosen by purpose, from settings: a recovery link lives recovery.enrolmentLinkTtlSeconds
-// (RECOVERY_ENROLMENT_LINK_TTL_SECONDS), a phone change's link recovery.phoneChangeTtlSeconds
-// (PHONE_CHANGE_TTL_SECONDS); the issuing flow passes it.
+// (a day by default), a phone change's link recovery.phoneChangeTtlSeconds (15 minutes); the
+// issuing flow passes it.
 import type { EnrolmentTicket } from '../../store/types.ts';
 import { EnrolmentLinkInvalidError } from './errors.ts';
 

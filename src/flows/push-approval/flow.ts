@@ -19,7 +19,7 @@ export const TRANSITIONS: Readonly<Record<ApprovalStatus, readonly Decision[]>> 
   reported: [],
 };
 
-/** An approval lives `push.approvalTtlSeconds` (PUSH_APPROVAL_TTL_SECONDS) from its creation. */
+/** An approval lives `push.approvalTtlSeconds` (PUSH_APPROVAL_TTL; 120 by default) from its creation. */
 export function expiresAt(now: number, approvalTtlSeconds: number): Date {
   return new Date(now + approvalTtlSeconds * 1000);
 }

@@ -4,7 +4,7 @@
 // the rules on the record's status are here.
 //
 // A pending request does not expire; what expires is the enrolment link an approval sends, after
-// recovery.enrolmentLinkTtlSeconds (RECOVERY_ENROLMENT_LINK_TTL_SECONDS). A failed clean-up leaves
+// recovery.enrolmentLinkTtlSeconds (a day by default). A failed clean-up leaves
 // the request approved, for an operator's `complete`.
 import type { RecoveryRequest, RecoveryStatus } from '../../store/types.ts';
 import { RecoveryNotCompletableError, RecoveryRequestDecidedError } from './errors.ts';
