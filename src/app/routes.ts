@@ -58,12 +58,12 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       home,
       healthRoutes(services.store),
       interactionRoutes(signIn),
-      signupRoutes({ ...signIn, signup: services.signup }),
+      signupRoutes({ ...signIn, signup: services.signup, now: services.now }),
       pushRoutes({ ...signIn, approvals: services.approvals }),
       qrRoute(settings.issuer),
       enrolmentRoutes({ enrolment: services.enrolment, bodies }),
       recoveryRoutes({ recovery: services.recovery, bodies }),
-      phoneChangeRoutes({ phoneChange: services.phoneChange, bodies }),
+      phoneChangeRoutes({ phoneChange: services.phoneChange, bodies, now: services.now }),
       guard.routes(),
       deviceRoutes({ guard, devices: services.devices, approvals: services.approvals, vapidPublicKey: infrastructure.vapid.publicKey, bodies, displayTimeZone: settings.displayTimeZone }),
       accountRoutes({
@@ -81,7 +81,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       }),
       contactRoutes({ contacts: services.contacts, guard, bodies }),
       alwaysPasskeyRoutes({ alwaysPasskey: services.alwaysPasskey, guard, bodies }),
-      passwordResetRoutes({ resets: services.passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodies }),
+      passwordResetRoutes({ resets: services.passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodies, now: services.now }),
       ...(infrastructure.demoClient ? [demoRoutes(settings.issuer, infrastructure.demoClient, bodies)] : []),
     ],
   };

@@ -14,22 +14,24 @@ import { ACR } from '../assurance/assurance.ts';
 import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
 import { InvalidInputError } from '../errors/http-errors.ts';
 import { NotSignedInError, PasskeyReauthenticationRequiredError, ReauthenticationRequiredError } from '../errors/http-errors.ts';
+import { z } from 'zod';
+import { browserBinding } from './browser-cookies.ts';
+import { FlowCookie } from './flow-cookie.ts';
 import { seeOther } from './see-other.ts';
 import { currentSession, isFresh, type AccountSession } from './session.ts';
-import { clearCookie, readSignedJson, writeSignedJson } from './signed-cookie.ts';
 import type { RequestState } from './state.ts';
 
-const LOGIN_COOKIE = 'tobira.account.login';
 const LOGIN_COOKIE_TTL_MS = 10 * 60_000;
 const HOME = '/account';
 
 /** What the sign-in remembers until the callback. */
-interface PendingLogin {
-  state: string;
-  next: string;
+const pendingLogin = z.object({
+  state: z.string().min(1).max(64),
+  next: z.string().max(256),
   /** Added to `next` after the sign-in (a notice). */
-  query?: Record<string, string>;
-}
+  query: z.record(z.string(), z.string()).optional(),
+});
+type PendingLogin = z.infer<typeof pendingLogin>;
 
 interface LoginRequest {
   next?: string;
@@ -53,10 +55,13 @@ export class AccountGuard {
   readonly #d: AccountGuardDeps;
   readonly #now: () => number;
   readonly #returnPaths = new Set<string>([HOME]);
+  /** The sign-in under way in this browser, until the provider calls back. */
+  readonly #pending: FlowCookie<PendingLogin>;
 
   constructor(deps: AccountGuardDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
+    this.#pending = new FlowCookie({ name: 'tobira.account.login', schema: pendingLogin, lifetimeMs: LOGIN_COOKIE_TTL_MS, now: this.#now });
   }
 
   /** Registers pages a sign-in may come back to. */
@@ -132,8 +137,8 @@ export class AccountGuard {
       else this.toLogin(ctx, undefined, next);
     });
     router.get('/callback', (ctx) => {
-      const pending = readSignedJson<PendingLogin>(ctx, LOGIN_COOKIE);
-      clearCookie(ctx, LOGIN_COOKIE);
+      const pending = this.#pending.read(ctx, browserBinding(ctx));
+      this.#pending.clear(ctx);
       if (!pending || ctx.query.state !== pending.state) throw new InvalidInputError('state');
       if (typeof ctx.query.error === 'string') {
         ctx.redirect('/');
@@ -151,7 +156,7 @@ export class AccountGuard {
 
   #toLogin(ctx: Context, request: LoginRequest): void {
     const state = randomBytes(16).toString('base64url');
-    writeSignedJson(ctx, LOGIN_COOKIE, { state, next: this.#returnTo(request.next), ...(request.query ? { query: request.query } : {}) } satisfies PendingLogin, LOGIN_COOKIE_TTL_MS);
+    this.#pending.write(ctx, browserBinding(ctx), { state, next: this.#returnTo(request.next), ...(request.query ? { query: request.query } : {}) });
     const url = new URL(`${this.#d.issuer}/auth`);
     url.search = new URLSearchParams({
       client_id: ACCOUNT_CLIENT_ID,

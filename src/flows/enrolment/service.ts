@@ -15,6 +15,7 @@ import type { PasskeyService } from '../../passkeys/passkey-service.ts';
 import { sameHash } from '../../store/arguments.ts';
 import type { Account, AccountRepository, EnrolmentPurpose, EnrolmentTicket, EnrolmentTicketRepository } from '../../store/types.ts';
 import { EnrolmentLinkInvalidError } from './errors.ts';
+import * as flow from './flow.ts';
 
 export interface IssuedEnrolment {
   ticket: EnrolmentTicket;
@@ -68,7 +69,7 @@ export class EnrolmentService {
       recoveryRequestId: options.recoveryRequestId ?? null,
       sentTo: options.sentTo,
       createdAt: new Date(at),
-      expiresAt: new Date(at + options.ttlSeconds * 1000),
+      expiresAt: flow.expiresAt(at, options.ttlSeconds),
     };
     await this.#d.tickets.create(ticket);
     await this.#d.audit.record('enrolment.issued', accountId, SYSTEM, { ticketId: ticket.id, purpose, sentTo: options.sentTo, recoveryRequestId: ticket.recoveryRequestId, expiresAt: ticket.expiresAt.toISOString() });
@@ -101,7 +102,9 @@ export class EnrolmentService {
     const { ticket, account } = await this.#unlocked(key);
     // The challenge is taken (single use) before the ticket, so a bad response leaves the link usable.
     const credential = await this.#d.passkeys.verifyRegistration(challengeKey(ticket), response, account.id);
-    if (ticket.expiresAt.getTime() <= this.#now() || !await this.#d.tickets.use(ticket.id)) throw new EnrolmentLinkInvalidError();
+    // live → used: only a ticket still live by tobira's clock is offered to the store's single-winner claim.
+    flow.requireLive(ticket, this.#now());
+    if (!await this.#d.tickets.use(ticket.id)) throw new EnrolmentLinkInvalidError();
     const passkey = await this.#d.passkeys.addPasskey(account, credential, lang, audit);
     await this.#d.audit.record('enrolment.completed', account.id, audit, { ticketId: ticket.id, purpose: ticket.purpose, credentialId: passkey.credentialId, recoveryRequestId: ticket.recoveryRequestId });
     await this.#d.events.emit('enrolment.completed', { ticket, credentialId: passkey.credentialId, audit, lang });
@@ -118,9 +121,7 @@ export class EnrolmentService {
 
   async #live(ticketId: string): Promise<{ ticket: EnrolmentTicket; account: Account }> {
     if (!TICKET_ID.test(ticketId)) throw new EnrolmentLinkInvalidError();
-    const ticket = await this.#d.tickets.find(ticketId);
-    // The store checks expiry with its own clock; tobira's clock decides too.
-    if (!ticket || ticket.expiresAt.getTime() <= this.#now()) throw new EnrolmentLinkInvalidError();
+    const ticket = flow.requireLive(await this.#d.tickets.find(ticketId), this.#now());
     const account = await this.#d.accounts.findById(ticket.accountId);
     if (!account) throw new EnrolmentLinkInvalidError();
     return { ticket, account };

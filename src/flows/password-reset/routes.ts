@@ -9,9 +9,11 @@ import { AppError } from '../../errors/app-error.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
-import { clearCookie, readSignedJson, writeSignedJson } from '../../http/signed-cookie.ts';
+import { browserBinding } from '../../http/browser-cookies.ts';
+import { FlowCookie } from '../../http/flow-cookie.ts';
 import type { RequestState } from '../../http/state.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
+import * as flow from './flow.ts';
 import type { PasswordResetService } from './service.ts';
 
 export interface PasswordResetRoutesDeps {
@@ -19,20 +21,13 @@ export interface PasswordResetRoutesDeps {
   /** How long the code step stays open (the code's own lifetime). */
   codeTtlSeconds: number;
   bodies: BodyReaders;
+  now: () => number;
 }
 
-const COOKIE = 'tobira.pwreset';
 /** Where "back to sign-in" leads: only a sign-in page of tobira's own. */
-const back = z.string().regex(/^\/interaction\/[A-Za-z0-9_-]{1,64}$/).optional().catch(undefined);
+const back = z.string().regex(flow.BACK_PATH).optional().catch(undefined);
 const emailForm = z.object({ email, back });
 const codeForm = z.object({ code: oneTimeCode, password });
-
-interface ResetProgress {
-  email: string;
-  back: string;
-  /** epoch ms */
-  exp: number;
-}
 
 type View = 'password-reset-email' | 'password-reset-code';
 
@@ -40,11 +35,9 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
   const router = new Router({ prefix: '/password-reset' });
   const form = deps.bodies.posted;
   const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
-
-  function progressOf(ctx: Context): ResetProgress | undefined {
-    const progress = readSignedJson<ResetProgress>(ctx, COOKIE);
-    return progress && progress.exp > Date.now() ? progress : undefined;
-  }
+  // Which address this browser is resetting, while its code lives.
+  const cookie = new FlowCookie({ name: 'tobira.pwreset', schema: flow.passwordResetStateSchema, lifetimeMs: flow.lifetimeMs(deps.codeTtlSeconds), now: deps.now });
+  const progressOf = (ctx: Context): flow.PasswordResetState | undefined => cookie.read(ctx, browserBinding(ctx));
 
   async function show(ctx: Context, view: View, data: Record<string, unknown>, error?: AppError): Promise<void> {
     await render(ctx, view, { csrf: csrfToken(ctx), values: {}, back: '', ...data, error: error?.messages[lang(ctx)], errorCode: error?.code }, error?.status ?? 200);
@@ -73,7 +66,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
     await onForm(ctx, 'password-reset-email', data, async () => {
       const input = parseForm(emailForm, body);
       const address = await deps.resets.start(input.email, lang(ctx), auditContextOf(ctx));
-      writeSignedJson(ctx, COOKIE, { email: address, back: input.back ?? '', exp: Date.now() + deps.codeTtlSeconds * 1000 } satisfies ResetProgress, deps.codeTtlSeconds * 1000);
+      cookie.write(ctx, browserBinding(ctx), flow.codeSent(address, input.back));
       seeOther(ctx, '/password-reset/code');
     });
   });
@@ -103,8 +96,8 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
         lang: lang(ctx),
         audit: auditContextOf(ctx),
       });
-      clearCookie(ctx, COOKIE);
-      await render(ctx, 'password-reset-done', { back: progress.back });
+      cookie.clear(ctx);
+      await render(ctx, 'password-reset-done', { back: flow.done(progress).back });
     });
   });
 

@@ -1,7 +1,7 @@
 // Phone change pages (/phone-change), used on the new phone without signing in. The attempt in
 // progress is kept in a signed cookie of this browser, so any tobira process serves the next step
 // and another browser cannot finish it.
-import { email, randomId } from '../../http/fields.ts';
+import { email } from '../../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
@@ -10,35 +10,24 @@ import { AppError } from '../../errors/app-error.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
-import { clearCookie, readSignedJson, writeSignedJson } from '../../http/signed-cookie.ts';
+import { browserBinding } from '../../http/browser-cookies.ts';
+import { FlowCookie } from '../../http/flow-cookie.ts';
 import type { RequestState } from '../../http/state.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import { PhoneChangeStepError } from './errors.ts';
-import type { PhoneChangeAttempt, PhoneChangeService } from './service.ts';
+import * as flow from './flow.ts';
+import type { PhoneChangeAttempt } from './flow.ts';
+import type { PhoneChangeService } from './service.ts';
 
 export interface PhoneChangeRoutesDeps {
   phoneChange: PhoneChangeService;
   bodies: BodyReaders;
+  now: () => number;
 }
 
-const COOKIE = 'tobira.phone-change';
 const startForm = z.object({ account: email });
 const code = z.string().trim().max(12).optional().transform((value) => value || undefined);
 const codesForm = z.object({ email_code: code, mobile_code: code });
-const digest = z.string().regex(/^[0-9a-f]{64}$/);
-const attemptShape = z.object({
-  id: randomId,
-  account: z.string().max(254),
-  confirmed: z.object({ email: digest.optional(), mobile: digest.optional() }),
-  exp: z.number(),
-});
-
-function attemptOf(ctx: Context): PhoneChangeAttempt {
-  const parsed = attemptShape.safeParse(readSignedJson(ctx, COOKIE));
-  if (!parsed.success) throw new PhoneChangeStepError();
-  const { confirmed, ...rest } = parsed.data;
-  return { ...rest, confirmed: { ...(confirmed.email ? { email: confirmed.email } : {}), ...(confirmed.mobile ? { mobile: confirmed.mobile } : {}) } };
-}
 
 /** Refusals on a form are shown on the form; anything else goes to the error edge. */
 async function onForm(ctx: Context, action: () => Promise<void>, page: (error: AppError) => Promise<void>): Promise<void> {
@@ -58,7 +47,14 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
   const router = new Router({ prefix: '/phone-change' });
   const form = deps.bodies.posted;
   const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
-  const save = (ctx: Context, attempt: PhoneChangeAttempt): void => writeSignedJson(ctx, COOKIE, attempt, phoneChange.attemptLifetimeMs);
+  // The attempt in progress, bound to this browser: another browser holding a copy reads none.
+  const cookie = new FlowCookie({ name: 'tobira.phone-change', schema: flow.attemptSchema, lifetimeMs: phoneChange.attemptLifetimeMs, now: deps.now });
+  const attemptOf = (ctx: Context): PhoneChangeAttempt => {
+    const attempt = cookie.read(ctx, browserBinding(ctx));
+    if (!attempt) throw new PhoneChangeStepError();
+    return attempt;
+  };
+  const save = (ctx: Context, attempt: PhoneChangeAttempt): void => cookie.write(ctx, browserBinding(ctx), attempt, flow.remainingMs(attempt, deps.now()));
   const errorOf = (ctx: Context, error?: AppError): Record<string, unknown> => ({ error: error?.messages[lang(ctx)], errorCode: error?.code });
 
   const startPage = (ctx: Context, account = '', error?: AppError): Promise<void> =>
@@ -89,7 +85,7 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
         attempt = progress;
         save(ctx, progress);
       });
-      clearCookie(ctx, COOKIE);
+      cookie.clear(ctx);
       ctx.status = 303;
       // `/enrol/<id>#<secret>`: the browser carries the fragment over to the page it loads but never
       // sends it, so the secret reaches no request line or access log on the way.

@@ -21,21 +21,9 @@ import { CodeInvalidError } from '../../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
 import type { Account, AccountRepository, ContactKind } from '../../store/types.ts';
 import { PhoneChangeRateLimitedError, PhoneChangeStepError } from './errors.ts';
+import * as flow from './flow.ts';
+import { CONTACT_KINDS, type PhoneChangeAttempt } from './flow.ts';
 import { phoneChangeCodeMail, phoneChangeCodeSms } from './mails.ts';
-
-export const CONTACT_KINDS: readonly ContactKind[] = ['email', 'mobile'];
-
-/** One browser's phone change in progress; kept in that browser (signed cookie), holds no secret. */
-export interface PhoneChangeAttempt {
-  /** Random; the attempt's codes are stored under it, so only this browser can use them. */
-  id: string;
-  /** The account ID (sign-in e-mail) as typed, normalised. */
-  account: string;
-  /** For each code already confirmed: SHA-256 of where it was sent. */
-  confirmed: Partial<Record<ContactKind, string>>;
-  /** epoch ms */
-  exp: number;
-}
 
 export interface PhoneChangeServiceDeps {
   accounts: AccountRepository;
@@ -94,7 +82,7 @@ export class PhoneChangeService {
 
   /** An attempt outlives its codes a little, so a late entry hears "code expired", not "start again". */
   get attemptLifetimeMs(): number {
-    return (this.#codes.ttlMinutes * 60 + 300) * 1000;
+    return flow.attemptLifetimeMs(this.#codes.ttlMinutes);
   }
 
   /** Starts an attempt for the account ID; codes go out only when it has both verified contacts. */
@@ -103,7 +91,7 @@ export class PhoneChangeService {
     const account = await this.#accounts.findByEmail(hint);
     const subject = subjectOf(hint, account);
     if ((await this.#limiter.hit('phoneChangeStarts', subject)).over) throw new PhoneChangeRateLimitedError();
-    const attempt: PhoneChangeAttempt = { id: randomBytes(16).toString('base64url'), account: hint, confirmed: {}, exp: this.#now() + this.attemptLifetimeMs };
+    const attempt = flow.started(randomBytes(16).toString('base64url'), hint, this.#now(), this.#codes.ttlMinutes);
     const email = account?.contactEmail?.value ?? '';
     const mobile = account?.contactMobile?.value ?? '';
     const emailCode = await this.#codes.issue(codeKey(subject, 'email', attempt.id), email, attemptsKey(subject));
@@ -133,14 +121,14 @@ export class PhoneChangeService {
    * confirmed is never handed back, so no replayed state can ask for a second link.
    */
   async verify(attempt: PhoneChangeAttempt, codes: Partial<Record<ContactKind, string>>, audit: AuditContext, progress: (attempt: PhoneChangeAttempt) => void): Promise<IssuedEnrolment> {
-    if (attempt.exp <= this.#now() || CONTACT_KINDS.every((kind) => attempt.confirmed[kind])) throw new PhoneChangeStepError();
-    const missing = CONTACT_KINDS.find((kind) => !attempt.confirmed[kind] && !codes[kind]);
+    flow.requireOpen(attempt, this.#now());
+    const missing = CONTACT_KINDS.find((kind) => !flow.isConfirmed(attempt, kind) && !codes[kind]);
     if (missing) throw new InvalidInputError(`${missing}_code`);
     const account = await this.#accounts.findByEmail(attempt.account);
     const subject = subjectOf(attempt.account, account);
-    let current = attempt;
+    let current: PhoneChangeAttempt | flow.Confirmed = attempt;
     for (const kind of CONTACT_KINDS) {
-      if (current.confirmed[kind]) continue;
+      if (current.step === 'confirmed' || flow.isConfirmed(current, kind)) continue;
       let target: string;
       try {
         target = await this.#codes.verify(codeKey(subject, kind, attempt.id), codes[kind] ?? '', attemptsKey(subject));
@@ -148,9 +136,10 @@ export class PhoneChangeService {
         if (err instanceof AppError) await this.#audit.record('phone_change.code_failed', account?.id ?? null, audit, { attemptId: attempt.id, channel: kind, reason: err.code });
         throw err;
       }
-      current = { ...current, confirmed: { ...current.confirmed, [kind]: sha256(target) } };
-      if (CONTACT_KINDS.some((other) => !current.confirmed[other])) progress(current);
+      current = flow.confirm(current, kind, sha256(target));
+      if (current.step !== 'confirmed') progress(current);
     }
+    if (current.step !== 'confirmed') throw new PhoneChangeStepError();
     // The codes went to these very contacts (not to stand-ins, nor to contacts replaced meanwhile).
     const email = account?.contactEmail?.value;
     const mobile = account?.contactMobile?.value;

@@ -8,6 +8,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { PasskeyRequiredError } from '../../accounts/errors.ts';
 import { ApprovalNotFoundError } from './errors.ts';
+import type { WaitingStatus } from './flow.ts';
 import type { ApprovalService } from './service.ts';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { browserLabel } from '../../browsers/browser-label.ts';
@@ -22,8 +23,6 @@ import { phrRequired } from '../../interactions/page.ts';
 const requestForm = z.object({ email });
 const approvalIdParam = randomId;
 const SSE_POLL_MS = 1_000;
-
-type WaitingStatus = 'pending' | 'approved' | 'denied' | 'reported' | 'expired';
 
 export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService }): Router<RequestState> {
   const { provider, approvals } = deps;

@@ -17,9 +17,10 @@ import type {
   Account, AccountRepository, Approval, ApprovalOrigin, ApprovalRepository, BlockRepository, Device, DeviceRepository, PushSubscriptionRecord,
 } from '../../store/types.ts';
 import {
-  ApprovalAlreadyDecidedError, ApprovalNotApprovedError, ApprovalNotFoundError, ApprovalRateLimitedError, DeviceRequiredError, PushBlockedError,
+  ApprovalAlreadyDecidedError, ApprovalNotFoundError, ApprovalRateLimitedError, DeviceRequiredError, PushBlockedError,
   TooManyPendingApprovalsError, WrongNumberError,
 } from './errors.ts';
+import * as flow from './flow.ts';
 import { newMatching } from './number-matching.ts';
 
 export interface PushSender {
@@ -123,7 +124,7 @@ export class ApprovalService {
       context: { ...input.context, time: new Date(now).toISOString() },
       status: 'pending',
       createdAt: new Date(now),
-      expiresAt: new Date(now + this.#d.policy.approvalTtlSeconds * 1000),
+      expiresAt: flow.expiresAt(now, this.#d.policy.approvalTtlSeconds),
       decidedAt: null,
       decidedBy: null,
       userVerified: false,
@@ -155,15 +156,14 @@ export class ApprovalService {
 
   /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */
   async forBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<Approval> {
-    const approval = await this.#d.approvals.find(approvalId);
-    if (!approval || !fromBrowser(approval.origin, interactionUid, bindingHash(browserBinding))) throw new ApprovalNotFoundError();
+    const approval = flow.requireLive(await this.#d.approvals.find(approvalId), this.#now());
+    if (!fromBrowser(approval.origin, interactionUid, bindingHash(browserBinding))) throw new ApprovalNotFoundError();
     return approval;
   }
 
   /** The approved approval behind a finishing sign-in, with its account. */
   async approvedForBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<{ approval: Approval; account: Account }> {
-    const approval = await this.forBrowser(approvalId, interactionUid, browserBinding);
-    if (approval.status !== 'approved') throw new ApprovalNotApprovedError();
+    const approval = flow.requireApproved(await this.forBrowser(approvalId, interactionUid, browserBinding));
     const account = await this.#d.accounts.findById(approval.accountId);
     if (!account) throw new ApprovalNotFoundError();
     return { approval, account };
@@ -177,8 +177,8 @@ export class ApprovalService {
   }
 
   async #ofAccount(approvalId: string, accountId: string): Promise<Approval> {
-    const approval = await this.#d.approvals.find(approvalId);
-    if (!approval || approval.accountId !== accountId) throw new ApprovalNotFoundError();
+    const approval = flow.requireLive(await this.#d.approvals.find(approvalId), this.#now());
+    if (approval.accountId !== accountId) throw new ApprovalNotFoundError();
     return approval;
   }
 
@@ -195,8 +195,7 @@ export class ApprovalService {
 
   async #pendingForDevice(approvalId: string, accountId: string, deviceId: string): Promise<{ approval: Approval; device: Device }> {
     const device = await this.#device(accountId, deviceId);
-    const approval = await this.#ofAccount(approvalId, accountId);
-    if (approval.status !== 'pending') throw new ApprovalAlreadyDecidedError();
+    const approval = flow.requirePending(await this.#ofAccount(approvalId, accountId));
     return { approval, device };
   }
 
@@ -219,7 +218,7 @@ export class ApprovalService {
     const { approval, device } = await this.#pendingForDevice(approvalId, accountId, deviceId);
     const assertion = await this.#d.passkeys.verifyAuthentication(approvalChallengeKey(approval.id, chosen), response, accountId, audit);
     if (assertion.passkey.credentialId !== device.credentialId) throw new DeviceRequiredError();
-    const decided = await this.#d.approvals.decide(approval.id, { status: 'approved', at: new Date(this.#now()), deviceId, userVerified: assertion.userVerified });
+    const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status: 'approved', at: new Date(this.#now()), deviceId, userVerified: assertion.userVerified }));
     if (!decided) throw new ApprovalAlreadyDecidedError();
     await this.#d.audit.record('approval.approved', accountId, audit, { approvalId: approval.id, deviceId, userVerified: assertion.userVerified });
     await this.#d.events.emit('approval.decided', { approval: decided });
@@ -237,7 +236,7 @@ export class ApprovalService {
 
   async #decideDenied(approval: Approval, deviceId: string, status: 'denied' | 'reported', audit: AuditContext, reason: string): Promise<void> {
     const now = this.#now();
-    const decided = await this.#d.approvals.decide(approval.id, { status, at: new Date(now), deviceId, userVerified: false });
+    const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status, at: new Date(now), deviceId, userVerified: false }));
     if (!decided) throw new ApprovalAlreadyDecidedError();
     await this.#d.events.emit('approval.decided', { approval: decided });
     await this.#d.audit.record(status === 'reported' ? 'approval.reported' : 'approval.denied', approval.accountId, audit, { approvalId: approval.id, deviceId, reason });

@@ -45,10 +45,10 @@ import {
   RecoveryEnrolmentNotUsedError,
   RecoveryNewPasskeyGoneError,
   RecoveryNoVerifiedContactError,
-  RecoveryNotCompletableError,
   RecoveryRequestDecidedError,
   RecoveryRequestNotFoundError,
 } from './errors.ts';
+import * as flow from './flow.ts';
 import { enrolmentLinkMail, enrolmentLinkSms, recoveryCompletedNotice, recoveryRequestedNotice } from './mails.ts';
 
 /** Recent audit events shown to the operator with a request. */
@@ -289,7 +289,8 @@ export class RecoveryService {
     const mobile = account.contactMobile?.value ?? null;
     if (email === null && mobile === null) throw new RecoveryNoVerifiedContactError();
     const sentTo = [email, mobile].filter((to) => to !== null).join(', ');
-    const approved = await this.#deps.requests.transition(id, 'pending', { status: 'approved', at: new Date(this.#now()), by: audit.actor, note: decision.note, enrolmentSentTo: sentTo });
+    const toApproved = flow.transition('approved');
+    const approved = await this.#deps.requests.transition(id, toApproved.from, { status: toApproved.to, at: new Date(this.#now()), by: audit.actor, note: decision.note, enrolmentSentTo: sentTo });
     if (!approved) throw await this.#lostRace(id);
     const ttlSeconds = this.#deps.enrolmentLinkTtlSeconds;
     const { ticket, link } = await this.#deps.enrolment.issue(account.id, 'recovery', { ttlSeconds, sentTo, recoveryRequestId: id });
@@ -304,7 +305,8 @@ export class RecoveryService {
   /** Rejects a pending request. The requester is not told: the contacts they typed are unverified. */
   async reject(id: string, decision: OperatorDecision, audit: AuditContext): Promise<RecoveryRequest> {
     const request = await this.#pending(id);
-    const rejected = await this.#deps.requests.transition(id, 'pending', { status: 'rejected', at: new Date(this.#now()), by: audit.actor, note: decision.note });
+    const toRejected = flow.transition('rejected');
+    const rejected = await this.#deps.requests.transition(id, toRejected.from, { status: toRejected.to, at: new Date(this.#now()), by: audit.actor, note: decision.note });
     if (!rejected) throw await this.#lostRace(id);
     await this.#deps.audit.record('recovery.rejected', request.accountId, audit, { requestId: id, reason: decision.note });
     return rejected;
@@ -326,9 +328,9 @@ export class RecoveryService {
    * RecoveryCompletionFailedError when it fails again.
    */
   async complete(id: string, audit: AuditContext): Promise<RecoveryCompletionResult> {
-    const request = await this.#deps.requests.findById(id);
-    if (!request) throw new RecoveryRequestNotFoundError();
-    if (request.status !== 'approved' || request.accountId === null) throw new RecoveryNotCompletableError(request.status);
+    const found = await this.#deps.requests.findById(id);
+    if (!found) throw new RecoveryRequestNotFoundError();
+    const request = flow.requireCompletable(found);
     const { enrolment } = await this.#history(request.accountId, id);
     if (!enrolment) throw new RecoveryEnrolmentNotUsedError();
     const kept = await this.#deps.passkeys.findByCredentialId(enrolment.credentialId);
@@ -358,7 +360,8 @@ export class RecoveryService {
       account = run.account;
       if (failures.length === 0 && requestId !== null) {
         try {
-          request = await this.#deps.requests.transition(requestId, 'approved', { status: 'completed', at: new Date(this.#now()) });
+          const toCompleted = flow.transition('completed');
+          request = await this.#deps.requests.transition(requestId, toCompleted.from, { status: toCompleted.to, at: new Date(this.#now()) });
         } catch (err) {
           failures = [{ step: 'request', error: messageOf(err) }];
         }
@@ -458,8 +461,7 @@ export class RecoveryService {
   async #pending(id: string): Promise<RecoveryRequest> {
     const request = await this.#deps.requests.findById(id);
     if (!request) throw new RecoveryRequestNotFoundError();
-    if (request.status !== 'pending') throw new RecoveryRequestDecidedError(request.status);
-    return request;
+    return flow.requireDecidable(request);
   }
 
   /** Another operator decided between our read and our transition. */
