@@ -7,11 +7,11 @@ import { discover, partnerClient, startAuthorization } from '../support/partner.
 import { freePort } from '../support/ports.ts';
 import { startMain } from '../support/processes.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`passwordless sign-up codes (${kind} store)`, () => {
     let offset = 0;
     let store: Store;

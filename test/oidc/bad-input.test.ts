@@ -5,11 +5,11 @@ import * as oidc from 'openid-client';
 import request from 'supertest';
 import { HttpBrowser, errorCodeOf } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`bad input is refused (${kind} store)`, () => {
     let tobira: RunningTobira;
     let config: oidc.Configuration;

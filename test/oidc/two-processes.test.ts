@@ -1,4 +1,5 @@
 // Two tobira processes on one database, as behind a load balancer: state lives only in the store.
+// Mongo by nature, so it runs whenever the run uses mongo (always, unless TOBIRA_TEST_STORES leaves it out).
 import assert from 'node:assert/strict';
 import { freePort } from '../support/ports.ts';
 import * as oidc from 'openid-client';
@@ -6,11 +7,12 @@ import { HttpBrowser } from '../support/http-browser.ts';
 import { mongoTestUri, uniqueDbName } from '../support/mongo.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { startMain, type RunningProcess } from '../support/processes.ts';
+import { USES_MONGO } from '../support/stores.ts';
 import { writeClientsFile } from '../support/tobira.ts';
 import { harness, jsonOf } from '../support/push-harness.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 
-describe('two tobira processes on one mongo database', () => {
+if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
   let a: RunningProcess;
   let b: RunningProcess;
   let issuer: string;
