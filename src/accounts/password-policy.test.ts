@@ -19,7 +19,8 @@ function refusalOf(password: string, personal: readonly string[] = []): Refusal 
   assert.fail(`accepted ${JSON.stringify(password)}`);
 }
 
-const TOO_SHORT = 'Choose a password of at least 12 characters.';
+// Said for a password too long as well (the limit of 256 is not shown).
+const LENGTH_REFUSAL = 'Choose a password of at least 12 characters.';
 // Random characters: strong at any length, so only the length rule can refuse them.
 const RANDOM = 'Xq7#mV2p!Lr9';
 
@@ -28,14 +29,14 @@ describe('password policy', () => {
     checkPasswordStrength(RANDOM, []);
     const refusal = refusalOf(RANDOM.slice(0, 11));
     assert.equal(refusal.code, 'weak_password');
-    assert.equal(refusal.messages.en, TOO_SHORT);
+    assert.equal(refusal.messages.en, LENGTH_REFUSAL);
     assert.equal(refusal.messages.ja, 'パスワードは 12 文字以上にしてください。');
   });
 
-  it('accepts 256 characters and refuses 257', () => {
-    const long = RANDOM.repeat(22).slice(0, 256);
-    checkPasswordStrength(long, []);
-    assert.equal(refusalOf(`${long}x`).code, 'weak_password');
+  it('lets 256 characters through to the strength check and refuses 257 for their length', () => {
+    // A strong 256-character password takes zxcvbn seconds; a repeated letter is judged at once.
+    assert.match(refusalOf('a'.repeat(256)).messages.en, /^This password is too easy to guess\./);
+    assert.equal(refusalOf('a'.repeat(257)).messages.en, LENGTH_REFUSAL);
   });
 
   it('accepts a long passphrase of ordinary words, and a password that just scores 3', () => {
