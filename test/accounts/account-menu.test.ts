@@ -10,7 +10,7 @@ import {
 import { errorCodeOf, type Page } from '../support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, partnerClient, redeem, startAuthorization } from '../support/partner.ts';
 import { jsonOf } from '../support/push-harness.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
 import { ACCOUNT_CLIENT_ID } from '../../src/clients/first-party.ts';
@@ -42,7 +42,7 @@ function servicesOf(page: Page): Array<{ clientId: string; name: string; scopes:
   }));
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`account menu: profile, sign-in history, connected services (${kind} store)`, () => {
     let store: Store;
     let tobira: RunningTobira;

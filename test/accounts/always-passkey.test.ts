@@ -24,7 +24,7 @@ import { discover, PARTNER_CALLBACK, PARTNER_SECRET, partnerClient, PASSWORD, re
 import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { writeClientsFile, type RunningTobira } from '../support/tobira.ts';
 
 const WIDGET = 'widget-app';
@@ -54,7 +54,7 @@ describe('the tobira_password_dependent client setting', () => {
 });
 const NEW_PASSWORD = 'kumo-yama-kawa 2931 tsuki';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`always passkey (${kind} store)`, function () {
     this.timeout(30_000);
     let offset = 0;

@@ -8,12 +8,12 @@ import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts'
 import { discover, partnerClient } from '../support/partner.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { featureSuite, freshStore, race, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Account, ContactKind, Store } from '../../src/store/types.ts';
 
 for (const kind of STORE_KINDS) {
-  describe(`contact details (${kind} store)`, () => {
+  featureSuite(kind, `contact details (${kind} store)`, () => {
     let offset = 0;
     let store: Store;
     let tobira: RunningTobira;
@@ -218,7 +218,7 @@ for (const kind of STORE_KINDS) {
       assert.equal((await accountOf(m)).contactMobile, null);
     });
 
-    it('sends at most ten codes an hour, even when thirty are asked for at once', async () => {
+    race('sends at most ten codes an hour, even when thirty are asked for at once', async () => {
       const m = await newMember('flood');
       const address = `flood${serial}.${kind}@example.org`;
       const csrf = csrfOf(await m.browser.follow(`${tobira.issuer}/account/contacts/email`));

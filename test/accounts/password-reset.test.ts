@@ -15,13 +15,13 @@ import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-ha
 import { PushReceiver } from '../support/push-receiver.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freePort } from '../support/ports.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { featureSuite, freshStore, race, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 const NEW_PASSWORD = 'umi-sora-hoshi 8841 kaze';
 
 for (const kind of STORE_KINDS) {
-  describe(`password reset (${kind} store)`, function () {
+  featureSuite(kind, `password reset (${kind} store)`, function () {
     this.timeout(30_000);
     let store: Store;
     let tobira: RunningTobira;
@@ -233,7 +233,7 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await modeOf(email), before);
     });
 
-    it('thirty wrong codes sent at once: at most five are tested, the rest are refused untested', async () => {
+    race('thirty wrong codes sent at once: at most five are tested, the rest are refused untested', async () => {
       const email = `swarm.${kind}@example.com`;
       await passwordAccount(email);
       const before = await modeOf(email);

@@ -6,12 +6,12 @@ import { HttpBrowser } from '../support/http-browser.ts';
 import { discover, partnerClient, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { adminCall, ADMIN_TOKEN, fileRecoveryRequest, mailText, runCli } from '../support/recovery-harness.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 const LIST = '/admin/api/recovery-requests';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`operator API and CLI (${kind} store)`, function () {
     this.timeout(60_000);
     let store: Store;

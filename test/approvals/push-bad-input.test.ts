@@ -9,14 +9,14 @@ import { discover, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorizatio
 import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
 import { buildApp } from '../../src/app/app.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`push sign-in refuses bad input (${kind} store)`, function () {
     this.timeout(30_000);
     let offset = 0;

@@ -2,20 +2,18 @@
 // section of /account, a contact e-mail verified with the code from real mail, a contact mobile
 // number with the code from the SMS hook, and a partner disconnected.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, startAuthorization } from '../support/partner.ts';
+import { screenshot } from '../support/screenshots.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
 
-const SCREENSHOTS = 'test-output/screenshots';
-
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`the account menu in real Chromium (${kind} store)`, function () {
     this.timeout(60_000);
     const email = `menu.${kind}@example.com`;
@@ -43,7 +41,6 @@ for (const kind of STORE_KINDS) {
         if (pkc) pkc.isConditionalMediationAvailable = () => Promise.resolve(false);
       });
       await addVirtualAuthenticator(context, page);
-      mkdirSync(SCREENSHOTS, { recursive: true });
     });
     after(async () => {
       await browser?.close();
@@ -77,12 +74,12 @@ for (const kind of STORE_KINDS) {
       assert.equal(await signIn.locator('.sign-in-method').innerText(), 'Sign-up (passkey)');
       assert.equal(await signIn.locator('.sign-in-service').innerText(), 'Partner Shop');
       assert.match(await signIn.locator('.sign-in-browser').innerText(), /^Chrome \d+ on /);
-      await page.screenshot({ path: `${SCREENSHOTS}/account-en-${kind}.png`, fullPage: true });
+      await screenshot(page, 'account-en');
       await page.goto(`${tobira.issuer}/account?lang=ja`);
       for (const heading of ['プロフィール', '連絡先', '連携中のサービス', 'ログイン履歴']) {
         assert.ok(await page.getByRole('heading', { name: heading, exact: true }).isVisible(), heading);
       }
-      await page.screenshot({ path: `${SCREENSHOTS}/account-ja-${kind}.png`, fullPage: true });
+      await screenshot(page, 'account-ja');
       await page.goto(`${tobira.issuer}/account?lang=en`);
     });
 
@@ -104,7 +101,7 @@ for (const kind of STORE_KINDS) {
       await page.getByLabel('Mobile number').fill('090 8765 4321');
       const texts = sms.messages.length;
       await page.getByRole('button', { name: 'Send a code' }).click();
-      await page.screenshot({ path: `${SCREENSHOTS}/contact-code-en-${kind}.png`, fullPage: true });
+      await screenshot(page, 'contact-code-en');
       await page.getByLabel('Code (6 digits)').fill(await sms.codeFor('+819087654321', texts));
       await page.getByRole('button', { name: 'Verify and save' }).click();
       await page.locator('#notice').waitFor();

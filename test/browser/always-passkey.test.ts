@@ -4,24 +4,23 @@
 // PC with the explanation, turns the mode off with a new password after a fresh passkey sign-in,
 // and signs in with that password again. openid-client plays the partner service.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { verifyPassword } from '../../src/accounts/password-hasher.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { discover, PARTNER_CALLBACK, PARTNER_HOME, partnerClient, startAuthorization } from '../support/partner.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
+import { screenshot } from '../support/screenshots.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
 import { phoneStandIns, tokensAt } from '../support/browser-phone.ts';
 
-const SCREENSHOTS = 'test-output/screenshots';
 const OLD_PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'hikari-no-michi 5170 sakura';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`always passkey in real Chromium (${kind} store)`, function () {
     this.timeout(60_000);
     const email = `itsuki.${kind}@example.com`;
@@ -47,7 +46,6 @@ for (const kind of STORE_KINDS) {
       phoneContext = await newContext({ subscription: receiver.createSubscription().subscription, viewport: { width: 390, height: 844 } });
       phone = await phoneContext.newPage();
       await addVirtualAuthenticator(phoneContext, phone);
-      mkdirSync(SCREENSHOTS, { recursive: true });
     });
     after(async () => {
       await browser?.close();
@@ -99,7 +97,7 @@ for (const kind of STORE_KINDS) {
       await phone.getByRole('heading', { name: 'Turn "Always passkey" on' }).waitFor();
       assert.match(await phone.locator('#consequences').innerText(), /Without your phone \(its passkey\) at hand you cannot sign in/);
       assert.match(await phone.locator('#consequences').innerText(), /Services that depend on a password .* stop working/);
-      await phone.screenshot({ path: `${SCREENSHOTS}/always-passkey-confirm-en.png`, fullPage: true });
+      await screenshot(phone, 'always-passkey-confirm-en');
       await phone.getByLabel('I have read this').check();
       await phone.getByRole('button', { name: 'Turn it on' }).click();
       // This session was signed in with the password just deleted: it has ended, and the phone
@@ -107,7 +105,7 @@ for (const kind of STORE_KINDS) {
       await phone.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).click();
       await phone.getByText('"Always passkey" is on. Your password was deleted.').waitFor();
       assert.equal(await phone.locator('#section-always-passkey').getAttribute('data-always-passkey'), 'on');
-      await phone.locator('#section-always-passkey').screenshot({ path: `${SCREENSHOTS}/always-passkey-on-en.png` });
+      await screenshot(phone.locator('#section-always-passkey'), 'always-passkey-on-en');
 
       const account = await stored();
       assert.equal(account.alwaysPasskey, true);
@@ -127,7 +125,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(await error.getAttribute('data-code'), 'always_passkey_on');
       assert.match(await error.innerText(), /uses "Always passkey": it signs in only with a passkey .* or a notification to its phone, never with a password/);
       assert.match(pc.url(), /\/interaction\/.+\/password$/, 'still on tobira, not at the partner');
-      await pc.screenshot({ path: `${SCREENSHOTS}/always-passkey-refused-en.png`, fullPage: true });
+      await screenshot(pc, 'always-passkey-refused-en');
       await plain.close();
 
       // With JavaScript, typing the e-mail shows the explanation instead of a password field.
@@ -183,10 +181,10 @@ for (const kind of STORE_KINDS) {
       await phone.goto(`${tobira.issuer}/account?lang=ja`);
       await phone.getByRole('heading', { name: 'いつもパスキー設定' }).waitFor();
       assert.match(await phone.locator('#always-passkey-state').innerText(), /オフ/);
-      await phone.locator('#section-always-passkey').screenshot({ path: `${SCREENSHOTS}/always-passkey-off-ja.png` });
+      await screenshot(phone.locator('#section-always-passkey'), 'always-passkey-off-ja');
       await phone.goto(`${tobira.issuer}/account/always-passkey/on`);
       await phone.getByRole('heading', { name: '「いつもパスキー設定」をオンにする' }).waitFor();
-      await phone.screenshot({ path: `${SCREENSHOTS}/always-passkey-confirm-ja.png`, fullPage: true });
+      await screenshot(phone, 'always-passkey-confirm-ja');
       await phone.goto(`${tobira.issuer}/account?lang=en`);
     });
   });

@@ -1,12 +1,12 @@
 // What a newcomer does first: open the demo partner page, sign up, allow, and see the result.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { screenshot } from '../support/screenshots.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`demo partner in real Chromium (${kind} store)`, () => {
     let browser: Browser;
     let tobira: RunningTobira;
@@ -38,8 +38,7 @@ for (const kind of STORE_KINDS) {
 
       await page.getByRole('heading', { name: 'Allow access' }).waitFor();
       assert.match(await page.locator('main').innerText(), /tobira demo partner is asking for access to/);
-      mkdirSync('test-output', { recursive: true });
-      await page.screenshot({ path: `test-output/consent-en-${kind}.png`, fullPage: true });
+      await screenshot(page, 'consent-en');
       await page.getByRole('button', { name: 'Allow' }).click();
 
       await page.waitForURL(`${tobira.issuer}/demo`);
@@ -69,7 +68,7 @@ for (const kind of STORE_KINDS) {
       await page.waitForURL(/\/interaction\//);
       assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
       assert.ok(await page.getByLabel('メールアドレス').isVisible());
-      await page.screenshot({ path: `test-output/login-ja-${kind}.png`, fullPage: true });
+      await screenshot(page, 'login-ja');
       await context.close();
     });
   });

@@ -1,17 +1,15 @@
 // Passkeys end to end in real headless Chromium, with the DevTools virtual authenticator as the
 // phone's biometrics and openid-client as the partner service.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
+import { screenshot } from '../support/screenshots.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
-
-const SCREENSHOTS = 'test-output/screenshots';
 
 // Runs in every page before tobira's scripts: lets a test switch passkey autofill off (to click
 // the button or use identifier-first instead; the virtual authenticator answers an autofill
@@ -42,7 +40,7 @@ function instrument(): void {
   }
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`passkeys in real Chromium (${kind} store)`, function () {
     this.timeout(60_000);
     const email = `keiko.${kind}@example.com`;
@@ -71,7 +69,6 @@ for (const kind of STORE_KINDS) {
       page.on('pageerror', (e) => { if (process.env.DEBUG_PAGE) console.log('pageerror:', e.message); });
       page.on('request', (r) => { if (process.env.DEBUG_PAGE && r.method() === 'POST') console.log('POST', r.url()); });
       phone = await addVirtualAuthenticator(context, page);
-      mkdirSync(SCREENSHOTS, { recursive: true });
     });
     after(async () => {
       await browser?.close();
@@ -123,7 +120,7 @@ for (const kind of STORE_KINDS) {
       await autofill(false);
       const pending = await authorize();
       await page.getByRole('link', { name: 'Create one' }).click();
-      await page.screenshot({ path: `${SCREENSHOTS}/signup-en.png`, fullPage: true });
+      await screenshot(page, 'signup-en');
       await page.getByLabel('E-mail address').fill(email);
       const mailsBefore = sink.messages.length;
       await page.getByRole('button', { name: 'Send the code' }).click();
@@ -161,7 +158,7 @@ for (const kind of STORE_KINDS) {
       await signOut();
       await autofill(false);
       const pending = await authorize();
-      await page.screenshot({ path: `${SCREENSHOTS}/signin-en.png`, fullPage: true });
+      await screenshot(page, 'signin-en');
       await page.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).click();
       const tokens = await tokensAtCallback(pending);
       assert.equal(tokens.claims()?.acr, 'phr');
@@ -231,7 +228,7 @@ for (const kind of STORE_KINDS) {
       await page.getByRole('button', { name: 'Add a passkey' }).click();
       await page.getByText('The passkey was added.').waitFor();
       assert.equal(await page.locator('#passkeys li.passkey').count(), 2);
-      await page.screenshot({ path: `${SCREENSHOTS}/passkeys-en.png`, fullPage: true });
+      await screenshot(page, 'passkeys-en');
 
       await page.getByRole('button', { name: 'Delete: Keiko\'s phone' }).click();
       await page.getByText('The passkey was deleted.').waitFor();
@@ -306,10 +303,10 @@ for (const kind of STORE_KINDS) {
       await jaPage.goto(pending.url.href);
       await jaPage.getByRole('button', { name: '生体認証・画面ロックでログイン' }).waitFor();
       assert.equal(await jaPage.locator('html').getAttribute('lang'), 'ja');
-      await jaPage.screenshot({ path: `${SCREENSHOTS}/signin-ja.png`, fullPage: true });
+      await screenshot(jaPage, 'signin-ja');
       await jaPage.getByRole('link', { name: '新規登録' }).click();
       await jaPage.getByRole('button', { name: '確認コードを送る' }).waitFor();
-      await jaPage.screenshot({ path: `${SCREENSHOTS}/signup-ja.png`, fullPage: true });
+      await screenshot(jaPage, 'signup-ja');
       await ja.close();
 
       // The account menu, switched to Japanese (remembered from then on); signed out by the
@@ -320,7 +317,7 @@ for (const kind of STORE_KINDS) {
       await page.getByRole('button', { name: '生体認証・画面ロックでログイン' }).click();
       await page.getByRole('heading', { name: 'アカウント' }).waitFor();
       assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
-      await page.screenshot({ path: `${SCREENSHOTS}/passkeys-ja.png`, fullPage: true });
+      await screenshot(page, 'passkeys-ja');
     });
   });
 }

@@ -3,21 +3,19 @@
 // on loopback (headless Chromium has no push service: the test stands in for pushManager.subscribe
 // and the notification permission only). Codes come from the real SMTP server and SMS hook.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { Account, Store } from '../../src/store/types.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
+import { screenshot } from '../support/screenshots.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
 import { phoneStandIns, type Phone } from '../support/browser-phone.ts';
 
-const SCREENSHOTS = 'test-output/screenshots';
-
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`phone change in real Chromium (${kind} store)`, function () {
     this.timeout(60_000);
     let store: Store;
@@ -36,7 +34,6 @@ for (const kind of STORE_KINDS) {
       store = await freshStore(kind);
       tobira = await startTobira({ store, env: { SMTP_URL: smtp, SMS_HOOK_URL: hook, PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile } });
       browser = await launchChromium();
-      mkdirSync(SCREENSHOTS, { recursive: true });
     });
     after(async () => {
       await browser?.close();
@@ -113,7 +110,7 @@ for (const kind of STORE_KINDS) {
       await page.goto(`${tobira.issuer}/account/login?next=/device`);
       await page.getByRole('link', { name: 'Got a new phone?' }).click();
       await page.getByRole('heading', { name: 'Approve on your old phone' }).waitFor();
-      await page.screenshot({ path: `${SCREENSHOTS}/phone-change-en.png`, fullPage: true });
+      await screenshot(page, 'phone-change-en');
       await page.getByRole('link', { name: 'Continue to sign in' }).click();
 
       const pushesBefore = receiver.messages.length;
@@ -162,7 +159,7 @@ for (const kind of STORE_KINDS) {
       const texts = sms.messages.length;
       await page.getByRole('button', { name: 'Send the codes' }).click();
       await page.getByRole('heading', { name: 'Enter the codes' }).waitFor();
-      await page.screenshot({ path: `${SCREENSHOTS}/phone-change-codes-en.png`, fullPage: true });
+      await screenshot(page, 'phone-change-codes-en');
       await page.getByLabel('Code from the e-mail').fill(await sink.codeFor(contactEmail, mails));
       await page.getByLabel('Code from the SMS').fill(await sms.codeFor(mobile, texts));
       // What the browser is told, where it goes, and what it sends from here on.
@@ -183,7 +180,7 @@ for (const kind of STORE_KINDS) {
       const secret = link.hash.slice(1);
       assert.ok(navigated.includes(link.href), `Chromium kept the fragment through the 303: ${navigated.join(' ')}`);
       assert.equal(page.url(), `${tobira.issuer}${link.pathname}`, 'the page took the secret out of the address bar');
-      await page.screenshot({ path: `${SCREENSHOTS}/enrol-en.png`, fullPage: true });
+      await screenshot(page, 'enrol-en');
 
       // Without the fragment (another tab) the page says the link is incomplete, and offers nothing.
       const bare = await fresh.context.newPage();

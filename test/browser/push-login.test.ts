@@ -5,23 +5,21 @@
 // pushManager.subscribe and Notification permission only).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
+import { screenshot } from '../support/screenshots.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES, type StoreKind } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
 import type { Store } from '../../src/store/types.ts';
 import { phoneStandIns } from '../support/browser-phone.ts';
 
-const SCREENSHOTS = 'test-output/screenshots';
-
-const VARIANTS: Array<{ kind: (typeof STORE_KINDS)[number]; matching: 'choose' | 'type' }> = [
-  ...STORE_KINDS.map((kind) => ({ kind, matching: 'choose' as const })),
+const VARIANTS: Array<{ kind: StoreKind; matching: 'choose' | 'type' }> = [
+  ...FEATURE_STORES.map((kind) => ({ kind, matching: 'choose' as const })),
   { kind: 'memory', matching: 'type' },
 ];
 
@@ -66,7 +64,6 @@ for (const { kind, matching } of VARIANTS) {
       await pcContext.route(`${PARTNER_HOME}**`, (route) => route.fulfill({ status: 200, body: 'partner home' }));
       pc = await pcContext.newPage();
       pc.on('console', (m) => { if (process.env.DEBUG_PAGE) console.log('pc console:', m.type(), m.text()); });
-      mkdirSync(SCREENSHOTS, { recursive: true });
     });
     after(async () => {
       await browser?.close();
@@ -149,7 +146,7 @@ for (const { kind, matching } of VARIANTS) {
       assert.match(device.subscription.endpoint, /^https:\/\/127\.0\.0\.1:\d+\/push\//);
       assert.equal(passkeys.length, 1, 'the passkey made at sign-up on this phone is the device\'s (no second one)');
       assert.equal(device.credentialId, passkeys[0]?.credentialId);
-      await phone.screenshot({ path: `${SCREENSHOTS}/device-en.png`, fullPage: true });
+      await screenshot(phone, 'device-en');
     });
 
     it(`signs the PC in after the phone ${matching === 'choose' ? 'picks' : 'types'} the number shown on the PC; the PC becomes trusted`, async () => {
@@ -160,11 +157,11 @@ for (const { kind, matching } of VARIANTS) {
       assert.equal(await phone.locator('#ctx-ip').innerText(), '127.0.0.1');
       if (matching === 'choose') {
         assert.match(number, /^\d{2}$/, 'an untrusted browser shows a two-digit number');
-        await pc.screenshot({ path: `${SCREENSHOTS}/push-wait-en.png`, fullPage: true });
+        await screenshot(pc, 'push-wait-en');
         const choices = await phone.locator('button.choice').allInnerTexts();
         assert.equal(choices.length, 3);
         assert.ok(choices.includes(number));
-        await phone.screenshot({ path: `${SCREENSHOTS}/approve-en.png`, fullPage: true });
+        await screenshot(phone, 'approve-en');
         await phone.getByRole('button', { name: number, exact: true }).click();
       } else {
         assert.match(number, /^\d{6}$/, 'strict mode: six digits to type');

@@ -6,7 +6,6 @@
 // are refused, and the account's contacts have been told.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Store } from '../../src/store/types.ts';
@@ -14,16 +13,15 @@ import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, startAuthorization } from '../support/partner.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { ADMIN_TOKEN, enrolmentLinkIn, mailMatching, mailText, runCli, smsMatching } from '../support/recovery-harness.ts';
+import { screenshot } from '../support/screenshots.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
 import { phoneStandIns, tokensAt, type Phone } from '../support/browser-phone.ts';
 
-const SCREENSHOTS = 'test-output/screenshots';
-
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`lost-phone recovery in real Chromium (${kind} store)`, function () {
     this.timeout(90_000);
     const email = `lost.${kind}@example.com`;
@@ -50,7 +48,6 @@ for (const kind of STORE_KINDS) {
       });
       config = await discover(tobira.issuer);
       browser = await launchChromium();
-      mkdirSync(SCREENSHOTS, { recursive: true });
     });
     after(async () => {
       await browser?.close();
@@ -153,7 +150,7 @@ for (const kind of STORE_KINDS) {
       await page.getByLabel('Contact e-mail address').fill(contactEmail);
       await page.getByLabel('Contact mobile number').fill(`0${mobile.slice(3)}`);
       await page.getByLabel('What happened').fill('I left my phone in a taxi last night. I can receive mail at my home address.');
-      await page.screenshot({ path: `${SCREENSHOTS}/recovery-en.png`, fullPage: true });
+      await screenshot(page, 'recovery-en');
       await page.getByRole('button', { name: 'Ask for recovery' }).click();
       await page.getByRole('heading', { name: 'Request received' }).waitFor();
       await mailMatching(smtp, contactEmail, /Someone asked to recover your tobira account/, mailsBefore);

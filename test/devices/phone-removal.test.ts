@@ -11,10 +11,10 @@ import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { lostPhoneAccount, mailMatching, passkeySignIn, type LostPhoneAccount } from '../support/recovery-harness.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`removing a phone revokes every sign-in of the account (${kind} store)`, function () {
     this.timeout(60_000);
     let offset = 0;

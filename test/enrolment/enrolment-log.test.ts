@@ -14,7 +14,7 @@ import { HttpBrowser, type Page } from '../support/http-browser.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 
 function jsonOf(page: Page): Record<string, unknown> {
   return JSON.parse(page.body) as Record<string, unknown>;
@@ -27,7 +27,7 @@ interface RequestLine {
   status?: number;
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`enrolment link secret in the logs (${kind} store)`, function () {
     this.timeout(30_000);
     const lines: string[] = [];

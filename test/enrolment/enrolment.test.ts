@@ -14,7 +14,7 @@ import { PasskeyService } from '../../src/passkeys/passkey-service.ts';
 import type { Account, Store } from '../../src/store/types.ts';
 import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { featureSuite, freshStore, race, STORE_KINDS } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 function jsonOf(page: Page): Record<string, unknown> {
@@ -22,7 +22,7 @@ function jsonOf(page: Page): Record<string, unknown> {
 }
 
 for (const kind of STORE_KINDS) {
-  describe(`enrolment links (${kind} store)`, function () {
+  featureSuite(kind, `enrolment links (${kind} store)`, function () {
     this.timeout(30_000);
     let offset = 0;
     const now = (): number => Date.now() + offset;
@@ -174,7 +174,7 @@ for (const kind of STORE_KINDS) {
       await store.passkeys.remove(account.id, key.credentialId);
     });
 
-    it('one registration sent twice at once: exactly one passkey', async () => {
+    race('one registration sent twice at once: exactly one passkey', async () => {
       const issued = await newLink();
       const browser = new HttpBrowser();
       const { csrf } = await open(browser, issued.link);

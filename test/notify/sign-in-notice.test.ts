@@ -13,13 +13,13 @@ import { harness, startPushTobira } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
 
 const SUBJECT = /^tobira: new sign-in from a browser$/;
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`new-sign-in notice (${kind} store)`, function () {
     this.timeout(30_000);
     let store: Store;

@@ -7,10 +7,10 @@ import * as oidc from 'openid-client';
 import { ACR } from '../../src/assurance/assurance.ts';
 import { HttpBrowser, errorCodeOf } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`authorization code flow with a real partner (${kind} store)`, () => {
     let tobira: RunningTobira;
     let config: oidc.Configuration;

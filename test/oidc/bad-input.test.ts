@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import request from 'supertest';
 import { HttpBrowser, errorCodeOf, type Page } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PASSWORD, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import type { WeakPasswordError } from '../../src/accounts/errors.ts';
 import { checkPasswordStrength } from '../../src/accounts/password-policy.ts';
 import { loadSettings } from '../../src/config/settings.ts';
@@ -18,7 +18,7 @@ function formErrorOf(page: Page): string {
   return html.replace(/&(amp|lt|gt|quot|#34|#39);/g, (entity) => entities[entity] ?? entity);
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`bad input is refused (${kind} store)`, () => {
     let tobira: RunningTobira;
     let config: oidc.Configuration;

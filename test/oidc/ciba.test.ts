@@ -10,13 +10,13 @@ import * as oidc from 'openid-client';
 import { discover, partnerClient } from '../support/partner.ts';
 import { harness, jsonOf, type Phone } from '../support/push-harness.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 const CIBA = 'urn:openid:params:grant-type:ciba';
 const SECRET = 'ciba-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`CIBA backchannel sign-in approved on the phone (${kind} store)`, function () {
     this.timeout(40_000);
     let tobira: RunningTobira;

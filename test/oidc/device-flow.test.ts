@@ -6,12 +6,12 @@ import * as oidc from 'openid-client';
 import request from 'supertest';
 import { HttpBrowser, errorCodeOf } from '../support/http-browser.ts';
 import { partnerClient, PASSWORD } from '../support/partner.ts';
-import { STORE_KINDS } from '../support/stores.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`TV login with the device authorization grant (${kind} store)`, function () {
     this.timeout(30_000);
     let tobira: RunningTobira;

@@ -8,7 +8,7 @@ import { HttpBrowser, type Page } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PASSWORD, redeem, signUpAndConsent, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { flipByte, SoftAuthenticator, type SoftAlg, type Tamper } from '../support/soft-authenticator.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
 
@@ -23,7 +23,7 @@ function jsonOf(page: Page): Record<string, unknown> {
   return JSON.parse(page.body) as Record<string, unknown>;
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`passkey ceremonies refuse bad input (${kind} store)`, function () {
     this.timeout(30_000);
     let offset = 0;

@@ -9,7 +9,7 @@ import { errorCodeOf, HttpBrowser, type Page } from '../support/http-browser.ts'
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 function jsonOf(page: Page): Record<string, unknown> {
@@ -22,7 +22,7 @@ interface Person {
   mobile: string;
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`phone change with contact codes (${kind} store)`, function () {
     this.timeout(30_000);
     let offset = 0;

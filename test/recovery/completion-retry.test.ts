@@ -14,7 +14,7 @@ import { adminCall, ADMIN_TOKEN, enrolmentLinkIn, enrolWithLink, fileRecoveryReq
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 
 const LIST = '/admin/api/recovery-requests';
@@ -47,7 +47,7 @@ function withFaults(store: Store, faults: Faults): Store {
   return new Proxy(store, { get: (target, prop): unknown => (prop === 'devices' ? devices : bound(target, prop)) });
 }
 
-for (const kind of STORE_KINDS) {
+for (const kind of FEATURE_STORES) {
   describe(`a recovery clean-up that fails (${kind} store)`, function () {
     this.timeout(60_000);
     const faults: Faults = { deviceRemovals: 0 };

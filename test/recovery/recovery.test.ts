@@ -15,14 +15,14 @@ import { adminCall, enrolmentLinkIn, enrolWithLink, fileRecoveryRequest, lostPho
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { featureSuite, freshStore, race, STORE_KINDS } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 
 const CONTACT_EMAIL = 'alice.home@example.net';
 const CONTACT_MOBILE = '+819012345678';
 
 for (const kind of STORE_KINDS) {
-  describe(`lost-phone recovery over HTTP (${kind} store)`, function () {
+  featureSuite(kind, `lost-phone recovery over HTTP (${kind} store)`, function () {
     this.timeout(60_000);
     // Moved forward by the last test to open a new hour of the per-account-ID count.
     let offset = 0;
@@ -333,7 +333,7 @@ for (const kind of STORE_KINDS) {
       assert.ok(fresh.url.startsWith(PARTNER_CALLBACK) && new URL(fresh.url).searchParams.has('code'), fresh.url);
     });
 
-    it('sends the link to the sign-in address when the account has no verified contact, and two operators approving at once send one link', async () => {
+    race('sends the link to the sign-in address when the account has no verified contact, and two operators approving at once send one link', async () => {
       const bob = await plainAccount('bob');
       const request = await requestFor(bob);
       const mailsBefore = smtp.messages.length;
@@ -442,7 +442,7 @@ for (const kind of STORE_KINDS) {
       await requestFor(carol);
     });
 
-    it('stores the first 3 requests per account ID in an hour, even when they arrive at once; beyond, the same answer, nothing stored, no notice', async () => {
+    race('stores the first 3 requests per account ID in an hour, even when they arrive at once; beyond, the same answer, nothing stored, no notice', async () => {
       const capped = await plainAccount('capped');
       const cappedAccount = await store.accounts.findByEmail(capped);
       const ghost = `ghost.${kind}@example.com`;

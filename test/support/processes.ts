@@ -18,7 +18,13 @@ export function runMain(env: Record<string, string>, timeoutMs = 20_000): Promis
   });
 }
 
-export interface RunningProcess { child: ChildProcess; output: () => string; stop(): Promise<number | null> }
+export interface RunningProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the first match of `pattern` in the output, once it is there; rejects after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  stop(): Promise<number | null>;
+}
 
 /** Starts main.ts and resolves once it logs that it listens. */
 export function startMain(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningProcess> {
@@ -28,6 +34,15 @@ export function startMain(env: Record<string, string>, timeoutMs = 20_000): Prom
     const running: RunningProcess = {
       child,
       output: () => output,
+      async waitForOutput(pattern, waitMs = 5_000) {
+        const deadline = Date.now() + waitMs;
+        for (;;) {
+          const match = pattern.exec(output);
+          if (match) return match;
+          if (Date.now() >= deadline) throw new Error(`main.ts did not log ${pattern} within ${waitMs} ms:\n${output}`);
+          await new Promise((resolveWait) => setTimeout(resolveWait, 25));
+        }
+      },
       stop: () => new Promise((done) => {
         if (child.exitCode !== null) { done(child.exitCode); return; }
         child.once('exit', (code) => done(code));
