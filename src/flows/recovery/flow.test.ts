@@ -20,6 +20,8 @@ describe('recovery request flow', () => {
     decisionNote: '',
     enrolmentSentTo: null,
     completedAt: null,
+    enrolment: null,
+    completion: null,
   });
 
   it('pending → approved | rejected; approved → completed; rejected and completed are final', () => {

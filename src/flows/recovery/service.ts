@@ -33,6 +33,7 @@ import type {
   DeviceRepository,
   EnrolmentTicket,
   PasskeyRepository,
+  RecoveryCompletion,
   RecoveryRequest,
   RecoveryRequestRepository,
   RecoveryStatus,
@@ -53,8 +54,6 @@ import { enrolmentLinkMail, enrolmentLinkSms, recoveryCompletedNotice, recoveryR
 
 /** Recent audit events shown to the operator with a request. */
 const RECENT_EVENTS = 20;
-/** How far back the operator's view and `complete` look for the request's enrolment and clean-up events. */
-const COMPLETION_EVENTS = 200;
 /** The clean-up is tried this often before it is left to an operator. */
 const CLEAN_UP_ATTEMPTS = 2;
 
@@ -94,23 +93,7 @@ export interface RecoveryEnrolment {
 
 export type ContactMatch = 'match' | 'mismatch' | 'not_given' | 'no_verified_contact';
 
-/** How a clean-up ended (from the audit log): `failed` leaves the request approved for `complete`. */
-export interface RecoveryCompletion {
-  outcome: 'completed' | 'failed';
-  at: Date;
-  actor: string;
-  /** The clean-up's attempts (2 when the first failed). */
-  attempts: number;
-  removedPhones: number;
-  removedPasskeys: number;
-  sessions: number;
-  tokens: number;
-  trustedBrowsers: number;
-  /** A password existed and was removed (whoever held the phone could have set it). */
-  passwordRemoved: boolean;
-  /** What still failed after the last attempt; empty when completed. */
-  failedSteps: string[];
-}
+
 
 export interface RecoveryRequestDetail {
   request: RecoveryRequest;
@@ -226,6 +209,8 @@ export class RecoveryService {
       decisionNote: '',
       enrolmentSentTo: null,
       completedAt: null,
+      enrolment: null,
+      completion: null,
     };
     await this.#deps.requests.create(request);
     await this.#deps.audit.record('recovery.requested', request.accountId, audit, { requestId: request.id, accountHint, knownAccount: account !== undefined });
@@ -245,11 +230,10 @@ export class RecoveryService {
     if (!account) {
       return { request, account: null, contacts: { email: compare(request.contactEmail, null), mobile: compare(request.contactMobile, null) }, enrolment: null, completion: null, recentEvents: [] };
     }
-    const [phones, passkeys, recentEvents, history] = await Promise.all([
+    const [phones, passkeys, recentEvents] = await Promise.all([
       this.#deps.devices.listByAccount(account.id),
       this.#deps.passkeys.listByAccount(account.id),
       this.#deps.auditEvents.listByAccount(account.id, RECENT_EVENTS),
-      this.#history(account.id, id),
     ]);
     return {
       request,
@@ -269,7 +253,8 @@ export class RecoveryService {
         email: compare(request.contactEmail, account.contactEmail?.value ?? null),
         mobile: compare(request.contactMobile, account.contactMobile?.value ?? null),
       },
-      ...history,
+      enrolment: request.enrolment,
+      completion: request.completion,
       recentEvents,
     };
   }
@@ -319,6 +304,8 @@ export class RecoveryService {
    * `complete`.
    */
   async completeEnrolment(ticket: EnrolmentTicket, newCredentialId: string, audit: AuditContext, lang: Lang): Promise<void> {
+    // The request remembers its used link, so an operator's `complete` knows which passkey to keep.
+    if (ticket.recoveryRequestId !== null) await this.#deps.requests.recordEnrolment(ticket.recoveryRequestId, { at: new Date(this.#now()), credentialId: newCredentialId });
     await this.#finish(ticket.accountId, ticket.recoveryRequestId, newCredentialId, audit, lang);
   }
 
@@ -331,7 +318,7 @@ export class RecoveryService {
     const found = await this.#deps.requests.findById(id);
     if (!found) throw new RecoveryRequestNotFoundError();
     const request = flow.requireCompletable(found);
-    const { enrolment } = await this.#history(request.accountId, id);
+    const { enrolment } = request;
     if (!enrolment) throw new RecoveryEnrolmentNotUsedError();
     const kept = await this.#deps.passkeys.findByCredentialId(enrolment.credentialId);
     if (kept?.accountId !== request.accountId) throw new RecoveryNewPasskeyGoneError();
@@ -370,6 +357,8 @@ export class RecoveryService {
     }
     const failedSteps = [...new Set(failures.map((f) => f.step))];
     const completion: RecoveryCompletion = { outcome: failures.length === 0 ? 'completed' : 'failed', at: new Date(this.#now()), actor: audit.actor, attempts, ...totals, failedSteps };
+    if (requestId !== null) await this.#remember(requestId, completion);
+    if (request) request = { ...request, completion };
     if (completion.outcome === 'failed') {
       const errors = failures.map((f) => `${f.step}: ${f.error}`);
       this.#deps.logger.error({ accountId, requestId, credentialId: keep, attempts, failedSteps, errors }, 'RECOVERY CLEAN-UP FAILED: the old phone, passkeys, sessions or password may still work; fix the cause, then run `npm run admin -- recovery complete <id> --operator <name>`');
@@ -435,6 +424,15 @@ export class RecoveryService {
     return run;
   }
 
+  /** The request keeps its latest clean-up; the audit events stay the trail, so a failure here is only logged. */
+  async #remember(requestId: string, completion: RecoveryCompletion): Promise<void> {
+    try {
+      await this.#deps.requests.recordCompletion(requestId, completion);
+    } catch (err) {
+      this.#deps.logger.error({ err, requestId, outcome: completion.outcome }, 'could not record the recovery clean-up on its request; the audit log has it');
+    }
+  }
+
   #removePhones(accountId: string, keep: string, audit: AuditContext): Promise<number> {
     return removeAllBut(keep, this.#deps.devices.listByAccount(accountId),
       (device) => this.#deps.devices.remove(accountId, device.id),
@@ -447,16 +445,6 @@ export class RecoveryService {
       (passkey) => this.#deps.audit.record('passkey.deleted', accountId, audit, { credentialId: passkey.credentialId, reason: 'recovery' }));
   }
 
-  /** The request's enrolment (the link used) and its latest clean-up, from the account's audit events. */
-  async #history(accountId: string, requestId: string): Promise<{ enrolment: RecoveryRequestDetail['enrolment']; completion: RecoveryCompletion | null }> {
-    const events = await this.#deps.auditEvents.listByAccount(accountId, COMPLETION_EVENTS, ['enrolment.completed', 'recovery.completed', 'recovery.completion_failed']);
-    const enrolled = events.find((e) => e.type === 'enrolment.completed' && e.details.recoveryRequestId === requestId);
-    const cleanUp = events.find((e) => e.type !== 'enrolment.completed' && e.details.requestId === requestId);
-    return {
-      enrolment: enrolled ? { at: enrolled.at, credentialId: String(enrolled.details.credentialId) } : null,
-      completion: cleanUp ? completionOf(cleanUp) : null,
-    };
-  }
 
   async #pending(id: string): Promise<RecoveryRequest> {
     const request = await this.#deps.requests.findById(id);
@@ -502,26 +490,7 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function count(value: unknown): number {
-  return typeof value === 'number' ? value : 0;
-}
 
-function completionOf(event: AuditEvent): RecoveryCompletion {
-  const d = event.details;
-  return {
-    outcome: event.type === 'recovery.completed' ? 'completed' : 'failed',
-    at: event.at,
-    actor: event.actor,
-    attempts: count(d.attempts),
-    removedPhones: count(d.removedPhones),
-    removedPasskeys: count(d.removedPasskeys),
-    sessions: count(d.sessions),
-    tokens: count(d.tokens),
-    trustedBrowsers: count(d.trustedBrowsers),
-    passwordRemoved: d.passwordRemoved === true,
-    failedSteps: Array.isArray(d.failedSteps) ? d.failedSteps.map(String) : [],
-  };
-}
 
 function compare(given: string, verified: string | null): ContactMatch {
   if (!given) return 'not_given';

@@ -2,7 +2,7 @@
 // process exactly one caller wins a transition.
 import { DuplicateKeyError } from '../errors.ts';
 import { assertLimit } from '../arguments.ts';
-import type { RecoveryRequest, RecoveryRequestRepository, RecoveryStatus, RecoveryTransition } from '../types.ts';
+import type { RecoveryCompletion, RecoveryEnrolment, RecoveryRequest, RecoveryRequestRepository, RecoveryStatus, RecoveryTransition } from '../types.ts';
 
 const copyRequest = (request: RecoveryRequest): RecoveryRequest => structuredClone(request);
 
@@ -34,6 +34,16 @@ export class MemoryRecoveryRequests implements RecoveryRequestRepository {
       .sort(newestFirst)
       .slice(0, options.limit)
       .map(copyRequest);
+  }
+
+  async recordEnrolment(id: string, enrolment: RecoveryEnrolment): Promise<void> {
+    const request = this.#byId.get(id);
+    if (request) request.enrolment = structuredClone(enrolment);
+  }
+
+  async recordCompletion(id: string, completion: RecoveryCompletion): Promise<void> {
+    const request = this.#byId.get(id);
+    if (request) request.completion = structuredClone(completion);
   }
 
   async transition(id: string, from: RecoveryStatus, transition: RecoveryTransition): Promise<RecoveryRequest | undefined> {

@@ -1,6 +1,6 @@
 // Lost-phone recovery requests: { _id: id, accountId, accountHint, contactEmail, contactMobile,
 // message, ip, userAgent, status, createdAt, decidedAt, decidedBy, decisionNote, enrolmentSentTo,
-// completedAt, rev }. Kept for good (operators review them), so never swept.
+// completedAt, enrolment, completion, rev }. Kept for good (operators review them), so never swept.
 //
 // transition() must move a request out of `from` for exactly one caller. FerretDB applies a
 // conditional update ({ status: from }) as read-then-write, so several racers would "win"; so
@@ -9,14 +9,17 @@
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { assertLimit } from '../arguments.ts';
-import type { RecoveryRequest, RecoveryRequestRepository, RecoveryStatus, RecoveryTransition } from '../types.ts';
+import type { RecoveryCompletion, RecoveryEnrolment, RecoveryRequest, RecoveryRequestRepository, RecoveryStatus, RecoveryTransition } from '../types.ts';
 import { guard, insertUnique } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 
 export const RECOVERY_REQUESTS_COLLECTION = 'recovery_requests';
 
-type RecoveryRequestDocument = Omit<RecoveryRequest, 'id'> & {
+type RecoveryRequestDocument = Omit<RecoveryRequest, 'id' | 'enrolment' | 'completion'> & {
   _id: string;
+  /** Absent on requests stored before the request kept its own enrolment and clean-up. */
+  enrolment?: RecoveryEnrolment | null;
+  completion?: RecoveryCompletion | null;
   /** Changes on every transition, so a claim names exactly the version that was read. */
   rev: string;
 };
@@ -42,6 +45,9 @@ function toRequest(document: RecoveryRequestDocument): RecoveryRequest {
     decisionNote: document.decisionNote ?? '',
     enrolmentSentTo: document.enrolmentSentTo ?? null,
     completedAt: date(document.completedAt),
+    // Requests stored before these fields existed read as not enrolled, no clean-up yet.
+    enrolment: document.enrolment ? { at: new Date(document.enrolment.at), credentialId: document.enrolment.credentialId } : null,
+    completion: document.completion ? { ...document.completion, at: new Date(document.completion.at), failedSteps: [...document.completion.failedSteps] } : null,
   };
 }
 
@@ -104,6 +110,18 @@ export class MongoRecoveryRequests implements RecoveryRequestRepository {
       const filter = options.status === undefined ? {} : { status: options.status };
       const documents = await this.#collection.find(filter).sort(NEWEST_FIRST).limit(options.limit).toArray();
       return documents.map(toRequest);
+    });
+  }
+
+  recordEnrolment(id: string, enrolment: RecoveryEnrolment): Promise<void> {
+    return guard(async () => {
+      await this.#collection.updateOne({ _id: id }, { $set: { enrolment: { at: new Date(enrolment.at), credentialId: enrolment.credentialId } } });
+    });
+  }
+
+  recordCompletion(id: string, completion: RecoveryCompletion): Promise<void> {
+    return guard(async () => {
+      await this.#collection.updateOne({ _id: id }, { $set: { completion: { ...completion, at: new Date(completion.at), failedSteps: [...completion.failedSteps] } } });
     });
   }
 

@@ -2,6 +2,30 @@
 
 export type RecoveryStatus = 'pending' | 'approved' | 'rejected' | 'completed';
 
+/** The enrolment link of an approved request was used: when, and the passkey it registered. */
+export interface RecoveryEnrolment {
+  at: Date;
+  credentialId: string;
+}
+
+/** How the latest clean-up after the enrolment ended: `failed` leaves the request approved for `complete`. */
+export interface RecoveryCompletion {
+  outcome: 'completed' | 'failed';
+  at: Date;
+  actor: string;
+  /** The clean-up's attempts (2 when the first failed). */
+  attempts: number;
+  removedPhones: number;
+  removedPasskeys: number;
+  sessions: number;
+  tokens: number;
+  trustedBrowsers: number;
+  /** A password existed and was removed (whoever held the phone could have set it). */
+  passwordRemoved: boolean;
+  /** What still failed after the last attempt; empty when completed. */
+  failedSteps: string[];
+}
+
 /**
  * A lost-phone recovery request (nothing else works), reviewed by an operator. Requests naming no
  * account are kept too (accountId null): the form answers the same either way, and operators see
@@ -28,6 +52,10 @@ export interface RecoveryRequest {
   /** Where the enrolment link was sent on approval. */
   enrolmentSentTo: string | null;
   completedAt: Date | null;
+  /** Set when the enrolment link was used; null before. */
+  enrolment: RecoveryEnrolment | null;
+  /** The latest clean-up after the enrolment; null before there was one. */
+  completion: RecoveryCompletion | null;
 }
 
 export interface RecoveryTransition {
@@ -49,4 +77,8 @@ export interface RecoveryRequestRepository {
    * 'approved'/'rejected' set decidedAt/decidedBy/decisionNote; 'completed' sets completedAt.
    */
   transition(id: string, from: RecoveryStatus, transition: RecoveryTransition): Promise<RecoveryRequest | undefined>;
+  /** Records that the request's enrolment link was used (the ticket's single use decides who). */
+  recordEnrolment(id: string, enrolment: RecoveryEnrolment): Promise<void>;
+  /** Records how the latest clean-up ended, replacing the one before. */
+  recordCompletion(id: string, completion: RecoveryCompletion): Promise<void>;
 }

@@ -21,6 +21,8 @@ forEachStore('recovery requests', (t) => {
     decisionNote: '',
     enrolmentSentTo: null,
     completedAt: null,
+    enrolment: null,
+    completion: null,
     ...overrides,
   });
 
@@ -47,6 +49,25 @@ forEachStore('recovery requests', (t) => {
       (err: unknown) => err instanceof DuplicateKeyError && err.field === 'id',
     );
     assert.deepEqual(await t.store.recoveryRequests.findById('rr-1'), request('rr-1'));
+  });
+
+  it('keeps the request\'s own state: the used enrolment link and the latest clean-up, the later replacing the earlier', async () => {
+    await t.store.recoveryRequests.create(request('rr-state'));
+    const enrolment = { at: new Date(t.clock), credentialId: 'cred-new' };
+    await t.store.recoveryRequests.recordEnrolment('rr-state', enrolment);
+    const failed = { outcome: 'failed' as const, at: new Date(t.clock + 1000), actor: 'user', attempts: 2, removedPhones: 0, removedPasskeys: 1, sessions: 2, tokens: 3, trustedBrowsers: 1, passwordRemoved: false, failedSteps: ['phones'] };
+    await t.store.recoveryRequests.recordCompletion('rr-state', failed);
+    assert.deepEqual(await t.store.recoveryRequests.findById('rr-state'), request('rr-state', { enrolment, completion: failed }));
+    const completed = { ...failed, outcome: 'completed' as const, at: new Date(t.clock + 2000), actor: 'operator:sato', attempts: 1, removedPhones: 1, failedSteps: [] };
+    await t.store.recoveryRequests.recordCompletion('rr-state', completed);
+    const found = await t.store.recoveryRequests.findById('rr-state');
+    assert.deepEqual(found, request('rr-state', { enrolment, completion: completed }));
+    // A transition leaves the recorded state alone.
+    await t.store.recoveryRequests.transition('rr-state', 'pending', { status: 'approved', at: new Date(t.clock), by: 'operator:sato' });
+    assert.deepEqual((await t.store.recoveryRequests.findById('rr-state'))?.completion, completed);
+    // Recording on an unknown request changes nothing and does not throw.
+    await t.store.recoveryRequests.recordEnrolment('rr-unknown', enrolment);
+    assert.equal(await t.store.recoveryRequests.findById('rr-unknown'), undefined);
   });
 
   it('lists requests newest first (the id breaking ties), optionally of one status, up to the limit', async () => {
@@ -152,7 +173,7 @@ describe('store contract (mongo, two connections): recovery requests', () => {
         const id = `race-${round}`;
         await a.recoveryRequests.create({
           id, accountId: 'acc-1', accountHint: `race-${round}@example.com`, contactEmail: '', contactMobile: '', message: '', ip: null, userAgent: null,
-          status: 'pending', createdAt: at, decidedAt: null, decidedBy: null, decisionNote: '', enrolmentSentTo: null, completedAt: null,
+          status: 'pending', createdAt: at, decidedAt: null, decidedBy: null, decisionNote: '', enrolmentSentTo: null, completedAt: null, enrolment: null, completion: null,
         });
         const transitions = valuesOf(await race(10, (i) => either(i).recoveryRequests.transition(id, 'pending', { status: 'approved', at, by: `operator:${i}` })));
         const won = transitions.filter((result) => result !== undefined);
