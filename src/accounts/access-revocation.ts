@@ -2,6 +2,7 @@
 // recovery, when a phone is removed, when a partner service is disconnected. Works on the stored
 // oidc-provider models directly (through the port), so it reaches sessions and tokens on every
 // tobira process at once.
+import { withClock, type Clocked } from '../clock.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { AccountRepository, ConsentRepository, Store, TrustedBrowserRepository } from '../store/types.ts';
@@ -25,12 +26,10 @@ export interface AccessRevocationDeps {
 }
 
 export class AccessRevocation {
-  readonly #d: AccessRevocationDeps;
-  readonly #now: () => number;
+  readonly #d: Clocked<AccessRevocationDeps>;
 
   constructor(deps: AccessRevocationDeps) {
-    this.#d = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   /**
@@ -47,7 +46,7 @@ export class AccessRevocation {
    */
   async revokeAll(accountId: string, audit: AuditContext, options: { reason: string }): Promise<RevokedAccess> {
     // First: an earlier sign-in that becomes a session while the rest runs is void all the same.
-    const at = this.#now();
+    const at = this.#d.now();
     const validFrom = Math.floor(at / 1000) + 1;
     await this.#d.accounts.setSessionsValidFrom(accountId, validFrom, new Date(at));
     const sessions = this.#d.oidc('Session');
@@ -68,7 +67,7 @@ export class AccessRevocation {
     const revoked = { sessions: sessionCount, tokens: tokenCount, trustedBrowsers };
     await this.#d.audit.record('access.revoked', accountId, audit, { reason: options.reason, ...revoked });
     // At most a second, once per revocation (rare, and worth it: see above).
-    const rest = validFrom * 1000 - this.#now();
+    const rest = validFrom * 1000 - this.#d.now();
     if (rest > 0) await sleep(rest);
     return revoked;
   }

@@ -2,6 +2,7 @@
 // mode, its contact details, its name) is made here, so each rule about them has one home. Other
 // modules keep their own rules (when "Always passkey" may be turned on, what a contact change must
 // prove) and ask this service to write. Knows nothing of HTTP.
+import { withClock, type Clocked } from '../clock.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ContactKind, VerifiedContact } from '../store/types.ts';
@@ -34,22 +35,18 @@ export interface AccountServiceDeps {
 }
 
 export class AccountService {
-  readonly #accounts: AccountRepository;
-  readonly #audit: AuditLog;
-  readonly #now: () => number;
+  readonly #d: Clocked<AccountServiceDeps>;
 
   constructor(deps: AccountServiceDeps) {
-    this.#accounts = deps.accounts;
-    this.#audit = deps.audit;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   findById(id: string): Promise<Account | undefined> {
-    return this.#accounts.findById(id);
+    return this.#d.accounts.findById(id);
   }
 
   findByEmail(email: string): Promise<Account | undefined> {
-    return this.#accounts.findByEmail(normaliseEmail(email));
+    return this.#d.accounts.findByEmail(normaliseEmail(email));
   }
 
   /** A new account with a password, which must pass the password policy (WeakPasswordError). */
@@ -57,24 +54,24 @@ export class AccountService {
     const email = normaliseEmail(input.email);
     const name = input.name.trim();
     checkPasswordStrength(input.password, [email, name]);
-    if (await this.#accounts.findByEmail(email)) throw new EmailTakenError();
+    if (await this.#d.accounts.findByEmail(email)) throw new EmailTakenError();
     const passwordHash = await hashPassword(input.password);
     // The e-mail address of a password sign-up is not proven.
     const account = await this.#create({ email, emailVerified: false, name, passwordHash });
-    await this.#audit.record('account.created', account.id, audit, { method: 'password' });
+    await this.#d.audit.record('account.created', account.id, audit, { method: 'password' });
     return account;
   }
 
   /** A new account without a password, whose first passkey the caller stores next. */
   async signUpWithPasskey(input: PasskeySignUp, audit: AuditContext): Promise<Account> {
     const account = await this.#create({ email: input.email, emailVerified: true, name: input.name, passwordHash: null, webauthnUserId: input.webauthnUserId });
-    await this.#audit.record('account.created', account.id, audit, { method: 'passkey' });
+    await this.#d.audit.record('account.created', account.id, audit, { method: 'passkey' });
     return account;
   }
 
   async #create(input: Parameters<AccountRepository['create']>[0]): Promise<Account> {
     try {
-      return await this.#accounts.create(input);
+      return await this.#d.accounts.create(input);
     } catch (err) {
       // Two sign-ups racing for one address: the unique index decides.
       if (err instanceof DuplicateKeyError) throw new EmailTakenError();
@@ -83,13 +80,13 @@ export class AccountService {
   }
 
   async signInWithPassword(email: string, password: string): Promise<Account> {
-    const account = await this.#accounts.findByEmail(normaliseEmail(email));
+    const account = await this.#d.accounts.findByEmail(normaliseEmail(email));
     const ok = account?.passwordHash
       ? await verifyPassword(account.passwordHash, password)
       : await verifyAgainstDummy(password);
     // Read again after the slow check: "Always passkey" turned on (or the password changed) while it
     // ran must win over the password as it was.
-    const current = account ? await this.#accounts.findById(account.id) : undefined;
+    const current = account ? await this.#d.accounts.findById(account.id) : undefined;
     // Checked after the (dummy) verification, so the answer takes as long as any other refusal.
     if (account?.alwaysPasskey || current?.alwaysPasskey) throw new AlwaysPasskeyOnError();
     if (!account || !current || !ok || current.passwordHash !== account.passwordHash) throw new InvalidCredentialsError();
@@ -103,7 +100,7 @@ export class AccountService {
   async setPassword(account: Account, password: string): Promise<Account | undefined> {
     checkPasswordStrength(password, [account.email, account.name]);
     const passwordHash = await hashPassword(password);
-    return this.#accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), false);
+    return this.#d.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), false);
   }
 
   /**
@@ -111,12 +108,12 @@ export class AccountService {
    * changed meanwhile (or the account is gone).
    */
   removePassword(account: Account): Promise<Account | undefined> {
-    return this.#accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: account.alwaysPasskey }, this.#at(), account.alwaysPasskey);
+    return this.#d.accounts.setSignInMode(account.id, { passwordHash: null, alwaysPasskey: account.alwaysPasskey }, this.#at(), account.alwaysPasskey);
   }
 
   /** Deletes the password and sets "Always passkey"; undefined when it was on already (or the account is gone). */
   turnAlwaysPasskeyOn(accountId: string): Promise<Account | undefined> {
-    return this.#accounts.setSignInMode(accountId, { passwordHash: null, alwaysPasskey: true }, this.#at(), false);
+    return this.#d.accounts.setSignInMode(accountId, { passwordHash: null, alwaysPasskey: true }, this.#at(), false);
   }
 
   /**
@@ -126,28 +123,28 @@ export class AccountService {
   async turnAlwaysPasskeyOff(account: Account, newPassword: string): Promise<Account | undefined> {
     checkPasswordStrength(newPassword, [account.email, account.name]);
     const passwordHash = await hashPassword(newPassword);
-    return this.#accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), true);
+    return this.#d.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), true);
   }
 
   /** Stores a proven contact (its proof is the caller's rule). AccountNotFoundError when gone. */
   saveContact(accountId: string, kind: ContactKind, value: string): Promise<Account> {
     const at = this.#at();
-    return this.#found(this.#accounts.setContact(accountId, kind, { value, verifiedAt: at } satisfies VerifiedContact, at));
+    return this.#found(this.#d.accounts.setContact(accountId, kind, { value, verifiedAt: at } satisfies VerifiedContact, at));
   }
 
   removeContact(accountId: string, kind: ContactKind): Promise<Account> {
-    return this.#found(this.#accounts.setContact(accountId, kind, null, this.#at()));
+    return this.#found(this.#d.accounts.setContact(accountId, kind, null, this.#at()));
   }
 
   /** The display name partner services receive as `name`. */
   async changeName(account: Account, name: string, audit: AuditContext): Promise<Account> {
-    const updated = await this.#found(this.#accounts.setName(account.id, name, this.#at()));
-    await this.#audit.record('profile.name_changed', account.id, audit, { from: account.name, to: name });
+    const updated = await this.#found(this.#d.accounts.setName(account.id, name, this.#at()));
+    await this.#d.audit.record('profile.name_changed', account.id, audit, { from: account.name, to: name });
     return updated;
   }
 
   #at(): Date {
-    return new Date(this.#now());
+    return new Date(this.#d.now());
   }
 
   async #found(update: Promise<Account | undefined>): Promise<Account> {

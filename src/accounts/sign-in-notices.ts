@@ -2,6 +2,7 @@
 // sign-in and contact e-mail, SMS to the contact mobile). The check runs before the sign-in trusts
 // the browser; the delivery runs in the background, so a slow or failing mail server never holds
 // up or breaks the sign-in.
+import { withClock, type Clocked } from '../clock.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { browserLabel } from '../browsers/browser-label.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
@@ -37,12 +38,10 @@ export interface SignInNoticeDeps {
 }
 
 export class SignInNotices {
-  readonly #d: SignInNoticeDeps;
-  readonly #now: () => number;
+  readonly #d: Clocked<SignInNoticeDeps>;
 
   constructor(deps: SignInNoticeDeps) {
-    this.#d = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   /** Call after a successful sign-in and before it trusts the browser. Never throws. */
@@ -50,7 +49,7 @@ export class SignInNotices {
     if (!this.#d.enabled) return;
     try {
       if (await this.#d.trustedBrowsers.recognise(signIn.trustedBrowserToken, account.id)) return;
-      const at = new Date(this.#now());
+      const at = new Date(this.#d.now());
       const browser = browserLabel(signIn.audit.userAgent ?? undefined);
       await this.#d.audit.record('notice.new_sign_in', account.id, signIn.audit, { method: signIn.method, client: signIn.clientId, browser });
       void this.#send(account, signIn, at, browser).catch((err: unknown) => {

@@ -1,6 +1,7 @@
 // Rules for the account's contact details (contact e-mail, contact mobile number): an address is
 // stored only after the user typed back a one-time code sent to it, and every change is told to
 // the addresses the account had before, so a takeover that swaps the contacts does not go unseen.
+import { withClock, type Clocked } from '../clock.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { Lang } from '../i18n/lang.ts';
@@ -34,12 +35,10 @@ export interface ContactServiceDeps {
 }
 
 export class ContactService {
-  readonly #d: ContactServiceDeps;
-  readonly #now: () => number;
+  readonly #d: Clocked<ContactServiceDeps>;
 
   constructor(deps: ContactServiceDeps) {
-    this.#d = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   get codeTtlMinutes(): number {
@@ -85,7 +84,7 @@ export class ContactService {
       }
       throw err;
     }
-    const at = new Date(this.#now());
+    const at = new Date(this.#d.now());
     const updated = await this.#d.accounts.saveContact(account.id, kind, value);
     const previous = kind === 'email' ? account.contactEmail : account.contactMobile;
     await this.#d.audit.record('contact.verified', account.id, audit, { kind, value, replaced: previous?.value ?? null });
@@ -96,7 +95,7 @@ export class ContactService {
   async remove(account: Account, kind: ContactKind, lang: Lang, audit: AuditContext): Promise<Account> {
     const previous = kind === 'email' ? account.contactEmail : account.contactMobile;
     if (!previous) throw new ContactNotSetError();
-    const at = new Date(this.#now());
+    const at = new Date(this.#d.now());
     const updated = await this.#d.accounts.removeContact(account.id, kind);
     await this.#d.audit.record('contact.removed', account.id, audit, { kind, value: previous.value });
     this.#tell(account, kind, 'removed', null, at, lang);

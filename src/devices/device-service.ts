@@ -1,6 +1,7 @@
 // Passkey device setup (パスキー端末設定): a phone becomes an approver for push sign-in when it
 // holds a passkey of the account (made on the phone itself, with user verification) and a Web
 // Push subscription. Without notifications there is no setup.
+import { withClock, type Clocked } from '../clock.ts';
 import type { EventSink } from '../events/event-bus.ts';
 import { randomBytes } from 'node:crypto';
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
@@ -47,12 +48,10 @@ export interface DeviceServiceDeps {
 }
 
 export class DeviceService {
-  readonly #d: DeviceServiceDeps;
-  readonly #now: () => number;
+  readonly #d: Clocked<DeviceServiceDeps>;
 
   constructor(deps: DeviceServiceDeps) {
-    this.#d = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   /** Options for the phone's passkey: a platform authenticator (the phone's own biometrics). */
@@ -76,7 +75,7 @@ export class DeviceService {
       credentialId = (await this.#d.passkeys.verifyAuthentication(input.challengeKey, input.proof.assertion, input.account.id, input.audit)).passkey.credentialId;
     }
     await this.#d.passkeyRecords.rename(input.account.id, credentialId, input.name);
-    const at = new Date(this.#now());
+    const at = new Date(this.#d.now());
     const device: Device = { id: randomBytes(16).toString('base64url'), accountId: input.account.id, credentialId, subscription, name: input.name, createdAt: at, lastSeenAt: at };
     await this.#d.devices.add(device);
     await this.#d.audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId, name: input.name });
@@ -92,7 +91,7 @@ export class DeviceService {
   }
 
   async updateSubscription(accountId: string, deviceId: string, input: unknown): Promise<void> {
-    if (!await this.#d.devices.updateSubscription(accountId, deviceId, this.#d.validateSubscription(input), new Date(this.#now()))) throw new DeviceNotFoundError();
+    if (!await this.#d.devices.updateSubscription(accountId, deviceId, this.#d.validateSubscription(input), new Date(this.#d.now()))) throw new DeviceNotFoundError();
   }
 
   list(accountId: string): Promise<Device[]> {

@@ -5,6 +5,7 @@
 //
 // A page that may send the user to sign in registers itself as a place to come back to
 // (`allowReturnTo`); the callback follows only registered paths, so it is no open redirect.
+import { withClock, type Clocked } from '../clock.ts';
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -52,16 +53,14 @@ export interface AccountGuardDeps {
 }
 
 export class AccountGuard {
-  readonly #d: AccountGuardDeps;
-  readonly #now: () => number;
+  readonly #d: Clocked<AccountGuardDeps>;
   readonly #returnPaths = new Set<string>([HOME]);
   /** The sign-in under way in this browser, until the provider calls back. */
   readonly #pending: FlowCookie<PendingLogin>;
 
   constructor(deps: AccountGuardDeps) {
-    this.#d = deps;
-    this.#now = deps.now ?? Date.now;
-    this.#pending = new FlowCookie({ name: 'tobira.account.login', schema: pendingLogin, lifetimeMs: LOGIN_COOKIE_TTL_MS, now: this.#now });
+    this.#d = withClock(deps);
+    this.#pending = new FlowCookie({ name: 'tobira.account.login', schema: pendingLogin, lifetimeMs: LOGIN_COOKIE_TTL_MS, now: this.#d.now });
   }
 
   /** Registers pages a sign-in may come back to. */
@@ -83,7 +82,7 @@ export class AccountGuard {
 
   /** Whether the session signed in recently enough for a sensitive change. */
   isFresh(session: AccountSession): boolean {
-    return isFresh(session, this.#now());
+    return isFresh(session, this.#d.now());
   }
 
   /** Starts a sign-in through the provider; with `reauthAs`, the user must sign in again as themselves. */

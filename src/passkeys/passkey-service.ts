@@ -2,6 +2,7 @@
 // cryptography. The rules here: challenges are single-use, short-lived and bound to one ceremony;
 // user verification is required; a passkey answers only for its own account; a counter that goes
 // backwards is refused and audited as a possible cloned authenticator.
+import { withClock, type Clocked } from '../clock.ts';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -49,42 +50,41 @@ export interface VerifiedAssertion {
   userVerified: boolean;
 }
 
-export class PasskeyService {
-  readonly #passkeys: PasskeyRepository;
-  readonly #challenges: ChallengeRepository;
-  readonly #accounts: AccountRepository;
-  readonly #audit: AuditLog;
-  readonly #settings: WebAuthnSettings;
-  readonly #now: () => number;
+export interface PasskeyServiceDeps {
+  passkeys: PasskeyRepository;
+  challenges: ChallengeRepository;
+  accounts: AccountRepository;
+  audit: AuditLog;
+  settings: WebAuthnSettings;
+  now?: () => number;
+}
 
-  constructor(deps: { passkeys: PasskeyRepository; challenges: ChallengeRepository; accounts: AccountRepository; audit: AuditLog; settings: WebAuthnSettings; now?: () => number }) {
-    this.#passkeys = deps.passkeys;
-    this.#challenges = deps.challenges;
-    this.#accounts = deps.accounts;
-    this.#audit = deps.audit;
-    this.#settings = deps.settings;
-    this.#now = deps.now ?? Date.now;
+export class PasskeyService {
+  readonly #d: Clocked<PasskeyServiceDeps>;
+
+  constructor(deps: PasskeyServiceDeps) {
+    this.#d = withClock(deps);
   }
 
   get rpId(): string {
-    return this.#settings.rpId;
+    return this.#d.settings.rpId;
   }
 
   async #storeChallenge(key: string, challenge: string, accountId: string | null): Promise<void> {
-    await this.#challenges.put({ key, challenge, accountId, expiresAt: new Date(this.#now() + CHALLENGE_TTL_SECONDS * 1000) });
+    await this.#d.challenges.put({ key, challenge, accountId, expiresAt: new Date(this.#d.now() + CHALLENGE_TTL_SECONDS * 1000) });
   }
 
   /** `attachment` 'platform' asks for the device's own authenticator (a phone's biometrics), as in phone setup. */
   async registrationOptions(challengeKey: string, user: WebAuthnUser, accountId: string | null, attachment?: 'platform'): Promise<PublicKeyCredentialCreationOptionsJSON> {
-    const existing = accountId ? await this.#passkeys.listByAccount(accountId) : [];
+    const existing = accountId ? await this.#d.passkeys.listByAccount(accountId) : [];
     const options = await generateRegistrationOptions({
-      rpName: this.#settings.rpName,
-      rpID: this.#settings.rpId,
+      rpName: this.#d.settings.rpName,
+      rpID: this.#d.settings.rpId,
       userID: isoBase64URL.toBuffer(user.id),
       userName: user.name,
       userDisplayName: user.displayName,
       timeout: CHALLENGE_TTL_SECONDS * 1000,
-      attestationType: this.#settings.attestation,
+      attestationType: this.#d.settings.attestation,
       // One authenticator cannot register twice for the same account.
       excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
       authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required', ...(attachment ? { authenticatorAttachment: attachment } : {}) },
@@ -97,7 +97,7 @@ export class PasskeyService {
   /** Verifies a registration against the challenge stored under `challengeKey` (consuming it). */
   async verifyRegistration(challengeKey: string, input: unknown, accountId: string | null): Promise<NewCredential> {
     const response = parseRegistrationResponse(input);
-    const challenge = await this.#challenges.take(challengeKey);
+    const challenge = await this.#d.challenges.take(challengeKey);
     if (!challenge) throw new ChallengeExpiredError();
     if (challenge.accountId !== accountId) throw new PasskeyAccountMismatchError();
     let verified;
@@ -105,8 +105,8 @@ export class PasskeyService {
       verified = await verifyRegistrationResponse({
         response,
         expectedChallenge: challenge.challenge,
-        expectedOrigin: this.#settings.origins,
-        expectedRPID: this.#settings.rpId,
+        expectedOrigin: this.#d.settings.origins,
+        expectedRPID: this.#d.settings.rpId,
         expectedType: 'webauthn.create',
         requireUserPresence: true,
         requireUserVerification: true,
@@ -138,16 +138,16 @@ export class PasskeyService {
       accountId: account.id,
       userHandle: account.webauthnUserId,
       name: defaultPasskeyName(credential.aaguid, lang),
-      createdAt: new Date(this.#now()),
+      createdAt: new Date(this.#d.now()),
       lastUsedAt: null,
     };
     try {
-      await this.#passkeys.add(passkey);
+      await this.#d.passkeys.add(passkey);
     } catch (err) {
       if (err instanceof DuplicateKeyError) throw new PasskeyAlreadyRegisteredError();
       throw err;
     }
-    await this.#audit.record('passkey.registered', account.id, audit, { credentialId: passkey.credentialId, aaguid: passkey.aaguid, name: passkey.name, deviceType: passkey.deviceType });
+    await this.#d.audit.record('passkey.registered', account.id, audit, { credentialId: passkey.credentialId, aaguid: passkey.aaguid, name: passkey.name, deviceType: passkey.deviceType });
     return passkey;
   }
 
@@ -156,10 +156,10 @@ export class PasskeyService {
    * its passkeys are allowed; without, any discoverable passkey may answer (usernameless, autofill).
    */
   async authenticationOptions(challengeKey: string, accountId: string | null, onlyCredentialIds?: string[]): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const own = accountId ? await this.#passkeys.listByAccount(accountId) : [];
+    const own = accountId ? await this.#d.passkeys.listByAccount(accountId) : [];
     const allowed = onlyCredentialIds ? own.filter((p) => onlyCredentialIds.includes(p.credentialId)) : own;
     const options = await generateAuthenticationOptions({
-      rpID: this.#settings.rpId,
+      rpID: this.#d.settings.rpId,
       timeout: CHALLENGE_TTL_SECONDS * 1000,
       userVerification: 'required',
       allowCredentials: allowed.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransport[] })),
@@ -176,13 +176,13 @@ export class PasskeyService {
    */
   async verifyAuthentication(challengeKey: string, input: unknown, expectedAccountId: string | null, audit: AuditContext, failureDetails: Record<string, unknown> = {}): Promise<VerifiedAssertion> {
     const response = parseAuthenticationResponse(input);
-    const challenge = await this.#challenges.take(challengeKey);
+    const challenge = await this.#d.challenges.take(challengeKey);
     if (!challenge) throw new ChallengeExpiredError();
 
-    const passkey = await this.#passkeys.findByCredentialId(response.id);
-    const account = passkey ? await this.#accounts.findById(passkey.accountId) : undefined;
+    const passkey = await this.#d.passkeys.findByCredentialId(response.id);
+    const account = passkey ? await this.#d.accounts.findById(passkey.accountId) : undefined;
     if (!passkey || !account) {
-      await this.#audit.record('login.failed', null, audit, { method: 'passkey', reason: 'unknown_passkey', credentialId: response.id, ...failureDetails });
+      await this.#d.audit.record('login.failed', null, audit, { method: 'passkey', reason: 'unknown_passkey', credentialId: response.id, ...failureDetails });
       throw new UnknownPasskeyError();
     }
     const userHandle = response.response.userHandle;
@@ -192,7 +192,7 @@ export class PasskeyService {
       : challenge.accountId !== null;
     const accountOk = [challenge.accountId, expectedAccountId].every((expected) => expected === null || expected === account.id);
     if (!handleOk || !accountOk) {
-      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: handleOk ? 'account_mismatch' : 'user_handle_mismatch', credentialId: passkey.credentialId, ...failureDetails });
+      await this.#d.audit.record('login.failed', account.id, audit, { method: 'passkey', reason: handleOk ? 'account_mismatch' : 'user_handle_mismatch', credentialId: passkey.credentialId, ...failureDetails });
       throw new PasskeyAccountMismatchError();
     }
 
@@ -201,48 +201,48 @@ export class PasskeyService {
       verified = await verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge.challenge,
-        expectedOrigin: this.#settings.origins,
-        expectedRPID: this.#settings.rpId,
+        expectedOrigin: this.#d.settings.origins,
+        expectedRPID: this.#d.settings.rpId,
         expectedType: 'webauthn.get',
         requireUserVerification: true,
         // The counter rule is ours (below), so the library is given 0, which turns its own check off.
         credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: 0, transports: passkey.transports as AuthenticatorTransport[] },
       });
     } catch (err) {
-      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: 'verification_failed', credentialId: passkey.credentialId, ...failureDetails });
+      await this.#d.audit.record('login.failed', account.id, audit, { method: 'passkey', reason: 'verification_failed', credentialId: passkey.credentialId, ...failureDetails });
       throw new PasskeyVerificationFailedError({ cause: err });
     }
     if (!verified.verified) {
-      await this.#audit.record('login.failed', account.id, audit, { method: 'passkey', reason: 'verification_failed', credentialId: passkey.credentialId, ...failureDetails });
+      await this.#d.audit.record('login.failed', account.id, audit, { method: 'passkey', reason: 'verification_failed', credentialId: passkey.credentialId, ...failureDetails });
       throw new PasskeyVerificationFailedError();
     }
     const info = verified.authenticationInfo;
 
     // Synced passkeys report 0 forever; otherwise the counter must grow.
     if ((info.newCounter > 0 || passkey.counter > 0) && info.newCounter <= passkey.counter) {
-      await this.#audit.record('passkey.counter_regression', account.id, audit, { credentialId: passkey.credentialId, stored: passkey.counter, received: info.newCounter });
+      await this.#d.audit.record('passkey.counter_regression', account.id, audit, { credentialId: passkey.credentialId, stored: passkey.counter, received: info.newCounter });
       throw new CounterRegressionError();
     }
-    const use = { counter: info.newCounter, deviceType: info.credentialDeviceType, backedUp: info.credentialBackedUp, at: new Date(this.#now()) };
-    if (!await this.#passkeys.recordUse(passkey.credentialId, use)) throw new UnknownPasskeyError();
+    const use = { counter: info.newCounter, deviceType: info.credentialDeviceType, backedUp: info.credentialBackedUp, at: new Date(this.#d.now()) };
+    if (!await this.#d.passkeys.recordUse(passkey.credentialId, use)) throw new UnknownPasskeyError();
     return { account, passkey: { ...passkey, ...use, lastUsedAt: use.at }, userVerified: info.userVerified };
   }
 
   list(accountId: string): Promise<Passkey[]> {
-    return this.#passkeys.listByAccount(accountId);
+    return this.#d.passkeys.listByAccount(accountId);
   }
 
   async rename(accountId: string, credentialId: string, name: string, audit: AuditContext): Promise<void> {
-    if (!await this.#passkeys.rename(accountId, credentialId, name)) throw new PasskeyNotFoundError();
-    await this.#audit.record('passkey.renamed', accountId, audit, { credentialId, name });
+    if (!await this.#d.passkeys.rename(accountId, credentialId, name)) throw new PasskeyNotFoundError();
+    await this.#d.audit.record('passkey.renamed', accountId, audit, { credentialId, name });
   }
 
   /** Deletes a passkey, unless it is the account's last way in. */
   async remove(account: Account, credentialId: string, audit: AuditContext): Promise<void> {
-    const passkeys = await this.#passkeys.listByAccount(account.id);
+    const passkeys = await this.#d.passkeys.listByAccount(account.id);
     if (!passkeys.some((p) => p.credentialId === credentialId)) throw new PasskeyNotFoundError();
     if (passkeys.length === 1 && !account.passwordHash) throw new LastSignInMethodError();
-    if (!await this.#passkeys.remove(account.id, credentialId)) throw new PasskeyNotFoundError();
-    await this.#audit.record('passkey.deleted', account.id, audit, { credentialId });
+    if (!await this.#d.passkeys.remove(account.id, credentialId)) throw new PasskeyNotFoundError();
+    await this.#d.audit.record('passkey.deleted', account.id, audit, { credentialId });
   }
 }

@@ -7,6 +7,7 @@
 // The secret rides in the link's fragment (`/enrol/<id>#<secret>`): browsers never send a fragment,
 // so it stays out of every request line, access log and proxy log. The page's script reads it and
 // posts it with each step; the page itself (GET) only knows the ticket id.
+import { withClock, type Clocked } from '../../clock.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { EventSink } from '../../events/event-bus.ts';
@@ -50,17 +51,15 @@ function hashOf(secret: string): string {
 }
 
 export class EnrolmentService {
-  readonly #d: EnrolmentServiceDeps;
-  readonly #now: () => number;
+  readonly #d: Clocked<EnrolmentServiceDeps>;
 
   constructor(deps: EnrolmentServiceDeps) {
-    this.#d = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   async issue(accountId: string, purpose: EnrolmentPurpose, options: { ttlSeconds: number; sentTo: string | null; recoveryRequestId?: string }): Promise<IssuedEnrolment> {
     const secret = randomBytes(32).toString('base64url');
-    const at = this.#now();
+    const at = this.#d.now();
     const ticket: EnrolmentTicket = {
       id: randomBytes(16).toString('base64url'),
       secretHash: hashOf(secret),
@@ -103,7 +102,7 @@ export class EnrolmentService {
     // The challenge is taken (single use) before the ticket, so a bad response leaves the link usable.
     const credential = await this.#d.passkeys.verifyRegistration(challengeKey(ticket), response, account.id);
     // live → used: only a ticket still live by tobira's clock is offered to the store's single-winner claim.
-    flow.requireLive(ticket, this.#now());
+    flow.requireLive(ticket, this.#d.now());
     if (!await this.#d.tickets.use(ticket.id)) throw new EnrolmentLinkInvalidError();
     const passkey = await this.#d.passkeys.addPasskey(account, credential, lang, audit);
     await this.#d.audit.record('enrolment.completed', account.id, audit, { ticketId: ticket.id, purpose: ticket.purpose, credentialId: passkey.credentialId, recoveryRequestId: ticket.recoveryRequestId });
@@ -121,7 +120,7 @@ export class EnrolmentService {
 
   async #live(ticketId: string): Promise<{ ticket: EnrolmentTicket; account: Account }> {
     if (!TICKET_ID.test(ticketId)) throw new EnrolmentLinkInvalidError();
-    const ticket = flow.requireLive(await this.#d.tickets.find(ticketId), this.#now());
+    const ticket = flow.requireLive(await this.#d.tickets.find(ticketId), this.#d.now());
     const account = await this.#d.accounts.findById(ticket.accountId);
     if (!account) throw new EnrolmentLinkInvalidError();
     return { ticket, account };

@@ -6,6 +6,7 @@
 // account the same attempt is made with codes that are never sent, so every later step (wrong
 // code, attempt limit, expiry) answers exactly as for a real one, and delivery happens after the
 // answer so timing tells nothing either.
+import { withClock, type Clocked } from '../../clock.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import { normaliseEmail } from '../../accounts/account-service.ts';
@@ -52,63 +53,45 @@ const attemptsKey = (subject: string): string => `phone-change:${subject}`;
 const codeKey = (subject: string, kind: ContactKind, attemptId: string): string => `phone-change:${kind}:${subject}:${attemptId}`;
 
 export class PhoneChangeService {
-  readonly #accounts: AccountRepository;
-  readonly #codes: OneTimeCodeService;
-  readonly #limiter: RateLimiter;
-  readonly #mailer: Mailer;
-  readonly #sms: SmsSender;
-  readonly #enrolment: EnrolmentService;
-  readonly #audit: AuditLog;
-  readonly #logger: Logger;
-  readonly #enrolmentTtlSeconds: number;
-  readonly #now: () => number;
+  readonly #d: Clocked<PhoneChangeServiceDeps>;
 
   constructor(deps: PhoneChangeServiceDeps) {
-    this.#accounts = deps.accounts;
-    this.#codes = deps.codes;
-    this.#limiter = deps.limiter;
-    this.#mailer = deps.mailer;
-    this.#sms = deps.sms;
-    this.#enrolment = deps.enrolment;
-    this.#audit = deps.audit;
-    this.#logger = deps.logger;
-    this.#enrolmentTtlSeconds = deps.enrolmentTtlSeconds;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   get codeTtlMinutes(): number {
-    return this.#codes.ttlMinutes;
+    return this.#d.codes.ttlMinutes;
   }
 
   /** An attempt outlives its codes a little, so a late entry hears "code expired", not "start again". */
   get attemptLifetimeMs(): number {
-    return flow.attemptLifetimeMs(this.#codes.ttlMinutes);
+    return flow.attemptLifetimeMs(this.#d.codes.ttlMinutes);
   }
 
   /** Starts an attempt for the account ID; codes go out only when it has both verified contacts. */
   async start(accountHint: string, lang: Lang, audit: AuditContext): Promise<PhoneChangeAttempt> {
     const hint = normaliseEmail(accountHint);
-    const account = await this.#accounts.findByEmail(hint);
+    const account = await this.#d.accounts.findByEmail(hint);
     const subject = subjectOf(hint, account);
-    if ((await this.#limiter.hit('phoneChangeStarts', subject)).over) throw new PhoneChangeRateLimitedError();
-    const attempt = flow.started(randomBytes(16).toString('base64url'), hint, this.#now(), this.#codes.ttlMinutes);
+    if ((await this.#d.limiter.hit('phoneChangeStarts', subject)).over) throw new PhoneChangeRateLimitedError();
+    const attempt = flow.started(randomBytes(16).toString('base64url'), hint, this.#d.now(), this.#d.codes.ttlMinutes);
     const email = account?.contactEmail?.value ?? '';
     const mobile = account?.contactMobile?.value ?? '';
-    const emailCode = await this.#codes.issue(codeKey(subject, 'email', attempt.id), email, attemptsKey(subject));
-    const mobileCode = await this.#codes.issue(codeKey(subject, 'mobile', attempt.id), mobile, attemptsKey(subject));
+    const emailCode = await this.#d.codes.issue(codeKey(subject, 'email', attempt.id), email, attemptsKey(subject));
+    const mobileCode = await this.#d.codes.issue(codeKey(subject, 'mobile', attempt.id), mobile, attemptsKey(subject));
     if (!account || !email || !mobile) {
-      await this.#audit.record('phone_change.codes_not_sent', account?.id ?? null, audit, { attemptId: attempt.id, reason: account ? 'contacts_missing' : 'unknown_account', ...(account ? {} : { accountHint: hint }) });
+      await this.#d.audit.record('phone_change.codes_not_sent', account?.id ?? null, audit, { attemptId: attempt.id, reason: account ? 'contacts_missing' : 'unknown_account', ...(account ? {} : { accountHint: hint }) });
       return attempt;
     }
-    await this.#audit.record('phone_change.codes_sent', account.id, audit, { attemptId: attempt.id });
-    const minutes = this.#codes.ttlMinutes;
+    await this.#d.audit.record('phone_change.codes_sent', account.id, audit, { attemptId: attempt.id });
+    const minutes = this.#d.codes.ttlMinutes;
     // Not awaited: the answer must take as long whether or not anything is sent.
     void Promise.allSettled([
-      this.#mailer.send(phoneChangeCodeMail(lang, email, emailCode, minutes)),
-      this.#sms.send(phoneChangeCodeSms(lang, mobile, mobileCode, minutes)),
+      this.#d.mailer.send(phoneChangeCodeMail(lang, email, emailCode, minutes)),
+      this.#d.sms.send(phoneChangeCodeSms(lang, mobile, mobileCode, minutes)),
     ]).then((results) => {
       for (const result of results) {
-        if (result.status === 'rejected') this.#logger.error({ err: result.reason, accountId: account.id }, 'phone change code could not be delivered');
+        if (result.status === 'rejected') this.#d.logger.error({ err: result.reason, accountId: account.id }, 'phone change code could not be delivered');
       }
     });
     return attempt;
@@ -121,19 +104,19 @@ export class PhoneChangeService {
    * confirmed is never handed back, so no replayed state can ask for a second link.
    */
   async verify(attempt: PhoneChangeAttempt, codes: Partial<Record<ContactKind, string>>, audit: AuditContext, progress: (attempt: PhoneChangeAttempt) => void): Promise<IssuedEnrolment> {
-    flow.requireOpen(attempt, this.#now());
+    flow.requireOpen(attempt, this.#d.now());
     const missing = CONTACT_KINDS.find((kind) => !flow.isConfirmed(attempt, kind) && !codes[kind]);
     if (missing) throw new InvalidInputError(`${missing}_code`);
-    const account = await this.#accounts.findByEmail(attempt.account);
+    const account = await this.#d.accounts.findByEmail(attempt.account);
     const subject = subjectOf(attempt.account, account);
     let current: PhoneChangeAttempt | flow.Confirmed = attempt;
     for (const kind of CONTACT_KINDS) {
       if (current.step === 'confirmed' || flow.isConfirmed(current, kind)) continue;
       let target: string;
       try {
-        target = await this.#codes.verify(codeKey(subject, kind, attempt.id), codes[kind] ?? '', attemptsKey(subject));
+        target = await this.#d.codes.verify(codeKey(subject, kind, attempt.id), codes[kind] ?? '', attemptsKey(subject));
       } catch (err) {
-        if (err instanceof AppError) await this.#audit.record('phone_change.code_failed', account?.id ?? null, audit, { attemptId: attempt.id, channel: kind, reason: err.code });
+        if (err instanceof AppError) await this.#d.audit.record('phone_change.code_failed', account?.id ?? null, audit, { attemptId: attempt.id, channel: kind, reason: err.code });
         throw err;
       }
       current = flow.confirm(current, kind, sha256(target));
@@ -144,8 +127,8 @@ export class PhoneChangeService {
     const email = account?.contactEmail?.value;
     const mobile = account?.contactMobile?.value;
     if (!account || !email || !mobile || current.confirmed.email !== sha256(email) || current.confirmed.mobile !== sha256(mobile)) throw new CodeInvalidError();
-    const issued = await this.#enrolment.issue(account.id, 'phone_change', { ttlSeconds: this.#enrolmentTtlSeconds, sentTo: null });
-    await this.#audit.record('phone_change.verified', account.id, audit, { attemptId: attempt.id, ticketId: issued.ticket.id });
+    const issued = await this.#d.enrolment.issue(account.id, 'phone_change', { ttlSeconds: this.#d.enrolmentTtlSeconds, sentTo: null });
+    await this.#d.audit.record('phone_change.verified', account.id, audit, { attemptId: attempt.id, ticketId: issued.ticket.id });
     return issued;
   }
 }

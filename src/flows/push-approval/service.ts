@@ -2,6 +2,7 @@
 // approves on a phone with its passkey (biometrics or screen lock). Approvals are short-lived,
 // bound to one sign-in and one browser, single-use, limited per account (no MFA-fatigue
 // bombing), and an untrusted browser must show a number the user matches on the phone.
+import { withClock, type Clocked } from '../../clock.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { EventSink } from '../../events/event-bus.ts';
@@ -73,12 +74,10 @@ const blockKey = (accountId: string): string => `push:${accountId}`;
 const approvalChallengeKey = (approvalId: string, chosen: string): string => `approve:${approvalId}:${chosen}`;
 
 export class ApprovalService {
-  readonly #d: ApprovalDeps;
-  readonly #now: () => number;
+  readonly #d: Clocked<ApprovalDeps>;
 
   constructor(deps: ApprovalDeps) {
-    this.#d = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#d = withClock(deps);
   }
 
   /**
@@ -107,7 +106,7 @@ export class ApprovalService {
   }
 
   async #start(account: Account, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
-    const now = this.#now();
+    const now = this.#d.now();
     if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
     // pushPending and pushRequests are counted from the stored approvals, not by the limiter.
     if ((await this.#d.approvals.listPending(account.id)).length >= this.#d.limiter.cap('pushPending')) throw new TooManyPendingApprovalsError();
@@ -156,7 +155,7 @@ export class ApprovalService {
 
   /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */
   async forBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<Approval> {
-    const approval = flow.requireLive(await this.#d.approvals.find(approvalId), this.#now());
+    const approval = flow.requireLive(await this.#d.approvals.find(approvalId), this.#d.now());
     if (!fromBrowser(approval.origin, interactionUid, bindingHash(browserBinding))) throw new ApprovalNotFoundError();
     return approval;
   }
@@ -172,12 +171,12 @@ export class ApprovalService {
   async #device(accountId: string, deviceId: string): Promise<Device> {
     const device = await this.#d.devices.findById(deviceId);
     if (!device || device.accountId !== accountId) throw new DeviceRequiredError();
-    await this.#d.devices.touch(device.id, new Date(this.#now()));
+    await this.#d.devices.touch(device.id, new Date(this.#d.now()));
     return device;
   }
 
   async #ofAccount(approvalId: string, accountId: string): Promise<Approval> {
-    const approval = flow.requireLive(await this.#d.approvals.find(approvalId), this.#now());
+    const approval = flow.requireLive(await this.#d.approvals.find(approvalId), this.#d.now());
     if (approval.accountId !== accountId) throw new ApprovalNotFoundError();
     return approval;
   }
@@ -218,7 +217,7 @@ export class ApprovalService {
     const { approval, device } = await this.#pendingForDevice(approvalId, accountId, deviceId);
     const assertion = await this.#d.passkeys.verifyAuthentication(approvalChallengeKey(approval.id, chosen), response, accountId, audit);
     if (assertion.passkey.credentialId !== device.credentialId) throw new DeviceRequiredError();
-    const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status: 'approved', at: new Date(this.#now()), deviceId, userVerified: assertion.userVerified }));
+    const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status: 'approved', at: new Date(this.#d.now()), deviceId, userVerified: assertion.userVerified }));
     if (!decided) throw new ApprovalAlreadyDecidedError();
     await this.#d.audit.record('approval.approved', accountId, audit, { approvalId: approval.id, deviceId, userVerified: assertion.userVerified });
     await this.#d.events.emit('approval.decided', { approval: decided });
@@ -235,7 +234,7 @@ export class ApprovalService {
   }
 
   async #decideDenied(approval: Approval, deviceId: string, status: 'denied' | 'reported', audit: AuditContext, reason: string): Promise<void> {
-    const now = this.#now();
+    const now = this.#d.now();
     const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status, at: new Date(now), deviceId, userVerified: false }));
     if (!decided) throw new ApprovalAlreadyDecidedError();
     await this.#d.events.emit('approval.decided', { approval: decided });

@@ -5,23 +5,14 @@ import * as flow from './flow.ts';
 
 describe('recovery request flow', () => {
   const request = (status: RecoveryStatus, accountId: string | null = 'account-1'): RecoveryRequest => ({
-    id: 'a'.repeat(32),
-    accountId,
-    accountHint: 'alice@example.com',
-    contactEmail: 'alice.private@example.com',
-    contactMobile: '',
-    message: '',
-    ip: null,
-    userAgent: null,
+    ...flow.filed({ id: 'a'.repeat(32), accountId, accountHint: 'alice@example.com', contactEmail: 'alice.private@example.com', contactMobile: '', message: '', ip: null, userAgent: null, createdAt: new Date(0) }),
     status,
-    createdAt: new Date(0),
-    decidedAt: null,
-    decidedBy: null,
-    decisionNote: '',
-    enrolmentSentTo: null,
-    completedAt: null,
-    enrolment: null,
-    completion: null,
+  });
+
+  it('a filed request is pending, undecided, with no link used and no clean-up', () => {
+    const filed = request('pending');
+    assert.equal(filed.status, 'pending');
+    assert.deepEqual([filed.decidedAt, filed.decidedBy, filed.decisionNote, filed.enrolmentSentTo, filed.completedAt, filed.enrolment, filed.completion], [null, null, '', null, null, null, null]);
   });
 
   it('pending → approved | rejected; approved → completed; rejected and completed are final', () => {

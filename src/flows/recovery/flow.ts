@@ -10,6 +10,14 @@ import type { RecoveryRequest, RecoveryStatus } from '../../store/types.ts';
 import { RecoveryNotCompletableError, RecoveryRequestDecidedError } from './errors.ts';
 
 export type { RecoveryStatus };
+
+/** What the requester gives (and where from); the rest of a new request is the flow's start. */
+export type Filing = Pick<RecoveryRequest, 'id' | 'accountId' | 'accountHint' | 'contactEmail' | 'contactMobile' | 'message' | 'ip' | 'userAgent' | 'createdAt'>;
+
+/** A request as filed: pending, undecided, no link used, no clean-up. */
+export function filed(filing: Filing): RecoveryRequest {
+  return { ...filing, status: 'pending', decidedAt: null, decidedBy: null, decisionNote: '', enrolmentSentTo: null, completedAt: null, enrolment: null, completion: null };
+}
 /** A state reached by a transition. */
 export type Reached = Exclude<RecoveryStatus, 'pending'>;
 

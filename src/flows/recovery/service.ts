@@ -15,6 +15,7 @@
 // - Completion takes every other way in away: phones, passkeys, sessions, tokens, trusted browsers
 //   and the password (whoever held the phone could have set one). Every step runs even when
 //   another fails; a failed clean-up is retried once, then audited, and an operator re-runs it.
+import { withClock, type Clocked } from '../../clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
 import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
@@ -164,12 +165,10 @@ export function operatorActor(operator: string): string {
 }
 
 export class RecoveryService {
-  readonly #deps: RecoveryServiceDeps;
-  readonly #now: () => number;
+  readonly #deps: Clocked<RecoveryServiceDeps>;
 
   constructor(deps: RecoveryServiceDeps) {
-    this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#deps = withClock(deps);
   }
 
   /**
@@ -192,7 +191,7 @@ export class RecoveryService {
       await this.#deps.audit.record('recovery.throttled', account?.id ?? null, audit, { accountHint, filedThisHour: filed.count });
       return;
     }
-    const request: RecoveryRequest = {
+    const request = flow.filed({
       // Hex: operators copy it into a terminal, and an id starting with '-' would read as a CLI option.
       id: randomBytes(16).toString('hex'),
       accountId: account?.id ?? null,
@@ -202,16 +201,8 @@ export class RecoveryService {
       message: input.message,
       ip: audit.ip,
       userAgent: audit.userAgent,
-      status: 'pending',
-      createdAt: new Date(this.#now()),
-      decidedAt: null,
-      decidedBy: null,
-      decisionNote: '',
-      enrolmentSentTo: null,
-      completedAt: null,
-      enrolment: null,
-      completion: null,
-    };
+      createdAt: new Date(this.#deps.now()),
+    });
     await this.#deps.requests.create(request);
     await this.#deps.audit.record('recovery.requested', request.accountId, audit, { requestId: request.id, accountHint, knownAccount: account !== undefined });
     if (account) void this.#deps.notifier.notify(account, recoveryRequestedNotice, 'ja');
@@ -275,7 +266,7 @@ export class RecoveryService {
     if (email === null && mobile === null) throw new RecoveryNoVerifiedContactError();
     const sentTo = [email, mobile].filter((to) => to !== null).join(', ');
     const toApproved = flow.transition('approved');
-    const approved = await this.#deps.requests.transition(id, toApproved.from, { status: toApproved.to, at: new Date(this.#now()), by: audit.actor, note: decision.note, enrolmentSentTo: sentTo });
+    const approved = await this.#deps.requests.transition(id, toApproved.from, { status: toApproved.to, at: new Date(this.#deps.now()), by: audit.actor, note: decision.note, enrolmentSentTo: sentTo });
     if (!approved) throw await this.#lostRace(id);
     const ttlSeconds = this.#deps.enrolmentLinkTtlSeconds;
     const { ticket, link } = await this.#deps.enrolment.issue(account.id, 'recovery', { ttlSeconds, sentTo, recoveryRequestId: id });
@@ -291,7 +282,7 @@ export class RecoveryService {
   async reject(id: string, decision: OperatorDecision, audit: AuditContext): Promise<RecoveryRequest> {
     const request = await this.#pending(id);
     const toRejected = flow.transition('rejected');
-    const rejected = await this.#deps.requests.transition(id, toRejected.from, { status: toRejected.to, at: new Date(this.#now()), by: audit.actor, note: decision.note });
+    const rejected = await this.#deps.requests.transition(id, toRejected.from, { status: toRejected.to, at: new Date(this.#deps.now()), by: audit.actor, note: decision.note });
     if (!rejected) throw await this.#lostRace(id);
     await this.#deps.audit.record('recovery.rejected', request.accountId, audit, { requestId: id, reason: decision.note });
     return rejected;
@@ -305,7 +296,7 @@ export class RecoveryService {
    */
   async completeEnrolment(ticket: EnrolmentTicket, newCredentialId: string, audit: AuditContext, lang: Lang): Promise<void> {
     // The request remembers its used link, so an operator's `complete` knows which passkey to keep.
-    if (ticket.recoveryRequestId !== null) await this.#deps.requests.recordEnrolment(ticket.recoveryRequestId, { at: new Date(this.#now()), credentialId: newCredentialId });
+    if (ticket.recoveryRequestId !== null) await this.#deps.requests.recordEnrolment(ticket.recoveryRequestId, { at: new Date(this.#deps.now()), credentialId: newCredentialId });
     await this.#finish(ticket.accountId, ticket.recoveryRequestId, newCredentialId, audit, lang);
   }
 
@@ -348,7 +339,7 @@ export class RecoveryService {
       if (failures.length === 0 && requestId !== null) {
         try {
           const toCompleted = flow.transition('completed');
-          request = await this.#deps.requests.transition(requestId, toCompleted.from, { status: toCompleted.to, at: new Date(this.#now()) });
+          request = await this.#deps.requests.transition(requestId, toCompleted.from, { status: toCompleted.to, at: new Date(this.#deps.now()) });
         } catch (err) {
           failures = [{ step: 'request', error: messageOf(err) }];
         }
@@ -356,7 +347,7 @@ export class RecoveryService {
       if (failures.length === 0) break;
     }
     const failedSteps = [...new Set(failures.map((f) => f.step))];
-    const completion: RecoveryCompletion = { outcome: failures.length === 0 ? 'completed' : 'failed', at: new Date(this.#now()), actor: audit.actor, attempts, ...totals, failedSteps };
+    const completion: RecoveryCompletion = { outcome: failures.length === 0 ? 'completed' : 'failed', at: new Date(this.#deps.now()), actor: audit.actor, attempts, ...totals, failedSteps };
     if (requestId !== null) await this.#remember(requestId, completion);
     if (request) request = { ...request, completion };
     if (completion.outcome === 'failed') {
@@ -474,13 +465,8 @@ interface StepFailure {
   error: string;
 }
 
-interface CleanUpRun {
-  removedPhones: number;
-  removedPasskeys: number;
-  sessions: number;
-  tokens: number;
-  trustedBrowsers: number;
-  passwordRemoved: boolean;
+/** What one pass of the clean-up did: the counts a completion records, and what failed. */
+interface CleanUpRun extends Pick<RecoveryCompletion, 'removedPhones' | 'removedPasskeys' | 'sessions' | 'tokens' | 'trustedBrowsers' | 'passwordRemoved'> {
   failures: StepFailure[];
   /** As it is after the pass (for the notice); undefined when it could not be read. */
   account: Account | undefined;
