@@ -35,7 +35,16 @@ const REFUSAL_EVENTS = ['grant.error', 'authorization.error', 'introspection.err
 async function buildProvider(services: Services): Promise<Provider> {
   const { settings, store, logger, infrastructure } = services;
   const provider = createProvider({
-    settings, store, clients: infrastructure.clients, jwks: infrastructure.jwks, cookieKeys: infrastructure.cookieKeys, approvals: services.approvals,
+    settings,
+    accounts: store.accounts,
+    consents: store.consents,
+    oidc: (model) => store.oidc(model),
+    audit: services.audit,
+    clients: infrastructure.clients,
+    directory: infrastructure.directory,
+    jwks: infrastructure.jwks,
+    cookieKeys: infrastructure.cookieKeys,
+    approvals: services.approvals,
   });
   await validateClients(provider, infrastructure.clients, infrastructure.clientsSource);
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc-provider server error'));

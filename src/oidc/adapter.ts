@@ -6,9 +6,9 @@ import { errors } from 'oidc-provider';
 import { AlreadyConsumedError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 
-export function adapterFactory(store: Store): (name: string) => Adapter {
+export function adapterFactory(oidc: Store['oidc']): (name: string) => Adapter {
   return (name: string): Adapter => {
-    const models = store.oidc(name);
+    const models = oidc(name);
     return {
       upsert: (id: string, payload: AdapterPayload, expiresIn?: number) => models.upsert(id, payload, expiresIn),
       find: (id: string) => models.find(id),

@@ -1,6 +1,6 @@
 import type { Account as OidcAccount, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import type { Account, AccountRepository, Store } from '../store/types.ts';
-import type { RequestState } from '../http/state.ts';
+import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
+import type { Account, AccountRepository } from '../store/types.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
 import { refusesClient } from '../always-passkey/policy.ts';
 
@@ -11,16 +11,11 @@ import { refusesClient } from '../always-passkey/policy.ts';
  */
 export type TokenGuard = (ctx: KoaContextWithOIDC, account: Account, clientId: string) => Promise<boolean>;
 
-export function passwordDependentGuard(store: Store, clients: ClientDirectory): TokenGuard {
+export function passwordDependentGuard(audit: AuditLog, clients: ClientDirectory): TokenGuard {
   return async (ctx, account, clientId) => {
     if (!refusesClient(account, clients.registration(clientId))) return false;
-    const details = { reason: 'password_dependent_client', client: clientId, endpoint: ctx.oidc.route ?? '' };
-    try {
-      await store.audit.append({ type: 'token.refused', accountId: account.id, actor: `client:${clientId}`, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, details, at: new Date() });
-    } catch (err) {
-      // Refused all the same; an unavailable audit store shows up in the log (as AuditLog does).
-      (ctx.state as Partial<RequestState>).log?.error({ err, audit: { type: 'token.refused', accountId: account.id, details } }, 'audit event could not be stored');
-    }
+    // Refused all the same when the audit store is down (AuditLog logs that).
+    await audit.record('token.refused', account.id, auditContextOf(ctx, `client:${clientId}`), { reason: 'password_dependent_client', client: clientId, endpoint: ctx.oidc.route ?? '' });
     return true;
   };
 }

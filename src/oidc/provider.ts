@@ -6,11 +6,12 @@ import type { ClientMetadata } from '../clients/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
 import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
-import type { ConsentRepository, Store } from '../store/types.ts';
+import type { AccountRepository, ConsentRepository, Store } from '../store/types.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { adapterFactory } from './adapter.ts';
 import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from '../assurance/assurance.ts';
 import { FIRST_PARTY } from '../clients/first-party.ts';
-import { clientDirectory, type ClientDirectory } from '../clients/client-directory.ts';
+import type { ClientDirectory } from '../clients/client-directory.ts';
 import { PASSWORD_DEPENDENT, refusesClient } from '../always-passkey/policy.ts';
 import { cibaFeature } from './ciba.ts';
 import { deviceFlowFeature } from '../tv/device-flow.ts';
@@ -21,8 +22,13 @@ import { signInCounts } from '../accounts/sign-in-counts.ts';
 
 export interface ProviderDeps {
   settings: Settings;
-  store: Store;
+  accounts: AccountRepository;
+  consents: ConsentRepository;
+  /** oidc-provider's own models (sessions, grants, tokens, codes), through the store port. */
+  oidc: Store['oidc'];
+  audit: AuditLog;
   clients: ClientMetadata[];
+  directory: ClientDirectory;
   jwks: PrivateJwks;
   cookieKeys: string[];
   /** Push approvals, for CIBA requests (results come back through the `approval.decided` event). */
@@ -53,7 +59,7 @@ function loadRememberedGrant(consents: ConsentRepository): Configuration['loadEx
  * (always-passkey/policy.ts) always reaches the consent step (even with a remembered grant), where
  * always-passkey/sign-in-refusal.ts explains the refusal.
  */
-function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): interactionPolicy.Prompt[] {
+function interactionPolicyWithPhr(accounts: AccountRepository, clients: ClientDirectory): interactionPolicy.Prompt[] {
   const { Check } = interactionPolicy;
   const policy = interactionPolicy.base();
   policy.get('login')?.checks.add(new Check('phr_required', 'the partner service requires a phishing-resistant sign-in', (ctx) => {
@@ -68,27 +74,26 @@ function interactionPolicyWithPhr(store: Store, clients: ClientDirectory): inter
   policy.get('login')?.checks.add(new Check('sign_in_void', 'the account\'s rules no longer accept this sign-in', 'login_required', async (ctx) => {
     const session = ctx.oidc.session;
     if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
-    const account = await store.accounts.findById(session.accountId);
+    const account = await accounts.findById(session.accountId);
     return account && !signInCounts(account, { acr: session.acr, loginTs: session.loginTs }) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   policy.get('consent')?.checks.add(new Check('password_dependent_client', 'the partner service depends on a password the account does not have', async (ctx) => {
     const clientId = ctx.oidc.client?.clientId;
     const accountId = ctx.oidc.session?.accountId;
     if (!clientId || !accountId) return Check.NO_NEED_TO_PROMPT;
-    const account = await store.accounts.findById(accountId);
+    const account = await accounts.findById(accountId);
     return account && refusesClient(account, clients.registration(clientId)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   return [...policy];
 }
 
-export function createProvider({ settings, store, clients, jwks, cookieKeys, approvals }: ProviderDeps): Provider {
-  const directory = clientDirectory(clients);
-  const guard = passwordDependentGuard(store, directory);
+export function createProvider({ settings, accounts, consents, oidc, audit, clients, directory, jwks, cookieKeys, approvals }: ProviderDeps): Provider {
+  const guard = passwordDependentGuard(audit, directory);
   const configuration: Configuration = {
-    adapter: adapterFactory(store),
+    adapter: adapterFactory(oidc),
     clients,
     jwks: jwks as Configuration['jwks'],
-    findAccount: findAccountIn(store.accounts, guard),
+    findAccount: findAccountIn(accounts, guard),
     claims: {
       // Standalone claims oidc-provider adds itself; listing scopes must not drop them.
       sid: null,
@@ -113,7 +118,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
     // Every flow that issues a code needs PKCE; `none` (the account menu) issues nothing to protect.
     pkce: { required: (ctx) => String(ctx.oidc.params?.response_type ?? '').split(' ').includes('code') },
     rotateRefreshToken: true,
-    loadExistingGrant: loadRememberedGrant(store.consents),
+    loadExistingGrant: loadRememberedGrant(consents),
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -141,7 +146,7 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
     routes: { code_verification: '/activate', device_authorization: '/device_authorization' },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: interactionPolicyWithPhr(store, directory),
+      policy: interactionPolicyWithPhr(accounts, directory),
     },
     features: {
       devInteractions: { enabled: false },
@@ -154,14 +159,14 @@ export function createProvider({ settings, store, clients, jwks, cookieKeys, app
         allowedPolicy: async (ctx, client, token) => {
           if (token.clientId !== client.clientId) return false;
           const accountId = 'accountId' in token ? token.accountId : undefined;
-          const account = typeof accountId === 'string' ? await store.accounts.findById(accountId) : undefined;
+          const account = typeof accountId === 'string' ? await accounts.findById(accountId) : undefined;
           return !account || !await guard(ctx, account, client.clientId);
         },
       },
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
-      ciba: cibaFeature(store.accounts, approvals),
+      ciba: cibaFeature(accounts, approvals),
       deviceFlow: deviceFlowFeature(),
       rpInitiatedLogout: {
         enabled: true,
