@@ -10,7 +10,7 @@ import { csrfToken } from '../http/csrf.ts';
 import { credentialId, itemName, personName, recordId, webauthnResponse } from '../http/fields.ts';
 import { seeOther } from '../http/see-other.ts';
 import { render } from '../http/render.ts';
-import type { RequestState } from '../http/state.ts';
+import { langOf, stateOf, type RequestState } from '../http/state.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import { tokenHash } from '../browsers/trusted-browser-service.ts';
@@ -59,14 +59,14 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
       guard.toLogin(ctx);
       return;
     }
-    const lang = (ctx.state as RequestState).lang;
+    const lang = langOf(ctx);
     const format = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.displayTimeZone });
     const list = await passkeys.list(session.account.id);
     const phones = await deps.devices.list(session.account.id);
     const browsers = await deps.trustedBrowsers.list(session.account.id);
     const token = trustedBrowserToken(ctx);
     const thisBrowserHash = token ? tokenHash(token) : '';
-    const { t } = ctx.state as RequestState;
+    const { t } = stateOf(ctx);
     const contact = (c: VerifiedContact | null): { value: string; verifiedAt: string } | null => (c ? { value: c.value, verifiedAt: format.format(c.verifiedAt) } : null);
     const [services, history] = await Promise.all([deps.services.list(session.account.id), deps.history.list(session.account.id, lang)]);
     await render(ctx, 'account', {
@@ -107,7 +107,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     const session = await signedIn(ctx);
     const { response } = parseForm(webauthnResponse, ctx.request.body);
     const credential = await passkeys.verifyRegistration(registrationKey(session), response, session.account.id);
-    const passkey = await passkeys.addPasskey(session.account, credential, (ctx.state as RequestState).lang, auditContextOf(ctx));
+    const passkey = await passkeys.addPasskey(session.account, credential, langOf(ctx), auditContextOf(ctx));
     ctx.body = { credentialId: passkey.credentialId, name: passkey.name };
   });
 
@@ -124,7 +124,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     if (!freshOrSentToSignIn(ctx, session)) return;
     const audit = auditContextOf(ctx);
     await passkeys.remove(session.account, input.credentialId, audit);
-    const phoneRemoved = await deps.devices.forgetCredential(session.account, input.credentialId, audit, { lang: (ctx.state as RequestState).lang });
+    const phoneRemoved = await deps.devices.forgetCredential(session.account, input.credentialId, audit, { lang: langOf(ctx) });
     // The page tells the browser's passkey manager the credential is gone (WebAuthn Signal API).
     if (phoneRemoved) {
       // It was a phone's: every sign-in ended, this one too.
@@ -145,7 +145,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     const session = await signedIn(ctx);
     const input = parseForm(itemForm, ctx.request.body);
     if (!freshOrSentToSignIn(ctx, session)) return;
-    await deps.devices.remove(session.account, input.id, auditContextOf(ctx), { lang: (ctx.state as RequestState).lang });
+    await deps.devices.remove(session.account, input.id, auditContextOf(ctx), { lang: langOf(ctx) });
     // Every sign-in of the account ended, this browser's too: whoever holds the phone may be the
     // one at this keyboard. The user signs in again and then sees what happened.
     guard.signInAgain(ctx, session.account.email, { notice: 'phone_removed' });

@@ -11,7 +11,7 @@ import { csrfToken } from '../http/csrf.ts';
 import { password } from '../http/fields.ts';
 import { seeOther } from '../http/see-other.ts';
 import { render } from '../http/render.ts';
-import type { RequestState } from '../http/state.ts';
+import { langOf, type RequestState } from '../http/state.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
 import type { AccountSession } from '../http/session.ts';
 import type { AccountGuard } from '../http/account-guard.ts';
@@ -36,7 +36,6 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
   const router = new Router<RequestState>({ prefix: '/account/always-passkey' });
   const form = deps.bodies.posted;
   guard.allowReturnTo(ON_PAGE, OFF_PAGE, ON_DONE_PAGE);
-  const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
 
   /** The signed-in user, or undefined after sending the browser to sign in (and back to `page`). */
   async function signedInOrSent(ctx: Context, page: string): Promise<AccountSession | undefined> {
@@ -49,7 +48,7 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
     await render(ctx, 'always-passkey-off', {
       csrf: csrfToken(ctx),
       email: session.account.email,
-      error: error?.messages[lang(ctx)],
+      error: error?.messages[langOf(ctx)],
       errorCode: error?.code,
     }, error?.status ?? 200);
   }
@@ -71,7 +70,7 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
     const input = parseForm(onForm, ctx.request.body);
     if (!guard.freshOrSentToSignIn(ctx, session, ON_PAGE)) return;
     if (input.confirm !== 'yes') throw new ConfirmationRequiredError();
-    await alwaysPasskey.turnOn(session.account, { audit: auditContextOf(ctx), lang: lang(ctx) });
+    await alwaysPasskey.turnOn(session.account, { audit: auditContextOf(ctx), lang: langOf(ctx) });
     if (session.acr === ACR.PASSWORD) {
       // This session rested on the password just deleted and has ended with it: the user signs in
       // again (with the passkey or the phone) and comes back to the notice.
@@ -97,7 +96,7 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
     if (!guard.freshPasskeyOrSentToSignIn(ctx, session, OFF_PAGE)) return;
     try {
       if (!input.password) throw new NewPasswordRequiredError();
-      await alwaysPasskey.turnOff(session.account, input.password, { audit: auditContextOf(ctx), lang: lang(ctx) });
+      await alwaysPasskey.turnOff(session.account, input.password, { audit: auditContextOf(ctx), lang: langOf(ctx) });
     } catch (err) {
       // A refused password is shown on the form, to try another one.
       if (err instanceof AppError && err.status < 500 && ctx.accepts('html', 'json') !== 'json') {

@@ -11,7 +11,7 @@ import { csrfToken } from '../http/csrf.ts';
 import { oneTimeCode } from '../http/fields.ts';
 import { seeOther } from '../http/see-other.ts';
 import { render } from '../http/render.ts';
-import type { RequestState } from '../http/state.ts';
+import { langOf, type RequestState } from '../http/state.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
 import type { ContactKind } from '../store/types.ts';
 import type { ContactService } from './contact-service.ts';
@@ -35,7 +35,6 @@ function kindOf(ctx: Context): ContactKind {
   return kind.data;
 }
 
-const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
 
 /** A refusal on an HTML form is shown on that form; JSON callers and server errors go to the error edge. */
 async function onForm(ctx: Context, action: () => Promise<void>, showAgain: (error: AppError) => Promise<void>): Promise<void> {
@@ -61,14 +60,14 @@ export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
     const current = kind === 'email' ? account.contactEmail : account.contactMobile;
     await render(ctx, 'account-contact', {
       kind, current: current?.value ?? '', value, csrf: csrfToken(ctx),
-      error: error?.messages[lang(ctx)], errorCode: error?.code,
+      error: error?.messages[langOf(ctx)], errorCode: error?.code,
     }, error?.status ?? 200);
   }
 
   async function showCode(ctx: Context, kind: ContactKind, target: string, error?: AppError): Promise<void> {
     await render(ctx, 'account-contact-code', {
       kind, target, minutes: String(contacts.codeTtlMinutes), csrf: csrfToken(ctx),
-      error: error?.messages[lang(ctx)], errorCode: error?.code,
+      error: error?.messages[langOf(ctx)], errorCode: error?.code,
     }, error?.status ?? 200);
   }
 
@@ -85,7 +84,7 @@ export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
     if (!guard.freshOrSentToSignIn(ctx, session, `/account/contacts/${kind}`)) return;
     const { value } = parseForm(sendForm, ctx.request.body);
     await onForm(ctx, async () => {
-      await contacts.sendCode(session.account, kind, value, lang(ctx), auditContextOf(ctx));
+      await contacts.sendCode(session.account, kind, value, langOf(ctx), auditContextOf(ctx));
       seeOther(ctx, `/account/contacts/${kind}/verify`);
     }, (error) => showForm(ctx, kind, value, error));
   });
@@ -107,7 +106,7 @@ export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
     const target = await contacts.pendingTarget(account.id, kind);
     await onForm(ctx, async () => {
       const { code } = parseForm(codeForm, ctx.request.body);
-      await contacts.verify(account, kind, code, lang(ctx), auditContextOf(ctx));
+      await contacts.verify(account, kind, code, langOf(ctx), auditContextOf(ctx));
       seeOther(ctx, '/account?notice=contact_verified');
     }, (error) => showCode(ctx, kind, target ?? '', error));
   });
@@ -116,7 +115,7 @@ export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
     const kind = kindOf(ctx);
     const session = await guard.signedIn(ctx);
     if (!guard.freshOrSentToSignIn(ctx, session)) return;
-    await contacts.remove(session.account, kind, lang(ctx), auditContextOf(ctx));
+    await contacts.remove(session.account, kind, langOf(ctx), auditContextOf(ctx));
     seeOther(ctx, '/account?notice=contact_removed');
   });
 

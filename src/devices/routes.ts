@@ -14,7 +14,7 @@ import { ApprovalNotFoundError } from '../flows/push-approval/errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import { readSignedJson, writeSignedJson } from '../http/signed-cookie.ts';
-import type { RequestState } from '../http/state.ts';
+import { langOf, type RequestState } from '../http/state.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
 import type { Approval } from '../store/types.ts';
 import type { DeviceService } from './device-service.ts';
@@ -48,7 +48,6 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
   guard.allowReturnTo('/device');
   const json = deps.bodies.posted;
   const setupKey = (s: AccountSession): string => `reg:device:${s.account.id}:${s.sessionUid}`;
-  const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
 
   const signedIn = (ctx: Context): Promise<AccountSession> => guard.signedIn(ctx);
 
@@ -86,7 +85,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
     const id = approvalId.safeParse(ctx.params.id);
     if (!id.success) throw new ApprovalNotFoundError();
     const approval = await approvals.forDevice(id.data, session.account.id, cookieDeviceId(ctx));
-    const when = new Intl.DateTimeFormat(lang(ctx) === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.displayTimeZone });
+    const when = new Intl.DateTimeFormat(langOf(ctx) === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.displayTimeZone });
     const shown = view(approval);
     await render(ctx, 'device-approve', { approval: { ...shown, context: { ...approval.context, time: when.format(approval.createdAt) } }, csrf: csrfToken(ctx) });
   });
@@ -107,7 +106,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
       subscription: input.subscription,
       proof: input.existing ? { assertion: input.response } : { registration: input.response },
       challengeKey: setupKey(session),
-      lang: lang(ctx),
+      lang: langOf(ctx),
       audit: auditContextOf(ctx),
     });
     writeSignedJson(ctx, DEVICE_COOKIE, { deviceId: device.id }, 400 * 24 * 3600 * 1000);
@@ -151,7 +150,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
     const id = approvalId.safeParse(ctx.params.id);
     if (!id.success) throw new ApprovalNotFoundError();
     const { report } = parseForm(denyRequest, ctx.request.body);
-    await approvals.deny(id.data, session.account.id, cookieDeviceId(ctx), report, lang(ctx), auditContextOf(ctx));
+    await approvals.deny(id.data, session.account.id, cookieDeviceId(ctx), report, langOf(ctx), auditContextOf(ctx));
     ctx.body = { status: report ? 'reported' : 'denied' };
   });
 

@@ -6,7 +6,7 @@ import { AppError, CodedError } from '../errors/app-error.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../store/errors.ts';
 import { render } from './render.ts';
-import type { RequestState } from './state.ts';
+import { stateOf, type RequestState } from './state.ts';
 
 function wantsJson(ctx: Context): boolean {
   return ctx.accepts('html', 'json') === 'json' || ctx.is('json') === 'json';
@@ -28,7 +28,7 @@ export function asAppError(err: unknown): AppError | undefined {
 }
 
 export async function respondWithError(ctx: Context, error: AppError): Promise<void> {
-  const state = ctx.state as RequestState;
+  const state = stateOf(ctx);
   const message = error.messages[state.lang];
   if (wantsJson(ctx)) {
     ctx.status = error.status;

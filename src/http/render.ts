@@ -3,14 +3,14 @@ import ejs from 'ejs';
 import type { Context } from 'koa';
 import { PROJECT_ROOT } from '../config/settings.ts';
 import { VIEW_KEYS } from '../i18n/view-keys.ts';
-import type { RequestState } from './state.ts';
+import { stateOf } from './state.ts';
 
 const VIEWS = resolve(PROJECT_ROOT, 'views');
 const cache = process.env.NODE_ENV === 'production';
 
 /** Renders views/<name>.ejs as the response, with the language helpers every page uses. */
 export async function render(ctx: Context, name: string, data: Record<string, unknown> = {}, status = 200): Promise<void> {
-  const state = ctx.state as RequestState;
+  const state = stateOf(ctx);
   const html = await ejs.renderFile(resolve(VIEWS, `${name}.ejs`), {
     ...data,
     lang: state.lang,

@@ -9,3 +9,13 @@ export interface RequestState {
   lang: Lang;
   t: Translate;
 }
+
+/** The request's state, for helpers that take any koa context (routers type theirs already). */
+export function stateOf(ctx: { state: unknown }): RequestState {
+  return ctx.state as RequestState;
+}
+
+/** The language the request-context middleware negotiated for this request. */
+export function langOf(ctx: { state: unknown }): Lang {
+  return stateOf(ctx).lang;
+}

@@ -9,7 +9,7 @@ import { assuranceOf, type LoginMethod } from '../assurance/assurance.ts';
 import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
-import type { RequestState } from '../http/state.ts';
+import { langOf } from '../http/state.ts';
 import type { Account } from '../store/types.ts';
 import type { InteractionDetails } from './load-interaction.ts';
 
@@ -77,7 +77,7 @@ export async function finishSignIn(ctx: Context, deps: SignInFinishDeps, details
   await deps.audit.record('login.succeeded', account.id, audit, { method: method.kind, ...evidence, client, ...(signup ? { signup: true } : {}) });
   const token = trustedBrowserToken(ctx);
   if (!signup) {
-    await deps.signInNotices.afterSignIn(account, { method: method.kind, clientId: String(client), trustedBrowserToken: token, lang: (ctx.state as RequestState).lang, audit });
+    await deps.signInNotices.afterSignIn(account, { method: method.kind, clientId: String(client), trustedBrowserToken: token, lang: langOf(ctx), audit });
   }
   if (vouchesForBrowser(method)) {
     setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, token, ctx.get('user-agent'), audit), deps.trustedBrowserDays);

@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
-import type { RequestState } from '../http/state.ts';
+import { langOf } from '../http/state.ts';
 import { requiresPhishingResistant } from '../assurance/assurance.ts';
 import type { InteractionDeps } from './deps.ts';
 import { clientSummary, type InteractionDetails } from './load-interaction.ts';
@@ -33,7 +33,7 @@ export async function showPage(ctx: Context, deps: InteractionDeps, details: Int
     csrf: csrfToken(ctx),
     phrRequired: phrRequired(details),
     loginHint: typeof details.params.login_hint === 'string' ? details.params.login_hint : '',
-    error: error ? error.messages[(ctx.state as RequestState).lang] : undefined,
+    error: error ? error.messages[langOf(ctx)] : undefined,
     errorCode: error?.code,
     values: {},
     ...extra,

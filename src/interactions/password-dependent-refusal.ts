@@ -9,7 +9,7 @@ import { auditContextOf } from '../audit/audit-log.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
-import type { RequestState } from '../http/state.ts';
+import { langOf } from '../http/state.ts';
 import { refusesClient } from '../always-passkey/policy.ts';
 import type { InteractionDeps } from './deps.ts';
 import { denyInteraction } from './finish.ts';
@@ -37,7 +37,7 @@ export async function refusedAsPasswordDependent(ctx: Context, deps: Interaction
     uid: details.uid,
     client,
     csrf: csrfToken(ctx),
-    error: error.messages[(ctx.state as RequestState).lang],
+    error: error.messages[langOf(ctx)],
     errorCode: error.code,
   }, error.status);
   return true;

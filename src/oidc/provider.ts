@@ -5,7 +5,7 @@ import Provider, { errors, interactionPolicy, type Configuration, type KoaContex
 import type { ClientMetadata } from '../clients/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
 import { render } from '../http/render.ts';
-import type { RequestState } from '../http/state.ts';
+import { stateOf } from '../http/state.ts';
 import type { AccountRepository, ConsentRepository, Store } from '../store/types.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { adapterFactory } from './adapter.ts';
@@ -179,7 +179,7 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
       },
     },
     renderError: async (ctx, out, error) => {
-      const state = ctx.state as RequestState;
+      const state = stateOf(ctx);
       state.log?.info({ error: out.error, description: out.error_description, err: error }, 'oidc error page');
       const message = out.error_description ?? out.error;
       await render(ctx as unknown as Context, 'error', { code: out.error, message }, ctx.status >= 400 ? ctx.status : 400);

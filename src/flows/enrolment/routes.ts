@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { render } from '../../http/render.ts';
-import type { RequestState } from '../../http/state.ts';
+import { langOf } from '../../http/state.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import type { EnrolmentKey, EnrolmentService } from './service.ts';
 
@@ -44,7 +44,7 @@ export function enrolmentRoutes(deps: EnrolmentRoutesDeps): Router {
 
   router.post('/:id/verify', ...json, async (ctx) => {
     const body = parseForm(verifyRequest, ctx.request.body);
-    const { credentialId } = await enrolment.complete(keyOf(ctx, body), body.response, (ctx.state as RequestState).lang, auditContextOf(ctx));
+    const { credentialId } = await enrolment.complete(keyOf(ctx, body), body.response, langOf(ctx), auditContextOf(ctx));
     ctx.body = { credentialId, next: AFTER_ENROLMENT };
   });
 

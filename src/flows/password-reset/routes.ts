@@ -11,7 +11,7 @@ import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
 import { browserBinding } from '../../http/browser-cookies.ts';
 import { FlowCookie } from '../../http/flow-cookie.ts';
-import type { RequestState } from '../../http/state.ts';
+import { langOf } from '../../http/state.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import * as flow from './flow.ts';
 import type { PasswordResetService } from './service.ts';
@@ -34,13 +34,12 @@ type View = 'password-reset-email' | 'password-reset-code';
 export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
   const router = new Router({ prefix: '/password-reset' });
   const form = deps.bodies.posted;
-  const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
   // Which address this browser is resetting, while its code lives.
   const cookie = new FlowCookie({ name: 'tobira.pwreset', schema: flow.passwordResetStateSchema, lifetimeMs: flow.lifetimeMs(deps.codeTtlSeconds), now: deps.now });
   const progressOf = (ctx: Context): flow.PasswordResetState | undefined => cookie.read(ctx, browserBinding(ctx));
 
   async function show(ctx: Context, view: View, data: Record<string, unknown>, error?: AppError): Promise<void> {
-    await render(ctx, view, { csrf: csrfToken(ctx), values: {}, back: '', ...data, error: error?.messages[lang(ctx)], errorCode: error?.code }, error?.status ?? 200);
+    await render(ctx, view, { csrf: csrfToken(ctx), values: {}, back: '', ...data, error: error?.messages[langOf(ctx)], errorCode: error?.code }, error?.status ?? 200);
   }
 
   /** Refusals are shown on the form they came from; anything else goes to the error edge. */
@@ -65,7 +64,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
     const data = { values: { email: String(body.email ?? '') }, back: back.parse(body.back) ?? '' };
     await onForm(ctx, 'password-reset-email', data, async () => {
       const input = parseForm(emailForm, body);
-      const address = await deps.resets.start(input.email, lang(ctx), auditContextOf(ctx));
+      const address = await deps.resets.start(input.email, langOf(ctx), auditContextOf(ctx));
       cookie.write(ctx, browserBinding(ctx), flow.codeSent(address, input.back));
       seeOther(ctx, '/password-reset/code');
     });
@@ -93,7 +92,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
         address: progress.email,
         code: input.code,
         password: input.password,
-        lang: lang(ctx),
+        lang: langOf(ctx),
         audit: auditContextOf(ctx),
       });
       cookie.clear(ctx);

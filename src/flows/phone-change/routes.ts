@@ -12,7 +12,7 @@ import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
 import { browserBinding } from '../../http/browser-cookies.ts';
 import { FlowCookie } from '../../http/flow-cookie.ts';
-import type { RequestState } from '../../http/state.ts';
+import { langOf } from '../../http/state.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import { PhoneChangeStepError } from './errors.ts';
 import * as flow from './flow.ts';
@@ -46,7 +46,6 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
   const { phoneChange } = deps;
   const router = new Router({ prefix: '/phone-change' });
   const form = deps.bodies.posted;
-  const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
   // The attempt in progress, bound to this browser: another browser holding a copy reads none.
   const cookie = new FlowCookie({ name: 'tobira.phone-change', schema: flow.attemptSchema, lifetimeMs: phoneChange.attemptLifetimeMs, now: deps.now });
   const attemptOf = (ctx: Context): PhoneChangeAttempt => {
@@ -55,7 +54,7 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
     return attempt;
   };
   const save = (ctx: Context, attempt: PhoneChangeAttempt): void => cookie.write(ctx, browserBinding(ctx), attempt, flow.remainingMs(attempt, deps.now()));
-  const errorOf = (ctx: Context, error?: AppError): Record<string, unknown> => ({ error: error?.messages[lang(ctx)], errorCode: error?.code });
+  const errorOf = (ctx: Context, error?: AppError): Record<string, unknown> => ({ error: error?.messages[langOf(ctx)], errorCode: error?.code });
 
   const startPage = (ctx: Context, account = '', error?: AppError): Promise<void> =>
     render(ctx, 'phone-change', { csrf: csrfToken(ctx), values: { account }, ...errorOf(ctx, error) }, error?.status);
@@ -68,7 +67,7 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
     const body = ctx.request.body as Record<string, unknown>;
     await onForm(ctx, async () => {
       const input = parseForm(startForm, body);
-      save(ctx, await phoneChange.start(input.account, lang(ctx), auditContextOf(ctx)));
+      save(ctx, await phoneChange.start(input.account, langOf(ctx), auditContextOf(ctx)));
       seeOther(ctx, '/phone-change/codes');
     }, (error) => startPage(ctx, typeof body.account === 'string' ? body.account : '', error));
   });

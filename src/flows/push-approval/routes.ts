@@ -13,7 +13,7 @@ import type { ApprovalService } from './service.ts';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { browserLabel } from '../../browsers/browser-label.ts';
 import { browserBinding, trustedBrowserToken } from '../../http/browser-cookies.ts';
-import type { RequestState } from '../../http/state.ts';
+import { langOf, type RequestState } from '../../http/state.ts';
 import { INTERACTION_PATH, type InteractionDeps } from '../../interactions/deps.ts';
 import { finishSignIn } from '../../interactions/finish.ts';
 import { parseForm } from '../../http/forms.ts';
@@ -51,7 +51,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
       interactionUid: details.uid,
       browserBinding: browserBinding(ctx),
       trustedBrowserToken: trustedBrowserToken(ctx),
-      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent')), ip: ctx.ip, place: deps.places.place(ctx.ip, (ctx.state as RequestState).lang) },
+      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent')), ip: ctx.ip, place: deps.places.place(ctx.ip, langOf(ctx)) },
       audit: auditContextOf(ctx),
     });
     ctx.body = started;

@@ -9,7 +9,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
-import type { RequestState } from '../../http/state.ts';
+import { langOf } from '../../http/state.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import type { RecoveryService } from './service.ts';
 
@@ -39,7 +39,7 @@ export function recoveryRoutes(deps: RecoveryRoutesDeps): Router {
     await render(ctx, 'recovery', {
       csrf: csrfToken(ctx),
       values,
-      error: error?.messages[(ctx.state as RequestState).lang],
+      error: error?.messages[langOf(ctx)],
       errorCode: error?.code,
     }, error?.status ?? 200);
   }

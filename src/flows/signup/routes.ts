@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { auditContextOf } from '../../audit/audit-log.ts';
 import { email, oneTimeCode, password, personName, webauthnResponse } from '../../http/fields.ts';
 import { FlowCookie } from '../../http/flow-cookie.ts';
-import type { RequestState } from '../../http/state.ts';
+import { langOf, type RequestState } from '../../http/state.ts';
 import { INTERACTION_PATH, type InteractionDeps } from '../../interactions/deps.ts';
 import type { PasswordlessSignup } from './service.ts';
 import { SignupStepError } from './errors.ts';
@@ -37,7 +37,6 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
   const form = deps.bodies.posted;
   const codeKey = (uid: string): string => `signup:${uid}`;
   const registrationKey = (uid: string): string => `reg:interaction:${uid}`;
-  const lang = (ctx: Context): RequestState['lang'] => (ctx.state as RequestState).lang;
 
   router.get('/signup', async (ctx) => {
     await showPage(ctx, deps, await loadInteraction(ctx, provider), 'signup-email');
@@ -48,7 +47,7 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     const body = ctx.request.body as Record<string, string>;
     await onForm(ctx, deps, details, 'signup-email', { email: String(body.email ?? '') }, async () => {
       const input = parseForm(emailForm, body);
-      const address = await deps.signup.sendCode(codeKey(details.uid), input.email, lang(ctx));
+      const address = await deps.signup.sendCode(codeKey(details.uid), input.email, langOf(ctx));
       save(ctx, details.uid, flow.codeSent(address, now()));
       seeOther(ctx, `/interaction/${details.uid}/signup/code`);
     });
@@ -95,7 +94,7 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     const signedUp = flow.done(progress);
     const credential = await deps.passkeys.verifyRegistration(registrationKey(details.uid), response, null);
     const audit = auditContextOf(ctx);
-    const account = await deps.signup.complete({ email: signedUp.email, name: signedUp.name, userHandle: signedUp.userHandle, credential, lang: lang(ctx), audit });
+    const account = await deps.signup.complete({ email: signedUp.email, name: signedUp.name, userHandle: signedUp.userHandle, credential, lang: langOf(ctx), audit });
     cookie.clear(ctx);
     // Registration required user verification, so the new passkey proved both factors.
     await finishSignIn(ctx, deps, details, account, { kind: 'passkey', credentialId: credential.credentialId, hardwareBound: credential.deviceType === 'singleDevice' && !credential.backedUp, userVerified: true, signup: true });
