@@ -20,6 +20,7 @@ import { render } from '../http/render.ts';
 import type { RequestState } from '../http/state.ts';
 import type { InteractionDeps } from '../interactions/deps.ts';
 import { interactionRoutes } from '../interactions/routes.ts';
+import { phoneApprovalRoutes } from '../flows/push-approval/phone-routes.ts';
 import { pushRoutes } from '../flows/push-approval/routes.ts';
 import { signupRoutes } from '../flows/signup/routes.ts';
 import { qrRoute } from '../tv/qr-route.ts';
@@ -65,7 +66,8 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       recoveryRoutes({ recovery: services.recovery, bodies }),
       phoneChangeRoutes({ phoneChange: services.phoneChange, bodies, now: services.now }),
       guard.routes(),
-      deviceRoutes({ guard, devices: services.devices, approvals: services.approvals, vapidPublicKey: infrastructure.vapid.publicKey, bodies, displayTimeZone: settings.displayTimeZone }),
+      deviceRoutes({ guard, devices: services.devices, vapidPublicKey: infrastructure.vapid.publicKey, bodies }),
+      phoneApprovalRoutes({ guard, approvals: services.approvals, bodies, displayTimeZone: settings.displayTimeZone }),
       accountRoutes({
         issuer: settings.issuer,
         accounts: services.accounts,

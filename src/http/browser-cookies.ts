@@ -1,7 +1,9 @@
-// The two long-lived per-browser cookies of push sign-in. Both are opaque random values that
+// The long-lived per-browser cookies of push sign-in: the trusted browser, the approval binding, and
+// on a phone the device it was set up as. Both are opaque random values that
 // mean nothing without the server's records; HttpOnly, SameSite=Lax, Secure on https.
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import { readSignedJson, writeSignedJson } from './signed-cookie.ts';
 
 /** The trusted-browser token (only its hash is stored). */
 export const TRUSTED_BROWSER_COOKIE = 'tobira.tb';
@@ -23,4 +25,16 @@ export function browserBinding(ctx: Context): string {
   const value = randomBytes(32).toString('base64url');
   ctx.cookies.set(BINDING_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: false, overwrite: true, maxAge: 400 * 24 * 3600 * 1000 });
   return value;
+}
+
+/** On a phone: which set-up device this browser is (signed; the server checks it is the account's). */
+const DEVICE_COOKIE = 'tobira.device';
+const DEVICE_COOKIE_MAX_AGE_MS = 400 * 24 * 3600 * 1000;
+
+export function phoneDeviceId(ctx: Context): string | undefined {
+  return readSignedJson<{ deviceId: string }>(ctx, DEVICE_COOKIE)?.deviceId;
+}
+
+export function setPhoneDeviceId(ctx: Context, deviceId: string): void {
+  writeSignedJson(ctx, DEVICE_COOKIE, { deviceId }, DEVICE_COOKIE_MAX_AGE_MS);
 }

@@ -6,5 +6,4 @@ export const ApprovalRateLimitedError = E('push_rate_limited', 429);
 export const ApprovalNotFoundError = E('approval_not_found', 404);
 export const ApprovalAlreadyDecidedError = E('approval_decided', 409);
 export const WrongNumberError = E('wrong_number', 400);
-export const DeviceRequiredError = E('device_required', 403);
 export const ApprovalNotApprovedError = E('approval_not_approved', 400);

@@ -18,10 +18,11 @@ import type {
   Account, AccountRepository, Approval, ApprovalOrigin, ApprovalRepository, BlockRepository, Device, DeviceRepository, PushSubscriptionRecord,
 } from '../../store/types.ts';
 import {
-  ApprovalAlreadyDecidedError, ApprovalNotFoundError, ApprovalRateLimitedError, DeviceRequiredError, PushBlockedError,
+  ApprovalAlreadyDecidedError, ApprovalNotFoundError, ApprovalRateLimitedError, PushBlockedError,
   TooManyPendingApprovalsError, WrongNumberError,
 } from './errors.ts';
 import * as flow from './flow.ts';
+import { DeviceRequiredError } from '../../devices/errors.ts';
 import { newMatching } from './number-matching.ts';
 
 export interface PushSender {
