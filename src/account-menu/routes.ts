@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { AccountGuard } from '../http/account-guard.ts';
 import { csrfToken } from '../http/csrf.ts';

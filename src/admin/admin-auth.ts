@@ -2,7 +2,8 @@
 // cookies mean nothing here, and with no token configured the API does not exist.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { auditContextOf, type AuditLog } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
+import { type AuditLog } from '../audit/audit-log.ts';
 import { AdminApiOffError, AdminUnauthorizedError } from './errors.ts';
 
 const REALM = 'tobira-admin';

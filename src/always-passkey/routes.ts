@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { ConfirmationRequiredError, NewPasswordRequiredError, PhoneRequiredError } from './errors.ts';
 import type { AlwaysPasskeyService } from './service.ts';
-import { auditContextOf } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { password } from '../http/fields.ts';

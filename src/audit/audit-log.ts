@@ -1,18 +1,14 @@
 // Writes security events to the append-only audit collection. Never throws into the caller's
 // flow for a logging failure: the event is logged as an error instead, so an unavailable audit
 // store cannot lock users out (it still shows up in the process log for operators).
-import type { Context } from 'koa';
 import type { Logger } from '../log.ts';
 import type { AuditRepository } from '../store/types.ts';
 
+/** Who did it and from where; the HTTP edge builds it from the request (http/audit-context.ts). */
 export interface AuditContext {
   ip: string | null;
   userAgent: string | null;
   actor: string;
-}
-
-export function auditContextOf(ctx: Context, actor = 'user'): AuditContext {
-  return { ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, actor };
 }
 
 export class AuditLog {

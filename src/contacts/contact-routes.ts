@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AccountGuard } from '../http/account-guard.ts';
-import { auditContextOf } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { NotFoundError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';

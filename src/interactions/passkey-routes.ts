@@ -2,7 +2,7 @@
 import { webauthnResponse } from '../http/fields.ts';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { auditContextOf } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
 import type { InteractionDeps } from './deps.ts';
 import { expectedAccountId } from './expected-account.ts';
 import { finishSignIn } from './finish.ts';

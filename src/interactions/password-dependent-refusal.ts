@@ -5,7 +5,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { PasswordDependentClientError } from '../always-passkey/errors.ts';
-import { auditContextOf } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';

@@ -2,7 +2,7 @@
 // consent. Sign-up and the passkey JSON steps have routers of their own beside this one.
 import Router from '@koa/router';
 import { PasskeyRequiredError } from '../accounts/errors.ts';
-import { auditContextOf } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import type { RequestState } from '../http/state.ts';

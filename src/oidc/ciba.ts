@@ -4,7 +4,7 @@
 import type Provider from 'oidc-provider';
 import { errors, type Configuration } from 'oidc-provider';
 import type { ApprovalService } from '../flows/push-approval/service.ts';
-import { auditContextOf } from '../audit/audit-log.ts';
+import { auditContextOf } from '../http/audit-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { AccountRepository, Approval } from '../store/types.ts';

@@ -4,7 +4,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../../audit/audit-log.ts';
+import { auditContextOf } from '../../http/audit-context.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { render } from '../../http/render.ts';
 import { langOf } from '../../http/state.ts';

@@ -5,7 +5,7 @@ import { email } from '../../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../../audit/audit-log.ts';
+import { auditContextOf } from '../../http/audit-context.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { seeOther } from '../../http/see-other.ts';

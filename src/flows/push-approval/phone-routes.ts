@@ -4,7 +4,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../../audit/audit-log.ts';
+import { auditContextOf } from '../../http/audit-context.ts';
 import { DeviceRequiredError } from '../../devices/errors.ts';
 import type { AccountGuard } from '../../http/account-guard.ts';
 import { phoneDeviceId } from '../../http/browser-cookies.ts';

@@ -10,7 +10,7 @@ import { PasskeyRequiredError } from '../../accounts/errors.ts';
 import { ApprovalNotFoundError } from './errors.ts';
 import type { WaitingStatus } from './flow.ts';
 import type { ApprovalService } from './service.ts';
-import { auditContextOf } from '../../audit/audit-log.ts';
+import { auditContextOf } from '../../http/audit-context.ts';
 import { browserLabel } from '../../browsers/browser-label.ts';
 import { browserBinding, trustedBrowserToken } from '../../http/browser-cookies.ts';
 import { langOf, type RequestState } from '../../http/state.ts';

@@ -5,7 +5,7 @@ import { seeOther } from '../../http/see-other.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../../audit/audit-log.ts';
+import { auditContextOf } from '../../http/audit-context.ts';
 import { email, oneTimeCode, password, personName, webauthnResponse } from '../../http/fields.ts';
 import { FlowCookie } from '../../http/flow-cookie.ts';
 import { langOf, type RequestState } from '../../http/state.ts';
