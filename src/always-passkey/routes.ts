@@ -1,12 +1,13 @@
 // The always-passkey switch of the account menu: a confirmation page before turning it on, and a
 // new-password form (after a fresh passkey sign-in) to turn it off.
+import { refusalOnPage, showingRefusals } from '../http/form-refusal.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ConfirmationRequiredError, NewPasswordRequiredError, PhoneRequiredError } from './errors.ts';
 import type { AlwaysPasskeyService } from './service.ts';
 import { auditContextOf } from '../http/audit-context.ts';
-import { AppError } from '../errors/app-error.ts';
+import type { AppError } from '../errors/app-error.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { password } from '../http/fields.ts';
 import { seeOther } from '../http/see-other.ts';
@@ -48,8 +49,7 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
     await render(ctx, 'always-passkey-off', {
       csrf: csrfToken(ctx),
       email: session.account.email,
-      error: error?.messages[langOf(ctx)],
-      errorCode: error?.code,
+      ...refusalOnPage(ctx, error),
     }, error?.status ?? 200);
   }
 
@@ -94,18 +94,12 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
     const session = await guard.signedIn(ctx);
     const input = parseForm(offForm, ctx.request.body);
     if (!guard.freshPasskeyOrSentToSignIn(ctx, session, OFF_PAGE)) return;
-    try {
+    // A refused password is shown on the form, to try another one.
+    await showingRefusals(async () => {
       if (!input.password) throw new NewPasswordRequiredError();
       await alwaysPasskey.turnOff(session.account, input.password, { audit: auditContextOf(ctx), lang: langOf(ctx) });
-    } catch (err) {
-      // A refused password is shown on the form, to try another one.
-      if (err instanceof AppError && err.status < 500 && ctx.accepts('html', 'json') !== 'json') {
-        await showOffPage(ctx, session, err);
-        return;
-      }
-      throw err;
-    }
-    seeOther(ctx, '/account?notice=always_passkey_off');
+      seeOther(ctx, '/account?notice=always_passkey_off');
+    }, (error) => showOffPage(ctx, session, error), () => ctx.accepts('html', 'json') !== 'json');
   });
 
   return router;

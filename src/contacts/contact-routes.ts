@@ -5,13 +5,14 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AccountGuard } from '../http/account-guard.ts';
 import { auditContextOf } from '../http/audit-context.ts';
-import { AppError } from '../errors/app-error.ts';
+import type { AppError } from '../errors/app-error.ts';
 import { NotFoundError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { oneTimeCode } from '../http/fields.ts';
 import { seeOther } from '../http/see-other.ts';
 import { render } from '../http/render.ts';
 import { langOf, type RequestState } from '../http/state.ts';
+import { refusalOnPage, showingRefusals } from '../http/form-refusal.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
 import type { ContactKind } from '../store/types.ts';
 import type { ContactService } from './contact-service.ts';
@@ -36,17 +37,9 @@ function kindOf(ctx: Context): ContactKind {
 }
 
 
-/** A refusal on an HTML form is shown on that form; JSON callers and server errors go to the error edge. */
+/** A refusal is shown on the HTML form; JSON callers get it from the error edge. */
 async function onForm(ctx: Context, action: () => Promise<void>, showAgain: (error: AppError) => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (err instanceof AppError && err.status < 500 && ctx.accepts('html', 'json') === 'html') {
-      await showAgain(err);
-      return;
-    }
-    throw err;
-  }
+  await showingRefusals(action, showAgain, () => ctx.accepts('html', 'json') === 'html');
 }
 
 export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
@@ -60,14 +53,14 @@ export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
     const current = kind === 'email' ? account.contactEmail : account.contactMobile;
     await render(ctx, 'account-contact', {
       kind, current: current?.value ?? '', value, csrf: csrfToken(ctx),
-      error: error?.messages[langOf(ctx)], errorCode: error?.code,
+      ...refusalOnPage(ctx, error),
     }, error?.status ?? 200);
   }
 
   async function showCode(ctx: Context, kind: ContactKind, target: string, error?: AppError): Promise<void> {
     await render(ctx, 'account-contact-code', {
       kind, target, minutes: String(contacts.codeTtlMinutes), csrf: csrfToken(ctx),
-      error: error?.messages[langOf(ctx)], errorCode: error?.code,
+      ...refusalOnPage(ctx, error),
     }, error?.status ?? 200);
   }
 

@@ -1,10 +1,10 @@
 // Rendering of the interaction pages, shared by the sign-in and sign-up routes.
+import { refusalOnPage, showingRefusals } from '../http/form-refusal.ts';
 import type { Context } from 'koa';
-import { AppError } from '../errors/app-error.ts';
+import type { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
-import { langOf } from '../http/state.ts';
 import { requiresPhishingResistant } from '../assurance/assurance.ts';
 import type { InteractionDeps } from './deps.ts';
 import { clientSummary, type InteractionDetails } from './load-interaction.ts';
@@ -33,8 +33,7 @@ export async function showPage(ctx: Context, deps: InteractionDeps, details: Int
     csrf: csrfToken(ctx),
     phrRequired: phrRequired(details),
     loginHint: typeof details.params.login_hint === 'string' ? details.params.login_hint : '',
-    error: error ? error.messages[langOf(ctx)] : undefined,
-    errorCode: error?.code,
+    ...refusalOnPage(ctx, error),
     values: {},
     ...extra,
   }, error?.status ?? 200);
@@ -42,13 +41,6 @@ export async function showPage(ctx: Context, deps: InteractionDeps, details: Int
 
 /** Domain refusals on a form are shown on the form; anything else goes to the error edge. */
 export async function onForm(ctx: Context, deps: InteractionDeps, details: InteractionDetails, view: InteractionView, values: Record<string, string>, action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (err instanceof AppError && err.status < 500 && !(err instanceof InteractionExpiredError)) {
-      await showPage(ctx, deps, details, view, { values }, err);
-      return;
-    }
-    throw err;
-  }
+  // An expired interaction cannot be fixed on its page: the error edge says to start again.
+  await showingRefusals(action, (error) => showPage(ctx, deps, details, view, { values }, error), (error) => !(error instanceof InteractionExpiredError));
 }

@@ -1,11 +1,12 @@
 // Password reset pages (/password-reset): e-mail → code + new password → done. Which address is
 // being reset is kept in a signed cookie between the steps, so any process can serve any step.
+import { refusalOnPage, showingRefusals } from '../../http/form-refusal.ts';
 import { email, oneTimeCode, password } from '../../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../http/audit-context.ts';
-import { AppError } from '../../errors/app-error.ts';
+import type { AppError } from '../../errors/app-error.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
@@ -39,20 +40,12 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
   const progressOf = (ctx: Context): flow.PasswordResetState | undefined => cookie.read(ctx, browserBinding(ctx));
 
   async function show(ctx: Context, view: View, data: Record<string, unknown>, error?: AppError): Promise<void> {
-    await render(ctx, view, { csrf: csrfToken(ctx), values: {}, back: '', ...data, error: error?.messages[langOf(ctx)], errorCode: error?.code }, error?.status ?? 200);
+    await render(ctx, view, { csrf: csrfToken(ctx), values: {}, back: '', ...data, ...refusalOnPage(ctx, error) }, error?.status ?? 200);
   }
 
   /** Refusals are shown on the form they came from; anything else goes to the error edge. */
-  async function onForm(ctx: Context, view: View, data: Record<string, unknown>, action: () => Promise<void>): Promise<void> {
-    try {
-      await action();
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) {
-        await show(ctx, view, data, err);
-        return;
-      }
-      throw err;
-    }
+  function onForm(ctx: Context, view: View, data: Record<string, unknown>, action: () => Promise<void>): Promise<void> {
+    return showingRefusals(action, (error) => show(ctx, view, data, error));
   }
 
   router.get('/', async (ctx) => {

@@ -6,13 +6,14 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../http/audit-context.ts';
-import { AppError } from '../../errors/app-error.ts';
+import type { AppError } from '../../errors/app-error.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
 import { browserBinding } from '../../http/browser-cookies.ts';
 import { FlowCookie } from '../../http/flow-cookie.ts';
 import { langOf } from '../../http/state.ts';
+import { refusalOnPage, showingRefusals } from '../../http/form-refusal.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import { PhoneChangeStepError } from './errors.ts';
 import * as flow from './flow.ts';
@@ -29,18 +30,8 @@ const startForm = z.object({ account: email });
 const code = z.string().trim().max(12).optional().transform((value) => value || undefined);
 const codesForm = z.object({ email_code: code, mobile_code: code });
 
-/** Refusals on a form are shown on the form; anything else goes to the error edge. */
-async function onForm(ctx: Context, action: () => Promise<void>, page: (error: AppError) => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (err instanceof AppError && err.status < 500 && !(err instanceof PhoneChangeStepError)) {
-      await page(err);
-      return;
-    }
-    throw err;
-  }
-}
+/** A lost step cannot be fixed on the form: it goes to the error edge, which says to start again. */
+const onItsForm = (error: AppError): boolean => !(error instanceof PhoneChangeStepError);
 
 export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
   const { phoneChange } = deps;
@@ -54,22 +45,21 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
     return attempt;
   };
   const save = (ctx: Context, attempt: PhoneChangeAttempt): void => cookie.write(ctx, browserBinding(ctx), attempt, flow.remainingMs(attempt, deps.now()));
-  const errorOf = (ctx: Context, error?: AppError): Record<string, unknown> => ({ error: error?.messages[langOf(ctx)], errorCode: error?.code });
 
   const startPage = (ctx: Context, account = '', error?: AppError): Promise<void> =>
-    render(ctx, 'phone-change', { csrf: csrfToken(ctx), values: { account }, ...errorOf(ctx, error) }, error?.status);
+    render(ctx, 'phone-change', { csrf: csrfToken(ctx), values: { account }, ...refusalOnPage(ctx, error) }, error?.status);
   const codesPage = (ctx: Context, attempt: PhoneChangeAttempt, error?: AppError): Promise<void> =>
-    render(ctx, 'phone-change-codes', { csrf: csrfToken(ctx), account: attempt.account, confirmed: attempt.confirmed, minutes: String(phoneChange.codeTtlMinutes), ...errorOf(ctx, error) }, error?.status);
+    render(ctx, 'phone-change-codes', { csrf: csrfToken(ctx), account: attempt.account, confirmed: attempt.confirmed, minutes: String(phoneChange.codeTtlMinutes), ...refusalOnPage(ctx, error) }, error?.status);
 
   router.get('/', (ctx) => startPage(ctx));
 
   router.post('/start', ...form, async (ctx) => {
     const body = ctx.request.body as Record<string, unknown>;
-    await onForm(ctx, async () => {
+    await showingRefusals(async () => {
       const input = parseForm(startForm, body);
       save(ctx, await phoneChange.start(input.account, langOf(ctx), auditContextOf(ctx)));
       seeOther(ctx, '/phone-change/codes');
-    }, (error) => startPage(ctx, typeof body.account === 'string' ? body.account : '', error));
+    }, (error) => startPage(ctx, typeof body.account === 'string' ? body.account : '', error), onItsForm);
   });
 
   router.get('/codes', async (ctx) => {
@@ -78,18 +68,17 @@ export function phoneChangeRoutes(deps: PhoneChangeRoutesDeps): Router {
 
   router.post('/codes', ...form, async (ctx) => {
     let attempt = attemptOf(ctx);
-    await onForm(ctx, async () => {
+    await showingRefusals(async () => {
       const input = parseForm(codesForm, ctx.request.body);
       const issued = await phoneChange.verify(attempt, { email: input.email_code, mobile: input.mobile_code }, auditContextOf(ctx), (progress) => {
         attempt = progress;
         save(ctx, progress);
       });
       cookie.clear(ctx);
-      ctx.status = 303;
       // `/enrol/<id>#<secret>`: the browser carries the fragment over to the page it loads but never
       // sends it, so the secret reaches no request line or access log on the way.
-      ctx.redirect(issued.link);
-    }, (error) => codesPage(ctx, attempt, error));
+      seeOther(ctx, issued.link);
+    }, (error) => codesPage(ctx, attempt, error), onItsForm);
   });
 
   return router;

@@ -1,15 +1,15 @@
 // The recovery request form (/recovery), for someone who lost their phone and has no other way in.
 // It is open to anyone: whatever was typed, a valid request gets the same answer.
+import { refusalOnPage, showingRefusals } from '../../http/form-refusal.ts';
 import { email, optionalEmail } from '../../http/fields.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../../http/audit-context.ts';
-import { AppError } from '../../errors/app-error.ts';
+import type { AppError } from '../../errors/app-error.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { seeOther } from '../../http/see-other.ts';
 import { render } from '../../http/render.ts';
-import { langOf } from '../../http/state.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import type { RecoveryService } from './service.ts';
 
@@ -39,8 +39,7 @@ export function recoveryRoutes(deps: RecoveryRoutesDeps): Router {
     await render(ctx, 'recovery', {
       csrf: csrfToken(ctx),
       values,
-      error: error?.messages[langOf(ctx)],
-      errorCode: error?.code,
+      ...refusalOnPage(ctx, error),
     }, error?.status ?? 200);
   }
 
@@ -48,21 +47,17 @@ export function recoveryRoutes(deps: RecoveryRoutesDeps): Router {
 
   router.post('/', ...deps.bodies.posted, async (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    try {
+    const text = (name: string): string => (typeof body[name] === 'string' ? body[name].slice(0, MAX_RECOVERY_MESSAGE) : '');
+    await showingRefusals(async () => {
       const input = parseForm(requestForm, body);
       await deps.recovery.submit(input, auditContextOf(ctx));
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500 || wantsJson(ctx)) throw err;
-      const text = (name: string): string => (typeof body[name] === 'string' ? body[name].slice(0, MAX_RECOVERY_MESSAGE) : '');
-      await showForm(ctx, { accountId: text('accountId'), contactEmail: text('contactEmail'), contactMobile: text('contactMobile'), message: text('message') }, err);
-      return;
-    }
-    if (wantsJson(ctx)) {
-      ctx.status = 202;
-      ctx.body = { status: 'received' };
-      return;
-    }
-    seeOther(ctx, '/recovery/sent');
+      if (wantsJson(ctx)) {
+        ctx.status = 202;
+        ctx.body = { status: 'received' };
+        return;
+      }
+      seeOther(ctx, '/recovery/sent');
+    }, (error) => showForm(ctx, { accountId: text('accountId'), contactEmail: text('contactEmail'), contactMobile: text('contactMobile'), message: text('message') }, error), () => !wantsJson(ctx));
   });
 
   router.get('/sent', (ctx) => render(ctx, 'recovery-sent'));
