@@ -20,6 +20,7 @@ import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import { providerName } from '../passkeys/provider-names.ts';
 import type { AccountSession } from '../http/session.ts';
 import type { AlwaysPasskeyService } from '../always-passkey/service.ts';
+import { dateLocale } from '../i18n/format-time.ts';
 import { VIEW_KEYS } from '../i18n/view-keys.ts';
 import type { ConnectedServices } from './connected-services.ts';
 import type { SignInHistory } from './sign-in-history.ts';
@@ -60,7 +61,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
       return;
     }
     const lang = langOf(ctx);
-    const format = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.displayTimeZone });
+    const format = new Intl.DateTimeFormat(dateLocale(lang), { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.displayTimeZone });
     const list = await passkeys.list(session.account.id);
     const phones = await deps.devices.list(session.account.id);
     const browsers = await deps.trustedBrowsers.list(session.account.id);

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { auditContextOf } from '../http/audit-context.ts';
-import { type AuditLog } from '../audit/audit-log.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { AdminApiOffError, AdminUnauthorizedError } from './errors.ts';
 
 const REALM = 'tobira-admin';

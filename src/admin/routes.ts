@@ -5,7 +5,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../http/audit-context.ts';
-import { type AuditLog } from '../audit/audit-log.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
 import { asAppError } from '../http/error-handler.ts';
 import type { RequestState } from '../http/state.ts';

@@ -7,9 +7,10 @@ import type { InteractionResults } from 'oidc-provider';
 import type { SignInNotices } from '../accounts/sign-in-notices.ts';
 import { assuranceOf, type LoginMethod } from '../assurance/assurance.ts';
 import { auditContextOf } from '../http/audit-context.ts';
-import { type AuditLog } from '../audit/audit-log.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
+import { seeOther } from '../http/see-other.ts';
 import { langOf } from '../http/state.ts';
 import type { Account } from '../store/types.ts';
 import type { InteractionDetails } from './load-interaction.ts';
@@ -22,8 +23,7 @@ async function finish(ctx: Context, provider: Provider, result: InteractionResul
     ctx.body = { redirectTo };
     return;
   }
-  ctx.status = 303;
-  ctx.redirect(redirectTo);
+  seeOther(ctx, redirectTo);
 }
 
 function completeLogin(ctx: Context, provider: Provider, accountId: string, method: LoginMethod): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Account as OidcAccount, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { auditContextOf } from '../http/audit-context.ts';
-import { type AuditLog } from '../audit/audit-log.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Account, AccountRepository } from '../store/types.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
 import { refusesClient } from '../always-passkey/policy.ts';

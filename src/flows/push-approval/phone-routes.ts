@@ -13,6 +13,7 @@ import { randomId } from '../../http/fields.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import { render } from '../../http/render.ts';
 import { langOf, type RequestState } from '../../http/state.ts';
+import { dateLocale } from '../../i18n/format-time.ts';
 import type { Approval } from '../../store/types.ts';
 import { ApprovalNotFoundError } from './errors.ts';
 import type { ApprovalService } from './service.ts';
@@ -62,7 +63,7 @@ export function phoneApprovalRoutes(deps: PhoneApprovalRoutesDeps): Router<Reque
       return;
     }
     const approval = await approvals.forDevice(approvalIdOf(ctx), session.account.id, cookieDeviceId(ctx));
-    const when = new Intl.DateTimeFormat(langOf(ctx) === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.displayTimeZone });
+    const when = new Intl.DateTimeFormat(dateLocale(langOf(ctx)), { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.displayTimeZone });
     await render(ctx, 'device-approve', { approval: { ...view(approval), context: { ...approval.context, time: when.format(approval.createdAt) } }, csrf: csrfToken(ctx) });
   });
 
