@@ -53,8 +53,9 @@ export class AccountService {
   async signUpWithPassword(input: PasswordSignUp, audit: AuditContext): Promise<Account> {
     const email = normaliseEmail(input.email);
     const name = input.name.trim();
-    checkPasswordStrength(input.password, [email, name]);
+    // The cheap lookup first: the strength check can take much longer on a long password.
     if (await this.#d.accounts.findByEmail(email)) throw new EmailTakenError();
+    checkPasswordStrength(input.password, [email, name]);
     const passwordHash = await hashPassword(input.password);
     // The e-mail address of a password sign-up is not proven.
     const account = await this.#create({ email, emailVerified: false, name, passwordHash });
