@@ -14,7 +14,7 @@ import type { Store } from '../store/types.ts';
 import { AccountService } from './account-service.ts';
 import { AccountNotFoundError, EmailTakenError, InvalidCredentialsError, WeakPasswordError } from './errors.ts';
 import { verifyPassword } from './password-hasher.ts';
-import { checkPasswordStrength } from './password-policy.ts';
+import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
 
 const STRONG = 'correct horse battery staple';
 const STRONG_2 = 'umi-sora-hoshi 8841 kaze';
@@ -114,6 +114,20 @@ describe('AccountService (unit, memory store, fake clock)', () => {
       assert.equal(updated.updatedAt.getTime(), clock);
       assert.equal(await accounts.signInWithPassword(account.email, STRONG_2).then((a) => a.id), account.id);
       await assert.rejects(accounts.signInWithPassword(account.email, STRONG), InvalidCredentialsError);
+    });
+
+    it('takes the policy\'s verdict for this account instead of checking again; one for other words is checked again', async () => {
+      const account = await member();
+      const accepted = acceptPassword(STRONG_2, [account.email, account.name]);
+      assert.equal(accepted.holdsFor([account.email, account.name]), true);
+      const updated = await accounts.setPassword(account, accepted);
+      assert.ok(updated?.passwordHash && await verifyPassword(updated.passwordHash, STRONG_2));
+      // A verdict given for other personal words does not stand for this account: checked again.
+      const forOthers = acceptPassword(STRONG, ['someone.else@example.com', 'Someone Else']);
+      assert.equal(forOthers.holdsFor([account.email, account.name]), false);
+      assert.ok(await accounts.setPassword(account, forOthers));
+      // Only the policy makes verdicts.
+      assert.throws(() => new AcceptedPassword(Symbol('forged') as never, 'aaaaaaaaaaaa', []), TypeError);
     });
 
     it('turning "Always passkey" on deletes the password; a reset afterwards sets nothing', async () => {

@@ -8,7 +8,7 @@ import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ContactKind, VerifiedContact } from '../store/types.ts';
 import { AccountNotFoundError, AlwaysPasskeyOnError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
-import { checkPasswordStrength } from './password-policy.ts';
+import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -98,9 +98,11 @@ export class AccountService {
    * A new password (password reset), policy-checked against the account's e-mail and name. Only
    * while "Always passkey" is off: undefined when it was turned on meanwhile (or the account is gone).
    */
-  async setPassword(account: Account, password: string): Promise<Account | undefined> {
-    checkPasswordStrength(password, [account.email, account.name]);
-    const passwordHash = await hashPassword(password);
+  async setPassword(account: Account, password: string | AcceptedPassword): Promise<Account | undefined> {
+    const personal = [account.email, account.name];
+    // A verdict the policy gave for this account's words stands; anything else is checked now.
+    const accepted = password instanceof AcceptedPassword && password.holdsFor(personal) ? password : acceptPassword(typeof password === 'string' ? password : password.value, personal);
+    const passwordHash = await hashPassword(accepted.value);
     return this.#d.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), false);
   }
 

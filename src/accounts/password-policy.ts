@@ -47,9 +47,37 @@ function personalWords(inputs: readonly string[]): string[] {
  * at least MIN_PASSWORD_SCORE; `personal` are the account's e-mail address and name.
  */
 export function checkPasswordStrength(password: string, personal: readonly string[]): void {
+  acceptPassword(password, personal);
+}
+
+const ACCEPTED = Symbol('accepted by the password policy');
+
+/**
+ * A password the policy accepted for these personal words. Only acceptPassword makes one, so a flow
+ * that must check early (password reset checks before it uses the code) hands the verdict on and
+ * the zxcvbn check, the expensive part, runs once.
+ */
+export class AcceptedPassword {
+  readonly value: string;
+  readonly personal: readonly string[];
+
+  constructor(token: typeof ACCEPTED, value: string, personal: readonly string[]) {
+    if (token !== ACCEPTED) throw new TypeError('only the password policy accepts passwords');
+    this.value = value;
+    this.personal = [...personal];
+  }
+
+  /** Whether this verdict holds for these personal words. */
+  holdsFor(personal: readonly string[]): boolean {
+    return personal.length === this.personal.length && personal.every((word, i) => word === this.personal[i]);
+  }
+}
+
+/** Like checkPasswordStrength, and returns the verdict to hand on. */
+export function acceptPassword(password: string, personal: readonly string[]): AcceptedPassword {
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) throw new WeakPasswordError();
   const result = zxcvbn().check(password, personalWords(personal));
-  if (result.score >= MIN_PASSWORD_SCORE) return;
+  if (result.score >= MIN_PASSWORD_SCORE) return new AcceptedPassword(ACCEPTED, password, personal);
   const en = english.translations as { warnings: Record<string, string>; suggestions: Record<string, string> };
   const reasons = [
     ...(result.feedback.warning ? [translate([result.feedback.warning], passwordFeedback.warnings, en.warnings)] : []),

@@ -5,7 +5,7 @@
 import { AlwaysPasskeyOnError } from '../../accounts/errors.ts';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
 import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
-import { checkPasswordStrength } from '../../accounts/password-policy.ts';
+import { acceptPassword } from '../../accounts/password-policy.ts';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import type { Logger } from '../../log.ts';
@@ -73,14 +73,14 @@ export class PasswordResetService {
    */
   async complete(input: { address: string; code: string; password: string; lang: Lang; audit: AuditContext }): Promise<Account> {
     const account = await this.#deps.accounts.findByEmail(input.address);
-    // The password policy (AccountService applies it again when it sets the password), asked
-    // here first, and for an address without an account too, so every address answers alike.
-    checkPasswordStrength(input.password, account ? [account.email, account.name] : [input.address]);
+    // The password policy, asked here first (and for an address without an account too, so every
+    // address answers alike); AccountService takes its verdict instead of checking again.
+    const accepted = acceptPassword(input.password, account ? [account.email, account.name] : [input.address]);
     const target = await this.#deps.codes.verify(codeKey(input.address), input.code);
     // Codes for addresses without an account are never sent; one cannot be right, but be sure.
     if (!account || target !== account.email) throw new CodeExpiredError();
     // Only while the mode is off: turning "Always passkey" on in the meantime wins.
-    const updated = await this.#deps.accounts.setPassword(account, input.password);
+    const updated = await this.#deps.accounts.setPassword(account, accepted);
     if (!updated) {
       await this.#deps.audit.record('password_reset.refused', account.id, input.audit, { reason: 'always_passkey', step: 'complete' });
       throw new AlwaysPasskeyOnError();
