@@ -13,6 +13,9 @@ import type { RequestState } from '../http/state.ts';
 import type { Logger } from '../log.ts';
 import { subscribeBackchannelResults } from '../oidc/ciba.ts';
 import { createProvider } from '../oidc/provider.ts';
+import { introspectsFor } from '../oidc/resource-indicators.ts';
+import { publicJwks } from '../oidc/signing-keys.ts';
+import { structuredTokenEndpoints } from '../oidc/structured-token-endpoints.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
 import type { Store } from '../store/types.ts';
 import { loadInfrastructure } from './infrastructure.ts';
@@ -44,6 +47,7 @@ async function buildProvider(services: Services): Promise<Provider> {
     directory: infrastructure.directory,
     jwks: infrastructure.jwks,
     cookieKeys: infrastructure.cookieKeys,
+    resources: infrastructure.resources,
     approvals: services.approvals,
   });
   await validateClients(provider, infrastructure.clients, infrastructure.clientsSource);
@@ -94,6 +98,13 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  app.use(structuredTokenEndpoints({
+    issuer: settings.issuer,
+    publicJwks: publicJwks(infrastructure.jwks),
+    introspects: (clientId, audience) => introspectsFor(infrastructure.resources, clientId, audience),
+    revoked: store.oidc('RevokedJwtAccessToken'),
+    now: services.now,
+  }));
   app.use(mount(provider));
   return { app, provider };
 }

@@ -10,6 +10,7 @@ import { openPlaceLookup, type PlaceLookup } from '../geoip/place-lookup.ts';
 import { loadCookieKeys } from '../http/cookie-keys.ts';
 import { loadVapidKeys, type VapidKeys } from '../notify/vapid-keys.ts';
 import { loadSigningKeys, type PrivateJwks } from '../oidc/signing-keys.ts';
+import { readResourcesFile, type ResourceServer } from '../resources/resources-file.ts';
 import type { Store } from '../store/types.ts';
 
 export interface Infrastructure {
@@ -25,6 +26,8 @@ export interface Infrastructure {
   directory: ClientDirectory;
   /** Set when the demo partner is served. */
   demoClient: ClientMetadata | undefined;
+  /** The partners' APIs that machine clients get tokens for. */
+  resources: ResourceServer[];
 }
 
 function configuredClients(settings: Settings): { clients: ClientMetadata[]; source: string } {
@@ -33,6 +36,13 @@ function configuredClients(settings: Settings): { clients: ClientMetadata[]; sou
     return { clients: readClientsFile(file), source: file };
   }
   return { clients: [], source: 'CLIENTS_FILE' };
+}
+
+function configuredResources(settings: Settings, clients: readonly ClientMetadata[]): ResourceServer[] {
+  const file = settings.resourcesFile;
+  if (!file || !(settings.resourcesFileExplicit || existsSync(file))) return [];
+  // http resources only outside production, like the issuer itself.
+  return readResourcesFile(file, new Set(clients.map((client) => client.client_id)), settings.env !== 'production');
 }
 
 export async function loadInfrastructure(settings: Settings, store: Store): Promise<Infrastructure> {
@@ -47,5 +57,6 @@ export async function loadInfrastructure(settings: Settings, store: Store): Prom
     ? await demoClientMetadata(settings.issuer, store.secrets)
     : undefined;
   const all = [...clients, accountClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
-  return { cookieKeys, jwks, vapid, places, clients: all, clientsSource: source, directory: clientDirectory(all), demoClient };
+  const resources = configuredResources(settings, all);
+  return { cookieKeys, jwks, vapid, places, clients: all, clientsSource: source, directory: clientDirectory(all), demoClient, resources };
 }

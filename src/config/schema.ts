@@ -88,6 +88,11 @@ export const SCHEMA = {
     kind: fileName(), default: 'config/clients.json', defaultDoc: '`config/clients.json` (if present)',
     description: 'The partner services: a JSON array of OpenID client metadata. When set, the file must exist; set empty, there are none.',
   }),
+  resourcesFile: setting({
+    section: 'partners', env: 'RESOURCES_FILE',
+    kind: fileName(), default: 'config/resources.json', defaultDoc: '`config/resources.json` (if present)',
+    description: 'The partners\' APIs that machine clients get JWT access tokens for (client_credentials): a JSON array of resources, see docs/partners.md. When set, the file must exist; set empty, there are none.',
+  }),
   allowPrivateNetworkCallbacks: setting({
     section: 'partners', env: 'ALLOW_PRIVATE_NETWORK_CALLBACKS',
     kind: boolean(), default: false,

@@ -47,6 +47,10 @@ export interface Settings extends Omit<Raw, 'configFile' | 'env' | 'issuer' | 'd
   clientsFile: string | null;
   /** True when the clients file was named (environment or settings file): then it must exist. */
   clientsFileExplicit: boolean;
+  /** Absolute path of the resources file (partners' APIs), or null when there is none. */
+  resourcesFile: string | null;
+  /** RESOURCES_FILE was set by the operator (then the file must exist), not left at its default. */
+  resourcesFileExplicit: boolean;
 }
 
 const DECLARED = declaredSettings(SCHEMA);
@@ -231,6 +235,8 @@ function derive(raw: Raw, sources: ReadonlyMap<string, Source>): Settings {
     push: pushSettings(push, issuer, raw.mail.from),
     clientsFile: projectPath(raw.clientsFile),
     clientsFileExplicit: sources.has('clientsFile'),
+    resourcesFile: projectPath(raw.resourcesFile),
+    resourcesFileExplicit: sources.has('resourcesFile'),
     signingKeysFile: projectPath(raw.signingKeysFile),
     geoipDbFile: projectPath(raw.geoipDbFile),
   };

@@ -18,6 +18,8 @@ import { deviceFlowFeature } from '../tv/device-flow.ts';
 import type { ApprovalService } from '../flows/push-approval/service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn, passwordDependentGuard } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
+import { introspectsFor, resourceIndicatorsFeature } from './resource-indicators.ts';
+import type { ResourceServer } from '../resources/resources-file.ts';
 import { signInCounts } from '../accounts/sign-in-counts.ts';
 
 export interface ProviderDeps {
@@ -31,6 +33,8 @@ export interface ProviderDeps {
   directory: ClientDirectory;
   jwks: PrivateJwks;
   cookieKeys: string[];
+  /** The partners' APIs machine clients get JWT access tokens for. */
+  resources: readonly ResourceServer[];
   /** Push approvals, for CIBA requests (results come back through the `approval.decided` event). */
   approvals: Pick<ApprovalService, 'requestBackchannel'>;
 }
@@ -87,7 +91,7 @@ function interactionPolicyWithPhr(accounts: AccountRepository, clients: ClientDi
   return [...policy];
 }
 
-export function createProvider({ settings, accounts, consents, oidc, audit, clients, directory, jwks, cookieKeys, approvals }: ProviderDeps): Provider {
+export function createProvider({ settings, accounts, consents, oidc, audit, clients, directory, jwks, cookieKeys, resources, approvals }: ProviderDeps): Provider {
   const guard = passwordDependentGuard(audit, directory);
   const configuration: Configuration = {
     adapter: adapterFactory(oidc),
@@ -132,6 +136,8 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
     },
     ttl: {
       AccessToken: settings.ttl.accessToken,
+      // A back end's token for an API; the API's accessTokenTtl in the resources file overrides it.
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? settings.ttl.accessToken,
       AuthorizationCode: settings.ttl.authorizationCode,
       IdToken: settings.ttl.idToken,
       Interaction: settings.ttl.interaction,
@@ -151,18 +157,22 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
-      // A partner may look into or revoke only the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4).
+      // A partner may look into or revoke only the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4);
+      // an API registered in the resources file may also look into the tokens issued for it.
       // Introspection does not load the account through findAccount: the password-dependent guard
       // is asked here, so such a partner's token of an always-passkey account is inactive.
       introspection: {
         enabled: true,
         allowedPolicy: async (ctx, client, token) => {
-          if (token.clientId !== client.clientId) return false;
+          const audience = 'aud' in token ? token.aud : undefined;
+          if (token.clientId !== client.clientId && !introspectsFor(resources, client.clientId, audience)) return false;
           const accountId = 'accountId' in token ? token.accountId : undefined;
           const account = typeof accountId === 'string' ? await accounts.findById(accountId) : undefined;
           return !account || !await guard(ctx, account, client.clientId);
         },
       },
+      clientCredentials: { enabled: true },
+      resourceIndicators: resourceIndicatorsFeature(resources, settings.ttl.accessToken),
       revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },

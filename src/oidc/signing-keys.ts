@@ -1,12 +1,23 @@
 // The keys that sign ID tokens. Operators supply them (SIGNING_KEYS_FILE, a private JWKS) or tobira
 // generates one ES256 and one RS256 key on first start and keeps them in the store, so that every
 // process behind the load balancer signs and publishes the same keys.
+import { createPublicKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { ConfigError } from '../config/config-error.ts';
 import type { SecretRepository } from '../store/types.ts';
 
 export interface PrivateJwks { keys: JWK[] }
+
+/** The public half of each key, as /jwks publishes it (node:crypto drops the private members). */
+export function publicJwks(jwks: PrivateJwks): { keys: JWK[] } {
+  return {
+    keys: jwks.keys.map((key) => {
+      const publicKey = createPublicKey({ key: key as NodeJsonWebKey, format: 'jwk' }).export({ format: 'jwk' }) as JWK;
+      return { ...publicKey, kid: key.kid, alg: key.alg, use: key.use };
+    }),
+  };
+}
 
 const SUPPORTED_ALGS = new Set(['ES256', 'RS256', 'PS256', 'EdDSA', 'ES384']);
 
