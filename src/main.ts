@@ -5,6 +5,8 @@ import { CodedError } from './errors/app-error.ts';
 import { assertProductionReady } from './config/production-guard.ts';
 import { loadSettings } from './config/settings.ts';
 import { createLogger } from './log.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { metricsServer } from './metrics/metrics-server.ts';
 import { needsSweep, openStore } from './store/index.ts';
 
 async function main(): Promise<void> {
@@ -15,7 +17,12 @@ async function main(): Promise<void> {
     logger.warn('running on the embedded memory store: data is lost on restart; set MONGODB_URI for production');
   }
   const store = await openStore({ mongodbUri: settings.mongodbUri ?? undefined, logger });
-  const { app } = await buildApp(settings, store, logger);
+  const metrics = settings.metricsPort === null ? undefined : new Metrics();
+  const { app } = await buildApp(settings, store, logger, { metrics });
+  const scrape = metrics && settings.metricsPort !== null ? metricsServer(metrics) : undefined;
+  scrape?.listen(settings.metricsPort ?? 0, settings.metricsHost, () => {
+    logger.info({ host: settings.metricsHost, port: settings.metricsPort }, 'metrics at /metrics');
+  });
 
   // The memory store and servers without TTL indexes (FerretDB) reclaim expired records here;
   // reads already ignore them, so this is housekeeping, not correctness.
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, 10_000);
     force.unref();
+    scrape?.close();
     server.close(() => {
       store.close().then(
         () => { logger.info('stopped'); process.exit(0); },

@@ -8,6 +8,9 @@ import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
 import { errorHandler } from '../http/error-handler.ts';
 import { requestContext } from '../http/request-context.ts';
+import { meteredStore } from '../metrics/metered-store.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { subscribeMetrics } from '../metrics/subscriptions.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import type { RequestState } from '../http/state.ts';
 import type { Logger } from '../log.ts';
@@ -30,6 +33,8 @@ export interface Tobira {
 export interface BuildOptions {
   /** The clock (epoch ms) for tobira's own time rules; tests shift it to cross time limits. */
   now?: () => number;
+  /** Collect metrics into this registry (METRICS_PORT set; main.ts serves them). */
+  metrics?: Metrics;
 }
 
 /** oidc-provider keeps the precise reason for a refusal out of the response; operators need it in the log. */
@@ -74,10 +79,13 @@ function serveStatic(app: Koa<RequestState>): void {
   })));
 }
 
-export async function buildApp(settings: Settings, store: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
+export async function buildApp(settings: Settings, rawStore: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
+  const { metrics } = options;
+  const store = metrics ? meteredStore(rawStore, metrics) : rawStore;
   const infrastructure = await loadInfrastructure(settings, store);
-  const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now }).subscribe();
+  const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now, metrics }).subscribe();
   const provider = await buildProvider(services);
+  if (metrics) subscribeMetrics(metrics, services.events, provider);
   const routes = buildRoutes(services, provider);
 
   const app = new Koa<RequestState>();

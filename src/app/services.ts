@@ -19,11 +19,13 @@ import { EnrolmentService } from '../flows/enrolment/service.ts';
 import { PasswordResetService } from '../flows/password-reset/service.ts';
 import { PhoneChangeService } from '../flows/phone-change/service.ts';
 import { subscribePhoneChange } from '../flows/phone-change/subscriptions.ts';
-import { ApprovalService } from '../flows/push-approval/service.ts';
+import { ApprovalService, type PushSender } from '../flows/push-approval/service.ts';
 import { RecoveryService } from '../flows/recovery/service.ts';
 import { subscribeRecovery } from '../flows/recovery/subscriptions.ts';
 import { PasswordlessSignup } from '../flows/signup/service.ts';
 import type { Logger } from '../log.ts';
+import { meteredPush } from '../metrics/metered-push.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { AccountNotifier } from '../notify/account-notifier.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { createSmsSender } from '../notify/sms-sender.ts';
@@ -41,6 +43,8 @@ export interface Foundation {
   infrastructure: Infrastructure;
   /** The clock (epoch ms) for tobira's own time rules; tests shift it to cross time limits. */
   now: () => number;
+  /** Set when metrics are collected (METRICS_PORT). */
+  metrics?: Metrics | undefined;
 }
 
 /** What every service may use: settings, store, logger, keys and clients, the clock, the event bus. */
@@ -50,26 +54,27 @@ class Base {
   readonly logger: Logger;
   readonly infrastructure: Infrastructure;
   readonly now: () => number;
+  readonly metrics: Metrics | undefined;
   readonly events = new EventBus();
 
   constructor(foundation: Foundation) {
-    ({ settings: this.settings, store: this.store, logger: this.logger, infrastructure: this.infrastructure, now: this.now } = foundation);
+    ({ settings: this.settings, store: this.store, logger: this.logger, infrastructure: this.infrastructure, now: this.now, metrics: this.metrics } = foundation);
   }
 }
 
 export class Services extends Base {
   // Delivery: mail, SMS and push, and the audit trail.
-  readonly audit = new AuditLog(this.store.audit, this.logger);
+  readonly audit = new AuditLog(this.store.audit, this.logger, this.metrics && ((type, details) => this.metrics?.audited(type, details)));
   readonly mailer = createMailer(this.settings.mail.smtpUrl, this.settings.mail.from, this.logger);
   readonly sms = createSmsSender(this.settings.sms.hookUrl, this.settings.sms.hookToken, this.logger);
   readonly notifier = new AccountNotifier(this.mailer, this.sms, this.logger);
   readonly pushEndpointHosts: readonly string[] = this.settings.push.endpointHosts ?? [...DEFAULT_PUSH_ENDPOINT_HOSTS];
-  readonly push = new WebPushSender({
+  readonly push: PushSender = this.#metered(new WebPushSender({
     vapid: this.infrastructure.vapid,
     subject: this.settings.push.vapidSubject,
     allowedEndpointHosts: this.pushEndpointHosts,
     ...(this.settings.push.caFile ? { ca: readFileSync(this.settings.push.caFile, 'utf8') } : {}),
-  });
+  }));
 
   // Accounts and what signs them in.
   readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, now: this.now });
@@ -84,7 +89,7 @@ export class Services extends Base {
     now: this.now,
   });
   /** Every limit in the product (limits/limits.ts), counted race-safe in the store. */
-  readonly limiter = new RateLimiter(this.store.counters, this.settings);
+  readonly limiter = new RateLimiter(this.store.counters, this.settings, this.metrics && ((limit, hit) => this.metrics?.rateLimitHits.inc({ limit, result: hit.over ? 'over' : 'within' })));
   /** One policy for every e-mailed or texted code; each purpose has keys of its own. */
   readonly codes = new OneTimeCodeService(this.store.oneTimeCodes, this.limiter, this.settings.oneTimeCode, this.now);
   readonly accountUrl = `${this.settings.issuer}/account`;
@@ -208,6 +213,11 @@ export class Services extends Base {
   });
 
   /** The features that react to events, in the order they react. Provider-bound ones: app/app.ts. */
+  /** Push deliveries counted by push service, when metrics are on. */
+  #metered(sender: PushSender): PushSender {
+    return this.metrics ? meteredPush(sender, this.metrics) : sender;
+  }
+
   subscribe(): this {
     subscribeRecovery(this.events, this.recovery);
     subscribePhoneChange(this.events, { accounts: this.store.accounts, notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone, now: this.now });

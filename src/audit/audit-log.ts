@@ -11,16 +11,22 @@ export interface AuditContext {
   actor: string;
 }
 
+/** Told of every event as it is recorded (the metrics count them). */
+export type AuditObserver = (type: string, details: Record<string, unknown>) => void;
+
 export class AuditLog {
   readonly #events: AuditRepository;
   readonly #logger: Logger;
+  readonly #observe: AuditObserver | undefined;
 
-  constructor(events: AuditRepository, logger: Logger) {
+  constructor(events: AuditRepository, logger: Logger, observe?: AuditObserver) {
     this.#events = events;
     this.#logger = logger;
+    this.#observe = observe;
   }
 
   async record(type: string, accountId: string | null, context: AuditContext, details: Record<string, unknown> = {}): Promise<void> {
+    this.#observe?.(type, details);
     try {
       await this.#events.append({ type, accountId, actor: context.actor, ip: context.ip, userAgent: context.userAgent, details, at: new Date() });
     } catch (err) {

@@ -31,6 +31,16 @@ export const SCHEMA = {
     kind: integer(0, 65535), default: 3000,
     description: 'The HTTP port tobira listens on.',
   }),
+  metricsPort: setting({
+    section: 'server', env: 'METRICS_PORT',
+    kind: optional(integer(1, 65535)), default: null, defaultDoc: 'unset → no metrics',
+    description: 'Serve Prometheus metrics at `/metrics` on this port (a listener of its own, never the public one). Unset, no metrics are collected.',
+  }),
+  metricsHost: setting({
+    section: 'server', env: 'METRICS_HOST',
+    kind: text({ doc: 'address' }), default: '127.0.0.1',
+    description: 'The address the metrics listener binds to: loopback by default; `0.0.0.0` (or the pod address) to let Prometheus scrape from outside the host.',
+  }),
   issuer: setting({
     section: 'server', env: 'ISSUER',
     kind: optional(text({ rules: [issuerProblem], doc: 'http(s) URL' })), default: null, defaultDoc: '`http://localhost:$PORT`',

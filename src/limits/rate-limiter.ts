@@ -16,13 +16,18 @@ export interface LimitHit {
   reached: boolean;
 }
 
+/** Told of every counted hit (the metrics count hits within and over each cap). */
+export type LimitObserver = (limit: CountedLimitName, hit: LimitHit) => void;
+
 export class RateLimiter {
   readonly #counters: CounterRepository;
   readonly #settings: LimitSettings;
+  readonly #observe: LimitObserver | undefined;
 
-  constructor(counters: CounterRepository, settings: LimitSettings) {
+  constructor(counters: CounterRepository, settings: LimitSettings, observe?: LimitObserver) {
     this.#counters = counters;
     this.#settings = settings;
+    this.#observe = observe;
   }
 
   /** The cap of a limit under the current settings. */
@@ -34,7 +39,9 @@ export class RateLimiter {
   async hit(limit: CountedLimitName, subject: string): Promise<LimitHit> {
     const cap = this.cap(limit);
     const count = await this.#counters.hit(counterKey(limit, subject), amountOf(LIMITS[limit].windowSeconds, this.#settings));
-    return { count, cap, over: count > cap, reached: count >= cap };
+    const hit = { count, cap, over: count > cap, reached: count >= cap };
+    this.#observe?.(limit, hit);
+    return hit;
   }
 
   /** Whether `subject` has reached the cap in the current window, without counting. */

@@ -5,6 +5,7 @@ import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
 import type * as oidc from 'openid-client';
 import { HttpBrowser, type Page } from './http-browser.ts';
 import { partnerClient, redeem, signUpAndConsent, startAuthorization } from './partner.ts';
+import type { Metrics } from '../../src/metrics/metrics.ts';
 import { testTls, type PushReceiver } from './push-receiver.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { StoreKind } from './stores.ts';
@@ -80,11 +81,12 @@ export function harness(issuerOf: () => string, receiver: () => PushReceiver) {
 
 
 /** tobira on a store, with the push receiver's loopback endpoints allowed and its CA trusted. */
-export function startPushTobira(store: StoreKind | Store, env: Record<string, string> = {}, extra: { clients?: unknown[]; now?: () => number } = {}): Promise<RunningTobira> {
+export function startPushTobira(store: StoreKind | Store, env: Record<string, string> = {}, extra: { clients?: unknown[]; now?: () => number; metrics?: Metrics } = {}): Promise<RunningTobira> {
   return startTobira({
     store,
     clients: extra.clients ?? [partnerClient()],
     env: { PUSH_ENDPOINT_HOSTS: '127.0.0.1', PUSH_CA_FILE: testTls().caFile, ...env },
     ...(extra.now ? { now: extra.now } : {}),
+    ...(extra.metrics ? { metrics: extra.metrics } : {}),
   });
 }

@@ -8,6 +8,7 @@ import type Provider from 'oidc-provider';
 import { buildApp } from '../../src/app/app.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
+import type { Metrics } from '../../src/metrics/metrics.ts';
 import type { Store } from '../../src/store/types.ts';
 import { freshStore, type StoreKind } from './stores.ts';
 
@@ -31,14 +32,14 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-export async function startTobira(options: { store: StoreKind | Store; clients?: unknown[]; env?: Record<string, string>; now?: () => number }): Promise<RunningTobira> {
+export async function startTobira(options: { store: StoreKind | Store; clients?: unknown[]; env?: Record<string, string>; now?: () => number; metrics?: Metrics }): Promise<RunningTobira> {
   const store = typeof options.store === 'string' ? await freshStore(options.store) : options.store;
   const server = createServer();
   const port = await listen(server);
   const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: process.env.TOBIRA_TEST_LOG ?? 'silent', DEMO: 'false', ...options.env };
   if (options.clients) env.CLIENTS_FILE = writeClientsFile(options.clients);
   const settings = loadSettings(env);
-  const { app, provider } = await buildApp(settings, store, createLogger(settings.logLevel), { now: options.now });
+  const { app, provider } = await buildApp(settings, store, createLogger(settings.logLevel), { now: options.now, metrics: options.metrics });
   server.on('request', app.callback());
   return {
     issuer: settings.issuer,

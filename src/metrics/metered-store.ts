@@ -1,0 +1,59 @@
+// The store with every repository call timed and every failure counted. Wrapped once at start
+// (app/app.ts) when metrics are on, so the adapters and the services stay unaware of it.
+import type { OidcModelStore, Store } from '../store/types.ts';
+import type { Metrics } from './metrics.ts';
+
+const REPOSITORIES = [
+  'accounts', 'secrets', 'consents', 'passkeys', 'challenges', 'oneTimeCodes', 'counters', 'audit', 'devices',
+  'approvals', 'trustedBrowsers', 'blocks', 'recoveryRequests', 'enrolmentTickets',
+] as const satisfies ReadonlyArray<keyof Store>;
+
+/** The same object with each method timed; the methods are wrapped once, not per call. */
+function timed<T extends object>(target: T, repository: string, metrics: Metrics): T {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      let method = wrapped.get(property);
+      if (!method) {
+        const original = value as (...args: unknown[]) => unknown;
+        const labels = { repository, operation: property };
+        method = async (...args: unknown[]): Promise<unknown> => {
+          const end = metrics.storeSeconds.startTimer(labels);
+          try {
+            return await original.apply(object, args);
+          } catch (err) {
+            metrics.storeErrors.inc(labels);
+            throw err;
+          } finally {
+            end();
+          }
+        };
+        wrapped.set(property, method);
+      }
+      return method;
+    },
+  });
+}
+
+export function meteredStore(inner: Store, metrics: Metrics): Store {
+  const models = new Map<string, OidcModelStore>();
+  const repositories = Object.fromEntries(REPOSITORIES.map((name) => [name, timed(inner[name], name, metrics)]));
+  return {
+    ...repositories,
+    kind: inner.kind,
+    oidc(model: string): OidcModelStore {
+      let store = models.get(model);
+      if (!store) {
+        store = timed(inner.oidc(model), `oidc:${model}`, metrics);
+        models.set(model, store);
+      }
+      return store;
+    },
+    init: () => inner.init(),
+    ping: () => inner.ping(),
+    sweepExpired: () => inner.sweepExpired(),
+    close: () => inner.close(),
+  } as Store;
+}
