@@ -1,28 +1,32 @@
-// The partner services the user let in (oidc-provider grants), one entry per service however many
-// browsers signed in to it, and disconnecting one: its grants, their tokens and the remembered consent.
+// The partner services the user let in (oidc-provider grants and remembered decisions), one entry
+// per service however many browsers signed in to it, and disconnecting one: its grants, their
+// tokens and the remembered decision.
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
 import type { AuditContext } from '../audit/audit-log.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
 import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
+import type { ConsentRepository } from '../store/ports/consents.ts';
 import { ServiceNotConnectedError } from './errors.ts';
 
 export interface ConnectedService {
-  /** One of the service's grant ids: what the disconnect form sends. */
-  id: string;
   clientId: string;
   name: string;
   /** What the user allowed (openid left out: every service has it). */
   scopes: string[];
-  /** The first time the user allowed it (of the grants that are still live). */
+  /** The first time the user allowed it (of the grants and the remembered decision that are still live). */
   since: Date | null;
+  /** The next sign-in to it goes without the consent step ("remember this decision"). */
+  remembered: boolean;
 }
 
 export class ConnectedServices {
   readonly #revocation: AccessRevocation;
+  readonly #consents: Pick<ConsentRepository, 'listByAccount' | 'forget'>;
   readonly #clientName: ClientDirectory['name'];
 
-  constructor(deps: { revocation: AccessRevocation; clientName: ClientDirectory['name'] }) {
+  constructor(deps: { revocation: AccessRevocation; consents: Pick<ConsentRepository, 'listByAccount' | 'forget'>; clientName: ClientDirectory['name'] }) {
     this.#revocation = deps.revocation;
+    this.#consents = deps.consents;
     this.#clientName = deps.clientName;
   }
 
@@ -31,35 +35,42 @@ export class ConnectedServices {
     return (await this.#revocation.grants(accountId)).filter((g) => g.clientId && g.clientId !== ACCOUNT_CLIENT_ID);
   }
 
-  /** Oldest connection first. */
+  /**
+   * One entry per partner: its live grants (signed in now) and the remembered decision (which
+   * outlives them), oldest connection first.
+   */
   async list(accountId: string): Promise<ConnectedService[]> {
     const byClient = new Map<string, ConnectedService>();
-    for (const grant of await this.#partnerGrants(accountId)) {
-      const scopes = grant.scope.split(' ').filter((s) => s && s !== 'openid');
-      const known = byClient.get(grant.clientId);
+    const add = (clientId: string, scope: string, since: Date | null, remembered: boolean): void => {
+      const scopes = scope.split(' ').filter((s) => s && s !== 'openid');
+      const known = byClient.get(clientId);
       if (!known) {
-        byClient.set(grant.clientId, { id: grant.id, clientId: grant.clientId, name: '', scopes, since: grant.createdAt });
-        continue;
+        byClient.set(clientId, { clientId, name: this.#clientName(clientId), scopes, since, remembered });
+        return;
       }
       known.scopes = [...new Set([...known.scopes, ...scopes])];
-      if (grant.createdAt && (!known.since || grant.createdAt < known.since)) known.since = grant.createdAt;
+      known.remembered ||= remembered;
+      if (since && (!known.since || since < known.since)) known.since = since;
+    };
+    for (const grant of await this.#partnerGrants(accountId)) add(grant.clientId, grant.scope, grant.createdAt, false);
+    for (const consent of await this.#consents.listByAccount(accountId)) {
+      if (consent.clientId !== ACCOUNT_CLIENT_ID) add(consent.clientId, consent.scope, consent.rememberedAt, true);
     }
-    const services = [...byClient.values()];
-    for (const s of services) s.name = this.#clientName(s.clientId);
-    return services.sort((a, b) => (a.since?.getTime() ?? 0) - (b.since?.getTime() ?? 0));
+    return [...byClient.values()].sort((a, b) => (a.since?.getTime() ?? 0) - (b.since?.getTime() ?? 0));
   }
 
   /**
-   * Disconnects the service the grant `grantId` belongs to: every grant of this account for that
-   * service, with their tokens. A grant that is not this account's (or unknown) is refused.
+   * Disconnects a partner: every grant of this account for it, with their tokens, and the
+   * remembered decision, so the next sign-in there asks for consent again. A partner the account
+   * is not connected to is refused.
    */
-  async disconnect(accountId: string, grantId: string, audit: AuditContext): Promise<string> {
-    const grants = await this.#partnerGrants(accountId);
-    const target = grants.find((g) => g.id === grantId);
-    if (!target) throw new ServiceNotConnectedError();
-    for (const grant of grants.filter((g) => g.clientId === target.clientId)) {
+  async disconnect(accountId: string, clientId: string, audit: AuditContext): Promise<string> {
+    const connected = (await this.list(accountId)).find((service) => service.clientId === clientId);
+    if (!connected) throw new ServiceNotConnectedError();
+    for (const grant of (await this.#partnerGrants(accountId)).filter((g) => g.clientId === clientId)) {
       await this.#revocation.revokeGrant(accountId, grant.id, audit);
     }
-    return target.clientId;
+    await this.#consents.forget(accountId, clientId);
+    return clientId;
   }
 }

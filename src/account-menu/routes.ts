@@ -44,6 +44,8 @@ const renameForm = z.object({ credentialId, name: itemName });
 const deleteForm = z.object({ credentialId });
 const renameItemForm = z.object({ id: recordId, name: itemName });
 const itemForm = z.object({ id: recordId });
+/** A partner's client id (clients-file rule: letters, digits, `_`, `-`, `:`). */
+const serviceForm = z.object({ client: z.string().regex(/^[A-Za-z0-9_\-:]{1,128}$/) });
 const nameForm = z.object({ name: personName });
 
 export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
@@ -72,7 +74,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     const [services, history] = await Promise.all([deps.services.list(session.account.id), deps.history.list(session.account.id, lang)]);
     await render(ctx, 'account', {
       contacts: { email: contact(session.account.contactEmail), mobile: contact(session.account.contactMobile) },
-      services: services.map((s) => ({ id: s.id, clientId: s.clientId, name: s.name, scopes: s.scopes.length ? s.scopes : ['openid'], since: s.since ? format.format(s.since) : '' })),
+      services: services.map((s) => ({ clientId: s.clientId, name: s.name, remembered: s.remembered, scopes: s.scopes.length ? s.scopes : ['openid'], since: s.since ? format.format(s.since) : '' })),
       history: history.map((h) => {
         const reasonKey = VIEW_KEYS.signInFailure(h.reason);
         return { ...h, at: format.format(h.at), reason: reasonKey ? t(reasonKey) : h.reason ?? '' };
@@ -182,8 +184,8 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
   // Disconnecting a partner only takes access away, so it needs no fresh sign-in.
   router.post('/services/revoke', ...form, async (ctx) => {
     const session = await signedIn(ctx);
-    const input = parseForm(itemForm, ctx.request.body);
-    await deps.services.disconnect(session.account.id, input.id, auditContextOf(ctx));
+    const input = parseForm(serviceForm, ctx.request.body);
+    await deps.services.disconnect(session.account.id, input.client, auditContextOf(ctx));
     seeOther(ctx, '/account?notice=service_disconnected');
   });
 

@@ -95,7 +95,7 @@ export class AccessRevocation {
     if (!grant || grant.accountId !== accountId) return false;
     for (const model of TOKEN_MODELS) await this.#d.oidc(model).revokeByGrantId(grantId);
     await this.#d.oidc('Grant').destroy(grantId);
-    await this.#d.consents.forget(grantId);
+    await this.#d.consents.forget(accountId, String(grant.clientId));
     await this.#d.audit.record('grant.revoked', accountId, audit, { grantId, client: grant.clientId, reason });
     return true;
   }

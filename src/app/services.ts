@@ -121,7 +121,7 @@ export class Services extends Base {
     now: this.now,
   });
   readonly history = new SignInHistory({ audit: this.store.audit, clientName: this.infrastructure.directory.name, places: this.infrastructure.places });
-  readonly connectedServices = new ConnectedServices({ revocation: this.revocation, clientName: this.infrastructure.directory.name });
+  readonly connectedServices = new ConnectedServices({ revocation: this.revocation, consents: this.store.consents, clientName: this.infrastructure.directory.name });
   readonly alwaysPasskey = new AlwaysPasskeyService({
     accounts: this.accounts,
     devices: this.store.devices,

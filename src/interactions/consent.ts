@@ -1,4 +1,5 @@
-// Records what the user allowed a partner service to see, as an oidc-provider Grant.
+// Records what the user allowed a partner service to see, as an oidc-provider Grant, and, when the
+// user asks, remembers it for the account and partner (store/ports/consents.ts).
 import type Provider from 'oidc-provider';
 import type { ConsentRepository } from '../store/types.ts';
 import type { InteractionDetails } from './load-interaction.ts';
@@ -28,9 +29,17 @@ export async function grantConsent(provider: Provider, consents: ConsentReposito
   }
   const grantId = await grant.save();
   if (decision.remember) {
-    await consents.remember(grantId, new Date(Date.now() + decision.grantTtlSeconds * 1000));
+    const now = Date.now();
+    await consents.remember({
+      accountId,
+      clientId,
+      scope: grant.getOIDCScope(),
+      claims: grant.getOIDCClaims(),
+      rememberedAt: new Date(now),
+      expiresAt: new Date(now + decision.grantTtlSeconds * 1000),
+    });
   } else {
-    await consents.forget(grantId);
+    await consents.forget(accountId, clientId);
   }
   return grantId;
 }

@@ -40,8 +40,12 @@ export interface ProviderDeps {
 }
 
 /**
- * A grant is reused for a later authorization only when the user ticked "remember this decision"
- * (or has just decided in this very interaction); otherwise consent is asked again.
+ * A later authorization goes without the consent step only when the user ticked "remember this
+ * decision" for this partner (or has just decided in this very interaction); otherwise consent is
+ * asked again. The decision is remembered per account and partner (interactions/consent.ts), so it
+ * holds in a new browser and after the partner signed the user out: the session's grant is reused
+ * while it lasts, else a grant is made afresh from what was remembered. Scopes asked for beyond it
+ * still go to the consent page.
  */
 function loadRememberedGrant(consents: ConsentRepository): Configuration['loadExistingGrant'] {
   return async (ctx: KoaContextWithOIDC) => {
@@ -49,10 +53,38 @@ function loadRememberedGrant(consents: ConsentRepository): Configuration['loadEx
     const decidedNow = oidc.result?.consent?.grantId;
     if (decidedNow) return oidc.provider.Grant.find(decidedNow);
     const clientId = oidc.client?.clientId;
-    const grantId = clientId ? oidc.session?.grantIdFor(clientId) : undefined;
-    if (grantId && await consents.isRemembered(grantId)) return oidc.provider.Grant.find(grantId);
-    return undefined;
+    const accountId = oidc.session?.accountId;
+    if (!clientId || !accountId) return undefined;
+    const remembered = await consents.find(accountId, clientId);
+    if (!remembered) return undefined;
+    const grantId = oidc.session?.grantIdFor(clientId);
+    const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+    if (existing && existing.accountId === accountId) return existing;
+    const grant = new oidc.provider.Grant({ accountId, clientId });
+    grant.addOIDCScope(remembered.scope);
+    if (remembered.claims.length > 0) grant.addOIDCClaims(remembered.claims);
+    await grant.save();
+    return grant;
   };
+}
+
+/**
+ * A grant revoked at the token endpoint was revoked for a reused refresh token or authorization
+ * code, which looks like theft: the remembered decision goes with it, so the next sign-in to that
+ * partner shows the consent page again (a partner's sign-out or its own revocation request keep it).
+ */
+function forgetConsentOnTheft(provider: Provider, consents: ConsentRepository): void {
+  const emitter: NodeJS.EventEmitter = provider;
+  emitter.on('grant.revoked', (ctx: KoaContextWithOIDC) => {
+    if (ctx.oidc.route !== 'token') return;
+    const source = ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.AuthorizationCode;
+    const accountId = source?.accountId;
+    const clientId = source?.clientId;
+    if (typeof accountId !== 'string' || typeof clientId !== 'string') return;
+    consents.forget(accountId, clientId).catch((err: unknown) => {
+      stateOf(ctx).log?.error({ err }, 'the remembered consent of a revoked grant could not be forgotten');
+    });
+  });
 }
 
 /**
@@ -208,5 +240,6 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
 
   const provider = new Provider(settings.issuer, configuration);
   provider.proxy = settings.proxy;
+  forgetConsentOnTheft(provider, consents);
   return provider;
 }

@@ -170,7 +170,8 @@ for (const kind of FEATURE_STORES) {
     /** A partner's sign-in with the phone's passkey in a new browser: the consent page it ends on. */
     async function passkeyAtPartner(phone: Phone, params: Record<string, string> = {}): Promise<{ browser: HttpBrowser; pending: Awaited<ReturnType<typeof startAuthorization>>; consent: Page }> {
       const browser = new HttpBrowser();
-      const pending = await startAuthorization(partner, params);
+      // prompt=consent: the phone's remembered decision would otherwise skip the consent page.
+      const pending = await startAuthorization(partner, { prompt: 'consent', ...params });
       const consent = await signInWithPasskey(phone, browser, pending.url.href);
       assert.match(consent.body, /action="[^"]*\/consent"/, 'the partner asks for consent');
       return { browser, pending, consent };
@@ -370,7 +371,7 @@ for (const kind of FEATURE_STORES) {
       // The refusal step cannot be skipped by a remembered consent, nor posted for an ordinary partner.
       const again = await startAuthorization(widget);
       assert.equal(errorCodeOf(await phone.browser.follow(again.url.href, {}, PARTNER_CALLBACK)), 'password_dependent_client');
-      const ordinary = await startAuthorization(partner);
+      const ordinary = await startAuthorization(partner, { prompt: 'consent' });
       const ordinaryConsent = await phone.browser.follow(ordinary.url.href, {}, PARTNER_CALLBACK);
       const ordinaryBack = await phone.browser.submit(ordinaryConsent, '/consent', {}, PARTNER_CALLBACK);
       assert.ok((await redeem(partner, ordinary, ordinaryBack.url)).access_token, 'ordinary partners still work');

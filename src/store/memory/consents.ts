@@ -1,33 +1,44 @@
-// Remembered consents in memory.
-import type { ConsentRepository } from '../types.ts';
+// Remembered consents in memory, per account and partner.
+import type { ConsentRepository, RememberedConsent } from '../types.ts';
 import { isLive } from './expiry.ts';
+
+const keyOf = (accountId: string, clientId: string): string => `${accountId}\u0000${clientId}`;
 
 export class MemoryConsents implements ConsentRepository {
   readonly #now: () => number;
-  /** grantId → expiry in epoch milliseconds, or null for "until forgotten". */
-  readonly #remembered = new Map<string, number | null>();
+  readonly #remembered = new Map<string, RememberedConsent>();
 
   constructor(now: () => number) {
     this.#now = now;
   }
 
-  async remember(grantId: string, expiresAt: Date | null): Promise<void> {
-    this.#remembered.set(grantId, expiresAt === null ? null : expiresAt.getTime());
+  #live(consent: RememberedConsent | undefined, now = this.#now()): consent is RememberedConsent {
+    return consent !== undefined && isLive(consent.expiresAt?.getTime() ?? null, now);
   }
 
-  async isRemembered(grantId: string): Promise<boolean> {
-    return this.#remembered.has(grantId) && isLive(this.#remembered.get(grantId), this.#now());
+  async remember(consent: RememberedConsent): Promise<void> {
+    this.#remembered.set(keyOf(consent.accountId, consent.clientId), structuredClone(consent));
   }
 
-  async forget(grantId: string): Promise<void> {
-    this.#remembered.delete(grantId);
+  async find(accountId: string, clientId: string): Promise<RememberedConsent | undefined> {
+    const consent = this.#remembered.get(keyOf(accountId, clientId));
+    return this.#live(consent) ? structuredClone(consent) : undefined;
+  }
+
+  async listByAccount(accountId: string): Promise<RememberedConsent[]> {
+    const now = this.#now();
+    return [...this.#remembered.values()].filter((c) => c.accountId === accountId && this.#live(c, now)).map((c) => structuredClone(c));
+  }
+
+  async forget(accountId: string, clientId: string): Promise<void> {
+    this.#remembered.delete(keyOf(accountId, clientId));
   }
 
   sweep(now: number): number {
     let removed = 0;
-    for (const [grantId, expiresAt] of this.#remembered) {
-      if (!isLive(expiresAt, now)) {
-        this.#remembered.delete(grantId);
+    for (const [key, consent] of this.#remembered) {
+      if (!this.#live(consent, now)) {
+        this.#remembered.delete(key);
         removed += 1;
       }
     }

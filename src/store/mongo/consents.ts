@@ -1,16 +1,28 @@
-// Which grants the user asked to remember: { _id: grantId, expiresAt: Date | null }.
+// Remembered consents, one document per account and partner: { _id: "<accountId>:<clientId>",
+// accountId, clientId, scope, claims, rememberedAt, expiresAt }. The _id is the lookup key, so a
+// sign-in's lookup is a read by _id (the one filter FerretDB 1.x pushes down to its backend);
+// expiry is checked after the read. Account ids are UUIDs, so the first ":" splits the key.
+// (Until 2026-12 remembered consents were kept per grant in "consents"; those are not read, so
+// such a decision is asked once more.)
 import type mongoose from 'mongoose';
-import type { ConsentRepository } from '../types.ts';
+import type { ConsentRepository, RememberedConsent } from '../types.ts';
 import { guard, isDuplicateKeyError } from './connection.ts';
-import { liveFilter } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 
-export const CONSENTS_COLLECTION = 'consents';
+export const CONSENTS_COLLECTION = 'remembered_consents';
 
-interface ConsentDocument {
+interface ConsentDocument extends RememberedConsent {
   _id: string;
-  /** null: remembered until forgotten. A TTL index ignores null, which is what we want. */
-  expiresAt: Date | null;
+}
+
+const idOf = (accountId: string, clientId: string): string => `${accountId}:${clientId}`;
+
+function live(document: ConsentDocument | null, now: number): document is ConsentDocument {
+  return document !== null && (document.expiresAt === null || document.expiresAt === undefined || document.expiresAt.getTime() > now);
+}
+
+function consentOf({ _id: _key, ...consent }: ConsentDocument): RememberedConsent {
+  return consent;
 }
 
 export class MongoConsents implements ConsentRepository {
@@ -24,30 +36,38 @@ export class MongoConsents implements ConsentRepository {
 
   async ensureIndexes(ttl: TtlIndexes): Promise<void> {
     await ttl.ensure(this.#collection);
+    await this.#collection.createIndex({ accountId: 1 });
   }
 
-  remember(grantId: string, expiresAt: Date | null): Promise<void> {
+  remember(consent: RememberedConsent): Promise<void> {
     return guard(async () => {
-      try {
-        await this.#collection.replaceOne({ _id: grantId }, { expiresAt }, { upsert: true });
-      } catch (err) {
+      // replaceOne with upsert: the latest decision wins; two at once leave one of them, whole.
+      await this.#collection.replaceOne({ _id: idOf(consent.accountId, consent.clientId) }, consent, { upsert: true }).catch(async (err: unknown) => {
         // A concurrent first remember() inserted it (FerretDB upserts race); now it exists, so replace.
         if (!isDuplicateKeyError(err)) throw err;
-        await this.#collection.replaceOne({ _id: grantId }, { expiresAt }, { upsert: true });
-      }
+        await this.#collection.replaceOne({ _id: idOf(consent.accountId, consent.clientId) }, consent, { upsert: true });
+      });
     });
   }
 
-  isRemembered(grantId: string): Promise<boolean> {
+  find(accountId: string, clientId: string): Promise<RememberedConsent | undefined> {
     return guard(async () => {
-      const document = await this.#collection.findOne({ _id: grantId, ...liveFilter(this.#now()) }, { projection: { _id: 1 } });
-      return document !== null;
+      const document = await this.#collection.findOne({ _id: idOf(accountId, clientId) });
+      return live(document, this.#now()) ? consentOf(document) : undefined;
     });
   }
 
-  forget(grantId: string): Promise<void> {
+  listByAccount(accountId: string): Promise<RememberedConsent[]> {
     return guard(async () => {
-      await this.#collection.deleteOne({ _id: grantId });
+      const now = this.#now();
+      const documents = await this.#collection.find({ accountId }).toArray();
+      return documents.filter((d) => live(d, now)).map(consentOf);
+    });
+  }
+
+  forget(accountId: string, clientId: string): Promise<void> {
+    return guard(async () => {
+      await this.#collection.deleteOne({ _id: idOf(accountId, clientId) });
     });
   }
 }
