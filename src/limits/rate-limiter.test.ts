@@ -7,7 +7,7 @@ import type { LimitSettings } from './limits.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 const SETTINGS: LimitSettings = {
-  oneTimeCode: { maxAttempts: 5, attemptWindowSeconds: 900 },
+  oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 900 },
   push: { denialLimit: 3, denialWindowSeconds: 600, maxPending: 2, maxPerHour: 7 },
 };
 

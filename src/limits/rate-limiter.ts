@@ -19,10 +19,12 @@ export interface LimitHit {
 export class RateLimiter {
   readonly #counters: CounterRepository;
   readonly #settings: LimitSettings;
+  readonly #now: () => number;
 
-  constructor(counters: CounterRepository, settings: LimitSettings) {
+  constructor(counters: CounterRepository, settings: LimitSettings, now: () => number = Date.now) {
     this.#counters = counters;
     this.#settings = settings;
+    this.#now = now;
   }
 
   /** The cap of a limit under the current settings. */
@@ -35,6 +37,17 @@ export class RateLimiter {
     const cap = this.cap(limit);
     const count = await this.#counters.hit(counterKey(limit, subject), amountOf(LIMITS[limit].windowSeconds, this.#settings));
     return { count, cap, over: count > cap, reached: count >= cap };
+  }
+
+  /** Seconds until the current window of `subject` ends (0 when none is open). */
+  async retryAfterSeconds(limit: CountedLimitName, subject: string): Promise<number> {
+    const window = await this.#counters.window(counterKey(limit, subject));
+    return window ? Math.max(1, Math.ceil((window.endsAt.getTime() - this.#now()) / 1000)) : 0;
+  }
+
+  /** Forgets the hits of `subject` in the current window (a right password, a proven address). */
+  async clear(limit: CountedLimitName, subject: string): Promise<void> {
+    await this.#counters.clear(counterKey(limit, subject));
   }
 
   /** Whether `subject` has reached the cap in the current window, without counting. */
