@@ -66,9 +66,14 @@ export class AcceptedPassword {
   }
 }
 
+/** The policy's length rule alone (WeakPasswordError): free to check, so a flow may ask it first. */
+export function checkPasswordLength(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) throw new WeakPasswordError();
+}
+
 /** Like checkPasswordStrength, and returns the verdict to hand on. */
 export async function acceptPassword(password: string, personal: readonly string[]): Promise<AcceptedPassword> {
-  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) throw new WeakPasswordError();
+  checkPasswordLength(password);
   const result = await estimateStrength(password, personalWords(personal));
   if (result.score >= MIN_PASSWORD_SCORE) return new AcceptedPassword(ACCEPTED, password, personal);
   const en = english.translations as { warnings: Record<string, string>; suggestions: Record<string, string> };

@@ -30,7 +30,8 @@ export class PasswordThrottle {
   async count(email: string, ip: string | null): Promise<void> {
     const address = addressSubject(email);
     const source = sourceSubject(ip);
-    const counted: Array<[CountedLimitName, string]> = [...PER_ADDRESS.map((limit): [CountedLimitName, string] => [limit, address]), ['passwordTriesPerSource', source]];
+    const counted: Array<[CountedLimitName, string]> = PER_ADDRESS.map((limit) => [limit, address]);
+    if (source) counted.push(['passwordTriesPerSource', source]);
     const hits = await Promise.all(counted.map(([limit, subject]) => this.#limiter.hit(limit, subject)));
     const over = counted.filter((_, i) => hits[i]?.over);
     if (over.length === 0) return;

@@ -21,7 +21,7 @@ export interface MailBudget {
  */
 export async function spendMail(limiter: RateLimiter, budget: MailBudget, address: string, ip: string | null): Promise<number> {
   const source = sourceSubject(ip);
-  if ((await limiter.hit(budget.perSource, source)).over) throw new MailBudgetSpentError(await limiter.retryAfterSeconds(budget.perSource, source));
+  if (source && (await limiter.hit(budget.perSource, source)).over) throw new MailBudgetSpentError(await limiter.retryAfterSeconds(budget.perSource, source));
   const subject = addressSubject(address);
   const spent = await limiter.hit(budget.perAddress, subject);
   if (spent.over) throw new MailBudgetSpentError(await limiter.retryAfterSeconds(budget.perAddress, subject));

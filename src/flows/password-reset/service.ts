@@ -11,7 +11,7 @@
 import { AlwaysPasskeyOnError } from '../../accounts/errors.ts';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
 import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
-import { acceptPassword, type AcceptedPassword } from '../../accounts/password-policy.ts';
+import { acceptPassword, checkPasswordLength, type AcceptedPassword } from '../../accounts/password-policy.ts';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { LIMITS } from '../../limits/limits.ts';
@@ -106,6 +106,8 @@ export class PasswordResetService {
    * its interaction.
    */
   async complete(input: { address: string; code: string; password: string; lang: Lang; audit: AuditContext }): Promise<Account> {
+    // The length rule costs nothing and needs no code: a too short password uses no try.
+    checkPasswordLength(input.password);
     const account = await this.#deps.accounts.findByEmail(input.address);
     let accepted: AcceptedPassword | undefined;
     const target = await this.#deps.codes.verify(codeKeys(input.address), input.code, {

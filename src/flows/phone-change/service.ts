@@ -78,7 +78,7 @@ export class PhoneChangeService {
     const subject = subjectOf(hint, account);
     // Per source first, then per account (the SMS budget): a stranger's starts from elsewhere do
     // not use up the owner's own five.
-    const source = sourceSubject(audit.ip);
+    const source = sourceSubject(audit.ip) ?? 'local';
     if ((await this.#d.limiter.hit('phoneChangeStarts', `${subject}:${source}`)).over) throw new PhoneChangeRateLimitedError();
     if ((await this.#d.limiter.hit('phoneChangeStartsPerAccount', subject)).over) throw new PhoneChangeRateLimitedError();
     const attempt = flow.started(randomBytes(16).toString('base64url'), hint, this.#d.now(), this.#d.codes.ttlMinutes);

@@ -193,10 +193,10 @@ export class RecoveryService {
     // Counted before anything is stored: of requests arriving at once, exactly the first ones of
     // the hour are kept, whatever became of earlier requests.
     const source = sourceSubject(audit.ip);
-    const fromSource = await this.#deps.limiter.hit('recoveryRequestsPerSource', source);
-    const filed = fromSource.over ? fromSource : await this.#deps.limiter.hit('recoveryRequests', `${addressSubject(accountHint)}:${source}`);
+    const fromSource = source ? await this.#deps.limiter.hit('recoveryRequestsPerSource', source) : undefined;
+    const filed = fromSource?.over ? fromSource : await this.#deps.limiter.hit('recoveryRequests', `${addressSubject(accountHint)}:${source ?? 'local'}`);
     if (filed.over) {
-      await this.#deps.audit.record('recovery.throttled', account?.id ?? null, audit, { accountHint, filedThisHour: filed.count, limit: fromSource.over ? 'recoveryRequestsPerSource' : 'recoveryRequests' });
+      await this.#deps.audit.record('recovery.throttled', account?.id ?? null, audit, { accountHint, filedThisHour: filed.count, limit: fromSource?.over ? 'recoveryRequestsPerSource' : 'recoveryRequests' });
       throw new RecoveryThrottledError();
     }
     const request = flow.filed({
