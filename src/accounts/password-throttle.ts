@@ -25,18 +25,21 @@ export class PasswordThrottle {
 
   /**
    * Counts one password try for `email` from `ip`; throws SignInThrottledError (with the seconds
-   * until the longest of the refusing limits ends) when it is over any limit.
+   * until the refusing limit's window ends) when it is over a limit.
+   *
+   * The limits are counted one after the other, the source first, then the minute, the hour and
+   * the day, and a try refused by one is not counted by the next: a stranger hammering away at a
+   * refused minute spends nothing of the owner's hour or day, so reaching the day's cap (the only
+   * lock-out) takes at least five hours of steady guessing.
    */
   async count(email: string, ip: string | null): Promise<void> {
-    const address = addressSubject(email);
     const source = sourceSubject(ip);
+    const address = addressSubject(email);
     const counted: Array<[CountedLimitName, string]> = PER_ADDRESS.map((limit) => [limit, address]);
-    if (source) counted.push(['passwordTriesPerSource', source]);
-    const hits = await Promise.all(counted.map(([limit, subject]) => this.#limiter.hit(limit, subject)));
-    const over = counted.filter((_, i) => hits[i]?.over);
-    if (over.length === 0) return;
-    const waits = await Promise.all(over.map(([limit, subject]) => this.#limiter.retryAfterSeconds(limit, subject)));
-    throw new SignInThrottledError(Math.max(1, ...waits));
+    if (source) counted.unshift(['passwordTriesPerSource', source]);
+    for (const [limit, subject] of counted) {
+      if ((await this.#limiter.hit(limit, subject)).over) throw new SignInThrottledError(Math.max(1, await this.#limiter.retryAfterSeconds(limit, subject)));
+    }
   }
 
   /** The address proved itself (a right password, a password reset): its counts start over. */

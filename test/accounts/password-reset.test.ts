@@ -324,6 +324,40 @@ for (const kind of STORE_KINDS) {
       assert.ok(Math.max(...delays) < 200, `/healthz took ${delays.map((d) => d.toFixed(0)).join(', ')} ms`);
     });
 
+    it('throttles password guessing per address (429 sign_in_throttled with Retry-After), an unknown address alike; the passkey still signs in, and a reset unlocks the password', async () => {
+      const phone = await h.phoneFor(partner, `throttled.${kind}@example.com`);
+      const unknown = `throttled.nobody.${kind}@example.com`;
+      for (const email of [phone.email, unknown]) {
+        const answers: string[] = [];
+        let last: Page | undefined;
+        for (let i = 0; i < 6; i += 1) {
+          last = await passwordSignIn(email, `not the password ${i}`);
+          answers.push(`${last.status} ${errorCodeOf(last)}`);
+        }
+        assert.deepEqual(answers, [...Array<string>(5).fill('401 invalid_credentials'), '429 sign_in_throttled'], email);
+        const retryAfter = Number(last?.headers.get('retry-after'));
+        assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+      }
+      assert.equal(errorCodeOf(await passwordSignIn(phone.email, PASSWORD)), 'sign_in_throttled', 'the right password waits too: guesses cannot find it meanwhile');
+
+      // The passkey is not held back by password failures.
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(partner)).url.href);
+      const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const loginCsrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const options = jsonOf(await h.postJson(browser, `/interaction/${uid}/passkey/options`, {}, loginCsrf)).options as PublicKeyCredentialRequestOptionsJSON;
+      const signedIn = await h.postJson(browser, `/interaction/${uid}/passkey/verify`, { response: phone.key.authenticate(options) }, loginCsrf);
+      assert.equal(signedIn.status, 200, signedIn.body);
+
+      // A password reset by e-mail proves the address and unlocks password sign-in at once.
+      const mailsBefore = sink.messages.length;
+      const reset = await askForCode(phone.email);
+      const code = await messageMatching(sink.messages, phone.email, (m) => /password reset code/.test(m.subject), mailsBefore);
+      const done = await reset.browser.submit(reset.page, '/password-reset/code', { code: /\d{6}/.exec(code.subject)?.[0] ?? '', password: NEW_PASSWORD });
+      assert.match(done.body, /id="password-reset-done"/);
+      assert.equal(errorCodeOf(await passwordSignIn(phone.email, NEW_PASSWORD)), undefined, 'the new password signs in');
+    });
+
     race('thirty wrong codes sent at once: at most five are tested, the rest are refused untested', async () => {
       const email = `swarm.${kind}@example.com`;
       await passwordAccount(email);

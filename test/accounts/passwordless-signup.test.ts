@@ -103,6 +103,30 @@ for (const kind of FEATURE_STORES) {
       assert.equal(errorCodeOf(reused), 'code_expired');
     });
 
+    it('mails at most three times per address in a code\'s lifetime (25 sign-ups, 3 mails), then answers mail_budget_spent alike for a registered address', async () => {
+      const taken = `budget.taken.${kind}@example.com`;
+      const fresh = `budget.fresh.${kind}@example.com`;
+      await tobira.store.accounts.create({ email: taken, emailVerified: true, name: 'Taken', passwordHash: null });
+      const since = sink.messages.length;
+      const outcomes: Record<string, string[]> = { [taken]: [], [fresh]: [] };
+      for (const email of [taken, fresh]) {
+        for (let i = 0; i < 25; i += 1) {
+          const page = await requestCode(new HttpBrowser(), email);
+          outcomes[email]?.push(`${page.status} ${errorCodeOf(page) ?? ''}`);
+        }
+      }
+      const expected = [...Array<string>(3).fill('200 '), ...Array<string>(22).fill('429 mail_budget_spent')];
+      assert.deepEqual(outcomes[fresh], expected);
+      assert.deepEqual(outcomes[taken], expected, 'a registered address answers the same');
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const email of [taken, fresh]) assert.equal(sink.messages.slice(since).filter((m) => m.to.includes(email)).length, 3, email);
+      // After the code's lifetime the budget is back.
+      offset += 11 * 60_000;
+      const later = await requestCode(new HttpBrowser(), fresh);
+      assert.equal(errorCodeOf(later), undefined);
+    });
+
     it('answers an address that already has an account exactly like a new one, and mails a notice instead of a code', async () => {
       const taken = `taken.${kind}@example.com`;
       const fresh = `fresh.${kind}@example.com`;

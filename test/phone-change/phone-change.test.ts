@@ -38,7 +38,8 @@ for (const kind of FEATURE_STORES) {
       sms = new SmsSink();
       const [smtp, hook] = await Promise.all([sink.start(), sms.start()]);
       store = await freshStore(kind, { now });
-      tobira = await startTobira({ store, now, env: { SMTP_URL: smtp, SMS_HOOK_URL: hook } });
+      // TRUST_PROXY: the per-source limit tells requests apart by X-Forwarded-For.
+      tobira = await startTobira({ store, now, env: { SMTP_URL: smtp, SMS_HOOK_URL: hook, TRUST_PROXY: 'true' } });
     });
     after(async () => {
       await tobira.close();
@@ -302,7 +303,26 @@ for (const kind of FEATURE_STORES) {
       const answers: Array<string | undefined> = [];
       for (let i = 1; i <= 5; i += 1) answers.push(errorCodeOf(await submitCodes(browser, decoy, { email_code: '000000', mobile_code: '000000' })));
       assert.deepEqual(answers, ['code_invalid', 'code_invalid', 'code_invalid', 'code_invalid', 'too_many_attempts']);
-      assert.equal((await start(browser, unknown)).status, 303, 'a new attempt starts');
+      assert.equal(errorCodeOf(await start(browser, unknown)), undefined, 'a new attempt starts');
+    });
+
+    it('a stranger\'s starts from one place do not use up the owner\'s: five per account and source, fifteen per account (the SMS budget)', async () => {
+      const who = await person();
+      const startFrom = async (ip: string): Promise<string> => {
+        const browser = new HttpBrowser();
+        const page = await browser.request(`${tobira.issuer}/phone-change`);
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+        const res = await browser.request(`${tobira.issuer}/phone-change/start`, { form: { _csrf: csrf, account: who.account.email }, headers: { 'x-forwarded-for': ip } });
+        return res.status === 303 ? 'started' : `${res.status} ${errorCodeOf(res) ?? ''}`;
+      };
+      const stranger: string[] = [];
+      for (let i = 0; i < 6; i += 1) stranger.push(await startFrom('203.0.113.20'));
+      assert.deepEqual(stranger, [...Array<string>(5).fill('started'), '429 phone_change_rate_limited']);
+      assert.equal(await startFrom('198.51.100.20'), 'started', 'the owner, elsewhere, starts');
+      // From many places, the account's SMS budget still ends at fifteen starts an hour.
+      const elsewhere: string[] = [];
+      for (let i = 0; i < 10; i += 1) elsewhere.push(await startFrom(`192.0.2.${i + 1}`));
+      assert.deepEqual(elsewhere, [...Array<string>(9).fill('started'), '429 phone_change_rate_limited']);
     });
 
     it('at most 5 attempts per account and hour, known or not: no more codes go out', async () => {
