@@ -430,6 +430,9 @@ for (const kind of FEATURE_STORES) {
         [{ _csrf: csrf, password: 'short pw' }, 400, 'weak_password', /at least 12 characters/],
         [{ _csrf: csrf, password: 'password1234' }, 400, 'weak_password', /too easy to guess.*similar to a commonly used password/],
         [{ _csrf: csrf, password: `${phone.email}2024` }, 400, 'weak_password', /personal/],
+        [{ _csrf: csrf, password: 'passwordpassword' }, 400, 'weak_password', /too easy to guess/],
+        [{ _csrf: csrf, password: '123456789012' }, 400, 'weak_password', /too easy to guess/],
+        [{ _csrf: csrf, password: 'aaaaaaaaaaaa' }, 400, 'weak_password', /too easy to guess/],
         [{ _csrf: csrf, password: 'x'.repeat(257) }, 400, 'invalid_input'],
         [{ password: NEW_PASSWORD }, 403, 'csrf_failed'],
       ];
