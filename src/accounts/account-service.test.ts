@@ -12,6 +12,8 @@ import { createLogger } from '../log.ts';
 import { createMemoryStore } from '../store/memory/index.ts';
 import type { Store } from '../store/types.ts';
 import { AccountService } from './account-service.ts';
+import { RateLimiter } from '../limits/rate-limiter.ts';
+import { PasswordThrottle } from './password-throttle.ts';
 import { AccountNotFoundError, EmailTakenError, InvalidCredentialsError, WeakPasswordError } from './errors.ts';
 import { verifyPassword } from './password-hasher.ts';
 import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
@@ -22,9 +24,9 @@ const GUESSABLE = ['passwordpassword', '123456789012', 'aaaaaaaaaaaa', 'password
 const AUDIT: AuditContext = { actor: 'user', ip: '127.0.0.1', userAgent: 'unit test' };
 
 /** The refusal the password policy gives for `password` (it must give one). */
-function policyRefusal(password: string, personal: string[]): InstanceType<typeof WeakPasswordError> {
+async function policyRefusal(password: string, personal: string[]): Promise<InstanceType<typeof WeakPasswordError>> {
   try {
-    checkPasswordStrength(password, personal);
+    await checkPasswordStrength(password, personal);
   } catch (err) {
     assert.ok(err instanceof WeakPasswordError);
     return err;
@@ -32,8 +34,8 @@ function policyRefusal(password: string, personal: string[]): InstanceType<typeo
   assert.fail(`${password} passes the password policy`);
 }
 
-function isRefusalFor(password: string, personal: string[]): (err: unknown) => boolean {
-  const expected = policyRefusal(password, personal);
+async function isRefusalFor(password: string, personal: string[]): Promise<(err: unknown) => boolean> {
+  const expected = await policyRefusal(password, personal);
   return (err) => err instanceof WeakPasswordError && err.messages.en === expected.messages.en && err.messages.ja === expected.messages.ja;
 }
 
@@ -46,7 +48,8 @@ describe('AccountService (unit, memory store, fake clock)', () => {
     clock = Date.UTC(2026, 0, 15, 9, 0, 0);
     store = createMemoryStore({ now: () => clock });
     await store.init();
-    accounts = new AccountService({ accounts: store.accounts, audit: new AuditLog(store.audit, createLogger('silent')), now: () => clock });
+    const limits = { oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 }, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10 } };
+    accounts = new AccountService({ accounts: store.accounts, audit: new AuditLog(store.audit, createLogger('silent')), throttle: new PasswordThrottle(new RateLimiter(store.counters, limits, () => clock)), now: () => clock });
   });
   afterEach(() => store.close());
 
@@ -69,7 +72,7 @@ describe('AccountService (unit, memory store, fake clock)', () => {
     it('refuses a guessable password with the policy\'s reason, and creates nothing', async () => {
       for (const password of GUESSABLE) {
         const email = `guess.${password}@example.com`;
-        await assert.rejects(accounts.signUpWithPassword({ email, name: 'Guess', password }, AUDIT), isRefusalFor(password, [email, 'Guess']), password);
+        await assert.rejects(accounts.signUpWithPassword({ email, name: 'Guess', password }, AUDIT), await isRefusalFor(password, [email, 'Guess']), password);
         assert.equal(await store.accounts.findByEmail(email), undefined, password);
       }
     });
@@ -107,23 +110,23 @@ describe('AccountService (unit, memory store, fake clock)', () => {
     it('sets a new password (reset) under the policy, dated by the clock', async () => {
       const account = await member();
       clock += 60_000;
-      for (const password of GUESSABLE) await assert.rejects(accounts.setPassword(account, password), isRefusalFor(password, [account.email, account.name]));
+      for (const password of GUESSABLE) await assert.rejects(accounts.setPassword(account, password), await isRefusalFor(password, [account.email, account.name]));
       assert.equal((await store.accounts.findById(account.id))?.passwordHash, account.passwordHash, 'a refused password changes nothing');
       const updated = await accounts.setPassword(account, STRONG_2);
       assert.ok(updated?.passwordHash && await verifyPassword(updated.passwordHash, STRONG_2));
       assert.equal(updated.updatedAt.getTime(), clock);
-      assert.equal(await accounts.signInWithPassword(account.email, STRONG_2).then((a) => a.id), account.id);
-      await assert.rejects(accounts.signInWithPassword(account.email, STRONG), InvalidCredentialsError);
+      assert.equal(await accounts.signInWithPassword(account.email, STRONG_2, '192.0.2.1').then((a) => a.id), account.id);
+      await assert.rejects(accounts.signInWithPassword(account.email, STRONG, '192.0.2.1'), InvalidCredentialsError);
     });
 
     it('takes the policy\'s verdict for this account instead of checking again; one for other words is checked again', async () => {
       const account = await member();
-      const accepted = acceptPassword(STRONG_2, [account.email, account.name]);
+      const accepted = await acceptPassword(STRONG_2, [account.email, account.name]);
       assert.equal(accepted.holdsFor([account.email, account.name]), true);
       const updated = await accounts.setPassword(account, accepted);
       assert.ok(updated?.passwordHash && await verifyPassword(updated.passwordHash, STRONG_2));
       // A verdict given for other personal words does not stand for this account: checked again.
-      const forOthers = acceptPassword(STRONG, ['someone.else@example.com', 'Someone Else']);
+      const forOthers = await acceptPassword(STRONG, ['someone.else@example.com', 'Someone Else']);
       assert.equal(forOthers.holdsFor([account.email, account.name]), false);
       assert.ok(await accounts.setPassword(account, forOthers));
       // Only the policy makes verdicts.
@@ -137,14 +140,14 @@ describe('AccountService (unit, memory store, fake clock)', () => {
       assert.equal(await accounts.turnAlwaysPasskeyOn(account.id), undefined, 'already on');
       assert.equal(await accounts.setPassword(account, STRONG_2), undefined);
       assert.equal((await store.accounts.findById(account.id))?.passwordHash, null);
-      await assert.rejects(accounts.signInWithPassword(account.email, STRONG), AlwaysPasskeyOnError);
+      await assert.rejects(accounts.signInWithPassword(account.email, STRONG, '192.0.2.1'), AlwaysPasskeyOnError);
     });
 
     it('turning "Always passkey" off needs a password the policy accepts, once', async () => {
       const account = await member();
       const on = await accounts.turnAlwaysPasskeyOn(account.id);
       assert.ok(on);
-      for (const password of GUESSABLE) await assert.rejects(accounts.turnAlwaysPasskeyOff(on, password), isRefusalFor(password, [on.email, on.name]));
+      for (const password of GUESSABLE) await assert.rejects(accounts.turnAlwaysPasskeyOff(on, password), await isRefusalFor(password, [on.email, on.name]));
       assert.equal((await store.accounts.findById(account.id))?.alwaysPasskey, true, 'a refused password changes nothing');
       clock += 1_000;
       const off = await accounts.turnAlwaysPasskeyOff(on, STRONG_2);

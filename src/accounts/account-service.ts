@@ -9,6 +9,7 @@ import type { Account, AccountRepository, ContactKind, VerifiedContact } from '.
 import { AccountNotFoundError, AlwaysPasskeyOnError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
 import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
+import type { PasswordThrottle } from './password-throttle.ts';
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -31,6 +32,8 @@ export interface PasskeySignUp {
 export interface AccountServiceDeps {
   accounts: AccountRepository;
   audit: AuditLog;
+  /** Password guessing limits (per address and per source). */
+  throttle: PasswordThrottle;
   now?: () => number;
 }
 
@@ -55,7 +58,7 @@ export class AccountService {
     const name = input.name.trim();
     // The cheap lookup first: the strength check can take much longer on a long password.
     if (await this.#d.accounts.findByEmail(email)) throw new EmailTakenError();
-    checkPasswordStrength(input.password, [email, name]);
+    await checkPasswordStrength(input.password, [email, name]);
     const passwordHash = await hashPassword(input.password);
     // The e-mail address of a password sign-up is not proven.
     const account = await this.#create({ email, emailVerified: false, name, passwordHash });
@@ -80,7 +83,13 @@ export class AccountService {
     }
   }
 
-  async signInWithPassword(email: string, password: string): Promise<Account> {
+  /**
+   * The account whose password this is. The try is counted first, per address and per source
+   * `ip` (SignInThrottledError over a limit), before anything is looked up or the slow hash runs;
+   * a right password clears the address's count.
+   */
+  async signInWithPassword(email: string, password: string, ip: string | null): Promise<Account> {
+    await this.#d.throttle.count(email, ip);
     const account = await this.#d.accounts.findByEmail(normaliseEmail(email));
     const ok = account?.passwordHash
       ? await verifyPassword(account.passwordHash, password)
@@ -91,19 +100,23 @@ export class AccountService {
     // Checked after the (dummy) verification, so the answer takes as long as any other refusal.
     if (account?.alwaysPasskey || current?.alwaysPasskey) throw new AlwaysPasskeyOnError();
     if (!account || !current || !ok || current.passwordHash !== account.passwordHash) throw new InvalidCredentialsError();
+    await this.#d.throttle.clear(email);
     return current;
   }
 
   /**
    * A new password (password reset), policy-checked against the account's e-mail and name. Only
    * while "Always passkey" is off: undefined when it was turned on meanwhile (or the account is gone).
+   * The reset proved the address, so password tries for it start over (the owner's unlock).
    */
   async setPassword(account: Account, password: string | AcceptedPassword): Promise<Account | undefined> {
     const personal = [account.email, account.name];
     // A verdict the policy gave for this account's words stands; anything else is checked now.
-    const accepted = password instanceof AcceptedPassword && password.holdsFor(personal) ? password : acceptPassword(typeof password === 'string' ? password : password.value, personal);
+    const accepted = password instanceof AcceptedPassword && password.holdsFor(personal) ? password : await acceptPassword(typeof password === 'string' ? password : password.value, personal);
     const passwordHash = await hashPassword(accepted.value);
-    return this.#d.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), false);
+    const updated = await this.#d.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), false);
+    if (updated) await this.#d.throttle.clear(updated.email);
+    return updated;
   }
 
   /**
@@ -124,7 +137,7 @@ export class AccountService {
    * name. Only while it is on (two tabs cannot both set a password): undefined otherwise.
    */
   async turnAlwaysPasskeyOff(account: Account, newPassword: string): Promise<Account | undefined> {
-    checkPasswordStrength(newPassword, [account.email, account.name]);
+    await checkPasswordStrength(newPassword, [account.email, account.name]);
     const passwordHash = await hashPassword(newPassword);
     return this.#d.accounts.setSignInMode(account.id, { passwordHash, alwaysPasskey: false }, this.#at(), true);
   }

@@ -14,3 +14,9 @@ export const AccountNotFoundError = E('account_not_found', 404);
 export const PasskeyRequiredError = E('passkey_required', 403);
 /** Password sign-in, password reset or a password-dependent service for an always-passkey account. */
 export const AlwaysPasskeyOnError = E('always_passkey_on', 403);
+/**
+ * Too many password tries for this address or from this place (limits.ts's passwordTries*): try
+ * again later, or sign in with a passkey or phone, or reset the password. Said alike for every
+ * address, with or without an account.
+ */
+export const SignInThrottledError = E('sign_in_throttled', 429, (retryAfterSeconds: number) => ({ retryAfterSeconds }));

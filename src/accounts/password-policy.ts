@@ -3,25 +3,18 @@
 // attacker would try first. The refusal carries zxcvbn's feedback, in Japanese
 // (i18n/ja/password-feedback.ts) and English.
 // The one password policy: every way a password is set (sign-up, reset, turning "Always passkey"
-// off) goes through AccountService, which applies it.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
+// off) goes through AccountService, which applies it. The estimate is bounded and runs in a worker
+// thread (password-strength.ts), so callers await it; they check the cheap things (session, code,
+// limits) first.
 import * as english from '@zxcvbn-ts/language-en';
 import { passwordFeedback } from '../i18n/ja/password-feedback.ts';
 import type { Localized } from '../i18n/lang.ts';
 import { WeakPasswordError } from './errors.ts';
+import { estimateStrength } from './password-strength.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 export const MIN_PASSWORD_SCORE = 3;
-
-let factory: ZxcvbnFactory | undefined;
-
-function zxcvbn(): ZxcvbnFactory {
-  // Building the dictionaries takes a moment: once per process, on first use.
-  factory ??= new ZxcvbnFactory({ graphs: common.adjacencyGraphs, dictionary: { ...common.dictionary, ...english.dictionary } });
-  return factory;
-}
 
 function translate(keys: string[], ja: Readonly<Record<string, string>>, en: Record<string, string>): Localized {
   return {
@@ -46,8 +39,8 @@ function personalWords(inputs: readonly string[]): string[] {
  * Throws WeakPasswordError (with the reason) unless `password` is long enough and zxcvbn scores it
  * at least MIN_PASSWORD_SCORE; `personal` are the account's e-mail address and name.
  */
-export function checkPasswordStrength(password: string, personal: readonly string[]): void {
-  acceptPassword(password, personal);
+export async function checkPasswordStrength(password: string, personal: readonly string[]): Promise<void> {
+  await acceptPassword(password, personal);
 }
 
 const ACCEPTED = Symbol('accepted by the password policy');
@@ -73,15 +66,20 @@ export class AcceptedPassword {
   }
 }
 
-/** Like checkPasswordStrength, and returns the verdict to hand on. */
-export function acceptPassword(password: string, personal: readonly string[]): AcceptedPassword {
+/** The policy's length rule alone (WeakPasswordError): free to check, so a flow may ask it first. */
+export function checkPasswordLength(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) throw new WeakPasswordError();
-  const result = zxcvbn().check(password, personalWords(personal));
+}
+
+/** Like checkPasswordStrength, and returns the verdict to hand on. */
+export async function acceptPassword(password: string, personal: readonly string[]): Promise<AcceptedPassword> {
+  checkPasswordLength(password);
+  const result = await estimateStrength(password, personalWords(personal));
   if (result.score >= MIN_PASSWORD_SCORE) return new AcceptedPassword(ACCEPTED, password, personal);
   const en = english.translations as { warnings: Record<string, string>; suggestions: Record<string, string> };
   const reasons = [
-    ...(result.feedback.warning ? [translate([result.feedback.warning], passwordFeedback.warnings, en.warnings)] : []),
-    translate(result.feedback.suggestions, passwordFeedback.suggestions, en.suggestions),
+    ...(result.warning ? [translate([result.warning], passwordFeedback.warnings, en.warnings)] : []),
+    translate(result.suggestions, passwordFeedback.suggestions, en.suggestions),
   ];
   throw new WeakPasswordError({
     ja: reasons.map((r) => r.ja).filter(Boolean).join(''),

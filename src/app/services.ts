@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ConnectedServices } from '../account-menu/connected-services.ts';
 import { SignInHistory } from '../account-menu/sign-in-history.ts';
 import { AccessRevocation } from '../accounts/access-revocation.ts';
+import { PasswordThrottle } from '../accounts/password-throttle.ts';
 import { AccountService } from '../accounts/account-service.ts';
 import { SignInNotices } from '../accounts/sign-in-notices.ts';
 import { AlwaysPasskeyService } from '../always-passkey/service.ts';
@@ -76,8 +77,11 @@ export class Services extends Base {
     ...(this.settings.push.caFile ? { ca: readFileSync(this.settings.push.caFile, 'utf8') } : {}),
   }));
 
+  /** Every limit in the product (limits/limits.ts), counted race-safe in the store. */
+  readonly limiter = new RateLimiter(this.store.counters, this.settings, this.now, this.metrics && ((limit, hit) => this.metrics?.rateLimitHits.inc({ limit, result: hit.over ? 'over' : 'within' })));
+
   // Accounts and what signs them in.
-  readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, now: this.now });
+  readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, throttle: new PasswordThrottle(this.limiter), now: this.now });
   readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, now: this.now });
   readonly trustedBrowsers = new TrustedBrowserService(this.store.trustedBrowsers, this.audit, this.now);
   readonly revocation = new AccessRevocation({
@@ -88,8 +92,6 @@ export class Services extends Base {
     audit: this.audit,
     now: this.now,
   });
-  /** Every limit in the product (limits/limits.ts), counted race-safe in the store. */
-  readonly limiter = new RateLimiter(this.store.counters, this.settings, this.metrics && ((limit, hit) => this.metrics?.rateLimitHits.inc({ limit, result: hit.over ? 'over' : 'within' })));
   /** One policy for every e-mailed or texted code; each purpose has keys of its own. */
   readonly codes = new OneTimeCodeService(this.store.oneTimeCodes, this.limiter, this.settings.oneTimeCode, this.now);
   readonly accountUrl = `${this.settings.issuer}/account`;
@@ -147,10 +149,11 @@ export class Services extends Base {
   });
 
   // The flows.
-  readonly signup = new PasswordlessSignup({ accounts: this.accounts, codes: this.codes, mailer: this.mailer, passkeys: this.passkeys });
+  readonly signup = new PasswordlessSignup({ accounts: this.accounts, codes: this.codes, mailer: this.mailer, passkeys: this.passkeys, limiter: this.limiter });
   readonly passwordResets = new PasswordResetService({
     accounts: this.accounts,
     codes: this.codes,
+    limiter: this.limiter,
     mailer: this.mailer,
     notifier: this.notifier,
     revocation: this.revocation,

@@ -209,12 +209,12 @@ export const SCHEMA = {
     maxAttempts: setting({
       section: 'codes', env: 'ONE_TIME_CODE_MAX_ATTEMPTS',
       kind: integer(1, 20), default: 5,
-      description: 'Wrong codes within the attempt window that lock the code\'s purpose (sign-up, reset, contact) for that address; asking for a new code does not reset the count.',
+      description: 'Tries (right or wrong) one e-mailed or texted code takes; then that code stops working and a new one is asked for (how many codes may be sent is each flow\'s mail or SMS budget).',
     }),
     attemptWindowSeconds: setting({
       section: 'codes', env: 'ONE_TIME_CODE_ATTEMPT_WINDOW_SECONDS',
       kind: seconds(1, 7 * DAY), default: HOUR,
-      description: 'The window in which wrong codes are counted.',
+      description: 'How long a code\'s tries are remembered; keep it at least `ONE_TIME_CODE_TTL`, or a code could take more tries than `ONE_TIME_CODE_MAX_ATTEMPTS` while it lives.',
     }),
   },
   recovery: {

@@ -5,6 +5,7 @@ import type { Context, Middleware } from 'koa';
 import { AppError, CodedError } from '../errors/app-error.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../store/errors.ts';
+import { setRetryAfter } from './form-refusal.ts';
 import { render } from './render.ts';
 import { stateOf, type RequestState } from './state.ts';
 
@@ -30,6 +31,7 @@ export function asAppError(err: unknown): AppError | undefined {
 export async function respondWithError(ctx: Context, error: AppError): Promise<void> {
   const state = stateOf(ctx);
   const message = error.messages[state.lang];
+  setRetryAfter(ctx, error);
   if (wantsJson(ctx)) {
     ctx.status = error.status;
     ctx.body = { error: error.code, message, requestId: state.requestId };

@@ -21,7 +21,17 @@ export async function showingRefusals(action: () => Promise<void>, showAgain: (e
   }
 }
 
+/**
+ * A refusal that says when to try again (a rate limit's `retryAfterSeconds`) answers with
+ * Retry-After, on a form page and at the error edge alike.
+ */
+export function setRetryAfter(ctx: Context, error: AppError | undefined): void {
+  const seconds = (error as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) ctx.set('Retry-After', String(Math.ceil(seconds)));
+}
+
 /** What a page template shows of a refusal: its message in the page's language and its code. */
 export function refusalOnPage(ctx: Context, error: AppError | undefined): { error: string | undefined; errorCode: string | undefined } {
+  setRetryAfter(ctx, error);
   return { error: error?.messages[langOf(ctx)], errorCode: error?.code };
 }

@@ -20,6 +20,8 @@ const ERROR_SAMPLES: { [C in ParamCode]: ErrorParams<C> } = {
   duplicate_key: { field: 'email' },
   config_invalid: { setting: 'PORT', problem: { ja: '数値ではありません', en: 'not a number' } },
   weak_password: { guessable: { ja: '短すぎます。', en: 'Too short.' } },
+  sign_in_throttled: { retryAfterSeconds: 61 },
+  mail_budget_spent: { retryAfterSeconds: 600 },
   password_dependent_client: { client: 'Partner Shop' },
   recovery_request_decided: { state: 'approved' },
   recovery_not_completable: { state: 'pending' },

@@ -60,7 +60,7 @@ export function interactionRoutes(deps: InteractionDeps): Router<RequestState> {
       if (phrRequired(details)) throw new PasskeyRequiredError();
       const input = parseForm(passwordLoginForm, body);
       const audit = auditContextOf(ctx);
-      const account = await deps.accounts.signInWithPassword(input.email, input.password).catch(async (err: unknown) => {
+      const account = await deps.accounts.signInWithPassword(input.email, input.password, audit.ip).catch(async (err: unknown) => {
         await deps.audit.record('login.failed', (await deps.accounts.findByEmail(input.email))?.id ?? null, audit, { method: 'password', client: details.params.client_id, reason: err instanceof AppError ? err.code : 'error' });
         throw err;
       });

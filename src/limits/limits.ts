@@ -9,12 +9,13 @@
 
 /** The settings limits read, as the loaded Settings have them. */
 export interface LimitSettings {
-  oneTimeCode: { maxAttempts: number; attemptWindowSeconds: number };
+  oneTimeCode: { ttlSeconds: number; maxAttempts: number; attemptWindowSeconds: number };
   push: { denialLimit: number; denialWindowSeconds: number; maxPending: number; maxPerHour: number };
 }
 
 /** Where a configured value comes from: the setting's path, and how to read it. */
 const SETTINGS = {
+  'oneTimeCode.ttlSeconds': (s: LimitSettings) => s.oneTimeCode.ttlSeconds,
   'oneTimeCode.maxAttempts': (s: LimitSettings) => s.oneTimeCode.maxAttempts,
   'oneTimeCode.attemptWindowSeconds': (s: LimitSettings) => s.oneTimeCode.attemptWindowSeconds,
   'push.denialLimit': (s: LimitSettings) => s.push.denialLimit,
@@ -48,12 +49,84 @@ export interface Limit {
 export const LIMITS = {
   oneTimeCodeTries: {
     protects: 'guessing an e-mailed or texted one-time code (6 digits)',
-    key: "the code's attempts key: its purpose and owner (a phone change's two codes share one)",
+    key: 'one issued code (its purpose, owner and hash)',
     windowSeconds: { setting: 'oneTimeCode.attemptWindowSeconds' },
     cap: { setting: 'oneTimeCode.maxAttempts' },
-    atCap: 'every further try, even with the right code, and new codes for the key are refused until the window ends; a new code does not reset the count',
+    atCap: 'that code stops working (`too_many_attempts`: ask for a new one); other codes, and new ones within the mail or SMS budget, are not affected, so wrong codes typed by a stranger lock nobody out',
     countedBy: 'counters',
     enforcedIn: 'src/one-time-codes/one-time-code-service.ts',
+  },
+  passwordTriesPerAccountMinute: {
+    protects: 'guessing one account\'s password, fast',
+    key: 'a hash of the e-mail address as typed, normalised (an address without an account is counted alike)',
+    windowSeconds: 60,
+    cap: 5,
+    atCap: 'password sign-in for that address answers `sign_in_throttled` (429, Retry-After) until the minute is over; passkey and push sign-in are not affected; a right password clears the count',
+    countedBy: 'counters',
+    enforcedIn: 'src/accounts/password-throttle.ts',
+  },
+  passwordTriesPerAccountHour: {
+    protects: 'guessing one account\'s password, slowly',
+    key: 'as `passwordTriesPerAccountMinute`',
+    windowSeconds: 3600,
+    cap: 20,
+    atCap: 'as above, until the hour is over',
+    countedBy: 'counters',
+    enforcedIn: 'src/accounts/password-throttle.ts',
+  },
+  passwordTriesPerAccountDay: {
+    protects: 'guessing one account\'s password over a day (NIST SP 800-63B-4 §3.2.2: at most 100 failures)',
+    key: 'as `passwordTriesPerAccountMinute`',
+    windowSeconds: 86400,
+    cap: 100,
+    atCap: 'as above, until the day is over or the owner resets the password by e-mail (the reset clears all three counts)',
+    countedBy: 'counters',
+    enforcedIn: 'src/accounts/password-throttle.ts',
+  },
+  passwordTriesPerSource: {
+    protects: 'guessing passwords of many accounts from one place',
+    key: 'source address (IPv6: its /64), as `TRUST_PROXY` lets tobira see it',
+    windowSeconds: 3600,
+    cap: 300,
+    atCap: 'password sign-in from that address answers `sign_in_throttled` (429, Retry-After) until the hour is over; right passwords count too, since tries are counted before they are checked',
+    countedBy: 'counters',
+    enforcedIn: 'src/accounts/password-throttle.ts',
+  },
+  resetMailsPerAddress: {
+    protects: 'mail bombing through password reset',
+    key: 'a hash of the e-mail address as typed, normalised (with or without an account)',
+    windowSeconds: { setting: 'oneTimeCode.ttlSeconds' },
+    cap: 3,
+    atCap: 'no new code is made or mailed; the page goes on to the code step and says to use a code already received (the last three stay valid: a new request never replaces the owner\'s code while within the cap)',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/password-reset/service.ts',
+  },
+  resetMailsPerSource: {
+    protects: 'mail bombing of many addresses through password reset from one place',
+    key: 'source address (IPv6: its /64)',
+    windowSeconds: 3600,
+    cap: 10,
+    atCap: 'as `resetMailsPerAddress`: no new code, the page says to use a code already received',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/password-reset/service.ts',
+  },
+  signupMailsPerAddress: {
+    protects: 'mail bombing through sign-up',
+    key: 'a hash of the e-mail address as typed, normalised (with or without an account)',
+    windowSeconds: { setting: 'oneTimeCode.ttlSeconds' },
+    cap: 3,
+    atCap: 'no mail is sent; the page answers `mail_budget_spent` (429, Retry-After) for every address alike',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/signup/service.ts',
+  },
+  signupMailsPerSource: {
+    protects: 'mail bombing of many addresses through sign-up from one place',
+    key: 'source address (IPv6: its /64)',
+    windowSeconds: 3600,
+    cap: 10,
+    atCap: 'as `signupMailsPerAddress`',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/signup/service.ts',
   },
   contactCodes: {
     protects: 'SMS cost and spam: codes sent to new contact addresses',
@@ -66,19 +139,37 @@ export const LIMITS = {
   },
   phoneChangeStarts: {
     protects: 'mail and SMS bombing through phone change (each start sends both)',
-    key: 'account id, or a hash of the account ID as typed when no such account exists',
+    key: 'account id (or a hash of the account ID as typed when no such account exists) and source address',
     windowSeconds: 3600,
     cap: 5,
-    atCap: 'further starts are refused this hour',
+    atCap: 'further starts from that source are refused this hour (`phone_change_rate_limited`); starts from elsewhere, the owner\'s, go on',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/phone-change/service.ts',
+  },
+  phoneChangeStartsPerAccount: {
+    protects: 'SMS cost: phone change started for one account from many places',
+    key: 'account id, or a hash of the account ID as typed when no such account exists',
+    windowSeconds: 3600,
+    cap: 15,
+    atCap: 'further starts are refused this hour (`phone_change_rate_limited`)',
     countedBy: 'counters',
     enforcedIn: 'src/flows/phone-change/service.ts',
   },
   recoveryRequests: {
     protects: 'flooding operators and account owners with recovery requests',
-    key: 'the account ID (sign-in e-mail) as typed, normalised',
+    key: 'the account ID (sign-in e-mail) as typed, normalised, and source address',
     windowSeconds: 3600,
     cap: 3,
-    atCap: 'further requests are dropped (audited as `recovery.throttled`); the page answers as usual',
+    atCap: 'further requests from that source are refused (`recovery_throttled`, audited as `recovery.throttled`); a request from elsewhere, the owner\'s, is filed',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/recovery/service.ts',
+  },
+  recoveryRequestsPerSource: {
+    protects: 'flooding operators with recovery requests for many accounts from one place',
+    key: 'source address (IPv6: its /64)',
+    windowSeconds: 3600,
+    cap: 10,
+    atCap: 'as `recoveryRequests`',
     countedBy: 'counters',
     enforcedIn: 'src/flows/recovery/service.ts',
   },

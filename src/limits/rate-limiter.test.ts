@@ -7,7 +7,7 @@ import type { LimitSettings } from './limits.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 const SETTINGS: LimitSettings = {
-  oneTimeCode: { maxAttempts: 5, attemptWindowSeconds: 900 },
+  oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 900 },
   push: { denialLimit: 3, denialWindowSeconds: 600, maxPending: 2, maxPerHour: 7 },
 };
 
@@ -17,7 +17,7 @@ describe('rate limiter', () => {
 
   beforeEach(() => {
     clock = Date.UTC(2026, 0, 1);
-    limiter = new RateLimiter(new MemoryCounters(() => clock), SETTINGS);
+    limiter = new RateLimiter(new MemoryCounters(() => clock), SETTINGS, () => clock);
   });
 
   it('allows up to the cap in a window: the cap-th hit reaches it, the next goes over', async () => {
@@ -83,5 +83,23 @@ describe('rate limiter', () => {
     const hits = await Promise.all(Array.from({ length: 8 }, () => limiter.hit('recoveryRequests', 'alice@example.com')));
     assert.deepEqual(hits.map((hit) => hit.count).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.equal(hits.filter((hit) => !hit.over).length, 3);
+  });
+
+  it('says how many seconds are left of a window (rounded up, 0 when none is open), and clear() ends it', async () => {
+    assert.equal(await limiter.retryAfterSeconds('passwordTriesPerAccountMinute', 'a'), 0);
+    for (let i = 0; i < 6; i += 1) await limiter.hit('passwordTriesPerAccountMinute', 'a');
+    assert.equal(await limiter.retryAfterSeconds('passwordTriesPerAccountMinute', 'a'), 60);
+    clock += 59_500;
+    assert.equal(await limiter.retryAfterSeconds('passwordTriesPerAccountMinute', 'a'), 1);
+    await limiter.clear('passwordTriesPerAccountMinute', 'a');
+    assert.equal(await limiter.retryAfterSeconds('passwordTriesPerAccountMinute', 'a'), 0);
+    assert.deepEqual(await limiter.hit('passwordTriesPerAccountMinute', 'a'), { count: 1, cap: 5, over: false, reached: false });
+  });
+
+  it('reads a window from the code lifetime where the table says so (the mail budgets)', async () => {
+    for (let i = 0; i < 3; i += 1) await limiter.hit('resetMailsPerAddress', 'h');
+    assert.equal((await limiter.hit('resetMailsPerAddress', 'h')).over, true);
+    clock += 600_000;
+    assert.equal((await limiter.hit('resetMailsPerAddress', 'h')).count, 1, 'a window of oneTimeCode.ttlSeconds');
   });
 });

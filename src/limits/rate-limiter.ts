@@ -22,11 +22,13 @@ export type LimitObserver = (limit: CountedLimitName, hit: LimitHit) => void;
 export class RateLimiter {
   readonly #counters: CounterRepository;
   readonly #settings: LimitSettings;
+  readonly #now: () => number;
   readonly #observe: LimitObserver | undefined;
 
-  constructor(counters: CounterRepository, settings: LimitSettings, observe?: LimitObserver) {
+  constructor(counters: CounterRepository, settings: LimitSettings, now: () => number = Date.now, observe?: LimitObserver) {
     this.#counters = counters;
     this.#settings = settings;
+    this.#now = now;
     this.#observe = observe;
   }
 
@@ -42,6 +44,17 @@ export class RateLimiter {
     const hit = { count, cap, over: count > cap, reached: count >= cap };
     this.#observe?.(limit, hit);
     return hit;
+  }
+
+  /** Seconds until the current window of `subject` ends (0 when none is open). */
+  async retryAfterSeconds(limit: CountedLimitName, subject: string): Promise<number> {
+    const window = await this.#counters.window(counterKey(limit, subject));
+    return window ? Math.max(1, Math.ceil((window.endsAt.getTime() - this.#now()) / 1000)) : 0;
+  }
+
+  /** Forgets the hits of `subject` in the current window (a right password, a proven address). */
+  async clear(limit: CountedLimitName, subject: string): Promise<void> {
+    await this.#counters.clear(counterKey(limit, subject));
   }
 
   /** Whether `subject` has reached the cap in the current window, without counting. */

@@ -8,6 +8,8 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/serv
 import * as oidc from 'openid-client';
 import { AccountService } from '../../src/accounts/account-service.ts';
 import { AlwaysPasskeyOnError } from '../../src/accounts/errors.ts';
+import { PasswordThrottle } from '../../src/accounts/password-throttle.ts';
+import { RateLimiter } from '../../src/limits/rate-limiter.ts';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { verifyPassword } from '../../src/accounts/password-hasher.ts';
 import { buildApp } from '../../src/app/app.ts';
@@ -24,6 +26,7 @@ import { discover, PARTNER_CALLBACK, PARTNER_SECRET, partnerClient, PASSWORD, re
 import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
+import { TEST_LIMIT_SETTINGS } from '../support/limits.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { writeClientsFile, type RunningTobira } from '../support/tobira.ts';
 
@@ -428,6 +431,9 @@ for (const kind of FEATURE_STORES) {
         [{ _csrf: csrf, password: 'short pw' }, 400, 'weak_password', /at least 12 characters/],
         [{ _csrf: csrf, password: 'password1234' }, 400, 'weak_password', /too easy to guess.*similar to a commonly used password/],
         [{ _csrf: csrf, password: `${phone.email}2024` }, 400, 'weak_password', /personal/],
+        [{ _csrf: csrf, password: 'passwordpassword' }, 400, 'weak_password', /too easy to guess/],
+        [{ _csrf: csrf, password: '123456789012' }, 400, 'weak_password', /too easy to guess/],
+        [{ _csrf: csrf, password: 'aaaaaaaaaaaa' }, 400, 'weak_password', /too easy to guess/],
         [{ _csrf: csrf, password: 'x'.repeat(257) }, 400, 'invalid_input'],
         [{ password: NEW_PASSWORD }, 403, 'csrf_failed'],
       ];
@@ -531,7 +537,7 @@ for (const kind of FEATURE_STORES) {
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       }) as AccountRepository;
-      await assert.rejects(new AccountService({ accounts: racing, audit: new AuditLog(tobira.store.audit, createLogger('silent')) }).signInWithPassword(phone.email, PASSWORD), (err: unknown) => err instanceof AlwaysPasskeyOnError);
+      await assert.rejects(new AccountService({ accounts: racing, audit: new AuditLog(tobira.store.audit, createLogger('silent')), throttle: new PasswordThrottle(new RateLimiter(tobira.store.counters, TEST_LIMIT_SETTINGS)) }).signInWithPassword(phone.email, PASSWORD, '127.0.0.1'), (err: unknown) => err instanceof AlwaysPasskeyOnError);
     });
 
     it('a passkey sign-in left at the consent page is as old as the sign-in, not the consent: not fresh enough later', async () => {

@@ -218,19 +218,144 @@ for (const kind of STORE_KINDS) {
       assert.equal((await fresh.request(`${tobira.issuer}/account`)).status, 200);
     });
 
-    it('too many wrong codes lock the reset, and a new code does not unlock it', async () => {
+    it('a stranger\'s five wrong codes use up only that code: the owner asks again and resets with the new code', async () => {
       const email = `guesser.${kind}@example.com`;
       await passwordAccount(email);
       const before = await modeOf(email);
-      const { browser, page } = await askForCode(email);
-      const codes: string[] = [];
-      for (let i = 0; i < 5; i += 1) codes.push(String(i).repeat(6));
+      const strangerMails = sink.messages.length;
+      const stranger = await askForCode(email);
+      // (Mailed in the background: wait for it, so the owner's code below is the owner's.)
+      await sink.codeFor(email, strangerMails);
       let last: Page | undefined;
-      for (const code of codes) last = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      for (let i = 0; i < 5; i += 1) last = await stranger.browser.submit(stranger.page, '/password-reset/code', { code: String(i).repeat(6), password: NEW_PASSWORD });
       assert.equal(errorCodeOf(last!), 'too_many_attempts');
-      const renewed = await askForCode(email, browser);
-      assert.equal(errorCodeOf(renewed.page), 'too_many_attempts');
       assert.deepEqual(await modeOf(email), before);
+
+      // The owner is not locked out: a new code is mailed at once, and it works.
+      const mailsBefore = sink.messages.length;
+      const owner = await askForCode(email);
+      assert.equal(errorCodeOf(owner.page), undefined);
+      assert.doesNotMatch(owner.page.body, /id="code-not-sent"/);
+      const code = await sink.codeFor(email, mailsBefore);
+      const done = await owner.browser.submit(owner.page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      assert.equal(errorCodeOf(done), undefined);
+      assert.match(done.body, /id="password-reset-done"/);
+    });
+
+    it('keeps the owner\'s code valid through a stranger\'s new requests, and mails at most three codes per address in a code\'s lifetime, alike for unknown addresses', async () => {
+      const email = `bombed.${kind}@example.com`;
+      await passwordAccount(email);
+      const mailsBefore = sink.messages.length;
+      const owner = await askForCode(email);
+      const ownerCode = await sink.codeFor(email, mailsBefore);
+      // A stranger asks 24 more times: two more codes go out, then none.
+      const answers: Page[] = [];
+      for (let i = 0; i < 24; i += 1) answers.push((await askForCode(email)).page);
+      assert.equal(sink.messages.slice(mailsBefore).filter((m) => m.to.includes(email)).length, 3, 'three mails, not twenty-five');
+      assert.ok(answers.every((page) => page.status === 200), 'every request goes on to the code step');
+      assert.doesNotMatch(answers[1]!.body, /id="code-not-sent"/);
+      assert.match(answers[2]!.body, /id="code-not-sent"/, 'past the budget the page says to use a code already received');
+      // The owner's code, two requests older than the newest, still works.
+      const done = await owner.browser.submit(owner.page, '/password-reset/code', { code: ownerCode, password: NEW_PASSWORD });
+      assert.match(done.body, /id="password-reset-done"/);
+
+      // An address without an account is budgeted the same way, and answers the same pages.
+      const unknown = `bombed.nobody.${kind}@example.com`;
+      const unknownPages: Page[] = [];
+      for (let i = 0; i < 4; i += 1) unknownPages.push((await askForCode(unknown)).page);
+      assert.deepEqual(unknownPages.map((page) => /id="code-not-sent"/.test(page.body)), [false, false, false, true]);
+      assert.equal(normalised(unknownPages[3]!, unknown), normalised(answers[2]!, email));
+    });
+
+    it('refuses passwordpassword, 123456789012 and aaaaaaaaaaaa with weak_password, keeping the code, then resets with a strong one', async () => {
+      const email = `weakreset.${kind}@example.com`;
+      await passwordAccount(email);
+      const before = await modeOf(email);
+      const mailsBefore = sink.messages.length;
+      const { browser, page } = await askForCode(email);
+      const code = await sink.codeFor(email, mailsBefore);
+      for (const weak of ['passwordpassword', '123456789012', 'aaaaaaaaaaaa']) {
+        const res = await browser.submit(page, '/password-reset/code', { code, password: weak });
+        assert.equal(res.status, 400, weak);
+        assert.equal(errorCodeOf(res), 'weak_password', weak);
+      }
+      assert.deepEqual(await modeOf(email), before);
+      const done = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });
+      assert.match(done.body, /id="password-reset-done"/);
+    });
+
+    it('a weak password is refused only for a right code, and each refusal costs a try: it cannot be repeated for free', async () => {
+      const email = `weakloop.${kind}@example.com`;
+      await passwordAccount(email);
+      const mailsBefore = sink.messages.length;
+      const { browser, page } = await askForCode(email);
+      const code = await sink.codeFor(email, mailsBefore);
+      const wrong = code === '000000' ? '111111' : '000000';
+      const withWrongCode = await browser.submit(page, '/password-reset/code', { code: wrong, password: 'passwordpassword' });
+      assert.equal(errorCodeOf(withWrongCode), 'code_invalid', 'the code is checked before the password');
+      const answers: Array<string | undefined> = [];
+      for (let i = 0; i < 5; i += 1) answers.push(errorCodeOf(await browser.submit(page, '/password-reset/code', { code, password: 'passwordpassword' })));
+      assert.deepEqual(answers, ['weak_password', 'weak_password', 'weak_password', 'weak_password', 'too_many_attempts']);
+    });
+
+    it('a hostile strength check does not hold the process: /healthz answers within 200 ms while 256-character passwords are judged', async function () {
+      this.timeout(60_000);
+      const email = `hostile.${kind}@example.com`;
+      await passwordAccount(email);
+      const mailsBefore = sink.messages.length;
+      const { browser, page } = await askForCode(email);
+      const code = await sink.codeFor(email, mailsBefore);
+      const hostile = ['p@55w0rd'.repeat(32), '19901231'.repeat(32), 'P@$$w0rd!'.repeat(29).slice(0, 256), '1234567890'.repeat(26).slice(0, 256)];
+      const checks = Promise.all(hostile.map((password) => browser.submit(page, '/password-reset/code', { code, password })));
+      let settled = false;
+      void checks.finally(() => {
+        settled = true;
+      });
+      const delays: number[] = [];
+      for (let i = 0; i < 10 && (i < 3 || !settled); i += 1) {
+        const t0 = performance.now();
+        const health = await fetch(`${tobira.issuer}/healthz`);
+        delays.push(performance.now() - t0);
+        assert.equal(health.status, 200);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const answers = await checks;
+      assert.deepEqual(answers.map((answer) => errorCodeOf(answer)), ['weak_password', 'weak_password', 'weak_password', 'weak_password']);
+      assert.ok(Math.max(...delays) < 200, `/healthz took ${delays.map((d) => d.toFixed(0)).join(', ')} ms`);
+    });
+
+    it('throttles password guessing per address (429 sign_in_throttled with Retry-After), an unknown address alike; the passkey still signs in, and a reset unlocks the password', async () => {
+      const phone = await h.phoneFor(partner, `throttled.${kind}@example.com`);
+      const unknown = `throttled.nobody.${kind}@example.com`;
+      for (const email of [phone.email, unknown]) {
+        const answers: string[] = [];
+        let last: Page | undefined;
+        for (let i = 0; i < 6; i += 1) {
+          last = await passwordSignIn(email, `not the password ${i}`);
+          answers.push(`${last.status} ${errorCodeOf(last)}`);
+        }
+        assert.deepEqual(answers, [...Array<string>(5).fill('401 invalid_credentials'), '429 sign_in_throttled'], email);
+        const retryAfter = Number(last?.headers.get('retry-after'));
+        assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+      }
+      assert.equal(errorCodeOf(await passwordSignIn(phone.email, PASSWORD)), 'sign_in_throttled', 'the right password waits too: guesses cannot find it meanwhile');
+
+      // The passkey is not held back by password failures.
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(partner)).url.href);
+      const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const loginCsrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+      const options = jsonOf(await h.postJson(browser, `/interaction/${uid}/passkey/options`, {}, loginCsrf)).options as PublicKeyCredentialRequestOptionsJSON;
+      const signedIn = await h.postJson(browser, `/interaction/${uid}/passkey/verify`, { response: phone.key.authenticate(options) }, loginCsrf);
+      assert.equal(signedIn.status, 200, signedIn.body);
+
+      // A password reset by e-mail proves the address and unlocks password sign-in at once.
+      const mailsBefore = sink.messages.length;
+      const reset = await askForCode(phone.email);
+      const code = await messageMatching(sink.messages, phone.email, (m) => /password reset code/.test(m.subject), mailsBefore);
+      const done = await reset.browser.submit(reset.page, '/password-reset/code', { code: /\d{6}/.exec(code.subject)?.[0] ?? '', password: NEW_PASSWORD });
+      assert.match(done.body, /id="password-reset-done"/);
+      assert.equal(errorCodeOf(await passwordSignIn(phone.email, NEW_PASSWORD)), undefined, 'the new password signs in');
     });
 
     race('thirty wrong codes sent at once: at most five are tested, the rest are refused untested', async () => {
@@ -252,7 +377,7 @@ for (const kind of STORE_KINDS) {
       const errors = answers.map((answer) => errorCodeOf(answer));
       assert.ok(errors.every((error) => error === 'code_invalid' || error === 'too_many_attempts'), errors.join(' '));
       assert.ok(errors.filter((error) => error === 'code_invalid').length <= 5, errors.join(' '));
-      const key = `password-reset:${email}`;
+      const key = `password-reset:${email}:0`;
       assert.ok(tested.filter((k) => k === key).length <= 5, `${tested.filter((k) => k === key).length} guesses were tested against the code`);
       // The right code no longer helps.
       const right = await browser.submit(page, '/password-reset/code', { code, password: NEW_PASSWORD });

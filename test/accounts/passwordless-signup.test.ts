@@ -55,7 +55,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(await tobira.store.accounts.findByEmail(email), undefined, 'no account before the passkey exists');
     });
 
-    it('refuses a wrong code, then locks after five, and a new code does not unlock it', async () => {
+    it('refuses a wrong code, uses the code up after five, and a new code works', async () => {
       const browser = new HttpBrowser();
       const email = `guess.${kind}@example.com`;
       const since = sink.messages.length;
@@ -72,10 +72,15 @@ for (const kind of FEATURE_STORES) {
       assert.equal(errorCodeOf(fifth), 'too_many_attempts');
       const evenRight = await browser.submit(codePage, '/signup/code', { code: real });
       assert.equal(errorCodeOf(evenRight), 'too_many_attempts', 'the right code no longer helps');
-      const signup = await browser.follow(`${codePage.url.replace(/\/signup\/code$/, '')}/signup`);
-      const again = await browser.submit(signup, '/signup/email', { email });
-      assert.equal(errorCodeOf(again), 'too_many_attempts', 'asking for a new code does not reset the count');
       assert.equal(await tobira.store.accounts.findByEmail(email), undefined);
+      // No lock-out: a new code is sent and accepted.
+      const signup = await browser.follow(`${codePage.url.replace(/\/signup\/code$/, '')}/signup`);
+      const since2 = sink.messages.length;
+      const again = await browser.submit(signup, '/signup/email', { email });
+      assert.equal(errorCodeOf(again), undefined);
+      const fresh = await sink.codeFor(email, since2);
+      const accepted = await browser.submit(again, '/signup/code', { code: fresh });
+      assert.equal(errorCodeOf(accepted), undefined, 'the new code is accepted');
     });
 
     it('refuses an expired code and a used one', async () => {
@@ -96,6 +101,30 @@ for (const kind of FEATURE_STORES) {
       assert.match((await second.submit(page2, '/signup/code', { code: code2 })).url, /\/signup\/passkey$/);
       const reused = await second.request(page2.url, { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(page2.body)?.[1] ?? '', code: code2 } });
       assert.equal(errorCodeOf(reused), 'code_expired');
+    });
+
+    it('mails at most three times per address in a code\'s lifetime (25 sign-ups, 3 mails), then answers mail_budget_spent alike for a registered address', async () => {
+      const taken = `budget.taken.${kind}@example.com`;
+      const fresh = `budget.fresh.${kind}@example.com`;
+      await tobira.store.accounts.create({ email: taken, emailVerified: true, name: 'Taken', passwordHash: null });
+      const since = sink.messages.length;
+      const outcomes: Record<string, string[]> = { [taken]: [], [fresh]: [] };
+      for (const email of [taken, fresh]) {
+        for (let i = 0; i < 25; i += 1) {
+          const page = await requestCode(new HttpBrowser(), email);
+          outcomes[email]?.push(`${page.status} ${errorCodeOf(page) ?? ''}`);
+        }
+      }
+      const expected = [...Array<string>(3).fill('200 '), ...Array<string>(22).fill('429 mail_budget_spent')];
+      assert.deepEqual(outcomes[fresh], expected);
+      assert.deepEqual(outcomes[taken], expected, 'a registered address answers the same');
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const email of [taken, fresh]) assert.equal(sink.messages.slice(since).filter((m) => m.to.includes(email)).length, 3, email);
+      // After the code's lifetime the budget is back.
+      offset += 11 * 60_000;
+      const later = await requestCode(new HttpBrowser(), fresh);
+      assert.equal(errorCodeOf(later), undefined);
     });
 
     it('answers an address that already has an account exactly like a new one, and mails a notice instead of a code', async () => {

@@ -228,9 +228,9 @@ for (const kind of FEATURE_STORES) {
           assert.equal(page.status, 400, password);
           assert.equal(errorCodeOf(page), 'weak_password', password);
           // The same refusal, word for word, as a password reset or turning "Always passkey" off gives.
-          const policy = (() => {
+          const policy = await (async () => {
             try {
-              checkPasswordStrength(password, [email, 'Guess']);
+              await checkPasswordStrength(password, [email, 'Guess']);
             } catch (err) {
               return err as InstanceType<typeof WeakPasswordError>;
             }

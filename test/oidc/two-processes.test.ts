@@ -77,6 +77,19 @@ if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
     assert.equal(userinfo.email, 'across@example.com');
   });
 
+  it('password guessing is counted across both processes: five wrong tries spread over A and B, then 429 on either', async () => {
+    const configA = await discover(issuer);
+    const answers: string[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(configA)).url.href);
+      if (i % 2 === 1) browser.route = toB;
+      const page = await browser.submit(login, '/password', { email: 'guessed.across@example.com', password: `not it ${i}` }, PARTNER_CALLBACK);
+      answers.push(`${page.status} ${/data-code="([^"]+)"/.exec(page.body)?.[1] ?? ''}`);
+    }
+    assert.deepEqual(answers, [...Array<string>(5).fill('401 invalid_credentials'), '429 sign_in_throttled', '429 sign_in_throttled']);
+  });
+
   it('a code raced on A and B at once is redeemed exactly once', async () => {
     const configA = await discover(issuer);
     const configB = await discover(issuer, undefined, undefined, toB);

@@ -42,7 +42,8 @@ for (const kind of STORE_KINDS) {
       receiver = new PushReceiver();
       const [smtpUrl, smsUrl] = await Promise.all([smtp.start(), sms.start(), receiver.start()]);
       store = await freshStore(kind, { now });
-      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl, SMS_HOOK_URL: smsUrl, ADMIN_TOKEN }, { now });
+      // TRUST_PROXY: the per-source limits tell requests apart by X-Forwarded-For.
+      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl, SMS_HOOK_URL: smsUrl, ADMIN_TOKEN, TRUST_PROXY: 'true' }, { now });
       config = await discover(tobira.issuer);
       alice = await lostPhoneAccount(h, config, tobira.issuer, receiver, `alice.${kind}@example.com`);
       const verifiedAt = new Date();
@@ -442,7 +443,7 @@ for (const kind of STORE_KINDS) {
       await requestFor(carol);
     });
 
-    race('stores the first 3 requests per account ID in an hour, even when they arrive at once; beyond, the same answer, nothing stored, no notice', async () => {
+    race('stores the first 3 requests per account ID and source in an hour, even when they arrive at once; beyond, recovery_throttled for that source only: the owner\'s request from elsewhere is filed', async () => {
       const capped = await plainAccount('capped');
       const cappedAccount = await store.accounts.findByEmail(capped);
       const ghost = `ghost.${kind}@example.com`;
@@ -455,34 +456,40 @@ for (const kind of STORE_KINDS) {
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       };
-      const file = (hint: string, message: string): Promise<Page> => fileRecoveryRequest(tobira.issuer, { accountId: hint, contactEmail: 'c@example.org', message });
+      const file = (hint: string, message: string, from: string): Promise<Page> => fileRecoveryRequest(tobira.issuer, { accountId: hint, contactEmail: 'c@example.org', message }, { headers: { 'x-forwarded-for': from } });
+      const stranger = { [capped]: '203.0.113.7', [ghost]: '203.0.113.8' };
       for (const hint of [capped, ghost]) {
-        // Six at once, half of them typed in capitals (the same account ID).
-        const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => file(i % 2 === 0 ? hint : hint.toUpperCase(), `try ${i}`)));
-        assert.deepEqual(answers.map((a) => a.status), [303, 303, 303, 303, 303, 303]);
-        assert.ok(answers.every((a) => a.headers.get('location') === '/recovery/sent' && a.body === answers[0]?.body), 'the same answer for every one');
+        // Six at once from one source, half of them typed in capitals (the same account ID).
+        const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => file(i % 2 === 0 ? hint : hint.toUpperCase(), `try ${i}`, stranger[hint] ?? '')));
+        assert.deepEqual(answers.map((a) => a.status).sort(), [303, 303, 303, 429, 429, 429]);
+        assert.ok(answers.filter((a) => a.status === 303).every((a) => a.headers.get('location') === '/recovery/sent'));
+        assert.ok(answers.filter((a) => a.status === 429).every((a) => errorCodeOf(a) === 'recovery_throttled'), 'a clear refusal, never a silent drop');
         assert.equal((await pendingFor(hint)).length, 3, 'only the first 3 are stored');
         const throttled = (await store.audit.list({ type: 'recovery.throttled', limit: 100 })).filter((e) => e.details.accountHint === hint);
         assert.equal(throttled.length, 3);
         assert.ok(throttled.every((e) => e.accountId === (hint === capped ? cappedAccount?.id : null)));
+        // The owner, from their own address, is not locked out by the stranger's requests.
+        assert.equal((await file(hint, 'the owner', '198.51.100.9')).status, 303);
+        assert.equal((await pendingFor(hint)).length, 4, 'the owner\'s request is filed');
+        assert.equal((await pendingFor(hint))[0]?.message, 'the owner');
       }
-      await until('3 notices for the 3 stored requests', () => noticesTo(capped) >= 3);
+      await until('4 notices for the 4 stored requests', () => noticesTo(capped) >= 4);
 
       // Deciding a request frees nothing within the hour.
       const [first] = await pendingFor(capped);
       assert.ok(first);
       assert.equal((await adminCall(tobira.issuer, 'POST', `/admin/api/recovery-requests/${first.id}/reject`, { body: { operator: 'sato', reason: 'duplicate' } })).status, 200);
-      assert.equal((await file(capped, 'once more')).status, 303);
-      assert.equal((await pendingFor(capped)).length, 2, 'not stored');
+      assert.equal(errorCodeOf(await file(capped, 'once more', '203.0.113.7')), 'recovery_throttled');
+      assert.equal((await pendingFor(capped)).length, 3, 'not stored');
 
-      // An hour later the account ID may ask again.
+      // An hour later the source may ask again.
       offset += 3600_000 + 1_000;
       for (const hint of [capped, ghost]) {
-        assert.equal((await file(hint, 'an hour later')).status, 303);
+        assert.equal((await file(hint, 'an hour later', stranger[hint] ?? '')).status, 303);
         assert.equal((await pendingFor(hint))[0]?.message, 'an hour later');
       }
-      await until('a notice for the request of the new hour', () => noticesTo(capped) >= 4);
-      assert.equal(noticesTo(capped), 4, 'no notice for a request that was not stored');
+      await until('a notice for the request of the new hour', () => noticesTo(capped) >= 5);
+      assert.equal(noticesTo(capped), 5, 'no notice for a request that was not stored');
       assert.equal(smtp.messages.slice(mailsBefore).filter((m) => m.to.includes('c@example.org')).length, 0);
     });
   });

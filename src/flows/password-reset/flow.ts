@@ -9,6 +9,8 @@ export interface CodeSent {
   email: string;
   /** The sign-in page to go back to afterwards ('' when none). */
   back: string;
+  /** False when the mail budget was spent and no new code was made: the page says so. */
+  mailed: boolean;
 }
 /** The new password is set and every sign-in ended. Never stored: the cookie is cleared. */
 export interface Done { step: 'done'; back: string }
@@ -23,6 +25,7 @@ export const passwordResetStateSchema: z.ZodType<PasswordResetState> = z.object(
   step: z.literal('code_sent'),
   email: z.string().min(1).max(254),
   back: z.union([z.literal(''), z.string().regex(BACK_PATH)]),
+  mailed: z.boolean(),
 });
 
 /** The code step stays open exactly as long as the code it waits for. */
@@ -30,9 +33,9 @@ export function lifetimeMs(codeTtlSeconds: number): number {
   return codeTtlSeconds * 1000;
 }
 
-/** Step 1: a code for `email`; a new request starts over. */
-export function codeSent(email: string, back: string | undefined): CodeSent {
-  return { step: 'code_sent', email, back: back ?? '' };
+/** Step 1: a code for `email` (or none, past the mail budget); a new request starts over. */
+export function codeSent(email: string, back: string | undefined, mailed = true): CodeSent {
+  return { step: 'code_sent', email, back: back ?? '', mailed };
 }
 
 /** Step 2: the code and the new password were accepted. */

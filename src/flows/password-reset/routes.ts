@@ -57,8 +57,8 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
     const data = { values: { email: String(body.email ?? '') }, back: back.parse(body.back) ?? '' };
     await onForm(ctx, 'password-reset-email', data, async () => {
       const input = parseForm(emailForm, body);
-      const address = await deps.resets.start(input.email, langOf(ctx), auditContextOf(ctx));
-      cookie.write(ctx, browserBinding(ctx), flow.codeSent(address, input.back));
+      const started = await deps.resets.start(input.email, langOf(ctx), auditContextOf(ctx));
+      cookie.write(ctx, browserBinding(ctx), flow.codeSent(started.address, input.back, started.mailed));
       seeOther(ctx, '/password-reset/code');
     });
   });
@@ -69,7 +69,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
       ctx.redirect('/password-reset');
       return;
     }
-    await show(ctx, 'password-reset-code', { email: progress.email });
+    await show(ctx, 'password-reset-code', { email: progress.email, mailed: progress.mailed });
   });
 
   router.post('/code', ...form, async (ctx) => {
@@ -78,7 +78,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
       seeOther(ctx, '/password-reset');
       return;
     }
-    await onForm(ctx, 'password-reset-code', { email: progress.email }, async () => {
+    await onForm(ctx, 'password-reset-code', { email: progress.email, mailed: progress.mailed }, async () => {
       const input = parseForm(codeForm, ctx.request.body);
       // Every sign-in of the account ends, this browser's too: it signs in with the new password.
       await deps.resets.complete({

@@ -15,6 +15,7 @@ import { AppError } from '../../errors/app-error.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { InvalidInputError } from '../../errors/http-errors.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
+import { sourceSubject } from '../../limits/subjects.ts';
 import type { Logger } from '../../log.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import type { SmsSender } from '../../notify/sms-sender.ts';
@@ -29,7 +30,7 @@ import { phoneChangeCodeMail, phoneChangeCodeSms } from './mails.ts';
 export interface PhoneChangeServiceDeps {
   accounts: AccountRepository;
   codes: OneTimeCodeService;
-  /** Counts starts (limits.ts's phoneChangeStarts: each start sends a mail and an SMS). */
+  /** Counts starts (limits.ts's phoneChangeStarts*: each start sends a mail and an SMS). */
   limiter: RateLimiter;
   mailer: Mailer;
   sms: SmsSender;
@@ -48,8 +49,10 @@ function subjectOf(accountHint: string, account: Account | undefined): string {
   return account ? account.id : `unknown:${sha256(accountHint)}`;
 }
 
-/** Wrong codes are counted per account, across attempts: a new attempt never resets the limit. */
-const attemptsKey = (subject: string): string => `phone-change:${subject}`;
+/**
+ * Each attempt has codes of its own, and wrong tries are counted per code (one-time-codes): a
+ * stranger's wrong codes in an attempt of theirs never touch the owner's attempt.
+ */
 const codeKey = (subject: string, kind: ContactKind, attemptId: string): string => `phone-change:${kind}:${subject}:${attemptId}`;
 
 export class PhoneChangeService {
@@ -73,12 +76,16 @@ export class PhoneChangeService {
     const hint = normaliseEmail(accountHint);
     const account = await this.#d.accounts.findByEmail(hint);
     const subject = subjectOf(hint, account);
-    if ((await this.#d.limiter.hit('phoneChangeStarts', subject)).over) throw new PhoneChangeRateLimitedError();
+    // Per source first, then per account (the SMS budget): a stranger's starts from elsewhere do
+    // not use up the owner's own five.
+    const source = sourceSubject(audit.ip) ?? 'local';
+    if ((await this.#d.limiter.hit('phoneChangeStarts', `${subject}:${source}`)).over) throw new PhoneChangeRateLimitedError();
+    if ((await this.#d.limiter.hit('phoneChangeStartsPerAccount', subject)).over) throw new PhoneChangeRateLimitedError();
     const attempt = flow.started(randomBytes(16).toString('base64url'), hint, this.#d.now(), this.#d.codes.ttlMinutes);
     const email = account?.contactEmail?.value ?? '';
     const mobile = account?.contactMobile?.value ?? '';
-    const emailCode = await this.#d.codes.issue(codeKey(subject, 'email', attempt.id), email, attemptsKey(subject));
-    const mobileCode = await this.#d.codes.issue(codeKey(subject, 'mobile', attempt.id), mobile, attemptsKey(subject));
+    const emailCode = await this.#d.codes.issue(codeKey(subject, 'email', attempt.id), email);
+    const mobileCode = await this.#d.codes.issue(codeKey(subject, 'mobile', attempt.id), mobile);
     if (!account || !email || !mobile) {
       await this.#d.audit.record('phone_change.codes_not_sent', account?.id ?? null, audit, { attemptId: attempt.id, reason: account ? 'contacts_missing' : 'unknown_account', ...(account ? {} : { accountHint: hint }) });
       return attempt;
@@ -114,7 +121,7 @@ export class PhoneChangeService {
       if (current.step === 'confirmed' || flow.isConfirmed(current, kind)) continue;
       let target: string;
       try {
-        target = await this.#d.codes.verify(codeKey(subject, kind, attempt.id), codes[kind] ?? '', attemptsKey(subject));
+        target = await this.#d.codes.verify(codeKey(subject, kind, attempt.id), codes[kind] ?? '');
       } catch (err) {
         if (err instanceof AppError) await this.#d.audit.record('phone_change.code_failed', account?.id ?? null, audit, { attemptId: attempt.id, channel: kind, reason: err.code });
         throw err;

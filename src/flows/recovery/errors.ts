@@ -7,6 +7,8 @@ export const RecoveryRequestDecidedError = E('recovery_request_decided', 409, (s
 export type RecoveryRequestDecidedError = InstanceType<typeof RecoveryRequestDecidedError>;
 export const RecoveryAccountUnknownError = E('recovery_account_unknown', 409);
 export const ControlCharactersError = E('control_characters', 400);
+/** Too many requests from this source (for this account ID, or at all) this hour: limits.ts's recoveryRequests*. */
+export const RecoveryThrottledError = E('recovery_throttled', 429);
 export const RecoveryNoVerifiedContactError = E('recovery_no_verified_contact', 409);
 export const RecoveryNotCompletableError = E('recovery_not_completable', 409, (state: string) => ({ state }));
 export const RecoveryEnrolmentNotUsedError = E('recovery_enrolment_not_used', 409);

@@ -4,7 +4,10 @@
 // Rules:
 // - Filing answers the same whether or not the account exists (the caller gets nothing back), and
 //   does the same store work either way, so neither the answer nor its timing reveals accounts.
-// - Requests per account ID (as typed) are capped per hour (limits.ts's recoveryRequests); the
+// - Requests per account ID (as typed) and source, and per source, are capped per hour
+//   (limits.ts's recoveryRequests and recoveryRequestsPerSource), so requests a stranger files for
+//   an account never use up the owner's: the owner's request from elsewhere is filed. A refusal
+//   says so (it depends only on what this source sent, not on the account); the
 //   count is race-safe, so requests arriving at once cannot slip past it.
 // - Requests hold no control characters but tab and new line: operators read them in a terminal.
 // - The enrolment link only ever goes to the account's verified addresses (the sign-in e-mail only
@@ -23,6 +26,7 @@ import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { normaliseMobileNumber } from '../../contacts/contact-format.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
+import { addressSubject, sourceSubject } from '../../limits/subjects.ts';
 import type { Logger } from '../../log.ts';
 import type { AccountNotifier } from '../../notify/account-notifier.ts';
 import type { Mailer } from '../../notify/mailer.ts';
@@ -49,6 +53,7 @@ import {
   RecoveryNoVerifiedContactError,
   RecoveryRequestDecidedError,
   RecoveryRequestNotFoundError,
+  RecoveryThrottledError,
 } from './errors.ts';
 import * as flow from './flow.ts';
 import { enrolmentLinkMail, enrolmentLinkSms, recoveryCompletedNotice, recoveryRequestedNotice } from './mails.ts';
@@ -172,9 +177,10 @@ export class RecoveryService {
   }
 
   /**
-   * Files a request. Returns nothing whatever happened (stored, or dropped by the hourly limit), so
-   * the page can only ever say "received". For a stored request the account's own addresses are
-   * told that it was filed, without waiting for the delivery (its time would reveal the account).
+   * Files a request. Returns nothing whether or not the account exists, so the page can only ever
+   * say "received"; past the hourly limits of this source, RecoveryThrottledError. For a stored
+   * request the account's own addresses are told that it was filed, without waiting for the
+   * delivery (its time would reveal the account).
    */
   async submit(input: RecoveryRequestInput, audit: AuditContext): Promise<void> {
     if ([input.accountId, input.contactEmail, input.contactMobile, input.message].some(hasControlCharacters)) throw new ControlCharactersError();
@@ -186,10 +192,12 @@ export class RecoveryService {
     const account = await this.#deps.accounts.findByEmail(accountHint);
     // Counted before anything is stored: of requests arriving at once, exactly the first ones of
     // the hour are kept, whatever became of earlier requests.
-    const filed = await this.#deps.limiter.hit('recoveryRequests', accountHint);
+    const source = sourceSubject(audit.ip);
+    const fromSource = source ? await this.#deps.limiter.hit('recoveryRequestsPerSource', source) : undefined;
+    const filed = fromSource?.over ? fromSource : await this.#deps.limiter.hit('recoveryRequests', `${addressSubject(accountHint)}:${source ?? 'local'}`);
     if (filed.over) {
-      await this.#deps.audit.record('recovery.throttled', account?.id ?? null, audit, { accountHint, filedThisHour: filed.count });
-      return;
+      await this.#deps.audit.record('recovery.throttled', account?.id ?? null, audit, { accountHint, filedThisHour: filed.count, limit: fromSource?.over ? 'recoveryRequestsPerSource' : 'recoveryRequests' });
+      throw new RecoveryThrottledError();
     }
     const request = flow.filed({
       // Hex: operators copy it into a terminal, and an id starting with '-' would read as a CLI option.

@@ -47,7 +47,7 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     const body = ctx.request.body as Record<string, string>;
     await onForm(ctx, deps, details, 'signup-email', { email: String(body.email ?? '') }, async () => {
       const input = parseForm(emailForm, body);
-      const address = await deps.signup.sendCode(codeKey(details.uid), input.email, langOf(ctx));
+      const address = await deps.signup.sendCode(codeKey(details.uid), input.email, langOf(ctx), ctx.ip || null);
       save(ctx, details.uid, flow.codeSent(address, now()));
       seeOther(ctx, `/interaction/${details.uid}/signup/code`);
     });

@@ -3,6 +3,8 @@
 // already has an account (that address gets a "you already have an account" e-mail instead).
 import type { AuditContext } from '../../audit/audit-log.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import { spendMail } from '../../limits/mail-budget.ts';
+import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import { alreadyRegisteredMail, signupCodeMail } from '../../notify/messages.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
@@ -16,17 +18,24 @@ export class PasswordlessSignup {
   readonly #codes: OneTimeCodeService;
   readonly #mailer: Mailer;
   readonly #passkeys: PasskeyService;
+  /** The mail budget (limits.ts's signupMailsPerAddress and signupMailsPerSource). */
+  readonly #limiter: RateLimiter;
 
-  constructor(deps: { accounts: AccountService; codes: OneTimeCodeService; mailer: Mailer; passkeys: PasskeyService }) {
+  constructor(deps: { accounts: AccountService; codes: OneTimeCodeService; mailer: Mailer; passkeys: PasskeyService; limiter: RateLimiter }) {
+    this.#limiter = deps.limiter;
     this.#accounts = deps.accounts;
     this.#codes = deps.codes;
     this.#mailer = deps.mailer;
     this.#passkeys = deps.passkeys;
   }
 
-  /** Step 1: mails a code for `key` (one sign-up attempt) to the address. Returns the normalised address. */
-  async sendCode(key: string, email: string, lang: Lang): Promise<string> {
+  /**
+   * Step 1: mails a code for `key` (one sign-up attempt) to the address. Returns the normalised
+   * address. Every mail is budgeted first (MailBudgetSpentError), alike for every address.
+   */
+  async sendCode(key: string, email: string, lang: Lang, ip: string | null): Promise<string> {
     const address = normaliseEmail(email);
+    await spendMail(this.#limiter, { perSource: 'signupMailsPerSource', perAddress: 'signupMailsPerAddress' }, address, ip);
     if (await this.#accounts.findByEmail(address)) {
       await this.#mailer.send(alreadyRegisteredMail(lang, address));
       return address;

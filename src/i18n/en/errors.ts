@@ -19,6 +19,7 @@ export const errors: ErrorTexts = {
   account_not_found: 'The account no longer exists.',
   email_taken: 'An account with this e-mail address already exists. Please sign in instead.',
   invalid_credentials: 'The e-mail address or password is incorrect.',
+  sign_in_throttled: (p) => `Too many password tries: password sign-in is paused for about ${Math.ceil(p.retryAfterSeconds / 60)} minute(s). Try again then, or sign in with a passkey or a notification to your phone. If you forgot your password, resetting it lets you sign in again at once.`,
   passkey_required: 'This service requires you to sign in with a passkey (biometrics or screen lock), not a password.',
   weak_password: (p) => p.guessable ? `This password is too easy to guess. ${p.guessable.en}`.trim() : 'Choose a password of at least 12 characters.',
   // The account menu
@@ -58,7 +59,8 @@ export const errors: ErrorTexts = {
   // One-time codes
   code_expired: 'The code has expired or was already used. Please ask for a new one.',
   code_invalid: 'The code is not correct. Please check it and try again.',
-  too_many_attempts: 'Too many wrong codes. Please wait an hour and try again.',
+  mail_budget_spent: (p) => `Too many codes were sent to this address. Use a code you already received, or try again in about ${Math.ceil(p.retryAfterSeconds / 60)} minute(s).`,
+  too_many_attempts: 'Too many wrong codes: this code no longer works. Please ask for a new one.',
   // Web Push
   invalid_push_subscription: 'The push subscription from this browser could not be read. Please allow notifications and try again.',
   push_delivery_failed: 'The notification could not be sent to your phone. Please try again in a moment.',
@@ -75,6 +77,7 @@ export const errors: ErrorTexts = {
   too_many_pending: 'Several sign-in requests are already waiting on your phone. Answer or let them expire first.',
   wrong_number: 'That is not the number shown on the sign-in screen. The request was denied to protect you.',
   // Phone change
+  recovery_throttled: 'Too many recovery requests were sent from here. Please wait an hour and try again.',
   phone_change_rate_limited: 'Codes for this account were requested too often. Please wait an hour and try again.',
   phone_change_step_missing: 'There is no phone change in progress in this browser, or it has expired. Please start again.',
   // Enrolment links

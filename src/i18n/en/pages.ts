@@ -253,6 +253,7 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'pwreset.email': 'E-mail address',
   'pwreset.send': 'Send the code',
   'pwreset.code_lead': 'If {email} has an account, we sent it a code. Enter the code and a new password. An account with "Always passkey" on gets an explanation instead of a code.',
+  'pwreset.code_not_sent': 'No new code was sent: several were sent to this address a short while ago. Enter the newest code from those mails (the last three stay valid), or start over in a few minutes.',
   'pwreset.code': 'Verification code',
   'pwreset.new_password': 'New password (at least 12 characters, hard to guess)',
   'pwreset.submit': 'Reset the password',

@@ -25,6 +25,7 @@ export const errors = {
   account_not_found: 'アカウントが存在しません。',
   email_taken: 'このメールアドレスのアカウントはすでに存在します。ログインしてください。',
   invalid_credentials: 'メールアドレスまたはパスワードが正しくありません。',
+  sign_in_throttled: (p: { retryAfterSeconds: number }) => `パスワードの入力が多すぎるため、しばらくパスワードではログインできません。約 ${Math.ceil(p.retryAfterSeconds / 60)} 分後にやり直すか、パスキーまたはスマートフォンへの通知でログインしてください。パスワードを忘れた場合は、パスワードをリセットすると再びログインできます。`,
   passkey_required: 'このサービスではパスワードではなく、パスキー（生体認証・画面ロック）でのログインが必要です。',
   weak_password: (p: { guessable?: Localized | undefined }) => p.guessable ? `このパスワードは推測されやすいため使えません。${p.guessable.ja}`.trim() : 'パスワードは 12 文字以上にしてください。',
   // The account menu
@@ -64,7 +65,8 @@ export const errors = {
   // One-time codes
   code_expired: 'コードの有効期限が切れているか、すでに使用されています。新しいコードを送信してください。',
   code_invalid: 'コードが正しくありません。確認してもう一度入力してください。',
-  too_many_attempts: '誤ったコードの入力が多すぎます。1 時間ほど待ってからやり直してください。',
+  mail_budget_spent: (p: { retryAfterSeconds: number }) => `このメールアドレスへのコードの送信が多すぎます。すでに届いたコードがあればそれを使うか、約 ${Math.ceil(p.retryAfterSeconds / 60)} 分後にやり直してください。`,
+  too_many_attempts: '誤ったコードの入力が多すぎたため、このコードは使えなくなりました。新しいコードを送信してください。',
   // Web Push
   invalid_push_subscription: 'このブラウザーのプッシュ通知の登録情報を読み取れませんでした。通知を許可して、もう一度お試しください。',
   push_delivery_failed: 'スマートフォンに通知を送れませんでした。しばらくしてから、もう一度お試しください。',
@@ -81,6 +83,7 @@ export const errors = {
   too_many_pending: 'スマートフォンで応答待ちのログイン要求がすでに複数あります。応答するか、期限切れになるまでお待ちください。',
   wrong_number: 'ログイン画面に表示された番号と違います。安全のため、この要求は拒否されました。',
   // Phone change
+  recovery_throttled: 'この場所からの復旧申請が多すぎます。1 時間ほど待ってからやり直してください。',
   phone_change_rate_limited: 'このアカウントの確認コードの送信が多すぎます。1 時間ほど待ってからやり直してください。',
   phone_change_step_missing: 'このブラウザで進行中の機種変更の手続きがないか、期限が切れました。最初からやり直してください。',
   // Enrolment links

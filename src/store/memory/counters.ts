@@ -34,6 +34,15 @@ export class MemoryCounters implements CounterRepository {
     return open && open.endsAt > this.#now() ? open.count : 0;
   }
 
+  async window(key: string): Promise<{ count: number; endsAt: Date } | undefined> {
+    const open = this.#windows.get(key);
+    return open && open.endsAt > this.#now() ? { count: open.count, endsAt: new Date(open.endsAt) } : undefined;
+  }
+
+  async clear(key: string): Promise<void> {
+    this.#windows.delete(key);
+  }
+
   sweep(now: number): number {
     let removed = 0;
     for (const [key, window] of this.#windows) {

@@ -4,7 +4,9 @@
 // n - first + 1. hit() reads the highest n and inserts n + 1; of several racers exactly one insert
 // succeeds (unique _id), the others read again and take the next slot. So N concurrent calls take N
 // distinct slots and return N distinct counts. A conditional $inc would not do: FerretDB applies it
-// as read-then-write, and parallel increments are lost.
+// as read-then-write, and parallel increments are lost. clear() takes a slot the same way, one
+// whose window has already ended (and whose `first` is past it), so the count reads 0 and the next
+// hit opens a new window, in the same numbering.
 import type mongoose from 'mongoose';
 import type { CounterRepository } from '../types.ts';
 import { assertWindowSeconds } from '../arguments.ts';
@@ -84,10 +86,34 @@ export class MongoCounters implements CounterRepository {
   }
 
   count(key: string): Promise<number> {
+    return guard(async () => (await this.#openWindow(key))?.count ?? 0);
+  }
+
+  window(key: string): Promise<{ count: number; endsAt: Date } | undefined> {
+    return guard(() => this.#openWindow(key));
+  }
+
+  clear(key: string): Promise<void> {
     return guard(async () => {
-      const latest = await this.#latest(key);
-      return latest && latest.windowEndsAt.getTime() > this.#now() ? latest.n - latest.first + 1 : 0;
+      for (let attempt = 1; ; attempt += 1) {
+        const now = this.#now();
+        const latest = await this.#latest(key);
+        if (!latest || latest.windowEndsAt.getTime() <= now) return;
+        const n = latest.n + 1;
+        const ended = new Date(now);
+        try {
+          await this.#hits.insertOne({ _id: `${key}:${n}`, key, n, first: n + 1, windowEndsAt: ended, expiresAt: new Date(now + HIT_RETENTION_MS) });
+          return;
+        } catch (err) {
+          if (!isDuplicateKeyError(err) || attempt >= MAX_SLOT_ATTEMPTS) throw err;
+        }
+      }
     });
+  }
+
+  async #openWindow(key: string): Promise<{ count: number; endsAt: Date } | undefined> {
+    const latest = await this.#latest(key);
+    return latest && latest.windowEndsAt.getTime() > this.#now() ? { count: latest.n - latest.first + 1, endsAt: latest.windowEndsAt } : undefined;
   }
 
   #latest(key: string): Promise<HitDocument | null> {

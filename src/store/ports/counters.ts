@@ -11,4 +11,16 @@ export interface CounterRepository {
   hit(key: string, windowSeconds: number): Promise<number>;
   /** The count under `key` in its current window (0 when none is open). */
   count(key: string): Promise<number>;
+  /** The current window under `key`: its count and when it ends; undefined when none is open. */
+  window(key: string): Promise<CounterWindow | undefined>;
+  /**
+   * Ends the current window under `key`, so the count is 0 and the next hit opens a new window.
+   * Race-safe with hits: a hit counted before the clear is forgotten, one after it counts 1, 2, ...
+   */
+  clear(key: string): Promise<void>;
+}
+
+export interface CounterWindow {
+  count: number;
+  endsAt: Date;
 }

@@ -101,6 +101,51 @@ forEachStore('counters', (t) => {
     t.clock += 1;
     assert.equal(await t.store.counters.count('a:b'), 0);
   });
+  it('tells the open window: its count and when it ends; nothing once it ended', async () => {
+    assert.equal(await t.store.counters.window('w'), undefined);
+    const start = t.clock;
+    await t.store.counters.hit('w', 60);
+    t.clock += 10_000;
+    await t.store.counters.hit('w', 60);
+    const open = await t.store.counters.window('w');
+    assert.ok(open);
+    assert.equal(open.count, 2);
+    assert.equal(open.endsAt.getTime(), start + 60_000);
+    t.clock = start + 60_000;
+    assert.equal(await t.store.counters.window('w'), undefined);
+  });
+
+  it('clear() forgets the open window: the count reads 0 and the next hit opens a new window at 1', async () => {
+    for (let i = 0; i < 4; i += 1) await t.store.counters.hit('c', 600);
+    await t.store.counters.clear('c');
+    assert.equal(await t.store.counters.count('c'), 0);
+    assert.equal(await t.store.counters.window('c'), undefined);
+    const reopened = t.clock;
+    t.clock += 1_000;
+    assert.equal(await t.store.counters.hit('c', 600), 1);
+    assert.equal(await t.store.counters.hit('c', 600), 2);
+    assert.equal((await t.store.counters.window('c'))?.endsAt.getTime(), reopened + 1_000 + 600_000, 'the new window runs from its own first hit');
+    await t.store.counters.clear('nothing-here');
+    assert.equal(await t.store.counters.count('nothing-here'), 0, 'clearing a key without hits is harmless');
+    assert.equal(await t.store.counters.hit('other', 600), 1, 'other keys untouched');
+  });
+
+  it('hits racing with a clear are each counted once, before it (forgotten) or after it (counted from 1)', async () => {
+    for (let i = 0; i < 3; i += 1) await t.store.counters.hit('rc', 600);
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 6 }, () => t.store.counters.hit('rc', 600)),
+      t.store.counters.clear('rc'),
+      ...Array.from({ length: 6 }, () => t.store.counters.hit('rc', 600)),
+    ]);
+    assert.ok(results.every((r) => r.status === 'fulfilled'), 'nothing failed');
+    const counts = results.flatMap((r) => r.status === 'fulfilled' && typeof r.value === 'number' ? [r.value] : []);
+    const now = await t.store.counters.count('rc');
+    // k hits landed before the clear (counted 4, 5, ... and forgotten), the other 12 - k after it
+    // (counted 1, 2, ..., and the count now).
+    const k = 12 - now;
+    const expected = [...Array.from({ length: k }, (_, i) => i + 4), ...Array.from({ length: now }, (_, i) => i + 1)].sort((a, b) => a - b);
+    assert.deepEqual([...counts].sort((a, b) => a - b), expected, `counts ${counts.join(',')}, now ${now}`);
+  });
 });
 
 describe('store contract (mongo, two connections): counters', () => {
@@ -120,6 +165,18 @@ describe('store contract (mongo, two connections): counters', () => {
       const counts = valuesOf(await race(20, (i) => either(i).counters.hit('swarm', 3600)));
       assert.deepEqual([...counts].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
       assert.equal(await b.counters.count('swarm'), 20);
+    });
+  });
+
+  it('clears across two connections: a clear on one is seen by the other, and hits after it count from 1', async () => {
+    await withTwoConnections(async (a, b, either) => {
+      valuesOf(await race(8, (i) => either(i).counters.hit('pw', 600)));
+      assert.equal(await b.counters.count('pw'), 8);
+      await a.counters.clear('pw');
+      assert.equal(await b.counters.count('pw'), 0);
+      const counts = valuesOf(await race(6, (i) => either(i).counters.hit('pw', 600)));
+      assert.deepEqual([...counts].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6]);
+      assert.equal((await a.counters.window('pw'))?.count, 6);
     });
   });
 });
