@@ -7,11 +7,13 @@ import serve from 'koa-static';
 import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
 import { errorHandler } from '../http/error-handler.ts';
+import { issuerOrigin } from '../http/issuer-origin.ts';
 import { requestContext } from '../http/request-context.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import type { RequestState } from '../http/state.ts';
 import type { Logger } from '../log.ts';
 import { subscribeBackchannelResults } from '../oidc/ciba.ts';
+import { discoveryEdge } from '../oidc/discovery-edge.ts';
 import { createProvider } from '../oidc/provider.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
 import type { Store } from '../store/types.ts';
@@ -86,6 +88,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     else logger.error({ err }, 'koa error');
   });
   app.use(requestContext(logger));
+  app.use(issuerOrigin(settings.issuer));
   app.use(securityHeaders());
   app.use(errorHandler());
   serveStatic(app);
@@ -94,6 +97,7 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  app.use(discoveryEdge());
   app.use(mount(provider));
   return { app, provider };
 }

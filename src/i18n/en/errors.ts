@@ -5,6 +5,7 @@ export const errors: ErrorTexts = {
   // The HTTP edge
   csrf_failed: 'This form has expired or was not sent from tobira. Please go back, reload the page and try again.',
   interaction_expired: 'This sign-in has expired or is unknown. Please return to the service you came from and start again.',
+  activation_expired: 'This code entry page has expired or is unknown. Please open /activate again and enter the code your TV shows.',
   internal_error: 'Something went wrong on our side. Please try again.',
   invalid_input: (p) => p.field ? `Please check the field "${p.field}".` : 'The request could not be read. Please check what you entered.',
   not_found: 'This page does not exist.',

@@ -11,6 +11,7 @@ export const errors = {
   // The HTTP edge
   csrf_failed: 'このフォームは期限切れか、tobira から送信されたものではありません。前のページに戻り、再読み込みしてからやり直してください。',
   interaction_expired: 'このログイン手続きは期限切れか無効です。利用していたサービスに戻り、最初からやり直してください。',
+  activation_expired: 'このコード入力画面は期限切れか無効です。/activate を開き直して、テレビに表示されたコードをもう一度入力してください。',
   internal_error: 'システムでエラーが発生しました。もう一度お試しください。',
   invalid_input: (p: { field?: string | undefined }) => p.field ? `「${p.field}」の入力内容を確認してください。` : 'リクエストを読み取れませんでした。入力内容を確認してください。',
   not_found: 'このページは存在しません。',
