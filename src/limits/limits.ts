@@ -4,8 +4,9 @@
 // for readers; src/limits/limits.test.ts fails when the two disagree.
 //
 // Limits counted by the rate limiter live in the store's windowed counters under
-// `<limit name>:<subject>`; the two push-approval limits are counted from the stored approvals
-// themselves, so they have no counter, only a row here.
+// `<limit name>:<subject>`; the two push-approval caps are counted by the approval store itself,
+// together with each creation (ApprovalRepository.createWithinCaps, race-safe), so they have no
+// counter, only a row here.
 
 /** The settings limits read, as the loaded Settings have them. */
 export interface LimitSettings {
@@ -96,7 +97,7 @@ export const LIMITS = {
     key: 'account id',
     windowSeconds: null,
     cap: { setting: 'push.maxPending' },
-    atCap: 'a new push sign-in request is refused while this many are pending',
+    atCap: 'a new push sign-in request is refused while this many are pending (counted with the creation: simultaneous requests never exceed it)',
     countedBy: 'approvals',
     enforcedIn: 'src/flows/push-approval/service.ts',
   },
@@ -105,7 +106,7 @@ export const LIMITS = {
     key: 'account id',
     windowSeconds: 3600,
     cap: { setting: 'push.maxPerHour' },
-    atCap: 'new push sign-in requests are refused until the oldest of the hour is an hour old (a sliding window)',
+    atCap: 'new push sign-in requests are refused until the oldest of the hour is an hour old (a sliding window; counted with the creation: simultaneous requests never exceed it)',
     countedBy: 'approvals',
     enforcedIn: 'src/flows/push-approval/service.ts',
   },

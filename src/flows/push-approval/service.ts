@@ -109,9 +109,6 @@ export class ApprovalService {
   async #start(account: Account, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
     const now = this.#d.now();
     if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
-    // pushPending and pushRequests are counted from the stored approvals, not by the limiter.
-    if ((await this.#d.approvals.listPending(account.id)).length >= this.#d.limiter.cap('pushPending')) throw new TooManyPendingApprovalsError();
-    if (await this.#d.approvals.countCreatedSince(account.id, new Date(now - LIMITS.pushRequests.windowSeconds * 1000)) >= this.#d.limiter.cap('pushRequests')) throw new ApprovalRateLimitedError();
     const { mode } = input;
     const { number, choices } = mode === 'none' ? { number: '', choices: [] } : newMatching(mode);
     const approval: Approval = {
@@ -129,7 +126,15 @@ export class ApprovalService {
       decidedBy: null,
       userVerified: false,
     };
-    await this.#d.approvals.create(approval);
+    // pushPending and pushRequests are counted by the store together with the creation, so
+    // simultaneous requests cannot all pass a count taken before any of them was stored.
+    const created = await this.#d.approvals.createWithinCaps(approval, {
+      maxPending: this.#d.limiter.cap('pushPending'),
+      maxSince: this.#d.limiter.cap('pushRequests'),
+      since: new Date(now - LIMITS.pushRequests.windowSeconds * 1000),
+    });
+    if (created === 'too_many_pending') throw new TooManyPendingApprovalsError();
+    if (created === 'too_many_since') throw new ApprovalRateLimitedError();
     await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
     await this.#notify(account, devices, approval, input.audit);
     return { kind: 'sent', approvalId: approval.id, matching: mode, number, expiresAt: approval.expiresAt };

@@ -13,11 +13,16 @@
 // unique _id insert, atomic on every server); only the claim's winner writes the decision, with a
 // filter on the revision it read, and returns the decided approval.
 //
+// createWithinCaps() cannot count and insert in one atomic step (no multi-document condition), so
+// it inserts first and counts after: every racer counts every racer that inserted before it, so the
+// last to count sees them all, and one that finds the account over a cap deletes its own approval
+// and is refused. Racers for the last place may all be refused; the cap is never exceeded.
+//
 // `context` is a schemaless string map and goes through the codec, so keys with '.' or a leading
 // '$' are stored too.
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
-import type { Approval, ApprovalDecision, ApprovalRepository } from '../types.ts';
+import type { Approval, ApprovalCaps, ApprovalDecision, ApprovalRepository, CappedCreation } from '../types.ts';
 import { decode, encode } from './codec.ts';
 import { guard, insertUnique } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
@@ -89,26 +94,43 @@ export class MongoApprovals implements ApprovalRepository {
   }
 
   create(approval: Approval): Promise<void> {
+    return guard(() => this.#insert(approval));
+  }
+
+  createWithinCaps(approval: Approval, caps: ApprovalCaps): Promise<CappedCreation> {
     return guard(async () => {
-      const document: ApprovalDocument = {
-        _id: approval.id,
-        accountId: approval.accountId,
-        origin: { ...approval.origin },
-        matching: approval.matching,
-        number: approval.number,
-        choices: [...approval.choices],
-        context: encode(approval.context) as Record<string, string>,
-        status: approval.status,
-        createdAt: approval.createdAt,
-        liveUntil: approval.expiresAt,
-        decidedAt: approval.decidedAt,
-        decidedBy: approval.decidedBy,
-        userVerified: approval.userVerified,
-        rev: randomUUID(),
-        expiresAt: new Date(approval.expiresAt.getTime() + APPROVAL_RETENTION_MS),
-      };
-      await insertUnique(this.#collection, document, 'id');
+      await this.#insert(approval);
+      const { accountId } = approval;
+      const [pending, since] = await Promise.all([
+        this.#collection.countDocuments({ accountId, status: 'pending', liveUntil: { $gt: new Date(this.#now()) } }),
+        this.#collection.countDocuments({ accountId, createdAt: { $gte: caps.since } }),
+      ]);
+      const refusal: CappedCreation | undefined = pending > caps.maxPending ? 'too_many_pending' : since > caps.maxSince ? 'too_many_since' : undefined;
+      if (!refusal) return 'created';
+      await this.#collection.deleteOne({ _id: approval.id });
+      return refusal;
     });
+  }
+
+  async #insert(approval: Approval): Promise<void> {
+    const document: ApprovalDocument = {
+      _id: approval.id,
+      accountId: approval.accountId,
+      origin: { ...approval.origin },
+      matching: approval.matching,
+      number: approval.number,
+      choices: [...approval.choices],
+      context: encode(approval.context) as Record<string, string>,
+      status: approval.status,
+      createdAt: approval.createdAt,
+      liveUntil: approval.expiresAt,
+      decidedAt: approval.decidedAt,
+      decidedBy: approval.decidedBy,
+      userVerified: approval.userVerified,
+      rev: randomUUID(),
+      expiresAt: new Date(approval.expiresAt.getTime() + APPROVAL_RETENTION_MS),
+    };
+    await insertUnique(this.#collection, document, 'id');
   }
 
   find(id: string): Promise<Approval | undefined> {
