@@ -88,5 +88,21 @@ for (const kind of STORE_KINDS) {
       for (const answer of answers.filter((a) => a.status !== 200)) assert.deepEqual([answer.status, answer.body.error], [429, 'push_rate_limited']);
       assert.equal(await tobira.store.approvals.countCreatedSince(account!.id, new Date(Date.now() - 3600_000)), sent.length);
     });
+
+    race('an approved approval signs in once: of five simultaneous completions one succeeds, and a later one is refused', async () => {
+      const phone = await h.phoneFor(config, `once.${kind}@example.com`);
+      const account = await tobira.store.accounts.findByEmail(phone.email);
+      const pc = await h.pcRequests(config, phone.email);
+      const id = String(pc.started.approvalId);
+      assert.equal((await h.approveOn(phone, id, String(pc.started.number))).status, 200);
+      const completions = await Promise.all(Array.from({ length: 5 }, () => h.postJson(pc.browser, `/interaction/${pc.uid}/push/${id}/complete`, {}, pc.csrf)));
+      const statuses = completions.map((page) => page.status).sort();
+      assert.deepEqual(statuses, [200, 409, 409, 409, 409], completions.map((page) => page.body).join('\n'));
+      for (const page of completions.filter((p) => p.status === 409)) assert.equal(jsonOf(page).error, 'approval_used');
+      const again = await h.postJson(pc.browser, `/interaction/${pc.uid}/push/${id}/complete`, {}, pc.csrf);
+      assert.ok(again.status === 409 || again.status === 400, again.body);
+      const signIns = (await tobira.store.audit.listByAccount(account!.id, 100, ['login.succeeded'])).filter((event) => event.details.approvalId === id);
+      assert.equal(signIns.length, 1, 'one login.succeeded for one approval');
+    });
   });
 }

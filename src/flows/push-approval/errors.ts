@@ -7,3 +7,4 @@ export const ApprovalNotFoundError = E('approval_not_found', 404);
 export const ApprovalAlreadyDecidedError = E('approval_decided', 409);
 export const WrongNumberError = E('wrong_number', 400);
 export const ApprovalNotApprovedError = E('approval_not_approved', 400);
+export const ApprovalAlreadyUsedError = E('approval_used', 409);

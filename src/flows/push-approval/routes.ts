@@ -89,7 +89,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
     const details = await loadInteraction(ctx, provider);
     const id = approvalIdParam.safeParse(ctx.params.approvalId);
     if (!id.success) throw new ApprovalNotFoundError();
-    const { approval, account } = await approvals.approvedForBrowser(id.data, details.uid, browserBinding(ctx));
+    const { approval, account } = await approvals.completeForBrowser(id.data, details.uid, browserBinding(ctx));
     await finishSignIn(ctx, deps, details, account, { kind: 'push', approvalId: approval.id, userVerified: approval.userVerified, numberMatched: approval.matching !== 'none' });
   });
 

@@ -18,7 +18,7 @@ import type {
   Account, AccountRepository, Approval, ApprovalOrigin, ApprovalRepository, BlockRepository, Device, DeviceRepository, PushSubscriptionRecord,
 } from '../../store/types.ts';
 import {
-  ApprovalAlreadyDecidedError, ApprovalNotFoundError, ApprovalRateLimitedError, PushBlockedError,
+  ApprovalAlreadyDecidedError, ApprovalAlreadyUsedError, ApprovalNotFoundError, ApprovalRateLimitedError, PushBlockedError,
   TooManyPendingApprovalsError, WrongNumberError,
 } from './errors.ts';
 import * as flow from './flow.ts';
@@ -166,11 +166,16 @@ export class ApprovalService {
     return approval;
   }
 
-  /** The approved approval behind a finishing sign-in, with its account. */
-  async approvedForBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<{ approval: Approval; account: Account }> {
+  /**
+   * The approved approval behind a finishing sign-in, with its account. It is used up here: a
+   * second completion (a reload, a replayed request, or several at once) is refused, so one
+   * approval makes one sign-in, one `login.succeeded` and one set of notices.
+   */
+  async completeForBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<{ approval: Approval; account: Account }> {
     const approval = flow.requireApproved(await this.forBrowser(approvalId, interactionUid, browserBinding));
     const account = await this.#d.accounts.findById(approval.accountId);
     if (!account) throw new ApprovalNotFoundError();
+    if (!await this.#d.approvals.complete(approval.id)) throw new ApprovalAlreadyUsedError();
     return { approval, account };
   }
 

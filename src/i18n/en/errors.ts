@@ -70,6 +70,7 @@ export const errors: ErrorTexts = {
   approval_decided: 'This sign-in request has already been answered or has expired.',
   approval_not_approved: 'The sign-in request was not approved on your phone.',
   approval_not_found: 'This sign-in request does not exist or has expired.',
+  approval_used: 'This approval has already been used to sign in. Please sign in again.',
   push_rate_limited: 'Too many sign-in requests were sent to your phone this hour. Try again later or sign in with a passkey.',
   device_required: 'Only a phone set up for this account can answer sign-in requests.',
   push_blocked: 'Sign-in by phone notification is paused for this account for a while. Sign in with a passkey instead.',

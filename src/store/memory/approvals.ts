@@ -38,6 +38,8 @@ function newestFirst(a: Approval, b: Approval): number {
 export class MemoryApprovals implements ApprovalRepository {
   readonly #now: () => number;
   readonly #byId = new Map<string, Approval>();
+  /** Approvals that signed someone in (complete()); swept with them. */
+  readonly #completed = new Set<string>();
 
   constructor(now: () => number) {
     this.#now = now;
@@ -89,6 +91,12 @@ export class MemoryApprovals implements ApprovalRepository {
     return copyApproval(approval);
   }
 
+  async complete(id: string): Promise<boolean> {
+    if (this.#live(id)?.status !== 'approved' || this.#completed.has(id)) return false;
+    this.#completed.add(id);
+    return true;
+  }
+
   async countCreatedSince(accountId: string, since: Date): Promise<number> {
     let count = 0;
     for (const approval of this.#byId.values()) {
@@ -107,6 +115,7 @@ export class MemoryApprovals implements ApprovalRepository {
     for (const [id, approval] of this.#byId) {
       if (approval.expiresAt.getTime() + APPROVAL_RETENTION_MS <= now) {
         this.#byId.delete(id);
+        this.#completed.delete(id);
         removed += 1;
       }
     }

@@ -171,6 +171,14 @@ export class MongoApprovals implements ApprovalRepository {
     });
   }
 
+  complete(id: string): Promise<boolean> {
+    return guard(async () => {
+      const approved = await this.#collection.findOne({ _id: id, status: 'approved', liveUntil: { $gt: new Date(this.#now()) } });
+      // The same single-winner claim as decide(), under a key of its own: once per approval, ever.
+      return approved ? this.#claims.claim(`${APPROVALS_COLLECTION}:${id}:completed`, approved.expiresAt) : false;
+    });
+  }
+
   countCreatedSince(accountId: string, since: Date): Promise<number> {
     return guard(() => this.#collection.countDocuments({ accountId, createdAt: { $gte: since } }));
   }

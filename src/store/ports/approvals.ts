@@ -78,6 +78,11 @@ export interface ApprovalRepository {
    * too). Returns the decided approval, or undefined when it was not pending, expired or gone.
    */
   decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined>;
+  /**
+   * An approved approval signs in once: true for exactly one caller per approval, also when several
+   * race across processes; false when it is not live and approved, or was completed before.
+   */
+  complete(id: string): Promise<boolean>;
   /** How many approvals the account created since `since` (for the hourly cap). */
   countCreatedSince(accountId: string, since: Date): Promise<number>;
 }

@@ -182,6 +182,24 @@ forEachStore('approvals', (t) => {
     }
   });
 
+  it('completes an approved approval once, even when 10 completions race; never a pending, denied or expired one', async () => {
+    await t.store.approvals.create(approval('acc-1', 'pending'));
+    await t.store.approvals.create(approval('acc-1', 'denied'));
+    await t.store.approvals.create(approval('acc-1', 'approved'));
+    await t.store.approvals.create(approval('acc-1', 'late', { expiresAt: new Date(t.clock + 1000) }));
+    assert.ok(await t.store.approvals.decide('denied', decision({ status: 'denied' })));
+    assert.ok(await t.store.approvals.decide('approved', decision()));
+    assert.ok(await t.store.approvals.decide('late', decision()));
+    assert.equal(await t.store.approvals.complete('pending'), false);
+    assert.equal(await t.store.approvals.complete('denied'), false);
+    assert.equal(await t.store.approvals.complete('unknown'), false);
+    const results = valuesOf(await race(10, () => t.store.approvals.complete('approved')));
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal(await t.store.approvals.complete('approved'), false);
+    t.clock += 1000;
+    assert.equal(await t.store.approvals.complete('late'), false);
+  });
+
   it('reads an expired approval, decided or not, as undefined', async () => {
     await t.store.approvals.create(approval('acc-1', 'pending', { expiresAt: new Date(t.clock + 60_000) }));
     await t.store.approvals.create(approval('acc-1', 'decided', { expiresAt: new Date(t.clock + 60_000) }));
