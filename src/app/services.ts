@@ -59,7 +59,8 @@ class Base {
 
 export class Services extends Base {
   // Delivery: mail, SMS and push, and the audit trail.
-  readonly audit = new AuditLog(this.store.audit, this.logger);
+  // Its own limiter: `limiter` below is made after it, and both only count on store.counters.
+  readonly audit = new AuditLog(this.store.audit, this.logger, new RateLimiter(this.store.counters, this.settings));
   readonly mailer = createMailer(this.settings.mail.smtpUrl, this.settings.mail.from, this.logger);
   readonly sms = createSmsSender(this.settings.sms.hookUrl, this.settings.sms.hookToken, this.logger);
   readonly notifier = new AccountNotifier(this.mailer, this.sms, this.logger);

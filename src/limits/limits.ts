@@ -110,6 +110,15 @@ export const LIMITS = {
     countedBy: 'approvals',
     enforcedIn: 'src/flows/push-approval/service.ts',
   },
+  auditUnauthenticated: {
+    protects: 'growth of the audit store by strangers: events that concern no account (unknown passkeys, refused operator calls, requests naming no account)',
+    key: 'source address (as tobira sees it: behind a proxy with `TRUST_PROXY`, the forwarded client address)',
+    windowSeconds: 3600,
+    cap: 100,
+    atCap: 'further such events from that address are not stored this hour (each is still written to the process log at info level); requests themselves are not refused',
+    countedBy: 'counters',
+    enforcedIn: 'src/audit/audit-log.ts',
+  },
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -39,7 +39,7 @@ for (const kind of FEATURE_STORES) {
     let tobira: RunningTobira;
 
     before(async () => {
-      tobira = await startTobira({ store: kind, clients: [partnerClient()], env: { TRUST_PROXY: 'true' } });
+      tobira = await startTobira({ store: kind, clients: [partnerClient()], env: { TRUST_PROXY: 'true', ADMIN_TOKEN: 'admin-token-0123456789-abcdefghijklmnopqrstuvwxyz' } });
     });
     after(() => tobira.close());
 
@@ -133,6 +133,27 @@ for (const kind of FEATURE_STORES) {
       const error = await raw(tobira.port, '/device/api/approvals', { headers: { accept: 'application/json' } });
       assert.equal(error.status, 401);
       assert.equal(error.headers['cache-control'], 'no-store');
+    });
+
+    it('strangers cannot grow the audit store without bound: texts are cut, events about no account capped per address', async () => {
+      const userAgent = `Mozilla/5.0 ${'x'.repeat(8000)}`;
+      const path = `/admin/api/${'p'.repeat(4000)}`;
+      const before = (await tobira.store.audit.list({ type: 'admin.unauthorized', limit: 1000 })).length;
+      for (let i = 0; i < 110; i += 1) {
+        const res = await raw(tobira.port, path, { headers: { accept: 'application/json', 'user-agent': userAgent, 'x-forwarded-for': '198.51.100.7', authorization: 'Bearer wrong' } });
+        assert.equal(res.status, 401, 'every request is still refused as before');
+      }
+      const other = await raw(tobira.port, '/admin/api/x', { headers: { accept: 'application/json', 'x-forwarded-for': '198.51.100.8' } });
+      assert.equal(other.status, 401);
+      const events = (await tobira.store.audit.list({ type: 'admin.unauthorized', limit: 1000 })).slice(0, -before || undefined);
+      const fromFirst = events.filter((event) => event.ip === '198.51.100.7');
+      assert.equal(fromFirst.length, 100, 'auditUnauthenticated: 100 events per address and hour');
+      assert.equal(events.filter((event) => event.ip === '198.51.100.8').length, 1, 'another address is counted apart');
+      for (const event of fromFirst) {
+        assert.ok((event.userAgent ?? '').length <= 513, `User-Agent of ${String(event.userAgent?.length)} characters`);
+        assert.ok(String(event.details.path).length <= 513, `path of ${String(event.details.path).length} characters`);
+      }
+      assert.ok(fromFirst[0]?.userAgent?.startsWith('Mozilla/5.0 xxx'), 'the start is kept');
     });
   });
 }
