@@ -11,7 +11,7 @@
 /** The settings limits read, as the loaded Settings have them. */
 export interface LimitSettings {
   oneTimeCode: { maxAttempts: number; attemptWindowSeconds: number };
-  push: { denialLimit: number; denialWindowSeconds: number; maxPending: number; maxPerHour: number };
+  push: { denialLimit: number; denialWindowSeconds: number; maxPending: number; maxPerHour: number; wrongNumberPauseSeconds: number };
 }
 
 /** Where a configured value comes from: the setting's path, and how to read it. */
@@ -22,6 +22,7 @@ const SETTINGS = {
   'push.denialWindowSeconds': (s: LimitSettings) => s.push.denialWindowSeconds,
   'push.maxPending': (s: LimitSettings) => s.push.maxPending,
   'push.maxPerHour': (s: LimitSettings) => s.push.maxPerHour,
+  'push.wrongNumberPauseSeconds': (s: LimitSettings) => s.push.wrongNumberPauseSeconds,
 } as const satisfies Record<string, (settings: LimitSettings) => number>;
 
 export type SettingPath = keyof typeof SETTINGS;
@@ -108,6 +109,15 @@ export const LIMITS = {
     cap: { setting: 'push.maxPerHour' },
     atCap: 'new push sign-in requests are refused until the oldest of the hour is an hour old (a sliding window; counted with the creation: simultaneous requests never exceed it)',
     countedBy: 'approvals',
+    enforcedIn: 'src/flows/push-approval/service.ts',
+  },
+  pushWrongNumbers: {
+    protects: 'a blind pick approving someone else\'s sign-in (choose-from-3 succeeds 1 time in 3): after a wrong number, no more number-matched requests for a while',
+    key: 'account id',
+    windowSeconds: { setting: 'push.wrongNumberPauseSeconds' },
+    cap: 1,
+    atCap: 'push sign-in from browsers that are not trusted is refused (`push_paused`) until the window ends, and the account is told by e-mail; trusted browsers, passkeys and CIBA keep working',
+    countedBy: 'counters',
     enforcedIn: 'src/flows/push-approval/service.ts',
   },
   auditUnauthenticated: {

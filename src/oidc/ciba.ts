@@ -91,6 +91,6 @@ async function deliverBackchannelResult(provider: Provider, approval: Approval):
   const grant = new provider.Grant({ accountId: request.accountId, clientId: request.clientId });
   if (request.scope) grant.addOIDCScope(request.scope);
   await grant.save();
-  const { acr, amr } = assuranceOf({ kind: 'push', userVerified: approval.userVerified });
+  const { acr, amr } = assuranceOf({ kind: 'push', userVerified: approval.userVerified, matching: approval.matching });
   await provider.backchannelResult(request, grant, { acr, amr, authTime: Math.floor((approval.decidedAt ?? new Date()).getTime() / 1000) });
 }

@@ -1,6 +1,8 @@
 import { E } from '../../errors/app-error.ts';
 
 export const PushBlockedError = E('push_blocked', 429);
+/** After a wrong number on the phone: browsers that must show a number wait (PUSH_WRONG_NUMBER_PAUSE_SECONDS). */
+export const PushPausedError = E('push_paused', 429);
 export const TooManyPendingApprovalsError = E('too_many_pending', 429);
 export const ApprovalRateLimitedError = E('push_rate_limited', 429);
 export const ApprovalNotFoundError = E('approval_not_found', 404);

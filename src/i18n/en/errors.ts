@@ -21,6 +21,7 @@ export const errors: ErrorTexts = {
   email_taken: 'An account with this e-mail address already exists. Please sign in instead.',
   invalid_credentials: 'The e-mail address or password is incorrect.',
   passkey_required: 'This service requires you to sign in with a passkey (biometrics or screen lock), not a password.',
+  stronger_sign_in_required: 'This service requires you to sign in with a passkey, or by approving on your phone and typing the 6-digit number shown here, not with a password.',
   weak_password: (p) => p.guessable ? `This password is too easy to guess. ${p.guessable.en}`.trim() : 'Choose a password of at least 12 characters.',
   // The account menu
   not_signed_in: 'Please sign in first.',
@@ -74,6 +75,7 @@ export const errors: ErrorTexts = {
   push_rate_limited: 'Too many sign-in requests were sent to your phone this hour. Try again later or sign in with a passkey.',
   device_required: 'Only a phone set up for this account can answer sign-in requests.',
   push_blocked: 'Sign-in by phone notification is paused for this account for a while. Sign in with a passkey instead.',
+  push_paused: 'A wrong number was chosen on your phone, so sign-in by phone notification from this browser is paused for a while. Sign in with a passkey, or from a browser you have used before.',
   too_many_pending: 'Several sign-in requests are already waiting on your phone. Answer or let them expire first.',
   wrong_number: 'That is not the number shown on the sign-in screen. The request was denied to protect you.',
   // Phone change
