@@ -13,6 +13,8 @@ import { partnerClient } from '../support/partner.ts';
 import { FEATURE_STORES, freshStore } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
+const TV_CLIENT = { client_id: 'tv-app', client_name: 'TV', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'none' };
+
 interface RawAnswer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
 /** A request exactly as written: the path is not normalised, the Host header is whatever we say. */
@@ -39,7 +41,7 @@ for (const kind of FEATURE_STORES) {
     let tobira: RunningTobira;
 
     before(async () => {
-      tobira = await startTobira({ store: kind, clients: [partnerClient()], env: { TRUST_PROXY: 'true', ADMIN_TOKEN: 'admin-token-0123456789-abcdefghijklmnopqrstuvwxyz' } });
+      tobira = await startTobira({ store: kind, clients: [partnerClient(), TV_CLIENT], env: { TRUST_PROXY: 'true', ADMIN_TOKEN: 'admin-token-0123456789-abcdefghijklmnopqrstuvwxyz' } });
     });
     after(() => tobira.close());
 
@@ -113,10 +115,13 @@ for (const kind of FEATURE_STORES) {
       assert.equal(jwks.headers['cache-control'], 'public, max-age=300');
       // A device code's verification URI too (it is shown on the TV and in its QR code).
       const device = await raw(tobira.port, '/device_authorization', {
-        method: 'POST', body: 'client_id=partner-web&scope=openid',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', host: 'evil.example' },
+        method: 'POST', body: 'client_id=tv-app&scope=openid',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', host: 'evil.example', 'x-forwarded-host': 'evil.example' },
       });
-      assert.doesNotMatch(device.body, /evil\.example/);
+      assert.equal(device.status, 200, device.body);
+      const started = JSON.parse(device.body) as { verification_uri: string; verification_uri_complete: string };
+      assert.equal(started.verification_uri, `${tobira.issuer}/activate`);
+      assert.ok(started.verification_uri_complete.startsWith(`${tobira.issuer}/activate?user_code=`), started.verification_uri_complete);
     });
 
     it('discovery does not claim the CIBA user_code parameter that is refused', async () => {
