@@ -48,7 +48,9 @@ for (const kind of FEATURE_STORES) {
 
     /** A number the phone offers that is not the one on the screen. */
     async function wrongChoice(phone: Phone, pc: PcRequest): Promise<string> {
-      const view = (jsonOf(await phone.browser.request(`${tobira.issuer}/device/api/approvals`, { headers: { accept: 'application/json' } })).approvals as Array<{ id: string; choices: string[] }>)
+      const listed = await phone.browser.request(`${tobira.issuer}/device/api/approvals`, { headers: { accept: 'application/json' } });
+      assert.equal(listed.headers.get('cache-control'), 'no-store', 'the list carries addresses and places: no cache may keep it');
+      const view = (jsonOf(listed).approvals as Array<{ id: string; choices: string[] }>)
         .find((approval) => approval.id === pc.started.approvalId);
       const wrong = view?.choices.find((choice) => choice !== pc.started.number);
       assert.ok(wrong, 'the phone offers three numbers');

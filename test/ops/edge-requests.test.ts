@@ -135,6 +135,9 @@ for (const kind of FEATURE_STORES) {
         if (!String(res.headers['content-type']).includes('json')) continue;
         assert.equal(res.headers['cache-control'], 'no-store', `${path} (${res.status})`);
       }
+      const operator = await raw(tobira.port, '/admin/api/recovery-requests', { headers: { accept: 'application/json', authorization: 'Bearer admin-token-0123456789-abcdefghijklmnopqrstuvwxyz' } });
+      assert.equal(operator.status, 200, operator.body);
+      assert.equal(operator.headers['cache-control'], 'no-store', 'the operator API lists people\'s requests');
       const error = await raw(tobira.port, '/device/api/approvals', { headers: { accept: 'application/json' } });
       assert.equal(error.status, 401);
       assert.equal(error.headers['cache-control'], 'no-store');
