@@ -2,7 +2,7 @@
 // process exactly one decider wins.
 //
 // An approval reads as undefined from its expiresAt on, but stays in the map for
-// APPROVAL_RETENTION_MS longer, so countCreatedSince() (the hourly cap) still counts it; only
+// APPROVAL_RETENTION_MS longer, so the hourly cap (createWithinCaps, countCreatedSince) still counts it; only
 // then does the sweep delete it. The mongo store keeps the same retention.
 import { DuplicateKeyError } from '../errors.ts';
 import type { Approval, ApprovalCaps, ApprovalDecision, ApprovalRepository, CappedCreation } from '../types.ts';

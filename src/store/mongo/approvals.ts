@@ -4,7 +4,7 @@
 //
 // `liveUntil` is the approval's own expiresAt: from then on it reads as undefined. The document's
 // `expiresAt`, the field the sweep and TTL indexes go by, is APPROVAL_RETENTION_MS later, so
-// countCreatedSince() (the hourly cap) still counts approvals that expired a moment ago. The
+// the hourly cap (createWithinCaps, countCreatedSince) still counts approvals that expired a moment ago. The
 // memory store keeps the same retention.
 //
 // decide() must move pending → decided for exactly one caller, and FerretDB applies a conditional
@@ -88,7 +88,7 @@ export class MongoApprovals implements ApprovalRepository {
   }
 
   async ensureIndexes(ttl: TtlIndexes): Promise<void> {
-    // listPending (newest first) and countCreatedSince.
+    // listPending (newest first), and the counts of createWithinCaps and countCreatedSince.
     await this.#collection.createIndex({ accountId: 1, ...NEWEST_FIRST });
     await ttl.ensure(this.#collection);
   }

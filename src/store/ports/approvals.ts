@@ -83,6 +83,6 @@ export interface ApprovalRepository {
    * race across processes; false when it is not live and approved, or was completed before.
    */
   complete(id: string): Promise<boolean>;
-  /** How many approvals the account created since `since` (for the hourly cap). */
+  /** How many approvals the account created since `since`, counted as createWithinCaps counts the hourly cap. */
   countCreatedSince(accountId: string, since: Date): Promise<number>;
 }
