@@ -32,7 +32,7 @@ export interface BuildOptions {
 }
 
 /** oidc-provider keeps the precise reason for a refusal out of the response; operators need it in the log. */
-const REFUSAL_EVENTS = ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'end_session.error', 'backchannel.error'];
+const REFUSAL_EVENTS = ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'end_session.error', 'backchannel.error', 'backchannel_authentication.error'];
 
 async function buildProvider(services: Services): Promise<Provider> {
   const { settings, store, logger, infrastructure } = services;

@@ -15,7 +15,7 @@ type CibaFeature = NonNullable<NonNullable<Configuration['features']>['ciba']>;
 /**
  * The one answer for every user who cannot be asked now: unknown, no phone set up, push sign-in
  * paused or capped. A partner (or whoever drives it) must not learn from CIBA which e-mail
- * addresses have accounts; the audit log keeps the real reason.
+ * addresses have accounts; the reason goes to the process log only (error_detail is never sent).
  */
 const UNREACHABLE = 'the user cannot be asked to approve a sign-in on a phone now';
 
@@ -27,7 +27,7 @@ export function cibaFeature(accounts: AccountRepository, approvals: Pick<Approva
       if (!loginHint) return undefined;
       const account = await accounts.findByEmail(loginHint.trim().toLowerCase());
       // Not oidc-provider's unknown_user_id: an unknown address answers as a known unusable one.
-      if (!account) throw new errors.AccessDenied(UNREACHABLE);
+      if (!account) throw new errors.AccessDenied(UNREACHABLE, 'no account has this login_hint');
       return account.id;
     },
     processLoginHintToken: () => {
@@ -66,10 +66,10 @@ export function cibaFeature(accounts: AccountRepository, approvals: Pick<Approva
         });
       } catch (err) {
         // Paused or capped push sign-in: the partner learns it cannot reach the user now, not why.
-        if (err instanceof AppError) throw new errors.AccessDenied(UNREACHABLE);
+        if (err instanceof AppError) throw new errors.AccessDenied(UNREACHABLE, err.code);
         throw err;
       }
-      if (started.kind === 'no_phone') throw new errors.AccessDenied(UNREACHABLE);
+      if (started.kind === 'no_phone') throw new errors.AccessDenied(UNREACHABLE, 'the account has no phone set up');
     },
   };
 }

@@ -77,7 +77,7 @@ export const errors: ErrorTexts = {
   push_blocked: 'Sign-in by phone notification is paused for this account for a while. Sign in with a passkey instead.',
   push_paused: 'A wrong number was chosen on your phone, so sign-in by phone notification from this browser is paused for a while. Sign in with a passkey, or from a browser you have used before.',
   too_many_pending: 'Several sign-in requests are already waiting on your phone. Answer or let them expire first.',
-  wrong_number: 'That is not the number shown on the sign-in screen. The request was denied to protect you.',
+  wrong_number: 'That is not the number shown on the sign-in screen. The request was denied to protect you, and for a while sign-in by phone notification works only from browsers you have used before.',
   // Phone change
   phone_change_rate_limited: 'Codes for this account were requested too often. Please wait an hour and try again.',
   phone_change_step_missing: 'There is no phone change in progress in this browser, or it has expired. Please start again.',
