@@ -262,7 +262,13 @@ export class ApprovalService {
     const seconds = this.#d.policy.wrongNumberPauseSeconds;
     await this.#d.audit.record('push.paused', approval.accountId, audit, { approvalId: approval.id, reason: 'wrong_number', until: new Date(this.#d.now() + seconds * 1000).toISOString() });
     const account = await this.#d.accounts.findById(approval.accountId);
-    if (account) await this.#d.mailer.send(pushWrongNumberMail(lang, account.email, approval.context, Math.ceil(seconds / 60)));
+    if (!account) return;
+    try {
+      await this.#d.mailer.send(pushWrongNumberMail(lang, account.email, approval.context, Math.ceil(seconds / 60)));
+    } catch (err) {
+      // The phone still gets its clear wrong_number; the undelivered notice is on record.
+      await this.#d.audit.record('notice.failed', approval.accountId, audit, { notice: 'push.paused', error: (err as Error).message });
+    }
   }
 
   async #decideDenied(approval: Approval, deviceId: string, status: 'denied' | 'reported', audit: AuditContext, reason: string): Promise<void> {
