@@ -210,3 +210,35 @@ for (const kind of FEATURE_STORES) {
     });
   });
 }
+
+describe('push matching when the mail server is down', function () {
+  this.timeout(30_000);
+  let tobira: RunningTobira;
+  let receiver: PushReceiver;
+  const h = harness(() => tobira.issuer, () => receiver);
+
+  before(async () => {
+    receiver = new PushReceiver();
+    await receiver.start();
+    // Nothing listens on port 9 of loopback: every mail fails to send.
+    tobira = await startPushTobira('memory', { SMTP_URL: 'smtp://127.0.0.1:9' });
+  });
+  after(async () => {
+    await tobira.close();
+    await receiver.stop();
+  });
+
+  it('a wrong number is still answered wrong_number, the pause holds, and the undelivered notice is audited', async () => {
+    const config = await discover(tobira.issuer);
+    const phone = await h.phoneFor(config, 'nomail@example.com');
+    const account = await tobira.store.accounts.findByEmail(phone.email);
+    const pc = await h.pcRequests(config, phone.email);
+    const approval = await tobira.store.approvals.find(String(pc.started.approvalId));
+    const wrong = approval!.choices.find((choice) => choice !== pc.started.number)!;
+    const picked = await h.approveOn(phone, String(pc.started.approvalId), wrong);
+    assert.deepEqual([picked.status, jsonOf(picked).error], [400, 'wrong_number']);
+    assert.deepEqual((await h.pcRequests(config, phone.email)).started, { error: 'push_paused', status: 429 });
+    const failed = await tobira.store.audit.listByAccount(account!.id, 50, ['notice.failed']);
+    assert.equal(failed[0]?.details.notice, 'push.paused');
+  });
+});
