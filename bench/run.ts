@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     // a day on with every try, so no limit is ever reached.
     let day = 0;
     const counters = new MemoryCounters(() => (day += 1) * 86_400_000);
-    const throttle = new PasswordThrottle(new RateLimiter(counters, { oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 }, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10 } }, () => day * 86_400_000));
+    const throttle = new PasswordThrottle(new RateLimiter(counters, { oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 }, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10, wrongNumberPauseSeconds: 3600 } }, () => day * 86_400_000));
     const accounts = new AccountService({ accounts: tobira.store.accounts, audit: new AuditLog(tobira.store.audit, createLogger('silent')), throttle });
     const wrong: number[] = [];
     const unknown: number[] = [];

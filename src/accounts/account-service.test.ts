@@ -48,7 +48,7 @@ describe('AccountService (unit, memory store, fake clock)', () => {
     clock = Date.UTC(2026, 0, 15, 9, 0, 0);
     store = createMemoryStore({ now: () => clock });
     await store.init();
-    const limits = { oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 }, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10 } };
+    const limits = { oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 }, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10, wrongNumberPauseSeconds: 3600 } };
     accounts = new AccountService({ accounts: store.accounts, audit: new AuditLog(store.audit, createLogger('silent')), throttle: new PasswordThrottle(new RateLimiter(store.counters, limits, () => clock)), now: () => clock });
   });
   afterEach(() => store.close());

@@ -12,6 +12,8 @@ export const WeakPasswordError = E('weak_password', 400, (guessable?: Localized)
 export const AccountNotFoundError = E('account_not_found', 404);
 /** The partner service accepts only a phishing-resistant sign-in for this request. */
 export const PasskeyRequiredError = E('passkey_required', 403);
+/** The partner needs a passkey or a push approval with the number typed (acr push:typed): no password. */
+export const StrongerSignInRequiredError = E('stronger_sign_in_required', 403);
 /** Password sign-in, password reset or a password-dependent service for an always-passkey account. */
 export const AlwaysPasskeyOnError = E('always_passkey_on', 403);
 /**

@@ -7,6 +7,7 @@ import serve from 'koa-static';
 import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
 import { errorHandler } from '../http/error-handler.ts';
+import { issuerOrigin } from '../http/issuer-origin.ts';
 import { requestContext } from '../http/request-context.ts';
 import { meteredStore } from '../metrics/metered-store.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -15,6 +16,7 @@ import { securityHeaders } from '../http/security-headers.ts';
 import type { RequestState } from '../http/state.ts';
 import type { Logger } from '../log.ts';
 import { subscribeBackchannelResults } from '../oidc/ciba.ts';
+import { discoveryEdge } from '../oidc/discovery-edge.ts';
 import { createProvider } from '../oidc/provider.ts';
 import { introspectsFor } from '../oidc/resource-indicators.ts';
 import { publicJwks } from '../oidc/signing-keys.ts';
@@ -38,7 +40,7 @@ export interface BuildOptions {
 }
 
 /** oidc-provider keeps the precise reason for a refusal out of the response; operators need it in the log. */
-const REFUSAL_EVENTS = ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'end_session.error', 'backchannel.error'];
+const REFUSAL_EVENTS = ['grant.error', 'authorization.error', 'introspection.error', 'revocation.error', 'userinfo.error', 'end_session.error', 'backchannel.error', 'backchannel_authentication.error'];
 
 async function buildProvider(services: Services): Promise<Provider> {
   const { settings, store, logger, infrastructure } = services;
@@ -98,6 +100,7 @@ export async function buildApp(settings: Settings, rawStore: Store, logger: Logg
     else logger.error({ err }, 'koa error');
   });
   app.use(requestContext(logger));
+  app.use(issuerOrigin(settings.issuer));
   app.use(securityHeaders());
   app.use(errorHandler());
   serveStatic(app);
@@ -106,6 +109,7 @@ export async function buildApp(settings: Settings, rawStore: Store, logger: Logg
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  app.use(discoveryEdge());
   app.use(structuredTokenEndpoints({
     issuer: settings.issuer,
     publicJwks: publicJwks(infrastructure.jwks),

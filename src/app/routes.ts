@@ -23,6 +23,7 @@ import { interactionRoutes } from '../interactions/routes.ts';
 import { phoneApprovalRoutes } from '../flows/push-approval/phone-routes.ts';
 import { pushRoutes } from '../flows/push-approval/routes.ts';
 import { signupRoutes } from '../flows/signup/routes.ts';
+import { activateGuard } from '../tv/activate-guard.ts';
 import { qrRoute } from '../tv/qr-route.ts';
 import type { Services } from './services.ts';
 
@@ -62,6 +63,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       signupRoutes({ ...signIn, signup: services.signup, now: services.now }),
       pushRoutes({ ...signIn, approvals: services.approvals }),
       qrRoute(settings.issuer),
+      activateGuard(provider),
       enrolmentRoutes({ enrolment: services.enrolment, bodies }),
       recoveryRoutes({ recovery: services.recovery, bodies }),
       phoneChangeRoutes({ phoneChange: services.phoneChange, bodies, now: services.now }),

@@ -31,7 +31,7 @@ import { AccountNotifier } from '../notify/account-notifier.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { createSmsSender } from '../notify/sms-sender.ts';
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } from '../notify/web-push-sender.ts';
-import { RateLimiter } from '../limits/rate-limiter.ts';
+import { RateLimiter, type LimitObserver } from '../limits/rate-limiter.ts';
 import { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
 import { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { Store } from '../store/types.ts';
@@ -65,7 +65,13 @@ class Base {
 
 export class Services extends Base {
   // Delivery: mail, SMS and push, and the audit trail.
-  readonly audit = new AuditLog(this.store.audit, this.logger, this.metrics && ((type, details) => this.metrics?.audited(type, details)));
+  // Its own limiter: `limiter` below is made after it, and both only count on store.counters.
+  readonly audit = new AuditLog(
+    this.store.audit,
+    this.logger,
+    new RateLimiter(this.store.counters, this.settings, this.now, this.#limitObserver()),
+    this.metrics && ((type, details) => this.metrics?.audited(type, details)),
+  );
   readonly mailer = createMailer(this.settings.mail.smtpUrl, this.settings.mail.from, this.logger);
   readonly sms = createSmsSender(this.settings.sms.hookUrl, this.settings.sms.hookToken, this.logger);
   readonly notifier = new AccountNotifier(this.mailer, this.sms, this.logger);
@@ -78,7 +84,7 @@ export class Services extends Base {
   }));
 
   /** Every limit in the product (limits/limits.ts), counted race-safe in the store. */
-  readonly limiter = new RateLimiter(this.store.counters, this.settings, this.now, this.metrics && ((limit, hit) => this.metrics?.rateLimitHits.inc({ limit, result: hit.over ? 'over' : 'within' })));
+  readonly limiter = new RateLimiter(this.store.counters, this.settings, this.now, this.#limitObserver());
 
   // Accounts and what signs them in.
   readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, throttle: new PasswordThrottle(this.limiter), now: this.now });
@@ -216,6 +222,12 @@ export class Services extends Base {
   });
 
   /** The features that react to events, in the order they react. Provider-bound ones: app/app.ts. */
+  /** Hits within and over each limit, counted when metrics are on. */
+  #limitObserver(): LimitObserver | undefined {
+    const metrics = this.metrics;
+    return metrics && ((limit, hit) => metrics.rateLimitHits.inc({ limit, result: hit.over ? 'over' : 'within' }));
+  }
+
   /** Push deliveries counted by push service, when metrics are on. */
   #metered(sender: PushSender): PushSender {
     return this.metrics ? meteredPush(sender, this.metrics) : sender;

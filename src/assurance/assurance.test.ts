@@ -1,7 +1,7 @@
 // What partner services are told about how the user signed in (acr, amr), and when a partner
 // accepts nothing below phishing-resistant.
 import assert from 'node:assert/strict';
-import { ACR, assuranceOf, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from './assurance.ts';
+import { ACR, assuranceOf, meetsTypedPush, requiresPhishingResistant, requiresTypedPush, SUPPORTED_ACR_VALUES } from './assurance.ts';
 
 describe('assurance', () => {
   describe('acr and amr of each sign-in method', () => {
@@ -10,8 +10,14 @@ describe('assurance', () => {
     });
 
     it('a push approval: never phishing-resistant; mfa only with user verification on the phone', () => {
-      assert.deepEqual(assuranceOf({ kind: 'push', userVerified: true }), { acr: 'urn:tobira:acr:push', amr: ['mca', 'user', 'mfa'] });
-      assert.deepEqual(assuranceOf({ kind: 'push', userVerified: false }), { acr: 'urn:tobira:acr:push', amr: ['mca', 'user'] });
+      assert.deepEqual(assuranceOf({ kind: 'push', userVerified: true, matching: 'choose' }), { acr: 'urn:tobira:acr:push', amr: ['mca', 'user', 'mfa'] });
+      assert.deepEqual(assuranceOf({ kind: 'push', userVerified: false, matching: 'choose' }), { acr: 'urn:tobira:acr:push', amr: ['mca', 'user'] });
+    });
+
+    it('a push approval says which matching was used: typed six digits, or a pick among three / no number', () => {
+      assert.deepEqual(assuranceOf({ kind: 'push', userVerified: true, matching: 'type' }), { acr: 'urn:tobira:acr:push:typed', amr: ['mca', 'user', 'mfa'] });
+      assert.equal(assuranceOf({ kind: 'push', userVerified: true, matching: 'choose' }).acr, 'urn:tobira:acr:push');
+      assert.equal(assuranceOf({ kind: 'push', userVerified: true, matching: 'none' }).acr, 'urn:tobira:acr:push');
     });
 
     it('a passkey: phishing-resistant; hwk for a key that cannot leave its device, swk otherwise; mfa only with user verification', () => {
@@ -21,7 +27,7 @@ describe('assurance', () => {
     });
 
     it('discovery lists the levels strongest first', () => {
-      assert.deepEqual(SUPPORTED_ACR_VALUES, ['phr', 'urn:tobira:acr:push', 'urn:tobira:acr:password']);
+      assert.deepEqual(SUPPORTED_ACR_VALUES, ['phr', 'urn:tobira:acr:push:typed', 'urn:tobira:acr:push', 'urn:tobira:acr:password']);
     });
   });
 
@@ -57,6 +63,29 @@ describe('assurance', () => {
       ] as Array<[unknown, unknown]>) {
         assert.equal(requiresPhishingResistant(acrValues, claims), false, JSON.stringify([acrValues, claims]));
       }
+    });
+  });
+
+  describe('a partner that needs the typed number (or better)', () => {
+    it('asks for the typed push alone or with phr, in acr_values or in the acr claim request', () => {
+      assert.equal(requiresTypedPush(ACR.PUSH_TYPED, undefined), true);
+      assert.equal(requiresTypedPush(`phr ${ACR.PUSH_TYPED}`, undefined), true);
+      assert.equal(requiresTypedPush(undefined, { id_token: { acr: { essential: true, values: [ACR.PUSH_TYPED, 'phr'] } } }), true);
+      assert.equal(requiresPhishingResistant(`phr ${ACR.PUSH_TYPED}`, undefined), false, 'a typed push does for it, so no passkey-only page');
+    });
+
+    it('is not one that accepts a picked number, a password or phr alone', () => {
+      assert.equal(requiresTypedPush(`${ACR.PUSH_TYPED} ${ACR.PUSH}`, undefined), false);
+      assert.equal(requiresTypedPush(`${ACR.PUSH_TYPED} ${ACR.PASSWORD}`, undefined), false);
+      assert.equal(requiresTypedPush('phr', undefined), false);
+      assert.equal(requiresTypedPush(undefined, undefined), false);
+      assert.equal(requiresTypedPush([ACR.PUSH_TYPED], undefined), false);
+    });
+
+    it('is met by a typed push and by a passkey, by nothing else', () => {
+      assert.equal(meetsTypedPush(ACR.PUSH_TYPED), true);
+      assert.equal(meetsTypedPush(ACR.PHISHING_RESISTANT), true);
+      for (const acr of [ACR.PUSH, ACR.PASSWORD, undefined, '', 42]) assert.equal(meetsTypedPush(acr), false, String(acr));
     });
   });
 });

@@ -239,7 +239,7 @@ export const SCHEMA = {
     matching: setting({
       section: 'push', env: 'PUSH_MATCHING',
       kind: oneOf(['choose', 'type']), default: 'choose',
-      description: 'Number matching on browsers that are not trusted: `choose` (pick the number among three) or `type` (type the six digits the screen shows).',
+      description: 'Number matching on browsers that are not trusted: `choose` (pick the number among three) or `type` (type the six digits the screen shows). Only `type` meets NIST SP 800-63B-4 §3.1.3: use it in production. A partner can require it per sign-in with `acr_values=urn:tobira:acr:push:typed` (docs/partners.md).',
     }),
     maxPending: setting({
       section: 'push', env: 'PUSH_MAX_PENDING',
@@ -265,6 +265,11 @@ export const SCHEMA = {
       section: 'push', env: 'PUSH_BLOCK_SECONDS',
       kind: seconds(1, 7 * DAY), default: HOUR,
       description: 'How long push sign-in stays paused.',
+    }),
+    wrongNumberPauseSeconds: setting({
+      section: 'push', env: 'PUSH_WRONG_NUMBER_PAUSE_SECONDS',
+      kind: seconds(60, 7 * DAY), default: HOUR,
+      description: 'After one wrong number on the phone, push sign-in from browsers that are not trusted (those that must show a number) is paused this long (`push_paused`), and the account is told by e-mail; trusted browsers, passkeys and CIBA keep working.',
     }),
     endpointHosts: setting({
       section: 'push', env: 'PUSH_ENDPOINT_HOSTS',

@@ -24,8 +24,13 @@ export async function render(ctx: Context, name: string, data: Record<string, un
   ctx.body = html;
 }
 
+/**
+ * The same page in the other language: a query-only relative link, so the browser keeps the page's
+ * own address. Never built from the request path: `GET //evil.example/x` would otherwise render a
+ * link to `//evil.example/x?lang=en`, another site.
+ */
 function langSwitchHref(ctx: Context, target: string): string {
   const params = new URLSearchParams(ctx.querystring);
   params.set('lang', target);
-  return `${ctx.path}?${params.toString()}`;
+  return `?${params.toString()}`;
 }

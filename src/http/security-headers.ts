@@ -25,6 +25,9 @@ export function securityHeaders(): Middleware {
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
     await next();
+    // Pages and JSON carry personal data (IPs, places, names, tokens): no cache may keep them. A
+    // JSON answer that is public says so itself (discovery and JWKS, oidc/discovery-edge.ts).
     if (ctx.response.is('html')) ctx.set('Cache-Control', 'no-store');
+    else if (!ctx.response.get('Cache-Control') && ctx.response.is('json', '+json')) ctx.set('Cache-Control', 'no-store');
   };
 }

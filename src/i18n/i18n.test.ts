@@ -32,6 +32,7 @@ const MAIL_SAMPLES: { [K in keyof MailTemplates]: Parameters<MailTemplates[K]> }
   signupCode: [{ code: '123456', minutes: 10 }],
   alreadyRegistered: [],
   pushReported: [{ client: 'Partner Shop', where: 'Firefox, 192.0.2.1', time: '12:00' }],
+  pushWrongNumber: [{ client: 'Partner Shop', where: 'Firefox, 192.0.2.1', time: '12:00', minutes: 60 }],
   resetCode: [{ code: '123456', minutes: 10 }],
   resetOff: [],
   passwordChanged: [],

@@ -46,6 +46,7 @@ export const VIEW_KEYS = {
   signInFailure: lookup({
     invalid_credentials: 'history.reason.invalid_credentials',
     passkey_required: 'history.reason.passkey_required',
+    stronger_sign_in_required: 'history.reason.stronger_sign_in_required',
     unknown_passkey: 'history.reason.unknown_passkey',
     account_mismatch: 'history.reason.account_mismatch',
     user_handle_mismatch: 'history.reason.user_handle_mismatch',

@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import type { SignInNotices } from '../accounts/sign-in-notices.ts';
-import { assuranceOf, type LoginMethod } from '../assurance/assurance.ts';
+import { assuranceOf, type LoginMethod, type PushMatching } from '../assurance/assurance.ts';
 import { auditContextOf } from '../http/audit-context.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
@@ -39,8 +39,8 @@ function completeLogin(ctx: Context, provider: Provider, accountId: string, meth
 export type SignInMethod =
   | { kind: 'password'; signup?: boolean }
   | { kind: 'passkey'; credentialId: string; hardwareBound: boolean; userVerified: boolean; signup?: boolean }
-  /** `numberMatched`: the user typed the number this browser showed into the phone. */
-  | { kind: 'push'; approvalId: string; userVerified: boolean; numberMatched: boolean };
+  /** `matching`: how the user matched the number this browser showed on the phone ('none': no number). */
+  | { kind: 'push'; approvalId: string; userVerified: boolean; matching: PushMatching };
 
 export interface SignInFinishDeps {
   provider: Provider;
@@ -56,7 +56,7 @@ export interface SignInFinishDeps {
  * number. A password proves nothing about the browser.
  */
 function vouchesForBrowser(method: SignInMethod): boolean {
-  return method.kind === 'passkey' || (method.kind === 'push' && method.numberMatched);
+  return method.kind === 'passkey' || (method.kind === 'push' && method.matching !== 'none');
 }
 
 /**
@@ -74,7 +74,7 @@ export async function finishSignIn(ctx: Context, deps: SignInFinishDeps, details
   const audit = auditContextOf(ctx);
   const client = details.params.client_id;
   const signup = method.kind !== 'push' && method.signup === true;
-  const evidence = method.kind === 'passkey' ? { credentialId: method.credentialId } : method.kind === 'push' ? { approvalId: method.approvalId } : {};
+  const evidence = method.kind === 'passkey' ? { credentialId: method.credentialId } : method.kind === 'push' ? { approvalId: method.approvalId, matching: method.matching } : {};
   await deps.audit.record('login.succeeded', account.id, audit, { method: method.kind, ...evidence, client, ...(signup ? { signup: true } : {}) });
   const token = trustedBrowserToken(ctx);
   if (!signup) {

@@ -5,7 +5,7 @@ import type { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
-import { requiresPhishingResistant } from '../assurance/assurance.ts';
+import { requiresPhishingResistant, requiresTypedPush } from '../assurance/assurance.ts';
 import type { InteractionDeps } from './deps.ts';
 import { clientSummary, type InteractionDetails } from './load-interaction.ts';
 
@@ -15,6 +15,16 @@ export type InteractionView = 'login' | 'signup-email' | 'signup-code' | 'signup
 export function phrRequired(details: InteractionDetails): boolean {
   const claims = typeof details.params.claims === 'string' ? safeJson(details.params.claims) : undefined;
   return requiresPhishingResistant(details.params.acr_values, claims);
+}
+
+/**
+ * True when this authorization accepts a passkey or a push approval with the number typed, nothing
+ * weaker (the partner asked for acr urn:tobira:acr:push:typed): no password, and the phone makes
+ * the user type the six digits.
+ */
+export function typedPushRequired(details: InteractionDetails): boolean {
+  const claims = typeof details.params.claims === 'string' ? safeJson(details.params.claims) : undefined;
+  return requiresTypedPush(details.params.acr_values, claims);
 }
 
 function safeJson(text: string): unknown {
@@ -32,6 +42,7 @@ export async function showPage(ctx: Context, deps: InteractionDeps, details: Int
     client: await clientSummary(deps.provider, details),
     csrf: csrfToken(ctx),
     phrRequired: phrRequired(details),
+    typedPushRequired: typedPushRequired(details),
     loginHint: typeof details.params.login_hint === 'string' ? details.params.login_hint : '',
     ...refusalOnPage(ctx, error),
     values: {},

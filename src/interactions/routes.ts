@@ -1,7 +1,7 @@
 // The pages between a partner's authorization request and the redirect back: sign-in and
 // consent. Sign-up and the passkey JSON steps have routers of their own beside this one.
 import Router from '@koa/router';
-import { PasskeyRequiredError } from '../accounts/errors.ts';
+import { PasskeyRequiredError, StrongerSignInRequiredError } from '../accounts/errors.ts';
 import { auditContextOf } from '../http/audit-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { InteractionExpiredError } from '../errors/http-errors.ts';
@@ -15,7 +15,7 @@ import { abortInteraction, completeConsent, finishSignIn } from './finish.ts';
 import { parseForm } from '../http/forms.ts';
 import { consentForm, passwordLoginForm } from './forms.ts';
 import { clientSummary, loadInteraction } from './load-interaction.ts';
-import { onForm, phrRequired, showPage } from './page.ts';
+import { onForm, phrRequired, showPage, typedPushRequired } from './page.ts';
 import { passkeyRoutes } from './passkey-routes.ts';
 import { passwordDependentRoutes, refusedAsPasswordDependent } from './password-dependent-refusal.ts';
 
@@ -58,6 +58,7 @@ export function interactionRoutes(deps: InteractionDeps): Router<RequestState> {
     const body = ctx.request.body as Record<string, string>;
     await onForm(ctx, deps, details, 'login', { email: String(body.email ?? '') }, async () => {
       if (phrRequired(details)) throw new PasskeyRequiredError();
+      if (typedPushRequired(details)) throw new StrongerSignInRequiredError();
       const input = parseForm(passwordLoginForm, body);
       const audit = auditContextOf(ctx);
       const account = await deps.accounts.signInWithPassword(input.email, input.password, audit.ip).catch(async (err: unknown) => {

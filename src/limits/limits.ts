@@ -4,13 +4,14 @@
 // for readers; src/limits/limits.test.ts fails when the two disagree.
 //
 // Limits counted by the rate limiter live in the store's windowed counters under
-// `<limit name>:<subject>`; the two push-approval limits are counted from the stored approvals
-// themselves, so they have no counter, only a row here.
+// `<limit name>:<subject>`; the two push-approval caps are counted by the approval store itself,
+// together with each creation (ApprovalRepository.createWithinCaps, race-safe), so they have no
+// counter, only a row here.
 
 /** The settings limits read, as the loaded Settings have them. */
 export interface LimitSettings {
   oneTimeCode: { ttlSeconds: number; maxAttempts: number; attemptWindowSeconds: number };
-  push: { denialLimit: number; denialWindowSeconds: number; maxPending: number; maxPerHour: number };
+  push: { denialLimit: number; denialWindowSeconds: number; maxPending: number; maxPerHour: number; wrongNumberPauseSeconds: number };
 }
 
 /** Where a configured value comes from: the setting's path, and how to read it. */
@@ -22,6 +23,7 @@ const SETTINGS = {
   'push.denialWindowSeconds': (s: LimitSettings) => s.push.denialWindowSeconds,
   'push.maxPending': (s: LimitSettings) => s.push.maxPending,
   'push.maxPerHour': (s: LimitSettings) => s.push.maxPerHour,
+  'push.wrongNumberPauseSeconds': (s: LimitSettings) => s.push.wrongNumberPauseSeconds,
 } as const satisfies Record<string, (settings: LimitSettings) => number>;
 
 export type SettingPath = keyof typeof SETTINGS;
@@ -187,7 +189,7 @@ export const LIMITS = {
     key: 'account id',
     windowSeconds: null,
     cap: { setting: 'push.maxPending' },
-    atCap: 'a new push sign-in request is refused while this many are pending',
+    atCap: 'a new push sign-in request is refused while this many are pending (counted with the creation: simultaneous requests never exceed it)',
     countedBy: 'approvals',
     enforcedIn: 'src/flows/push-approval/service.ts',
   },
@@ -196,9 +198,27 @@ export const LIMITS = {
     key: 'account id',
     windowSeconds: 3600,
     cap: { setting: 'push.maxPerHour' },
-    atCap: 'new push sign-in requests are refused until the oldest of the hour is an hour old (a sliding window)',
+    atCap: 'new push sign-in requests are refused until the oldest of the hour is an hour old (a sliding window; counted with the creation: simultaneous requests never exceed it)',
     countedBy: 'approvals',
     enforcedIn: 'src/flows/push-approval/service.ts',
+  },
+  pushWrongNumbers: {
+    protects: 'a blind pick approving someone else\'s sign-in (choose-from-3 succeeds 1 time in 3): after a wrong number, no more number-matched requests for a while',
+    key: 'account id',
+    windowSeconds: { setting: 'push.wrongNumberPauseSeconds' },
+    cap: 1,
+    atCap: 'push sign-in from browsers that are not trusted is refused (`push_paused`) until the window ends, and the account is told by e-mail; trusted browsers, passkeys and CIBA keep working',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/push-approval/service.ts',
+  },
+  auditUnauthenticated: {
+    protects: 'growth of the audit store by strangers: events that concern no account (unknown passkeys, refused operator calls, requests naming no account)',
+    key: 'source address (as tobira sees it: behind a proxy with `TRUST_PROXY`, the forwarded client address)',
+    windowSeconds: 3600,
+    cap: 100,
+    atCap: 'further such events from that address are not stored this hour (each is still written to the process log at info level); requests themselves are not refused',
+    countedBy: 'counters',
+    enforcedIn: 'src/audit/audit-log.ts',
   },
 } as const satisfies Record<string, Limit>;
 

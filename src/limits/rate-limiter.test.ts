@@ -8,7 +8,7 @@ import { RateLimiter } from './rate-limiter.ts';
 
 const SETTINGS: LimitSettings = {
   oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 900 },
-  push: { denialLimit: 3, denialWindowSeconds: 600, maxPending: 2, maxPerHour: 7 },
+  push: { denialLimit: 3, denialWindowSeconds: 600, maxPending: 2, maxPerHour: 7, wrongNumberPauseSeconds: 900 },
 };
 
 describe('rate limiter', () => {

@@ -14,6 +14,12 @@ export function alreadyRegisteredMail(lang: Lang, to: string): MailMessage {
 }
 
 /** After "This wasn't me" on the phone: what was refused, and what to do. */
+/** A wrong number was chosen or typed on the phone: push sign-in from untrusted browsers pauses for `minutes`. */
+export function pushWrongNumberMail(lang: Lang, to: string, context: Record<string, string>, minutes: number): MailMessage {
+  const where = [context.browser, context.ip, context.place].filter(Boolean).join(', ');
+  return { to, ...mailText(lang).pushWrongNumber({ client: context.client ?? '', where, time: context.time ?? '', minutes }) };
+}
+
 export function pushReportedMail(lang: Lang, to: string, context: Record<string, string>): MailMessage {
   const where = [context.browser, context.ip, context.place].filter(Boolean).join(', ');
   return { to, ...mailText(lang).pushReported({ client: context.client ?? '', where, time: context.time ?? '' }) };

@@ -12,11 +12,24 @@ import { assuranceOf } from '../assurance/assurance.ts';
 
 type CibaFeature = NonNullable<NonNullable<Configuration['features']>['ciba']>;
 
+/**
+ * The one answer for every user who cannot be asked now: unknown, no phone set up, push sign-in
+ * paused or capped. A partner (or whoever drives it) must not learn from CIBA which e-mail
+ * addresses have accounts; the reason goes to the process log only (error_detail is never sent).
+ */
+const UNREACHABLE = 'the user cannot be asked to approve a sign-in on a phone now';
+
 export function cibaFeature(accounts: AccountRepository, approvals: Pick<ApprovalService, 'requestBackchannel'>): CibaFeature {
   return {
     enabled: true,
     deliveryModes: ['poll', 'ping'],
-    processLoginHint: async (_ctx, loginHint) => (loginHint ? (await accounts.findByEmail(loginHint.trim().toLowerCase()))?.id : undefined),
+    processLoginHint: async (_ctx, loginHint) => {
+      if (!loginHint) return undefined;
+      const account = await accounts.findByEmail(loginHint.trim().toLowerCase());
+      // Not oidc-provider's unknown_user_id: an unknown address answers as a known unusable one.
+      if (!account) throw new errors.AccessDenied(UNREACHABLE, 'no account has this login_hint');
+      return account.id;
+    },
     processLoginHintToken: () => {
       throw new errors.InvalidRequest('login_hint_token is not supported; send login_hint (the account e-mail)');
     },
@@ -29,6 +42,7 @@ export function cibaFeature(accounts: AccountRepository, approvals: Pick<Approva
       }
     },
     validateRequestContext: () => undefined,
+    // Discovery says backchannel_user_code_parameter_supported: false (discovery-edge.ts).
     verifyUserCode: (_ctx, _account, userCode) => {
       if (userCode) throw new errors.InvalidRequest('user_code is not supported');
     },
@@ -51,11 +65,11 @@ export function cibaFeature(accounts: AccountRepository, approvals: Pick<Approva
           audit: auditContextOf(ctx, `client:${client.clientId}`),
         });
       } catch (err) {
-        // Paused or capped push sign-in: the partner learns it cannot reach the user now.
-        if (err instanceof AppError) throw new errors.AccessDenied(err.messages.en);
+        // Paused or capped push sign-in: the partner learns it cannot reach the user now, not why.
+        if (err instanceof AppError) throw new errors.AccessDenied(UNREACHABLE, err.code);
         throw err;
       }
-      if (started.kind === 'no_phone') throw new errors.InvalidRequest('the user has no phone set up to approve backchannel sign-ins');
+      if (started.kind === 'no_phone') throw new errors.AccessDenied(UNREACHABLE, 'the account has no phone set up');
     },
   };
 }
@@ -77,6 +91,6 @@ async function deliverBackchannelResult(provider: Provider, approval: Approval):
   const grant = new provider.Grant({ accountId: request.accountId, clientId: request.clientId });
   if (request.scope) grant.addOIDCScope(request.scope);
   await grant.save();
-  const { acr, amr } = assuranceOf({ kind: 'push', userVerified: approval.userVerified });
+  const { acr, amr } = assuranceOf({ kind: 'push', userVerified: approval.userVerified, matching: approval.matching });
   await provider.backchannelResult(request, grant, { acr, amr, authTime: Math.floor((approval.decidedAt ?? new Date()).getTime() / 1000) });
 }

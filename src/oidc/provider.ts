@@ -9,7 +9,7 @@ import { stateOf } from '../http/state.ts';
 import type { AccountRepository, ConsentRepository, Store } from '../store/types.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { adapterFactory } from './adapter.ts';
-import { ACR, requiresPhishingResistant, SUPPORTED_ACR_VALUES } from '../assurance/assurance.ts';
+import { ACR, meetsTypedPush, requiresPhishingResistant, requiresTypedPush, SUPPORTED_ACR_VALUES } from '../assurance/assurance.ts';
 import { FIRST_PARTY } from '../clients/first-party.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
 import { PASSWORD_DEPENDENT, refusesClient } from '../always-passkey/policy.ts';
@@ -103,6 +103,12 @@ function interactionPolicyWithPhr(accounts: AccountRepository, clients: ClientDi
     return requiresPhishingResistant(oidc.params?.acr_values, oidc.claims) && oidc.acr !== ACR.PHISHING_RESISTANT
       ? Check.REQUEST_PROMPT
       : Check.NO_NEED_TO_PROMPT;
+  }));
+  // A partner that needs the typed number (acr_values urn:tobira:acr:push:typed) gets a new sign-in
+  // over a session made with a password or a picked number; with prompt=none, login_required.
+  policy.get('login')?.checks.add(new Check('typed_push_required', 'the partner service requires a passkey or a push approval with the number typed', 'login_required', (ctx) => {
+    const { oidc } = ctx;
+    return requiresTypedPush(oidc.params?.acr_values, oidc.claims) && !meetsTypedPush(oidc.acr) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
   }));
   // Checked whenever a sign-in is used, also when a finished one comes back from its interaction:
   // "Always passkey" turned on, or the account's access revoked, while it waited there (up to the

@@ -7,7 +7,7 @@ import { RateLimiter } from '../limits/rate-limiter.ts';
 import { OneTimeCodeService } from './one-time-code-service.ts';
 
 const POLICY = { ttlSeconds: 600, maxAttempts: 3, attemptWindowSeconds: 3600 };
-const SETTINGS = { oneTimeCode: POLICY, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10 } };
+const SETTINGS = { oneTimeCode: POLICY, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10, wrongNumberPauseSeconds: 3600 } };
 const START = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 function refusedWith(code: string): (err: unknown) => boolean {

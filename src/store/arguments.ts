@@ -21,7 +21,7 @@ export function assertLimit(limit: number): void {
 
 /**
  * How long an approval is kept after it expires: reads hide it at expiry, but the hourly cap
- * (countCreatedSince) must still count it.
+ * (createWithinCaps, countCreatedSince) must still count it.
  */
 export const APPROVAL_RETENTION_MS = 24 * 3600_000;
 

@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/types.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
 
 const POLICY = { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 };
-const PUSH = { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10 };
+const PUSH = { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10, wrongNumberPauseSeconds: 3600 };
 
 function wrongGuesses(right: string, count: number): string[] {
   const guesses: string[] = [];

@@ -282,25 +282,28 @@ describe('push sign-in in strict 6-digit mode', function () {
     await receiver.stop();
   });
 
-  it('shows six digits the user must type; a wrong code denies, the right one signs in', async () => {
+  it('shows six digits the user must type; the right one signs in, a wrong code denies and pauses', async () => {
     const config = await discover(tobira.issuer);
     const phone = await h.phoneFor(config, 'strict@example.com');
-    const wrong = await h.pcRequests(config, phone.email);
-    assert.equal(wrong.started.matching, 'type');
-    assert.match(String(wrong.started.number), /^\d{6}$/);
+    const right = await h.pcRequests(config, phone.email);
+    assert.equal(right.started.matching, 'type');
+    assert.match(String(right.started.number), /^\d{6}$/);
     const view = (jsonOf(await phone.browser.request(`${tobira.issuer}/device/api/approvals`, { headers: { accept: 'application/json' } })).approvals as Array<Record<string, unknown>>)[0];
     assert.deepEqual(view?.choices, [], 'nothing to pick from: the user types what the screen shows');
-    const typo = String((Number(wrong.started.number) + 1) % 1_000_000).padStart(6, '0');
-    const refused = await h.approveOn(phone, String(wrong.started.approvalId), typo);
-    assert.equal(jsonOf(refused).error, 'wrong_number');
-    assert.equal(await h.statusOn(wrong, String(wrong.started.approvalId)), 'denied');
-
-    const right = await h.pcRequests(config, phone.email);
     assert.equal((await h.approveOn(phone, String(right.started.approvalId), String(right.started.number))).status, 200);
     const done = await h.postJson(right.browser, `/interaction/${right.uid}/push/${String(right.started.approvalId)}/complete`, {}, right.csrf);
     const callback = await right.browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK);
     const page = callback.url.startsWith(PARTNER_CALLBACK) ? callback : await right.browser.submit(callback, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
     assert.ok(page.url.startsWith(PARTNER_CALLBACK));
+
+    const wrong = await h.pcRequests(config, phone.email);
+    assert.equal(wrong.started.matching, 'type');
+    const typo = String((Number(wrong.started.number) + 1) % 1_000_000).padStart(6, '0');
+    const refused = await h.approveOn(phone, String(wrong.started.approvalId), typo);
+    assert.equal(jsonOf(refused).error, 'wrong_number');
+    assert.equal(await h.statusOn(wrong, String(wrong.started.approvalId)), 'denied');
+    // After a wrong number, browsers that must show one are paused (push-matching.test.ts has the rest).
+    assert.deepEqual((await h.pcRequests(config, phone.email)).started, { error: 'push_paused', status: 429 });
   });
 });
 

@@ -171,8 +171,10 @@ describe('settings schema', () => {
     assert.deepEqual(s.mail, FORMER_DEFAULTS.mail);
     assert.deepEqual(s.sms, { hookUrl: null, hookToken: null });
     const { endpointHosts: _h, vapidSubject: _s, ...limits } = FORMER_DEFAULTS.push;
-    const { endpointHosts, vapidSubject, vapid, caFile, ...pushLimits } = s.push;
+    const { endpointHosts, vapidSubject, vapid, caFile, wrongNumberPauseSeconds, ...pushLimits } = s.push;
     assert.deepEqual(pushLimits, limits);
+    // Added after config/default.json (issue 10): the pause after a wrong number on the phone.
+    assert.equal(wrongNumberPauseSeconds, 3600);
     assert.deepEqual({ endpointHosts, vapidSubject, vapid, caFile }, { endpointHosts: null, vapidSubject: 'mailto:no-reply@localhost', vapid: null, caFile: null });
     assert.deepEqual(s.webauthn, { rpId: 'localhost', rpName: 'tobira', origins: ['http://localhost:3000'], attestation: 'none' });
     assert.equal(s.clientsFile, resolve(PROJECT_ROOT, 'config/clients.json'));

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
-import { discover, partnerClient } from '../support/partner.ts';
+import { HttpBrowser } from '../support/http-browser.ts';
+import { discover, partnerClient, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { harness, jsonOf, type Phone } from '../support/push-harness.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
@@ -104,18 +105,42 @@ for (const kind of FEATURE_STORES) {
       assert.equal(tokens.claims()?.acr, 'urn:tobira:acr:push');
     });
 
-    it('a denial reaches the partner as access_denied; unknown users and users without phones are refused', async () => {
+    it('a denial reaches the partner as access_denied; unknown, phoneless and paused users get one and the same refusal', async () => {
       const config = await discover(tobira.issuer, 'tv-poll', SECRET);
       const started = await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: phone.email, binding_message: 'TV 0001' });
       const approval = await onPhone('TV 0001');
       assert.equal((await h.postJson(phone.browser, `/device/api/approvals/${String(approval.id)}/deny`, { report: false }, phone.csrf)).status, 200);
       await assert.rejects(oidc.genericGrantRequest(config, CIBA, { auth_req_id: started.auth_req_id }), (err: oidc.ResponseBodyError) => err.error === 'access_denied');
-      await assert.rejects(oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: `nobody.${kind}@example.com`, binding_message: 'x' }), (err: oidc.ResponseBodyError) => err.error === 'unknown_user_id');
+      // Unknown, without a phone, or paused: one answer, so CIBA does not tell which addresses have accounts.
+      const refusalFor = async (loginHint: string): Promise<[number, unknown]> => {
+        try {
+          await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: loginHint, binding_message: 'x' });
+        } catch (err) {
+          // The whole answer: status and body (never the reason, which goes to the process log).
+          return [(err as oidc.ResponseBodyError).status, (err as oidc.ResponseBodyError).cause];
+        }
+        return [200, 'accepted'];
+      };
+      const noPhone = `nophone.${kind}@example.com`;
+      const unknown = await refusalFor(`nobody.${kind}@example.com`);
+      assert.deepEqual(unknown, [400, { error: 'access_denied', error_description: 'the user cannot be asked to approve a sign-in on a phone now' }]);
+      const browser = new HttpBrowser();
+      const partner = await discover(tobira.issuer);
+      const signup = await startAuthorization(partner);
+      await redeem(partner, signup, (await signUpAndConsent(browser, signup, noPhone)).url);
+      assert.deepEqual(await refusalFor(noPhone), unknown);
+      assert.deepEqual(await refusalFor(noPhone.toUpperCase()), unknown);
       await assert.rejects(oidc.initiateBackchannelAuthentication(config, { scope: 'openid', binding_message: 'x' }), (err: oidc.ResponseBodyError) => err.error === 'invalid_request');
       await assert.rejects(oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: phone.email, binding_message: '<script>\u0000' }), (err: oidc.ResponseBodyError) => err.error === 'invalid_binding_message');
       await assert.rejects(oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: phone.email, binding_message: 'x'.repeat(41) }), (err: oidc.ResponseBodyError) => err.error === 'invalid_binding_message');
       const wrongSecret = await discover(tobira.issuer, 'tv-poll', 'not-the-secret-not-the-secret-not-the-secret');
       await assert.rejects(oidc.initiateBackchannelAuthentication(wrongSecret, { scope: 'openid', login_hint: phone.email }), (err: oidc.ResponseBodyError) => err.error === 'invalid_client');
+
+      // Last: "This wasn't me" pauses push sign-in for the account, and CIBA answers as for nobody.
+      await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: phone.email, binding_message: 'TV 0002' });
+      const reported = await onPhone('TV 0002');
+      assert.equal((await h.postJson(phone.browser, `/device/api/approvals/${String(reported.id)}/deny`, { report: true }, phone.csrf)).status, 200);
+      assert.deepEqual(await refusalFor(phone.email), unknown);
     });
   });
 }

@@ -76,7 +76,7 @@ export function phoneApprovalRoutes(deps: PhoneApprovalRoutesDeps): Router<Reque
     const session = await guard.signedIn(ctx);
     const id = approvalIdOf(ctx);
     const { number } = parseForm(numberRequest, ctx.request.body);
-    ctx.body = { options: await approvals.approvalOptions(id, session.account.id, cookieDeviceId(ctx), number, auditContextOf(ctx)) };
+    ctx.body = { options: await approvals.approvalOptions(id, session.account.id, cookieDeviceId(ctx), number, langOf(ctx), auditContextOf(ctx)) };
   });
 
   router.post('/api/approvals/:id/approve', ...json, async (ctx) => {

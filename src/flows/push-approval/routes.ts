@@ -18,7 +18,7 @@ import { INTERACTION_PATH, type InteractionDeps } from '../../interactions/deps.
 import { finishSignIn } from '../../interactions/finish.ts';
 import { parseForm } from '../../http/forms.ts';
 import { clientSummary, loadInteraction } from '../../interactions/load-interaction.ts';
-import { phrRequired } from '../../interactions/page.ts';
+import { phrRequired, typedPushRequired } from '../../interactions/page.ts';
 
 const requestForm = z.object({ email });
 const approvalIdParam = randomId;
@@ -53,6 +53,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
       trustedBrowserToken: trustedBrowserToken(ctx),
       context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent')), ip: ctx.ip, place: deps.places.place(ctx.ip, langOf(ctx)) },
       audit: auditContextOf(ctx),
+      requireTyped: typedPushRequired(details),
     });
     ctx.body = started;
   });
@@ -89,8 +90,8 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
     const details = await loadInteraction(ctx, provider);
     const id = approvalIdParam.safeParse(ctx.params.approvalId);
     if (!id.success) throw new ApprovalNotFoundError();
-    const { approval, account } = await approvals.approvedForBrowser(id.data, details.uid, browserBinding(ctx));
-    await finishSignIn(ctx, deps, details, account, { kind: 'push', approvalId: approval.id, userVerified: approval.userVerified, numberMatched: approval.matching !== 'none' });
+    const { approval, account } = await approvals.completeForBrowser(id.data, details.uid, browserBinding(ctx));
+    await finishSignIn(ctx, deps, details, account, { kind: 'push', approvalId: approval.id, userVerified: approval.userVerified, matching: approval.matching });
   });
 
   return router;

@@ -12,13 +12,13 @@ import type { Lang } from '../../i18n/lang.ts';
 import { LIMITS } from '../../limits/limits.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import type { Mailer } from '../../notify/mailer.ts';
-import { pushReportedMail } from '../../notify/messages.ts';
+import { pushReportedMail, pushWrongNumberMail } from '../../notify/messages.ts';
 import type { PasskeyService } from '../../passkeys/passkey-service.ts';
 import type {
   Account, AccountRepository, Approval, ApprovalOrigin, ApprovalRepository, BlockRepository, Device, DeviceRepository, PushSubscriptionRecord,
 } from '../../store/types.ts';
 import {
-  ApprovalAlreadyDecidedError, ApprovalNotFoundError, ApprovalRateLimitedError, PushBlockedError,
+  ApprovalAlreadyDecidedError, ApprovalAlreadyUsedError, ApprovalNotFoundError, ApprovalRateLimitedError, PushBlockedError, PushPausedError,
   TooManyPendingApprovalsError, WrongNumberError,
 } from './errors.ts';
 import * as flow from './flow.ts';
@@ -85,12 +85,16 @@ export class ApprovalService {
    * A sign-in in a browser asks the account's phones. An unknown account answers exactly like a
    * known one without phones, so the page does not reveal which accounts exist.
    */
-  async request(input: { email: string; interactionUid: string; browserBinding: string; trustedBrowserToken: string | undefined; context: ApprovalContext; audit: AuditContext }): Promise<ApprovalStarted> {
+  async request(input: { email: string; interactionUid: string; browserBinding: string; trustedBrowserToken: string | undefined; context: ApprovalContext; audit: AuditContext; requireTyped?: boolean }): Promise<ApprovalStarted> {
     const account = await this.#d.accounts.findByEmail(input.email.trim().toLowerCase());
     const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
     if (!account || devices.length === 0) return { kind: 'no_phone' };
     const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
-    return this.#start(account, devices, { origin: { kind: 'browser', interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding) }, mode: trusted ? 'none' : this.#d.policy.matching, context: input.context, audit: input.audit });
+    // After a wrong number, browsers that must show one wait (pushWrongNumbers); trusted ones do not.
+    if (!trusted && await this.#d.limiter.reached('pushWrongNumbers', account.id)) throw new PushPausedError();
+    // A partner that needs the typed number gets it even in a trusted browser (acr push:typed).
+    const mode = input.requireTyped === true ? 'type' : trusted ? 'none' : this.#d.policy.matching;
+    return this.#start(account, devices, { origin: { kind: 'browser', interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding) }, mode, context: input.context, audit: input.audit });
   }
 
   /**
@@ -109,9 +113,6 @@ export class ApprovalService {
   async #start(account: Account, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
     const now = this.#d.now();
     if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
-    // pushPending and pushRequests are counted from the stored approvals, not by the limiter.
-    if ((await this.#d.approvals.listPending(account.id)).length >= this.#d.limiter.cap('pushPending')) throw new TooManyPendingApprovalsError();
-    if (await this.#d.approvals.countCreatedSince(account.id, new Date(now - LIMITS.pushRequests.windowSeconds * 1000)) >= this.#d.limiter.cap('pushRequests')) throw new ApprovalRateLimitedError();
     const { mode } = input;
     const { number, choices } = mode === 'none' ? { number: '', choices: [] } : newMatching(mode);
     const approval: Approval = {
@@ -129,7 +130,15 @@ export class ApprovalService {
       decidedBy: null,
       userVerified: false,
     };
-    await this.#d.approvals.create(approval);
+    // pushPending and pushRequests are counted by the store together with the creation, so
+    // simultaneous requests cannot all pass a count taken before any of them was stored.
+    const created = await this.#d.approvals.createWithinCaps(approval, {
+      maxPending: this.#d.limiter.cap('pushPending'),
+      maxSince: this.#d.limiter.cap('pushRequests'),
+      since: new Date(now - LIMITS.pushRequests.windowSeconds * 1000),
+    });
+    if (created === 'too_many_pending') throw new TooManyPendingApprovalsError();
+    if (created === 'too_many_since') throw new ApprovalRateLimitedError();
     await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
     await this.#notify(account, devices, approval, input.audit);
     return { kind: 'sent', approvalId: approval.id, matching: mode, number, expiresAt: approval.expiresAt };
@@ -161,11 +170,16 @@ export class ApprovalService {
     return approval;
   }
 
-  /** The approved approval behind a finishing sign-in, with its account. */
-  async approvedForBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<{ approval: Approval; account: Account }> {
+  /**
+   * The approved approval behind a finishing sign-in, with its account. It is used up here: a
+   * second completion (a reload, a replayed request, or several at once) is refused, so one
+   * approval makes one sign-in, one `login.succeeded` and one set of notices.
+   */
+  async completeForBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<{ approval: Approval; account: Account }> {
     const approval = flow.requireApproved(await this.forBrowser(approvalId, interactionUid, browserBinding));
     const account = await this.#d.accounts.findById(approval.accountId);
     if (!account) throw new ApprovalNotFoundError();
+    if (!await this.#d.approvals.complete(approval.id)) throw new ApprovalAlreadyUsedError();
     return { approval, account };
   }
 
@@ -200,14 +214,17 @@ export class ApprovalService {
   }
 
   /**
-   * Step 1 of approving: the number the user picked. A wrong number denies the request at once;
-   * the right one gets assertion options for this phone's passkey, bound to the approval and number.
+   * Step 1 of approving: the number the user picked or typed. A wrong number denies the request at
+   * once and pauses number-matched push sign-in for the account (the user may be approving a
+   * stranger's request without looking); the right one gets assertion options for this phone's
+   * passkey, bound to the approval and number.
    */
-  async approvalOptions(approvalId: string, accountId: string, deviceId: string, chosen: string, audit: AuditContext): Promise<unknown> {
+  async approvalOptions(approvalId: string, accountId: string, deviceId: string, chosen: string, lang: Lang, audit: AuditContext): Promise<unknown> {
     const { approval, device } = await this.#pendingForDevice(approvalId, accountId, deviceId);
     const expected = approval.matching === 'none' ? '' : approval.number;
     if (chosen !== expected) {
       await this.#decideDenied(approval, deviceId, 'denied', audit, 'wrong_number');
+      if (approval.matching !== 'none') await this.#pauseAfterWrongNumber(approval, lang, audit);
       throw new WrongNumberError();
     }
     return this.#d.passkeys.authenticationOptions(approvalChallengeKey(approval.id, chosen), accountId, [device.credentialId]);
@@ -231,6 +248,26 @@ export class ApprovalService {
     if (report) {
       const account = await this.#d.accounts.findById(accountId);
       if (account) await this.#d.mailer.send(pushReportedMail(lang, account.email, approval.context));
+    }
+  }
+
+  /**
+   * One wrong number opens a pushWrongNumbers window: browsers that must match a number are refused
+   * until it ends. The pause begins with the first wrong number only (later ones in the window do
+   * not extend it), and so do its audit event and the owner's e-mail: one per pause, not per pick.
+   */
+  async #pauseAfterWrongNumber(approval: Approval, lang: Lang, audit: AuditContext): Promise<void> {
+    const hit = await this.#d.limiter.hit('pushWrongNumbers', approval.accountId);
+    if (hit.count !== 1) return;
+    const seconds = this.#d.policy.wrongNumberPauseSeconds;
+    await this.#d.audit.record('push.paused', approval.accountId, audit, { approvalId: approval.id, reason: 'wrong_number', until: new Date(this.#d.now() + seconds * 1000).toISOString() });
+    const account = await this.#d.accounts.findById(approval.accountId);
+    if (!account) return;
+    try {
+      await this.#d.mailer.send(pushWrongNumberMail(lang, account.email, approval.context, Math.ceil(seconds / 60)));
+    } catch (err) {
+      // The phone still gets its clear wrong_number; the undelivered notice is on record.
+      await this.#d.audit.record('notice.failed', approval.accountId, audit, { notice: 'push.paused', error: (err as Error).message });
     }
   }
 

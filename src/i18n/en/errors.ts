@@ -5,6 +5,7 @@ export const errors: ErrorTexts = {
   // The HTTP edge
   csrf_failed: 'This form has expired or was not sent from tobira. Please go back, reload the page and try again.',
   interaction_expired: 'This sign-in has expired or is unknown. Please return to the service you came from and start again.',
+  activation_expired: 'This code entry page has expired or is unknown. Please open /activate again and enter the code your TV shows.',
   internal_error: 'Something went wrong on our side. Please try again.',
   invalid_input: (p) => p.field ? `Please check the field "${p.field}".` : 'The request could not be read. Please check what you entered.',
   not_found: 'This page does not exist.',
@@ -21,6 +22,7 @@ export const errors: ErrorTexts = {
   invalid_credentials: 'The e-mail address or password is incorrect.',
   sign_in_throttled: (p) => `Too many password tries: password sign-in is paused for about ${Math.ceil(p.retryAfterSeconds / 60)} minute(s). Try again then, or sign in with a passkey or a notification to your phone. If you forgot your password, resetting it lets you sign in again at once.`,
   passkey_required: 'This service requires you to sign in with a passkey (biometrics or screen lock), not a password.',
+  stronger_sign_in_required: 'This service requires you to sign in with a passkey, or by approving on your phone and typing the 6-digit number shown here, not with a password.',
   weak_password: (p) => p.guessable ? `This password is too easy to guess. ${p.guessable.en}`.trim() : 'Choose a password of at least 12 characters.',
   // The account menu
   not_signed_in: 'Please sign in first.',
@@ -71,11 +73,13 @@ export const errors: ErrorTexts = {
   approval_decided: 'This sign-in request has already been answered or has expired.',
   approval_not_approved: 'The sign-in request was not approved on your phone.',
   approval_not_found: 'This sign-in request does not exist or has expired.',
+  approval_used: 'This approval has already been used to sign in. Please sign in again.',
   push_rate_limited: 'Too many sign-in requests were sent to your phone this hour. Try again later or sign in with a passkey.',
   device_required: 'Only a phone set up for this account can answer sign-in requests.',
   push_blocked: 'Sign-in by phone notification is paused for this account for a while. Sign in with a passkey instead.',
+  push_paused: 'A wrong number was chosen on your phone, so sign-in by phone notification from this browser is paused for a while. Sign in with a passkey, or from a browser you have used before.',
   too_many_pending: 'Several sign-in requests are already waiting on your phone. Answer or let them expire first.',
-  wrong_number: 'That is not the number shown on the sign-in screen. The request was denied to protect you.',
+  wrong_number: 'That is not the number shown on the sign-in screen. The request was denied to protect you, and for a while sign-in by phone notification works only from browsers you have used before.',
   // Phone change
   recovery_throttled: 'Too many recovery requests were sent from here. Please wait an hour and try again.',
   phone_change_rate_limited: 'Codes for this account were requested too often. Please wait an hour and try again.',

@@ -58,6 +58,7 @@ export const mails = {
 
   // Push approval: after "This wasn't me" on the phone (`where`: browser, IP address and place, joined).
   pushReported: (p: { client: string; where: string; time: string }): MailText => ({ subject: 'tobira: 心当たりのないログイン要求を拒否しました', text: `「${p.client}」へのログイン要求（${p.where}、${p.time}）を、あなたの操作で拒否しました。\nしばらくの間、スマートフォンへの通知によるログインを停止しています。パスキーでは引き続きログインできます。\n` }),
+  pushWrongNumber: (p: { client: string; where: string; time: string; minutes: number }): MailText => ({ subject: 'tobira: スマートフォンで違う番号が選ばれたため、ログイン要求を拒否しました', text: `「${p.client}」へのログイン要求（${p.where}、${p.time}）に、スマートフォンで画面と違う番号が選ばれた（または入力された）ため、要求を拒否しました。\nご自身のログインでなければ、誰かがあなたのメールアドレスでログインしようとしています。心当たりのない要求は承認しないでください。\nこれから${p.minutes}分間、スマートフォンへの通知によるログインは、以前に使ったことのあるブラウザからのみ受け付けます。パスキーでは引き続きログインできます。\n` }),
 
   // Password reset
   resetCode: (p: CodeValues): MailText => ({ subject: `tobira パスワード再設定コード: ${p.code}`, text: `tobira のパスワード再設定の確認コードは ${p.code} です。\n${p.minutes} 分以内に入力してください。\n\nお心当たりがない場合は、このメールを破棄してください。パスワードは変わりません。\n` }),

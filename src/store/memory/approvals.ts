@@ -2,10 +2,10 @@
 // process exactly one decider wins.
 //
 // An approval reads as undefined from its expiresAt on, but stays in the map for
-// APPROVAL_RETENTION_MS longer, so countCreatedSince() (the hourly cap) still counts it; only
+// APPROVAL_RETENTION_MS longer, so the hourly cap (createWithinCaps, countCreatedSince) still counts it; only
 // then does the sweep delete it. The mongo store keeps the same retention.
 import { DuplicateKeyError } from '../errors.ts';
-import type { Approval, ApprovalDecision, ApprovalRepository } from '../types.ts';
+import type { Approval, ApprovalCaps, ApprovalDecision, ApprovalRepository, CappedCreation } from '../types.ts';
 import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
 
 /** A copy that shares nothing with `approval`: exactly the Approval fields. */
@@ -38,6 +38,8 @@ function newestFirst(a: Approval, b: Approval): number {
 export class MemoryApprovals implements ApprovalRepository {
   readonly #now: () => number;
   readonly #byId = new Map<string, Approval>();
+  /** Approvals that signed someone in (complete()); swept with them. */
+  readonly #completed = new Set<string>();
 
   constructor(now: () => number) {
     this.#now = now;
@@ -46,6 +48,23 @@ export class MemoryApprovals implements ApprovalRepository {
   async create(approval: Approval): Promise<void> {
     if (this.#byId.has(approval.id)) throw new DuplicateKeyError('id');
     this.#byId.set(approval.id, copyApproval(approval));
+  }
+
+  /** Counts and creates with no await in between: within the process, the check and the write are one step. */
+  async createWithinCaps(approval: Approval, caps: ApprovalCaps): Promise<CappedCreation> {
+    if (this.#byId.has(approval.id)) throw new DuplicateKeyError('id');
+    const now = this.#now();
+    let pending = 0;
+    let since = 0;
+    for (const other of this.#byId.values()) {
+      if (other.accountId !== approval.accountId) continue;
+      if (other.status === 'pending' && other.expiresAt.getTime() > now) pending += 1;
+      if (other.createdAt.getTime() >= caps.since.getTime()) since += 1;
+    }
+    if (pending + 1 > caps.maxPending) return 'too_many_pending';
+    if (since + 1 > caps.maxSince) return 'too_many_since';
+    this.#byId.set(approval.id, copyApproval(approval));
+    return 'created';
   }
 
   async find(id: string): Promise<Approval | undefined> {
@@ -72,6 +91,12 @@ export class MemoryApprovals implements ApprovalRepository {
     return copyApproval(approval);
   }
 
+  async complete(id: string): Promise<boolean> {
+    if (this.#live(id)?.status !== 'approved' || this.#completed.has(id)) return false;
+    this.#completed.add(id);
+    return true;
+  }
+
   async countCreatedSince(accountId: string, since: Date): Promise<number> {
     let count = 0;
     for (const approval of this.#byId.values()) {
@@ -90,6 +115,7 @@ export class MemoryApprovals implements ApprovalRepository {
     for (const [id, approval] of this.#byId) {
       if (approval.expiresAt.getTime() + APPROVAL_RETENTION_MS <= now) {
         this.#byId.delete(id);
+        this.#completed.delete(id);
         removed += 1;
       }
     }

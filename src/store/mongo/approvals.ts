@@ -4,7 +4,7 @@
 //
 // `liveUntil` is the approval's own expiresAt: from then on it reads as undefined. The document's
 // `expiresAt`, the field the sweep and TTL indexes go by, is APPROVAL_RETENTION_MS later, so
-// countCreatedSince() (the hourly cap) still counts approvals that expired a moment ago. The
+// the hourly cap (createWithinCaps, countCreatedSince) still counts approvals that expired a moment ago. The
 // memory store keeps the same retention.
 //
 // decide() must move pending → decided for exactly one caller, and FerretDB applies a conditional
@@ -13,11 +13,16 @@
 // unique _id insert, atomic on every server); only the claim's winner writes the decision, with a
 // filter on the revision it read, and returns the decided approval.
 //
+// createWithinCaps() cannot count and insert in one atomic step (no multi-document condition), so
+// it inserts first and counts after: every racer counts every racer that inserted before it, so the
+// last to count sees them all, and one that finds the account over a cap deletes its own approval
+// and is refused. Racers for the last place may all be refused; the cap is never exceeded.
+//
 // `context` is a schemaless string map and goes through the codec, so keys with '.' or a leading
 // '$' are stored too.
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
-import type { Approval, ApprovalDecision, ApprovalRepository } from '../types.ts';
+import type { Approval, ApprovalCaps, ApprovalDecision, ApprovalRepository, CappedCreation } from '../types.ts';
 import { decode, encode } from './codec.ts';
 import { guard, insertUnique } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
@@ -83,32 +88,49 @@ export class MongoApprovals implements ApprovalRepository {
   }
 
   async ensureIndexes(ttl: TtlIndexes): Promise<void> {
-    // listPending (newest first) and countCreatedSince.
+    // listPending (newest first), and the counts of createWithinCaps and countCreatedSince.
     await this.#collection.createIndex({ accountId: 1, ...NEWEST_FIRST });
     await ttl.ensure(this.#collection);
   }
 
   create(approval: Approval): Promise<void> {
+    return guard(() => this.#insert(approval));
+  }
+
+  createWithinCaps(approval: Approval, caps: ApprovalCaps): Promise<CappedCreation> {
     return guard(async () => {
-      const document: ApprovalDocument = {
-        _id: approval.id,
-        accountId: approval.accountId,
-        origin: { ...approval.origin },
-        matching: approval.matching,
-        number: approval.number,
-        choices: [...approval.choices],
-        context: encode(approval.context) as Record<string, string>,
-        status: approval.status,
-        createdAt: approval.createdAt,
-        liveUntil: approval.expiresAt,
-        decidedAt: approval.decidedAt,
-        decidedBy: approval.decidedBy,
-        userVerified: approval.userVerified,
-        rev: randomUUID(),
-        expiresAt: new Date(approval.expiresAt.getTime() + APPROVAL_RETENTION_MS),
-      };
-      await insertUnique(this.#collection, document, 'id');
+      await this.#insert(approval);
+      const { accountId } = approval;
+      const [pending, since] = await Promise.all([
+        this.#collection.countDocuments({ accountId, status: 'pending', liveUntil: { $gt: new Date(this.#now()) } }),
+        this.#collection.countDocuments({ accountId, createdAt: { $gte: caps.since } }),
+      ]);
+      const refusal: CappedCreation | undefined = pending > caps.maxPending ? 'too_many_pending' : since > caps.maxSince ? 'too_many_since' : undefined;
+      if (!refusal) return 'created';
+      await this.#collection.deleteOne({ _id: approval.id });
+      return refusal;
     });
+  }
+
+  async #insert(approval: Approval): Promise<void> {
+    const document: ApprovalDocument = {
+      _id: approval.id,
+      accountId: approval.accountId,
+      origin: { ...approval.origin },
+      matching: approval.matching,
+      number: approval.number,
+      choices: [...approval.choices],
+      context: encode(approval.context) as Record<string, string>,
+      status: approval.status,
+      createdAt: approval.createdAt,
+      liveUntil: approval.expiresAt,
+      decidedAt: approval.decidedAt,
+      decidedBy: approval.decidedBy,
+      userVerified: approval.userVerified,
+      rev: randomUUID(),
+      expiresAt: new Date(approval.expiresAt.getTime() + APPROVAL_RETENTION_MS),
+    };
+    await insertUnique(this.#collection, document, 'id');
   }
 
   find(id: string): Promise<Approval | undefined> {
@@ -146,6 +168,14 @@ export class MongoApprovals implements ApprovalRepository {
       // Only this caller may write the version it claimed, so a miss means the document went away.
       if (matchedCount === 0) return undefined;
       return toApproval({ ...current, ...decided, decidedAt: new Date(decision.at) });
+    });
+  }
+
+  complete(id: string): Promise<boolean> {
+    return guard(async () => {
+      const approved = await this.#collection.findOne({ _id: id, status: 'approved', liveUntil: { $gt: new Date(this.#now()) } });
+      // The same single-winner claim as decide(), under a key of its own: once per approval, ever.
+      return approved ? this.#claims.claim(`${APPROVALS_COLLECTION}:${id}:completed`, approved.expiresAt) : false;
     });
   }
 

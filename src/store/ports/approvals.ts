@@ -48,8 +48,27 @@ export interface ApprovalDecision {
   userVerified: boolean;
 }
 
+/** The caps a new approval must stay within, counted together with its creation. */
+export interface ApprovalCaps {
+  /** At most this many live pending approvals of the account, the new one included. */
+  maxPending: number;
+  /** At most this many approvals of the account created since `since`, the new one included. */
+  maxSince: number;
+  since: Date;
+}
+
+/** What became of a capped creation: made, or refused (and not stored) by the cap it would break. */
+export type CappedCreation = 'created' | 'too_many_pending' | 'too_many_since';
+
 export interface ApprovalRepository {
   create(approval: Approval): Promise<void>;
+  /**
+   * Creates the approval only if the account then stays within `caps`. Race-safe, also across
+   * processes: however many creations race, the caps are never exceeded. When several race for the
+   * last place, the memory store lets exactly one in; the mongo store may refuse them all (each
+   * stores, then counts, and takes itself back when over), never more than the cap.
+   */
+  createWithinCaps(approval: Approval, caps: ApprovalCaps): Promise<CappedCreation>;
   /** Live or decided, but never after expiresAt (expired approvals read as undefined). */
   find(id: string): Promise<Approval | undefined>;
   /** Pending, not expired, newest first. */
@@ -59,6 +78,11 @@ export interface ApprovalRepository {
    * too). Returns the decided approval, or undefined when it was not pending, expired or gone.
    */
   decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined>;
-  /** How many approvals the account created since `since` (for the hourly cap). */
+  /**
+   * An approved approval signs in once: true for exactly one caller per approval, also when several
+   * race across processes; false when it is not live and approved, or was completed before.
+   */
+  complete(id: string): Promise<boolean>;
+  /** How many approvals the account created since `since`, counted as createWithinCaps counts the hourly cap. */
   countCreatedSince(accountId: string, since: Date): Promise<number>;
 }

@@ -1,4 +1,5 @@
-// Push approvals: decided once, expired on read, kept a day for the hourly cap.
+// Push approvals: created within the caps (race-safe), decided once, expired on read, kept a day
+// for the hourly cap.
 import assert from 'node:assert/strict';
 import type { Approval, ApprovalDecision } from '../../../src/store/types.ts';
 import { assertRejectsWith, forEachStore, race, sha256, valuesOf, withTwoConnections } from './support.ts';
@@ -150,6 +151,55 @@ forEachStore('approvals', (t) => {
     assert.equal(await t.store.approvals.countCreatedSince('nobody', since), 0);
   });
 
+  it('creates within the caps: pending ones (decided and expired ones free a place) and those made since a time', async () => {
+    const caps = { maxPending: 2, maxSince: 4, since: new Date(t.clock - 3600_000) };
+    assert.equal(await t.store.approvals.createWithinCaps(approval('acc-1', 'a'), caps), 'created');
+    assert.equal(await t.store.approvals.createWithinCaps(approval('acc-1', 'b'), caps), 'created');
+    assert.equal(await t.store.approvals.createWithinCaps(approval('acc-1', 'c'), caps), 'too_many_pending');
+    assert.equal(await t.store.approvals.find('c'), undefined, 'a refused approval is not stored');
+    assert.equal(await t.store.approvals.createWithinCaps(approval('acc-2', 'other'), caps), 'created', 'caps are per account');
+    assert.ok(await t.store.approvals.decide('a', decision({ status: 'denied' })));
+    assert.equal(await t.store.approvals.createWithinCaps(approval('acc-1', 'd', { expiresAt: new Date(t.clock + 1000) }), caps), 'created');
+    t.clock += 1000;
+    // 'd' expired: two pending places again, but a, b and d were made this hour: one more in all.
+    assert.equal(await t.store.approvals.createWithinCaps(approval('acc-1', 'e'), caps), 'created');
+    assert.ok(await t.store.approvals.decide('e', decision({ status: 'denied' })));
+    assert.equal(await t.store.approvals.createWithinCaps(approval('acc-1', 'f'), caps), 'too_many_since', 'a pending place is free, but four were made this hour');
+    assert.equal(await t.store.approvals.find('f'), undefined);
+    assert.deepEqual((await t.store.approvals.listPending('acc-1')).map((x) => x.id), ['b']);
+    await assertRejectsWith(t.store.approvals.createWithinCaps(approval('acc-2', 'other'), caps), Error);
+  });
+
+  it('never exceeds the caps when 10 creations race (on the memory store exactly the cap pass)', async () => {
+    for (const [cap, caps] of [[3, { maxPending: 3, maxSince: 100 }], [4, { maxPending: 100, maxSince: 4 }]] as const) {
+      const account = `acc-${cap}`;
+      const results = valuesOf(await race(10, (i) => t.store.approvals.createWithinCaps(approval(account, `${account}-${i}`), { ...caps, since: new Date(t.clock - 3600_000) })));
+      const created = results.filter((result) => result === 'created').length;
+      assert.ok(created <= cap, `${created} created against a cap of ${cap}`);
+      if (t.kind === 'memory') assert.equal(created, cap);
+      assert.equal((await t.store.approvals.listPending(account)).length, created, 'refused ones are not stored');
+      assert.deepEqual([...new Set(results.filter((result) => result !== 'created'))], [cap === 3 ? 'too_many_pending' : 'too_many_since'].slice(0, created === 10 ? 0 : 1));
+    }
+  });
+
+  it('completes an approved approval once, even when 10 completions race; never a pending, denied or expired one', async () => {
+    await t.store.approvals.create(approval('acc-1', 'pending'));
+    await t.store.approvals.create(approval('acc-1', 'denied'));
+    await t.store.approvals.create(approval('acc-1', 'approved'));
+    await t.store.approvals.create(approval('acc-1', 'late', { expiresAt: new Date(t.clock + 1000) }));
+    assert.ok(await t.store.approvals.decide('denied', decision({ status: 'denied' })));
+    assert.ok(await t.store.approvals.decide('approved', decision()));
+    assert.ok(await t.store.approvals.decide('late', decision()));
+    assert.equal(await t.store.approvals.complete('pending'), false);
+    assert.equal(await t.store.approvals.complete('denied'), false);
+    assert.equal(await t.store.approvals.complete('unknown'), false);
+    const results = valuesOf(await race(10, () => t.store.approvals.complete('approved')));
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal(await t.store.approvals.complete('approved'), false);
+    t.clock += 1000;
+    assert.equal(await t.store.approvals.complete('late'), false);
+  });
+
   it('reads an expired approval, decided or not, as undefined', async () => {
     await t.store.approvals.create(approval('acc-1', 'pending', { expiresAt: new Date(t.clock + 60_000) }));
     await t.store.approvals.create(approval('acc-1', 'decided', { expiresAt: new Date(t.clock + 60_000) }));
@@ -183,6 +233,34 @@ forEachStore('approvals', (t) => {
 });
 
 describe('store contract (mongo, two connections): approvals', () => {
+  it('never exceeds the pending cap when creations race across two connections', async () => {
+    await withTwoConnections(async (a, _b, either) => {
+      for (let round = 0; round < 3; round += 1) {
+        const accountId = `acc-${round}`;
+        const createdAt = new Date();
+        const results = valuesOf(await race(10, (i) => either(i).approvals.createWithinCaps({
+          id: `${accountId}-${i}`,
+          accountId,
+          origin: { kind: 'browser', interactionUid: 'i', browserHash: sha256('b') },
+          matching: 'choose',
+          number: '42',
+          choices: ['17', '42', '88'],
+          context: {},
+          status: 'pending',
+          createdAt,
+          expiresAt: new Date(createdAt.getTime() + 60_000),
+          decidedAt: null,
+          decidedBy: null,
+          userVerified: false,
+        }, { maxPending: 3, maxSince: 100, since: new Date(createdAt.getTime() - 3600_000) })));
+        const created = results.filter((result) => result === 'created').length;
+        assert.ok(created <= 3, `round ${round}: ${created} created against a cap of 3`);
+        assert.equal((await a.approvals.listPending(accountId)).length, created);
+      }
+    });
+  });
+
+
   it('decides an approval exactly once across two connections', async () => {
     await withTwoConnections(async (a, b, either) => {
       for (let round = 0; round < 5; round += 1) {
