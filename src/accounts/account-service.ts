@@ -7,6 +7,7 @@ import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ContactKind, VerifiedContact } from '../store/types.ts';
 import { AccountNotFoundError, AlwaysPasskeyOnError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
+import { requireCleanName } from '../names.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
 import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
 
@@ -52,7 +53,7 @@ export class AccountService {
   /** A new account with a password, which must pass the password policy (WeakPasswordError). */
   async signUpWithPassword(input: PasswordSignUp, audit: AuditContext): Promise<Account> {
     const email = normaliseEmail(input.email);
-    const name = input.name.trim();
+    const name = requireCleanName(input.name.trim());
     // The cheap lookup first: the strength check can take much longer on a long password.
     if (await this.#d.accounts.findByEmail(email)) throw new EmailTakenError();
     checkPasswordStrength(input.password, [email, name]);
@@ -65,7 +66,7 @@ export class AccountService {
 
   /** A new account without a password, whose first passkey the caller stores next. */
   async signUpWithPasskey(input: PasskeySignUp, audit: AuditContext): Promise<Account> {
-    const account = await this.#create({ email: input.email, emailVerified: true, name: input.name, passwordHash: null, webauthnUserId: input.webauthnUserId });
+    const account = await this.#create({ email: input.email, emailVerified: true, name: requireCleanName(input.name), passwordHash: null, webauthnUserId: input.webauthnUserId });
     await this.#d.audit.record('account.created', account.id, audit, { method: 'passkey' });
     return account;
   }
@@ -141,7 +142,7 @@ export class AccountService {
 
   /** The display name partner services receive as `name`. */
   async changeName(account: Account, name: string, audit: AuditContext): Promise<Account> {
-    const updated = await this.#found(this.#d.accounts.setName(account.id, name, this.#at()));
+    const updated = await this.#found(this.#d.accounts.setName(account.id, requireCleanName(name), this.#at()));
     await this.#d.audit.record('profile.name_changed', account.id, audit, { from: account.name, to: name });
     return updated;
   }

@@ -12,6 +12,7 @@ import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { Account, Device, DeviceRepository, PasskeyRepository, PushSubscriptionRecord } from '../store/types.ts';
 import { PasskeyNotFoundError } from '../passkeys/errors.ts';
 import { DeviceNotFoundError, NotificationsRequiredError } from './errors.ts';
+import { requireCleanName } from '../names.ts';
 import { phoneRemovedNotice } from './phone-removed-notice.ts';
 
 export interface DeviceSetup {
@@ -65,6 +66,7 @@ export class DeviceService {
   }
 
   async setUp(input: DeviceSetup): Promise<Device> {
+    requireCleanName(input.name);
     if (input.subscription === undefined || input.subscription === null) throw new NotificationsRequiredError();
     const subscription = this.#d.validateSubscription(input.subscription);
     let credentialId: string;
@@ -99,7 +101,7 @@ export class DeviceService {
   }
 
   async rename(accountId: string, deviceId: string, name: string, audit: AuditContext): Promise<void> {
-    if (!await this.#d.devices.rename(accountId, deviceId, name)) throw new DeviceNotFoundError();
+    if (!await this.#d.devices.rename(accountId, deviceId, requireCleanName(name))) throw new DeviceNotFoundError();
     await this.#d.audit.record('device.renamed', accountId, audit, { deviceId, name });
   }
 

@@ -28,6 +28,7 @@ import {
   PasskeyVerificationFailedError,
   UnknownPasskeyError,
 } from './errors.ts';
+import { requireCleanName } from '../names.ts';
 import { defaultPasskeyName } from './provider-names.ts';
 import { parseAuthenticationResponse, parseRegistrationResponse } from './response-shape.ts';
 
@@ -233,7 +234,7 @@ export class PasskeyService {
   }
 
   async rename(accountId: string, credentialId: string, name: string, audit: AuditContext): Promise<void> {
-    if (!await this.#d.passkeys.rename(accountId, credentialId, name)) throw new PasskeyNotFoundError();
+    if (!await this.#d.passkeys.rename(accountId, credentialId, requireCleanName(name))) throw new PasskeyNotFoundError();
     await this.#d.audit.record('passkey.renamed', accountId, audit, { credentialId, name });
   }
 

@@ -12,6 +12,7 @@ export const errors = {
   csrf_failed: 'このフォームは期限切れか、tobira から送信されたものではありません。前のページに戻り、再読み込みしてからやり直してください。',
   interaction_expired: 'このログイン手続きは期限切れか無効です。利用していたサービスに戻り、最初からやり直してください。',
   internal_error: 'システムでエラーが発生しました。もう一度お試しください。',
+  name_control_characters: '名前に制御文字（改行、タブ、文字の向きを変える記号など）は使えません。取り除いてからもう一度入力してください。',
   invalid_input: (p: { field?: string | undefined }) => p.field ? `「${p.field}」の入力内容を確認してください。` : 'リクエストを読み取れませんでした。入力内容を確認してください。',
   not_found: 'このページは存在しません。',
   payload_too_large: 'リクエストが大きすぎます。',
