@@ -16,6 +16,7 @@ export function normaliseEmail(email: string): string {
 }
 
 export interface PasswordSignUp {
+  /** Proven with a code (flows/signup): a password account's address is never unproven. */
   email: string;
   name: string;
   password: string;
@@ -50,7 +51,10 @@ export class AccountService {
     return this.#d.accounts.findByEmail(normaliseEmail(email));
   }
 
-  /** A new account with a password, which must pass the password policy (WeakPasswordError). */
+  /**
+   * A new account with a password, which must pass the password policy (WeakPasswordError), for an
+   * address the sign-up proved with a code.
+   */
   async signUpWithPassword(input: PasswordSignUp, audit: AuditContext): Promise<Account> {
     const email = normaliseEmail(input.email);
     const name = requireCleanName(input.name.trim());
@@ -58,8 +62,7 @@ export class AccountService {
     if (await this.#d.accounts.findByEmail(email)) throw new EmailTakenError();
     checkPasswordStrength(input.password, [email, name]);
     const passwordHash = await hashPassword(input.password);
-    // The e-mail address of a password sign-up is not proven.
-    const account = await this.#create({ email, emailVerified: false, name, passwordHash });
+    const account = await this.#create({ email, emailVerified: true, name, passwordHash });
     await this.#d.audit.record('account.created', account.id, audit, { method: 'password' });
     return account;
   }

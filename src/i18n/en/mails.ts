@@ -10,7 +10,7 @@ const SIGN_IN_METHOD: Readonly<Record<SignInMethodName, string>> = { password: '
 export const mails: MailTemplates = {
   // Sign-up
   signupCode: (p) => ({ subject: `tobira verification code: ${p.code}`, text: `Your tobira sign-up verification code is ${p.code}.\nEnter it within ${p.minutes} minutes.\n\nIf you did not ask for it, ignore this e-mail.\n` }),
-  alreadyRegistered: () => ({ subject: 'tobira: you already have an account', text: 'There is already a tobira account for this e-mail address. Please sign in instead of signing up.\n\nIf you did not ask for this, ignore this e-mail.\n' }),
+  alreadyRegistered: () => ({ subject: 'tobira: someone tried to sign up with your address', text: 'Someone tried to sign up for a new tobira account with this e-mail address, which already has an account. No new account was made and no code was sent.\nIf it was you, sign in instead (or reset your password if you forgot it).\n\nIf it was not you, ignore this e-mail: your account is unchanged.\n' }),
 
   // Push approval
   pushReported: (p) => ({ subject: 'tobira: a sign-in request you did not make was refused', text: `You refused a sign-in request to ${p.client} (${p.where}, ${p.time}).\nSign-in by phone notification is paused for a while; your passkeys still work.\n` }),

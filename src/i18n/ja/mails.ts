@@ -54,7 +54,7 @@ export const mails = {
   // Sign-up
   signupCode: (p: CodeValues): MailText => ({ subject: `tobira 確認コード: ${p.code}`, text: `tobira のアカウント登録の確認コードは ${p.code} です。\n${p.minutes} 分以内に入力してください。\n\nお心当たりがない場合は、このメールを破棄してください。\n` }),
   /** Sent instead of a code when the address already has an account, so the page reveals nothing. */
-  alreadyRegistered: (): MailText => ({ subject: 'tobira: このメールアドレスは登録済みです', text: 'このメールアドレスの tobira アカウントはすでにあります。新規登録ではなくログインしてください。\n\nお心当たりがない場合は、このメールを破棄してください。\n' }),
+  alreadyRegistered: (): MailText => ({ subject: 'tobira: あなたのメールアドレスで新規登録が試みられました', text: 'すでに tobira アカウントがあるこのメールアドレスで、新しいアカウントの登録が試みられました。新しいアカウントは作られず、確認コードも送っていません。\nご本人の場合は、新規登録ではなくログインしてください（パスワードを忘れた場合はパスワードを再設定してください）。\n\nお心当たりがない場合は、このメールを破棄してください。アカウントは変わっていません。\n' }),
 
   // Push approval: after "This wasn't me" on the phone (`where`: browser, IP address and place, joined).
   pushReported: (p: { client: string; where: string; time: string }): MailText => ({ subject: 'tobira: 心当たりのないログイン要求を拒否しました', text: `「${p.client}」へのログイン要求（${p.where}、${p.time}）を、あなたの操作で拒否しました。\nしばらくの間、スマートフォンへの通知によるログインを停止しています。パスキーでは引き続きログインできます。\n` }),
