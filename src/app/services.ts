@@ -14,6 +14,7 @@ import type { Settings } from '../config/settings.ts';
 import { ContactService } from '../contacts/contact-service.ts';
 import { DeviceService } from '../devices/device-service.ts';
 import { subscribeNewPhoneNotices } from '../devices/new-phone-notices.ts';
+import { subscribePasskeyAddedNotices } from '../passkeys/passkey-added-notice.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { EnrolmentService } from '../flows/enrolment/service.ts';
 import { PasswordResetService } from '../flows/password-reset/service.ts';
@@ -73,7 +74,7 @@ export class Services extends Base {
 
   // Accounts and what signs them in.
   readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, now: this.now });
-  readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, now: this.now });
+  readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, events: this.events, now: this.now });
   readonly trustedBrowsers = new TrustedBrowserService(this.store.trustedBrowsers, this.audit, this.now);
   readonly revocation = new AccessRevocation({
     accounts: this.store.accounts,
@@ -212,6 +213,7 @@ export class Services extends Base {
     subscribeRecovery(this.events, this.recovery);
     subscribePhoneChange(this.events, { accounts: this.store.accounts, notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone, now: this.now });
     subscribeNewPhoneNotices(this.events, { notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone });
+    subscribePasskeyAddedNotices(this.events, { notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone });
     return this;
   }
 }

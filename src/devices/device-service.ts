@@ -55,6 +55,11 @@ export class DeviceService {
     this.#d = withClock(deps);
   }
 
+  /** Whether the account has a passkey: then a new phone needs a recent passkey sign-in (http/account-guard.ts). */
+  async accountHasPasskey(accountId: string): Promise<boolean> {
+    return (await this.#d.passkeyRecords.listByAccount(accountId)).length > 0;
+  }
+
   /** Options for the phone's passkey: a platform authenticator (the phone's own biometrics). */
   registrationOptions(account: Account, challengeKey: string): Promise<unknown> {
     return this.#d.passkeys.registrationOptions(challengeKey, { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
@@ -72,7 +77,7 @@ export class DeviceService {
     let credentialId: string;
     if ('registration' in input.proof) {
       const credential = await this.#d.passkeys.verifyRegistration(input.challengeKey, input.proof.registration, input.account.id);
-      credentialId = (await this.#d.passkeys.addPasskey(input.account, credential, input.lang, input.audit)).credentialId;
+      credentialId = (await this.#d.passkeys.addPasskey(input.account, credential, input.lang, input.audit, 'phone')).credentialId;
     } else {
       credentialId = (await this.#d.passkeys.verifyAuthentication(input.challengeKey, input.proof.assertion, input.account.id, input.audit)).passkey.credentialId;
     }

@@ -111,6 +111,16 @@ export class AccountGuard {
     return false;
   }
 
+  /**
+   * Adding a way in (a passkey, a phone) needs a recent sign-in at the account's strength (NIST SP
+   * 800-63B-4 §4.1.2.1, bind at the account's AAL): an account that has a passkey must have signed
+   * in with one (phr) within the window, so a password or a phone approval cannot add a passkey to
+   * it; an account without a passkey, with what it has (its password) within the window.
+   */
+  freshAtAccountStrengthOrSentToSignIn(ctx: Context, session: AccountSession, hasPasskey: boolean, next: string = HOME): boolean {
+    return hasPasskey ? this.freshPasskeyOrSentToSignIn(ctx, session, next) : this.freshOrSentToSignIn(ctx, session, next);
+  }
+
   /** A new sign-in with a passkey, whatever session this browser has, then back at `next`. */
   signInWithNewPasskey(ctx: Context, next?: string): void {
     this.#toLogin(ctx, { next, passkeyOnly: true, fresh: true });

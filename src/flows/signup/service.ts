@@ -59,7 +59,7 @@ export class PasswordlessSignup {
   /** Step 3: the passkey is verified; create the account and store the passkey on it. */
   async complete(input: { email: string; name: string; userHandle: string; credential: NewCredential; lang: Lang; audit: AuditContext }): Promise<Account> {
     const account = await this.#accounts.signUpWithPasskey({ email: input.email, name: input.name, webauthnUserId: input.userHandle }, input.audit);
-    await this.#passkeys.addPasskey(account, input.credential, input.lang, input.audit);
+    await this.#passkeys.addPasskey(account, input.credential, input.lang, input.audit, 'signup');
     return account;
   }
 }

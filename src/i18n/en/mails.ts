@@ -37,6 +37,16 @@ export const mails: MailTemplates = {
     text: `A passkey on a new phone was added to your tobira account through a phone change confirmed with the codes sent to your contact e-mail and mobile number (${p.when}).\n\n${PHONE_IF_NOT_YOU}\n`,
     sms: 'tobira: a passkey for a new phone was added to your account. If this was not you, remove it in your account menu.',
   }),
+  passkeyAdded: (p) => ({
+    subject: 'tobira: a new passkey was added',
+    text: `The passkey "${p.passkey}" was added to your tobira account (${p.when}).\n\nIf this was not you, delete this passkey in your account menu (/account) at once and reset your password. If you cannot sign in, ask for account recovery.\n`,
+    sms: `tobira: the passkey "${p.passkey}" was added to your account. If this was not you, delete it in your account menu.`,
+  }),
+  emailProven: (p) => ({
+    subject: 'tobira: your e-mail address is confirmed',
+    text: `The e-mail address of your tobira account is now confirmed.${p.removed ? '\nEvery passkey, phone, trusted browser and contact added before it was confirmed has been removed: someone who does not receive this address\'s mail may have created and used the account before you. Sign in now and add again what you need.' : ''}\n\nIf this was not you, reset your password at once.\n`,
+    sms: 'tobira: the e-mail address of your account is confirmed.',
+  }),
   phoneRemoved: (p) => ({
     subject: 'tobira: a phone was removed from your account',
     text: `The phone "${p.phone}" and its passkey were removed from your tobira account.\nFor your safety every session (the browser that removed the phone too), every partner service token and every trusted browser of the account was revoked.\nIf this was not you, contact support immediately.\n`,

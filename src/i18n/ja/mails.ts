@@ -84,6 +84,18 @@ export const mails = {
     text: `連絡先メールアドレスと連絡先携帯電話番号の確認コードによる機種変更で、あなたの tobira アカウントに新しいスマートフォンのパスキーが登録されました（${p.when}）。\n\n${PHONE_IF_NOT_YOU}\n`,
     sms: 'tobira: 機種変更で新しいパスキーが登録されました。お心当たりがなければアカウントメニューで削除してください。',
   }),
+  /** After a passkey was added in the account menu. */
+  passkeyAdded: (p: { passkey: string; when: string }): NoticeText => ({
+    subject: 'tobira: 新しいパスキーが登録されました',
+    text: `あなたの tobira アカウントに、パスキー「${p.passkey}」が登録されました（${p.when}）。\n\nお心当たりがない場合は、すぐにアカウントメニュー（/account）でこのパスキーを削除し、パスワードを再設定してください。ログインできない場合は、アカウントの復旧を申請してください。\n`,
+    sms: `tobira: パスキー「${p.passkey}」が登録されました。お心当たりがなければアカウントメニューで削除してください。`,
+  }),
+  /** After the sign-in address was proven for the first time, which removed what had been added before. */
+  emailProven: (p: { removed: boolean }): NoticeText => ({
+    subject: 'tobira: メールアドレスが確認されました',
+    text: `あなたの tobira アカウントのメールアドレスが確認されました。${p.removed ? '\n確認の前に登録されていたパスキー、スマートフォン、信頼済みブラウザ、連絡先はすべて削除しました。アドレスを受け取れない誰かが、このアカウントを先に作って使っていたおそれがあるためです。必要なものは、いまログインしてから登録し直してください。' : ''}\n\nお心当たりがない場合は、すぐにパスワードを再設定してください。\n`,
+    sms: 'tobira: アカウントのメールアドレスが確認されました。',
+  }),
   /** After a phone was removed in the account menu. */
   phoneRemoved: (p: { phone: string }): NoticeText => ({
     subject: 'tobira: スマートフォンを削除しました',
