@@ -143,6 +143,17 @@ export class AccountService {
     return this.#found(this.#d.accounts.setContact(accountId, kind, null, this.#at()));
   }
 
+  /**
+   * The sign-in address was proven by a code sent to it (a password reset of an account whose
+   * address never was). Undefined when it was proven already, or the account is gone: only the
+   * first proof gets the account, so its clean-up (flows/password-reset/address-proof.ts) runs once.
+   */
+  async markEmailProven(account: Account, audit: AuditContext, via: string): Promise<Account | undefined> {
+    const updated = await this.#d.accounts.setEmailVerified(account.id, this.#at());
+    if (updated) await this.#d.audit.record('account.email_proven', account.id, audit, { via });
+    return updated;
+  }
+
   /** The display name partner services receive as `name`. */
   async changeName(account: Account, name: string, audit: AuditContext): Promise<Account> {
     const updated = await this.#found(this.#d.accounts.setName(account.id, requireCleanName(name), this.#at()));

@@ -14,6 +14,7 @@ import type { Settings } from '../config/settings.ts';
 import { ContactService } from '../contacts/contact-service.ts';
 import { DeviceService } from '../devices/device-service.ts';
 import { subscribeNewPhoneNotices } from '../devices/new-phone-notices.ts';
+import { AddressProof } from '../flows/password-reset/address-proof.ts';
 import { subscribePasskeyAddedNotices } from '../passkeys/passkey-added-notice.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { EnrolmentService } from '../flows/enrolment/service.ts';
@@ -150,6 +151,7 @@ export class Services extends Base {
     mailer: this.mailer,
     notifier: this.notifier,
     revocation: this.revocation,
+    proof: new AddressProof({ accounts: this.accounts, passkeys: this.passkeys, devices: this.devices, revocation: this.revocation, notifier: this.notifier }),
     audit: this.audit,
     logger: this.logger,
   });

@@ -131,6 +131,20 @@ export class DeviceService {
   }
 
   /**
+   * Forgets every phone of the account, for a caller that removes their passkeys, ends every
+   * sign-in and tells the account itself (the sign-in address was just proven). Returns how many.
+   */
+  async forgetAll(accountId: string, audit: AuditContext, reason: string): Promise<number> {
+    let removed = 0;
+    for (const device of await this.#d.devices.listByAccount(accountId)) {
+      if (!await this.#d.devices.remove(accountId, device.id)) continue;
+      await this.#d.audit.record('device.removed', accountId, audit, { deviceId: device.id, credentialId: device.credentialId, reason });
+      removed += 1;
+    }
+    return removed;
+  }
+
+  /**
    * After a passkey was deleted: a phone that approved with it can approve no more. Deleting a
    * phone's passkey removes the phone, with the same consequences as removing it. True when a
    * phone was removed (every sign-in of the account ended then).

@@ -247,6 +247,20 @@ export class PasskeyService {
     await this.#d.audit.record('passkey.renamed', accountId, audit, { credentialId, name });
   }
 
+  /**
+   * Deletes every passkey of the account (the sign-in address was just proven: anything added
+   * before may be a stranger's). The caller leaves the account another way in (the reset password).
+   */
+  async removeAll(accountId: string, audit: AuditContext, reason: string): Promise<number> {
+    let removed = 0;
+    for (const passkey of await this.#d.passkeys.listByAccount(accountId)) {
+      if (!await this.#d.passkeys.remove(accountId, passkey.credentialId)) continue;
+      await this.#d.audit.record('passkey.deleted', accountId, audit, { credentialId: passkey.credentialId, reason });
+      removed += 1;
+    }
+    return removed;
+  }
+
   /** Deletes a passkey, unless it is the account's last way in. */
   async remove(account: Account, credentialId: string, audit: AuditContext): Promise<void> {
     const passkeys = await this.#d.passkeys.listByAccount(account.id);
