@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { passwordSignUpIn } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
 import { screenshot } from '../support/screenshots.ts';
@@ -278,11 +279,7 @@ for (const kind of FEATURE_STORES) {
       const plain = await startAuthorization(config);
       await otherPage.goto(plain.url.href);
       await otherPage.getByRole('link', { name: 'Create one' }).click();
-      await otherPage.getByRole('link', { name: 'Sign up with a password instead' }).click();
-      await otherPage.getByLabel('Name (shown to services)').fill('Password Person');
-      await otherPage.getByLabel('E-mail address').fill(passwordUser);
-      await otherPage.getByLabel('Password (at least 12 characters)').fill('correct horse battery staple');
-      await otherPage.getByRole('button', { name: 'Create account and sign in' }).click();
+      await passwordSignUpIn(otherPage, passwordUser, 'Password Person', 'correct horse battery staple');
       await otherPage.getByRole('button', { name: 'Allow' }).click();
       await otherPage.waitForURL(`${PARTNER_CALLBACK}**`);
       assert.equal((await redeem(config, plain, otherPage.url())).claims()?.acr, 'urn:tobira:acr:password');
