@@ -62,7 +62,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(notice.subject, 'tobira: a new passkey was added');
     });
 
-    it('an account with a passkey: a fresh password sign-in is not enough for another passkey or a phone; a fresh passkey sign-in is', async () => {
+    it('an account with a passkey: a fresh password sign-in is not enough for another passkey or a phone; a fresh passkey sign-in is (a phone approval too: test/browser/phone-change)', async () => {
       const m = await member(tobira.issuer, config, `bind.passkey.${kind}@example.com`);
       const key = await addPasskey(tobira.issuer, m.browser);
       // A fresh sign-in, but with the password.
