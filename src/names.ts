@@ -15,6 +15,11 @@ export function hasControlCharacters(name: string): boolean {
   return CONTROL.test(name);
 }
 
+/** For a name tobira derives from what a client sent (a browser's label from its User-Agent). */
+export function withoutControlCharacters(text: string): string {
+  return text.replace(new RegExp(CONTROL.source, 'gu'), '');
+}
+
 /** Throws NameControlCharactersError unless `name` is free of control characters; returns it. */
 export function requireCleanName(name: string): string {
   if (hasControlCharacters(name)) throw new NameControlCharactersError();

@@ -2,9 +2,10 @@
 // such as U+202E) with a clear error, at the form and in the services, and nothing changes.
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
-import { addPasskey, csrfOf, member, menuOf } from '../support/account-menu.ts';
-import { errorCodeOf } from '../support/http-browser.ts';
-import { discover, partnerClient } from '../support/partner.ts';
+import { addPasskey, csrfOf, member, menuOf, postJson } from '../support/account-menu.ts';
+import { errorCodeOf, HttpBrowser } from '../support/http-browser.ts';
+import { discover, partnerClient, PASSWORD, passwordStep, startAuthorization } from '../support/partner.ts';
+import { jsonOf } from '../support/push-harness.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -66,6 +67,24 @@ for (const kind of FEATURE_STORES) {
       assert.equal((await store.passkeys.findByCredentialId(passkey.credentialId))?.name, passkey.name);
       assert.equal((await store.devices.findById('D'.repeat(22)))?.name, 'Phone');
       assert.equal((await store.trustedBrowsers.listByAccount(m.accountId)).find((b) => b.id === browser.id)?.name, browser.name);
+    });
+
+    it('the name at sign-up and a phone\'s name at setup: refused, nothing created', async () => {
+      const browser = new HttpBrowser();
+      const login = await browser.follow((await startAuthorization(config)).url.href);
+      const email = `names.signup.${kind}@example.com`;
+      const signup = await passwordStep(browser, login, email);
+      const page = await browser.submit(signup, '/signup/password', { name: 'Mallory\u202Egpj.exe', password: PASSWORD });
+      assert.equal(page.status, 400);
+      assert.equal(errorCodeOf(page), 'name_control_characters');
+      assert.equal(await store.accounts.findByEmail(email), undefined);
+
+      const m = await member(tobira.issuer, config, `names.phone.${kind}@example.com`);
+      const csrf = csrfOf(await menuOf(tobira.issuer, m.browser));
+      const setup = await postJson(m.browser, `${tobira.issuer}/device/api/setup`, { name: 'Phone\u0007', subscription: { endpoint: 'https://127.0.0.1/x', keys: { p256dh: 'p', auth: 'a' } }, response: {} }, csrf);
+      assert.equal(setup.status, 400);
+      assert.equal(jsonOf(setup).error, 'name_control_characters');
+      assert.deepEqual(await store.devices.listByAccount(m.accountId), []);
     });
 
     it('the services refuse it too, whatever the caller parsed', async () => {
