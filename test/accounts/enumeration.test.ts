@@ -65,6 +65,19 @@ for (const kind of FEATURE_STORES) {
       assert.equal(answer.alwaysPasskey, false);
     });
 
+    it('(a) only the browser\'s own signed-in account, confirming itself, is answered for itself', async () => {
+      const m = await member(tobira.issuer, config, `enum.own.${kind}@example.com`);
+      const key = await addPasskey(tobira.issuer, m.browser);
+      // The account menu's re-authentication: the guard sends the browser to sign in again as itself.
+      const reauth = await m.browser.request(`${tobira.issuer}/account/passkeys/add`);
+      assert.equal(reauth.status, 303);
+      const page = await m.browser.follow(new URL(reauth.headers.get('location')!, tobira.issuer).href);
+      const uid = /data-uid="([^"]+)"/.exec(page.body)?.[1] ?? '';
+      const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
+      const answer = jsonOf(await postJson(m.browser, `${tobira.issuer}/interaction/${uid}/passkey/options`, {}, csrf)) as { options: { allowCredentials?: Array<{ id: string }> }; password: boolean };
+      assert.deepEqual(answer.options.allowCredentials?.map((c) => c.id), [key.credentialId]);
+    });
+
     it('(b) a password sign-up with a registered address answers like a new one; its owner is mailed, no code is sent', async () => {
       const taken = `enum.taken.${kind}@example.com`;
       const fresh = `enum.fresh.${kind}@example.com`;
