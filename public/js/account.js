@@ -31,6 +31,11 @@ addButton.addEventListener('click', async () => {
     await postJson('/account/passkeys/verify', { response }, csrf);
     window.location.assign('/account?notice=added');
   } catch (error) {
+    // Not signed in recently enough (at the account's strength): sign in again, then add it.
+    if (error && (error.code === 'reauthentication_required' || error.code === 'passkey_reauthentication_required')) {
+      window.location.assign('/account/passkeys/add');
+      return;
+    }
     showError(messageFor(error, root));
   }
 });

@@ -50,6 +50,11 @@ async function setUp(event) {
     await postJson('/device/api/setup', { name, subscription, response, existing }, csrf);
     window.location.assign('/device');
   } catch (error) {
+    // Not signed in recently enough (at the account's strength): sign in again, then set up.
+    if (error && (error.code === 'reauthentication_required' || error.code === 'passkey_reauthentication_required')) {
+      window.location.assign('/device/confirm');
+      return;
+    }
     if (error && error.code === 'notifications_required') help.hidden = false;
     showError(messageFor(error, root));
   }

@@ -100,8 +100,24 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     });
   });
 
+  /** A new passkey needs a recent sign-in at the account's strength (http/account-guard.ts). */
+  const freshEnoughToAdd = async (ctx: Context, session: AccountSession): Promise<boolean> =>
+    guard.freshAtAccountStrengthOrSentToSignIn(ctx, session, (await passkeys.list(session.account.id)).length > 0);
+
+  // Where account.js sends the user when adding was refused as not fresh enough: the sign-in
+  // again (at the account's strength), then back in the menu to add it.
+  router.get('/passkeys/add', async (ctx) => {
+    const session = await guard.session(ctx);
+    if (!session) {
+      guard.toLogin(ctx);
+      return;
+    }
+    if (await freshEnoughToAdd(ctx, session)) ctx.redirect('/account#section-passkeys');
+  });
+
   router.post('/passkeys/options', ...form, async (ctx) => {
     const session = await signedIn(ctx);
+    if (!await freshEnoughToAdd(ctx, session)) return;
     const { account } = session;
     ctx.body = { options: await passkeys.registrationOptions(registrationKey(session), { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id) };
   });
@@ -109,8 +125,9 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
   router.post('/passkeys/verify', ...form, async (ctx) => {
     const session = await signedIn(ctx);
     const { response } = parseForm(webauthnResponse, ctx.request.body);
+    if (!await freshEnoughToAdd(ctx, session)) return;
     const credential = await passkeys.verifyRegistration(registrationKey(session), response, session.account.id);
-    const passkey = await passkeys.addPasskey(session.account, credential, langOf(ctx), auditContextOf(ctx));
+    const passkey = await passkeys.addPasskey(session.account, credential, langOf(ctx), auditContextOf(ctx), 'account');
     ctx.body = { credentialId: passkey.credentialId, name: passkey.name };
   });
 

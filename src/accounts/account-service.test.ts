@@ -58,11 +58,11 @@ describe('AccountService (unit, memory store, fake clock)', () => {
   }
 
   describe('password sign-up', () => {
-    it('creates the account (address normalised, not verified) and audits it', async () => {
+    it('creates the account (address normalised, and proven: the sign-up proved it with a code first) and audits it', async () => {
       const account = await accounts.signUpWithPassword({ email: '  Hanako@Example.COM ', name: ' Hanako Yamada ', password: STRONG }, AUDIT);
       assert.equal(account.email, 'hanako@example.com');
       assert.equal(account.name, 'Hanako Yamada');
-      assert.equal(account.emailVerified, false);
+      assert.equal(account.emailVerified, true);
       assert.equal(account.alwaysPasskey, false);
       assert.ok(account.passwordHash && await verifyPassword(account.passwordHash, STRONG));
       const [created] = await store.audit.listByAccount(account.id, 10, ['account.created']);

@@ -7,6 +7,7 @@ import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ContactKind, VerifiedContact } from '../store/types.ts';
 import { AccountNotFoundError, AlwaysPasskeyOnError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
+import { requireCleanName } from '../names.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
 import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
 import type { PasswordThrottle } from './password-throttle.ts';
@@ -16,6 +17,7 @@ export function normaliseEmail(email: string): string {
 }
 
 export interface PasswordSignUp {
+  /** Proven with a code (flows/signup): a password account's address is never unproven. */
   email: string;
   name: string;
   password: string;
@@ -52,23 +54,25 @@ export class AccountService {
     return this.#d.accounts.findByEmail(normaliseEmail(email));
   }
 
-  /** A new account with a password, which must pass the password policy (WeakPasswordError). */
+  /**
+   * A new account with a password, which must pass the password policy (WeakPasswordError), for an
+   * address the sign-up proved with a code.
+   */
   async signUpWithPassword(input: PasswordSignUp, audit: AuditContext): Promise<Account> {
     const email = normaliseEmail(input.email);
-    const name = input.name.trim();
+    const name = requireCleanName(input.name.trim());
     // The cheap lookup first: the strength check can take much longer on a long password.
     if (await this.#d.accounts.findByEmail(email)) throw new EmailTakenError();
     await checkPasswordStrength(input.password, [email, name]);
     const passwordHash = await hashPassword(input.password);
-    // The e-mail address of a password sign-up is not proven.
-    const account = await this.#create({ email, emailVerified: false, name, passwordHash });
+    const account = await this.#create({ email, emailVerified: true, name, passwordHash });
     await this.#d.audit.record('account.created', account.id, audit, { method: 'password' });
     return account;
   }
 
   /** A new account without a password, whose first passkey the caller stores next. */
   async signUpWithPasskey(input: PasskeySignUp, audit: AuditContext): Promise<Account> {
-    const account = await this.#create({ email: input.email, emailVerified: true, name: input.name, passwordHash: null, webauthnUserId: input.webauthnUserId });
+    const account = await this.#create({ email: input.email, emailVerified: true, name: requireCleanName(input.name), passwordHash: null, webauthnUserId: input.webauthnUserId });
     await this.#d.audit.record('account.created', account.id, audit, { method: 'passkey' });
     return account;
   }
@@ -152,9 +156,20 @@ export class AccountService {
     return this.#found(this.#d.accounts.setContact(accountId, kind, null, this.#at()));
   }
 
+  /**
+   * The sign-in address was proven by a code sent to it (a password reset of an account whose
+   * address never was). Undefined when it was proven already, or the account is gone: only the
+   * first proof gets the account, so its clean-up (flows/password-reset/address-proof.ts) runs once.
+   */
+  async markEmailProven(account: Account, audit: AuditContext, via: string): Promise<Account | undefined> {
+    const updated = await this.#d.accounts.setEmailVerified(account.id, this.#at());
+    if (updated) await this.#d.audit.record('account.email_proven', account.id, audit, { via });
+    return updated;
+  }
+
   /** The display name partner services receive as `name`. */
   async changeName(account: Account, name: string, audit: AuditContext): Promise<Account> {
-    const updated = await this.#found(this.#d.accounts.setName(account.id, name, this.#at()));
+    const updated = await this.#found(this.#d.accounts.setName(account.id, requireCleanName(name), this.#at()));
     await this.#d.audit.record('profile.name_changed', account.id, audit, { from: account.name, to: name });
     return updated;
   }

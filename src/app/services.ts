@@ -15,6 +15,8 @@ import type { Settings } from '../config/settings.ts';
 import { ContactService } from '../contacts/contact-service.ts';
 import { DeviceService } from '../devices/device-service.ts';
 import { subscribeNewPhoneNotices } from '../devices/new-phone-notices.ts';
+import { AddressProof } from '../flows/password-reset/address-proof.ts';
+import { subscribePasskeyAddedNotices } from '../passkeys/passkey-added-notice.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { EnrolmentService } from '../flows/enrolment/service.ts';
 import { PasswordResetService } from '../flows/password-reset/service.ts';
@@ -88,7 +90,7 @@ export class Services extends Base {
 
   // Accounts and what signs them in.
   readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, throttle: new PasswordThrottle(this.limiter), now: this.now });
-  readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, now: this.now });
+  readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, events: this.events, now: this.now });
   readonly trustedBrowsers = new TrustedBrowserService(this.store.trustedBrowsers, this.audit, this.now);
   readonly revocation = new AccessRevocation({
     accounts: this.store.accounts,
@@ -163,6 +165,7 @@ export class Services extends Base {
     mailer: this.mailer,
     notifier: this.notifier,
     revocation: this.revocation,
+    proof: new AddressProof({ accounts: this.accounts, passkeys: this.passkeys, devices: this.devices, revocation: this.revocation, notifier: this.notifier }),
     audit: this.audit,
     logger: this.logger,
   });
@@ -237,6 +240,7 @@ export class Services extends Base {
     subscribeRecovery(this.events, this.recovery);
     subscribePhoneChange(this.events, { accounts: this.store.accounts, notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone, now: this.now });
     subscribeNewPhoneNotices(this.events, { notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone });
+    subscribePasskeyAddedNotices(this.events, { notifier: this.notifier, displayTimeZone: this.settings.displayTimeZone });
     return this;
   }
 }

@@ -1,7 +1,7 @@
 // What partner services are told about how the user signed in (acr, amr), and when a partner
 // accepts nothing below phishing-resistant.
 import assert from 'node:assert/strict';
-import { ACR, assuranceOf, meetsTypedPush, requiresPhishingResistant, requiresTypedPush, SUPPORTED_ACR_VALUES } from './assurance.ts';
+import { ACR, assuranceOf, meetsTypedPush, provesPossession, requiresPhishingResistant, requiresTypedPush, SUPPORTED_ACR_VALUES } from './assurance.ts';
 
 describe('assurance', () => {
   describe('acr and amr of each sign-in method', () => {
@@ -87,5 +87,12 @@ describe('assurance', () => {
       assert.equal(meetsTypedPush(ACR.PHISHING_RESISTANT), true);
       for (const acr of [ACR.PUSH, ACR.PASSWORD, undefined, '', 42]) assert.equal(meetsTypedPush(acr), false, String(acr));
     });
+  });
+
+  it('possession of an authenticator: a passkey or a phone approval, never a password or an unknown acr', () => {
+    assert.equal(provesPossession(ACR.PHISHING_RESISTANT), true);
+    assert.equal(provesPossession(ACR.PUSH), true);
+    assert.equal(provesPossession(ACR.PUSH_TYPED), true);
+    for (const acr of [ACR.PASSWORD, undefined, '', 'urn:someone:else', '0']) assert.equal(provesPossession(acr), false, String(acr));
   });
 });

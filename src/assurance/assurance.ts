@@ -63,6 +63,15 @@ export function assuranceOf(method: LoginMethod): Assurance {
 }
 
 /**
+ * True when a sign-in proved possession of one of the account's authenticators: a passkey, or a
+ * phone approval (itself an assertion with the phone's passkey). Not a password, nor an unknown
+ * `acr`. What adding a way in to an account that has a passkey needs (http/account-guard.ts).
+ */
+export function provesPossession(acr: string | undefined): boolean {
+  return acr !== undefined && acr !== ACR.PASSWORD && (SUPPORTED_ACR_VALUES as readonly string[]).includes(acr);
+}
+
+/**
  * True when the partner accepts nothing below phishing-resistant: every ACR it named, in
  * `acr_values` or as the ID token's `acr` claim request, is `phr`. tobira treats acr_values as a
  * requirement here, not only as the voluntary hint the spec allows, because a partner asking for

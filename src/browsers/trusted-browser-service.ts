@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowser, TrustedBrowserRepository } from '../store/types.ts';
+import { requireCleanName } from '../names.ts';
 import { browserLabel } from './browser-label.ts';
 import { TrustedBrowserNotFoundError } from './errors.ts';
 
@@ -52,7 +53,7 @@ export class TrustedBrowserService {
   }
 
   async rename(accountId: string, id: string, name: string, audit: AuditContext): Promise<void> {
-    if (!await this.#browsers.rename(accountId, id, name)) throw new TrustedBrowserNotFoundError();
+    if (!await this.#browsers.rename(accountId, id, requireCleanName(name))) throw new TrustedBrowserNotFoundError();
     await this.#audit.record('browser.renamed', accountId, audit, { browserId: id, name });
   }
 

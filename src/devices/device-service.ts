@@ -12,6 +12,7 @@ import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { Account, Device, DeviceRepository, PasskeyRepository, PushSubscriptionRecord } from '../store/types.ts';
 import { PasskeyNotFoundError } from '../passkeys/errors.ts';
 import { DeviceNotFoundError, NotificationsRequiredError } from './errors.ts';
+import { requireCleanName } from '../names.ts';
 import { phoneRemovedNotice } from './phone-removed-notice.ts';
 
 export interface DeviceSetup {
@@ -54,6 +55,11 @@ export class DeviceService {
     this.#d = withClock(deps);
   }
 
+  /** Whether the account has a passkey: then a new phone needs a recent passkey sign-in (http/account-guard.ts). */
+  async accountHasPasskey(accountId: string): Promise<boolean> {
+    return (await this.#d.passkeyRecords.listByAccount(accountId)).length > 0;
+  }
+
   /** Options for the phone's passkey: a platform authenticator (the phone's own biometrics). */
   registrationOptions(account: Account, challengeKey: string): Promise<unknown> {
     return this.#d.passkeys.registrationOptions(challengeKey, { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
@@ -65,12 +71,13 @@ export class DeviceService {
   }
 
   async setUp(input: DeviceSetup): Promise<Device> {
+    requireCleanName(input.name);
     if (input.subscription === undefined || input.subscription === null) throw new NotificationsRequiredError();
     const subscription = this.#d.validateSubscription(input.subscription);
     let credentialId: string;
     if ('registration' in input.proof) {
       const credential = await this.#d.passkeys.verifyRegistration(input.challengeKey, input.proof.registration, input.account.id);
-      credentialId = (await this.#d.passkeys.addPasskey(input.account, credential, input.lang, input.audit)).credentialId;
+      credentialId = (await this.#d.passkeys.addPasskey(input.account, credential, input.lang, input.audit, 'phone')).credentialId;
     } else {
       credentialId = (await this.#d.passkeys.verifyAuthentication(input.challengeKey, input.proof.assertion, input.account.id, input.audit)).passkey.credentialId;
     }
@@ -99,7 +106,7 @@ export class DeviceService {
   }
 
   async rename(accountId: string, deviceId: string, name: string, audit: AuditContext): Promise<void> {
-    if (!await this.#d.devices.rename(accountId, deviceId, name)) throw new DeviceNotFoundError();
+    if (!await this.#d.devices.rename(accountId, deviceId, requireCleanName(name))) throw new DeviceNotFoundError();
     await this.#d.audit.record('device.renamed', accountId, audit, { deviceId, name });
   }
 
@@ -121,6 +128,20 @@ export class DeviceService {
     await this.#d.devices.remove(account.id, deviceId);
     await this.#d.audit.record('device.removed', account.id, audit, { deviceId, credentialId: device.credentialId });
     await this.#afterRemoval(account, device, audit, by);
+  }
+
+  /**
+   * Forgets every phone of the account, for a caller that removes their passkeys, ends every
+   * sign-in and tells the account itself (the sign-in address was just proven). Returns how many.
+   */
+  async forgetAll(accountId: string, audit: AuditContext, reason: string): Promise<number> {
+    let removed = 0;
+    for (const device of await this.#d.devices.listByAccount(accountId)) {
+      if (!await this.#d.devices.remove(accountId, device.id)) continue;
+      await this.#d.audit.record('device.removed', accountId, audit, { deviceId: device.id, credentialId: device.credentialId, reason });
+      removed += 1;
+    }
+    return removed;
   }
 
   /**

@@ -47,9 +47,27 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
     await render(ctx, 'device', { account: session.account, device, csrf: csrfToken(ctx), vapidPublicKey: deps.vapidPublicKey });
   });
 
+  /**
+   * A phone that registers a new passkey adds a way in: a recent sign-in at the account's strength
+   * first. One that proves a passkey the account already has (`existing`) proves it right there.
+   */
+  const freshEnoughToAdd = async (ctx: Context, session: AccountSession): Promise<boolean> =>
+    guard.freshAtAccountStrengthOrSentToSignIn(ctx, session, await devices.accountHasPasskey(session.account.id), '/device');
+
+  // Where device.js sends the user when setup was refused as not fresh enough: sign in again, then back.
+  router.get('/confirm', async (ctx) => {
+    const session = await guard.session(ctx);
+    if (!session) {
+      ctx.redirect('/account/login?next=/device');
+      return;
+    }
+    if (await freshEnoughToAdd(ctx, session)) ctx.redirect('/device');
+  });
+
   router.post('/api/setup/options', ...json, async (ctx) => {
     const session = await guard.signedIn(ctx);
     const { existing } = parseForm(setupOptionsRequest, ctx.request.body);
+    if (!existing && !await freshEnoughToAdd(ctx, session)) return;
     const options = existing ? await devices.existingPasskeyOptions(session.account, setupKey(session)) : await devices.registrationOptions(session.account, setupKey(session));
     ctx.body = { options, vapidPublicKey: deps.vapidPublicKey };
   });
@@ -57,6 +75,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
   router.post('/api/setup', ...json, async (ctx) => {
     const session = await guard.signedIn(ctx);
     const input = parseForm(setupRequest, ctx.request.body);
+    if (!input.existing && !await freshEnoughToAdd(ctx, session)) return;
     const device = await devices.setUp({
       account: session.account,
       name: input.name,

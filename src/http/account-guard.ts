@@ -11,7 +11,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
-import { ACR } from '../assurance/assurance.ts';
+import { ACR, provesPossession } from '../assurance/assurance.ts';
 import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
 import { InvalidInputError, NotSignedInError, PasskeyReauthenticationRequiredError, ReauthenticationRequiredError } from '../errors/http-errors.ts';
 import { z } from 'zod';
@@ -106,6 +106,22 @@ export class AccountGuard {
    */
   freshPasskeyOrSentToSignIn(ctx: Context, session: AccountSession, next: string): boolean {
     if (this.isFresh(session) && session.acr === ACR.PHISHING_RESISTANT) return true;
+    if (ctx.accepts('html', 'json') === 'json') throw new PasskeyReauthenticationRequiredError();
+    this.#toLogin(ctx, { reauthAs: session.account.email, next, passkeyOnly: true });
+    return false;
+  }
+
+  /**
+   * Adding a way in (a passkey, a phone) needs a recent sign-in at the account's strength (NIST SP
+   * 800-63B-4 §4.1.2.1, bind at the account's AAL): an account that has a passkey must have signed
+   * in within the window with something it possesses — a passkey, or a phone approval, which is an
+   * assertion with the phone's passkey (a phone change with the old phone rests on it) — never
+   * with its password alone; an account without a passkey, with what it has (its password). Sent
+   * back to sign in, the user is asked for a passkey.
+   */
+  freshAtAccountStrengthOrSentToSignIn(ctx: Context, session: AccountSession, hasPasskey: boolean, next: string = HOME): boolean {
+    if (!hasPasskey) return this.freshOrSentToSignIn(ctx, session, next);
+    if (this.isFresh(session) && provesPossession(session.acr)) return true;
     if (ctx.accepts('html', 'json') === 'json') throw new PasskeyReauthenticationRequiredError();
     this.#toLogin(ctx, { reauthAs: session.account.email, next, passkeyOnly: true });
     return false;

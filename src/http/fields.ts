@@ -2,6 +2,13 @@
 // same limits and the same refusal wherever it is posted.
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH } from '../accounts/password-policy.ts';
+import { hasControlCharacters } from '../names.ts';
+
+/** Marks the refusal parseForm answers with NameControlCharactersError instead of invalid_input. */
+export const CONTROL_CHARACTERS_ISSUE = 'name_control_characters';
+/** A name the user sets: trimmed, and free of control characters (names.ts). */
+const name = (max: number): z.ZodType<string> => z.string().trim().min(1).max(max)
+  .refine((value) => !hasControlCharacters(value), { params: { reason: CONTROL_CHARACTERS_ISSUE } });
 
 /** An e-mail address as typed: trimmed, at most 254 characters (RFC 5321 path limit). */
 export const email = z.string().trim().max(254).pipe(z.email());
@@ -12,9 +19,9 @@ export const password = z.string().max(MAX_PASSWORD_LENGTH);
 /** A one-time code as typed (digits; spaces around are forgiven). */
 export const oneTimeCode = z.string().trim().min(1).max(12);
 /** A person's display name. */
-export const personName = z.string().trim().min(1).max(100);
+export const personName = name(100);
 /** A name the user gives a passkey, phone or browser. */
-export const itemName = z.string().trim().min(1).max(64);
+export const itemName = name(64);
 /** A record id tobira generated (base64url). */
 export const recordId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 /** 16 random bytes, base64url: approvals, phone-change attempts. */

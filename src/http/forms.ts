@@ -3,7 +3,9 @@
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors/http-errors.ts';
+import { NameControlCharactersError } from '../names.ts';
 import { parseBody } from './body.ts';
+import { CONTROL_CHARACTERS_ISSUE } from './fields.ts';
 import { requireCsrf } from './csrf.ts';
 
 /** Middleware for a route that accepts a posted form or JSON body from tobira's own pages. */
@@ -22,7 +24,9 @@ export function bodyReaders(limitBytes: number): BodyReaders {
 export function parseForm<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body ?? {});
   if (!result.success) {
-    const field = result.error.issues[0]?.path[0];
+    const issue = result.error.issues[0];
+    const field = issue?.path[0];
+    if (issue?.code === 'custom' && (issue.params as { reason?: unknown } | undefined)?.reason === CONTROL_CHARACTERS_ISSUE) throw new NameControlCharactersError();
     throw new InvalidInputError(typeof field === 'string' ? field : undefined);
   }
   return result.data;

@@ -41,6 +41,8 @@ const MAIL_SAMPLES: { [K in keyof MailTemplates]: Parameters<MailTemplates[K]> }
   newPhone: [{ phone: 'Pixel', when: '12:00' }],
   phoneChangePasskey: [{ when: '12:00' }],
   phoneRemoved: [{ phone: 'Pixel' }],
+  passkeyAdded: [{ passkey: 'iCloud Keychain', when: '12:00' }],
+  emailProven: [{ removed: true }],
   contactCode: [{ code: '123456', minutes: 10 }],
   contactCodeSms: [{ code: '123456', minutes: 10 }],
   contactChanged: [{ kind: 'mobile', action: 'changed', masked: '090-****-5678', at: '12:00', accountUrl: 'https://id.example/account' }],

@@ -19,19 +19,22 @@ export function passkeyRoutes(deps: InteractionDeps): Router {
   const challengeKey = (uid: string): string => `authn:interaction:${uid}`;
 
   /**
-   * Assertion options. With an e-mail (identifier-first) only that account's passkeys are offered
-   * and the page learns whether a password is an option; an unknown address looks like an
-   * account with a password, so the answer does not tell which addresses have accounts.
+   * Assertion options. They tell nothing about who has an account: a typed e-mail, or a
+   * `login_hint` anyone can put in an authorization request, gets the answer every address gets —
+   * an empty allowCredentials (any discoverable passkey may answer, and verify then holds it to the
+   * named account), a password unless the partner requires phr, and no "always passkey" note.
+   * Only the browser's own signed-in account, asked to confirm itself (the account menu's
+   * re-authentication), is answered for that account: its passkeys and whether it has a password.
    */
   router.post('/passkey/options', ...json, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
-    const { email } = parseForm(optionsRequest, ctx.request.body);
+    parseForm(optionsRequest, ctx.request.body);
     const expected = await expectedAccountId(details, deps.accounts);
-    const subject = expected ? await deps.accounts.findById(expected) : email ? await deps.accounts.findByEmail(email) : undefined;
-    const options = await deps.passkeys.authenticationOptions(challengeKey(details.uid), subject?.id ?? null);
-    const password = !phrRequired(details) && (subject ? subject.passwordHash !== null : true);
-    // An always-passkey account is told why no password is offered (login.js shows it).
-    ctx.body = { options, password, alwaysPasskey: subject?.alwaysPasskey === true };
+    const own = expected !== null && expected === details.session?.accountId ? await deps.accounts.findById(expected) : undefined;
+    const options = await deps.passkeys.authenticationOptions(challengeKey(details.uid), own?.id ?? null);
+    const password = !phrRequired(details) && (own ? own.passwordHash !== null : true);
+    // Only the signed-in owner is told why no password is offered (login.js shows it).
+    ctx.body = { options, password, alwaysPasskey: own?.alwaysPasskey === true };
   });
 
   router.post('/passkey/verify', ...json, async (ctx) => {

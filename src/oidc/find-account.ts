@@ -43,7 +43,12 @@ export function findAccountIn(accounts: AccountRepository, guard?: TokenGuard): 
         sub: account.id,
         name: account.name,
         email: account.email,
+        // True once a code sent to the address proved it: every sign-up since issue 10, and a
+        // password reset of an older password account (flows/password-reset/address-proof.ts).
         email_verified: account.emailVerified,
+        // The `phone` scope: the contact mobile number, which is proven by a code before it is
+        // stored (contacts/); none is claimed for an account without one.
+        ...(account.contactMobile ? { phone_number: account.contactMobile.value, phone_number_verified: true } : {}),
         updated_at: Math.floor(account.updatedAt.getTime() / 1000),
       }),
     };

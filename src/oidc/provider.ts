@@ -98,7 +98,9 @@ function forgetConsentOnTheft(provider: Provider, consents: ConsentRepository): 
 function interactionPolicyWithPhr(accounts: AccountRepository, clients: ClientDirectory): interactionPolicy.Prompt[] {
   const { Check } = interactionPolicy;
   const policy = interactionPolicy.base();
-  policy.get('login')?.checks.add(new Check('phr_required', 'the partner service requires a phishing-resistant sign-in', (ctx) => {
+  // With prompt=none a weaker session answers login_required (a sign-in is what is missing), not
+  // oidc-provider's default interaction_required.
+  policy.get('login')?.checks.add(new Check('phr_required', 'the partner service requires a phishing-resistant sign-in', 'login_required', (ctx) => {
     const { oidc } = ctx;
     return requiresPhishingResistant(oidc.params?.acr_values, oidc.claims) && oidc.acr !== ACR.PHISHING_RESISTANT
       ? Check.REQUEST_PROMPT

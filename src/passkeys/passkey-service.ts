@@ -16,6 +16,8 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import type { WebAuthnSettings } from '../config/settings.ts';
 import type { Lang } from '../i18n/lang.ts';
+import type { EventSink } from '../events/event-bus.ts';
+import type { PasskeyAddedVia } from '../events/events.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ChallengeRepository, Passkey, PasskeyRepository } from '../store/types.ts';
 import {
@@ -28,6 +30,7 @@ import {
   PasskeyVerificationFailedError,
   UnknownPasskeyError,
 } from './errors.ts';
+import { requireCleanName } from '../names.ts';
 import { defaultPasskeyName } from './provider-names.ts';
 import { parseAuthenticationResponse, parseRegistrationResponse } from './response-shape.ts';
 
@@ -56,6 +59,8 @@ export interface PasskeyServiceDeps {
   accounts: AccountRepository;
   audit: AuditLog;
   settings: WebAuthnSettings;
+  /** Announces `passkey.added` (the account's addresses are told of a passkey added in the menu). */
+  events?: EventSink;
   now?: () => number;
 }
 
@@ -131,8 +136,12 @@ export class PasskeyService {
     };
   }
 
-  /** Stores a verified credential for the account; the name defaults to the passkey provider. */
-  async addPasskey(account: Account, credential: NewCredential, lang: Lang, audit: AuditContext): Promise<Passkey> {
+  /**
+   * Stores a verified credential for the account; the name defaults to the passkey provider. `via`
+   * says where from (events.ts PasskeyAddedVia): the account menu's passkeys are announced to the
+   * account's addresses.
+   */
+  async addPasskey(account: Account, credential: NewCredential, lang: Lang, audit: AuditContext, via: PasskeyAddedVia = 'account'): Promise<Passkey> {
     const passkey: Passkey = {
       ...credential,
       accountId: account.id,
@@ -147,7 +156,8 @@ export class PasskeyService {
       if (err instanceof DuplicateKeyError) throw new PasskeyAlreadyRegisteredError();
       throw err;
     }
-    await this.#d.audit.record('passkey.registered', account.id, audit, { credentialId: passkey.credentialId, aaguid: passkey.aaguid, name: passkey.name, deviceType: passkey.deviceType });
+    await this.#d.audit.record('passkey.registered', account.id, audit, { credentialId: passkey.credentialId, aaguid: passkey.aaguid, name: passkey.name, deviceType: passkey.deviceType, via });
+    await this.#d.events?.emit('passkey.added', { account, passkey, lang, via });
     return passkey;
   }
 
@@ -233,8 +243,22 @@ export class PasskeyService {
   }
 
   async rename(accountId: string, credentialId: string, name: string, audit: AuditContext): Promise<void> {
-    if (!await this.#d.passkeys.rename(accountId, credentialId, name)) throw new PasskeyNotFoundError();
+    if (!await this.#d.passkeys.rename(accountId, credentialId, requireCleanName(name))) throw new PasskeyNotFoundError();
     await this.#d.audit.record('passkey.renamed', accountId, audit, { credentialId, name });
+  }
+
+  /**
+   * Deletes every passkey of the account (the sign-in address was just proven: anything added
+   * before may be a stranger's). The caller leaves the account another way in (the reset password).
+   */
+  async removeAll(accountId: string, audit: AuditContext, reason: string): Promise<number> {
+    let removed = 0;
+    for (const passkey of await this.#d.passkeys.listByAccount(accountId)) {
+      if (!await this.#d.passkeys.remove(accountId, passkey.credentialId)) continue;
+      await this.#d.audit.record('passkey.deleted', accountId, audit, { credentialId: passkey.credentialId, reason });
+      removed += 1;
+    }
+    return removed;
   }
 
   /** Deletes a passkey, unless it is the account's last way in. */

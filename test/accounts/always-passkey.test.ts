@@ -337,12 +337,13 @@ for (const kind of FEATURE_STORES) {
       assert.equal(failures.filter((e) => e.details.reason === 'always_passkey_on').length, 2);
       assert.deepEqual(await modeOf(phone.email), before);
 
-      // Identifier-first tells the page why no password is offered.
+      // Identifier-first does not tell a stranger which accounts are always-passkey (issue 10 row
+      // 5a): the typed address gets what every address gets.
       const browser = new HttpBrowser();
       const page = await h.signInPage(partner, browser);
       const answer = jsonOf(await h.postJson(browser, `/interaction/${page.uid}/passkey/options`, { email: phone.email }, page.csrf));
-      assert.equal(answer.password, false);
-      assert.equal(answer.alwaysPasskey, true);
+      assert.equal(answer.password, true);
+      assert.equal(answer.alwaysPasskey, false);
 
       // Japanese too.
       const ja = new HttpBrowser();

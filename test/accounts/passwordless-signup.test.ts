@@ -140,10 +140,17 @@ for (const kind of FEATURE_STORES) {
       assert.equal(takenPage.status, freshPage.status);
       assert.equal(shape(takenPage, taken), shape(freshPage, fresh), 'the two pages are the same');
       const notice = await sink.latestTo(taken, since);
-      assert.match(notice.subject, /already have an account/);
+      assert.match(notice.subject, /someone tried to sign up with your address/);
       assert.doesNotMatch(notice.subject, /\d{6}/);
-      const attempt = await a.submit(takenPage, '/signup/code', { code: '123456' });
-      assert.equal(errorCodeOf(attempt), 'code_expired');
+      // Issue 10 row 5c: a wrong code is answered alike for both (it was code_expired for the taken one).
+      const realFresh = await sink.codeFor(fresh, since);
+      const wrong = realFresh === '123456' ? '654321' : '123456';
+      const attempt = await a.submit(takenPage, '/signup/code', { code: wrong });
+      const control = await b.submit(freshPage, '/signup/code', { code: wrong });
+      assert.equal(attempt.status, control.status);
+      assert.equal(errorCodeOf(attempt), 'code_invalid');
+      assert.equal(errorCodeOf(control), 'code_invalid');
+      assert.equal(shape(attempt, taken), shape(control, fresh), 'the two refusals are the same');
       assert.equal((await tobira.store.accounts.findByEmail(taken))?.name, 'Taken');
     });
 

@@ -1,6 +1,7 @@
 // What a newcomer does first: open the demo partner page, sign up, allow, and see the result.
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { passwordSignUpIn } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { screenshot } from '../support/screenshots.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
@@ -30,11 +31,7 @@ for (const kind of FEATURE_STORES) {
       await page.getByRole('link', { name: 'Sign in with tobira' }).click();
       await page.waitForURL(/\/interaction\//);
       await page.getByRole('link', { name: 'Create one' }).click();
-      await page.getByRole('link', { name: 'Sign up with a password instead' }).click();
-      await page.getByLabel('Name (shown to services)').fill('Demo User');
-      await page.getByLabel('E-mail address').fill(`demo.${kind}@example.com`);
-      await page.getByLabel('Password (at least 12 characters)').fill('correct horse battery staple');
-      await page.getByRole('button', { name: 'Create account and sign in' }).click();
+      await passwordSignUpIn(page, `demo.${kind}@example.com`, 'Demo User', 'correct horse battery staple');
 
       await page.getByRole('heading', { name: 'Allow access' }).waitFor();
       assert.match(await page.locator('main').innerText(), /tobira demo partner is asking for access to/);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import request from 'supertest';
 import { HttpBrowser, errorCodeOf } from '../support/http-browser.ts';
-import { partnerClient, PASSWORD } from '../support/partner.ts';
+import { partnerClient, passwordSignUp } from '../support/partner.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
@@ -52,8 +52,7 @@ for (const kind of FEATURE_STORES) {
       assert.match(login.url, /\/interaction\//, 'then the usual sign-in page (passkey, notify my phone, password)');
       assert.match(login.body, /id="passkey-button"/);
       assert.match(login.body, /id="push-button"/);
-      const signup = await browser.follow(`${login.url}/signup/password`);
-      const consent = await browser.submit(signup, '/signup/password', { name: 'TV Watcher', email: `tv.${kind}@example.com`, password: PASSWORD });
+      const consent = await passwordSignUp(browser, login, `tv.${kind}@example.com`, 'TV Watcher');
       const done = await browser.submit(consent, '/consent', { remember: 'on' });
       assert.match(done.body, /id="activate-done"/);
       assert.match(done.body, /You are signed in to Living Room TV/);

@@ -5,10 +5,10 @@ import { freePort } from '../support/ports.ts';
 import * as oidc from 'openid-client';
 import { HttpBrowser } from '../support/http-browser.ts';
 import { mongoTestUri, uniqueDbName } from '../support/mongo.ts';
-import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
+import { discover, partnerClient, PARTNER_CALLBACK, passwordSignUp, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
 import { startMain, type RunningProcess } from '../support/processes.ts';
 import { USES_MONGO } from '../support/stores.ts';
-import { writeClientsFile } from '../support/tobira.ts';
+import { defaultSmtpUrl, writeClientsFile } from '../support/tobira.ts';
 import { harness, jsonOf } from '../support/push-harness.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 
@@ -37,6 +37,8 @@ if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
       CLIENTS_FILE: writeClientsFile([partnerClient()]),
       PUSH_ENDPOINT_HOSTS: '127.0.0.1',
       PUSH_CA_FILE: testTls().caFile,
+      // Sign-ups prove their address by a mailed code, whichever process sends it.
+      SMTP_URL: await defaultSmtpUrl(),
     };
     await receiver.start();
     // Started together: both race to generate the signing and cookie keys, and must agree.
@@ -65,8 +67,7 @@ if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
     assert.match(login.url, /\/interaction\//);
 
     browser.route = toB; // from here on, every request of this browser lands on process B
-    const signup = await browser.follow(`${login.url}/signup/password`);
-    const consent = await browser.submit(signup, '/signup/password', { name: 'Across', email: 'across@example.com', password: 'correct horse battery staple' }, PARTNER_CALLBACK);
+    const consent = await passwordSignUp(browser, login, 'across@example.com', 'Across');
     const callback = await browser.submit(consent, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
     assert.ok(callback.url.startsWith(PARTNER_CALLBACK));
 

@@ -1,6 +1,7 @@
 // A partner service (relying party) played by openid-client, the certified OIDC client library.
 import * as oidc from 'openid-client';
 import { HttpBrowser, type Page } from './http-browser.ts';
+import { SmtpSink } from './smtp-sink.ts';
 
 export const PARTNER_SECRET = 'partner-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
 export const PARTNER_CALLBACK = 'http://127.0.0.1:65000/callback';
@@ -57,10 +58,27 @@ export function redeem(config: oidc.Configuration, pending: PendingAuthorization
 
 export const PASSWORD = 'correct horse battery staple';
 
+/**
+ * The password sign-up from a sign-in page: the e-mail, the code mailed to it (read from whichever
+ * SmtpSink of this process got it), then name and password. Returns the page after the password.
+ */
+export async function passwordSignUp(browser: HttpBrowser, login: Page, email: string, name = 'Hanako Yamada', password = PASSWORD): Promise<Page> {
+  return browser.submit(await passwordStep(browser, login, email), '/signup/password', { name, password }, PARTNER_CALLBACK);
+}
+
+/** The password sign-up up to its last page (name and password), the address proven by its code. */
+export async function passwordStep(browser: HttpBrowser, login: Page, email: string): Promise<Page> {
+  const emailPage = await browser.follow(`${login.url.replace(/\/signup.*$/, '')}/signup/password`);
+  const marks = SmtpSink.marks();
+  const codePage = await browser.submit(emailPage, '/signup/email', { email, method: 'password' });
+  const passwordPage = await browser.submit(codePage, '/signup/code', { code: await SmtpSink.codeSentTo(email, marks) });
+  if (!/\/signup\/password$/.test(passwordPage.url)) throw new Error(`not at the password step: ${passwordPage.url}\n${passwordPage.body.slice(0, 1000)}`);
+  return passwordPage;
+}
+
 /** Walks sign-up (or sign-in) and consent in the browser; returns the page stopped at the callback. */
 export async function signUpAndConsent(browser: HttpBrowser, pending: PendingAuthorization, email: string, remember = true): Promise<Page> {
   const login = await browser.follow(pending.url.href);
-  const signupPage = await browser.follow(`${login.url}/signup/password`);
-  const consent = await browser.submit(signupPage, '/signup/password', { name: 'Hanako Yamada', email, password: PASSWORD }, PARTNER_CALLBACK);
+  const consent = await passwordSignUp(browser, login, email);
   return browser.submit(consent, '/consent', remember ? { remember: 'on' } : {}, PARTNER_CALLBACK);
 }

@@ -10,6 +10,8 @@ export interface ReceivedMail {
 }
 
 export class SmtpSink {
+  /** Every sink of this test process while it runs: helpers find a code whichever sink got it. */
+  static readonly running = new Set<SmtpSink>();
   readonly messages: ReceivedMail[] = [];
   readonly #server: SMTPServer;
   #waiters: Array<() => void> = [];
@@ -36,10 +38,12 @@ export class SmtpSink {
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
     this.port = (this.#server.server.address() as AddressInfo).port;
+    SmtpSink.running.add(this);
     return `smtp://127.0.0.1:${this.port}`;
   }
 
   stop(): Promise<void> {
+    SmtpSink.running.delete(this);
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
@@ -54,6 +58,25 @@ export class SmtpSink {
         this.#waiters.push(resolve);
         setTimeout(resolve, 200);
       });
+    }
+  }
+
+  /** How many messages each running sink holds now: pass it to codeSentTo to see only newer mail. */
+  static marks(): Map<SmtpSink, number> {
+    return new Map([...SmtpSink.running].map((sink) => [sink, sink.messages.length]));
+  }
+
+  /** The code in the newest mail to `address` after `marks`, whichever running sink received it. */
+  static async codeSentTo(address: string, marks: Map<SmtpSink, number>, timeoutMs = 5_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const sink of SmtpSink.running) {
+        const mail = sink.messages.slice(marks.get(sink) ?? 0).filter((m) => m.to.includes(address)).at(-1);
+        const code = mail ? /(\d{6})/.exec(mail.subject)?.[1] : undefined;
+        if (code) return code;
+      }
+      if (Date.now() > deadline) throw new Error(`no code mailed to ${address} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 

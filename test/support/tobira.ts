@@ -10,7 +10,15 @@ import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
 import type { Store } from '../../src/store/types.ts';
+import { SmtpSink } from './smtp-sink.ts';
 import { freshStore, type StoreKind } from './stores.ts';
+
+/** Where tobira mails when a test names no SMTP server: sign-ups prove their address by a mailed code. */
+let defaultSink: Promise<string> | undefined;
+export function defaultSmtpUrl(): Promise<string> {
+  defaultSink ??= new SmtpSink().start();
+  return defaultSink;
+}
 
 export interface RunningTobira {
   issuer: string;
@@ -36,7 +44,7 @@ export async function startTobira(options: { store: StoreKind | Store; clients?:
   const store = typeof options.store === 'string' ? await freshStore(options.store) : options.store;
   const server = createServer();
   const port = await listen(server);
-  const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: process.env.TOBIRA_TEST_LOG ?? 'silent', DEMO: 'false', ...options.env };
+  const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: process.env.TOBIRA_TEST_LOG ?? 'silent', DEMO: 'false', SMTP_URL: await defaultSmtpUrl(), ...options.env };
   if (options.clients) env.CLIENTS_FILE = writeClientsFile(options.clients);
   const settings = loadSettings(env);
   const { app, provider } = await buildApp(settings, store, createLogger(settings.logLevel), { now: options.now, metrics: options.metrics });

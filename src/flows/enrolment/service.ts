@@ -104,7 +104,7 @@ export class EnrolmentService {
     // live → used: only a ticket still live by tobira's clock is offered to the store's single-winner claim.
     flow.requireLive(ticket, this.#d.now());
     if (!await this.#d.tickets.use(ticket.id)) throw new EnrolmentLinkInvalidError();
-    const passkey = await this.#d.passkeys.addPasskey(account, credential, lang, audit);
+    const passkey = await this.#d.passkeys.addPasskey(account, credential, lang, audit, 'enrolment');
     await this.#d.audit.record('enrolment.completed', account.id, audit, { ticketId: ticket.id, purpose: ticket.purpose, credentialId: passkey.credentialId, recoveryRequestId: ticket.recoveryRequestId });
     await this.#d.events.emit('enrolment.completed', { ticket, credentialId: passkey.credentialId, audit, lang });
     return { ticket, credentialId: passkey.credentialId };

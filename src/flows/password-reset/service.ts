@@ -23,6 +23,7 @@ import type { MailMessage, Mailer } from '../../notify/mailer.ts';
 import { CodeExpiredError } from '../../one-time-codes/errors.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
 import type { Account } from '../../store/types.ts';
+import type { AddressProof } from './address-proof.ts';
 import { passwordChangedNotice, resetCodeMail, resetOffMail } from './mails.ts';
 
 export interface PasswordResetDeps {
@@ -34,6 +35,8 @@ export interface PasswordResetDeps {
   mailer: Mailer;
   notifier: AccountNotifier;
   revocation: AccessRevocation;
+  /** What the first proof of an account's address removes (address-proof.ts). */
+  proof: AddressProof;
   audit: AuditLog;
   logger: Logger;
 }
@@ -124,9 +127,11 @@ export class PasswordResetService {
       await this.#deps.audit.record('password_reset.refused', account.id, input.audit, { reason: 'always_passkey', step: 'complete' });
       throw new AlwaysPasskeyOnError();
     }
+    // The code reached the address: an account whose address was never proven keeps nothing added before.
+    const proven = await this.#deps.proof.proven(updated, input.audit, input.lang);
     await this.#deps.revocation.revokeAll(account.id, input.audit, { reason: 'password_reset' });
     await this.#deps.audit.record('password.reset', account.id, input.audit);
-    await this.#deps.notifier.notify(updated, passwordChangedNotice, input.lang);
-    return updated;
+    await this.#deps.notifier.notify(proven, passwordChangedNotice, input.lang);
+    return proven;
   }
 }

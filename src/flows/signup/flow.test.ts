@@ -12,12 +12,12 @@ describe('sign-up flow', () => {
   const refused = (run: () => unknown): void => assert.throws(run, SignupStepError);
 
   it('code_sent: expires 30 minutes after the code was sent', () => {
-    assert.deepEqual(sent, { step: 'code_sent', email: address, exp: t0 + 30 * 60_000 });
+    assert.deepEqual(sent, { step: 'code_sent', email: address, method: 'passkey', exp: t0 + 30 * 60_000 });
     assert.equal(flow.remainingMs(sent, t0 + 10 * 60_000), 20 * 60_000);
   });
 
   it('code_sent → verified with the address the code went to, keeping the deadline', () => {
-    assert.deepEqual(verified, { step: 'verified', email: address, userHandle: 'handle-1', exp: sent.exp });
+    assert.deepEqual(verified, { step: 'verified', email: address, method: 'passkey', userHandle: 'handle-1', exp: sent.exp });
   });
 
   it('refuses a code that proved another address', () => {
@@ -30,7 +30,7 @@ describe('sign-up flow', () => {
   });
 
   it('verified → naming, again as often as asked, keeping the user handle', () => {
-    assert.deepEqual(named, { step: 'naming', email: address, userHandle: 'handle-1', name: 'Alice', exp: sent.exp });
+    assert.deepEqual(named, { step: 'naming', email: address, method: 'passkey', userHandle: 'handle-1', name: 'Alice', exp: sent.exp });
     const renamed = flow.naming(named, 'Alice B.', t0 + 120_000);
     assert.equal(renamed.name, 'Alice B.');
     assert.equal(renamed.userHandle, 'handle-1');
@@ -52,6 +52,20 @@ describe('sign-up flow', () => {
     assert.deepEqual(flow.done(named), { step: 'done', email: address, userHandle: 'handle-1', name: 'Alice' });
     refused(() => flow.done(verified));
     refused(() => flow.done(sent));
+  });
+
+  it('the password path: the method rides along; a password only after the code proved the address', () => {
+    const byPassword = flow.codeSent(address, t0, 'password');
+    assert.equal(byPassword.method, 'password');
+    refused(() => flow.withPassword(byPassword));
+    const proven = flow.verified(byPassword, address, 'handle-1');
+    assert.equal(proven.method, 'password');
+    assert.deepEqual(flow.withPassword(proven), { email: address });
+    assert.deepEqual(flow.withPassword(named), { email: address }, 'a passkey sign-up may still switch to a password');
+  });
+
+  it('a cookie from before the password path reads as a passkey sign-up', () => {
+    assert.equal(flow.signupStateSchema.parse({ step: 'code_sent', email: address, exp: t0 }).method, 'passkey');
   });
 
   it('a state the cookie may hold matches the schema; an inconsistent one does not', () => {

@@ -1,6 +1,7 @@
-// Sign-up inside an authorization: passwordless first (e-mail → code → name → passkey), with the
-// password sign-up of the foundation still available. The sign-up's progress is kept in a signed
-// cookie bound to the interaction, so any tobira process can serve the next step.
+// Sign-up inside an authorization: passwordless first (e-mail → code → name → passkey), with a
+// password sign-up still available (e-mail → code → name and password): both prove the address
+// before the account exists. The sign-up's progress is kept in a signed cookie bound to the
+// interaction, so any tobira process can serve the next step.
 import { seeOther } from '../../http/see-other.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -16,12 +17,14 @@ import * as flow from './flow.ts';
 import { finishSignIn } from '../../interactions/finish.ts';
 import { parseForm } from '../../http/forms.ts';
 import { loadInteraction } from '../../interactions/load-interaction.ts';
-import { onForm, showPage } from '../../interactions/page.ts';
+import { onForm, phrRequired, showPage } from '../../interactions/page.ts';
 
 const emailForm = z.object({ email });
 const codeForm = z.object({ code: oneTimeCode });
 const passkeyOptionsRequest = z.object({ name: personName });
-const passwordSignUpForm = z.object({ name: personName, email, password: password.min(1) });
+const passwordSignUpForm = z.object({ name: personName, password: password.min(1) });
+/** Which path the e-mail step starts: the password one only when asked for by name. */
+const methodOf = (value: unknown): flow.SignupMethod => (value === 'password' ? 'password' : 'passkey');
 
 export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignup; now: () => number }): Router<RequestState> {
   const { provider, now } = deps;
@@ -39,16 +42,19 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
   const registrationKey = (uid: string): string => `reg:interaction:${uid}`;
 
   router.get('/signup', async (ctx) => {
-    await showPage(ctx, deps, await loadInteraction(ctx, provider), 'signup-email');
+    const details = await loadInteraction(ctx, provider);
+    // A partner that requires phr gets no password sign-up.
+    await showPage(ctx, deps, details, 'signup-email', { method: phrRequired(details) ? 'passkey' : methodOf(ctx.query.method) });
   });
 
   router.post('/signup/email', ...form, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
     const body = ctx.request.body as Record<string, string>;
+    const method = phrRequired(details) ? 'passkey' : methodOf(body.method);
     await onForm(ctx, deps, details, 'signup-email', { email: String(body.email ?? '') }, async () => {
       const input = parseForm(emailForm, body);
       const address = await deps.signup.sendCode(codeKey(details.uid), input.email, langOf(ctx), ctx.ip || null);
-      save(ctx, details.uid, flow.codeSent(address, now()));
+      save(ctx, details.uid, flow.codeSent(address, now(), method));
       seeOther(ctx, `/interaction/${details.uid}/signup/code`);
     });
   });
@@ -65,8 +71,9 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     await onForm(ctx, deps, details, 'signup-code', { email: progress.email }, async () => {
       const input = parseForm(codeForm, ctx.request.body);
       const verifiedAddress = await deps.signup.verifyCode(codeKey(details.uid), input.code);
-      save(ctx, details.uid, flow.verified(progress, verifiedAddress, deps.signup.newUserHandle()));
-      seeOther(ctx, `/interaction/${details.uid}/signup/passkey`);
+      const proven = flow.verified(progress, verifiedAddress, deps.signup.newUserHandle());
+      save(ctx, details.uid, proven);
+      seeOther(ctx, `/interaction/${details.uid}/signup/${proven.method}`);
     });
   });
 
@@ -100,16 +107,26 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     await finishSignIn(ctx, deps, details, account, { kind: 'passkey', credentialId: credential.credentialId, hardwareBound: credential.deviceType === 'singleDevice' && !credential.backedUp, userVerified: true, signup: true });
   });
 
+  // The password path: only after the code proved the address, so the address of a password
+  // account is proven too and nothing (not even the strength check) runs for a stranger.
   router.get('/signup/password', async (ctx) => {
-    await showPage(ctx, deps, await loadInteraction(ctx, provider), 'signup-password');
+    const details = await loadInteraction(ctx, provider);
+    const progress = cookie.read(ctx, details.uid);
+    if (!progress || progress.step === 'code_sent' || phrRequired(details)) {
+      ctx.redirect(`/interaction/${details.uid}/signup${phrRequired(details) ? '' : '?method=password'}`);
+      return;
+    }
+    await showPage(ctx, deps, details, 'signup-password', { values: { email: progress.email } });
   });
 
   router.post('/signup/password', ...form, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
+    const { email: address } = flow.withPassword(progressOf(ctx, details.uid));
     const body = ctx.request.body as Record<string, string>;
-    await onForm(ctx, deps, details, 'signup-password', { email: String(body.email ?? ''), name: String(body.name ?? '') }, async () => {
+    await onForm(ctx, deps, details, 'signup-password', { name: String(body.name ?? ''), email: address }, async () => {
       const input = parseForm(passwordSignUpForm, body);
-      const account = await deps.accounts.signUpWithPassword(input, auditContextOf(ctx));
+      const account = await deps.accounts.signUpWithPassword({ email: address, name: input.name, password: input.password }, auditContextOf(ctx));
+      cookie.clear(ctx);
       await finishSignIn(ctx, deps, details, account, { kind: 'password', signup: true });
     });
   });

@@ -7,6 +7,7 @@ export const errors: ErrorTexts = {
   interaction_expired: 'This sign-in has expired or is unknown. Please return to the service you came from and start again.',
   activation_expired: 'This code entry page has expired or is unknown. Please open /activate again and enter the code your TV shows.',
   internal_error: 'Something went wrong on our side. Please try again.',
+  name_control_characters: 'A name cannot contain control characters (line breaks, tabs, text-direction marks and the like). Please remove them and try again.',
   invalid_input: (p) => p.field ? `Please check the field "${p.field}".` : 'The request could not be read. Please check what you entered.',
   not_found: 'This page does not exist.',
   payload_too_large: 'The request is too large.',

@@ -10,7 +10,7 @@ const SIGN_IN_METHOD: Readonly<Record<SignInMethodName, string>> = { password: '
 export const mails: MailTemplates = {
   // Sign-up
   signupCode: (p) => ({ subject: `tobira verification code: ${p.code}`, text: `Your tobira sign-up verification code is ${p.code}.\nEnter it within ${p.minutes} minutes.\n\nIf you did not ask for it, ignore this e-mail.\n` }),
-  alreadyRegistered: () => ({ subject: 'tobira: you already have an account', text: 'There is already a tobira account for this e-mail address. Please sign in instead of signing up.\n\nIf you did not ask for this, ignore this e-mail.\n' }),
+  alreadyRegistered: () => ({ subject: 'tobira: someone tried to sign up with your address', text: 'Someone tried to sign up for a new tobira account with this e-mail address, which already has an account. No new account was made and no code was sent.\nIf it was you, sign in instead (or reset your password if you forgot it).\n\nIf it was not you, ignore this e-mail: your account is unchanged.\n' }),
 
   // Push approval
   pushReported: (p) => ({ subject: 'tobira: a sign-in request you did not make was refused', text: `You refused a sign-in request to ${p.client} (${p.where}, ${p.time}).\nSign-in by phone notification is paused for a while; your passkeys still work.\n` }),
@@ -37,6 +37,16 @@ export const mails: MailTemplates = {
     subject: 'tobira: a passkey was added for your new phone',
     text: `A passkey on a new phone was added to your tobira account through a phone change confirmed with the codes sent to your contact e-mail and mobile number (${p.when}).\n\n${PHONE_IF_NOT_YOU}\n`,
     sms: 'tobira: a passkey for a new phone was added to your account. If this was not you, remove it in your account menu.',
+  }),
+  passkeyAdded: (p) => ({
+    subject: 'tobira: a new passkey was added',
+    text: `The passkey "${p.passkey}" was added to your tobira account (${p.when}).\n\nIf this was not you, delete this passkey in your account menu (/account) at once and reset your password. If you cannot sign in, ask for account recovery.\n`,
+    sms: `tobira: the passkey "${p.passkey}" was added to your account. If this was not you, delete it in your account menu.`,
+  }),
+  emailProven: (p) => ({
+    subject: 'tobira: your e-mail address is confirmed',
+    text: `The e-mail address of your tobira account is now confirmed.${p.removed ? '\nEvery passkey, phone, trusted browser and contact added before it was confirmed has been removed: someone who does not receive this address\'s mail may have created and used the account before you. Sign in now and add again what you need.' : ''}\n\nIf this was not you, reset your password at once.\n`,
+    sms: 'tobira: the e-mail address of your account is confirmed.',
   }),
   phoneRemoved: (p) => ({
     subject: 'tobira: a phone was removed from your account',

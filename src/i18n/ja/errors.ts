@@ -13,6 +13,7 @@ export const errors = {
   interaction_expired: 'このログイン手続きは期限切れか無効です。利用していたサービスに戻り、最初からやり直してください。',
   activation_expired: 'このコード入力画面は期限切れか無効です。/activate を開き直して、テレビに表示されたコードをもう一度入力してください。',
   internal_error: 'システムでエラーが発生しました。もう一度お試しください。',
+  name_control_characters: '名前に制御文字（改行、タブ、文字の向きを変える記号など）は使えません。取り除いてからもう一度入力してください。',
   invalid_input: (p: { field?: string | undefined }) => p.field ? `「${p.field}」の入力内容を確認してください。` : 'リクエストを読み取れませんでした。入力内容を確認してください。',
   not_found: 'このページは存在しません。',
   payload_too_large: 'リクエストが大きすぎます。',

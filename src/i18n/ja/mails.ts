@@ -54,7 +54,7 @@ export const mails = {
   // Sign-up
   signupCode: (p: CodeValues): MailText => ({ subject: `tobira 確認コード: ${p.code}`, text: `tobira のアカウント登録の確認コードは ${p.code} です。\n${p.minutes} 分以内に入力してください。\n\nお心当たりがない場合は、このメールを破棄してください。\n` }),
   /** Sent instead of a code when the address already has an account, so the page reveals nothing. */
-  alreadyRegistered: (): MailText => ({ subject: 'tobira: このメールアドレスは登録済みです', text: 'このメールアドレスの tobira アカウントはすでにあります。新規登録ではなくログインしてください。\n\nお心当たりがない場合は、このメールを破棄してください。\n' }),
+  alreadyRegistered: (): MailText => ({ subject: 'tobira: あなたのメールアドレスで新規登録が試みられました', text: 'すでに tobira アカウントがあるこのメールアドレスで、新しいアカウントの登録が試みられました。新しいアカウントは作られず、確認コードも送っていません。\nご本人の場合は、新規登録ではなくログインしてください（パスワードを忘れた場合はパスワードを再設定してください）。\n\nお心当たりがない場合は、このメールを破棄してください。アカウントは変わっていません。\n' }),
 
   // Push approval: after "This wasn't me" on the phone (`where`: browser, IP address and place, joined).
   pushReported: (p: { client: string; where: string; time: string }): MailText => ({ subject: 'tobira: 心当たりのないログイン要求を拒否しました', text: `「${p.client}」へのログイン要求（${p.where}、${p.time}）を、あなたの操作で拒否しました。\nしばらくの間、スマートフォンへの通知によるログインを停止しています。パスキーでは引き続きログインできます。\n` }),
@@ -84,6 +84,18 @@ export const mails = {
     subject: 'tobira: 機種変更で新しいパスキーが登録されました',
     text: `連絡先メールアドレスと連絡先携帯電話番号の確認コードによる機種変更で、あなたの tobira アカウントに新しいスマートフォンのパスキーが登録されました（${p.when}）。\n\n${PHONE_IF_NOT_YOU}\n`,
     sms: 'tobira: 機種変更で新しいパスキーが登録されました。お心当たりがなければアカウントメニューで削除してください。',
+  }),
+  /** After a passkey was added in the account menu. */
+  passkeyAdded: (p: { passkey: string; when: string }): NoticeText => ({
+    subject: 'tobira: 新しいパスキーが登録されました',
+    text: `あなたの tobira アカウントに、パスキー「${p.passkey}」が登録されました（${p.when}）。\n\nお心当たりがない場合は、すぐにアカウントメニュー（/account）でこのパスキーを削除し、パスワードを再設定してください。ログインできない場合は、アカウントの復旧を申請してください。\n`,
+    sms: `tobira: パスキー「${p.passkey}」が登録されました。お心当たりがなければアカウントメニューで削除してください。`,
+  }),
+  /** After the sign-in address was proven for the first time, which removed what had been added before. */
+  emailProven: (p: { removed: boolean }): NoticeText => ({
+    subject: 'tobira: メールアドレスが確認されました',
+    text: `あなたの tobira アカウントのメールアドレスが確認されました。${p.removed ? '\n確認の前に登録されていたパスキー、スマートフォン、信頼済みブラウザ、連絡先はすべて削除しました。アドレスを受け取れない誰かが、このアカウントを先に作って使っていたおそれがあるためです。必要なものは、いまログインしてから登録し直してください。' : ''}\n\nお心当たりがない場合は、すぐにパスワードを再設定してください。\n`,
+    sms: 'tobira: アカウントのメールアドレスが確認されました。',
   }),
   /** After a phone was removed in the account menu. */
   phoneRemoved: (p: { phone: string }): NoticeText => ({

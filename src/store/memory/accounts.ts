@@ -52,6 +52,10 @@ export class MemoryAccounts implements AccountRepository {
     return this.#update(id, at, { name });
   }
 
+  async setEmailVerified(id: string, at: Date): Promise<Account | undefined> {
+    return this.#update(id, at, { emailVerified: true }, (account) => !account.emailVerified);
+  }
+
   async setSessionsValidFrom(id: string, epochSeconds: number, at: Date): Promise<Account | undefined> {
     const movesForward = (account: Account): boolean => account.sessionsValidFrom === null || account.sessionsValidFrom < epochSeconds;
     return this.#update(id, at, { sessionsValidFrom: epochSeconds }, movesForward) ?? this.findById(id);

@@ -151,6 +151,10 @@ export class MongoAccounts implements AccountRepository {
     return this.#update(id, { name, updatedAt: new Date(at) });
   }
 
+  setEmailVerified(id: string, at: Date): Promise<Account | undefined> {
+    return this.#update(id, { emailVerified: true, updatedAt: new Date(at) }, (account) => !account.emailVerified);
+  }
+
   async setSessionsValidFrom(id: string, epochSeconds: number, at: Date): Promise<Account | undefined> {
     const movesForward = (account: Account): boolean => account.sessionsValidFrom === null || account.sessionsValidFrom < epochSeconds;
     // Not moved: either the account is gone, or it already voids at least as much (read it back).

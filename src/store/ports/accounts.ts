@@ -15,6 +15,10 @@ export interface Account {
   id: string;
   /** Lower-cased and trimmed; unique. */
   email: string;
+  /**
+   * The sign-in address was proven by a code sent to it (a sign-up or a password reset). Accounts
+   * made by a password sign-up before sign-ups proved their address hold false until a reset.
+   */
   emailVerified: boolean;
   name: string;
   /** argon2id PHC string, or null when the account has no password. */
@@ -71,6 +75,11 @@ export interface AccountRepository {
   setSignInMode(id: string, mode: SignInMode, at: Date, expectAlwaysPasskey?: boolean): Promise<Account | undefined>;
   /** Sets (or with null removes) one verified contact. Returns the updated account; undefined when gone. */
   setContact(id: string, kind: ContactKind, contact: VerifiedContact | null, at: Date): Promise<Account | undefined>;
+  /**
+   * Marks the sign-in e-mail address proven. Only when it is not yet (one proof wins, and its
+   * clean-up runs once): the updated account, or undefined when gone or proven already.
+   */
+  setEmailVerified(id: string, at: Date): Promise<Account | undefined>;
   /** Returns the updated account; undefined when gone. */
   setName(id: string, name: string, at: Date): Promise<Account | undefined>;
   /**

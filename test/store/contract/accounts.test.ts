@@ -151,6 +151,18 @@ forEachStore('accounts', (t) => {
     assert.equal((await t.store.accounts.findById(created.id))?.sessionsValidFrom, seconds + 7);
   });
 
+  it('marks an unproven e-mail address proven once: the one winner of concurrent proofs gets the account, the rest undefined', async () => {
+    const unproven = await t.store.accounts.create({ ...alice, emailVerified: false, passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA' });
+    assert.equal(unproven.emailVerified, false);
+    const results = valuesOf(await race(6, (i) => t.store.accounts.setEmailVerified(unproven.id, new Date(t.clock + 1000 + i))));
+    const winners = results.filter((result) => result !== undefined);
+    assert.equal(winners.length, 1, 'the clean-up after a proof runs once');
+    assert.deepEqual(winners[0], { ...unproven, emailVerified: true, updatedAt: winners[0]?.updatedAt });
+    assert.deepEqual(await t.store.accounts.findById(unproven.id), winners[0]);
+    assert.equal(await t.store.accounts.setEmailVerified(unproven.id, new Date(t.clock + 9000)), undefined, 'proven already');
+    assert.equal(await t.store.accounts.setEmailVerified('00000000-0000-4000-8000-000000000000', new Date(t.clock)), undefined);
+  });
+
   it('answers undefined for an unknown account, and creates none', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     const at = new Date(t.clock);
