@@ -217,11 +217,15 @@ describe('push matching when the mail server is down', function () {
   let receiver: PushReceiver;
   const h = harness(() => tobira.issuer, () => receiver);
 
+  let mail: SmtpSink;
+
   before(async () => {
     receiver = new PushReceiver();
     await receiver.start();
-    // Nothing listens on port 9 of loopback: every mail fails to send.
-    tobira = await startPushTobira('memory', { SMTP_URL: 'smtp://127.0.0.1:9' });
+    // A mail server of this suite's own, stopped once the account is signed up (its sign-up needs a
+    // mailed code): from then on every mail fails to send.
+    mail = new SmtpSink();
+    tobira = await startPushTobira('memory', { SMTP_URL: await mail.start() });
   });
   after(async () => {
     await tobira.close();
@@ -231,6 +235,7 @@ describe('push matching when the mail server is down', function () {
   it('a wrong number is still answered wrong_number, the pause holds, and the undelivered notice is audited', async () => {
     const config = await discover(tobira.issuer);
     const phone = await h.phoneFor(config, 'nomail@example.com');
+    await mail.stop();
     const account = await tobira.store.accounts.findByEmail(phone.email);
     const pc = await h.pcRequests(config, phone.email);
     const approval = await tobira.store.approvals.find(String(pc.started.approvalId));
