@@ -307,4 +307,11 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'recovery.sent_title': 'Request received',
   'recovery.sent_lead': 'An operator will review it. If it is approved, we will write to the contact details registered with your account. You can close this page.',
   'recovery.home': 'Home',
+  'webauthn.cancelled': 'The biometrics or screen-lock step did not finish (it was cancelled or timed out). Press the button to try again.',
+  'webauthn.already_registered': 'This device already holds a passkey for this account. Sign in with that passkey, or register on another device.',
+  'webauthn.security': 'Passkeys cannot be used at this address. Open tobira at its usual address and try again.',
+  'webauthn.unsupported': 'This device or browser cannot use this kind of passkey. Try another browser or device, or sign in another way.',
+  'webauthn.no_verification': 'This device cannot confirm it is you (no biometrics or screen lock). Set up a screen lock on it and try again.',
+  'webauthn.network': 'tobira could not be reached. Check your connection and try again.',
+  'webauthn.unknown': 'The passkey step did not finish. Please try again; if it keeps failing, sign in another way.',
 };

@@ -307,6 +307,14 @@ export const pages = {
   'recovery.sent_title': '申請を受け付けました',
   'recovery.sent_lead': '担当者が内容を確認します。承認された場合は、アカウントに登録済みの連絡先にご案内をお送りします。このページを閉じてもかまいません。',
   'recovery.home': 'トップページへ',
+  // What a passkey ceremony's outcome means, in words, with what to do next (public/js/webauthn.js messageFor)
+  'webauthn.cancelled': '生体認証・画面ロックの確認が完了しませんでした（キャンセルされたか、時間切れです）。もう一度ボタンを押してお試しください。',
+  'webauthn.already_registered': 'この端末には、すでにこのアカウントのパスキーがあります。そのパスキーでログインするか、別の端末で登録してください。',
+  'webauthn.security': 'このアドレスではパスキーを使えません。いつもの tobira のアドレスでページを開き直してください。',
+  'webauthn.unsupported': 'この端末またはブラウザではこの種類のパスキーを使えません。別のブラウザや端末を使うか、別の方法でログインしてください。',
+  'webauthn.no_verification': 'この端末では本人確認（生体認証・画面ロック）ができません。端末に画面ロックを設定してから、もう一度お試しください。',
+  'webauthn.network': 'tobira に接続できませんでした。通信状態を確かめてから、もう一度お試しください。',
+  'webauthn.unknown': 'パスキーの処理が完了しませんでした。もう一度お試しください。繰り返し失敗する場合は、別の方法でログインしてください。',
 } as const;
 
 export type PageKey = keyof typeof pages;
