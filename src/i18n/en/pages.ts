@@ -151,6 +151,9 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'demo.signin': 'Sign in with tobira',
   'demo.signout': 'Sign out',
   'demo.signed_in': 'You are signed in. What tobira told this service:',
+  'demo.refused_denied': 'The sign-in was cancelled or access was not allowed. You are not signed in to this service.',
+  'demo.refused': 'tobira did not sign you in to this service.',
+  'demo.refused_got': 'What this service received from tobira:',
   'demo.not_enabled': 'The demo is turned off.',
   // The account menu: profile, contact details, connected services, sign-in history
   'menu.contents': 'On this page',

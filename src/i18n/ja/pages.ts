@@ -151,6 +151,9 @@ export const pages = {
   'demo.signin': 'tobira でログイン',
   'demo.signout': 'ログアウト',
   'demo.signed_in': 'ログインしました。tobira から受け取った情報:',
+  'demo.refused_denied': 'ログインはキャンセルされたか、アクセスが許可されませんでした。このサービスにはログインしていません。',
+  'demo.refused': 'tobira はこのサービスへのログインを認めませんでした。',
+  'demo.refused_got': 'このサービスが tobira から受け取った内容:',
   'demo.not_enabled': 'デモは無効です。',
   // The account menu: profile, contact details, connected services, sign-in history
   'menu.contents': 'このページの内容',
