@@ -39,7 +39,8 @@ export const PC_PAGE = '/account/phone-setup';
 export const PHONE_PAGE = '/p';
 
 const codeRequest = z.object({ code: z.string().max(32).catch('') });
-const setupRequest = z.object({ name: itemName, subscription: z.unknown(), response: z.unknown() });
+// A missing subscription is the service's to refuse (notifications_required), with what to do.
+const setupRequest = z.object({ name: itemName, subscription: z.unknown().optional(), response: z.unknown() });
 const phoneKey: z.ZodType<PhoneKey> = z.object({ handoffId: randomId, ticketId: randomId, secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 
 /**

@@ -116,7 +116,7 @@ export class PhoneHandoffService {
    * without notifications), then the enrolment adds the passkey (single use), the phone becomes a
    * device, and the hand-off is completed for the PC to see.
    */
-  async complete(key: PhoneKey, input: { name: string; subscription: unknown; response: unknown }, lang: Lang, audit: AuditContext): Promise<Device> {
+  async complete(key: PhoneKey, input: { name: string; subscription?: unknown; response: unknown }, lang: Lang, audit: AuditContext): Promise<Device> {
     const { handoff, account } = await this.#claimed(key);
     const subscription = this.#d.devices.checkSubscription(input.subscription);
     const { credentialId } = await this.#d.enrolment.complete({ ticketId: key.ticketId, secret: key.secret }, input.response, lang, audit);
