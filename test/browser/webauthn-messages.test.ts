@@ -2,6 +2,7 @@
 // language saying what happened and what to do next, never the browser's own English text with its
 // w3.org link. Real Chromium with the DevTools virtual authenticator.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { phoneStandIns } from '../support/browser-phone.ts';
 import { passkeySignUpInBrowser } from '../support/browser-signup.ts';
@@ -104,3 +105,16 @@ for (const kind of FEATURE_STORES) {
     }
   });
 }
+
+describe('every page that runs a passkey ceremony carries the outcome sentences', () => {
+  it('each view whose script imports webauthn.js includes partials/ceremony-error', () => {
+    const ceremonyScripts = readdirSync('public/js').filter((f) => f !== 'webauthn.js' && readFileSync(`public/js/${f}`, 'utf8').includes("from './webauthn.js'"));
+    assert.ok(ceremonyScripts.length >= 7, ceremonyScripts.join(', '));
+    const views = readdirSync('views').filter((f) => f.endsWith('.ejs'));
+    for (const script of ceremonyScripts) {
+      const pages = views.filter((v) => readFileSync(`views/${v}`, 'utf8').includes(`/static/js/${script}`));
+      assert.ok(pages.length > 0, `a page loads ${script}`);
+      for (const page of pages) assert.ok(readFileSync(`views/${page}`, 'utf8').includes("include('partials/ceremony-error')"), `${page} (${script}) shows the outcome sentences`);
+    }
+  });
+});
