@@ -85,8 +85,8 @@ export class MongoPhoneHandoffs implements PhoneHandoffRepository {
     return guard(async () => {
       const current = await this.#live({ _id: id, status: 'claimed', phoneKeyHash });
       if (!current) return false;
-      if (!await this.#claims.claim(`${PHONE_HANDOFFS_COLLECTION}:${id}:completed`, new Date(Math.max(current.expiresAt.getTime(), keepUntil.getTime())))) return false;
       const expiresAt = new Date(Math.max(new Date(current.expiresAt).getTime(), keepUntil.getTime()));
+      if (!await this.#claims.claim(`${PHONE_HANDOFFS_COLLECTION}:${id}:completed`, expiresAt)) return false;
       const { modifiedCount } = await this.#collection.updateOne({ _id: id, status: 'claimed', phoneKeyHash }, { $set: { status: 'completed', deviceName, expiresAt } });
       return modifiedCount > 0;
     });
