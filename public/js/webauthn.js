@@ -17,18 +17,38 @@ export async function postJson(url, body, csrf) {
   });
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
-    const error = new Error(data.message || res.statusText);
+    // Without tobira's own (translated) message, messageFor falls back to a general sentence.
+    const error = new Error(data.message || '');
+    error.name = 'TobiraError';
     error.code = data.error;
     throw error;
   }
   return data;
 }
 
-/** The message to show for a failed ceremony: tobira's own, or "cancelled" for the browser's. */
-export function messageFor(error, root) {
-  if (error && error.code) return error.message;
-  if (error && (error.name === 'NotAllowedError' || error.name === 'AbortError')) return root.dataset.msgCancelled;
-  return (error && error.message) || root.dataset.msgCancelled;
+/**
+ * What each way a ceremony can end means, as the key of a translated sentence in the page's
+ * #webauthn-messages (views/partials/ceremony-error.ejs). @simplewebauthn/browser wraps the
+ * browser's DOMException in a WebAuthnError whose `name` is the DOMException's and whose `code`
+ * is its own (ERROR_...): that code is not a tobira error, and the browser's own text (English,
+ * with a w3.org link) is never shown.
+ */
+const OUTCOMES = {
+  NotAllowedError: 'cancelled',
+  AbortError: 'cancelled',
+  InvalidStateError: 'alreadyRegistered',
+  SecurityError: 'security',
+  NotSupportedError: 'unsupported',
+  ConstraintError: 'noVerification',
+  TypeError: 'network',
+};
+
+/** The sentence to show for a failed step: tobira's own (translated by the server), or the outcome's. */
+export function messageFor(error) {
+  if (error && error.name === 'TobiraError' && error.message) return error.message;
+  const texts = document.getElementById('webauthn-messages').dataset;
+  const outcome = (error && OUTCOMES[error.name]) || 'unknown';
+  return texts[outcome] || texts.unknown;
 }
 
 export function showError(text) {

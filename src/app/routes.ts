@@ -12,6 +12,7 @@ import { deviceRoutes } from '../devices/routes.ts';
 import { enrolmentRoutes } from '../flows/enrolment/routes.ts';
 import { passwordResetRoutes } from '../flows/password-reset/routes.ts';
 import { phoneChangeRoutes } from '../flows/phone-change/routes.ts';
+import { phoneHandoffRoutes } from '../flows/phone-handoff/routes.ts';
 import { recoveryRoutes } from '../flows/recovery/routes.ts';
 import { healthRoutes } from '../health/routes.ts';
 import { AccountGuard } from '../http/account-guard.ts';
@@ -69,6 +70,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       phoneChangeRoutes({ phoneChange: services.phoneChange, bodies, now: services.now }),
       guard.routes(),
       deviceRoutes({ guard, devices: services.devices, vapidPublicKey: infrastructure.vapid.publicKey, bodies }),
+      phoneHandoffRoutes({ issuer: settings.issuer, guard, handoffs: services.phoneHandoffs, vapidPublicKey: infrastructure.vapid.publicKey, bodies, now: services.now, hasPasskey: (id) => services.devices.accountHasPasskey(id) }),
       phoneApprovalRoutes({ guard, approvals: services.approvals, bodies, displayTimeZone: settings.displayTimeZone }),
       accountRoutes({
         issuer: settings.issuer,

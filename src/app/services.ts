@@ -7,6 +7,7 @@ import { SignInHistory } from '../account-menu/sign-in-history.ts';
 import { AccessRevocation } from '../accounts/access-revocation.ts';
 import { PasswordThrottle } from '../accounts/password-throttle.ts';
 import { AccountService } from '../accounts/account-service.ts';
+import { signInCounts } from '../accounts/sign-in-counts.ts';
 import { SignInNotices } from '../accounts/sign-in-notices.ts';
 import { AlwaysPasskeyService } from '../always-passkey/service.ts';
 import { AuditLog } from '../audit/audit-log.ts';
@@ -21,6 +22,7 @@ import { EventBus } from '../events/event-bus.ts';
 import { EnrolmentService } from '../flows/enrolment/service.ts';
 import { PasswordResetService } from '../flows/password-reset/service.ts';
 import { PhoneChangeService } from '../flows/phone-change/service.ts';
+import { PhoneHandoffService } from '../flows/phone-handoff/service.ts';
 import { subscribePhoneChange } from '../flows/phone-change/subscriptions.ts';
 import { ApprovalService, type PushSender } from '../flows/push-approval/service.ts';
 import { RecoveryService } from '../flows/recovery/service.ts';
@@ -221,6 +223,22 @@ export class Services extends Base {
     audit: this.audit,
     logger: this.logger,
     enrolmentTtlSeconds: this.settings.recovery.phoneChangeTtlSeconds,
+    now: this.now,
+  });
+  readonly phoneHandoffs = new PhoneHandoffService({
+    handoffs: this.store.phoneHandoffs,
+    accounts: this.store.accounts,
+    enrolment: this.enrolment,
+    devices: this.devices,
+    limiter: this.limiter,
+    audit: this.audit,
+    // The PC's session, by the provider's own rule for whether a session still signs the account in.
+    sessionAlive: async (uid, account) => {
+      const session = await this.store.oidc('Session').findByUid(uid);
+      if (session?.accountId !== account.id) return false;
+      return signInCounts(account, { acr: typeof session.acr === 'string' ? session.acr : '', loginTs: typeof session.loginTs === 'number' ? session.loginTs : undefined });
+    },
+    ttlSeconds: this.settings.recovery.phoneSetupHandoffTtlSeconds,
     now: this.now,
   });
 

@@ -228,6 +228,11 @@ export const SCHEMA = {
       kind: seconds(1, HOUR), default: 15 * MINUTE,
       description: 'How long the enrolment link a phone change hands to the new phone stays valid.',
     }),
+    phoneSetupHandoffTtlSeconds: setting({
+      section: 'codes', env: 'PHONE_SETUP_HANDOFF_TTL',
+      kind: seconds(30, HOUR), default: 5 * MINUTE,
+      description: 'How long the code (and QR code) a signed-in PC shows to set up a phone stays valid; a phone that entered it has the rest of this time to finish.',
+    }),
   },
 
   push: {

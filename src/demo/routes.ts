@@ -17,6 +17,16 @@ const USER_COOKIE = 'tobira.demo.user';
 interface DemoTransaction { verifier: string; state: string; nonce: string }
 interface DemoUser { claims: Record<string, unknown>; idToken: string }
 
+/** What the partner was told instead of tokens (the authorization or token response's error). */
+interface Refusal { error: string; description: string }
+
+function refusalOf(err: unknown): Refusal | undefined {
+  if (err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError) {
+    return { error: err.error, description: err.error_description ?? '' };
+  }
+  return undefined;
+}
+
 export function demoRoutes(issuer: string, client: ClientMetadata, bodies: BodyReaders): Router {
   const router = new Router({ prefix: '/demo' });
   let configuration: Promise<oidc.Configuration> | undefined;
@@ -32,7 +42,7 @@ export function demoRoutes(issuer: string, client: ClientMetadata, bodies: BodyR
 
   router.get('/', async (ctx) => {
     const user = readSignedJson<DemoUser>(ctx, USER_COOKIE);
-    await render(ctx, 'demo', { user: user?.claims, csrf: csrfToken(ctx) });
+    await render(ctx, 'demo', { user: user?.claims, refused: undefined, csrf: csrfToken(ctx) });
   });
 
   router.get('/login', async (ctx) => {
@@ -57,7 +67,17 @@ export function demoRoutes(issuer: string, client: ClientMetadata, bodies: BodyR
     const config = await discover();
     // The callback URL as the partner registered it, whatever Host the request came in on.
     const current = new URL(`${issuer}/demo/callback?${ctx.querystring}`);
-    const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce });
+    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    try {
+      tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce });
+    } catch (err) {
+      // A partner must expect "no": the user cancelled or denied (access_denied), or tobira refused.
+      // The demo shows what it got, as a newcomer's first look at an error response.
+      const refused = refusalOf(err);
+      if (!refused) throw err;
+      await render(ctx, 'demo', { user: undefined, refused, csrf: csrfToken(ctx) });
+      return;
+    }
     const user: DemoUser = { claims: { ...tokens.claims() }, idToken: tokens.id_token ?? '' };
     writeSignedJson(ctx, USER_COOKIE, user);
     ctx.redirect('/demo');

@@ -72,8 +72,7 @@ export class DeviceService {
 
   async setUp(input: DeviceSetup): Promise<Device> {
     requireCleanName(input.name);
-    if (input.subscription === undefined || input.subscription === null) throw new NotificationsRequiredError();
-    const subscription = this.#d.validateSubscription(input.subscription);
+    const subscription = this.checkSubscription(input.subscription);
     let credentialId: string;
     if ('registration' in input.proof) {
       const credential = await this.#d.passkeys.verifyRegistration(input.challengeKey, input.proof.registration, input.account.id);
@@ -81,12 +80,28 @@ export class DeviceService {
     } else {
       credentialId = (await this.#d.passkeys.verifyAuthentication(input.challengeKey, input.proof.assertion, input.account.id, input.audit)).passkey.credentialId;
     }
-    await this.#d.passkeyRecords.rename(input.account.id, credentialId, input.name);
+    return this.addEnrolled({ account: input.account, credentialId, subscription, name: input.name, lang: input.lang, audit: input.audit });
+  }
+
+  /** The phone's subscription as posted, checked; NotificationsRequiredError when there is none. */
+  checkSubscription(input: unknown): PushSubscriptionRecord {
+    if (input === undefined || input === null) throw new NotificationsRequiredError();
+    return this.#d.validateSubscription(input);
+  }
+
+  /**
+   * Sets up a phone whose passkey (`credentialId`, made on the phone) the account already holds:
+   * after setUp's own proof, or after an enrolment made it (a phone set up from a PC). Audits and
+   * announces `device.added`, so the account's addresses are told.
+   */
+  async addEnrolled(input: { account: Account; credentialId: string; subscription: PushSubscriptionRecord; name: string; lang: Lang; audit: AuditContext }): Promise<Device> {
+    const { account, credentialId, subscription, name } = input;
+    await this.#d.passkeyRecords.rename(account.id, credentialId, name);
     const at = new Date(this.#d.now());
-    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: input.account.id, credentialId, subscription, name: input.name, createdAt: at, lastSeenAt: at };
+    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: account.id, credentialId, subscription, name, createdAt: at, lastSeenAt: at };
     await this.#d.devices.add(device);
-    await this.#d.audit.record('device.added', input.account.id, input.audit, { deviceId: device.id, credentialId, name: input.name });
-    await this.#d.events.emit('device.added', { account: input.account, device, lang: input.lang });
+    await this.#d.audit.record('device.added', account.id, input.audit, { deviceId: device.id, credentialId, name });
+    await this.#d.events.emit('device.added', { account, device, lang: input.lang });
     return device;
   }
 

@@ -22,6 +22,7 @@ import type { EnrolmentTicketRepository } from './ports/enrolment-tickets.ts';
 import type { OidcModelStore } from './ports/oidc-model.ts';
 import type { OneTimeCodeRepository } from './ports/one-time-codes.ts';
 import type { PasskeyRepository } from './ports/passkeys.ts';
+import type { PhoneHandoffRepository } from './ports/phone-handoffs.ts';
 import type { RecoveryRequestRepository } from './ports/recovery-requests.ts';
 import type { SecretRepository } from './ports/secrets.ts';
 import type { TrustedBrowserRepository } from './ports/trusted-browsers.ts';
@@ -40,6 +41,7 @@ export type * from './ports/enrolment-tickets.ts';
 export type * from './ports/oidc-model.ts';
 export type * from './ports/one-time-codes.ts';
 export type * from './ports/passkeys.ts';
+export type * from './ports/phone-handoffs.ts';
 export type * from './ports/recovery-requests.ts';
 export type * from './ports/secrets.ts';
 export type * from './ports/trusted-browsers.ts';
@@ -60,6 +62,7 @@ export interface Store {
   readonly blocks: BlockRepository;
   readonly recoveryRequests: RecoveryRequestRepository;
   readonly enrolmentTickets: EnrolmentTicketRepository;
+  readonly phoneHandoffs: PhoneHandoffRepository;
   /** The oidc-provider Adapter storage for one model name. Same instance for the same name. */
   oidc(model: string): OidcModelStore;
   /** Creates indexes (idempotent). Called once at start, before serving. */

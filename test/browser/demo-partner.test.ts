@@ -5,6 +5,8 @@ import { passwordSignUpIn } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { screenshot } from '../support/screenshots.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
+import { pages as ja } from '../../src/i18n/ja/pages.ts';
+import { pages as en } from '../../src/i18n/en/pages.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 for (const kind of FEATURE_STORES) {
@@ -68,5 +70,48 @@ for (const kind of FEATURE_STORES) {
       await screenshot(page, 'login-ja');
       await context.close();
     });
+
+    for (const { lang, locale, text } of [{ lang: 'ja', locale: 'ja-JP', text: ja }, { lang: 'en', locale: 'en-US', text: en }] as const) {
+      it(`${lang}: cancel at sign-in ends at the demo partner showing what it got (access_denied), not a 500`, async () => {
+        const context = await browser.newContext({ locale });
+        const page = await context.newPage();
+        await page.goto(`${tobira.issuer}/demo`);
+        await page.locator('#demo-signin').click();
+        await page.waitForURL(/\/interaction\//);
+        await page.getByRole('button', { name: text['login.cancel'].replace('{client}', 'tobira demo partner') }).click();
+        await page.waitForURL(/\/demo\/callback/);
+        await page.locator('#refused').waitFor();
+        assert.equal(await page.locator('#refused-error').innerText(), 'access_denied');
+        assert.ok((await page.locator('#refused-description').innerText()).length > 0, 'the error_description is shown');
+        const main = await page.locator('main').innerText();
+        assert.ok(main.includes(text['demo.refused_denied']), main);
+        assert.ok(main.includes(text['demo.signin']), 'a way to try again');
+        assert.ok(!main.includes(text['error.title']), main);
+        await context.close();
+      });
+
+      it(`${lang}: deny at consent ends at the demo partner showing access_denied, not a 500`, async () => {
+        const context = await browser.newContext({ locale });
+        const page = await context.newPage();
+        const responses: number[] = [];
+        page.on('response', (r) => { if (r.url().includes('/demo/callback')) responses.push(r.status()); });
+        await page.goto(`${tobira.issuer}/demo`);
+        await page.locator('#demo-signin').click();
+        await page.waitForURL(/\/interaction\//);
+        await page.locator('a[href$="/signup"]').click();
+        await page.locator('a[href$="/signup/password"]').click();
+        await page.locator('#name').fill('Denier');
+        await page.locator('#email').fill(`deny.${lang}.${kind}@example.com`);
+        await page.locator('#password').fill('correct horse battery staple');
+        await page.locator('button[type=submit]').click();
+        await page.getByRole('button', { name: text['consent.deny'] }).click();
+        await page.waitForURL(/\/demo\/callback/);
+        await page.locator('#refused').waitFor();
+        assert.equal(await page.locator('#refused-error').innerText(), 'access_denied');
+        assert.ok((await page.locator('main').innerText()).includes(text['demo.refused_denied']));
+        assert.deepEqual(responses, [200]);
+        await context.close();
+      });
+    }
   });
 }

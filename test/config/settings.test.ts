@@ -167,7 +167,10 @@ describe('settings schema', () => {
     const s = loadSettings({});
     assert.deepEqual(s.ttl, FORMER_DEFAULTS.ttl);
     assert.deepEqual(s.oneTimeCode, FORMER_DEFAULTS.oneTimeCode);
-    assert.deepEqual(s.recovery, FORMER_DEFAULTS.recovery);
+    // Added after config/default.json was retired: the phone setup hand-off's lifetime.
+    const { phoneSetupHandoffTtlSeconds, ...recovery } = s.recovery;
+    assert.deepEqual(recovery, FORMER_DEFAULTS.recovery);
+    assert.equal(phoneSetupHandoffTtlSeconds, 300);
     assert.deepEqual(s.mail, FORMER_DEFAULTS.mail);
     assert.deepEqual(s.sms, { hookUrl: null, hookToken: null });
     const { endpointHosts: _h, vapidSubject: _s, ...limits } = FORMER_DEFAULTS.push;

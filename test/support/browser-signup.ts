@@ -1,6 +1,9 @@
-// The password sign-up as a user clicks through it in Chromium: from the sign-up page, the e-mail,
-// the code mailed to it (read from whichever SmtpSink of this process got it), name and password.
+// Sign-ups as a user clicks through them in Chromium: the password sign-up from a partner's sign-up
+// page (e-mail, the mailed code read from whichever SmtpSink of this process got it, name and
+// password), and the passkey sign-up from tobira's account menu (element ids, not texts, so both
+// languages' tests share it).
 import type { Page } from 'playwright-core';
+import { mailText } from './account-menu.ts';
 import { SmtpSink } from './smtp-sink.ts';
 
 export async function passwordSignUpIn(page: Page, email: string, name: string, password: string): Promise<void> {
@@ -13,4 +16,22 @@ export async function passwordSignUpIn(page: Page, email: string, name: string, 
   await page.getByLabel('Name (shown to services)').fill(name);
   await page.getByLabel('Password (at least 12 characters)').fill(password);
   await page.getByRole('button', { name: 'Create account and sign in' }).click();
+}
+
+/** Signs `email` up with a passkey on `page`'s authenticator; ends signed in on /account. */
+export async function passkeySignUpInBrowser(page: Page, issuer: string, sink: SmtpSink, email: string, name: string): Promise<void> {
+  await page.goto(`${issuer}/account/login`);
+  await page.locator('a[href$="/signup"]').click();
+  await page.locator('#email').fill(email);
+  const since = sink.messages.length;
+  await page.locator('button[type=submit]').click();
+  // The mail's text carries the code in either language (an English subject does too).
+  const mail = await sink.latestTo(email, since);
+  const code = /\b(\d{6})\b/.exec(mailText(mail.raw))?.[1] ?? /(\d{6})/.exec(mail.subject)?.[1];
+  if (!code) throw new Error(`no code in the sign-up mail to ${email}`);
+  await page.locator('#code').fill(code);
+  await page.locator('button[type=submit]').click();
+  await page.locator('#name').fill(name);
+  await page.locator('#create-passkey').click();
+  await page.waitForURL(`${issuer}/account`);
 }

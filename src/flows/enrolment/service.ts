@@ -22,6 +22,8 @@ export interface IssuedEnrolment {
   ticket: EnrolmentTicket;
   /** Absolute: `${issuer}/enrol/${ticket.id}#${secret}`. */
   link: string;
+  /** The link's secret, for a flow that hands it to the device itself instead of as a link. */
+  secret: string;
 }
 
 /** What the link's page posts back: the ticket id from the path, the secret from the fragment. */
@@ -72,7 +74,7 @@ export class EnrolmentService {
     };
     await this.#d.tickets.create(ticket);
     await this.#d.audit.record('enrolment.issued', accountId, SYSTEM, { ticketId: ticket.id, purpose, sentTo: options.sentTo, recoveryRequestId: ticket.recoveryRequestId, expiresAt: ticket.expiresAt.toISOString() });
-    return { ticket, link: `${this.#d.issuer}/enrol/${ticket.id}#${secret}` };
+    return { ticket, link: `${this.#d.issuer}/enrol/${ticket.id}#${secret}`, secret };
   }
 
   /**

@@ -87,6 +87,9 @@ export const errors: ErrorTexts = {
   phone_change_step_missing: 'There is no phone change in progress in this browser, or it has expired. Please start again.',
   // Enrolment links
   enrolment_link_invalid: 'This link cannot be used: it was already used, has expired, or is incomplete. Start the phone change again, or ask for a new link.',
+  phone_handoff_invalid: 'This code or link cannot be used: it is mistyped, already used or expired. On your computer, open Account → Phones to show a new code, and try again.',
+  phone_handoff_rate_limited: 'Too many codes were tried. Wait a while, then enter the code shown on your computer again.',
+  phone_handoff_starts_limited: 'Codes were shown too many times this hour. Please wait a while and try again.',
   // Recovery
   contact_required: 'Please give a contact e-mail address or a mobile number, so that we can compare them with your account.',
   control_characters: 'Please remove the control characters (such as escape or carriage return): only ordinary text, new lines and tabs are accepted.',

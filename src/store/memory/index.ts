@@ -14,6 +14,7 @@ import { MemoryEnrolmentTickets } from './enrolment-tickets.ts';
 import { MemoryOidcModelStore } from './oidc-model-store.ts';
 import { MemoryOneTimeCodes } from './one-time-codes.ts';
 import { MemoryPasskeys } from './passkeys.ts';
+import { MemoryPhoneHandoffs } from './phone-handoffs.ts';
 import { MemoryRecoveryRequests } from './recovery-requests.ts';
 import { MemorySecrets } from './secrets.ts';
 import { MemoryTrustedBrowsers } from './trusted-browsers.ts';
@@ -33,6 +34,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const approvals = new MemoryApprovals(now);
   const blocks = new MemoryBlocks(now);
   const enrolmentTickets = new MemoryEnrolmentTickets(now);
+  const phoneHandoffs = new MemoryPhoneHandoffs(now);
 
   return {
     kind: 'memory',
@@ -50,6 +52,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     blocks,
     recoveryRequests: new MemoryRecoveryRequests(),
     enrolmentTickets,
+    phoneHandoffs,
     oidc(model: string): OidcModelStore {
       let store = models.get(model);
       if (!store) {
@@ -62,7 +65,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async ping(): Promise<void> {},
     async sweepExpired(): Promise<number> {
       const at = now();
-      let removed = [consents, challenges, oneTimeCodes, counters, approvals, blocks, enrolmentTickets].reduce((sum, repository) => sum + repository.sweep(at), 0);
+      let removed = [consents, challenges, oneTimeCodes, counters, approvals, blocks, enrolmentTickets, phoneHandoffs].reduce((sum, repository) => sum + repository.sweep(at), 0);
       for (const store of models.values()) removed += store.sweep(at);
       return removed;
     },

@@ -13,6 +13,7 @@ import { CONSUMPTIONS_COLLECTION, ConsumptionClaims } from './consumptions.ts';
 import { COUNTERS_COLLECTION, MongoCounters, RETIRED_COUNTER_COLLECTION } from './counters.ts';
 import { MongoDevices } from './devices.ts';
 import { ENROLMENT_TICKETS_COLLECTION, MongoEnrolmentTickets } from './enrolment-tickets.ts';
+import { MongoPhoneHandoffs, PHONE_HANDOFFS_COLLECTION } from './phone-handoffs.ts';
 import { TtlIndexes, expiredFilter } from './expiry.ts';
 import type { StoreLogger } from './expiry.ts';
 import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS } from './oidc-model-store.ts';
@@ -53,6 +54,7 @@ const EXPIRING_COLLECTIONS = new Set([
   APPROVALS_COLLECTION,
   BLOCKS_COLLECTION,
   ENROLMENT_TICKETS_COLLECTION,
+  PHONE_HANDOFFS_COLLECTION,
 ]);
 
 function isExpiringCollection(name: string): boolean {
@@ -79,6 +81,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const blocks = new MongoBlocks(db, now);
   const recoveryRequests = new MongoRecoveryRequests(db, claims, now);
   const enrolmentTickets = new MongoEnrolmentTickets(db, claims, now);
+  const phoneHandoffs = new MongoPhoneHandoffs(db, claims, now);
   const models = new Map<string, MongoOidcModelStore>();
 
   function oidcModel(model: string): MongoOidcModelStore {
@@ -106,6 +109,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
     blocks,
     recoveryRequests,
     enrolmentTickets,
+    phoneHandoffs,
     get ttlSupported(): boolean {
       return ttl.supported;
     },
@@ -128,6 +132,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         await blocks.ensureIndexes(ttl);
         await recoveryRequests.ensureIndexes();
         await enrolmentTickets.ensureIndexes(ttl);
+        await phoneHandoffs.ensureIndexes(ttl);
         for (const model of new Set<string>([...OIDC_MODELS, ...models.keys()])) await oidcModel(model).ensureIndexes(ttl);
         options.logger?.info({ ttlSupported: ttl.supported }, 'mongo store indexes ready');
       });

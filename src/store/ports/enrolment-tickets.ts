@@ -1,6 +1,7 @@
 // One-time rights to register a passkey without signing in.
 
-export type EnrolmentPurpose = 'recovery' | 'phone_change';
+/** phone_setup: handed to a phone by a signed-in PC (flows/phone-handoff). */
+export type EnrolmentPurpose = 'recovery' | 'phone_change' | 'phone_setup';
 
 /**
  * A one-time right to register a new passkey for an account without signing in: sent as a link
