@@ -16,12 +16,14 @@ import { createProvider } from '../oidc/provider.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
 import type { Store } from '../store/types.ts';
 import { loadInfrastructure } from './infrastructure.ts';
-import { buildRoutes } from './routes.ts';
+import { buildRoutes, type Routes } from './routes.ts';
 import { Services } from './services.ts';
 
 export interface Tobira {
   app: Koa<RequestState>;
   provider: Provider;
+  /** What is mounted, for tests that walk every endpoint (test/security/fuzz.test.ts). */
+  routes: Routes;
 }
 
 export interface BuildOptions {
@@ -95,5 +97,5 @@ export async function buildApp(settings: Settings, store: Store, logger: Logger,
     app.use(router.allowedMethods());
   }
   app.use(mount(provider));
-  return { app, provider };
+  return { app, provider, routes };
 }
