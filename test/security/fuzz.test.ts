@@ -8,7 +8,10 @@
 // file. Requests are generated from a seeded generator; a failure names the seed and the request.
 import assert from 'node:assert/strict';
 import { request as httpRequest, Agent } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type Router from '@koa/router';
+import { PROJECT_ROOT } from '../../src/config/settings.ts';
 import type * as oidc from 'openid-client';
 import { csrfOf, member, menuOf, signInPage } from '../support/account-menu.ts';
 import type { HttpBrowser } from '../support/http-browser.ts';
@@ -40,14 +43,40 @@ const NO_INPUT = new Set([
 /** The provider's own endpoints that accept POST (oidc-provider parses these bodies itself). */
 const PROVIDER_ENDPOINTS = ['/auth', '/token', '/token/introspection', '/token/revocation', '/backchannel', '/device_authorization', '/activate', '/session/end', '/session/end/confirm', '/me', '/request'];
 
-/** Every field name some form or API of tobira or the provider reads. */
-const FIELDS = [
-  'email', 'password', 'code', 'name', 'confirm', 'confirmed', 'account', 'existing', 'id', 'note', 'number', 'operator',
-  'reason', 'report', 'response', 'step', 'subscription', 'value', 'email_code', 'mobile_code', 'remember', 'user_code',
-  'xsrf', 'kind', 'lang', 'returnTo', 'grant_type', 'refresh_token', 'redirect_uri', 'client_id', 'client_secret',
+/**
+ * The field names tobira's forms and APIs read: the keys of every zod object schema in src/, so a
+ * new field is fuzzed without editing this file; plus the provider's own parameters.
+ */
+function schemaFieldNames(): string[] {
+  const names = new Set<string>();
+  for (const file of readdirSync(resolve(PROJECT_ROOT, 'src'), { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+    const source = readFileSync(resolve(PROJECT_ROOT, 'src', file), 'utf8');
+    for (const match of source.matchAll(/z\.(?:strict)?[oO]bject\(\{/g)) {
+      let depth = 1;
+      let at = (match.index ?? 0) + match[0].length;
+      const start = at;
+      while (depth > 0 && at < source.length) {
+        const ch = source[at];
+        if (ch === '{') depth += 1;
+        if (ch === '}') depth -= 1;
+        at += 1;
+      }
+      const body = source.slice(start, at - 1);
+      // Keys at the object's own level: an identifier followed by a colon after a line start, `{` or `,`.
+      for (const key of body.matchAll(/(?:^|[{,])\s*([A-Za-z_][A-Za-z0-9_]*)\s*:/gm)) if (key[1]) names.add(key[1]);
+    }
+  }
+  return [...names];
+}
+
+const PROVIDER_FIELDS = [
+  'user_code', 'xsrf', 'lang', 'returnTo', 'grant_type', 'refresh_token', 'redirect_uri', 'client_id', 'client_secret',
   'code_verifier', 'token', 'token_type_hint', 'scope', 'login_hint', 'auth_req_id', 'device_code', 'id_token_hint',
-  'logout', 'post_logout_redirect_uri', 'state', 'request', 'request_uri', 'acr_values', 'prompt', 'approve', 'decision',
+  'logout', 'post_logout_redirect_uri', 'state', 'request', 'request_uri', 'acr_values', 'prompt', 'resource',
 ];
+
+const FIELDS = [...new Set([...schemaFieldNames(), ...PROVIDER_FIELDS])];
 
 /** Injection attempts and odd text; alone, some of these are fair names, so each is sent poisoned (below). */
 const PAYLOADS = [
@@ -308,6 +337,12 @@ describe('every state-changing endpoint under hostile input (memory store)', fun
     agent?.destroy();
     await tobira?.close();
     await recorder?.store.close();
+  });
+
+  it('finds the fields the forms read in the schemas', () => {
+    for (const field of ['email', 'password', 'code', 'accountId', 'contactEmail', 'message', 'subscription', 'response', 'name']) {
+      assert.ok(FIELDS.includes(field), `${field} is fuzzed`);
+    }
   });
 
   it('finds the endpoints to fuzz in the mounted routers', () => {
