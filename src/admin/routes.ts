@@ -45,7 +45,10 @@ function readerActor(ctx: Context): string {
   return operatorActor(named.success ? named.data : 'unnamed');
 }
 
-export function adminApi(deps: AdminApiDeps): Middleware<RequestState> {
+/** The operator API as one middleware; `router` lists its endpoints for tests that walk them all. */
+export type OperatorApi = Middleware<RequestState> & { readonly router: Router };
+
+export function adminApi(deps: AdminApiDeps): OperatorApi {
   const { recovery } = deps;
   const router = new Router({ prefix: `${ADMIN_API_PREFIX}/recovery-requests` });
 
@@ -83,7 +86,7 @@ export function adminApi(deps: AdminApiDeps): Middleware<RequestState> {
   const routes = router.routes() as unknown as Middleware<RequestState>;
   const unknownPath = async (): Promise<void> => { throw new NotFoundError(); };
 
-  return async (ctx, next) => {
+  const middleware: Middleware<RequestState> = async (ctx, next) => {
     if (ctx.path !== ADMIN_API_PREFIX && !ctx.path.startsWith(`${ADMIN_API_PREFIX}/`)) {
       await next();
       return;
@@ -99,4 +102,5 @@ export function adminApi(deps: AdminApiDeps): Middleware<RequestState> {
       ctx.body = { error: error.code, message: error.messages[ctx.state.lang], requestId: ctx.state.requestId };
     }
   };
+  return Object.assign(middleware, { router });
 }

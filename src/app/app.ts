@@ -24,12 +24,14 @@ import { structuredTokenEndpoints } from '../oidc/structured-token-endpoints.ts'
 import { validateClients } from '../oidc/validate-clients.ts';
 import type { Store } from '../store/types.ts';
 import { loadInfrastructure } from './infrastructure.ts';
-import { buildRoutes } from './routes.ts';
+import { buildRoutes, type Routes } from './routes.ts';
 import { Services } from './services.ts';
 
 export interface Tobira {
   app: Koa<RequestState>;
   provider: Provider;
+  /** What is mounted, for tests that walk every endpoint (test/security/fuzz.test.ts). */
+  routes: Routes;
 }
 
 export interface BuildOptions {
@@ -118,5 +120,5 @@ export async function buildApp(settings: Settings, rawStore: Store, logger: Logg
     now: services.now,
   }));
   app.use(mount(provider));
-  return { app, provider };
+  return { app, provider, routes };
 }

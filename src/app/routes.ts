@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
-import { adminApi } from '../admin/routes.ts';
+import { adminApi, type OperatorApi } from '../admin/routes.ts';
 import { alwaysPasskeyRoutes } from '../always-passkey/routes.ts';
 import { contactRoutes } from '../contacts/contact-routes.ts';
 import { demoRoutes } from '../demo/routes.ts';
@@ -30,7 +30,7 @@ import type { Services } from './services.ts';
 
 export interface Routes {
   /** Mounted before everything else: the whole /admin/api space is the operator API's. */
-  operatorApi: Middleware<RequestState>;
+  operatorApi: OperatorApi;
   routers: Array<Router<RequestState>>;
 }
 

@@ -3,11 +3,6 @@
 import type { OidcModelStore, Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 
-const REPOSITORIES = [
-  'accounts', 'secrets', 'consents', 'passkeys', 'challenges', 'oneTimeCodes', 'counters', 'audit', 'devices',
-  'approvals', 'trustedBrowsers', 'blocks', 'recoveryRequests', 'enrolmentTickets',
-] as const satisfies ReadonlyArray<keyof Store>;
-
 /** The same object with each method timed; the methods are wrapped once, not per call. */
 function timed<T extends object>(target: T, repository: string, metrics: Metrics): T {
   const wrapped = new Map<PropertyKey, unknown>();
@@ -37,23 +32,33 @@ function timed<T extends object>(target: T, repository: string, metrics: Metrics
   });
 }
 
+/**
+ * The store with each repository (every object-valued property: new ones are covered without a
+ * change here) and each oidc model store timed; everything else (kind, init, ping, sweeps, the
+ * adapter's own flags) passes through unchanged.
+ */
 export function meteredStore(inner: Store, metrics: Metrics): Store {
+  const repositories = new Map<PropertyKey, unknown>();
   const models = new Map<string, OidcModelStore>();
-  const repositories = Object.fromEntries(REPOSITORIES.map((name) => [name, timed(inner[name], name, metrics)]));
-  return {
-    ...repositories,
-    kind: inner.kind,
-    oidc(model: string): OidcModelStore {
-      let store = models.get(model);
-      if (!store) {
-        store = timed(inner.oidc(model), `oidc:${model}`, metrics);
-        models.set(model, store);
+  const oidc = (model: string): OidcModelStore => {
+    let store = models.get(model);
+    if (!store) {
+      store = timed(inner.oidc(model), `oidc:${model}`, metrics);
+      models.set(model, store);
+    }
+    return store;
+  };
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property === 'oidc') return oidc;
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'object' || value === null || typeof property !== 'string') return value;
+      let repository = repositories.get(property);
+      if (!repository) {
+        repository = timed(value, property, metrics);
+        repositories.set(property, repository);
       }
-      return store;
+      return repository;
     },
-    init: () => inner.init(),
-    ping: () => inner.ping(),
-    sweepExpired: () => inner.sweepExpired(),
-    close: () => inner.close(),
-  } as Store;
+  });
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Provider from 'oidc-provider';
 import { buildApp } from '../../src/app/app.ts';
+import type { Routes } from '../../src/app/routes.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
@@ -25,6 +26,7 @@ export interface RunningTobira {
   port: number;
   store: Store;
   provider: Provider;
+  routes: Routes;
   close(): Promise<void>;
 }
 
@@ -47,13 +49,14 @@ export async function startTobira(options: { store: StoreKind | Store; clients?:
   const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: process.env.TOBIRA_TEST_LOG ?? 'silent', DEMO: 'false', SMTP_URL: await defaultSmtpUrl(), ...options.env };
   if (options.clients) env.CLIENTS_FILE = writeClientsFile(options.clients);
   const settings = loadSettings(env);
-  const { app, provider } = await buildApp(settings, store, createLogger(settings.logLevel), { now: options.now, metrics: options.metrics });
+  const { app, provider, routes } = await buildApp(settings, store, createLogger(settings.logLevel), { now: options.now, metrics: options.metrics });
   server.on('request', app.callback());
   return {
     issuer: settings.issuer,
     port,
     store,
     provider,
+    routes,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

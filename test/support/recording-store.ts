@@ -1,0 +1,63 @@
+// A real store with a log of every write made through it: tests that must show a request changed
+// nothing wrap the store they give tobira, and read the log afterwards. The repositories' methods
+// are called through unchanged; only the calls that change state are noted.
+import type { OidcModelStore, Store } from '../../src/store/types.ts';
+
+/** One call that changed (or may have changed) what the store holds. */
+export interface StoreWrite {
+  repository: string;
+  method: string;
+}
+
+/** Port methods that only read; every other method of a repository writes. */
+const READS = /^(count|countCreatedSince|find[A-Za-z]*|list[A-Za-z]*|window)$/;
+
+function recording<T extends object>(target: T, repository: string, writes: StoreWrite[]): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      return (...args: unknown[]) => {
+        if (!READS.test(property)) writes.push({ repository, method: property });
+        return method.apply(object, args);
+      };
+    },
+  });
+}
+
+export interface RecordingStore {
+  store: Store;
+  /** Every write since the store was made (or since the last `clear`). */
+  readonly writes: StoreWrite[];
+  clear(): void;
+}
+
+export function recordingStore(inner: Store): RecordingStore {
+  const writes: StoreWrite[] = [];
+  // Every object-valued property is a repository; new ones are recorded without a change here.
+  const repositories = new Map<PropertyKey, unknown>();
+  const models = new Map<string, OidcModelStore>();
+  const oidc = (model: string): OidcModelStore => {
+    let wrapped = models.get(model);
+    if (!wrapped) {
+      wrapped = recording(inner.oidc(model), `oidc:${model}`, writes);
+      models.set(model, wrapped);
+    }
+    return wrapped;
+  };
+  const store = new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property === 'oidc') return oidc;
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'object' || value === null || typeof property !== 'string') return value;
+      let repository = repositories.get(property);
+      if (!repository) {
+        repository = recording(value, property, writes);
+        repositories.set(property, repository);
+      }
+      return repository;
+    },
+  });
+  return { store, writes, clear: () => { writes.length = 0; } };
+}
