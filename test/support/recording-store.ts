@@ -7,6 +7,8 @@ import type { OidcModelStore, Store } from '../../src/store/types.ts';
 export interface StoreWrite {
   repository: string;
   method: string;
+  /** The first argument when it is a string: the record's id for most writes. */
+  key: string | undefined;
 }
 
 /** Port methods that only read; every other method of a repository writes. */
@@ -19,7 +21,7 @@ function recording<T extends object>(target: T, repository: string, writes: Stor
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       const method = value as (...args: unknown[]) => unknown;
       return (...args: unknown[]) => {
-        if (!READS.test(property)) writes.push({ repository, method: property });
+        if (!READS.test(property)) writes.push({ repository, method: property, key: typeof args[0] === 'string' ? args[0] : undefined });
         return method.apply(object, args);
       };
     },
