@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configurationReference, REFERENCE_COMMAND, REFERENCE_FILE } from '../../src/config/reference.ts';
 import { SCHEMA } from '../../src/config/schema.ts';
@@ -21,5 +21,14 @@ describe('configuration reference', () => {
       if (!spec.envOnly) assert.ok(rows[0]?.includes(`\`${path}\``), `${spec.env} row names ${path}`);
     }
     assert.match(generated, /\| `PUSH_APPROVAL_TTL` \| `push\.approvalTtlSeconds` \| seconds, 30–600 \(10 minutes\) \| `120` \(2 minutes\) \|/);
+  });
+});
+
+describe('docs/security.md', () => {
+  it('names only tests and source files that exist', () => {
+    const text = readFileSync(resolve(PROJECT_ROOT, 'docs/security.md'), 'utf8');
+    const named = [...new Set(text.match(/(?:test|src)\/[A-Za-z0-9/._-]+\.ts/g) ?? [])];
+    assert.ok(named.length >= 10, 'the page names the tests that show each point');
+    for (const path of named) assert.ok(existsSync(resolve(PROJECT_ROOT, path)), `${path} exists`);
   });
 });
