@@ -9,6 +9,15 @@ export interface ReceivedMail {
   subject: string;
 }
 
+/** A header as written, with RFC 2047 encoded words (non-ASCII subjects, e.g. Japanese) decoded. */
+function decodeHeader(value: string): string {
+  return value.replace(/\r?\n[ \t]/g, ' ').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g, (_m, _charset: string, encoding: string, text: string) => (
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_q, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8')
+  ));
+}
+
 export class SmtpSink {
   /** Every sink of this test process while it runs: helpers find a code whichever sink got it. */
   static readonly running = new Set<SmtpSink>();
@@ -26,7 +35,7 @@ export class SmtpSink {
         let raw = '';
         stream.on('data', (chunk: Buffer) => { raw += chunk.toString('utf8'); });
         stream.on('end', () => {
-          const subject = /^Subject: (.*)$/m.exec(raw)?.[1] ?? '';
+          const subject = decodeHeader(/^Subject: (.*(?:\r?\n[ \t].*)*)$/m.exec(raw)?.[1] ?? '');
           this.messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject });
           for (const wake of this.#waiters.splice(0)) wake();
           callback();
