@@ -8,6 +8,11 @@ export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5000;
 export interface ConnectOptions {
   /** How long an operation waits for a reachable server before failing; short so /readyz and start-up fail fast. */
   serverSelectionTimeoutMS?: number;
+  /**
+   * Called with the name of every command sent to the server (one call = one round trip); the
+   * bench counts round trips per flow with it. Off unless given: monitoring costs an event per command.
+   */
+  onCommand?: (commandName: string) => void;
 }
 
 /** Resolves once the server answered; rejects with StoreUnavailableError when it cannot be reached. */
@@ -19,7 +24,10 @@ export async function connect(uri: string, options: ConnectOptions = {}): Promis
     // Without this, mongoose queues commands while disconnected and a dead server looks like a hang.
     bufferCommands: false,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? DEFAULT_SERVER_SELECTION_TIMEOUT_MS,
+    ...(options.onCommand ? { monitorCommands: true } : {}),
   });
+  const onCommand = options.onCommand;
+  if (onCommand) connection.getClient().on('commandStarted', (event) => onCommand(event.commandName));
   try {
     await connection.asPromise();
   } catch (err) {
