@@ -2,7 +2,7 @@
 import type mongoose from 'mongoose';
 import type { ConsentRepository } from '../types.ts';
 import { guard, isDuplicateKeyError } from './connection.ts';
-import { liveFilter } from './expiry.ts';
+import { isLive } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 
 export const CONSENTS_COLLECTION = 'consents';
@@ -40,8 +40,8 @@ export class MongoConsents implements ConsentRepository {
 
   isRemembered(grantId: string): Promise<boolean> {
     return guard(async () => {
-      const document = await this.#collection.findOne({ _id: grantId, ...liveFilter(this.#now()) }, { projection: { _id: 1 } });
-      return document !== null;
+      const document = await this.#collection.findOne({ _id: grantId }, { projection: { expiresAt: 1 } });
+      return isLive(document, this.#now());
     });
   }
 
