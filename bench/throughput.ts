@@ -6,6 +6,7 @@
 //
 //   npm run bench -- --store=memory|mongo --users=8,32 --duration=10 --scenarios=passkey,refresh
 //   npm run bench -- --store=mongo --processes=2       (two servers on one database)
+//   npm run bench -- --scenarios=passkey --profile     (CPU profile of the server: test-output/bench/profiles)
 //
 // The memory store runs with NODE_ENV=development (production refuses it); the mongo store runs
 // with NODE_ENV=production on FerretDB (or MONGODB_URI), FerretDB pinned to the server's core.
@@ -43,6 +44,8 @@ export interface ThroughputOptions {
   processes: number;
   logLevel: string;
   notify: boolean;
+  /** Writes a V8 CPU profile of each server process (node --cpu-prof) into this folder. */
+  profileDir: string | undefined;
   out: string | undefined;
 }
 
@@ -67,6 +70,7 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     processes,
     logLevel: option(args, 'log-level') ?? 'info',
     notify: args.includes('--notify'),
+    profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
     out: option(args, 'out'),
   };
 }
@@ -157,8 +161,9 @@ class BenchServer {
     this.port = port;
   }
 
-  static async start(env: Record<string, string>, port: number): Promise<BenchServer> {
-    const [command, args] = pinned(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', join(import.meta.dirname, 'server.ts')]);
+  static async start(env: Record<string, string>, port: number, profileDir: string | undefined): Promise<BenchServer> {
+    const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const [command, args] = pinned(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', ...profiling, join(import.meta.dirname, 'server.ts')]);
     const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)));
@@ -274,7 +279,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       ...(options.store === 'mongo' ? { MONGODB_URI: process.env.MONGODB_URI ?? ferret!.uri } : {}),
     };
     // One after the other: the first creates the generated keys in the database, the next reads them.
-    for (const port of ports) servers.push(await BenchServer.start(env, port));
+    for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
     const serverPids = servers.map((s) => s.child.pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await Promise.all(servers.map((s) => s.gc()));
