@@ -1,8 +1,11 @@
 // `npm run bench` — the throughput bench (bench/throughput.ts; options there), or
-// `npm run bench -- latency [--mongo]` — the in-process latency checks (bench/latency.ts).
+// `npm run bench -- latency [--mongo]` — the in-process latency checks (bench/latency.ts), or
+// `npm run bench -- memory` — what each dependency costs in memory at load (bench/startup-memory.ts).
 const args = process.argv.slice(2);
 if (args[0] === 'latency') {
   await import('./latency.ts');
+} else if (args[0] === 'memory') {
+  await import('./startup-memory.ts');
 } else {
   const { parseThroughputOptions, runThroughput } = await import('./throughput.ts');
   await runThroughput(parseThroughputOptions(args));

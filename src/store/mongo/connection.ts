@@ -99,10 +99,20 @@ export function database(connection: mongoose.Connection): mongoose.mongo.Db {
 }
 
 /**
- * replaceOne with upsert, retried once: FerretDB upserts as find-then-insert, so two first
- * writers of one _id race and one gets a duplicate key error; by then the document exists.
+ * Writes `document` under `id`, whether or not one exists. A new id is inserted: FerretDB 1.x
+ * (SQLite) inserts in constant time but applies replaceOne, updateOne and deleteOne by scanning
+ * the whole collection, even with a filter of just { _id } (measured: 1 ms for an insert against
+ * 50-75 ms for a replace at 6 000 documents). An existing id is replaced with upsert, retried once:
+ * FerretDB upserts as find-then-insert, so two first writers of one _id race and one gets a
+ * duplicate key error; by then the document exists.
  */
 export async function replaceUpserting<T extends { _id: string }>(collection: mongoose.mongo.Collection<T>, id: string, document: Omit<T, '_id'>): Promise<void> {
+  try {
+    await collection.insertOne({ _id: id, ...document } as unknown as mongoose.mongo.OptionalUnlessRequiredId<T>);
+    return;
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
   const filter = { _id: id } as mongoose.mongo.Filter<T>;
   const replacement = document as mongoose.mongo.WithoutId<T>;
   try {

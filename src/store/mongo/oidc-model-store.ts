@@ -78,8 +78,18 @@ export function isLookupCollection(name: string): boolean {
   return name.startsWith(OIDC_COLLECTION_PREFIX) && LOOKUP_SUFFIX.test(name);
 }
 
-/** How many record → key pairs one process remembers having written lookups for. */
-const WRITTEN_LOOKUPS_CAP = 10_000;
+/** How many record → key pairs, and how many stored ids, one process remembers. */
+const REMEMBERED_CAP = 10_000;
+
+/** Adds `key` (with `value`) as the newest entry, dropping the oldest beyond REMEMBERED_CAP. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REMEMBERED_CAP) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
 
 export class MongoOidcModelStore implements OidcModelStore {
   readonly model: string;
@@ -91,6 +101,13 @@ export class MongoOidcModelStore implements OidcModelStore {
   readonly #lookups: mongoose.mongo.Collection<LookupDocument> | undefined;
   /** id → key whose lookup this process last wrote, so saving a session again costs no lookup write. */
   readonly #writtenLookups = new Map<string, string>();
+  /**
+   * Ids this process has seen stored (written or read). upsert() inserts any other id first, since
+   * most upserts create a record (codes, tokens, grants, a new sign-in's session and interaction)
+   * and an insert is the one write FerretDB 1.x does not answer by scanning the collection (see
+   * replaceUpserting). An id stored by another process fails that insert and is then replaced.
+   */
+  readonly #stored = new Map<string, true>();
 
   constructor(db: mongoose.mongo.Db, model: string, claims: ConsumptionClaims, now: () => number) {
     this.model = model;
@@ -119,9 +136,21 @@ export class MongoOidcModelStore implements OidcModelStore {
         rev: randomUUID(),
         ...(expiresAt ? { expiresAt } : {}),
       };
+      if (!this.#stored.has(id)) {
+        try {
+          await this.#collection.insertOne({ _id: id, ...document });
+          remember(this.#stored, id, true);
+          await this.#writeLookup(id, payload, expiresAt);
+          return;
+        } catch (err) {
+          // The id exists already, or another record holds the uid / user code: the loop decides.
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+      }
       for (let attempt = 1; ; attempt += 1) {
         try {
           await this.#collection.replaceOne({ _id: id }, document, { upsert: true });
+          remember(this.#stored, id, true);
           await this.#writeLookup(id, payload, expiresAt);
           return;
         } catch (err) {
@@ -154,12 +183,7 @@ export class MongoOidcModelStore implements OidcModelStore {
     const value = field ? payload[field] : undefined;
     if (!this.#lookups || typeof value !== 'string' || this.#writtenLookups.get(id) === value) return;
     await replaceUpserting(this.#lookups, value, expiresAt ? { id, expiresAt } : { id });
-    this.#writtenLookups.delete(id);
-    this.#writtenLookups.set(id, value);
-    if (this.#writtenLookups.size > WRITTEN_LOOKUPS_CAP) {
-      const oldest = this.#writtenLookups.keys().next().value;
-      if (oldest !== undefined) this.#writtenLookups.delete(oldest);
-    }
+    remember(this.#writtenLookups, id, value);
   }
 
   /** The live record holding `value` in its unique payload field; see LookupDocument. */
@@ -174,8 +198,10 @@ export class MongoOidcModelStore implements OidcModelStore {
     });
   }
 
-  find(id: string): Promise<AdapterPayload | undefined> {
-    return this.#findOne({ _id: id });
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const found = await this.#findOne({ _id: id });
+    if (found) remember(this.#stored, id, true);
+    return found;
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -223,6 +249,7 @@ export class MongoOidcModelStore implements OidcModelStore {
   destroy(id: string): Promise<void> {
     return guard(async () => {
       await this.#collection.deleteOne({ _id: id });
+      this.#stored.delete(id);
       // A lookup this process wrote goes too; any other is found stale when read, and swept.
       const value = this.#writtenLookups.get(id);
       if (value !== undefined && this.#lookups) {
