@@ -14,6 +14,7 @@ import type { Logger } from '../log.ts';
 import { subscribeBackchannelResults } from '../oidc/ciba.ts';
 import { createProvider } from '../oidc/provider.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 import { loadInfrastructure } from './infrastructure.ts';
 import { buildRoutes } from './routes.ts';
@@ -47,7 +48,14 @@ async function buildProvider(services: Services): Promise<Provider> {
     approvals: services.approvals,
   });
   await validateClients(provider, infrastructure.clients, infrastructure.clientsSource);
-  provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc-provider server error'));
+  provider.on('server_error', (ctx, err) => {
+    logger.error({ err }, 'oidc-provider server error');
+    // The database is unreachable: 503 (try again), not 500, on the provider's JSON endpoints too.
+    if (err instanceof StoreUnavailableError) {
+      ctx.status = 503;
+      ctx.set('Retry-After', '5');
+    }
+  });
   const events: NodeJS.EventEmitter = provider;
   for (const event of REFUSAL_EVENTS) {
     events.on(event, (_ctx: unknown, err: Error & { error?: string; error_detail?: string }) => {
