@@ -1,5 +1,5 @@
 // What a process costs, read from /proc (Linux): CPU seconds (user + system) and resident memory.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const TICKS_PER_SECOND = ((): number => {
@@ -22,6 +22,33 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds of `pid` and every process below it (PostgreSQL's backends are children of the postmaster). */
+export function treeCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(parent) ?? [];
+      list.push(Number(entry));
+      children.set(parent, list);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.pop()!;
+    const own = cpuSeconds(next);
+    if (!Number.isNaN(own)) total += own;
+    queue.push(...(children.get(next) ?? []));
+  }
+  return total;
 }
 
 /** Resident set size in MB; NaN when it cannot be read. */

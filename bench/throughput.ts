@@ -6,13 +6,14 @@
 //
 //   npm run bench -- --store=memory|mongo --users=8,32 --duration=10 --scenarios=passkey,refresh
 //   npm run bench -- --store=mongo --processes=2       (two servers on one database)
+//   npm run bench -- --store=mongo --ferretdb=postgresql (FerretDB on a throwaway PostgreSQL cluster)
 //   npm run bench -- --scenarios=passkey --profile     (CPU profile of the server: test-output/bench/profiles)
 //
 // The memory store runs with NODE_ENV=development (production refuses it); the mongo store runs
 // with NODE_ENV=production on FerretDB (or MONGODB_URI), FerretDB pinned to the server's core.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setDefaultResultOrder } from 'node:dns';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ import { SmsSink } from '../test/support/sms-sink.ts';
 import { SmtpSink } from '../test/support/smtp-sink.ts';
 import type { SoftAuthenticator } from '../test/support/soft-authenticator.ts';
 import { writeClientsFile } from '../test/support/tobira.ts';
-import { cpuSeconds, loadAverage, rssMb } from './proc.ts';
+import { cpuSeconds, loadAverage, rssMb, treeCpuSeconds } from './proc.ts';
 
 const ALL_SCENARIOS = ['password', 'passkey', 'push', 'refresh', 'introspection', 'client_credentials'] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
@@ -42,6 +43,8 @@ export interface ThroughputOptions {
   warmupSeconds: number;
   scenarios: ScenarioName[];
   processes: number;
+  /** FerretDB's storage when the bench starts the database (not with MONGODB_URI). */
+  ferretdb: 'sqlite' | 'postgresql';
   logLevel: string;
   notify: boolean;
   /** Writes a V8 CPU profile of each server process (node --cpu-prof) into this folder. */
@@ -68,6 +71,7 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     warmupSeconds: Number(option(args, 'warmup') ?? 2),
     scenarios: scenarios as ScenarioName[],
     processes,
+    ferretdb: option(args, 'ferretdb') === 'postgresql' ? 'postgresql' : 'sqlite',
     logLevel: option(args, 'log-level') ?? 'info',
     notify: args.includes('--notify'),
     profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
@@ -112,27 +116,73 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
 
 interface Ferret {
   uri: string;
+  /** The processes whose CPU is the database's: FerretDB, and PostgreSQL's process tree. */
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+interface Postgres {
+  url: string;
   pid: number | undefined;
   stop(): Promise<void>;
 }
 
-/** FerretDB on SQLite in a throwaway folder, as test/support/mongo.ts starts it, on the server's core. */
-async function startFerret(): Promise<Ferret> {
+/**
+ * A throwaway PostgreSQL cluster (Debian's `postgresql`: initdb and postgres on PATH) on loopback,
+ * pinned to the server's core. As root it runs as the `postgres` user, which initdb requires.
+ */
+async function startPostgres(): Promise<Postgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'tobira-bench-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, -1);
+  }
+  const as = (command: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
+  const [initCommand, initArgs] = as('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  execFileSync(initCommand, initArgs, { stdio: 'ignore' });
+  const port = await freePort();
+  const [command, args] = pinned(...as('postgres', ['-D', join(dir, 'data'), '-p', String(port), '-c', `listen_addresses=${HOST}`, '-c', `unix_socket_directories=${dir}`]));
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  await waitForPort(port, child, 'PostgreSQL');
+  return {
+    url: `postgres://postgres@${HOST}:${port}/postgres`,
+    pid: child.pid,
+    async stop() {
+      // The postmaster's pid (first line of postmaster.pid): a fast shutdown ends every backend.
+      const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      if (child.exitCode === null) process.kill(postmaster, 'SIGINT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * FerretDB on the server's core: on SQLite in a throwaway folder, as test/support/mongo.ts starts
+ * it, or on a throwaway PostgreSQL cluster.
+ */
+async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
   const binary = ferretdbBinaryPath();
   if (!existsSync(binary)) throw new Error(`FerretDB not found at ${binary}: run node scripts/ensure-ferretdb.ts (or set MONGODB_URI)`);
   const dir = mkdtempSync(join(tmpdir(), 'tobira-bench-ferretdb-'));
+  const postgres = backend === 'postgresql' ? await startPostgres() : undefined;
   const port = await freePort();
+  const storage = postgres
+    ? ['--handler=postgresql', `--postgresql-url=${postgres.url}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${dir}/`];
   const [command, args] = pinned(binary, [
-    '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=${HOST}:${port}`,
-    '--debug-addr=-', '--telemetry=disable', '--log-level=error',
+    ...storage, `--state-dir=${dir}`, `--listen-addr=${HOST}:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error',
   ]);
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForPort(port, child, 'FerretDB');
   return {
     uri: `mongodb://${HOST}:${port}/tobira_bench`,
-    pid: child.pid,
+    pids: [child.pid, postgres?.pid].filter((pid): pid is number => pid !== undefined),
     async stop() {
       await stopChild(child);
+      await postgres?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -253,7 +303,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
   const smtp = new SmtpSink();
   const sms = new SmsSink();
   const receiver = new PushReceiver();
-  const ferret = options.store === 'mongo' && !process.env.MONGODB_URI ? await startFerret() : undefined;
+  const ferret = options.store === 'mongo' && !process.env.MONGODB_URI ? await startFerret(options.ferretdb) : undefined;
   const servers: BenchServer[] = [];
   const results: ScenarioResult[] = [];
   try {
@@ -304,7 +354,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     const push = harness(() => issuer, () => receiver);
     const scenarios = buildScenarios({ issuer, configFor, browserFor, push, receiver });
 
-    const header = `tobira throughput bench: ${options.store} store, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
+    const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
+    const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
       + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
     console.log(header);
     console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')}`);
@@ -323,10 +374,10 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         await drive(scenario.flow, users, options.warmupSeconds);
         const before = await Promise.all(servers.map((s) => s.counts()));
         const cpuBefore = serverPids.map(cpuSeconds);
-        const dbBefore = cpuSeconds(ferret?.pid);
+        const dbCpu0 = databaseCpu(ferret);
         const run = await drive(scenario.flow, users, options.durationSeconds);
         const cpuAfter = serverPids.map(cpuSeconds);
-        const dbAfter = cpuSeconds(ferret?.pid);
+        const dbCpu1 = databaseCpu(ferret);
         const after = await Promise.all(servers.map((s) => s.counts()));
         const storeCalls: Record<string, number> = {};
         const dbCommands: Record<string, number> = {};
@@ -335,7 +386,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
           for (const [k, v] of Object.entries(diff(a.dbCommands, before[i]!.dbCommands))) dbCommands[k] = (dbCommands[k] ?? 0) + v;
         });
         const serverCpu = cpuAfter.reduce((sum, c, i) => sum + c - cpuBefore[i]!, 0);
-        const dbCpu = dbAfter - dbBefore;
+        const dbCpu = dbCpu1 - dbCpu0;
         const flows = run.latencies.length;
         const sorted = [...run.latencies].sort((a, b) => a - b);
         const perFlow = (n: number): number => (flows > 0 ? n / flows : NaN);
@@ -385,6 +436,10 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     await smtp.stop();
     await sms.stop();
   }
+}
+
+function databaseCpu(ferret: Ferret | undefined): number {
+  return ferret ? ferret.pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0) : NaN;
 }
 
 function round(n: number, digits: number): number {
