@@ -15,6 +15,7 @@ import { subscribeBackchannelResults } from '../oidc/ciba.ts';
 import { createProvider } from '../oidc/provider.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
+import { readCachingStore } from '../store/read-cache.ts';
 import type { Store } from '../store/types.ts';
 import { loadInfrastructure } from './infrastructure.ts';
 import { buildRoutes } from './routes.ts';
@@ -78,7 +79,9 @@ function serveStatic(app: Koa<RequestState>): void {
   })));
 }
 
-export async function buildApp(settings: Settings, store: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
+export async function buildApp(settings: Settings, storage: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
+  // Reads repeated within one request are answered once (store/read-cache.ts; scope: requestContext).
+  const store = readCachingStore(storage);
   const infrastructure = await loadInfrastructure(settings, store);
   const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now }).subscribe();
   const provider = await buildProvider(services);
