@@ -238,8 +238,9 @@ class BenchServer {
     return this.#ask<Counts>('counts');
   }
 
-  gc(): Promise<void> {
-    return this.#ask<unknown>('gc').then(() => undefined);
+  /** Collects garbage in the server; answers the heap in use afterwards, in MB. */
+  gc(): Promise<number> {
+    return this.#ask<{ heapUsedMb: number }>('gc').then((m) => m.heapUsedMb);
   }
 
   stop(): Promise<void> {
@@ -332,7 +333,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
     const serverPids = servers.map((s) => s.child.pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await Promise.all(servers.map((s) => s.gc()));
+    const heapIdle = await Promise.all(servers.map((s) => s.gc()));
     const rssIdle = serverPids.map(rssMb);
 
     /** Requests of user `vu` go to server vu mod N; the URL the user sees stays the issuer's. */
@@ -358,7 +359,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
       + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
     console.log(header);
-    console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')}`);
+    console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')} (JavaScript heap in use ${heapIdle.map((h) => `${h.toFixed(0)} MB`).join(', ')})`);
     printHeader();
 
     for (const name of options.scenarios) {
@@ -417,15 +418,15 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         sms.messages.length = 0;
       }
     }
-    await Promise.all(servers.map((s) => s.gc()));
+    const heapEnd = await Promise.all(servers.map((s) => s.gc()));
     const rssEnd = serverPids.map(rssMb);
-    console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')}; load average at end ${loadAverage()}`);
+    console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')} (heap in use ${heapEnd.map((h) => `${h.toFixed(0)} MB`).join(', ')}); load average at end ${loadAverage()}`);
     for (const r of results) if (r.firstError) console.log(`first error in ${r.scenario}/${r.users}: ${r.firstError}`);
     const out = options.out ?? join('test-output', 'bench', `throughput-${options.store}-${options.processes}p-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({
       header, options, node: process.version, cpus: cpus().map((c) => c.model), pinned: HAS_TASKSET,
-      loadAverageAtEnd: loadAverage(), rssIdleMb: rssIdle, rssEndMb: rssEnd, results,
+      loadAverageAtEnd: loadAverage(), rssIdleMb: rssIdle, rssEndMb: rssEnd, heapIdleMb: heapIdle, heapEndMb: heapEnd, results,
     }, null, 2)}\n`);
     console.log(`saved ${out}`);
     return results;
