@@ -287,6 +287,9 @@ export interface ScenarioResult {
   storeCallsByMethod: Record<string, number>;
   dbCommandsByName: Record<string, number>;
   rssAfterMb: number;
+  /** Push only: from the phone's approval to the browser back at the partner, signed in. */
+  approvalToSignedInP50Ms?: number;
+  approvalToSignedInP99Ms?: number;
 }
 
 /** One virtual user's flow; `vu` picks the user's account, phone or token. */
@@ -376,7 +379,9 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         const before = await Promise.all(servers.map((s) => s.counts()));
         const cpuBefore = serverPids.map(cpuSeconds);
         const dbCpu0 = databaseCpu(ferret);
+        approvalToSignedIn.length = 0;
         const run = await drive(scenario.flow, users, options.durationSeconds);
+        const approvals = [...approvalToSignedIn].sort((a, b) => a - b);
         const cpuAfter = serverPids.map(cpuSeconds);
         const dbCpu1 = databaseCpu(ferret);
         const after = await Promise.all(servers.map((s) => s.counts()));
@@ -411,6 +416,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
           storeCallsByMethod: Object.fromEntries(Object.entries(storeCalls).map(([k, v]) => [k, round(perFlow(v), 2)])),
           dbCommandsByName: Object.fromEntries(Object.entries(dbCommands).map(([k, v]) => [k, round(perFlow(v), 2)])),
           rssAfterMb: serverPids.map(rssMb).reduce((a, b) => Math.max(a, b), 0),
+          ...(approvals.length > 0 ? { approvalToSignedInP50Ms: percentile(approvals, 50), approvalToSignedInP99Ms: percentile(approvals, 99) } : {}),
         };
         results.push(result);
         printRow(result);
@@ -421,6 +427,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     const heapEnd = await Promise.all(servers.map((s) => s.gc()));
     const rssEnd = serverPids.map(rssMb);
     console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')} (heap in use ${heapEnd.map((h) => `${h.toFixed(0)} MB`).join(', ')}); load average at end ${loadAverage()}`);
+    for (const r of results) {
+      if (r.approvalToSignedInP99Ms !== undefined) {
+        console.log(`phone approval → browser signed in, ${r.users} users: p50 ${fmt(r.approvalToSignedInP50Ms ?? NaN)} ms, p99 ${fmt(r.approvalToSignedInP99Ms)} ms`);
+      }
+    }
     for (const r of results) if (r.firstError) console.log(`first error in ${r.scenario}/${r.users}: ${r.firstError}`);
     const out = options.out ?? join('test-output', 'bench', `throughput-${options.store}-${options.processes}p-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(dirname(out), { recursive: true });
@@ -528,6 +539,12 @@ function expectCallback(url: string, what: string): void {
   if (!url.startsWith(PARTNER_CALLBACK)) throw new Error(`${what} did not reach the partner's callback: ${url}`);
 }
 
+/**
+ * Push flows: milliseconds from the phone's approval request to the browser landing back at the
+ * partner signed in (the "phone approval → browser signed in" figure). Reset before each run.
+ */
+const approvalToSignedIn: number[] = [];
+
 function buildScenarios(context: ScenarioContext): Record<Exclude<ScenarioName, 'client_credentials'>, Scenario> {
   const { issuer, configFor, browserFor, push, receiver } = context;
   const passwordUsers: string[] = [];
@@ -605,6 +622,7 @@ function buildScenarios(context: ScenarioContext): Record<Exclude<ScenarioName, 
         const { approvalId, number } = jsonOf(started) as { approvalId: string; number?: string };
         const message = await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === approvalId);
         receiver.messages.splice(receiver.messages.indexOf(message), 1);
+        const approvedAt = performance.now();
         const approved = await push.approveOn(phone, approvalId, String(number ?? ''));
         if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${approved.body.slice(0, 200)}`);
         const status = jsonOf(await browser.request(`${issuer}/interaction/${uid}/push/${approvalId}`, { headers: { accept: 'application/json' } })).status;
@@ -613,6 +631,7 @@ function buildScenarios(context: ScenarioContext): Record<Exclude<ScenarioName, 
         if (done.status !== 200) throw new Error(`complete answered ${done.status}: ${done.body.slice(0, 200)}`);
         const page = await throughConsent(browser, await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK));
         expectCallback(page.url, 'push sign-in');
+        approvalToSignedIn.push(performance.now() - approvedAt);
         await redeem(configFor(vu), pending, page.url);
       },
     },
