@@ -1,7 +1,7 @@
 // Which grants the user asked to remember: { _id: grantId, expiresAt: Date | null }.
 import type mongoose from 'mongoose';
 import type { ConsentRepository } from '../types.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, replaceUpserting } from './connection.ts';
 import { isLive } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 
@@ -28,13 +28,8 @@ export class MongoConsents implements ConsentRepository {
 
   remember(grantId: string, expiresAt: Date | null): Promise<void> {
     return guard(async () => {
-      try {
-        await this.#collection.replaceOne({ _id: grantId }, { expiresAt }, { upsert: true });
-      } catch (err) {
-        // A concurrent first remember() inserted it (FerretDB upserts race); now it exists, so replace.
-        if (!isDuplicateKeyError(err)) throw err;
-        await this.#collection.replaceOne({ _id: grantId }, { expiresAt }, { upsert: true });
-      }
+      // Usually a new grant: inserted, the cheap write on FerretDB (see replaceUpserting).
+      await replaceUpserting(this.#collection, grantId, { expiresAt });
     });
   }
 
