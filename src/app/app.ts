@@ -22,6 +22,8 @@ import { introspectsFor } from '../oidc/resource-indicators.ts';
 import { publicJwks } from '../oidc/signing-keys.ts';
 import { structuredTokenEndpoints } from '../oidc/structured-token-endpoints.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
+import { readCachingStore } from '../store/read-cache.ts';
 import type { Store } from '../store/types.ts';
 import { loadInfrastructure } from './infrastructure.ts';
 import { buildRoutes, type Routes } from './routes.ts';
@@ -60,7 +62,14 @@ async function buildProvider(services: Services): Promise<Provider> {
     approvals: services.approvals,
   });
   await validateClients(provider, infrastructure.clients, infrastructure.clientsSource);
-  provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc-provider server error'));
+  provider.on('server_error', (ctx, err) => {
+    logger.error({ err }, 'oidc-provider server error');
+    // The database is unreachable: 503 (try again), not 500, on the provider's JSON endpoints too.
+    if (err instanceof StoreUnavailableError) {
+      ctx.status = 503;
+      ctx.set('Retry-After', '5');
+    }
+  });
   const events: NodeJS.EventEmitter = provider;
   for (const event of REFUSAL_EVENTS) {
     events.on(event, (_ctx: unknown, err: Error & { error?: string; error_detail?: string }) => {
@@ -83,9 +92,11 @@ function serveStatic(app: Koa<RequestState>): void {
   })));
 }
 
-export async function buildApp(settings: Settings, rawStore: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
+export async function buildApp(settings: Settings, storage: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
   const { metrics } = options;
-  const store = metrics ? meteredStore(rawStore, metrics) : rawStore;
+  // Reads repeated within one request are answered once (store/read-cache.ts; scope: requestContext);
+  // with metrics on, the calls that reach the store are timed.
+  const store = readCachingStore(metrics ? meteredStore(storage, metrics) : storage);
   const infrastructure = await loadInfrastructure(settings, store);
   const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now, metrics }).subscribe();
   const provider = await buildProvider(services);

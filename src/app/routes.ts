@@ -1,7 +1,6 @@
 // Every router of tobira's own pages and APIs, in the order they are mounted. The provider's own
 // endpoints come after them (app.ts); the operator API comes before them all.
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
 import { adminApi, type OperatorApi } from '../admin/routes.ts';

@@ -4,7 +4,9 @@ import type { Context } from 'koa';
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientMetadata } from '../clients/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
+import { asAppError, respondWithError } from '../http/error-handler.ts';
 import { render } from '../http/render.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 import { stateOf } from '../http/state.ts';
 import type { AccountRepository, ConsentRepository, Store } from '../store/types.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -229,6 +231,11 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
       },
     },
     renderError: async (ctx, out, error) => {
+      // The database went away mid-request: the same clean 503 page as tobira's own routes.
+      if (error instanceof StoreUnavailableError) {
+        await respondWithError(ctx as unknown as Context, asAppError(error)!);
+        return;
+      }
       const state = stateOf(ctx);
       state.log?.info({ error: out.error, description: out.error_description, err: error }, 'oidc error page');
       const message = out.error_description ?? out.error;

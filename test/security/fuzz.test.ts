@@ -263,7 +263,7 @@ class RequestMaker {
     const path = this.#path(endpoint, entitled || who === 'no-csrf' || who === 'wrong-csrf');
     const headers: Record<string, string> = { accept: this.#pick(['text/html', 'application/json', '*/*']), 'accept-language': this.#pick(['ja', 'en', 'xx', '*;q=x']) };
     if (this.#chance(0.1)) headers['user-agent'] = 'A'.repeat(16_000);
-    if (this.#chance(0.05)) headers['x-forwarded-for'] = this.#pick(HOSTILE_STRINGS.filter((s) => !/[\r\n\u0000-\u001f\u007f-\uffff]/.test(s))) || 'x';
+    if (this.#chance(0.05)) headers['x-forwarded-for'] = this.#pick([...PAYLOADS.filter((s) => /^[\x20-\x7e]+$/.test(s)), '999.1.1.1', '::ffff:', '1.2.3.4, 5.6.7.8']);
     if (this.#chance(0.05)) headers['content-encoding'] = 'gzip';
 
     let csrf: string | undefined;

@@ -22,6 +22,8 @@ import { MemoryTrustedBrowsers } from './trusted-browsers.ts';
 export interface MemoryStoreOptions {
   /** Clock in epoch milliseconds; tests inject one to move time without waiting. */
   now?: () => number;
+  /** Records one oidc model may hold (default DEFAULT_MAX_RECORDS_PER_MODEL); see there. */
+  maxRecordsPerModel?: number;
 }
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
@@ -56,7 +58,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     oidc(model: string): OidcModelStore {
       let store = models.get(model);
       if (!store) {
-        store = new MemoryOidcModelStore(model, now);
+        store = new MemoryOidcModelStore(model, now, options.maxRecordsPerModel);
         models.set(model, store);
       }
       return store;

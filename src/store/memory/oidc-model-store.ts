@@ -1,6 +1,6 @@
 // oidc-provider's models in memory: one instance per model name, with the uid, userCode and grantId
 // lookups the provider needs.
-import { AlreadyConsumedError, DuplicateKeyError } from '../errors.ts';
+import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../errors.ts';
 import type { AdapterPayload, OidcModelStore } from '../types.ts';
 import { expiresAtFrom, isLive } from './expiry.ts';
 
@@ -15,6 +15,17 @@ interface StoredRecord {
 const UNIQUE_UID_MODELS = new Set(['Session']);
 const UNIQUE_USER_CODE_MODELS = new Set(['DeviceCode']);
 
+/**
+ * Records one model may hold. Sessions and refresh tokens live for weeks, so without a cap the
+ * process grows with every sign-in. At the cap the expired records are swept at once; when that
+ * frees nothing, a new record is refused (StoreUnavailableError, a clean 503) rather than evicting
+ * a live session or code, which would sign someone out or break a flow without a word.
+ */
+export const DEFAULT_MAX_RECORDS_PER_MODEL = 100_000;
+
+/** At the cap, sweep at most this often: a sweep walks every record. */
+const SWEEP_AT_CAP_INTERVAL_MS = 1000;
+
 export class MemoryOidcModelStore implements OidcModelStore {
   readonly model: string;
   readonly #now: () => number;
@@ -22,10 +33,25 @@ export class MemoryOidcModelStore implements OidcModelStore {
   readonly #byUid = new Map<string, string>();
   readonly #byUserCode = new Map<string, string>();
   readonly #byGrantId = new Map<string, Set<string>>();
+  readonly #maxRecords: number;
+  #sweptAtCap = -Infinity;
 
-  constructor(model: string, now: () => number) {
+  constructor(model: string, now: () => number, maxRecords = DEFAULT_MAX_RECORDS_PER_MODEL) {
     this.model = model;
     this.#now = now;
+    this.#maxRecords = maxRecords;
+  }
+
+  #assertRoom(id: string): void {
+    if (this.#records.has(id) || this.#records.size < this.#maxRecords) return;
+    const now = this.#now();
+    if (now - this.#sweptAtCap >= SWEEP_AT_CAP_INTERVAL_MS) {
+      this.#sweptAtCap = now;
+      this.sweep(now);
+    }
+    if (this.#records.size >= this.#maxRecords) {
+      throw new StoreUnavailableError({ cause: new Error(`the memory store holds its cap of ${this.#maxRecords} live ${this.model} records`) });
+    }
   }
 
   #live(id: string | undefined): StoredRecord | undefined {
@@ -56,6 +82,7 @@ export class MemoryOidcModelStore implements OidcModelStore {
     const expiresAt = expiresAtFrom(this.#now(), expiresIn);
     if (UNIQUE_UID_MODELS.has(this.model)) this.#assertUnique(this.#byUid, payload.uid, id, 'uid');
     if (UNIQUE_USER_CODE_MODELS.has(this.model)) this.#assertUnique(this.#byUserCode, payload.userCode, id, 'userCode');
+    this.#assertRoom(id);
 
     const stored = structuredClone(payload);
     const previous = this.#records.get(id);

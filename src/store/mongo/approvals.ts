@@ -135,8 +135,9 @@ export class MongoApprovals implements ApprovalRepository {
 
   find(id: string): Promise<Approval | undefined> {
     return guard(async () => {
-      const document = await this.#collection.findOne({ _id: id, liveUntil: { $gt: new Date(this.#now()) } });
-      return document ? toApproval(document) : undefined;
+      // By _id alone, the rest checked after the read: see isLive() in expiry.ts.
+      const document = await this.#collection.findOne({ _id: id });
+      return document && document.liveUntil.getTime() > this.#now() ? toApproval(document) : undefined;
     });
   }
 
@@ -153,8 +154,8 @@ export class MongoApprovals implements ApprovalRepository {
   decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined> {
     return guard(async () => {
       assertDecisionStatus(decision.status);
-      const current = await this.#collection.findOne({ _id: id, status: 'pending', liveUntil: { $gt: new Date(this.#now()) } });
-      if (!current) return undefined;
+      const current = await this.#collection.findOne({ _id: id });
+      if (!current || current.status !== 'pending' || current.liveUntil.getTime() <= this.#now()) return undefined;
       // The claim lives as long as the document, so it is never swept while the version could be read.
       if (!await this.#claims.claim(`${APPROVALS_COLLECTION}:${id}:${current.rev}`, current.expiresAt)) return undefined;
       const decided = {

@@ -3,7 +3,7 @@
 import type mongoose from 'mongoose';
 import type { BlockRepository } from '../types.ts';
 import { guard, replaceUpserting } from './connection.ts';
-import { liveFilter } from './expiry.ts';
+import { isLive } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 
 export const BLOCKS_COLLECTION = 'blocks';
@@ -37,8 +37,8 @@ export class MongoBlocks implements BlockRepository {
 
   find(key: string): Promise<{ until: Date; reason: string } | undefined> {
     return guard(async () => {
-      const document = await this.#collection.findOne({ _id: key, ...liveFilter(this.#now()) });
-      return document ? { until: document.expiresAt, reason: document.reason } : undefined;
+      const document = await this.#collection.findOne({ _id: key });
+      return document && isLive(document, this.#now()) ? { until: document.expiresAt, reason: document.reason } : undefined;
     });
   }
 }

@@ -10,7 +10,7 @@ import type mongoose from 'mongoose';
 import type { ChallengeRepository, StoredChallenge } from '../types.ts';
 import { guard, replaceUpserting } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
-import { liveFilter } from './expiry.ts';
+import { isLive } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 
 export const CHALLENGES_COLLECTION = 'challenges';
@@ -53,8 +53,8 @@ export class MongoChallenges implements ChallengeRepository {
 
   take(key: string): Promise<StoredChallenge | undefined> {
     return guard(async () => {
-      const current = await this.#collection.findOne({ _id: key, ...liveFilter(this.#now()) });
-      if (!current) return undefined;
+      const current = await this.#collection.findOne({ _id: key });
+      if (!current || !isLive(current, this.#now())) return undefined;
       if (!await this.#claims.takeVersion(this.#collection, key, current.rev, current.expiresAt)) return undefined;
       return { key, challenge: current.challenge, accountId: current.accountId ?? null, expiresAt: current.expiresAt };
     });

@@ -6,7 +6,7 @@
 // such a decision is asked once more.)
 import type mongoose from 'mongoose';
 import type { ConsentRepository, RememberedConsent } from '../types.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, replaceUpserting } from './connection.ts';
 import type { TtlIndexes } from './expiry.ts';
 
 export const CONSENTS_COLLECTION = 'remembered_consents';
@@ -41,12 +41,8 @@ export class MongoConsents implements ConsentRepository {
 
   remember(consent: RememberedConsent): Promise<void> {
     return guard(async () => {
-      // replaceOne with upsert: the latest decision wins; two at once leave one of them, whole.
-      await this.#collection.replaceOne({ _id: idOf(consent.accountId, consent.clientId) }, consent, { upsert: true }).catch(async (err: unknown) => {
-        // A concurrent first remember() inserted it (FerretDB upserts race); now it exists, so replace.
-        if (!isDuplicateKeyError(err)) throw err;
-        await this.#collection.replaceOne({ _id: idOf(consent.accountId, consent.clientId) }, consent, { upsert: true });
-      });
+      // The latest decision wins, whole; usually the first one, inserted (the cheap write on FerretDB).
+      await replaceUpserting(this.#collection, idOf(consent.accountId, consent.clientId), consent);
     });
   }
 

@@ -11,6 +11,7 @@ import type mongoose from 'mongoose';
 import type { EnrolmentTicket, EnrolmentTicketRepository } from '../types.ts';
 import { guard, insertUnique } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
+import { isLive } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 
 export const ENROLMENT_TICKETS_COLLECTION = 'enrolment_tickets';
@@ -78,7 +79,9 @@ export class MongoEnrolmentTickets implements EnrolmentTicketRepository {
     });
   }
 
-  #live(id: string): Promise<TicketDocument | null> {
-    return this.#collection.findOne({ _id: id, expiresAt: { $gt: new Date(this.#now()) } });
+  // By _id alone, expiry checked after the read: see isLive().
+  async #live(id: string): Promise<TicketDocument | null> {
+    const document = await this.#collection.findOne({ _id: id });
+    return isLive(document, this.#now()) ? document : null;
   }
 }

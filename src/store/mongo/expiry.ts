@@ -8,7 +8,22 @@ export interface StoreLogger {
   warn(obj: object, msg?: string): void;
 }
 
-/** Matches documents that have not expired at `now` (no expiresAt, or null, means never). */
+/**
+ * Whether a document read by `_id` has not expired at `now` (no expiresAt, or null, means never).
+ * Reads look documents up by `_id` alone and check expiry here, after the read: FerretDB 1.x
+ * pushes only a filter that is exactly `{ _id: <value> }` down to its backend; any other field in
+ * the filter (an expiry condition too) makes it decode and test every document of the collection.
+ */
+export function isLive(document: { expiresAt?: Date | null } | null | undefined, now: number): boolean {
+  if (!document) return false;
+  const expiresAt = document.expiresAt;
+  return expiresAt === undefined || expiresAt === null || expiresAt.getTime() > now;
+}
+
+/**
+ * Matches documents that have not expired at `now` (no expiresAt, or null, means never). Only for
+ * queries by a secondary field, which scan on FerretDB anyway; reads by `_id` use isLive().
+ */
 export function liveFilter(now: number): { $or: object[] } {
   return { $or: [{ expiresAt: { $exists: false } }, { expiresAt: null }, { expiresAt: { $gt: new Date(now) } }] };
 }

@@ -16,7 +16,7 @@ import { ENROLMENT_TICKETS_COLLECTION, MongoEnrolmentTickets } from './enrolment
 import { MongoPhoneHandoffs, PHONE_HANDOFFS_COLLECTION } from './phone-handoffs.ts';
 import { TtlIndexes, expiredFilter } from './expiry.ts';
 import type { StoreLogger } from './expiry.ts';
-import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS } from './oidc-model-store.ts';
+import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS, isLookupCollection } from './oidc-model-store.ts';
 import { MongoOneTimeCodes, ONE_TIME_CODES_COLLECTION } from './one-time-codes.ts';
 import { MongoPasskeys } from './passkeys.ts';
 import { MongoRecoveryRequests } from './recovery-requests.ts';
@@ -149,7 +149,10 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         const filter = expiredFilter(now());
         let removed = 0;
         for (const { name } of collections) {
-          if (isExpiringCollection(name)) removed += (await db.collection(name).deleteMany(filter)).deletedCount;
+          if (!isExpiringCollection(name)) continue;
+          const { deletedCount } = await db.collection(name).deleteMany(filter);
+          // Records are counted; the lookups that point at them are housekeeping.
+          if (!isLookupCollection(name)) removed += deletedCount;
         }
         return removed;
       });

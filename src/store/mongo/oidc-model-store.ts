@@ -5,9 +5,9 @@ import type mongoose from 'mongoose';
 import { AlreadyConsumedError, DuplicateKeyError } from '../errors.ts';
 import type { AdapterPayload, OidcModelStore } from '../types.ts';
 import { decode, encode } from './codec.ts';
-import { guard, isDuplicateKeyError } from './connection.ts';
+import { guard, isDuplicateKeyError, replaceUpserting } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
-import { expiresAtFrom, liveFilter } from './expiry.ts';
+import { expiresAtFrom, isLive, liveFilter } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 
 /** The models oidc-provider 9 stores; init() indexes their collections up front. */
@@ -57,6 +57,40 @@ interface OidcDocument {
 /** Concurrent first upserts of one id race on FerretDB (it upserts as find-then-insert). */
 const UPSERT_ATTEMPTS = 3;
 
+/**
+ * { _id: uid or user code, id, expiresAt? }: where the record holding a secondary key lives, so
+ * findByUid / findByUserCode read by `_id` twice instead of filtering on `payload.uid`, which
+ * FerretDB 1.x answers by decoding every document of the collection (see isLive() in expiry.ts).
+ * A lookup is a hint: the record it names is read and must still hold the key; when it does not,
+ * or there is no lookup (records written before lookups existed), the query by payload field
+ * decides. The unique index on the payload field still enforces one live holder per key.
+ */
+interface LookupDocument {
+  _id: string;
+  id: string;
+  expiresAt?: Date;
+}
+
+const LOOKUP_SUFFIX = /_by_(uid|usercode)$/;
+
+/** `oidc_session_by_uid`: lookups are swept with their records but not counted as records. */
+export function isLookupCollection(name: string): boolean {
+  return name.startsWith(OIDC_COLLECTION_PREFIX) && LOOKUP_SUFFIX.test(name);
+}
+
+/** How many record → key pairs, and how many stored ids, one process remembers. */
+const REMEMBERED_CAP = 10_000;
+
+/** Adds `key` (with `value`) as the newest entry, dropping the oldest beyond REMEMBERED_CAP. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REMEMBERED_CAP) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
+
 export class MongoOidcModelStore implements OidcModelStore {
   readonly model: string;
   readonly collectionName: string;
@@ -64,6 +98,16 @@ export class MongoOidcModelStore implements OidcModelStore {
   readonly #claims: ConsumptionClaims;
   readonly #now: () => number;
   readonly #uniqueField: 'uid' | 'userCode' | undefined;
+  readonly #lookups: mongoose.mongo.Collection<LookupDocument> | undefined;
+  /** id → key whose lookup this process last wrote, so saving a session again costs no lookup write. */
+  readonly #writtenLookups = new Map<string, string>();
+  /**
+   * Ids this process has seen stored (written or read). upsert() inserts any other id first, since
+   * most upserts create a record (codes, tokens, grants, a new sign-in's session and interaction)
+   * and an insert is the one write FerretDB 1.x does not answer by scanning the collection (see
+   * replaceUpserting). An id stored by another process fails that insert and is then replaced.
+   */
+  readonly #stored = new Map<string, true>();
 
   constructor(db: mongoose.mongo.Db, model: string, claims: ConsumptionClaims, now: () => number) {
     this.model = model;
@@ -72,6 +116,7 @@ export class MongoOidcModelStore implements OidcModelStore {
     this.#claims = claims;
     this.#now = now;
     this.#uniqueField = UNIQUE_PAYLOAD_FIELD[model];
+    this.#lookups = this.#uniqueField ? db.collection<LookupDocument>(`${this.collectionName}_by_${this.#uniqueField.toLowerCase()}`) : undefined;
   }
 
   async ensureIndexes(ttl: TtlIndexes): Promise<void> {
@@ -80,6 +125,7 @@ export class MongoOidcModelStore implements OidcModelStore {
     await this.#collection.createIndex({ 'payload.accountId': 1 });
     if (this.#uniqueField) await this.#collection.createIndex({ [`payload.${this.#uniqueField}`]: 1 }, { unique: true });
     await ttl.ensure(this.#collection);
+    if (this.#lookups) await ttl.ensure(this.#lookups);
   }
 
   upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -90,9 +136,22 @@ export class MongoOidcModelStore implements OidcModelStore {
         rev: randomUUID(),
         ...(expiresAt ? { expiresAt } : {}),
       };
+      if (!this.#stored.has(id)) {
+        try {
+          await this.#collection.insertOne({ _id: id, ...document });
+          remember(this.#stored, id, true);
+          await this.#writeLookup(id, payload, expiresAt);
+          return;
+        } catch (err) {
+          // The id exists already, or another record holds the uid / user code: the loop decides.
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+      }
       for (let attempt = 1; ; attempt += 1) {
         try {
           await this.#collection.replaceOne({ _id: id }, document, { upsert: true });
+          remember(this.#stored, id, true);
+          await this.#writeLookup(id, payload, expiresAt);
           return;
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
@@ -119,22 +178,47 @@ export class MongoOidcModelStore implements OidcModelStore {
     return deletedCount > 0;
   }
 
-  find(id: string): Promise<AdapterPayload | undefined> {
-    return this.#findOne({ _id: id });
+  async #writeLookup(id: string, payload: AdapterPayload, expiresAt: Date | undefined): Promise<void> {
+    const field = this.#uniqueField;
+    const value = field ? payload[field] : undefined;
+    if (!this.#lookups || typeof value !== 'string' || this.#writtenLookups.get(id) === value) return;
+    await replaceUpserting(this.#lookups, value, expiresAt ? { id, expiresAt } : { id });
+    remember(this.#writtenLookups, id, value);
+  }
+
+  /** The live record holding `value` in its unique payload field; see LookupDocument. */
+  #findByUnique(field: 'uid' | 'userCode', value: string): Promise<AdapterPayload | undefined> {
+    return guard(async () => {
+      const lookup = await this.#lookups?.findOne({ _id: value });
+      if (lookup) {
+        const document = await this.#collection.findOne({ _id: lookup.id });
+        if (document && isLive(document, this.#now()) && document.payload[field] === value) return decode(document.payload) as AdapterPayload;
+      }
+      return this.#findOne({ [`payload.${field}`]: value });
+    });
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const found = await this.#findOne({ _id: id });
+    if (found) remember(this.#stored, id, true);
+    return found;
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.#findOne({ 'payload.uid': uid });
+    return this.#findByUnique('uid', uid);
   }
 
   findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return this.#findOne({ 'payload.userCode': userCode });
+    return this.#findByUnique('userCode', userCode);
   }
 
+  // Expiry is checked after the read, so a lookup by _id stays a bare { _id } (see isLive()). A
+  // lookup by uid or user code may find an expired holder first: the unique index allows one
+  // document per value, so an expired one is the only one there is.
   #findOne(filter: mongoose.mongo.Filter<OidcDocument>): Promise<AdapterPayload | undefined> {
     return guard(async () => {
-      const document = await this.#collection.findOne({ ...filter, ...liveFilter(this.#now()) });
-      return document ? decode(document.payload) as AdapterPayload : undefined;
+      const document = await this.#collection.findOne(filter);
+      return document && isLive(document, this.#now()) ? decode(document.payload) as AdapterPayload : undefined;
     });
   }
 
@@ -148,11 +232,8 @@ export class MongoOidcModelStore implements OidcModelStore {
   consume(id: string): Promise<void> {
     return guard(async () => {
       const now = this.#now();
-      const current = await this.#collection.findOne(
-        { _id: id, ...liveFilter(now) },
-        { projection: { rev: 1, expiresAt: 1, 'payload.consumed': 1 } },
-      );
-      if (!current || current.payload.consumed !== undefined) throw new AlreadyConsumedError();
+      const current = await this.#collection.findOne({ _id: id }, { projection: { rev: 1, expiresAt: 1, 'payload.consumed': 1 } });
+      if (!current || !isLive(current, now) || current.payload.consumed !== undefined) throw new AlreadyConsumedError();
       if (!await this.#claims.claim(`${this.collectionName}:${id}:${current.rev}`, current.expiresAt)) {
         throw new AlreadyConsumedError();
       }
@@ -168,6 +249,13 @@ export class MongoOidcModelStore implements OidcModelStore {
   destroy(id: string): Promise<void> {
     return guard(async () => {
       await this.#collection.deleteOne({ _id: id });
+      this.#stored.delete(id);
+      // A lookup this process wrote goes too; any other is found stale when read, and swept.
+      const value = this.#writtenLookups.get(id);
+      if (value !== undefined && this.#lookups) {
+        this.#writtenLookups.delete(id);
+        await this.#lookups.deleteOne({ _id: value });
+      }
     });
   }
 

@@ -6,7 +6,7 @@ import type mongoose from 'mongoose';
 import type { OneTimeCode, OneTimeCodeRepository } from '../types.ts';
 import { guard, replaceUpserting } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
-import { liveFilter } from './expiry.ts';
+import { isLive } from './expiry.ts';
 import type { TtlIndexes } from './expiry.ts';
 import { sameHash } from '../arguments.ts';
 
@@ -63,7 +63,8 @@ export class MongoOneTimeCodes implements OneTimeCodeRepository {
     });
   }
 
-  #liveCode(key: string): Promise<CodeDocument | null> {
-    return this.#codes.findOne({ _id: key, ...liveFilter(this.#now()) });
+  async #liveCode(key: string): Promise<CodeDocument | null> {
+    const document = await this.#codes.findOne({ _id: key });
+    return isLive(document, this.#now()) ? document : null;
   }
 }

@@ -1,5 +1,6 @@
 // oidc-provider's model storage: copies, lookups by uid and user code, expiry, consume-once, grants.
 import assert from 'node:assert/strict';
+import mongoose from 'mongoose';
 import { AlreadyConsumedError, DuplicateKeyError } from '../../../src/store/errors.ts';
 import type { AdapterPayload } from '../../../src/store/types.ts';
 import { freshStore } from '../../support/stores.ts';
@@ -261,6 +262,41 @@ describe('store contract (mongo, two connections): oidc models', () => {
         const results = await race(10, (i) => either(i).oidc('RefreshToken').consume(id));
         assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1, `round ${round}`);
       }
+    });
+  });
+
+  it('finds a session by uid through the other process, after its uid changed there too', async () => {
+    await withTwoConnections(async (a, b) => {
+      await a.oidc('Session').upsert('s1', { uid: 'u1', accountId: 'a1' }, 600);
+      assert.deepEqual(await b.oidc('Session').findByUid('u1'), { uid: 'u1', accountId: 'a1' });
+      await b.oidc('Session').upsert('s1', { uid: 'u2', accountId: 'a1' }, 600);
+      assert.equal(await a.oidc('Session').findByUid('u1'), undefined, 'the old uid no longer finds it');
+      assert.deepEqual(await a.oidc('Session').findByUid('u2'), { uid: 'u2', accountId: 'a1' });
+      // Back to the first uid through the process that wrote it first: found again by both.
+      await a.oidc('Session').upsert('s1', { uid: 'u1', accountId: 'a1' }, 600);
+      assert.deepEqual(await b.oidc('Session').findByUid('u1'), { uid: 'u1', accountId: 'a1' });
+      await b.oidc('Session').destroy('s1');
+      assert.equal(await a.oidc('Session').findByUid('u1'), undefined);
+      // A uid freed by destroy can be taken by another session and is found there.
+      await b.oidc('Session').upsert('s2', { uid: 'u1', accountId: 'a2' }, 600);
+      assert.deepEqual(await a.oidc('Session').findByUid('u1'), { uid: 'u1', accountId: 'a2' });
+    });
+  });
+
+  it('finds sessions and device codes by their key when no lookup names them (written before lookups existed)', async () => {
+    await withTwoConnections(async (a, b, _either, uri) => {
+      await a.oidc('Session').upsert('s1', { uid: 'u1' }, 600);
+      await a.oidc('DeviceCode').upsert('d1', { userCode: 'UC-1' }, 600);
+      const connection = await mongoose.createConnection(uri).asPromise();
+      try {
+        await connection.db!.collection('oidc_session_by_uid').deleteMany({});
+        await connection.db!.collection('oidc_device_code_by_usercode').deleteMany({});
+      } finally {
+        await connection.close();
+      }
+      assert.deepEqual(await b.oidc('Session').findByUid('u1'), { uid: 'u1' });
+      assert.deepEqual(await b.oidc('DeviceCode').findByUserCode('UC-1'), { userCode: 'UC-1' });
+      assert.equal(await b.oidc('Session').findByUid('u-never'), undefined);
     });
   });
 });

@@ -64,12 +64,12 @@ export function valuesOf<T>(results: Array<PromiseSettledResult<T>>): T[] {
  * Two mongo stores on one fresh database, as two processes would have, for races across
  * connections. `either(i)` alternates between them; both are closed afterwards.
  */
-export async function withTwoConnections(fn: (a: MongoStore, b: MongoStore, either: (i: number) => MongoStore) => Promise<void>): Promise<void> {
+export async function withTwoConnections(fn: (a: MongoStore, b: MongoStore, either: (i: number) => MongoStore, uri: string) => Promise<void>): Promise<void> {
   const uri = await mongoTestUri(uniqueDbName('tobira_race'));
   const [a, b] = await Promise.all([createMongoStore(uri), createMongoStore(uri)]);
   try {
     await a.init();
-    await fn(a, b, (i) => (i % 2 ? a : b));
+    await fn(a, b, (i) => (i % 2 ? a : b), uri);
   } finally {
     await Promise.all([a.close(), b.close()]);
   }

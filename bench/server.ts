@@ -1,0 +1,94 @@
+// One tobira process for the throughput bench (bench/throughput.ts starts it, pinned to its own
+// core). It is src/main.ts with two differences that only a bench needs: it listens on 127.0.0.1
+// only, and it counts store work: every call through the storage port (both stores) and, on the
+// mongo store, every command the driver sends (one command = one round trip to the database).
+// The bench asks for the counts over the IPC channel, so counting costs no HTTP request.
+import { createServer } from 'node:http';
+import { buildApp } from '../src/app/app.ts';
+import { assertProductionReady } from '../src/config/production-guard.ts';
+import { loadSettings } from '../src/config/settings.ts';
+import { createLogger } from '../src/log.ts';
+import { createMemoryStore, createMongoStore, needsSweep } from '../src/store/index.ts';
+import type { Store } from '../src/store/types.ts';
+
+const storeCalls = new Map<string, number>();
+const dbCommands = new Map<string, number>();
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** Counts each method call of each repository (and of every oidc model store) as `repo.method`. */
+function counting<T extends object>(target: T, name: string): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]): unknown => {
+        bump(storeCalls, `${name}.${property}`);
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
+}
+
+function countingStore(store: Store): Store {
+  const wrapped = new Map<string, unknown>();
+  return new Proxy(store, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof property !== 'string') return value;
+      if (property === 'oidc') {
+        return (model: string) => {
+          const key = `oidc:${model}`;
+          if (!wrapped.has(key)) wrapped.set(key, counting(store.oidc(model), `oidc.${model}`));
+          return wrapped.get(key);
+        };
+      }
+      if (value && typeof value === 'object') {
+        if (!wrapped.has(property)) wrapped.set(property, counting(value, property));
+        return wrapped.get(property);
+      }
+      return value;
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  assertProductionReady(settings);
+  const logger = createLogger(settings.logLevel);
+  const raw = settings.mongodbUri
+    ? await createMongoStore(settings.mongodbUri, { logger, onCommand: (name) => bump(dbCommands, name) })
+    : createMemoryStore();
+  await raw.init();
+  const store = countingStore(raw);
+  const { app } = await buildApp(settings, store, logger);
+  const sweep = needsSweep(raw)
+    ? setInterval(() => { raw.sweepExpired().catch((err: unknown) => logger.warn({ err }, 'sweep failed')); }, settings.sweepIntervalSeconds * 1000)
+    : undefined;
+  sweep?.unref();
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 30_000;
+  server.listen(settings.port, '127.0.0.1', () => process.send?.({ type: 'listening' }));
+
+  process.on('message', (message: { type?: string }) => {
+    if (message.type === 'counts') {
+      process.send?.({ type: 'counts', storeCalls: Object.fromEntries(storeCalls), dbCommands: Object.fromEntries(dbCommands) });
+    } else if (message.type === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { heapUsed, rss } = process.memoryUsage();
+      process.send?.({ type: 'gc', heapUsedMb: heapUsed / 1048576, rssMb: rss / 1048576 });
+    }
+  });
+  process.on('SIGTERM', () => {
+    clearInterval(sweep);
+    server.closeAllConnections();
+    server.close(() => { raw.close().finally(() => process.exit(0)); });
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error('bench server cannot start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,663 @@
+// Throughput bench: tobira as its own process (pinned to one core with taskset when available),
+// virtual users on the other core doing complete flows through real HTTP, each flow with a fresh
+// cookie jar. Per scenario and number of users it prints and saves flows/s, p50/p99, errors,
+// the server's and the database's CPU seconds (from /proc), flows per server CPU-second, RSS, and
+// store calls / database round trips per flow (counted inside the server, see bench/server.ts).
+//
+//   npm run bench -- --store=memory|mongo --users=8,32 --duration=10 --scenarios=passkey,refresh
+//   npm run bench -- --store=mongo --processes=2       (two servers on one database)
+//   npm run bench -- --store=mongo --ferretdb=postgresql (FerretDB on a throwaway PostgreSQL cluster)
+//   npm run bench -- --scenarios=passkey --profile     (CPU profile of the server: test-output/bench/profiles)
+//
+// The memory store runs with NODE_ENV=development (production refuses it); the mongo store runs
+// with NODE_ENV=production on FerretDB (or MONGODB_URI), FerretDB pinned to the server's core.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { setDefaultResultOrder } from 'node:dns';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import * as oidc from 'openid-client';
+import { ferretdbBinaryPath } from '../scripts/ensure-ferretdb.ts';
+import { addPasskey, member, postJson } from '../test/support/account-menu.ts';
+import { HttpBrowser, type Page } from '../test/support/http-browser.ts';
+import { discover, PARTNER_CALLBACK, partnerClient, redeem, signUpAndConsent, startAuthorization, PASSWORD } from '../test/support/partner.ts';
+import { harness, jsonOf, type Phone } from '../test/support/push-harness.ts';
+import { PushReceiver, testTls } from '../test/support/push-receiver.ts';
+import { SmsSink } from '../test/support/sms-sink.ts';
+import { SmtpSink } from '../test/support/smtp-sink.ts';
+import type { SoftAuthenticator } from '../test/support/soft-authenticator.ts';
+import { writeClientsFile } from '../test/support/tobira.ts';
+import { cpuSeconds, loadAverage, rssMb, treeCpuSeconds } from './proc.ts';
+
+const ALL_SCENARIOS = ['password', 'passkey', 'push', 'refresh', 'introspection', 'client_credentials'] as const;
+type ScenarioName = (typeof ALL_SCENARIOS)[number];
+
+export interface ThroughputOptions {
+  store: 'memory' | 'mongo';
+  users: number[];
+  durationSeconds: number;
+  warmupSeconds: number;
+  scenarios: ScenarioName[];
+  processes: number;
+  /** FerretDB's storage when the bench starts the database (not with MONGODB_URI). */
+  ferretdb: 'sqlite' | 'postgresql';
+  logLevel: string;
+  notify: boolean;
+  /** Writes a V8 CPU profile of each server process (node --cpu-prof) into this folder. */
+  profileDir: string | undefined;
+  out: string | undefined;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+export function parseThroughputOptions(args: string[]): ThroughputOptions {
+  const store = option(args, 'store') ?? (args.includes('--mongo') ? 'mongo' : 'memory');
+  if (store !== 'memory' && store !== 'mongo') throw new Error(`--store must be memory or mongo, got ${store}`);
+  const scenarios = (option(args, 'scenarios') ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of scenarios) if (!ALL_SCENARIOS.includes(s as ScenarioName)) throw new Error(`unknown scenario ${s}; known: ${ALL_SCENARIOS.join(', ')}`);
+  const processes = Number(option(args, 'processes') ?? 1);
+  if (store === 'memory' && processes !== 1) throw new Error('--processes above 1 needs the mongo store (memory stores are not shared)');
+  return {
+    store,
+    users: (option(args, 'users') ?? option(args, 'concurrency') ?? '8,32').split(',').map(Number),
+    durationSeconds: Number(option(args, 'duration') ?? 10),
+    warmupSeconds: Number(option(args, 'warmup') ?? 2),
+    scenarios: scenarios as ScenarioName[],
+    processes,
+    ferretdb: option(args, 'ferretdb') === 'postgresql' ? 'postgresql' : 'sqlite',
+    logLevel: option(args, 'log-level') ?? 'info',
+    notify: args.includes('--notify'),
+    profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
+    out: option(args, 'out'),
+  };
+}
+
+const HOST = '127.0.0.1';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const HAS_TASKSET = spawnSync('taskset', ['-V']).status === 0 && cpus().length >= 2;
+/** The server (and the database) run on this core, the load generator on the others. */
+const SERVER_CPU = String(cpus().length - 1);
+const LOAD_CPUS = `0-${cpus().length - 2}`;
+
+function pinned(command: string, args: string[]): [string, string[]] {
+  return HAS_TASKSET ? ['taskset', ['-c', SERVER_CPU, command, ...args]] : [command, args];
+}
+
+async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = new Socket();
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+      socket.connect(port, HOST);
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface Ferret {
+  uri: string;
+  /** The processes whose CPU is the database's: FerretDB, and PostgreSQL's process tree. */
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+interface Postgres {
+  url: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway PostgreSQL cluster (Debian's `postgresql`: initdb and postgres on PATH) on loopback,
+ * pinned to the server's core. As root it runs as the `postgres` user, which initdb requires.
+ */
+async function startPostgres(): Promise<Postgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'tobira-bench-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, -1);
+  }
+  const as = (command: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
+  const [initCommand, initArgs] = as('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  execFileSync(initCommand, initArgs, { stdio: 'ignore' });
+  const port = await freePort();
+  const [command, args] = pinned(...as('postgres', ['-D', join(dir, 'data'), '-p', String(port), '-c', `listen_addresses=${HOST}`, '-c', `unix_socket_directories=${dir}`]));
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  await waitForPort(port, child, 'PostgreSQL');
+  return {
+    url: `postgres://postgres@${HOST}:${port}/postgres`,
+    pid: child.pid,
+    async stop() {
+      // The postmaster's pid (first line of postmaster.pid): a fast shutdown ends every backend.
+      const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      if (child.exitCode === null) process.kill(postmaster, 'SIGINT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * FerretDB on the server's core: on SQLite in a throwaway folder, as test/support/mongo.ts starts
+ * it, or on a throwaway PostgreSQL cluster.
+ */
+async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
+  const binary = ferretdbBinaryPath();
+  if (!existsSync(binary)) throw new Error(`FerretDB not found at ${binary}: run node scripts/ensure-ferretdb.ts (or set MONGODB_URI)`);
+  const dir = mkdtempSync(join(tmpdir(), 'tobira-bench-ferretdb-'));
+  const postgres = backend === 'postgresql' ? await startPostgres() : undefined;
+  const port = await freePort();
+  const storage = postgres
+    ? ['--handler=postgresql', `--postgresql-url=${postgres.url}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${dir}/`];
+  const [command, args] = pinned(binary, [
+    ...storage, `--state-dir=${dir}`, `--listen-addr=${HOST}:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error',
+  ]);
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitForPort(port, child, 'FerretDB');
+  return {
+    uri: `mongodb://${HOST}:${port}/tobira_bench`,
+    pids: [child.pid, postgres?.pid].filter((pid): pid is number => pid !== undefined),
+    async stop() {
+      await stopChild(child);
+      await postgres?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Counts {
+  storeCalls: Record<string, number>;
+  dbCommands: Record<string, number>;
+}
+
+class BenchServer {
+  readonly child: ChildProcess;
+  readonly port: number;
+
+  constructor(child: ChildProcess, port: number) {
+    this.child = child;
+    this.port = port;
+  }
+
+  static async start(env: Record<string, string>, port: number, profileDir: string | undefined): Promise<BenchServer> {
+    const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const [command, args] = pinned(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', ...profiling, join(import.meta.dirname, 'server.ts')]);
+    const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)));
+      child.on('message', (m: { type?: string }) => { if (m.type === 'listening') resolve(); });
+    });
+    return new BenchServer(child, port);
+  }
+
+  #ask<T>(type: string): Promise<T> {
+    return new Promise<T>((resolve) => {
+      const listener = (m: { type?: string }): void => {
+        if (m.type !== type) return;
+        this.child.off('message', listener);
+        resolve(m as T);
+      };
+      this.child.on('message', listener);
+      this.child.send({ type });
+    });
+  }
+
+  counts(): Promise<Counts> {
+    return this.#ask<Counts>('counts');
+  }
+
+  /** Collects garbage in the server; answers the heap in use afterwards, in MB. */
+  gc(): Promise<number> {
+    return this.#ask<{ heapUsedMb: number }>('gc').then((m) => m.heapUsedMb);
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.child);
+  }
+}
+
+function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const d = value - (before[key] ?? 0);
+    if (d > 0) out[key] = d;
+  }
+  return out;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  users: number;
+  offered: boolean;
+  note?: string;
+  flows: number;
+  seconds: number;
+  flowsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  firstError?: string;
+  serverCpuSeconds: number;
+  databaseCpuSeconds: number;
+  flowsPerServerCpuSecond: number;
+  flowsPerTotalCpuSecond: number;
+  storeCallsPerFlow: number;
+  dbRoundTripsPerFlow: number;
+  storeCallsByMethod: Record<string, number>;
+  dbCommandsByName: Record<string, number>;
+  rssAfterMb: number;
+  /** Push only: from the phone's approval to the browser back at the partner, signed in. */
+  approvalToSignedInP50Ms?: number;
+  approvalToSignedInP99Ms?: number;
+}
+
+/** One virtual user's flow; `vu` picks the user's account, phone or token. */
+type Flow = (vu: number) => Promise<void>;
+
+interface Scenario {
+  /** Makes sure users 0..count-1 exist (accounts, passkeys, phones, tokens). */
+  prepare(count: number): Promise<void>;
+  flow: Flow;
+}
+
+export async function runThroughput(options: ThroughputOptions): Promise<ScenarioResult[]> {
+  setDefaultResultOrder('ipv4first');
+  if (HAS_TASKSET) spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPUS, String(process.pid)], { stdio: 'ignore' });
+  const smtp = new SmtpSink();
+  const sms = new SmsSink();
+  const receiver = new PushReceiver();
+  const ferret = options.store === 'mongo' && !process.env.MONGODB_URI ? await startFerret(options.ferretdb) : undefined;
+  const servers: BenchServer[] = [];
+  const results: ScenarioResult[] = [];
+  try {
+    const smtpUrl = await smtp.start();
+    const smsUrl = await sms.start();
+    await receiver.start();
+    const ports = await Promise.all(Array.from({ length: options.processes }, () => freePort()));
+    const issuer = `http://localhost:${ports[0]}`;
+    const env: Record<string, string> = {
+      NODE_ENV: process.env.BENCH_NODE_ENV ?? (options.store === 'mongo' ? 'production' : 'development'),
+      ISSUER: issuer,
+      LOG_LEVEL: options.logLevel,
+      DEMO: 'false',
+      CLIENTS_FILE: writeClientsFile([partnerClient()]),
+      SMTP_URL: smtpUrl,
+      SMS_HOOK_URL: smsUrl,
+      ALLOW_GENERATED_SECRETS: 'true',
+      NOTIFY_NEW_SIGN_IN: String(options.notify),
+      PUSH_ENDPOINT_HOSTS: HOST,
+      PUSH_CA_FILE: testTls().caFile,
+      PUSH_MAX_PER_HOUR: '1000',
+      PUSH_MAX_PENDING: '20',
+      ...(options.store === 'mongo' ? { MONGODB_URI: process.env.MONGODB_URI ?? ferret!.uri } : {}),
+    };
+    // One after the other: the first creates the generated keys in the database, the next reads them.
+    for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
+    const serverPids = servers.map((s) => s.child.pid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const heapIdle = await Promise.all(servers.map((s) => s.gc()));
+    const rssIdle = serverPids.map(rssMb);
+
+    /** Requests of user `vu` go to server vu mod N; the URL the user sees stays the issuer's. */
+    const routeFor = (vu: number) => (url: URL): URL => {
+      if (url.hostname !== 'localhost') return url;
+      // The host stays `localhost` (the issuer's; tobira builds redirects from it); localhost
+      // resolves to 127.0.0.1 first (setDefaultResultOrder below), where the servers listen.
+      const routed = new URL(url);
+      routed.port = String(ports[vu % ports.length]);
+      return routed;
+    };
+    const configs = await Promise.all(ports.map((_p, i) => discover(issuer, 'partner-web', undefined, routeFor(i))));
+    const configFor = (vu: number): oidc.Configuration => configs[vu % configs.length]!;
+    const browserFor = (vu: number): HttpBrowser => {
+      const browser = new HttpBrowser();
+      browser.route = routeFor(vu);
+      return browser;
+    };
+    const push = harness(() => issuer, () => receiver);
+    const scenarios = buildScenarios({ issuer, configFor, browserFor, push, receiver });
+
+    const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
+    const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
+      + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
+    console.log(header);
+    console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')} (JavaScript heap in use ${heapIdle.map((h) => `${h.toFixed(0)} MB`).join(', ')})`);
+    printHeader();
+
+    for (const name of options.scenarios) {
+      for (const users of options.users) {
+        if (name === 'client_credentials') {
+          const result = notOffered(name, users, 'client_credentials is not offered by tobira yet (no partner may use it)');
+          results.push(result);
+          printRow(result);
+          continue;
+        }
+        const scenario = scenarios[name];
+        await scenario.prepare(users);
+        await drive(scenario.flow, users, options.warmupSeconds);
+        const before = await Promise.all(servers.map((s) => s.counts()));
+        const cpuBefore = serverPids.map(cpuSeconds);
+        const dbCpu0 = databaseCpu(ferret);
+        approvalToSignedIn.length = 0;
+        const run = await drive(scenario.flow, users, options.durationSeconds);
+        const approvals = [...approvalToSignedIn].sort((a, b) => a - b);
+        const cpuAfter = serverPids.map(cpuSeconds);
+        const dbCpu1 = databaseCpu(ferret);
+        const after = await Promise.all(servers.map((s) => s.counts()));
+        const storeCalls: Record<string, number> = {};
+        const dbCommands: Record<string, number> = {};
+        after.forEach((a, i) => {
+          for (const [k, v] of Object.entries(diff(a.storeCalls, before[i]!.storeCalls))) storeCalls[k] = (storeCalls[k] ?? 0) + v;
+          for (const [k, v] of Object.entries(diff(a.dbCommands, before[i]!.dbCommands))) dbCommands[k] = (dbCommands[k] ?? 0) + v;
+        });
+        const serverCpu = cpuAfter.reduce((sum, c, i) => sum + c - cpuBefore[i]!, 0);
+        const dbCpu = dbCpu1 - dbCpu0;
+        const flows = run.latencies.length;
+        const sorted = [...run.latencies].sort((a, b) => a - b);
+        const perFlow = (n: number): number => (flows > 0 ? n / flows : NaN);
+        const result: ScenarioResult = {
+          scenario: name,
+          users,
+          offered: true,
+          flows,
+          seconds: run.seconds,
+          flowsPerSecond: flows / run.seconds,
+          p50Ms: percentile(sorted, 50),
+          p99Ms: percentile(sorted, 99),
+          errors: run.errors,
+          ...(run.firstError ? { firstError: run.firstError } : {}),
+          serverCpuSeconds: serverCpu,
+          databaseCpuSeconds: dbCpu,
+          flowsPerServerCpuSecond: flows / serverCpu,
+          flowsPerTotalCpuSecond: flows / (serverCpu + (Number.isNaN(dbCpu) ? 0 : dbCpu)),
+          storeCallsPerFlow: perFlow(total(storeCalls)),
+          dbRoundTripsPerFlow: options.store === 'mongo' ? perFlow(total(dbCommands)) : NaN,
+          storeCallsByMethod: Object.fromEntries(Object.entries(storeCalls).map(([k, v]) => [k, round(perFlow(v), 2)])),
+          dbCommandsByName: Object.fromEntries(Object.entries(dbCommands).map(([k, v]) => [k, round(perFlow(v), 2)])),
+          rssAfterMb: serverPids.map(rssMb).reduce((a, b) => Math.max(a, b), 0),
+          ...(approvals.length > 0 ? { approvalToSignedInP50Ms: percentile(approvals, 50), approvalToSignedInP99Ms: percentile(approvals, 99) } : {}),
+        };
+        results.push(result);
+        printRow(result);
+        smtp.messages.length = 0;
+        sms.messages.length = 0;
+      }
+    }
+    const heapEnd = await Promise.all(servers.map((s) => s.gc()));
+    const rssEnd = serverPids.map(rssMb);
+    console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')} (heap in use ${heapEnd.map((h) => `${h.toFixed(0)} MB`).join(', ')}); load average at end ${loadAverage()}`);
+    for (const r of results) {
+      if (r.approvalToSignedInP99Ms !== undefined) {
+        console.log(`phone approval → browser signed in, ${r.users} users: p50 ${fmt(r.approvalToSignedInP50Ms ?? NaN)} ms, p99 ${fmt(r.approvalToSignedInP99Ms)} ms`);
+      }
+    }
+    for (const r of results) if (r.firstError) console.log(`first error in ${r.scenario}/${r.users}: ${r.firstError}`);
+    const out = options.out ?? join('test-output', 'bench', `throughput-${options.store}-${options.processes}p-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({
+      header, options, node: process.version, cpus: cpus().map((c) => c.model), pinned: HAS_TASKSET,
+      loadAverageAtEnd: loadAverage(), rssIdleMb: rssIdle, rssEndMb: rssEnd, heapIdleMb: heapIdle, heapEndMb: heapEnd, results,
+    }, null, 2)}\n`);
+    console.log(`saved ${out}`);
+    return results;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await ferret?.stop();
+    await receiver.stop();
+    await smtp.stop();
+    await sms.stop();
+  }
+}
+
+function databaseCpu(ferret: Ferret | undefined): number {
+  return ferret ? ferret.pids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0) : NaN;
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function notOffered(scenario: string, users: number, note: string): ScenarioResult {
+  return {
+    scenario, users, offered: false, note, flows: 0, seconds: 0, flowsPerSecond: NaN, p50Ms: NaN, p99Ms: NaN, errors: 0,
+    serverCpuSeconds: NaN, databaseCpuSeconds: NaN, flowsPerServerCpuSecond: NaN, flowsPerTotalCpuSecond: NaN,
+    storeCallsPerFlow: NaN, dbRoundTripsPerFlow: NaN, storeCallsByMethod: {}, dbCommandsByName: {}, rssAfterMb: NaN,
+  };
+}
+
+const COLUMNS: Array<[string, number]> = [
+  ['scenario', 14], ['users', 5], ['flows/s', 8], ['p50 ms', 8], ['p99 ms', 8], ['errors', 6],
+  ['srv CPU s', 9], ['db CPU s', 8], ['flows/srv-CPU-s', 15], ['store calls/flow', 16], ['db trips/flow', 13], ['RSS MB', 6],
+];
+
+function printHeader(): void {
+  console.log(COLUMNS.map(([name, width]) => name.padStart(width)).join(' '));
+}
+
+function fmt(n: number, digits = 1): string {
+  return Number.isNaN(n) ? '-' : n.toFixed(digits);
+}
+
+function printRow(r: ScenarioResult): void {
+  if (!r.offered) {
+    console.log(`${r.scenario.padStart(14)} ${String(r.users).padStart(5)}  ${r.note ?? 'not offered'}`);
+    return;
+  }
+  const cells = [r.scenario, String(r.users), fmt(r.flowsPerSecond), fmt(r.p50Ms), fmt(r.p99Ms), String(r.errors),
+    fmt(r.serverCpuSeconds, 2), fmt(r.databaseCpuSeconds, 2), fmt(r.flowsPerServerCpuSecond), fmt(r.storeCallsPerFlow), fmt(r.dbRoundTripsPerFlow), fmt(r.rssAfterMb, 0)];
+  console.log(cells.map((c, i) => c.padStart(COLUMNS[i]![1])).join(' '));
+}
+
+interface Run {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+  firstError?: string;
+}
+
+/** `users` loops doing `flow` back to back until `seconds` have passed; flows in flight finish. */
+async function drive(flow: Flow, users: number, seconds: number): Promise<Run> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(Array.from({ length: users }, async (_u, vu) => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      try {
+        await flow(vu);
+        latencies.push(performance.now() - t0);
+      } catch (err) {
+        errors += 1;
+        firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
+        // An error that repeats at once would spin; a short pause keeps the loop honest.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }));
+  return { latencies, seconds: (performance.now() - started) / 1000, errors, ...(firstError ? { firstError } : {}) };
+}
+
+interface ScenarioContext {
+  issuer: string;
+  configFor(vu: number): oidc.Configuration;
+  browserFor(vu: number): HttpBrowser;
+  push: ReturnType<typeof harness>;
+  receiver: PushReceiver;
+}
+
+/** A browser the account has not used asks for consent again (grants belong to sessions): allow it. */
+async function throughConsent(browser: HttpBrowser, page: Page): Promise<Page> {
+  if (page.url.startsWith(PARTNER_CALLBACK)) return page;
+  return browser.submit(page, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
+}
+
+function expectCallback(url: string, what: string): void {
+  if (!url.startsWith(PARTNER_CALLBACK)) throw new Error(`${what} did not reach the partner's callback: ${url}`);
+}
+
+/**
+ * Push flows: milliseconds from the phone's approval request to the browser landing back at the
+ * partner signed in (the "phone approval → browser signed in" figure). Reset before each run.
+ */
+const approvalToSignedIn: number[] = [];
+
+function buildScenarios(context: ScenarioContext): Record<Exclude<ScenarioName, 'client_credentials'>, Scenario> {
+  const { issuer, configFor, browserFor, push, receiver } = context;
+  const passwordUsers: string[] = [];
+  const passkeyUsers: SoftAuthenticator[] = [];
+  const phones: Phone[] = [];
+  const tokens: Array<{ refresh: string; access: string }> = [];
+
+  async function passwordAccount(vu: number, kind: string, params: Record<string, string> = {}): Promise<oidc.TokenEndpointResponse> {
+    const email = `bench-${kind}-${vu}@example.com`;
+    const browser = browserFor(vu);
+    const pending = await startAuthorization(configFor(vu), params);
+    const page = await signUpAndConsent(browser, pending, email);
+    expectCallback(page.url, 'sign-up');
+    return redeem(configFor(vu), pending, page.url);
+  }
+
+  return {
+    password: {
+      async prepare(count) {
+        for (let vu = passwordUsers.length; vu < count; vu += 1) {
+          await passwordAccount(vu, 'password');
+          passwordUsers.push(`bench-password-${vu}@example.com`);
+        }
+      },
+      async flow(vu) {
+        const browser = browserFor(vu);
+        const pending = await startAuthorization(configFor(vu));
+        const login = await browser.follow(pending.url.href);
+        const page = await throughConsent(browser, await browser.submit(login, '/password', { email: passwordUsers[vu]!, password: PASSWORD }, PARTNER_CALLBACK));
+        expectCallback(page.url, 'password sign-in');
+        await redeem(configFor(vu), pending, page.url);
+      },
+    },
+    passkey: {
+      async prepare(count) {
+        for (let vu = passkeyUsers.length; vu < count; vu += 1) {
+          const browser = browserFor(vu);
+          await member(issuer, configFor(vu), `bench-passkey-${vu}@example.com`, browser);
+          passkeyUsers.push(await addPasskey(issuer, browser));
+        }
+      },
+      async flow(vu) {
+        const browser = browserFor(vu);
+        const pending = await startAuthorization(configFor(vu));
+        const login = await browser.follow(pending.url.href);
+        const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+        const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+        const options = jsonOf(await postJson(browser, `${issuer}/interaction/${uid}/passkey/options`, {}, csrf)).options as PublicKeyCredentialRequestOptionsJSON;
+        const done = await postJson(browser, `${issuer}/interaction/${uid}/passkey/verify`, { response: passkeyUsers[vu]!.authenticate(options) }, csrf);
+        if (done.status !== 200) throw new Error(`passkey verify answered ${done.status}: ${done.body.slice(0, 200)}`);
+        const page = await throughConsent(browser, await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK));
+        expectCallback(page.url, 'passkey sign-in');
+        await redeem(configFor(vu), pending, page.url);
+      },
+    },
+    push: {
+      async prepare(count) {
+        for (let vu = phones.length; vu < count; vu += 1) {
+          const phone = await push.phoneFor(configFor(vu), `bench-push-${vu}@example.com`);
+          phone.browser.route = browserFor(vu).route;
+          phones.push(phone);
+        }
+      },
+      // The PC asks, the push arrives at the phone, the phone approves (number matching + passkey),
+      // the PC's waiting page completes and the partner redeems the code.
+      async flow(vu) {
+        const phone = phones[vu]!;
+        const browser = browserFor(vu);
+        const pending = await startAuthorization(configFor(vu));
+        const login = await browser.follow(pending.url.href);
+        const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
+        const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
+        const started = await push.postJson(browser, `/interaction/${uid}/push`, { email: phone.email }, csrf);
+        if (started.status !== 200) throw new Error(`push start answered ${started.status}: ${started.body.slice(0, 200)}`);
+        const { approvalId, number } = jsonOf(started) as { approvalId: string; number?: string };
+        const message = await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === approvalId);
+        receiver.messages.splice(receiver.messages.indexOf(message), 1);
+        const approvedAt = performance.now();
+        const approved = await push.approveOn(phone, approvalId, String(number ?? ''));
+        if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${approved.body.slice(0, 200)}`);
+        const status = jsonOf(await browser.request(`${issuer}/interaction/${uid}/push/${approvalId}`, { headers: { accept: 'application/json' } })).status;
+        if (status !== 'approved') throw new Error(`the waiting page sees ${String(status)}`);
+        const done = await push.postJson(browser, `/interaction/${uid}/push/${approvalId}/complete`, {}, csrf);
+        if (done.status !== 200) throw new Error(`complete answered ${done.status}: ${done.body.slice(0, 200)}`);
+        const page = await throughConsent(browser, await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK));
+        expectCallback(page.url, 'push sign-in');
+        approvalToSignedIn.push(performance.now() - approvedAt);
+        await redeem(configFor(vu), pending, page.url);
+      },
+    },
+    refresh: {
+      async prepare(count) {
+        for (let vu = tokens.length; vu < count; vu += 1) {
+          const t = await passwordAccount(vu, 'refresh', { scope: 'openid profile email offline_access', prompt: 'consent' });
+          tokens.push({ refresh: t.refresh_token!, access: t.access_token });
+        }
+      },
+      async flow(vu) {
+        const rotated = await oidc.refreshTokenGrant(configFor(vu), tokens[vu]!.refresh);
+        tokens[vu] = { refresh: rotated.refresh_token!, access: rotated.access_token };
+      },
+    },
+    introspection: {
+      async prepare(count) {
+        for (let vu = tokens.length; vu < count; vu += 1) {
+          const t = await passwordAccount(vu, 'refresh', { scope: 'openid profile email offline_access', prompt: 'consent' });
+          tokens.push({ refresh: t.refresh_token!, access: t.access_token });
+        }
+      },
+      async flow(vu) {
+        const answer = await oidc.tokenIntrospection(configFor(vu), tokens[vu]!.access);
+        if (!answer.active) throw new Error('introspection says the access token is not active');
+      },
+    },
+  };
+}
