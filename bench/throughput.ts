@@ -269,8 +269,6 @@ function percentile(sorted: number[], p: number): number {
 export interface ScenarioResult {
   scenario: string;
   users: number;
-  offered: boolean;
-  note?: string;
   flows: number;
   seconds: number;
   flowsPerSecond: number;
@@ -321,7 +319,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       ISSUER: issuer,
       LOG_LEVEL: options.logLevel,
       DEMO: 'false',
-      CLIENTS_FILE: writeClientsFile([partnerClient()]),
+      CLIENTS_FILE: writeClientsFile([partnerClient(), BACKEND_CLIENT]),
+      RESOURCES_FILE: writeResourcesFile(),
       SMTP_URL: smtpUrl,
       SMS_HOOK_URL: smsUrl,
       ALLOW_GENERATED_SECRETS: 'true',
@@ -356,7 +355,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       return browser;
     };
     const push = harness(() => issuer, () => receiver);
-    const scenarios = buildScenarios({ issuer, configFor, browserFor, push, receiver });
+    const machines = await Promise.all(ports.map((_p, i) => discover(issuer, BACKEND_CLIENT.client_id, BACKEND_CLIENT.client_secret, routeFor(i))));
+    const scenarios = buildScenarios({ issuer, configFor, browserFor, push, receiver, machineFor: (vu) => machines[vu % machines.length]! });
 
     const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
@@ -367,12 +367,6 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
 
     for (const name of options.scenarios) {
       for (const users of options.users) {
-        if (name === 'client_credentials') {
-          const result = notOffered(name, users, 'client_credentials is not offered by tobira yet (no partner may use it)');
-          results.push(result);
-          printRow(result);
-          continue;
-        }
         const scenario = scenarios[name];
         await scenario.prepare(users);
         await drive(scenario.flow, users, options.warmupSeconds);
@@ -399,7 +393,6 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         const result: ScenarioResult = {
           scenario: name,
           users,
-          offered: true,
           flows,
           seconds: run.seconds,
           flowsPerSecond: flows / run.seconds,
@@ -459,14 +452,6 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 
-function notOffered(scenario: string, users: number, note: string): ScenarioResult {
-  return {
-    scenario, users, offered: false, note, flows: 0, seconds: 0, flowsPerSecond: NaN, p50Ms: NaN, p99Ms: NaN, errors: 0,
-    serverCpuSeconds: NaN, databaseCpuSeconds: NaN, flowsPerServerCpuSecond: NaN, flowsPerTotalCpuSecond: NaN,
-    storeCallsPerFlow: NaN, dbRoundTripsPerFlow: NaN, storeCallsByMethod: {}, dbCommandsByName: {}, rssAfterMb: NaN,
-  };
-}
-
 const COLUMNS: Array<[string, number]> = [
   ['scenario', 14], ['users', 5], ['flows/s', 8], ['p50 ms', 8], ['p99 ms', 8], ['errors', 6],
   ['srv CPU s', 9], ['db CPU s', 8], ['flows/srv-CPU-s', 15], ['store calls/flow', 16], ['db trips/flow', 13], ['RSS MB', 6],
@@ -481,10 +466,6 @@ function fmt(n: number, digits = 1): string {
 }
 
 function printRow(r: ScenarioResult): void {
-  if (!r.offered) {
-    console.log(`${r.scenario.padStart(14)} ${String(r.users).padStart(5)}  ${r.note ?? 'not offered'}`);
-    return;
-  }
   const cells = [r.scenario, String(r.users), fmt(r.flowsPerSecond), fmt(r.p50Ms), fmt(r.p99Ms), String(r.errors),
     fmt(r.serverCpuSeconds, 2), fmt(r.databaseCpuSeconds, 2), fmt(r.flowsPerServerCpuSecond), fmt(r.storeCallsPerFlow), fmt(r.dbRoundTripsPerFlow), fmt(r.rssAfterMb, 0)];
   console.log(cells.map((c, i) => c.padStart(COLUMNS[i]![1])).join(' '));
@@ -521,8 +502,27 @@ async function drive(flow: Flow, users: number, seconds: number): Promise<Run> {
   return { latencies, seconds: (performance.now() - started) / 1000, errors, ...(firstError ? { firstError } : {}) };
 }
 
+/** A partner's back end that gets JWT access tokens for the partner's API (client_credentials). */
+const BACKEND_CLIENT = {
+  client_id: 'bench-backend',
+  client_secret: 'bench-backend-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: 'client_secret_basic',
+};
+const BENCH_API = 'https://api.bench.example/';
+
+function writeResourcesFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'tobira-bench-resources-')), 'resources.json');
+  writeFileSync(file, JSON.stringify([{ resource: BENCH_API, name: 'Bench API', scopes: ['orders:read'], clients: { [BACKEND_CLIENT.client_id]: ['orders:read'] } }]));
+  return file;
+}
+
 interface ScenarioContext {
   issuer: string;
+  /** The back end's configuration, routed to the user's server. */
+  machineFor(vu: number): oidc.Configuration;
   configFor(vu: number): oidc.Configuration;
   browserFor(vu: number): HttpBrowser;
   push: ReturnType<typeof harness>;
@@ -545,8 +545,8 @@ function expectCallback(url: string, what: string): void {
  */
 const approvalToSignedIn: number[] = [];
 
-function buildScenarios(context: ScenarioContext): Record<Exclude<ScenarioName, 'client_credentials'>, Scenario> {
-  const { issuer, configFor, browserFor, push, receiver } = context;
+function buildScenarios(context: ScenarioContext): Record<ScenarioName, Scenario> {
+  const { issuer, configFor, browserFor, push, receiver, machineFor } = context;
   const passwordUsers: string[] = [];
   const passkeyUsers: SoftAuthenticator[] = [];
   const phones: Phone[] = [];
@@ -645,6 +645,13 @@ function buildScenarios(context: ScenarioContext): Record<Exclude<ScenarioName, 
       async flow(vu) {
         const rotated = await oidc.refreshTokenGrant(configFor(vu), tokens[vu]!.refresh);
         tokens[vu] = { refresh: rotated.refresh_token!, access: rotated.access_token };
+      },
+    },
+    client_credentials: {
+      async prepare() {},
+      async flow(vu) {
+        const answer = await oidc.clientCredentialsGrant(machineFor(vu), { scope: 'orders:read', resource: BENCH_API });
+        if (answer.scope !== 'orders:read') throw new Error(`client_credentials granted "${answer.scope}"`);
       },
     },
     introspection: {
