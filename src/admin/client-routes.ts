@@ -1,6 +1,7 @@
 // The operator API's partner services (/admin/api/clients): list, show, create, update, disable,
 // enable, delete, rotate the secret. JSON in and out; rules in admin/client-registry.ts. Every change
-// names its operator (body `operator`, or the X-Operator header) and is audited as operator:<name>.
+// names its operator (body `operator`, or the X-Operator header: a DELETE has no body) and is
+// audited as operator:<name>.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
@@ -33,9 +34,12 @@ function operatorOf(ctx: Context): string {
   return named.data;
 }
 
-function withoutOperator(body: unknown): unknown {
+/** The body without `operator`; a field the endpoint does not know is refused by its name. */
+function fieldsOf(body: unknown, known: readonly string[]): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const { operator: _operator, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new InvalidInputError(unknown);
   return rest;
 }
 
@@ -53,7 +57,7 @@ export function clientRoutes(registry: ClientRegistry): Router {
 
   router.post('/', async (ctx) => {
     const context = audited(ctx);
-    const input = parseForm(createBody.strict(), withoutOperator(ctx.request.body));
+    const input = parseForm(createBody, fieldsOf(ctx.request.body, Object.keys(createBody.shape)));
     const created = await registry.create(input, context);
     ctx.status = 201;
     ctx.body = created;
@@ -62,7 +66,7 @@ export function clientRoutes(registry: ClientRegistry): Router {
   router.put('/:id', async (ctx) => {
     const id = idOf(ctx);
     const context = audited(ctx);
-    ctx.body = await registry.update(id, parseForm(updateBody.strict(), withoutOperator(ctx.request.body)), context);
+    ctx.body = await registry.update(id, parseForm(updateBody, fieldsOf(ctx.request.body, Object.keys(updateBody.shape))), context);
   });
 
   router.post('/:id/disable', async (ctx) => {
