@@ -90,7 +90,7 @@ export class LiveClientDirectory implements ClientDirectory {
 
   async #load(): Promise<void> {
     // The token is read before the list: a change landing in between is picked up next time.
-    const version = await this.#store.version();
+    const version = await this.#store.findVersion();
     if (version === this.#version) return;
     const clients = await this.#store.list();
     this.#stored = new Map(clients.map((client) => {

@@ -51,7 +51,7 @@ export class MemoryClients implements ClientRepository {
     return removed;
   }
 
-  async version(): Promise<string | undefined> {
+  async findVersion(): Promise<string | undefined> {
     return this.#version === 0 ? undefined : String(this.#version);
   }
 }

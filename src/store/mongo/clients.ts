@@ -112,7 +112,7 @@ export class MongoClients implements ClientRepository {
     });
   }
 
-  version(): Promise<string | undefined> {
+  findVersion(): Promise<string | undefined> {
     return guard(async () => (await this.#versions.findOne({ _id: VERSION_ID }))?.token);
   }
 }

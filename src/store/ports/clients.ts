@@ -46,5 +46,5 @@ export interface ClientRepository {
    * A token that changes with every create, update and delete, in any process (undefined before the
    * first): a process polls it to learn cheaply that its copy of the list is stale.
    */
-  version(): Promise<string | undefined>;
+  findVersion(): Promise<string | undefined>;
 }

@@ -70,9 +70,9 @@ forEachStore('clients', (t) => {
   });
 
   it('changes the version token with every create, update and delete, and not on reads', async () => {
-    const seen = new Set<string | undefined>([await t.store.clients.version()]);
+    const seen = new Set<string | undefined>([await t.store.clients.findVersion()]);
     const expectNew = async (): Promise<void> => {
-      const version = await t.store.clients.version();
+      const version = await t.store.clients.findVersion();
       assert.ok(version !== undefined && !seen.has(version), 'a new version token');
       seen.add(version);
     };
@@ -80,11 +80,11 @@ forEachStore('clients', (t) => {
     await expectNew();
     await t.store.clients.update('shop', 1, { disabled: true });
     await expectNew();
-    const before = await t.store.clients.version();
+    const before = await t.store.clients.findVersion();
     await t.store.clients.list();
     await t.store.clients.find('shop');
     await t.store.clients.delete('nope');
-    assert.equal(await t.store.clients.version(), before);
+    assert.equal(await t.store.clients.findVersion(), before);
     await t.store.clients.delete('shop');
     await expectNew();
   });
