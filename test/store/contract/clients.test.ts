@@ -2,7 +2,7 @@
 // changes with every change (what other processes poll).
 import assert from 'node:assert/strict';
 import { DuplicateKeyError, RevisionConflictError } from '../../../src/store/errors.ts';
-import { forEachStore, race } from './support.ts';
+import { forEachStore, race, withTwoConnections } from './support.ts';
 
 const metadata = (name: string): Record<string, unknown> => ({ client_id: 'shop', client_name: name, redirect_uris: ['https://shop.example/cb'], 'x.dotted': { $odd: [[1]] } });
 
@@ -87,5 +87,19 @@ forEachStore('clients', (t) => {
     assert.equal(await t.store.clients.findVersion(), before);
     await t.store.clients.delete('shop');
     await expectNew();
+  });
+});
+
+describe('store contract (mongo, two connections): clients', () => {
+  it('one create of a client_id wins and one edit of a revision wins, whichever connection makes it', async () => {
+    await withTwoConnections(async (a, b, either) => {
+      const created = await race(4, (i) => either(i).clients.create({ clientId: 'shop', metadata: metadata(`Shop ${i}`), disabled: false }));
+      assert.equal(created.filter((r) => r.status === 'fulfilled').length, 1);
+      const edits = await race(4, (i) => either(i).clients.update('shop', 1, { metadata: metadata(`Edit ${i}`) }));
+      assert.equal(edits.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of edits) if (r.status === 'rejected') assert.ok(r.reason instanceof RevisionConflictError, String(r.reason));
+      assert.equal((await b.clients.find('shop'))?.revision, 2);
+      assert.equal(await a.clients.findVersion(), await b.clients.findVersion(), 'both see one version token');
+    });
   });
 });
