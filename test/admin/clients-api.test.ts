@@ -316,3 +316,37 @@ describe('operator API: clients that need the secret itself, without CLIENT_SECR
     assert.deepEqual(await tobira.store.clients.list(), []);
   });
 });
+
+describe('operator API: the clients file wins over the store, and a sealed secret needs its key', () => {
+  it('serves the file\'s registration for an id both have, and lists the stored one as shadowed', async () => {
+    const store = await freshStore('memory');
+    // Stored first (registered through the API earlier), then the file gained the same id.
+    await store.clients.create({ clientId: 'partner-web', metadata: { ...machine('partner-web'), client_secret: '$tobira-scrypt$AAAA$BBBB' }, disabled: false });
+    const tobira = await startTobira({ store, clients: [partnerClient()], env: { ADMIN_TOKEN } });
+    try {
+      assert.ok(await authenticates(await discover(tobira.issuer)), 'the file\'s secret works');
+      const listed = (await api(tobira.issuer, 'GET', API)).json.clients as Array<Record<string, unknown>>;
+      assert.deepEqual(listed.filter((c) => c.clientId === 'partner-web').map((c) => [c.managedBy, c.shadowedByFile ?? false]), [['file', false], ['store', true]]);
+      assert.equal((await api(tobira.issuer, 'POST', `${API}/partner-web/disable`, { operator: 'x' })).json.error, 'client_managed_by_file');
+    } finally {
+      await tobira.close();
+      await store.close();
+    }
+  });
+
+  it('refuses a client whose sealed secret does not open with the CLIENT_SECRET_KEY now set', async () => {
+    const store = await freshStore('memory');
+    const first = await startTobira({ store, env: { ADMIN_TOKEN, CLIENT_SECRET_KEY: SECRET_KEY } });
+    const created = await api(first.issuer, 'POST', API, { operator: 'x', metadata: machine('hmac', { token_endpoint_auth_method: 'client_secret_jwt' }) });
+    assert.equal(created.status, 201);
+    await first.close();
+    const second = await startTobira({ store, env: { ADMIN_TOKEN, CLIENT_SECRET_KEY: `${SECRET_KEY}-another` } });
+    try {
+      const config = await oidc.discovery(new URL(second.issuer), 'hmac', {}, oidc.ClientSecretJwt(created.json.clientSecret as string), { execute: [oidc.allowInsecureRequests] });
+      await assert.rejects(oidc.tokenIntrospection(config, 'x'), (err: unknown) => (err as oidc.ResponseBodyError).error === 'invalid_client');
+    } finally {
+      await second.close();
+      await store.close();
+    }
+  });
+});
