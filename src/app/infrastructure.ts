@@ -41,11 +41,12 @@ function configuredClients(settings: Settings): { clients: ClientMetadata[]; sou
   return { clients: [], source: 'CLIENTS_FILE' };
 }
 
-function configuredResources(settings: Settings, clients: readonly ClientMetadata[]): ResourceServer[] {
+/** `storedIds`: the clients registered through the operator API at start, which the file may name too. */
+function configuredResources(settings: Settings, clients: readonly ClientMetadata[], storedIds: readonly string[]): ResourceServer[] {
   const file = settings.resourcesFile;
   if (!file || !(settings.resourcesFileExplicit || existsSync(file))) return [];
   // http resources only outside production, like the issuer itself.
-  return readResourcesFile(file, new Set(clients.map((client) => client.client_id)), settings.env !== 'production');
+  return readResourcesFile(file, new Set([...clients.map((client) => client.client_id), ...storedIds]), settings.env !== 'production');
 }
 
 export async function loadInfrastructure(settings: Settings, store: Store, onStoreError?: (err: unknown) => void): Promise<Infrastructure> {
@@ -60,7 +61,7 @@ export async function loadInfrastructure(settings: Settings, store: Store, onSto
     ? await demoClientMetadata(settings.issuer, store.secrets)
     : undefined;
   const all = [...clients, accountClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
-  const resources = configuredResources(settings, all);
+  const resources = configuredResources(settings, all, (await store.clients.list()).map((client) => client.clientId));
   const directory = new LiveClientDirectory(all, store.clients, { refreshMs: settings.clientsRefreshSeconds * 1000, ...(onStoreError ? { onError: onStoreError } : {}) });
   await directory.refresh();
   const clientSecretKey = settings.clientSecretKey === null ? undefined : sealingKey(settings.clientSecretKey);

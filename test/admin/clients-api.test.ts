@@ -350,3 +350,27 @@ describe('operator API: the clients file wins over the store, and a sealed secre
     }
   });
 });
+
+describe('operator API: a machine client registered in the store gets tokens for an API the resources file names it for', () => {
+  it('starts with a resources file naming a stored client, and that client gets a JWT for the API', async () => {
+    const store = await freshStore('memory');
+    const first = await startTobira({ store, env: { ADMIN_TOKEN } });
+    const created = await api(first.issuer, 'POST', API, { operator: 'x', metadata: machine('stored-backend') });
+    assert.equal(created.status, 201);
+    await first.close();
+    const dir = mkdtempSync(join(tmpdir(), 'tobira-resources-'));
+    const resources = join(dir, 'resources.json');
+    writeFileSync(resources, JSON.stringify([{ resource: 'https://orders.shop.example/', name: 'Orders', scopes: ['orders:read'], clients: { 'stored-backend': ['orders:read'] } }]));
+    const second = await startTobira({ store, env: { ADMIN_TOKEN, RESOURCES_FILE: resources } });
+    try {
+      const config = await discover(second.issuer, 'stored-backend', created.json.clientSecret as string);
+      const tokens = await oidc.clientCredentialsGrant(config, { scope: 'orders:read', resource: 'https://orders.shop.example/' });
+      const payload = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+      assert.equal(payload.aud, 'https://orders.shop.example/');
+      assert.equal(payload.client_id, 'stored-backend');
+    } finally {
+      await second.close();
+      await store.close();
+    }
+  });
+});
