@@ -1,15 +1,18 @@
-// The operator CLI: `npm run admin -- recovery list|show|approve|reject|complete ...`. It is a
+// The operator CLI: `npm run admin -- recovery list|show|approve|reject|complete ...` and
+// `npm run admin -- clients list|show|create|update|disable|enable|delete|rotate-secret ...`. It is a
 // client of the operator API over HTTP (ADMIN_TOKEN, TOBIRA_URL), so it works against any running
 // tobira, local or remote, and does exactly what the API allows, no more.
 //
 // Much of what it prints was typed by an anonymous requester (message, contacts, user agent). A
 // terminal obeys control characters, so they are printed as visible escapes (`\x1b`, `\r`, ...),
 // never raw: nobody can redraw the screen to fake a "match" or "verified" line.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage: npm run admin -- recovery <command> [options]
+       npm run admin -- clients <command> [options]
 
-commands:
+recovery commands:
   list [--status pending|approved|rejected|completed] [--limit N]
   show <id>
   approve <id> --operator <name> [--note <text>]
@@ -18,9 +21,23 @@ commands:
                       re-run the clean-up after a used enrolment link when it failed
                       (recovery.completion_failed), keeping the passkey the link registered
 
+clients commands (partner services kept in the store; clients of CLIENTS_FILE are read-only):
+  list
+  show <client_id>
+  create --metadata <file.json|-> --operator <name> [--disabled]
+                      the file holds the OpenID client metadata (client_id included); a secret is
+                      generated and printed ONCE
+  update <client_id> --revision N --metadata <file.json|-> --operator <name> [--rotate-secret]
+                      replaces the metadata; N is the revision "show" printed (a newer one refuses)
+  disable <client_id> --operator <name>
+  enable <client_id> --operator <name>
+  delete <client_id> --operator <name>
+  rotate-secret <client_id> --operator <name>
+                      a new secret, printed ONCE; the old one stops working at once
+
 options:
   --json              print the API's JSON answer instead of text
-  --operator <name>   who you are (required for approve, reject and complete; audited as operator:<name>)
+  --operator <name>   who you are (required for every change; audited as operator:<name>)
 
 environment:
   ADMIN_TOKEN         the operator API token (required)
@@ -42,7 +59,7 @@ interface ApiFailure {
 
 type Json = Record<string, unknown>;
 
-async function call(base: string, token: string, lang: string, method: 'GET' | 'POST', path: string, body?: Json, operator?: string): Promise<{ ok: true; json: Json } | { ok: false; failure: ApiFailure }> {
+async function call(base: string, token: string, lang: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: Json, operator?: string): Promise<{ ok: true; json: Json } | { ok: false; failure: ApiFailure }> {
   let response: Response;
   try {
     response = await fetch(new URL(path, base), {
@@ -192,6 +209,104 @@ function printCompletion(json: Json, output: Output): void {
   output.out(`completed ${str((json.request as Json | undefined)?.id)}: ${cleanUpSummary((json.completion ?? {}) as Json)}`);
 }
 
+interface ClientsOptions {
+  operator?: string | undefined;
+  metadata?: string | undefined;
+  revision?: string | undefined;
+  disabled?: boolean | undefined;
+  'rotate-secret'?: boolean | undefined;
+}
+
+function describeClient(c: Json): string[] {
+  const metadata = (c.metadata ?? {}) as Json;
+  return [
+    `client_id:   ${str(c.clientId)}${c.managedBy === 'file' ? ' (managed by file: read-only here)' : ''}${c.shadowedByFile ? ' (SHADOWED: the clients file has this id, its registration is served)' : ''}`,
+    `name:        ${str(metadata.client_name)}`,
+    `status:      ${c.disabled ? 'DISABLED' : 'enabled'}${c.revision === null || c.revision === undefined ? '' : `, revision ${str(c.revision)}`}`,
+    `auth:        ${str(metadata.token_endpoint_auth_method ?? 'client_secret_basic')}, secret ${str(c.secret)}`,
+    `grants:      ${str(((metadata.grant_types ?? ['authorization_code']) as unknown[]).join(' '))}`,
+    `redirects:   ${str(((metadata.redirect_uris ?? []) as unknown[]).join(' '))}`,
+    ...(c.updatedAt ? [`changed:     ${str(c.updatedAt)} (created ${str(c.createdAt)})`] : []),
+  ];
+}
+
+function printClientAnswer(verb: string): (json: Json, output: Output) => void {
+  return (json, output) => {
+    const client = (json.client ?? {}) as Json;
+    output.out(`${verb} ${str(client.clientId)} (revision ${str(client.revision)})`);
+    if (typeof json.clientSecret === 'string') {
+      output.out(`client_secret: ${visible(json.clientSecret)}`);
+      output.err('this secret is shown once: give it to the partner now; tobira keeps only a hash or an encrypted copy');
+    }
+  };
+}
+
+function readMetadata(source: string | undefined): Json {
+  if (!source) throw new UsageError('needs --metadata <file.json> (or - for standard input) with the client metadata');
+  let text: string;
+  try {
+    text = readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${source}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Json;
+  } catch (err) {
+    throw new UsageError(`${source} must hold one JSON object of client metadata (${(err as Error).message})`);
+  }
+}
+
+/** The API call (and how to print its answer) for one `clients` command. */
+function clientsRequest(command: string, id: string | undefined, values: ClientsOptions): { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; body?: Json; operator?: string; print: (json: Json, output: Output) => void } {
+  const base = '/admin/api/clients';
+  const needId = (): string => {
+    if (!id) throw new UsageError(`"${command}" needs a client_id`);
+    return `${base}/${encodeURIComponent(id)}`;
+  };
+  const operator = (): string => {
+    if (!values.operator) throw new UsageError(`"${command}" needs --operator <name>`);
+    return values.operator;
+  };
+  switch (command) {
+    case 'list':
+      if (id !== undefined) throw new UsageError(`unexpected argument "${id}"`);
+      return {
+        method: 'GET', path: base, print: (json, output) => {
+          const clients = (json.clients ?? []) as Json[];
+          if (clients.length === 0) output.out('no clients');
+          for (const client of clients) {
+            output.out(`${str(client.clientId)}  ${client.managedBy === 'file' ? 'file' : 'store'}  ${client.disabled ? 'DISABLED' : 'enabled'}  ${str(((client.metadata ?? {}) as Json).client_name)}${client.shadowedByFile ? '  (shadowed by file)' : ''}`);
+          }
+        },
+      };
+    case 'show':
+      return { method: 'GET', path: needId(), print: (json, output) => { for (const line of describeClient((json.client ?? {}) as Json)) output.out(line); } };
+    case 'create': {
+      if (id !== undefined) throw new UsageError(`unexpected argument "${id}" (the client_id goes in the metadata)`);
+      const who = operator();
+      return { method: 'POST', path: base, body: { operator: who, metadata: readMetadata(values.metadata), disabled: values.disabled ?? false }, print: printClientAnswer('created') };
+    }
+    case 'update': {
+      const path = needId();
+      const who = operator();
+      const revision = Number(values.revision);
+      if (!values.revision || !Number.isInteger(revision) || revision < 1) throw new UsageError('"update" needs --revision N (the revision "show" printed)');
+      return { method: 'PUT', path, body: { operator: who, revision, metadata: readMetadata(values.metadata), rotateSecret: values['rotate-secret'] ?? false }, print: printClientAnswer('updated') };
+    }
+    case 'disable':
+    case 'enable':
+      return { method: 'POST', path: `${needId()}/${command}`, body: { operator: operator() }, print: printClientAnswer(`${command}d`) };
+    case 'rotate-secret':
+      return { method: 'POST', path: `${needId()}/rotate-secret`, body: { operator: operator() }, print: printClientAnswer('new secret for') };
+    case 'delete':
+      return { method: 'DELETE', path: needId(), operator: operator(), print: (json, output) => output.out(`deleted ${str(json.deleted)}`) };
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
 /** Runs one command; returns the exit code (0 done, 1 refused or unreachable, 2 usage). */
 export async function main(argv: string[], env: Record<string, string | undefined>, output: Output): Promise<number> {
   let parsed;
@@ -205,6 +320,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
         operator: { type: 'string' },
         note: { type: 'string' },
         reason: { type: 'string' },
+        metadata: { type: 'string' },
+        revision: { type: 'string' },
+        disabled: { type: 'boolean', default: false },
+        'rotate-secret': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -220,13 +339,25 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   try {
     const [area, command, id, ...extra] = positionals;
-    if (area !== 'recovery' || command === undefined) throw new UsageError('the only area is "recovery"');
+    if ((area !== 'recovery' && area !== 'clients') || command === undefined) throw new UsageError('the areas are "recovery" and "clients"');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const token = env.ADMIN_TOKEN;
     if (!token) throw new UsageError('set ADMIN_TOKEN to the operator API token');
     const base = env.TOBIRA_URL || 'http://localhost:3000';
     // tobira's messages in the operator's language: Japanese under a Japanese locale, else English.
     const lang = /^ja/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'ja' : 'en';
+    if (area === 'clients') {
+      const request = clientsRequest(command, id, values);
+      const result = await call(base, token, lang, request.method, request.path, request.body, request.operator);
+      if (!result.ok) {
+        const { status, error, message } = result.failure;
+        output.err(`error: ${visible(message)}${status ? ` (HTTP ${status}, ${visible(error)})` : ''}`);
+        return 1;
+      }
+      if (values.json) output.out(printableJson(result.json));
+      else request.print(result.json, output);
+      return 0;
+    }
     const needId = (): string => {
       if (!id) throw new UsageError(`"${command}" needs a request id`);
       return encodeURIComponent(id);

@@ -13,12 +13,16 @@ import { parseForm, type BodyReaders } from '../http/forms.ts';
 import { operatorActor, type RecoveryService } from '../flows/recovery/service.ts';
 import { RecoveryRequestNotFoundError } from '../flows/recovery/errors.ts';
 import { requireAdminToken } from './admin-auth.ts';
+import type { ClientRegistry } from './client-registry.ts';
+import { clientRoutes } from './client-routes.ts';
 
 export const ADMIN_API_PREFIX = '/admin/api';
 
 export interface AdminApiDeps {
   adminToken: string | null;
   recovery: RecoveryService;
+  /** The partner services kept in the store (/admin/api/clients). */
+  clients: ClientRegistry;
   audit: AuditLog;
   bodies: BodyReaders;
 }
@@ -45,8 +49,8 @@ function readerActor(ctx: Context): string {
   return operatorActor(named.success ? named.data : 'unnamed');
 }
 
-/** The operator API as one middleware; `router` lists its endpoints for tests that walk them all. */
-export type OperatorApi = Middleware<RequestState> & { readonly router: Router };
+/** The operator API as one middleware; `routers` list its endpoints for tests that walk them all. */
+export type OperatorApi = Middleware<RequestState> & { readonly router: Router; readonly routers: readonly Router[] };
 
 export function adminApi(deps: AdminApiDeps): OperatorApi {
   const { recovery } = deps;
@@ -83,7 +87,10 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
   const authorised = requireAdminToken(deps.adminToken, deps.audit);
   const body = deps.bodies.api;
   // The router adds `params` to the context itself; it is typed as if the caller had to.
-  const routes = router.routes() as unknown as Middleware<RequestState>;
+  const clients = clientRoutes(deps.clients);
+  const recoveryRoutes = router.routes() as unknown as Middleware<RequestState>;
+  const clientsRoutes = clients.routes() as unknown as Middleware<RequestState>;
+  const routes: Middleware<RequestState> = (ctx, next) => recoveryRoutes(ctx, () => clientsRoutes(ctx, next));
   const unknownPath = async (): Promise<void> => { throw new NotFoundError(); };
 
   const middleware: Middleware<RequestState> = async (ctx, next) => {
@@ -102,5 +109,5 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
       ctx.body = { error: error.code, message: error.messages[ctx.state.lang], requestId: ctx.state.requestId };
     }
   };
-  return Object.assign(middleware, { router });
+  return Object.assign(middleware, { router, routers: [router, clients] });
 }

@@ -55,6 +55,12 @@ async function buildProvider(services: Services): Promise<Provider> {
     oidc: (model) => store.oidc(model),
     audit: services.audit,
     clients: infrastructure.clients,
+    storedClients: {
+      repository: store.clients,
+      isFixed: infrastructure.directory.isFixed,
+      sealingKey: infrastructure.clientSecretKey,
+      onUnusable: (clientId, reason) => logger.error({ clientId, reason }, 'a stored client cannot be served'),
+    },
     directory: infrastructure.directory,
     jwks: infrastructure.jwks,
     cookieKeys: infrastructure.cookieKeys,
@@ -97,7 +103,7 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   // Reads repeated within one request are answered once (store/read-cache.ts; scope: requestContext);
   // with metrics on, the calls that reach the store are timed.
   const store = readCachingStore(metrics ? meteredStore(storage, metrics) : storage);
-  const infrastructure = await loadInfrastructure(settings, store);
+  const infrastructure = await loadInfrastructure(settings, store, (err) => logger.warn({ err }, 'the stored clients could not be read; the last copy stays in use'));
   const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now, metrics }).subscribe();
   const provider = await buildProvider(services);
   if (metrics) subscribeMetrics(metrics, services.events, provider);
@@ -113,6 +119,11 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
     else logger.error({ err }, 'koa error');
   });
   app.use(requestContext(logger));
+  // tobira's own client rules read a copy of the stored clients: at most CLIENTS_REFRESH_SECONDS old.
+  app.use(async (_ctx, next) => {
+    await infrastructure.directory.fresh();
+    await next();
+  });
   app.use(issuerOrigin(settings.issuer));
   app.use(securityHeaders());
   app.use(errorHandler());

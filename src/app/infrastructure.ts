@@ -2,7 +2,8 @@
 // once into the store), the place lookup, and the configured partner services.
 import { existsSync } from 'node:fs';
 import { accountClientMetadata } from '../clients/first-party.ts';
-import { clientDirectory, type ClientDirectory } from '../clients/client-directory.ts';
+import { LiveClientDirectory } from '../clients/client-directory.ts';
+import { sealingKey } from '../clients/client-secrets.ts';
 import { readClientsFile, type ClientMetadata } from '../clients/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
 import { demoClientMetadata, DEMO_CLIENT_ID } from '../demo/demo-client.ts';
@@ -18,12 +19,14 @@ export interface Infrastructure {
   jwks: PrivateJwks;
   vapid: VapidKeys;
   places: PlaceLookup;
-  /** Every client the provider serves: the clients file, the account menu, the demo partner. */
+  /** The fixed clients the provider serves: the clients file, the account menu, the demo partner (the store's come on top). */
   clients: ClientMetadata[];
   /** Where the clients came from, for error messages. */
   clientsSource: string;
-  /** The one view of those clients that tobira's own rules read. */
-  directory: ClientDirectory;
+  /** The one view of the fixed and the stored clients that tobira's own rules read. */
+  directory: LiveClientDirectory;
+  /** The key of the stored clients' sealed secrets (CLIENT_SECRET_KEY), when set. */
+  clientSecretKey: Buffer | undefined;
   /** Set when the demo partner is served. */
   demoClient: ClientMetadata | undefined;
   /** The partners' APIs that machine clients get tokens for. */
@@ -38,14 +41,15 @@ function configuredClients(settings: Settings): { clients: ClientMetadata[]; sou
   return { clients: [], source: 'CLIENTS_FILE' };
 }
 
-function configuredResources(settings: Settings, clients: readonly ClientMetadata[]): ResourceServer[] {
+/** `storedIds`: the clients registered through the operator API at start, which the file may name too. */
+function configuredResources(settings: Settings, clients: readonly ClientMetadata[], storedIds: readonly string[]): ResourceServer[] {
   const file = settings.resourcesFile;
   if (!file || !(settings.resourcesFileExplicit || existsSync(file))) return [];
   // http resources only outside production, like the issuer itself.
-  return readResourcesFile(file, new Set(clients.map((client) => client.client_id)), settings.env !== 'production');
+  return readResourcesFile(file, new Set([...clients.map((client) => client.client_id), ...storedIds]), settings.env !== 'production');
 }
 
-export async function loadInfrastructure(settings: Settings, store: Store): Promise<Infrastructure> {
+export async function loadInfrastructure(settings: Settings, store: Store, onStoreError?: (err: unknown) => void): Promise<Infrastructure> {
   const [cookieKeys, jwks, vapid, places] = await Promise.all([
     loadCookieKeys(store.secrets, settings.cookieKeys),
     loadSigningKeys(store.secrets, settings.signingKeysFile),
@@ -57,6 +61,9 @@ export async function loadInfrastructure(settings: Settings, store: Store): Prom
     ? await demoClientMetadata(settings.issuer, store.secrets)
     : undefined;
   const all = [...clients, accountClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
-  const resources = configuredResources(settings, all);
-  return { cookieKeys, jwks, vapid, places, clients: all, clientsSource: source, directory: clientDirectory(all), demoClient, resources };
+  const resources = configuredResources(settings, all, (await store.clients.list()).map((client) => client.clientId));
+  const directory = new LiveClientDirectory(all, store.clients, { refreshMs: settings.clientsRefreshSeconds * 1000, ...(onStoreError ? { onError: onStoreError } : {}) });
+  await directory.refresh();
+  const clientSecretKey = settings.clientSecretKey === null ? undefined : sealingKey(settings.clientSecretKey);
+  return { cookieKeys, jwks, vapid, places, clients: all, clientsSource: source, directory, clientSecretKey, demoClient, resources };
 }

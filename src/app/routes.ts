@@ -4,6 +4,8 @@ import Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
 import { adminApi, type OperatorApi } from '../admin/routes.ts';
+import { ClientRegistry } from '../admin/client-registry.ts';
+import { validateByProvider } from '../oidc/store-clients.ts';
 import { alwaysPasskeyRoutes } from '../always-passkey/routes.ts';
 import { contactRoutes } from '../contacts/contact-routes.ts';
 import { demoRoutes } from '../demo/routes.ts';
@@ -33,6 +35,18 @@ export interface Routes {
   routers: Array<Router<RequestState>>;
 }
 
+function clientRegistry(services: Services, provider: Provider): ClientRegistry {
+  const { infrastructure } = services;
+  return new ClientRegistry({
+    clients: services.store.clients,
+    directory: infrastructure.directory,
+    fixed: infrastructure.clients,
+    validate: (metadata) => validateByProvider(provider, metadata),
+    sealingKey: infrastructure.clientSecretKey,
+    audit: services.audit,
+  });
+}
+
 export function buildRoutes(services: Services, provider: Provider): Routes {
   const { settings, infrastructure } = services;
   const bodies = bodyReaders(settings.bodyLimitBytes);
@@ -55,7 +69,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
   return {
-    operatorApi: adminApi({ adminToken: settings.adminToken, recovery: services.recovery, audit: services.audit, bodies }),
+    operatorApi: adminApi({ adminToken: settings.adminToken, recovery: services.recovery, clients: clientRegistry(services, provider), audit: services.audit, bodies }),
     routers: [
       home,
       healthRoutes(services.store),

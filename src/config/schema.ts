@@ -103,6 +103,16 @@ export const SCHEMA = {
     kind: fileName(), default: 'config/resources.json', defaultDoc: '`config/resources.json` (if present)',
     description: 'The partners\' APIs that machine clients get JWT access tokens for (client_credentials): a JSON array of resources, see docs/partners.md. When set, the file must exist; set empty, there are none.',
   }),
+  clientsRefreshSeconds: setting({
+    section: 'partners', env: 'CLIENTS_REFRESH_SECONDS',
+    kind: seconds(1, 60), default: 2,
+    description: 'How stale a process\'s copy of the clients registered through the operator API may get (names, tobira\'s own flags); oidc-provider itself reads them from the store on every request.',
+  }),
+  clientSecretKey: setting({
+    section: 'partners', env: 'CLIENT_SECRET_KEY', secret: true,
+    kind: optional(text({ min: 32, doc: 'text, at least 32 characters' }), { blank: 'none' }), default: null, defaultDoc: 'unset → only hashed secrets',
+    description: 'Random text that encrypts the secrets tobira must keep readable (client_secret_jwt, HS256 and other symmetric algorithms) for clients registered through the operator API. Other secrets are kept only as scrypt hashes.',
+  }),
   allowPrivateNetworkCallbacks: setting({
     section: 'partners', env: 'ALLOW_PRIVATE_NETWORK_CALLBACKS',
     kind: boolean(), default: false,

@@ -26,6 +26,11 @@ const ERROR_SAMPLES: { [C in ParamCode]: ErrorParams<C> } = {
   recovery_request_decided: { state: 'approved' },
   recovery_not_completable: { state: 'pending' },
   recovery_completion_failed: { steps: ['passkeys', 'sessions'] },
+  revision_conflict: { revision: 3 },
+  client_exists: { clientId: 'shop' },
+  client_managed_by_file: { clientId: 'shop' },
+  client_revision_conflict: { revision: 3 },
+  invalid_client_metadata: { field: 'redirect_uris', detail: 'redirect_uris must contain members' },
 };
 
 const MAIL_SAMPLES: { [K in keyof MailTemplates]: Parameters<MailTemplates[K]> } = {

@@ -6,8 +6,11 @@ import { errors } from 'oidc-provider';
 import { AlreadyConsumedError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 
-export function adapterFactory(oidc: Store['oidc']): (name: string) => Adapter {
+/** `overrides` answer for some models themselves (the Client model: oidc/store-clients.ts). */
+export function adapterFactory(oidc: Store['oidc'], overrides: Readonly<Record<string, Adapter>> = {}): (name: string) => Adapter {
   return (name: string): Adapter => {
+    const override = overrides[name];
+    if (override) return override;
     const models = oidc(name);
     return {
       upsert: (id: string, payload: AdapterPayload, expiresIn?: number) => models.upsert(id, payload, expiresIn),

@@ -11,6 +11,7 @@ import { stateOf } from '../http/state.ts';
 import type { AccountRepository, ConsentRepository, Store } from '../store/types.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { adapterFactory } from './adapter.ts';
+import { checkHashedSecrets, storedClientAdapter, type StoredClientSource } from './store-clients.ts';
 import { ACR, meetsTypedPush, requiresPhishingResistant, requiresTypedPush, SUPPORTED_ACR_VALUES } from '../assurance/assurance.ts';
 import { FIRST_PARTY } from '../clients/first-party.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
@@ -31,7 +32,10 @@ export interface ProviderDeps {
   /** oidc-provider's own models (sessions, grants, tokens, codes), through the store port. */
   oidc: Store['oidc'];
   audit: AuditLog;
+  /** The fixed clients (clients file, account menu, demo partner): oidc-provider's static clients. */
   clients: ClientMetadata[];
+  /** The clients registered through the operator API, found by oidc-provider through its Client adapter. */
+  storedClients: StoredClientSource;
   directory: ClientDirectory;
   jwks: PrivateJwks;
   cookieKeys: string[];
@@ -133,10 +137,10 @@ function interactionPolicyWithPhr(accounts: AccountRepository, clients: ClientDi
   return [...policy];
 }
 
-export function createProvider({ settings, accounts, consents, oidc, audit, clients, directory, jwks, cookieKeys, resources, approvals }: ProviderDeps): Provider {
+export function createProvider({ settings, accounts, consents, oidc, audit, clients, storedClients, directory, jwks, cookieKeys, resources, approvals }: ProviderDeps): Provider {
   const guard = passwordDependentGuard(audit, directory);
   const configuration: Configuration = {
-    adapter: adapterFactory(oidc),
+    adapter: adapterFactory(oidc, { Client: storedClientAdapter(storedClients) }),
     clients,
     jwks: jwks as Configuration['jwks'],
     findAccount: findAccountIn(accounts, guard),
@@ -255,6 +259,7 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
 
   const provider = new Provider(settings.issuer, configuration);
   provider.proxy = settings.proxy;
+  checkHashedSecrets(provider);
   forgetConsentOnTheft(provider, consents);
   return provider;
 }

@@ -13,3 +13,6 @@ export const AlreadyConsumedError = codeOnly('already_consumed');
 
 /** The store could not be reached or refused the operation. */
 export const StoreUnavailableError = codeOnly('store_unavailable');
+
+/** The record changed since the caller read it (another edit came first); `revision` is the one it has now. */
+export const RevisionConflictError = codeOnly('revision_conflict', (revision: number) => ({ revision }));

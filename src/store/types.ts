@@ -15,6 +15,7 @@ import type { ApprovalRepository } from './ports/approvals.ts';
 import type { AuditRepository } from './ports/audit.ts';
 import type { BlockRepository } from './ports/blocks.ts';
 import type { ChallengeRepository } from './ports/challenges.ts';
+import type { ClientRepository } from './ports/clients.ts';
 import type { ConsentRepository } from './ports/consents.ts';
 import type { CounterRepository } from './ports/counters.ts';
 import type { DeviceRepository } from './ports/devices.ts';
@@ -34,6 +35,7 @@ export type * from './ports/approvals.ts';
 export type * from './ports/audit.ts';
 export type * from './ports/blocks.ts';
 export type * from './ports/challenges.ts';
+export type * from './ports/clients.ts';
 export type * from './ports/consents.ts';
 export type * from './ports/counters.ts';
 export type * from './ports/devices.ts';
@@ -63,6 +65,8 @@ export interface Store {
   readonly recoveryRequests: RecoveryRequestRepository;
   readonly enrolmentTickets: EnrolmentTicketRepository;
   readonly phoneHandoffs: PhoneHandoffRepository;
+  /** Partner services registered through the operator API (the clients file is read at start). */
+  readonly clients: ClientRepository;
   /** The oidc-provider Adapter storage for one model name. Same instance for the same name. */
   oidc(model: string): OidcModelStore;
   /** Creates indexes (idempotent). Called once at start, before serving. */

@@ -336,7 +336,7 @@ describe('every state-changing endpoint under hostile input (memory store)', fun
     agent = new Agent({ keepAlive: true, maxSockets: 4 });
     endpoints.push(
       ...endpointsOf(tobira.routes.routers, 'page'),
-      ...endpointsOf([tobira.routes.operatorApi.router], 'operator'),
+      ...endpointsOf(tobira.routes.operatorApi.routers, 'operator'),
       ...PROVIDER_ENDPOINTS.map((path) => ({ method: 'POST', path, kind: 'provider' as const })),
     );
   });

@@ -14,6 +14,7 @@ export const errors: ErrorTexts = {
   // The store (no HTTP status: the edge gives one)
   already_consumed: 'This code or token has already been used.',
   duplicate_key: (p) => `This ${p.field} is already in use.`,
+  revision_conflict: (p) => `Another change was saved after you read this (it is now at revision ${p.revision}). Read it again, then make your change.`,
   store_unavailable: 'The service is temporarily unavailable. Please try again shortly.',
   // Configuration
   config_invalid: (p) => `${p.setting}: ${p.problem.en}`,
@@ -104,4 +105,12 @@ export const errors: ErrorTexts = {
   // The operator API
   admin_api_off: 'The operator API is off (ADMIN_TOKEN is not set).',
   admin_unauthorized: 'The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token.',
+  client_not_found: 'There is no client with this client_id.',
+  client_exists: (p) => `The client_id "${p.clientId}" is already registered.`,
+  client_managed_by_file: (p) => `The client "${p.clientId}" is managed by the clients file (CLIENTS_FILE) or by tobira itself: the API and CLI cannot change it. Edit the file and restart.`,
+  client_revision_conflict: (p) => `The client changed after you read it (it is now at revision ${p.revision}). Read it again, then repeat your change.`,
+  invalid_client_metadata: (p) => `The client registration is not valid (${p.field}): ${p.detail}`,
+  client_secret_key_missing: 'This authentication method or algorithm (client_secret_jwt, HS256, ...) needs the secret itself: set CLIENT_SECRET_KEY so that tobira can keep it encrypted.',
+  client_secret_must_rotate: 'This change needs a new secret: repeat it with "rotateSecret": true (--rotate-secret in the CLI). The partner must then use the new secret.',
+  client_has_no_secret: 'This client uses no secret (token_endpoint_auth_method none or private_key_jwt).',
 };

@@ -5,7 +5,7 @@
 import type { Localized } from '../lang.ts';
 
 /** Store fields a duplicate can be found on, as a Japanese reader calls them. */
-const FIELD: Readonly<Record<string, string>> = { email: 'メールアドレス', credentialId: 'パスキー', tokenHash: 'ブラウザ', id: 'ID' };
+const FIELD: Readonly<Record<string, string>> = { email: 'メールアドレス', credentialId: 'パスキー', tokenHash: 'ブラウザ', id: 'ID', client_id: 'client_id' };
 
 export const errors = {
   // The HTTP edge
@@ -20,6 +20,7 @@ export const errors = {
   // The store (no HTTP status: the edge gives one)
   already_consumed: 'このコードまたはトークンはすでに使用されています。',
   duplicate_key: (p: { field: string }) => `この${FIELD[p.field] ?? p.field}はすでに使われています。`,
+  revision_conflict: (p: { revision: number }) => `読み込んだ後に別の変更が保存されています（現在のリビジョン: ${p.revision}）。読み込み直してから変更してください。`,
   store_unavailable: 'ただいまサービスをご利用いただけません。しばらくしてから再度お試しください。',
   // Configuration
   config_invalid: (p: { setting: string; problem: Localized }) => `${p.setting}: ${p.problem.ja}`,
@@ -110,6 +111,14 @@ export const errors = {
   // The operator API
   admin_api_off: '運用者 API は無効です（ADMIN_TOKEN が設定されていません）。',
   admin_unauthorized: '運用者 API には正しいトークンを「Authorization: Bearer <ADMIN_TOKEN>」で指定してください。',
+  client_not_found: 'この client_id のクライアントはありません。',
+  client_exists: (p: { clientId: string }) => `client_id「${p.clientId}」はすでに登録されています。`,
+  client_managed_by_file: (p: { clientId: string }) => `クライアント「${p.clientId}」はクライアントファイル（CLIENTS_FILE）または tobira 自身が管理しています。API や CLI では変更できません。ファイルを編集して再起動してください。`,
+  client_revision_conflict: (p: { revision: number }) => `このクライアントは読み込んだ後に変更されています（現在のリビジョン: ${p.revision}）。読み込み直してから、変更をやり直してください。`,
+  invalid_client_metadata: (p: { field: string; detail: string }) => `クライアントの登録内容が不正です（${p.field}）: ${p.detail}`,
+  client_secret_key_missing: 'この認証方式やアルゴリズム（client_secret_jwt や HS256 など）にはシークレットそのものが必要です。暗号化して保存するため、CLIENT_SECRET_KEY を設定してください。',
+  client_secret_must_rotate: 'この変更には新しいシークレットが必要です。"rotateSecret": true（CLI では --rotate-secret）を付けてやり直してください。パートナーは新しいシークレットを使う必要があります。',
+  client_has_no_secret: 'このクライアントはシークレットを使いません（token_endpoint_auth_method が none または private_key_jwt）。',
 };
 
 export type ErrorTexts = typeof errors;

@@ -7,6 +7,7 @@ import { MemoryApprovals } from './approvals.ts';
 import { MemoryAudit } from './audit.ts';
 import { MemoryBlocks } from './blocks.ts';
 import { MemoryChallenges } from './challenges.ts';
+import { MemoryClients } from './clients.ts';
 import { MemoryConsents } from './consents.ts';
 import { MemoryCounters } from './counters.ts';
 import { MemoryDevices } from './devices.ts';
@@ -55,6 +56,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     recoveryRequests: new MemoryRecoveryRequests(),
     enrolmentTickets,
     phoneHandoffs,
+    clients: new MemoryClients(now),
     oidc(model: string): OidcModelStore {
       let store = models.get(model);
       if (!store) {

@@ -6,6 +6,7 @@ import { APPROVALS_COLLECTION, MongoApprovals } from './approvals.ts';
 import { MongoAudit, ensureAuditIndexes } from './audit.ts';
 import { BLOCKS_COLLECTION, MongoBlocks } from './blocks.ts';
 import { CHALLENGES_COLLECTION, MongoChallenges } from './challenges.ts';
+import { MongoClients } from './clients.ts';
 import { connect, database, guard } from './connection.ts';
 import type { ConnectOptions } from './connection.ts';
 import { CONSENTS_COLLECTION, MongoConsents } from './consents.ts';
@@ -110,6 +111,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
     recoveryRequests,
     enrolmentTickets,
     phoneHandoffs,
+    clients: new MongoClients(db, claims, now),
     get ttlSupported(): boolean {
       return ttl.supported;
     },
