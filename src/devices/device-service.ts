@@ -98,7 +98,7 @@ export class DeviceService {
     const { account, credentialId, subscription, name } = input;
     await this.#d.passkeyRecords.rename(account.id, credentialId, name);
     const at = new Date(this.#d.now());
-    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: account.id, credentialId, subscription, name, createdAt: at, lastSeenAt: at };
+    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: account.id, credentialId, subscription, name, lang: input.lang, createdAt: at, lastSeenAt: at };
     await this.#d.devices.add(device);
     await this.#d.audit.record('device.added', account.id, input.audit, { deviceId: device.id, credentialId, name });
     await this.#d.events.emit('device.added', { account, device, lang: input.lang });
