@@ -149,6 +149,9 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
     },
     scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE).filter((s) => s !== 'openid')],
     acrValues: [...SUPPORTED_ACR_VALUES],
+    // Why tobira's own account pages send a user to sign in again (http/reauth-reason.ts); the
+    // sign-in page honours it only for the account client.
+    extraParams: ['tobira_reason'],
     // `none` serves tobira's own account menu (a first-party client that only needs the session).
     responseTypes: ['code', 'none'],
     extraClientMetadata: {
