@@ -62,7 +62,7 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
     }
     const status = await alwaysPasskey.status(session.account);
     if (status.phones.length === 0) throw new PhoneRequiredError();
-    await render(ctx, 'always-passkey-on', { csrf: csrfToken(ctx), phones: status.phones, services: status.passwordDependentServices });
+    await render(ctx, 'always-passkey-on', { csrf: csrfToken(ctx), phones: status.phones, services: status.passwordDependentServices, hasPassword: status.hasPassword });
   });
 
   router.post('/on', ...form, async (ctx) => {

@@ -6,6 +6,7 @@ import type { ClientMetadata } from '../clients/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
 import { render } from '../http/render.ts';
 import { stateOf } from '../http/state.ts';
+import { VIEW_KEYS } from '../i18n/view-keys.ts';
 import type { AccountRepository, ConsentRepository, Store } from '../store/types.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { adapterFactory } from './adapter.ts';
@@ -234,7 +235,9 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
     renderError: async (ctx, out, error) => {
       const state = stateOf(ctx);
       state.log?.info({ error: out.error, description: out.error_description, err: error }, 'oidc error page');
-      const message = out.error_description ?? out.error;
+      // oidc-provider's descriptions are English ("client is invalid"): the page says it in its own
+      // language by the error code; the description stays in the log.
+      const message = state.t(VIEW_KEYS.oidcError(out.error) ?? 'oidc_error.other');
       await render(ctx as unknown as Context, 'error', { code: out.error, message }, ctx.status >= 400 ? ctx.status : 400);
     },
   };

@@ -154,7 +154,7 @@ for (const kind of FEATURE_STORES) {
       const { page } = fresh;
 
       await page.goto(`${tobira.issuer}/phone-change`);
-      await page.getByLabel('Account ID (e-mail address)').fill(account.email);
+      await page.getByLabel('E-mail address you sign in with').fill(account.email);
       const mails = sink.messages.length;
       const texts = sms.messages.length;
       await page.getByRole('button', { name: 'Send the codes' }).click();
