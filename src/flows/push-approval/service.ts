@@ -161,7 +161,10 @@ export class ApprovalService {
         browser: approval.context.browser,
         lang: device.lang,
         title: t('push.notification_title'),
-        body: t('push.notification_body', { client: approval.context.client ?? '', browser: approval.context.browser ?? '' }),
+        // A partner's back-channel request has no browser to name.
+        body: approval.context.browser
+          ? t('push.notification_body', { client: approval.context.client ?? '', browser: approval.context.browser })
+          : t('push.notification_body_plain', { client: approval.context.client ?? '' }),
       };
     };
     await Promise.all(devices.map(async (device) => {

@@ -58,6 +58,7 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'push.other_way': 'Use another way to sign in',
   'push.notification_title': 'Sign-in request',
   'push.notification_body': 'Sign-in to {client} ({browser}). Tap to review.',
+  'push.notification_body_plain': 'A request to sign in to {client}. Tap to review.',
   'device.title': 'Set up this phone',
   'device.lead': 'Set up this phone to approve sign-ins from other screens (a computer, a TV).',
   'device.name': 'Name of this phone',

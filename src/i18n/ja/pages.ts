@@ -58,6 +58,7 @@ export const pages = {
   'push.other_way': '別の方法でログインする',
   'push.notification_title': 'ログインのリクエスト',
   'push.notification_body': '{client} へのログイン（{browser}）。タップして確認してください。',
+  'push.notification_body_plain': '{client} へのログインのリクエストです。タップして確認してください。',
   'device.title': 'パスキー端末設定',
   'device.lead': 'このスマートフォンを、ほかの画面（パソコンやテレビなど）からのログインを承認する端末として設定します。',
   'device.name': 'このスマートフォンの名前',
