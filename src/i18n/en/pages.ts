@@ -24,7 +24,7 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'reauth.reason.always_passkey_off': 'To turn off Always passkey, confirm it is you with your passkey.',
   'reauth.reason.always_passkey_on': 'Turning on Always passkey needs a sign-in within the last 5 minutes.',
   'reauth.reason.always_passkey_on_done': 'Always passkey is on and your password is deleted. Sign in again with your passkey or a notification to your phone.',
-  'reauth.reason.add_way_in': 'To add a passkey or a phone, confirm it is you with a passkey (or an approval on your phone).',
+  'reauth.reason.add_way_in': 'To add a passkey or a phone, confirm it is you with a sign-in within the last 5 minutes.',
   'reauth.reason.signed_out': 'Every sign-in of your account has ended. Sign in again to continue.',
   'reauth.reason.new_passkey': 'Sign in with the passkey you just created to continue the setup.',
   'reauth.back': 'Back to your account',

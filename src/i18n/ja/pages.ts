@@ -24,7 +24,7 @@ export const pages = {
   'reauth.reason.always_passkey_off': '「いつもパスキー設定」をオフにするには、パスキーでご本人であることを確認してください。',
   'reauth.reason.always_passkey_on': '「いつもパスキー設定」をオンにするには、直前（5 分以内）のログインが必要です。',
   'reauth.reason.always_passkey_on_done': '「いつもパスキー設定」をオンにし、パスワードを削除しました。パスキーまたはスマートフォンへの通知で、もう一度ログインしてください。',
-  'reauth.reason.add_way_in': 'パスキーやスマートフォンを追加するには、パスキー（またはスマートフォンでの承認）でご本人であることを確認してください。',
+  'reauth.reason.add_way_in': 'パスキーやスマートフォンを追加するには、直前（5 分以内）のログインでご本人であることを確認してください。',
   'reauth.reason.signed_out': 'すべてのログインを終了しました。続けるには、もう一度ログインしてください。',
   'reauth.reason.new_passkey': '作成したパスキーでログインして、設定を続けてください。',
   'reauth.back': 'アカウント設定に戻る',
