@@ -9,6 +9,8 @@ const result = document.getElementById('approve-result');
 
 function finished(text) {
   for (const button of buttons) button.disabled = true;
+  const typed = document.getElementById('typed-number');
+  if (typed) typed.disabled = true;
   result.textContent = text;
   result.hidden = false;
 }

@@ -35,6 +35,19 @@ async function setUp(event) {
     }
     const subscription = await subscribe();
     const name = document.getElementById('device-name').value;
+    if (root.dataset.enrolled === 'true') {
+      // This phone registered its passkey with the enrolment link and signed in with it moments
+      // ago: that is the proof, no third biometric prompt. If it no longer counts, the page is
+      // reloaded and offers the usual ceremony.
+      try {
+        await postJson('/device/api/setup', { name, subscription, enrolled: true }, csrf);
+        window.location.assign('/device');
+        return;
+      } catch (error) {
+        if (!error || error.code !== 'enrolled_passkey_unusable') throw error;
+        root.dataset.enrolled = 'false';
+      }
+    }
     const { options } = await postJson('/device/api/setup/options', {}, csrf);
     let response;
     let existing = false;

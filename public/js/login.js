@@ -87,15 +87,55 @@ if (!browserSupportsWebAuthn()) {
 }
 
 // "Notify my phone": ask the account's phones, show the number to match, and wait for the answer
-// (server-sent events, or polling where EventSource fails).
+// (server-sent events, or polling where EventSource fails). While waiting, the waiting panel with
+// the number is the page: the other ways are hidden, a countdown shows the request's lifetime, and
+// "use another way" stops waiting and brings them back.
 const pushButton = document.getElementById('push-button');
 const pushWait = document.getElementById('push-wait');
-if (pushButton) {
+if (pushButton && pushWait) {
   const status = document.getElementById('push-status');
   const numberLabel = document.getElementById('push-number-label');
   const numberBox = document.getElementById('push-number');
   const retry = document.getElementById('push-retry');
+  const countdown = document.getElementById('push-countdown');
+  const otherWay = document.getElementById('push-other-way');
+  const ways = document.getElementById('sign-in-ways');
   const say = (text) => { status.textContent = text; };
+  /** The wait under way: its approval, its event stream or poll timer, its countdown. */
+  let current = null;
+
+  function stopWaiting() {
+    if (!current) return;
+    if (current.events) current.events.close();
+    clearInterval(current.poll);
+    clearInterval(current.tick);
+    current = null;
+  }
+
+  function showWays() {
+    stopWaiting();
+    pushWait.hidden = true;
+    ways.hidden = false;
+    email.focus();
+  }
+
+  function stopCountdown() {
+    if (current) clearInterval(current.tick);
+    countdown.hidden = true;
+  }
+
+  function startCountdown(seconds) {
+    const endsAt = Date.now() + seconds * 1000;
+    const show = () => {
+      const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      const time = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+      countdown.textContent = pushWait.dataset.msgCountdown.replace('{time}', time);
+      if (left === 0 && current) settle(current.approvalId, 'expired');
+    };
+    countdown.hidden = false;
+    show();
+    current.tick = setInterval(show, 1000);
+  }
 
   async function finishPush(approvalId) {
     say(pushWait.dataset.msgApproved);
@@ -104,11 +144,15 @@ if (pushButton) {
   }
 
   function settle(approvalId, value) {
+    if (!current || current.approvalId !== approvalId) return true; // given up ("use another way")
     if (value === 'approved') {
+      stopCountdown();
       finishPush(approvalId).catch((error) => showError(messageFor(error, root)));
       return true;
     }
     if (value === 'pending') return false;
+    stopWaiting();
+    countdown.hidden = true;
     say(value === 'expired' ? pushWait.dataset.msgExpired : pushWait.dataset.msgDenied);
     numberBox.hidden = true;
     numberLabel.hidden = true;
@@ -117,10 +161,10 @@ if (pushButton) {
   }
 
   function poll(approvalId) {
-    const timer = setInterval(async () => {
+    current.poll = setInterval(async () => {
       const res = await fetch(`${base}/push/${approvalId}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
       const body = await res.json().catch(() => ({}));
-      if (settle(approvalId, body.status || 'expired')) clearInterval(timer);
+      settle(approvalId, body.status || 'expired');
     }, 2000);
   }
 
@@ -130,6 +174,7 @@ if (pushButton) {
       return;
     }
     const events = new EventSource(`${base}/push/${approvalId}/events`);
+    current.events = events;
     let done = false;
     events.addEventListener('status', (event) => {
       if (settle(approvalId, JSON.parse(event.data).status)) {
@@ -139,7 +184,7 @@ if (pushButton) {
     });
     events.onerror = () => {
       events.close();
-      if (!done) poll(approvalId);
+      if (!done && current && current.approvalId === approvalId) poll(approvalId);
     };
   }
 
@@ -149,27 +194,40 @@ if (pushButton) {
       showError(pushWait.dataset.msgNeedEmail);
       return;
     }
+    stopWaiting();
     retry.hidden = true;
+    pushButton.disabled = true;
     try {
       const started = await postJson(`${base}/push`, { email: email.value }, csrf);
       pushWait.hidden = false;
+      // Without a phone there is nothing to wait for: the other ways stay in view.
+      ways.hidden = started.kind !== 'no_phone';
       if (started.kind === 'no_phone') {
         say(pushWait.dataset.msgNoPhone);
+        numberBox.hidden = true;
+        numberLabel.hidden = true;
+        countdown.hidden = true;
         return;
       }
+      current = { approvalId: started.approvalId, events: null, poll: 0, tick: 0 };
       say(pushWait.dataset.msgSent);
       numberLabel.hidden = false;
       numberLabel.textContent = started.matching === 'none' ? pushWait.dataset.msgNoNumber
         : started.matching === 'type' ? pushWait.dataset.msgNumberType : pushWait.dataset.msgNumber;
       numberBox.hidden = started.matching === 'none';
       numberBox.textContent = started.number;
+      startCountdown(started.expiresInSeconds);
       wait(started.approvalId);
+      pushWait.scrollIntoView({ block: 'start' });
     } catch (error) {
       showError(messageFor(error, root));
+    } finally {
+      pushButton.disabled = false;
     }
   }
 
   pushButton.addEventListener('click', notify);
   retry.addEventListener('click', notify);
+  otherWay.addEventListener('click', showWays);
   pushButton.disabled = false;
 }

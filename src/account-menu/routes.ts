@@ -1,5 +1,6 @@
 // The account menu (/account): the user's passkeys, phones, trusted browsers, name, connected
 // services and sign-in history. Who is signed in, and the way back to sign in, is http/account-guard.
+import { formatContactValue } from '../i18n/format-phone.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
@@ -70,10 +71,10 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     const token = trustedBrowserToken(ctx);
     const thisBrowserHash = token ? tokenHash(token) : '';
     const { t } = stateOf(ctx);
-    const contact = (c: VerifiedContact | null): { value: string; verifiedAt: string } | null => (c ? { value: c.value, verifiedAt: format.format(c.verifiedAt) } : null);
+    const contact = (kind: 'email' | 'mobile', c: VerifiedContact | null): { value: string; verifiedAt: string } | null => (c ? { value: formatContactValue(kind, c.value), verifiedAt: format.format(c.verifiedAt) } : null);
     const [services, history] = await Promise.all([deps.services.list(session.account.id), deps.history.list(session.account.id, lang)]);
     await render(ctx, 'account', {
-      contacts: { email: contact(session.account.contactEmail), mobile: contact(session.account.contactMobile) },
+      contacts: { email: contact('email', session.account.contactEmail), mobile: contact('mobile', session.account.contactMobile) },
       services: services.map((s) => ({ clientId: s.clientId, name: s.name, remembered: s.remembered, scopes: s.scopes.length ? s.scopes : ['openid'], since: s.since ? format.format(s.since) : '' })),
       history: history.map((h) => {
         const reasonKey = VIEW_KEYS.signInFailure(h.reason);

@@ -57,7 +57,7 @@ export class SignInHistory {
       ok: event.type === 'login.succeeded',
       method: methodOf(details),
       service: typeof details.client === 'string' && details.client ? nameOf(details.client) : '',
-      browser: browserLabel(event.userAgent ?? undefined),
+      browser: browserLabel(event.userAgent ?? undefined, lang),
       ip,
       place: ip ? this.#places.place(ip, lang) : '',
       reason: event.type === 'login.failed' && typeof details.reason === 'string' ? details.reason : null,

@@ -50,9 +50,10 @@ export class SignInNotices {
     try {
       if (await this.#d.trustedBrowsers.recognise(signIn.trustedBrowserToken, account.id)) return;
       const at = new Date(this.#d.now());
-      const browser = browserLabel(signIn.audit.userAgent ?? undefined);
+      // The audit keeps one language; each notice names the browser in its reader's language.
+      const browser = browserLabel(signIn.audit.userAgent ?? undefined, 'en');
       await this.#d.audit.record('notice.new_sign_in', account.id, signIn.audit, { method: signIn.method, client: signIn.clientId, browser });
-      void this.#send(account, signIn, at, browser).catch((err: unknown) => {
+      void this.#send(account, signIn, at).catch((err: unknown) => {
         this.#d.logger.error({ err, accountId: account.id }, 'new sign-in notice failed');
       });
     } catch (err) {
@@ -60,13 +61,13 @@ export class SignInNotices {
     }
   }
 
-  async #send(account: Account, signIn: SignIn, at: Date, browser: string): Promise<void> {
+  async #send(account: Account, signIn: SignIn, at: Date): Promise<void> {
     const service = this.#d.clientName(signIn.clientId);
     const ip = signIn.audit.ip ?? '';
     await this.#d.notifier.notify(account, (lang) => newSignInNotice(lang, {
       at: dateTimeFormat(lang, this.#d.displayTimeZone).format(at),
       service,
-      browser,
+      browser: browserLabel(signIn.audit.userAgent ?? undefined, lang),
       ip,
       place: ip ? this.#d.places.place(ip, lang) : '',
       method: signIn.method,

@@ -55,26 +55,26 @@ export function alwaysPasskeyRoutes(deps: AlwaysPasskeyRoutesDeps): Router<Reque
 
   router.get('/on', async (ctx) => {
     const session = await signedInOrSent(ctx, ON_PAGE);
-    if (!session || !guard.freshOrSentToSignIn(ctx, session, ON_PAGE)) return;
+    if (!session || !guard.freshOrSentToSignIn(ctx, session, ON_PAGE, 'always_passkey_on')) return;
     if (session.account.alwaysPasskey) {
       ctx.redirect('/account');
       return;
     }
     const status = await alwaysPasskey.status(session.account);
     if (status.phones.length === 0) throw new PhoneRequiredError();
-    await render(ctx, 'always-passkey-on', { csrf: csrfToken(ctx), phones: status.phones, services: status.passwordDependentServices });
+    await render(ctx, 'always-passkey-on', { csrf: csrfToken(ctx), phones: status.phones, services: status.passwordDependentServices, hasPassword: status.hasPassword });
   });
 
   router.post('/on', ...form, async (ctx) => {
     const session = await guard.signedIn(ctx);
     const input = parseForm(onForm, ctx.request.body);
-    if (!guard.freshOrSentToSignIn(ctx, session, ON_PAGE)) return;
+    if (!guard.freshOrSentToSignIn(ctx, session, ON_PAGE, 'always_passkey_on')) return;
     if (input.confirm !== 'yes') throw new ConfirmationRequiredError();
     await alwaysPasskey.turnOn(session.account, { audit: auditContextOf(ctx), lang: langOf(ctx) });
     if (session.acr === ACR.PASSWORD) {
       // This session rested on the password just deleted and has ended with it: the user signs in
       // again (with the passkey or the phone) and comes back to the notice.
-      guard.toLogin(ctx, session.account.email, ON_DONE_PAGE);
+      guard.toLogin(ctx, session.account.email, ON_DONE_PAGE, 'always_passkey_on_done');
       return;
     }
     seeOther(ctx, ON_DONE_PAGE);

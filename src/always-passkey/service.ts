@@ -17,6 +17,8 @@ import { AccountNotFoundError } from '../accounts/errors.ts';
 export interface AlwaysPasskeyStatus {
   on: boolean;
   hasPassword: boolean;
+  /** The state as the account menu says it: "off" means "a password works too" only when there is one. */
+  stateKey: 'apk.state_on' | 'apk.state_off' | 'apk.state_off_no_password';
   /** Phones set up for push sign-in whose passkey still exists: the ways in once the password is gone. */
   phones: Array<{ id: string; name: string }>;
   /** Connected partner services that depend on a password: turning the mode on disconnects them. */
@@ -48,7 +50,9 @@ export class AlwaysPasskeyService {
 
   async status(account: Account): Promise<AlwaysPasskeyStatus> {
     const [phones, passwordDependentServices] = await Promise.all([this.#readyPhones(account.id), this.#passwordDependentServices(account.id)]);
-    return { on: account.alwaysPasskey, hasPassword: account.passwordHash !== null, phones, passwordDependentServices };
+    const hasPassword = account.passwordHash !== null;
+    const stateKey = account.alwaysPasskey ? 'apk.state_on' : hasPassword ? 'apk.state_off' : 'apk.state_off_no_password';
+    return { on: account.alwaysPasskey, hasPassword, stateKey, phones, passwordDependentServices };
   }
 
   /**

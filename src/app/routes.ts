@@ -78,11 +78,11 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       pushRoutes({ ...signIn, approvals: services.approvals }),
       qrRoute(settings.issuer),
       activateGuard(provider),
-      enrolmentRoutes({ enrolment: services.enrolment, bodies }),
+      enrolmentRoutes({ enrolment: services.enrolment, bodies, now: services.now }),
       recoveryRoutes({ recovery: services.recovery, bodies }),
       phoneChangeRoutes({ phoneChange: services.phoneChange, bodies, now: services.now }),
       guard.routes(),
-      deviceRoutes({ guard, devices: services.devices, vapidPublicKey: infrastructure.vapid.publicKey, bodies }),
+      deviceRoutes({ guard, devices: services.devices, vapidPublicKey: infrastructure.vapid.publicKey, bodies, now: services.now }),
       phoneHandoffRoutes({ issuer: settings.issuer, guard, handoffs: services.phoneHandoffs, vapidPublicKey: infrastructure.vapid.publicKey, bodies, now: services.now, hasPasskey: (id) => services.devices.accountHasPasskey(id) }),
       phoneApprovalRoutes({ guard, approvals: services.approvals, bodies, displayTimeZone: settings.displayTimeZone }),
       accountRoutes({

@@ -41,7 +41,7 @@ export class TrustedBrowserService {
     if (await this.recognise(existingToken, accountId)) return existingToken as string;
     const token = randomBytes(32).toString('base64url');
     const at = new Date(this.#now());
-    const label = browserLabel(userAgent);
+    const label = browserLabel(userAgent, 'en');
     const browser: TrustedBrowser = { id: randomBytes(16).toString('base64url'), accountId, tokenHash: tokenHash(token), label, name: label, createdAt: at, lastUsedAt: at };
     await this.#browsers.add(browser);
     await this.#audit.record('browser.trusted', accountId, audit, { browserId: browser.id, label });

@@ -1,5 +1,6 @@
 // The contact pages of the account menu (/account/contacts/…): enter an address, receive a code,
 // type it back. Adding, changing and removing need a sign-in within the last 5 minutes.
+import { formatContactValue } from '../i18n/format-phone.ts';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
@@ -52,14 +53,14 @@ export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
     const { account } = await guard.signedIn(ctx);
     const current = kind === 'email' ? account.contactEmail : account.contactMobile;
     await render(ctx, 'account-contact', {
-      kind, current: current?.value ?? '', value, csrf: csrfToken(ctx),
+      kind, current: current ? formatContactValue(kind, current.value) : '', value, csrf: csrfToken(ctx),
       ...refusalOnPage(ctx, error),
     }, error?.status ?? 200);
   }
 
   async function showCode(ctx: Context, kind: ContactKind, target: string, error?: AppError): Promise<void> {
     await render(ctx, 'account-contact-code', {
-      kind, target, minutes: String(contacts.codeTtlMinutes), csrf: csrfToken(ctx),
+      kind, target: formatContactValue(kind, target), minutes: String(contacts.codeTtlMinutes), csrf: csrfToken(ctx),
       ...refusalOnPage(ctx, error),
     }, error?.status ?? 200);
   }

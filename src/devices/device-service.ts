@@ -60,6 +60,13 @@ export class DeviceService {
     return (await this.#d.passkeyRecords.listByAccount(accountId)).length > 0;
   }
 
+  /** Whether `credentialId` is a passkey of the account that is not yet any phone's (an enrolled one may become this phone's). */
+  async enrolledPasskeyUsable(accountId: string, credentialId: string): Promise<boolean> {
+    const passkeys = await this.#d.passkeyRecords.listByAccount(accountId);
+    if (!passkeys.some((p) => p.credentialId === credentialId)) return false;
+    return !(await this.#d.devices.listByAccount(accountId)).some((d) => d.credentialId === credentialId);
+  }
+
   /** Options for the phone's passkey: a platform authenticator (the phone's own biometrics). */
   registrationOptions(account: Account, challengeKey: string): Promise<unknown> {
     return this.#d.passkeys.registrationOptions(challengeKey, { id: account.webauthnUserId, name: account.email, displayName: account.name }, account.id, 'platform');
@@ -98,7 +105,7 @@ export class DeviceService {
     const { account, credentialId, subscription, name } = input;
     await this.#d.passkeyRecords.rename(account.id, credentialId, name);
     const at = new Date(this.#d.now());
-    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: account.id, credentialId, subscription, name, createdAt: at, lastSeenAt: at };
+    const device: Device = { id: randomBytes(16).toString('base64url'), accountId: account.id, credentialId, subscription, name, lang: input.lang, createdAt: at, lastSeenAt: at };
     await this.#d.devices.add(device);
     await this.#d.audit.record('device.added', account.id, input.audit, { deviceId: device.id, credentialId, name });
     await this.#d.events.emit('device.added', { account, device, lang: input.lang });

@@ -7,7 +7,9 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { auditContextOf } from '../http/audit-context.ts';
 import type { AccountGuard } from '../http/account-guard.ts';
-import { phoneDeviceId, setPhoneDeviceId } from '../http/browser-cookies.ts';
+import { browserBinding, phoneDeviceId, setPhoneDeviceId } from '../http/browser-cookies.ts';
+import { enrolledPasskeyCookie } from '../http/enrolled-passkey.ts';
+import { ACR } from '../assurance/assurance.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { itemName } from '../http/fields.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
@@ -15,17 +17,20 @@ import { render } from '../http/render.ts';
 import type { AccountSession } from '../http/session.ts';
 import { langOf, type RequestState } from '../http/state.ts';
 import type { DeviceService } from './device-service.ts';
-import { DeviceRequiredError } from './errors.ts';
+import { DeviceRequiredError, EnrolledPasskeyUnusableError } from './errors.ts';
+import { requireCleanName } from '../names.ts';
+import { InvalidInputError } from '../errors/http-errors.ts';
 
 export interface DeviceRoutesDeps {
   guard: AccountGuard;
   devices: DeviceService;
   vapidPublicKey: string;
   bodies: BodyReaders;
+  now?: () => number;
 }
 
 const setupOptionsRequest = z.object({ existing: z.boolean().default(false) });
-const setupRequest = z.object({ name: itemName, subscription: z.unknown(), response: z.unknown(), existing: z.boolean().default(false) });
+const setupRequest = z.object({ name: itemName, subscription: z.unknown(), response: z.unknown().optional(), existing: z.boolean().default(false), enrolled: z.boolean().default(false) });
 const subscriptionRequest = z.object({ subscription: z.unknown() });
 
 export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
@@ -34,6 +39,18 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
   guard.allowReturnTo('/device');
   const json = deps.bodies.posted;
   const setupKey = (s: AccountSession): string => `reg:device:${s.account.id}:${s.sessionUid}`;
+  const enrolledCookie = enrolledPasskeyCookie(deps.now ?? Date.now);
+  /**
+   * The passkey this browser registered with an enrolment link, when it can stand as the setup's
+   * proof: same account, a passkey sign-in within the 5-minute window (the one right after the
+   * enrolment), the passkey still the account's and not yet a phone.
+   */
+  const enrolledPasskey = async (ctx: Context, session: AccountSession): Promise<string | undefined> => {
+    const held = enrolledCookie.read(ctx, browserBinding(ctx));
+    if (!held || held.accountId !== session.account.id) return undefined;
+    if (!guard.isFresh(session) || session.acr !== ACR.PHISHING_RESISTANT) return undefined;
+    return await devices.enrolledPasskeyUsable(session.account.id, held.credentialId) ? held.credentialId : undefined;
+  };
   /** The set-up phone this browser is for the signed-in account, looked up (undefined when none). */
   const currentDevice = (ctx: Context, session: AccountSession): ReturnType<DeviceService['current']> => devices.current(session.account.id, phoneDeviceId(ctx));
 
@@ -44,7 +61,8 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
       return;
     }
     const device = await currentDevice(ctx, session);
-    await render(ctx, 'device', { account: session.account, device, csrf: csrfToken(ctx), vapidPublicKey: deps.vapidPublicKey });
+    const enrolled = device ? undefined : await enrolledPasskey(ctx, session);
+    await render(ctx, 'device', { account: session.account, device, enrolled: enrolled !== undefined, csrf: csrfToken(ctx), vapidPublicKey: deps.vapidPublicKey });
   });
 
   /**
@@ -75,6 +93,20 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router<RequestState> {
   router.post('/api/setup', ...json, async (ctx) => {
     const session = await guard.signedIn(ctx);
     const input = parseForm(setupRequest, ctx.request.body);
+    if (input.enrolled) {
+      // The passkey registered with the enrolment link on this browser is the proof: no ceremony.
+      const credentialId = await enrolledPasskey(ctx, session);
+      if (!credentialId) throw new EnrolledPasskeyUnusableError();
+      const device = await devices.addEnrolled({
+        account: session.account, credentialId, subscription: devices.checkSubscription(input.subscription), name: requireCleanName(input.name), lang: langOf(ctx), audit: auditContextOf(ctx),
+      });
+      enrolledCookie.clear(ctx);
+      setPhoneDeviceId(ctx, device.id);
+      ctx.body = { deviceId: device.id, name: device.name };
+      return;
+    }
+    // Without the enrolled passkey a ceremony's response is what proves the phone.
+    if (input.response === undefined) throw new InvalidInputError('response');
     if (!input.existing && !await freshEnoughToAdd(ctx, session)) return;
     const device = await devices.setUp({
       account: session.account,

@@ -20,6 +20,7 @@ import { FlowCookie } from './flow-cookie.ts';
 import { seeOther } from './see-other.ts';
 import { currentSession, isFresh, type AccountSession } from './session.ts';
 import type { RequestState } from './state.ts';
+import { REAUTH_REASON_PARAM, type ReauthReason } from './reauth-reason.ts';
 
 const LOGIN_COOKIE_TTL_MS = 10 * 60_000;
 const HOME = '/account';
@@ -42,6 +43,8 @@ interface LoginRequest {
   /** Sign in again even when a session exists (whoever it belongs to). */
   fresh?: boolean;
   query?: Record<string, string>;
+  /** Why, shown on the sign-in page (its own heading, no partner links). */
+  reason?: ReauthReason;
 }
 
 export interface AccountGuardDeps {
@@ -84,19 +87,22 @@ export class AccountGuard {
     return isFresh(session, this.#d.now());
   }
 
-  /** Starts a sign-in through the provider; with `reauthAs`, the user must sign in again as themselves. */
-  toLogin(ctx: Context, reauthAs?: string, next?: string): void {
-    this.#toLogin(ctx, { reauthAs, next });
+  /**
+   * Starts a sign-in through the provider; with `reauthAs`, the user must sign in again as
+   * themselves, and the page says why (`reason`, else the generic "account settings" reason).
+   */
+  toLogin(ctx: Context, reauthAs?: string, next?: string, reason?: ReauthReason): void {
+    this.#toLogin(ctx, { reauthAs, next, reason: reason ?? (reauthAs ? 'account' : undefined) });
   }
 
   /**
    * Sensitive changes need a sign-in within the last 5 minutes: false (and the user sent to sign in
    * again as themselves, or a JSON refusal) when the session is older; back at `next` afterwards.
    */
-  freshOrSentToSignIn(ctx: Context, session: AccountSession, next?: string): boolean {
+  freshOrSentToSignIn(ctx: Context, session: AccountSession, next?: string, reason: ReauthReason = 'account'): boolean {
     if (this.isFresh(session)) return true;
     if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
-    this.#toLogin(ctx, { reauthAs: session.account.email, next });
+    this.#toLogin(ctx, { reauthAs: session.account.email, next, reason });
     return false;
   }
 
@@ -104,10 +110,10 @@ export class AccountGuard {
    * Like freshOrSentToSignIn, but the recent sign-in must have been with a passkey (acr phr); else
    * the user signs in again with a passkey only and comes back to `next`.
    */
-  freshPasskeyOrSentToSignIn(ctx: Context, session: AccountSession, next: string): boolean {
+  freshPasskeyOrSentToSignIn(ctx: Context, session: AccountSession, next: string, reason: ReauthReason = 'always_passkey_off'): boolean {
     if (this.isFresh(session) && session.acr === ACR.PHISHING_RESISTANT) return true;
     if (ctx.accepts('html', 'json') === 'json') throw new PasskeyReauthenticationRequiredError();
-    this.#toLogin(ctx, { reauthAs: session.account.email, next, passkeyOnly: true });
+    this.#toLogin(ctx, { reauthAs: session.account.email, next, passkeyOnly: true, reason });
     return false;
   }
 
@@ -120,16 +126,16 @@ export class AccountGuard {
    * back to sign in, the user is asked for a passkey.
    */
   freshAtAccountStrengthOrSentToSignIn(ctx: Context, session: AccountSession, hasPasskey: boolean, next: string = HOME): boolean {
-    if (!hasPasskey) return this.freshOrSentToSignIn(ctx, session, next);
+    if (!hasPasskey) return this.freshOrSentToSignIn(ctx, session, next, 'add_way_in');
     if (this.isFresh(session) && provesPossession(session.acr)) return true;
     if (ctx.accepts('html', 'json') === 'json') throw new PasskeyReauthenticationRequiredError();
-    this.#toLogin(ctx, { reauthAs: session.account.email, next, passkeyOnly: true });
+    this.#toLogin(ctx, { reauthAs: session.account.email, next, passkeyOnly: true, reason: 'add_way_in' });
     return false;
   }
 
   /** A new sign-in with a passkey, whatever session this browser has, then back at `next`. */
   signInWithNewPasskey(ctx: Context, next?: string): void {
-    this.#toLogin(ctx, { next, passkeyOnly: true, fresh: true });
+    this.#toLogin(ctx, { next, passkeyOnly: true, fresh: true, reason: 'new_passkey' });
   }
 
   /**
@@ -137,7 +143,7 @@ export class AccountGuard {
    * back at /account with `query` (the notice saying what happened).
    */
   signInAgain(ctx: Context, email: string, query: Record<string, string>): void {
-    this.#toLogin(ctx, { reauthAs: email, query });
+    this.#toLogin(ctx, { reauthAs: email, query, reason: 'signed_out' });
   }
 
   /** /account/login and the provider's callback to /account/callback. */
@@ -181,6 +187,7 @@ export class AccountGuard {
       ...(request.reauthAs ? { prompt: 'login', login_hint: request.reauthAs } : request.fresh ? { prompt: 'login' } : {}),
       // Asking for phr offers only passkeys on the sign-in page (and its policy insists on one).
       ...(request.passkeyOnly ? { acr_values: ACR.PHISHING_RESISTANT } : {}),
+      ...(request.reason ? { [REAUTH_REASON_PARAM]: request.reason } : {}),
     }).toString();
     seeOther(ctx, url.href);
   }

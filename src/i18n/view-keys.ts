@@ -22,6 +22,31 @@ export const VIEW_KEYS = {
     contact_verified: 'account.notice.contact_verified',
     contact_removed: 'account.notice.contact_removed',
     service_disconnected: 'account.notice.service_disconnected',
+    // Shown at the top of the menu, where the user lands after switching (not only in its section).
+    always_passkey_on: 'apk.notice_on',
+    always_passkey_off: 'apk.notice_off',
+  }),
+  /** oidc-provider's error codes on its error pages, in the page's language (its own texts are English only). */
+  oidcError: lookup({
+    invalid_client: 'oidc_error.invalid_client',
+    invalid_redirect_uri: 'oidc_error.invalid_redirect_uri',
+    invalid_request: 'oidc_error.invalid_request',
+    unauthorized_client: 'oidc_error.unauthorized_client',
+    invalid_scope: 'oidc_error.invalid_scope',
+    unsupported_response_type: 'oidc_error.unsupported_response_type',
+    access_denied: 'oidc_error.access_denied',
+    login_required: 'oidc_error.login_required',
+    session_not_found: 'oidc_error.session_not_found',
+  }),
+  /** Why a step-up sign-in is asked for (http/reauth-reason.ts). */
+  reauthReason: lookup({
+    account: 'reauth.reason.account',
+    always_passkey_on: 'reauth.reason.always_passkey_on',
+    always_passkey_on_done: 'reauth.reason.always_passkey_on_done',
+    always_passkey_off: 'reauth.reason.always_passkey_off',
+    add_way_in: 'reauth.reason.add_way_in',
+    signed_out: 'reauth.reason.signed_out',
+    new_passkey: 'reauth.reason.new_passkey',
   }),
   /** A contact kind, as its row in the account menu names it. */
   contactName: lookup({ email: 'contacts.email', mobile: 'contacts.mobile' }),

@@ -6,6 +6,8 @@ import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import { requiresPhishingResistant, requiresTypedPush } from '../assurance/assurance.ts';
+import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
+import { isReauthReason, REAUTH_REASON_PARAM, type ReauthReason } from '../http/reauth-reason.ts';
 import type { InteractionDeps } from './deps.ts';
 import { clientSummary, type InteractionDetails } from './load-interaction.ts';
 
@@ -27,6 +29,17 @@ export function typedPushRequired(details: InteractionDetails): boolean {
   return requiresTypedPush(details.params.acr_values, claims);
 }
 
+/**
+ * Why tobira's own account pages sent the user to sign in again, or undefined for any other
+ * sign-in: only the account client's request counts (a partner cannot dress its sign-in up as
+ * tobira's step-up), and only a known reason.
+ */
+export function reauthReason(details: InteractionDetails): ReauthReason | undefined {
+  if (details.params.client_id !== ACCOUNT_CLIENT_ID) return undefined;
+  const reason = details.params[REAUTH_REASON_PARAM];
+  return isReauthReason(reason) ? reason : undefined;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -43,6 +56,7 @@ export async function showPage(ctx: Context, deps: InteractionDeps, details: Int
     csrf: csrfToken(ctx),
     phrRequired: phrRequired(details),
     typedPushRequired: typedPushRequired(details),
+    reauthReason: reauthReason(details),
     loginHint: typeof details.params.login_hint === 'string' ? details.params.login_hint : '',
     ...refusalOnPage(ctx, error),
     values: {},

@@ -8,6 +8,7 @@ import { asAppError, respondWithError } from '../http/error-handler.ts';
 import { render } from '../http/render.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { stateOf } from '../http/state.ts';
+import { VIEW_KEYS } from '../i18n/view-keys.ts';
 import type { AccountRepository, ConsentRepository, Store } from '../store/types.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { adapterFactory } from './adapter.ts';
@@ -155,6 +156,9 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
     },
     scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS_BY_SCOPE).filter((s) => s !== 'openid')],
     acrValues: [...SUPPORTED_ACR_VALUES],
+    // Why tobira's own account pages send a user to sign in again (http/reauth-reason.ts); the
+    // sign-in page honours it only for the account client.
+    extraParams: ['tobira_reason'],
     // `none` serves tobira's own account menu (a first-party client that only needs the session).
     responseTypes: ['code', 'none'],
     extraClientMetadata: {
@@ -242,7 +246,9 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
       }
       const state = stateOf(ctx);
       state.log?.info({ error: out.error, description: out.error_description, err: error }, 'oidc error page');
-      const message = out.error_description ?? out.error;
+      // oidc-provider's descriptions are English ("client is invalid"): the page says it in its own
+      // language by the error code; the description stays in the log.
+      const message = state.t(VIEW_KEYS.oidcError(out.error) ?? 'oidc_error.other');
       await render(ctx as unknown as Context, 'error', { code: out.error, message }, ctx.status >= 400 ? ctx.status : 400);
     },
   };

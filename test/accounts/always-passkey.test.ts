@@ -150,7 +150,8 @@ for (const kind of FEATURE_STORES) {
     /** Signs in again through the account menu's sign-in with the phone's passkey (acr phr). */
     async function passkeySignIn(phone: Phone, path: string, browser = phone.browser): Promise<Page> {
       const login = await browser.follow(`${tobira.issuer}${path}`);
-      assert.match(login.body, /id="phr-notice"/, 'the sign-in asks for a passkey only');
+      // A step-up says why in its own words (the partner's "passkey required" notice is not shown).
+      assert.match(login.body, /id="reauth-reason" data-reason="always_passkey_off"/, 'the sign-in says why: to turn always passkey off');
       assert.doesNotMatch(login.body, /type="password"/);
       return signInWithPasskey(phone, browser, login.url);
     }

@@ -144,6 +144,9 @@ for (const kind of STORE_KINDS) {
         const res = await browser.submit(page, '/password-reset/code', fields);
         assert.equal(res.status, status, `${JSON.stringify(fields)}: ${errorCodeOf(res)}`);
         assert.equal(errorCodeOf(res), error);
+        // A refused password keeps the typed code on the form; a refused code does not come back.
+        const kept = /id="code"[^>]*value="([^"]*)"/.exec(res.body)?.[1] ?? '';
+        assert.equal(kept, error === 'weak_password' ? code : '', `${JSON.stringify(fields)}: the code field`);
       }
       const noCsrf = await browser.request(`${tobira.issuer}/password-reset/code`, { method: 'POST', form: { code, password: NEW_PASSWORD } });
       assert.equal(noCsrf.status, 403);

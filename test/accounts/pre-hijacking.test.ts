@@ -61,7 +61,7 @@ for (const kind of FEATURE_STORES) {
       const [passkey] = await store.passkeys.listByAccount(planted.id);
       assert.ok(passkey);
       const at = new Date();
-      await store.devices.add({ id: 'P'.repeat(22), accountId: planted.id, credentialId: passkey.credentialId, subscription: { endpoint: 'https://127.0.0.1/push', keys: { p256dh: 'p', auth: 'a' } }, name: 'Mallory phone', createdAt: at, lastSeenAt: at });
+      await store.devices.add({ id: 'P'.repeat(22), accountId: planted.id, credentialId: passkey.credentialId, subscription: { endpoint: 'https://127.0.0.1/push', keys: { p256dh: 'p', auth: 'a' } }, name: 'Mallory phone', lang: 'ja', createdAt: at, lastSeenAt: at });
       await store.accounts.setContact(planted.id, 'email', { value: 'mallory@example.net', verifiedAt: at }, at);
       await store.accounts.setContact(planted.id, 'mobile', { value: '+819000000000', verifiedAt: at }, at);
       assert.ok((await store.trustedBrowsers.listByAccount(planted.id)).length > 0, 'the stranger\'s browser is trusted');

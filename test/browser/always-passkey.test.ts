@@ -100,7 +100,9 @@ for (const kind of FEATURE_STORES) {
       // This session was signed in with the password just deleted: it has ended, and the phone
       // signs in again with its passkey, then sees the notice.
       await phone.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).click();
-      await phone.getByText('"Always passkey" is on. Your password was deleted.').waitFor();
+      // The notice is at the top of the page the user lands on (the menu's own notice).
+      await phone.locator('#notice').filter({ hasText: '"Always passkey" is on. Your password was deleted.' }).waitFor();
+      assert.ok(((await phone.locator('#notice').boundingBox())?.y ?? 9999) < 400, 'the notice is at the top, not down in its section');
       assert.equal(await phone.locator('#section-always-passkey').getAttribute('data-always-passkey'), 'on');
       await screenshot(phone.locator('#section-always-passkey'), 'always-passkey-on-en');
 
@@ -151,7 +153,7 @@ for (const kind of FEATURE_STORES) {
 
       await phone.getByLabel('New password (at least 12 characters, hard to guess)').fill(NEW_PASSWORD);
       await phone.getByRole('button', { name: 'Set the password and turn it off' }).click();
-      await phone.getByText('"Always passkey" is off. You can sign in with your new password too.').waitFor();
+      await phone.locator('#notice').filter({ hasText: '"Always passkey" is off. You can sign in with your new password too.' }).waitFor();
       assert.equal(await phone.locator('#section-always-passkey').getAttribute('data-always-passkey'), 'off');
       const account = await stored();
       assert.equal(account.alwaysPasskey, false);

@@ -154,7 +154,7 @@ for (const kind of FEATURE_STORES) {
       const { page } = fresh;
 
       await page.goto(`${tobira.issuer}/phone-change`);
-      await page.getByLabel('Account ID (e-mail address)').fill(account.email);
+      await page.getByLabel('E-mail address you sign in with').fill(account.email);
       const mails = sink.messages.length;
       const texts = sms.messages.length;
       await page.getByRole('button', { name: 'Send the codes' }).click();
@@ -202,6 +202,13 @@ for (const kind of FEATURE_STORES) {
       assert.deepEqual(sent.filter((r) => r.url.includes(secret)), [], 'no request URL holds the secret');
       assert.deepEqual(sent.filter((r) => r.body.includes(secret)).map((r) => new URL(r.url).pathname), [`${link.pathname}/options`, `${link.pathname}/verify`]);
       await setUpNewPhone(page, 'New phone');
+      // Two biometric prompts in all (register with the link, sign in with it): the setup takes the
+      // registration made on this browser as its proof, and asks for no third ceremony.
+      assert.deepEqual(sent.filter((r) => new URL(r.url).pathname === '/device/api/setup/options').map((r) => r.url), [], 'no setup ceremony after the enrolment');
+      const setupPosts = sent.filter((r) => new URL(r.url).pathname === '/device/api/setup');
+      assert.equal(setupPosts.length, 1);
+      assert.equal((JSON.parse(setupPosts[0]!.body) as { enrolled?: boolean; response?: unknown }).enrolled, true);
+      assert.equal((JSON.parse(setupPosts[0]!.body) as { response?: unknown }).response, undefined, 'no WebAuthn response was needed');
       // Asked once the sign-in's redirects have settled (the tab's storage outlives them): asking
       // mid-navigation fails on a loaded machine.
       assert.equal(await page.evaluate((key) => window.sessionStorage.getItem(key), `tobira.enrol.${link.pathname.slice('/enrol/'.length)}`), null);

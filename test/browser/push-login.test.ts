@@ -180,12 +180,12 @@ for (const { kind, matching } of VARIANTS) {
         await phone.goto(`${tobira.issuer}/device/approve/${again.approvalId}`);
         await phone.getByLabel('Type the 6 digits shown on the sign-in screen').fill(again.number);
         await phone.getByRole('button', { name: 'Approve', exact: true }).click();
-        await phone.getByText('Approved. Go back to the sign-in screen.').waitFor();
+        await phone.getByText('Approved. The screen you are signing in on').waitFor();
         assert.equal((await pcTokens(again.pending)).claims()?.acr, 'urn:tobira:acr:push:typed', 'the acr says the number was typed');
         assert.ok(await pcIsTrusted(), 'the PC is now trusted');
         return;
       }
-      await phone.getByText('Approved. Go back to the sign-in screen.').waitFor();
+      await phone.getByText('Approved. The screen you are signing in on').waitFor();
 
       const claims = (await pcTokens(pending)).claims()!;
       assert.equal(claims.acr, 'urn:tobira:acr:push', 'a phone approval is not phishing-resistant');

@@ -146,7 +146,7 @@ for (const kind of FEATURE_STORES) {
       await page.goto((await startAuthorization(config)).url.href);
       await page.getByRole('link', { name: 'Lost your phone and cannot sign in?' }).click();
       await page.getByRole('heading', { name: 'Ask to recover your account' }).waitFor();
-      await page.getByLabel('Account ID (the e-mail address you sign in with)').fill(email);
+      await page.getByLabel('E-mail address you sign in with').fill(email);
       await page.getByLabel('Contact e-mail address').fill(contactEmail);
       await page.getByLabel('Contact mobile number').fill(`0${mobile.slice(3)}`);
       await page.getByLabel('What happened').fill('I left my phone in a taxi last night. I can receive mail at my home address.');

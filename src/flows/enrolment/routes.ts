@@ -8,12 +8,15 @@ import { auditContextOf } from '../../http/audit-context.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { render } from '../../http/render.ts';
 import { langOf } from '../../http/state.ts';
+import { browserBinding } from '../../http/browser-cookies.ts';
+import { enrolledPasskeyCookie } from '../../http/enrolled-passkey.ts';
 import { parseForm, type BodyReaders } from '../../http/forms.ts';
 import type { EnrolmentKey, EnrolmentService } from './service.ts';
 
 export interface EnrolmentRoutesDeps {
   enrolment: EnrolmentService;
   bodies: BodyReaders;
+  now?: () => number;
 }
 
 /** Where the page goes once the passkey exists: sign in with it, then set this phone up for push. */
@@ -29,6 +32,7 @@ export function enrolmentRoutes(deps: EnrolmentRoutesDeps): Router {
   const { enrolment } = deps;
   const router = new Router({ prefix: '/enrol' });
   const json = deps.bodies.posted;
+  const enrolled = enrolledPasskeyCookie(deps.now ?? Date.now);
   const ticketId = (ctx: Context): string => String(ctx.params.id ?? '');
   const keyOf = (ctx: Context, body: { secret: string }): EnrolmentKey => ({ ticketId: ticketId(ctx), secret: body.secret });
 
@@ -44,7 +48,9 @@ export function enrolmentRoutes(deps: EnrolmentRoutesDeps): Router {
 
   router.post('/:id/verify', ...json, async (ctx) => {
     const body = parseForm(verifyRequest, ctx.request.body);
-    const { credentialId } = await enrolment.complete(keyOf(ctx, body), body.response, langOf(ctx), auditContextOf(ctx));
+    const { ticket, credentialId } = await enrolment.complete(keyOf(ctx, body), body.response, langOf(ctx), auditContextOf(ctx));
+    // The phone's setup after the sign-in takes this registration as its proof (no third prompt).
+    enrolled.write(ctx, browserBinding(ctx), { accountId: ticket.accountId, credentialId });
     ctx.body = { credentialId, next: AFTER_ENROLMENT };
   });
 

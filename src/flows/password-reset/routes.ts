@@ -32,6 +32,9 @@ const codeForm = z.object({ code: oneTimeCode, password });
 
 type View = 'password-reset-email' | 'password-reset-code';
 
+/** Refusals of the code itself: the code field comes back empty after them. */
+const CODE_REFUSALS = new Set(['code_invalid', 'code_expired', 'too_many_attempts']);
+
 export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
   const router = new Router({ prefix: '/password-reset' });
   const form = deps.bodies.posted;
@@ -78,7 +81,11 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
       seeOther(ctx, '/password-reset');
       return;
     }
-    await onForm(ctx, 'password-reset-code', { email: progress.email, mailed: progress.mailed }, async () => {
+    // A refused password (too weak) keeps the typed code: it is still good, and retyping it from
+    // the mail is the step users fail at. A refused code is not shown again.
+    const typed = ctx.request.body as Record<string, unknown>;
+    const typedCode = typeof typed.code === 'string' ? typed.code.slice(0, 12) : '';
+    await showingRefusals(async () => {
       const input = parseForm(codeForm, ctx.request.body);
       // Every sign-in of the account ends, this browser's too: it signs in with the new password.
       await deps.resets.complete({
@@ -90,7 +97,7 @@ export function passwordResetRoutes(deps: PasswordResetRoutesDeps): Router {
       });
       cookie.clear(ctx);
       await render(ctx, 'password-reset-done', { back: flow.done(progress).back });
-    });
+    }, (error) => show(ctx, 'password-reset-code', { email: progress.email, mailed: progress.mailed, values: { code: CODE_REFUSALS.has(error.code) ? '' : typedCode } }, error));
   });
 
   return router;

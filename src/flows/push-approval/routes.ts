@@ -51,7 +51,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
       interactionUid: details.uid,
       browserBinding: browserBinding(ctx),
       trustedBrowserToken: trustedBrowserToken(ctx),
-      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent')), ip: ctx.ip, place: deps.places.place(ctx.ip, langOf(ctx)) },
+      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent'), langOf(ctx)), ip: ctx.ip, place: deps.places.place(ctx.ip, langOf(ctx)) },
       audit: auditContextOf(ctx),
       requireTyped: typedPushRequired(details),
     });

@@ -9,6 +9,7 @@ import type { EventSink } from '../../events/event-bus.ts';
 import type { TrustedBrowserService } from '../../browsers/trusted-browser-service.ts';
 import type { PushSettings } from '../../config/settings.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import { translator } from '../../i18n/messages.ts';
 import { LIMITS } from '../../limits/limits.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import type { Mailer } from '../../notify/mailer.ts';
@@ -39,7 +40,8 @@ export interface ApprovalContext {
 }
 
 export type ApprovalStarted =
-  | { kind: 'sent'; approvalId: string; matching: Approval['matching']; number: string; expiresAt: Date }
+  /** `expiresInSeconds` lets the waiting page count down without trusting the browser's clock. */
+  | { kind: 'sent'; approvalId: string; matching: Approval['matching']; number: string; expiresAt: Date; expiresInSeconds: number }
   | { kind: 'no_phone' };
 
 export interface ApprovalDeps {
@@ -141,21 +143,33 @@ export class ApprovalService {
     if (created === 'too_many_since') throw new ApprovalRateLimitedError();
     await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
     await this.#notify(account, devices, approval, input.audit);
-    return { kind: 'sent', approvalId: approval.id, matching: mode, number, expiresAt: approval.expiresAt };
+    const expiresInSeconds = Math.max(0, Math.round((approval.expiresAt.getTime() - this.#d.now()) / 1000));
+    return { kind: 'sent', approvalId: approval.id, matching: mode, number, expiresAt: approval.expiresAt, expiresInSeconds };
   }
 
   async #notify(account: Account, devices: Device[], approval: Approval, audit: AuditContext): Promise<void> {
     // The number is not in the notification: the phone shows the choices only on the approval page.
-    const payload = {
-      type: 'approval',
-      approvalId: approval.id,
-      url: `${this.#d.issuer}/device/approve/${approval.id}`,
-      client: approval.context.client,
-      browser: approval.context.browser,
+    // The title and body say what it is (a sign-in request) in the language each phone was set up
+    // in, as a lock screen shows them without opening tobira.
+    const payloadFor = (device: Device): object => {
+      const t = translator(device.lang);
+      return {
+        type: 'approval',
+        approvalId: approval.id,
+        url: `${this.#d.issuer}/device/approve/${approval.id}`,
+        client: approval.context.client,
+        browser: approval.context.browser,
+        lang: device.lang,
+        title: t('push.notification_title'),
+        // A partner's back-channel request has no browser to name.
+        body: approval.context.browser
+          ? t('push.notification_body', { client: approval.context.client ?? '', browser: approval.context.browser })
+          : t('push.notification_body_plain', { client: approval.context.client ?? '' }),
+      };
     };
     await Promise.all(devices.map(async (device) => {
       try {
-        const outcome = await this.#d.push.send(device.subscription, payload, { ttlSeconds: this.#d.policy.approvalTtlSeconds, urgency: 'high', topic: 'signin' });
+        const outcome = await this.#d.push.send(device.subscription, payloadFor(device), { ttlSeconds: this.#d.policy.approvalTtlSeconds, urgency: 'high', topic: 'signin' });
         if (outcome === 'gone') await this.#d.audit.record('device.push_gone', account.id, audit, { deviceId: device.id });
       } catch (err) {
         await this.#d.audit.record('device.push_failed', account.id, audit, { deviceId: device.id, error: (err as Error).message });

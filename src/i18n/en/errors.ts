@@ -77,6 +77,7 @@ export const errors: ErrorTexts = {
   approval_not_found: 'This sign-in request does not exist or has expired.',
   approval_used: 'This approval has already been used to sign in. Please sign in again.',
   push_rate_limited: 'Too many sign-in requests were sent to your phone this hour. Try again later or sign in with a passkey.',
+  enrolled_passkey_unusable: 'The passkey registered a moment ago can no longer set up this phone (too much time has passed, or another account is signed in). Press "Set up this phone" again and confirm with your passkey.',
   device_required: 'Only a phone set up for this account can answer sign-in requests.',
   push_blocked: 'Sign-in by phone notification is paused for this account for a while. Sign in with a passkey instead.',
   push_paused: 'A wrong number was chosen on your phone, so sign-in by phone notification from this browser is paused for a while. Sign in with a passkey, or from a browser you have used before.',

@@ -15,6 +15,7 @@ function copyDevice(device: Device): Device {
     credentialId: device.credentialId,
     subscription: copySubscription(device.subscription),
     name: device.name,
+    lang: device.lang,
     createdAt: new Date(device.createdAt),
     lastSeenAt: new Date(device.lastSeenAt),
   };

@@ -1,15 +1,16 @@
-// Push-approval phones: { _id: id, accountId, credentialId, subscription, name, createdAt,
-// lastSeenAt }. A unique index on credentialId keeps one device per passkey; unique indexes (like
+// Push-approval phones: { _id: id, accountId, credentialId, subscription, name, lang, createdAt,
+// lastSeenAt }; a phone stored before `lang` existed reads as Japanese (the default language). A unique index on credentialId keeps one device per passkey; unique indexes (like
 // the unique _id) are enforced atomically on FerretDB too.
 import type mongoose from 'mongoose';
+import { isLang } from '../../i18n/lang.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { Device, DeviceRepository, PushSubscriptionRecord } from '../types.ts';
 import { guard, isDuplicateKeyError } from './connection.ts';
 
 export const DEVICES_COLLECTION = 'devices';
 
-/** A Device with its id as the _id. */
-type DeviceDocument = Omit<Device, 'id'> & { _id: string };
+/** A Device with its id as the _id; `lang` is missing on phones set up before it was kept. */
+type DeviceDocument = Omit<Device, 'id' | 'lang'> & { _id: string; lang?: Device['lang'] };
 
 /** Exactly the typed fields (a browser's toJSON() also has expirationTime, which is not kept). */
 function copySubscription(subscription: PushSubscriptionRecord): PushSubscriptionRecord {
@@ -23,6 +24,7 @@ function toDevice(document: DeviceDocument): Device {
     credentialId: document.credentialId,
     subscription: copySubscription(document.subscription),
     name: document.name,
+    lang: isLang(document.lang) ? document.lang : 'ja',
     createdAt: document.createdAt,
     lastSeenAt: document.lastSeenAt,
   };
@@ -60,6 +62,7 @@ export class MongoDevices implements DeviceRepository {
         credentialId: device.credentialId,
         subscription: copySubscription(device.subscription),
         name: device.name,
+        lang: device.lang,
         createdAt: device.createdAt,
         lastSeenAt: device.lastSeenAt,
       };

@@ -1,4 +1,5 @@
 // Phones set up for push sign-in approvals.
+import type { Lang } from '../../i18n/lang.ts';
 
 /** A Web Push subscription as the browser's PushSubscription.toJSON() gives it. */
 export interface PushSubscriptionRecord {
@@ -15,6 +16,8 @@ export interface Device {
   credentialId: string;
   subscription: PushSubscriptionRecord;
   name: string;
+  /** The phone's language when it was set up: its notifications are written in it. */
+  lang: Lang;
   createdAt: Date;
   lastSeenAt: Date;
 }

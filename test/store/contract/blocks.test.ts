@@ -43,6 +43,7 @@ forEachStore('blocks', (t) => {
       credentialId: 'cred-1',
       subscription: { endpoint: 'https://push.example.net/1', keys: { p256dh: 'p', auth: 'a' } },
       name: 'Phone',
+      lang: 'ja',
       createdAt: old,
       lastSeenAt: old,
     };

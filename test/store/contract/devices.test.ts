@@ -1,5 +1,8 @@
 // Phones set up for push approvals.
 import assert from 'node:assert/strict';
+import mongoose from 'mongoose';
+import { createMongoStore } from '../../../src/store/mongo/index.ts';
+import { mongoTestUri, uniqueDbName } from '../../support/mongo.ts';
 import { DuplicateKeyError } from '../../../src/store/errors.ts';
 import type { Device, PushSubscriptionRecord } from '../../../src/store/types.ts';
 import { forEachStore } from './support.ts';
@@ -15,6 +18,7 @@ forEachStore('devices', (t) => {
     credentialId: `cred-of-${id}`,
     subscription: subscription(1),
     name: 'iPhone 17',
+    lang: 'en',
     createdAt: new Date(t.clock),
     lastSeenAt: new Date(t.clock),
     ...overrides,
@@ -103,5 +107,25 @@ forEachStore('devices', (t) => {
     await t.store.devices.touch('unknown', at);
     assert.deepEqual(await t.store.devices.findById('dev-1'), device('acc-1', 'dev-1', { lastSeenAt: at }));
     assert.equal(await t.store.devices.findById('unknown'), undefined);
+  });
+});
+
+describe('store contract (mongo only): devices', () => {
+  it('reads a phone stored before its language was kept as Japanese, and keeps the language of a new one', async () => {
+    const uri = await mongoTestUri(uniqueDbName('tobira_legacy_devices'));
+    const raw = await mongoose.createConnection(uri).asPromise();
+    const legacy = await createMongoStore(uri);
+    try {
+      await legacy.init();
+      const at = new Date();
+      const old = { accountId: 'acc-1', credentialId: 'cred-old', subscription: { endpoint: 'https://push.example.net/old', keys: { p256dh: 'p', auth: 'a' } }, name: 'Old phone', createdAt: at, lastSeenAt: at };
+      await raw.collection('devices').insertOne({ _id: 'dev-old', ...old } as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>);
+      assert.deepEqual(await legacy.devices.findById('dev-old'), { id: 'dev-old', ...old, lang: 'ja' });
+      await legacy.devices.add({ id: 'dev-new', ...old, credentialId: 'cred-new', lang: 'en' });
+      assert.equal((await legacy.devices.findById('dev-new'))?.lang, 'en');
+      assert.deepEqual((await legacy.devices.listByAccount('acc-1')).map((d) => d.lang).sort(), ['en', 'ja']);
+    } finally {
+      await Promise.all([legacy.close(), raw.close()]);
+    }
   });
 });

@@ -1,0 +1,116 @@
+// States that are true (issue 11 items 6 and 8), over HTTP: a passwordless account is not told its
+// password will be deleted; the always-passkey notices are account notices shown at the top of
+// the menu; oidc-provider's error pages speak the page's language; the push notification says it is
+// a sign-in request in the language the phone was set up in; browser labels follow the page.
+import assert from 'node:assert/strict';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import * as oidc from 'openid-client';
+import { browserWith, FIREFOX_ON_WINDOWS, member } from '../support/account-menu.ts';
+import { HttpBrowser } from '../support/http-browser.ts';
+import { discover, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
+import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
+import { PushReceiver } from '../support/push-receiver.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { freshStore } from '../support/stores.ts';
+import type { RunningTobira } from '../support/tobira.ts';
+import type { Store } from '../../src/store/types.ts';
+
+describe('states that are true (memory store)', function () {
+  this.timeout(30_000);
+  let store: Store;
+  let tobira: RunningTobira;
+  let receiver: PushReceiver;
+  let config: oidc.Configuration;
+  const h = harness(() => tobira.issuer, () => receiver);
+
+  before(async () => {
+    receiver = new PushReceiver();
+    await receiver.start();
+    store = await freshStore('memory');
+    tobira = await startPushTobira(store);
+    config = await discover(tobira.issuer);
+  });
+  after(async () => {
+    await tobira.close();
+    await store.close();
+    await receiver.stop();
+  });
+
+  /** A password sign-up whose phone is set up from /device in `lang`. */
+  async function phoneIn(email: string, lang: 'ja' | 'en'): Promise<Phone & { token: string }> {
+    const browser = new HttpBrowser();
+    const pending = await startAuthorization(config);
+    await redeem(config, pending, (await signUpAndConsent(browser, pending, email)).url);
+    const page = await browser.follow(`${tobira.issuer}/device?lang=${lang}`);
+    const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const key = new SoftAuthenticator({ alg: 'ES256', origin: tobira.issuer, rpId: 'localhost' });
+    const options = jsonOf(await h.postJson(browser, '/device/api/setup/options', {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
+    const { token, subscription } = receiver.createSubscription();
+    const done = await h.postJson(browser, '/device/api/setup', { name: 'phone', subscription, response: key.register(options) }, csrf);
+    assert.equal(done.status, 200, done.body);
+    return { email, browser, key, csrf, token };
+  }
+
+  it('the push notification says it is a sign-in request, in the language each phone was set up in', async () => {
+    for (const [lang, title, body] of [
+      ['ja', 'ログインのリクエスト', /^Partner Shop へのログイン.*タップして確認してください。$/],
+      ['en', 'Sign-in request', /^(Sign-in to Partner Shop \(.+\)|A request to sign in to Partner Shop)\. Tap to review\.$/],
+    ] as const) {
+      const phone = await phoneIn(`notified.${lang}@example.com`, lang);
+      const account = await store.accounts.findByEmail(phone.email);
+      assert.equal((await store.devices.listByAccount(account!.id))[0]?.lang, lang, 'the phone keeps its language');
+      const pc = await h.pcRequests(config, phone.email);
+      assert.equal(typeof pc.started.expiresInSeconds, 'number');
+      assert.ok(Number(pc.started.expiresInSeconds) > 60 && Number(pc.started.expiresInSeconds) <= 120, 'the seconds left, for the countdown');
+      const push = await receiver.waitFor((m) => m.token === phone.token && (m.payload as { type?: string }).type === 'approval');
+      const payload = push.payload as { title: string; body: string; lang: string };
+      assert.equal(payload.title, title);
+      assert.match(payload.body, body);
+      assert.equal(payload.lang, lang);
+    }
+  });
+
+  it('a passwordless account is told neither "a password works too" nor "your password will be deleted"', async () => {
+    const phone = await phoneIn('nopassword@example.com', 'en');
+    const account = await store.accounts.findByEmail(phone.email);
+    await store.accounts.setSignInMode(account!.id, { passwordHash: null, alwaysPasskey: false }, new Date());
+    for (const [lang, wrong, right] of [
+      ['en', /current password is deleted|password will be deleted/i, /This account has no password, so nothing is deleted/],
+      ['ja', /現在のパスワードは削除され/, /このアカウントにはパスワードがないため、削除されるものはありません/],
+    ] as const) {
+      const page = await phone.browser.follow(`${tobira.issuer}/account/always-passkey/on?lang=${lang}`);
+      assert.equal(page.status, 200, page.body.slice(0, 300));
+      assert.doesNotMatch(page.body, wrong);
+      assert.match(page.body, right);
+    }
+  });
+
+  it('the notice after switching always passkey is an account notice, at the top of the menu', async () => {
+    const m = await member(tobira.issuer, config, 'notice@example.com');
+    for (const [lang, text] of [['en', '"Always passkey" is on'], ['ja', '「いつもパスキー設定」をオンにしました']] as const) {
+      const menu = await m.browser.follow(`${tobira.issuer}/account?notice=always_passkey_on&lang=${lang}`);
+      const top = /<p class="notice" role="status" id="notice">([^<]*)</.exec(menu.body)?.[1] ?? '';
+      assert.ok(top.replace(/&#34;/g, '"').includes(text), `the top notice in ${lang}: ${top}`);
+    }
+  });
+
+  it('an unknown client gets an error page in the page\'s language, never oidc-provider\'s English', async () => {
+    const url = `${tobira.issuer}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://nowhere.example/cb')}`;
+    const ja = await new HttpBrowser().follow(url, { headers: { 'accept-language': 'ja' } });
+    assert.equal(ja.status, 400);
+    assert.match(ja.body, /data-code="invalid_client"/);
+    assert.doesNotMatch(ja.body, /client is invalid/);
+    assert.match(ja.body, /このサービスは tobira に登録されていないか/);
+    const en = await new HttpBrowser().follow(url, { headers: { 'accept-language': 'en' } });
+    assert.match(en.body, /This service is not registered with tobira/);
+  });
+
+  it('browser labels are in the page\'s language', async () => {
+    const m = await member(tobira.issuer, config, 'labels@example.com', browserWith(FIREFOX_ON_WINDOWS));
+    const ja = await m.browser.follow(`${tobira.issuer}/account?lang=ja`);
+    assert.match(ja.body, /Firefox 128（Windows）/);
+    assert.doesNotMatch(ja.body, /Firefox 128 on Windows/);
+    const en = await m.browser.follow(`${tobira.issuer}/account?lang=en`);
+    assert.match(en.body, /Firefox 128 on Windows/);
+  });
+});

@@ -1,0 +1,172 @@
+// The waiting and approving screens in real Chromium, in Japanese and in English (issue 11 item
+// 6): on the PC, "notify my phone" turns the page into a waiting panel with the number at the top,
+// the other ways hidden, a countdown to the request's expiry and "use another way", which stops
+// waiting and brings the form back; on the phone, the buttons look disabled once the request is
+// decided and the text says what happens next, not "go back to the sign-in screen".
+// The phone is set up over HTTP (a software authenticator) and its cookies are carried into a
+// Chromium context, which denies (no passkey needed); the approval is then made over HTTP.
+import assert from 'node:assert/strict';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import type * as oidc from 'openid-client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { HttpBrowser } from '../support/http-browser.ts';
+import { discover, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
+import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
+import { PushReceiver } from '../support/push-receiver.ts';
+import { screenshot } from '../support/screenshots.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { freshStore } from '../support/stores.ts';
+import type { RunningTobira } from '../support/tobira.ts';
+import type { Store } from '../../src/store/types.ts';
+
+const TEXTS = {
+  ja: {
+    locale: 'ja-JP',
+    waitTitle: 'スマートフォンで承認してください',
+    countdown: /^あと [12]:[0-5]\d で期限が切れます$/,
+    denied: '拒否しました。',
+    approvedNot: /ログイン画面に戻ってください/,
+    approved: /自動的に先に進みます/,
+    notifiedTitle: 'ログインのリクエスト',
+  },
+  en: {
+    locale: 'en-US',
+    waitTitle: 'Approve on your phone',
+    countdown: /^Expires in [12]:[0-5]\d$/,
+    denied: 'Denied.',
+    approvedNot: /Go back to the sign-in screen/,
+    approved: /continues by itself/,
+    notifiedTitle: 'Sign-in request',
+  },
+} as const;
+
+describe('waiting and approving screens in real Chromium (memory store)', function () {
+  this.timeout(90_000);
+  let store: Store;
+  let tobira: RunningTobira;
+  let receiver: PushReceiver;
+  let config: oidc.Configuration;
+  let browser: Browser;
+  const h = harness(() => tobira.issuer, () => receiver);
+
+  before(async () => {
+    receiver = new PushReceiver();
+    await receiver.start();
+    store = await freshStore('memory');
+    tobira = await startPushTobira(store);
+    config = await discover(tobira.issuer);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await tobira?.close();
+    await store?.close();
+    await receiver?.stop();
+  });
+
+  /** A password account whose phone is set up from /device in `lang` (over HTTP). */
+  async function phoneIn(email: string, lang: 'ja' | 'en'): Promise<Phone & { token: string }> {
+    const http = new HttpBrowser();
+    const pending = await startAuthorization(config);
+    await redeem(config, pending, (await signUpAndConsent(http, pending, email)).url);
+    const page = await http.follow(`${tobira.issuer}/device?lang=${lang}`);
+    const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const key = new SoftAuthenticator({ alg: 'ES256', origin: tobira.issuer, rpId: 'localhost' });
+    const options = jsonOf(await h.postJson(http, '/device/api/setup/options', {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
+    const { token, subscription } = receiver.createSubscription();
+    const done = await h.postJson(http, '/device/api/setup', { name: 'phone', subscription, response: key.register(options) }, csrf);
+    assert.equal(done.status, 200, done.body);
+    return { email, browser: http, key, csrf, token };
+  }
+
+  /** The phone's cookies (session, device, language) in a Chromium phone context. */
+  async function phoneContext(phone: Phone, locale: string): Promise<BrowserContext> {
+    const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+    const seen = new Map<string, { name: string; value: string; url: string }>();
+    for (const path of ['/', '/device/', '/device/approve/x', '/account/']) {
+      for (const c of await phone.browser.jar.getCookies(`${tobira.issuer}${path}`)) seen.set(`${c.key}|${c.path}`, { name: c.key, value: c.value, url: `${tobira.issuer}${c.path ?? '/'}` });
+    }
+    await context.addCookies([...seen.values()]);
+    return context;
+  }
+
+  async function askPhone(pc: Page, email: string): Promise<void> {
+    const pending = await startAuthorization(config);
+    await pc.goto(pending.url.href);
+    await pc.locator('#email').fill(email);
+    await pc.locator('#push-button').click();
+    await pc.locator('#push-number').waitFor();
+  }
+
+  for (const lang of ['ja', 'en'] as const) {
+    const text = TEXTS[lang];
+
+    it(`${lang}: the PC waits with the number at the top, a countdown and "use another way"; the phone shows what happened`, async () => {
+      const email = `waiting.${lang}@example.com`;
+      const phone = await phoneIn(email, lang);
+      const pcContext = await browser.newContext({ locale: text.locale, viewport: { width: 1280, height: 800 } });
+      await pcContext.route(`${PARTNER_CALLBACK}**`, (route) => route.fulfill({ status: 200, body: 'partner callback' }));
+      const pc = await pcContext.newPage();
+      const phoneCtx = await phoneContext(phone, text.locale);
+      const phonePage = await phoneCtx.newPage();
+      try {
+        const pushesBefore = receiver.messages.length;
+        await askPhone(pc, email);
+        const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && m.token === phone.token);
+        const payload = push.payload as { approvalId: string; title: string };
+        assert.equal(payload.title, text.notifiedTitle, 'the notification says what it is, in the phone\'s language');
+
+        // The waiting panel is the page: its heading, the number near the top, the rest hidden.
+        assert.equal(await pc.locator('#push-wait-title').innerText(), text.waitTitle);
+        const numberBox = await pc.locator('#push-number').boundingBox();
+        assert.ok(numberBox && numberBox.y + numberBox.height < 480, `the number is in the upper part of a 1280×800 screen, not at its bottom edge (y=${numberBox?.y})`);
+        assert.equal(await pc.locator('#sign-in-ways').isVisible(), false, 'the form is hidden while waiting');
+        assert.equal(await pc.locator('#password').isVisible(), false);
+        assert.match(await pc.locator('#push-countdown').innerText(), text.countdown);
+        const first = await pc.locator('#push-countdown').innerText();
+        await pc.waitForFunction((before) => document.getElementById('push-countdown')?.textContent !== before, first, { timeout: 5_000 });
+        await screenshot(pc, `push-wait-${lang}`);
+
+        // "Use another way" stops waiting: the form is back and the panel gone.
+        await pc.locator('#push-other-way').click();
+        await pc.locator('#sign-in-ways').waitFor();
+        assert.equal(await pc.locator('#push-wait').isVisible(), false);
+        assert.equal(await pc.locator('#email').inputValue(), email, 'what was typed is kept');
+
+        // The phone denies the first request: every button looks disabled, the text says so.
+        await phonePage.goto(`${tobira.issuer}/device/approve/${payload.approvalId}`);
+        assert.doesNotMatch(String(await phonePage.locator('#approve').getAttribute('data-msg-approved')), text.approvedNot);
+        assert.match(String(await phonePage.locator('#approve').getAttribute('data-msg-approved')), text.approved);
+        await phonePage.locator('#deny-button').click();
+        await phonePage.locator('#approve-result').filter({ hasText: text.denied }).waitFor();
+        for (const id of ['#deny-button', '#report-button']) {
+          assert.equal(await phonePage.locator(id).isDisabled(), true);
+          const opacity = await phonePage.locator(id).evaluate((el) => getComputedStyle(el).opacity);
+          assert.ok(Number(opacity) < 0.6, `${id} looks disabled (opacity ${opacity})`);
+        }
+        for (const choice of await phonePage.locator('button.choice').all()) {
+          assert.ok(Number(await choice.evaluate((el) => getComputedStyle(el).opacity)) < 0.6, 'a number button looks disabled');
+        }
+        await screenshot(phonePage, `approve-denied-${lang}`);
+
+        // Asked again and approved (over HTTP): the PC, which waits again, continues by itself.
+        const before = receiver.messages.length;
+        await pc.locator('#push-button').click();
+        await pc.locator('#push-number').waitFor();
+        const number = await pc.locator('#push-number').innerText();
+        const again = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= before && m.token === phone.token);
+        const approved = await h.approveOn(phone, (again.payload as { approvalId: string }).approvalId, number);
+        assert.equal(approved.status, 200, approved.body);
+        const allow = lang === 'ja' ? '許可する' : 'Allow';
+        await Promise.race([
+          pc.waitForRequest((req) => req.url().startsWith(PARTNER_CALLBACK), { timeout: 15_000 }),
+          pc.getByRole('button', { name: allow }).waitFor({ timeout: 15_000 }),
+        ]);
+      } finally {
+        await pcContext.close();
+        await phoneCtx.close();
+      }
+    });
+  }
+});
