@@ -79,7 +79,7 @@ for (const kind of STORE_KINDS) {
       assert.equal((await accountOf(m)).contactEmail, null, 'nothing stored before the code comes back');
 
       const done = await m.browser.submit(codePage, '/verify', { code: ` ${code.slice(0, 3)} ${code.slice(3)} ` });
-      assert.match(done.url, /\/account\?notice=contact_verified$/);
+      assert.match(done.url, /\/account\/contacts\?notice=contact_verified$/);
       assert.match(done.body, /id="notice"/);
       const account = await accountOf(m);
       assert.equal(account.contactEmail?.value, stored);
