@@ -255,7 +255,7 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'confirm.service.again': 'The next time you sign in to {name}, it asks for your permission again.',
   'confirm.service.stays': 'Your tobira sign-ins and your other services stay as they are.',
   'confirm.service.revoke': 'Disconnect',
-  'confirm.contact.title': 'Remove your {what} “{value}”?',
+  'confirm.contact.title': 'Remove {what} “{value}”?',
   'confirm.contact.ends': 'Security notices are no longer sent there, and it can no longer confirm it is you when you change or lose your phone.',
   'confirm.contact.remove': 'Remove it',
   'history.title': 'Sign-in history',
