@@ -255,7 +255,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     const browsers = await deps.trustedBrowsers.list(session.account.id);
     if (browsers.length === 0) throw new TrustedBrowserNotFoundError();
     await confirm(ctx, session, {
-      title: line('confirm.browsers.title', { count: String(browsers.length) }),
+      title: browsers.length === 1 ? line('confirm.browser.title', { name: browsers[0]?.name ?? '' }) : line('confirm.browsers.title', { count: String(browsers.length) }),
       lines: [line('confirm.browsers.ends', { names: browsers.map((b) => b.name).join(', ') })],
       action: '/account/browsers/revoke-all', fields: {}, button: 'confirm.browsers.revoke', back: pageOf('browsers'),
     });

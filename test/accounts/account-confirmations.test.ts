@@ -121,6 +121,24 @@ for (const kind of FEATURE_STORES) {
       }
     });
 
+    it('confirms before no longer trusting one browser or all of them, then says what happened', async () => {
+      const browsers = await store.trustedBrowsers.listByAccount(alice.accountId);
+      assert.equal(browsers.length, 1);
+      const one = await alice.browser.follow(`${tobira.issuer}/account/browsers/revoke?id=${browsers[0]!.id}`);
+      assert.match(one.body, new RegExp(`<h1 id="confirm-title">Stop trusting “${browsers[0]!.name}”\\?</h1>`));
+      assert.deepEqual(consequencesOf(one), ['The next sign-in in this browser by phone notification asks you to pick a number again. It stays signed in.']);
+      const all = await alice.browser.follow(`${tobira.issuer}/account/browsers/revoke-all`);
+      assert.match(all.body, new RegExp(`<h1 id="confirm-title">Stop trusting “${browsers[0]!.name}”\\?</h1>`), 'one browser is named, not counted');
+      assert.match(all.body, /action="\/account\/browsers\/revoke-all"/);
+      assert.equal((await store.trustedBrowsers.listByAccount(alice.accountId)).length, 1, 'the confirmation pages change nothing');
+      assert.equal(errorCodeOf(await alice.browser.request(`${tobira.issuer}/account/browsers/revoke?id=AAAAAAAAAAAAAAAAAAAAAA`)), 'trusted_browser_not_found');
+      const done = await alice.browser.submit(all, '/account/browsers/revoke-all', {});
+      assert.equal(new URL(done.url).pathname + new URL(done.url).search, '/account/browsers?notice=revoked_all');
+      assert.match(done.body, /id="notice" tabindex="-1">No browser is trusted any more\./);
+      assert.deepEqual(await store.trustedBrowsers.listByAccount(alice.accountId), []);
+      assert.equal(errorCodeOf(await alice.browser.request(`${tobira.issuer}/account/browsers/revoke-all`)), 'trusted_browser_not_found', 'nothing left to confirm');
+    });
+
     it('removes the phone from the confirmation page, and tells the user what happened where they land', async () => {
       const page = await alice.browser.follow(`${tobira.issuer}/account/phones/remove?id=${deviceId}`);
       const removed = await alice.browser.submit(page, '/account/phones/remove', {}, `${tobira.issuer}/auth`);
