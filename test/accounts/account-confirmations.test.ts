@@ -134,7 +134,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(errorCodeOf(await alice.browser.request(`${tobira.issuer}/account/browsers/revoke?id=AAAAAAAAAAAAAAAAAAAAAA`)), 'trusted_browser_not_found');
       const done = await alice.browser.submit(all, '/account/browsers/revoke-all', {});
       assert.equal(new URL(done.url).pathname + new URL(done.url).search, '/account/browsers?notice=revoked_all');
-      assert.match(done.body, /id="notice" tabindex="-1">No browser is trusted any more\./);
+      assert.match(done.body, /id="notice" tabindex="-1" autofocus>No browser is trusted any more\./);
       assert.deepEqual(await store.trustedBrowsers.listByAccount(alice.accountId), []);
       assert.equal(errorCodeOf(await alice.browser.request(`${tobira.issuer}/account/browsers/revoke-all`)), 'trusted_browser_not_found', 'nothing left to confirm');
     });

@@ -107,7 +107,7 @@ for (const kind of FEATURE_STORES) {
       const m = await member(tobira.issuer, config, `name.${kind}@example.com`);
       const done = await m.browser.submit(await menuOf(tobira.issuer, m.browser, 'profile'), '/account/profile/name', { name: '  山田 花子  ' });
       assert.match(done.url, /\/account\/profile\?notice=name_changed$/);
-      assert.match(done.body, /id="notice" tabindex="-1">Your name was changed\./);
+      assert.match(done.body, /id="notice" tabindex="-1" autofocus>Your name was changed\./);
       assert.match(done.body, /id="profile-name">山田 花子</);
       assert.equal((await tobira.store.accounts.findById(m.accountId))?.name, '山田 花子');
       const empty = await m.browser.submit(done, '/account/profile/name', { name: '   ' });
@@ -211,7 +211,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal((await m.browser.request(`${tobira.issuer}/account/services/revoke?client=partner%20web!`)).status, 400);
       const done = await m.browser.submit(confirmation, '/account/services/revoke', {});
       assert.match(done.url, /\/account\/services\?notice=service_disconnected$/);
-      assert.match(done.body, /id="notice" tabindex="-1">The service was disconnected\. Its tokens ended, and it will ask for your permission again\./);
+      assert.match(done.body, /id="notice" tabindex="-1" autofocus>The service was disconnected\. Its tokens ended, and it will ask for your permission again\./);
       assert.deepEqual(servicesOf(done), []);
       assert.match(done.body, /id="no-services"/);
       await assert.rejects(oidc.refreshTokenGrant(config, stillWorks.refresh_token as string), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');

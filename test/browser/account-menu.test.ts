@@ -176,6 +176,7 @@ for (const kind of FEATURE_STORES) {
       await page.getByRole('button', { name: 'Disconnect' }).click();
       assert.equal(await page.locator('#notice').innerText(), 'The service was disconnected. Its tokens ended, and it will ask for your permission again.');
       assert.equal(new URL(page.url()).pathname, '/account/services');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'notice', 'the notice has the focus, so a screen reader reads it first');
       await page.locator('#no-services').waitFor();
       assert.equal(await partnerGrants(), 0);
       await page.setViewportSize(DESKTOP);
