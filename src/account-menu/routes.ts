@@ -76,6 +76,8 @@ interface Confirmation {
   fields: Record<string, string>;
   button: MessageKey;
   back: string;
+  /** The step needs a recent sign-in (account-guard): the page warns that it will be asked for. */
+  needsFreshSignIn?: boolean;
 }
 
 export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
@@ -112,7 +114,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
   }
 
   async function confirm(ctx: Context, session: AccountSession, page: Confirmation): Promise<void> {
-    await render(ctx, 'account-confirm', { ...page, account: session.account, fresh: guard.isFresh(session), csrf: csrfToken(ctx) });
+    await render(ctx, 'account-confirm', { ...page, account: session.account, fresh: !page.needsFreshSignIn || guard.isFresh(session), csrf: csrfToken(ctx) });
   }
 
   /** The lines of every sign-in ending (a phone's removal). */
@@ -166,7 +168,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     const name = { name: deletion.passkey.name };
     const page: Confirmation = {
       title: line('confirm.passkey.title', name), lines: [], action: '/account/passkeys/delete',
-      fields: { credentialId: input.credentialId }, button: 'confirm.passkey.delete', back: pageOf('passkeys'),
+      fields: { credentialId: input.credentialId }, button: 'confirm.passkey.delete', back: pageOf('passkeys'), needsFreshSignIn: true,
     };
     if (deletion.kind === 'refused') page.refusal = line('confirm.passkey.refused');
     else if (deletion.kind === 'phone') {
@@ -208,7 +210,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     const name = { name: removal.phone.name };
     await confirm(ctx, session, {
       title: line('confirm.phone.title', name), lines: [line('confirm.phone.ends', name), ...everySignInLines(removal.ends)],
-      action: '/account/phones/remove', fields: { id: input.id }, button: 'confirm.phone.remove', back: pageOf('phones'),
+      action: '/account/phones/remove', fields: { id: input.id }, button: 'confirm.phone.remove', back: pageOf('phones'), needsFreshSignIn: true,
     });
   });
 
@@ -308,7 +310,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
     await confirm(ctx, session, {
       title: line('confirm.contact.title', { what: t(VIEW_KEYS.contactName(kind.data) ?? 'contacts.email'), value: contact.value }),
       lines: [line('confirm.contact.ends')],
-      action: `/account/contacts/${kind.data}/remove`, fields: {}, button: 'confirm.contact.remove', back: pageOf('contacts'),
+      action: `/account/contacts/${kind.data}/remove`, fields: {}, button: 'confirm.contact.remove', back: pageOf('contacts'), needsFreshSignIn: true,
     });
   });
 

@@ -21,6 +21,8 @@ const consequencesOf = (page: Page): string[] =>
 for (const kind of FEATURE_STORES) {
   describe(`account menu: confirmation before removing a phone or deleting a passkey (${kind} store)`, function () {
     this.timeout(60_000);
+    let offset = 0;
+    const now = (): number => Date.now() + offset;
     let store: Store;
     let tobira: RunningTobira;
     let smtp: SmtpSink;
@@ -35,13 +37,16 @@ for (const kind of FEATURE_STORES) {
       smtp = new SmtpSink();
       receiver = new PushReceiver();
       const [smtpUrl] = await Promise.all([smtp.start(), receiver.start()]);
-      store = await freshStore(kind);
-      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl });
+      store = await freshStore(kind, { now });
+      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl }, { now });
       config = await discover(tobira.issuer);
       alice = await lostPhoneAccount(h, config, tobira.issuer, receiver, `confirm.${kind}@example.com`);
       deviceId = (await store.devices.listByAccount(alice.accountId))[0]!.id;
       const bob = await h.phoneFor(config, `confirm.other.${kind}@example.com`);
       otherDeviceId = (await store.devices.listByAccount((await store.accounts.findByEmail(bob.email))!.id))[0]!.id;
+    });
+    afterEach(() => {
+      offset = 0;
     });
     after(async () => {
       await tobira?.close();
@@ -119,6 +124,24 @@ for (const kind of FEATURE_STORES) {
       for (const path of ['/account/phones/remove?id=a%20b', '/account/phones/remove', '/account/passkeys/delete?credentialId=%3Cscript%3E']) {
         assert.equal((await alice.browser.request(`${tobira.issuer}${path}`)).status, 400, path);
       }
+    });
+
+    it('warns on the confirmation page when the step will ask for a fresh sign-in, and then asks for it, changing nothing', async () => {
+      offset = 6 * 60_000;
+      const before = await state();
+      const page = await alice.browser.follow(`${tobira.issuer}/account/phones/remove?id=${deviceId}`);
+      assert.match(page.body, /id="confirm-reauth">You will be asked to sign in again first; then choose this again\.</);
+      const services = await alice.browser.follow(`${tobira.issuer}/account/services/revoke?client=partner-web`);
+      assert.doesNotMatch(services.body, /id="confirm-reauth"/, 'disconnecting needs no fresh sign-in, so no warning');
+      const stale = await alice.browser.request(new URL('/account/phones/remove', tobira.issuer).href, { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '', id: deviceId } });
+      assert.equal(stale.status, 303);
+      const location = new URL(stale.headers.get('location') ?? '', tobira.issuer);
+      assert.equal(location.pathname, '/auth');
+      assert.equal(location.searchParams.get('prompt'), 'login');
+      assert.equal(await state(), before);
+      offset = 0;
+      const freshPage = await alice.browser.follow(`${tobira.issuer}/account/phones/remove?id=${deviceId}`);
+      assert.doesNotMatch(freshPage.body, /id="confirm-reauth"/);
     });
 
     it('confirms before no longer trusting one browser or all of them, then says what happened', async () => {
