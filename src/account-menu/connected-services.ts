@@ -17,6 +17,8 @@ export interface ConnectedService {
   since: Date | null;
   /** The next sign-in to it goes without the consent step ("remember this decision"). */
   remembered: boolean;
+  /** It holds a live grant (it is signed in now, with tokens that a revocation ends). */
+  signedIn: boolean;
 }
 
 export class ConnectedServices {
@@ -42,14 +44,16 @@ export class ConnectedServices {
   async list(accountId: string): Promise<ConnectedService[]> {
     const byClient = new Map<string, ConnectedService>();
     const add = (clientId: string, scope: string, since: Date | null, remembered: boolean): void => {
+      const signedIn = !remembered;
       const scopes = scope.split(' ').filter((s) => s && s !== 'openid');
       const known = byClient.get(clientId);
       if (!known) {
-        byClient.set(clientId, { clientId, name: this.#clientName(clientId), scopes, since, remembered });
+        byClient.set(clientId, { clientId, name: this.#clientName(clientId), scopes, since, remembered, signedIn });
         return;
       }
       known.scopes = [...new Set([...known.scopes, ...scopes])];
       known.remembered ||= remembered;
+      known.signedIn ||= signedIn;
       if (since && (!known.since || since < known.since)) known.since = since;
     };
     for (const grant of await this.#partnerGrants(accountId)) add(grant.clientId, grant.scope, grant.createdAt, false);

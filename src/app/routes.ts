@@ -96,6 +96,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
         alwaysPasskey: services.alwaysPasskey,
         history: services.history,
         services: services.connectedServices,
+        whatEnds: services.whatEnds,
         bodies,
       }),
       contactRoutes({ contacts: services.contacts, guard, bodies }),

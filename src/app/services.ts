@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { ConnectedServices } from '../account-menu/connected-services.ts';
 import { SignInHistory } from '../account-menu/sign-in-history.ts';
+import { WhatEnds } from '../account-menu/what-ends.ts';
 import { AccessRevocation } from '../accounts/access-revocation.ts';
 import { PasswordThrottle } from '../accounts/password-throttle.ts';
 import { AccountService } from '../accounts/account-service.ts';
@@ -157,6 +158,8 @@ export class Services extends Base {
     events: this.events,
     now: this.now,
   });
+  /** What a destructive step of the account menu ends, for its confirmation page. */
+  readonly whatEnds = new WhatEnds({ passkeys: this.passkeys, devices: this.devices, trustedBrowsers: this.trustedBrowsers, services: this.connectedServices, sessions: this.store.oidc('Session') });
 
   // The flows.
   readonly signup = new PasswordlessSignup({ accounts: this.accounts, codes: this.codes, mailer: this.mailer, passkeys: this.passkeys, limiter: this.limiter });

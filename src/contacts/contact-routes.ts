@@ -101,16 +101,16 @@ export function contactRoutes(deps: ContactRouteDeps): Router<RequestState> {
     await onForm(ctx, async () => {
       const { code } = parseForm(codeForm, ctx.request.body);
       await contacts.verify(account, kind, code, langOf(ctx), auditContextOf(ctx));
-      seeOther(ctx, '/account?notice=contact_verified');
+      seeOther(ctx, '/account/contacts?notice=contact_verified');
     }, (error) => showCode(ctx, kind, target ?? '', error));
   });
 
   router.post('/:kind/remove', ...form, async (ctx) => {
     const kind = kindOf(ctx);
     const session = await guard.signedIn(ctx);
-    if (!guard.freshOrSentToSignIn(ctx, session)) return;
+    if (!guard.freshOrSentToSignIn(ctx, session, '/account/contacts')) return;
     await contacts.remove(session.account, kind, langOf(ctx), auditContextOf(ctx));
-    seeOther(ctx, '/account?notice=contact_removed');
+    seeOther(ctx, '/account/contacts?notice=contact_removed');
   });
 
   return router;

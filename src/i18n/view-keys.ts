@@ -14,14 +14,17 @@ export const VIEW_KEYS = {
   /** /account?notice=... : what just happened. */
   accountNotice: lookup({
     renamed: 'account.notice.renamed',
-    deleted: 'account.notice.deleted',
+    phone_renamed: 'menu.notice.phone_renamed',
+    browser_renamed: 'menu.notice.browser_renamed',
+    deleted: 'menu.notice.deleted',
     added: 'account.notice.added',
-    revoked: 'account.notice.revoked',
-    phone_removed: 'account.notice.phone_removed',
+    revoked: 'menu.notice.revoked',
+    revoked_all: 'menu.notice.revoked_all',
+    phone_removed: 'menu.notice.phone_removed',
     name_changed: 'account.notice.name_changed',
     contact_verified: 'account.notice.contact_verified',
     contact_removed: 'account.notice.contact_removed',
-    service_disconnected: 'account.notice.service_disconnected',
+    service_disconnected: 'menu.notice.service_disconnected',
     // Shown at the top of the menu, where the user lands after switching (not only in its section).
     always_passkey_on: 'apk.notice_on',
     always_passkey_off: 'apk.notice_off',

@@ -296,7 +296,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(done.status, 200);
       assert.match(done.url, /\/account\?notice=always_passkey_on$/);
       assert.match(done.body, /data-always-passkey="on"/);
-      assert.match(done.body, /id="always-passkey-notice"/);
+      assert.match(done.body, /<p class="notice" role="status" id="notice">[^<]*Always passkey/, 'the notice is at the top of the menu');
 
       const account = await accountOf(phone.email);
       assert.equal(account.passwordHash, null, 'the stored hash is gone');

@@ -79,7 +79,7 @@ for (const kind of STORE_KINDS) {
       assert.equal((await accountOf(m)).contactEmail, null, 'nothing stored before the code comes back');
 
       const done = await m.browser.submit(codePage, '/verify', { code: ` ${code.slice(0, 3)} ${code.slice(3)} ` });
-      assert.match(done.url, /\/account\?notice=contact_verified$/);
+      assert.match(done.url, /\/account\/contacts\?notice=contact_verified$/);
       assert.match(done.body, /id="notice"/);
       const account = await accountOf(m);
       assert.equal(account.contactEmail?.value, stored);
@@ -142,11 +142,15 @@ for (const kind of STORE_KINDS) {
       offset = 0;
 
       since = mail.messages.length;
-      const removed = await m.browser.submit(await menuOf(tobira.issuer, m.browser), '/contacts/email/remove', {});
+      // The contacts page links to a confirmation page saying what ends; its form removes.
+      const confirmation = await m.browser.follow(`${tobira.issuer}/account/contacts/email/remove`);
+      assert.match(confirmation.body, new RegExp(`Remove Contact e-mail “${second.replaceAll('.', '\\.')}”\\?`));
+      assert.equal((await accountOf(m)).contactEmail?.value, second, 'the confirmation page changes nothing');
+      const removed = await m.browser.submit(confirmation, '/contacts/email/remove', {});
       assert.match(removed.url, /notice=contact_removed/);
       assert.equal((await accountOf(m)).contactEmail, null);
       assert.match((await mail.latestTo(second, since)).subject, /contact e-mail address was removed/);
-      const again = await m.browser.request(`${tobira.issuer}/account/contacts/email/remove`, { form: { _csrf: csrfOf(removed) } });
+      const again = await m.browser.request(`${tobira.issuer}/account/contacts/email/remove`, { form: { _csrf: csrfOf(await menuOf(tobira.issuer, m.browser)) } });
       assert.equal(again.status, 404);
       assert.equal(errorCodeOf(again), 'contact_not_set');
       const types = (await tobira.store.audit.listByAccount(m.accountId, 20, ['contact.verified', 'contact.removed'])).map((e) => e.type);

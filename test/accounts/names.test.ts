@@ -38,7 +38,7 @@ for (const kind of FEATURE_STORES) {
     it('the display name: refused with name_control_characters, the name unchanged', async () => {
       const m = await member(tobira.issuer, config, `names.profile.${kind}@example.com`);
       for (const name of HOSTILE) {
-        const page = await m.browser.submit(await menuOf(tobira.issuer, m.browser), '/account/profile/name', { name });
+        const page = await m.browser.submit(await menuOf(tobira.issuer, m.browser, 'profile'), '/account/profile/name', { name });
         assert.equal(page.status, 400, name);
         assert.equal(errorCodeOf(page), 'name_control_characters', name);
       }

@@ -72,11 +72,11 @@ for (const kind of FEATURE_STORES) {
 
       const menuBrowser = new HttpBrowser();
       await passwordSignIn(config, menuBrowser, email);
-      const menu = await menuOf(tobira.issuer, menuBrowser);
+      const menu = await menuOf(tobira.issuer, menuBrowser, 'services');
       assert.match(menu.body, /data-client-id="partner-web"/);
-      const done = await menuBrowser.request(`${tobira.issuer}/account/services/revoke`, { form: { _csrf: csrfOf(menu), client: 'partner-web' } });
+      const done = await menuBrowser.request(`${tobira.issuer}/account/services/revoke`, { form: { _csrf: csrfOf(await menuOf(tobira.issuer, menuBrowser)), client: 'partner-web' } });
       assert.equal(done.status, 303);
-      assert.doesNotMatch((await menuOf(tobira.issuer, menuBrowser)).body, /data-client-id="partner-web"/);
+      assert.doesNotMatch((await menuOf(tobira.issuer, menuBrowser, 'services')).body, /data-client-id="partner-web"/);
 
       const page = await passwordSignIn(config, new HttpBrowser(), email);
       assert.ok(asksConsent(page), 'consent is asked again after disconnecting');

@@ -211,7 +211,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(browsers.length, 2);
       await gina.browser.request(`${tobira.issuer}/account/browsers/rename`, { form: { _csrf: await menuCsrf(), id: browsers[0]!.id, name: 'Office PC' } });
       assert.equal((await tobira.store.trustedBrowsers.listByAccount(account!.id))[0]?.name, 'Office PC');
-      assert.match((await gina.browser.follow(`${tobira.issuer}/account`)).body, /Office PC/);
+      assert.match((await gina.browser.follow(`${tobira.issuer}/account/browsers`)).body, /Office PC/);
       await gina.browser.request(`${tobira.issuer}/account/browsers/revoke-all`, { form: { _csrf: await menuCsrf() } });
       assert.deepEqual(await tobira.store.trustedBrowsers.listByAccount(account!.id), []);
 

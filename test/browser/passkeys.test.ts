@@ -211,14 +211,19 @@ for (const kind of FEATURE_STORES) {
     it('lists, renames, adds and deletes passkeys in the account menu; a deleted passkey cannot sign in', async () => {
       await page.goto(`${tobira.issuer}/account`);
       await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await page.locator('#overview-passkeys').click();
+      await page.getByRole('heading', { level: 1, name: 'Passkeys' }).waitFor();
       const first = page.locator('#passkeys li.passkey').first();
       assert.equal(await first.locator('.passkey-sync').innerText(), 'This device only');
       assert.notEqual(await first.locator('.passkey-last-used').innerText(), 'Never');
       const firstId = await first.getAttribute('data-credential-id');
       assert.ok(firstId);
 
+      // Renaming is behind "Rename": no form is open until then.
+      assert.equal(await first.getByLabel('New name').isVisible(), false);
+      await first.locator('summary').click();
       await first.getByLabel('New name').fill('Keiko\'s phone');
-      await first.getByRole('button', { name: 'Rename' }).click();
+      await first.getByRole('button', { name: 'Rename', exact: true }).click();
       await page.getByText('The passkey was renamed.').waitFor();
       assert.equal(await page.locator('li.passkey .passkey-name').first().innerText(), 'Keiko\'s phone');
 
@@ -231,8 +236,17 @@ for (const kind of FEATURE_STORES) {
       assert.equal(await page.locator('#passkeys li.passkey').count(), 2);
       await screenshot(page, 'passkeys-en');
 
-      await page.getByRole('button', { name: 'Delete: Keiko\'s phone' }).click();
-      await page.getByText('The passkey was deleted.').waitFor();
+      // Delete opens a confirmation page that says what ends; only its button deletes.
+      await page.getByRole('link', { name: 'Delete: Keiko\'s phone' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Delete the passkey “Keiko\'s phone”?' }).waitFor();
+      assert.deepEqual(await page.locator('#consequences li').allInnerTexts(), [
+        'You can no longer sign in with this passkey.',
+        'Your other passkeys, phones, signed-in browsers and connected services stay as they are.',
+      ]);
+      assert.ok(await tobira.store.passkeys.findByCredentialId(firstId), 'the confirmation page deletes nothing');
+      await page.getByRole('button', { name: 'Delete the passkey' }).click();
+      await page.getByText('The passkey was deleted. It can no longer sign in.').waitFor();
+      assert.equal(new URL(page.url()).pathname, '/account/passkeys');
       assert.equal(await page.locator('#passkeys li.passkey').count(), 1);
       const account = await tobira.store.accounts.findByEmail(email);
       assert.equal(await tobira.store.passkeys.findByCredentialId(firstId), undefined);
@@ -242,8 +256,9 @@ for (const kind of FEATURE_STORES) {
       assert.ok(sent.some(([name, arg]) => name === 'signalAllAcceptedCredentials' && !arg.allAcceptedCredentialIds?.includes(firstId)));
 
       // The last passkey of a passwordless account is its only way in: deleting it is refused.
-      await page.getByRole('button', { name: /^Delete:/ }).click();
-      assert.match(await page.locator('[role=alert]').innerText(), /last way into your account/);
+      await page.getByRole('link', { name: /^Delete:/ }).click();
+      assert.match(await page.locator('[role=alert]').innerText(), /only way to sign in, so it cannot be deleted/);
+      assert.equal(await page.getByRole('button', { name: 'Delete the passkey' }).count(), 0, 'no button to try anyway');
       assert.equal((await tobira.store.passkeys.listByAccount(account!.id)).length, 1);
 
       // The deleted passkey, still on the old phone, is refused and the phone is told to forget it.
@@ -314,6 +329,8 @@ for (const kind of FEATURE_STORES) {
       await page.getByRole('button', { name: '生体認証・画面ロックでログイン' }).click();
       await page.getByRole('heading', { name: 'アカウント' }).waitFor();
       assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+      await page.locator('#overview-passkeys').click();
+      await page.getByRole('heading', { level: 1, name: 'パスキー' }).waitFor();
       await screenshot(page, 'passkeys-ja');
     });
   });

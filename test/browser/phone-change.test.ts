@@ -92,10 +92,12 @@ for (const kind of FEATURE_STORES) {
      * this phone's too: it signs in again with its passkey and is told what happened.
      */
     async function removeOldPhone(page: Page, account: Account): Promise<void> {
-      await page.goto(`${tobira.issuer}/account`);
-      await page.getByRole('button', { name: 'Remove: Old phone' }).click();
+      await page.goto(`${tobira.issuer}/account/phones`);
+      // Remove opens a confirmation page saying that every sign-in ends; its button removes.
+      await page.getByRole('link', { name: 'Remove: Old phone' }).click();
+      await page.getByRole('button', { name: 'Remove the phone and sign out everywhere' }).click();
       await page.getByRole('button', { name: 'Sign in with biometrics or screen lock' }).click();
-      await page.getByText('The phone was removed.').waitFor();
+      await page.getByText('The phone was removed with its passkey.').waitFor();
       assert.equal(new URL(page.url()).pathname, '/account');
       const devices = await store.devices.listByAccount(account.id);
       assert.deepEqual(devices.map((d) => d.name), ['New phone']);

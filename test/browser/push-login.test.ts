@@ -210,9 +210,11 @@ for (const { kind, matching } of VARIANTS) {
         await pcTokens(trusted.pending);
 
         // The phone (signed in to the account menu) revokes the PC.
-        await phone.goto(`${tobira.issuer}/account`);
-        // The phone itself is trusted too (its passkey sign-up); revoke the other browser, the PC.
-        await phone.locator('li.browser').filter({ hasNot: phone.locator('#this-browser') }).getByRole('button', { name: 'Revoke', exact: false }).click();
+        await phone.goto(`${tobira.issuer}/account/browsers`);
+        // The phone itself is trusted too (its passkey sign-up); revoke the other browser, the PC,
+        // on the confirmation page the Revoke link opens.
+        await phone.locator('li.browser').filter({ hasNot: phone.locator('#this-browser') }).getByRole('link', { name: 'Revoke', exact: false }).click();
+        await phone.getByRole('button', { name: 'Stop trusting it' }).click();
         await phone.getByText('The browser is no longer trusted.').waitFor();
         await pcSignsOut();
         const again = await pcAsksPhone();

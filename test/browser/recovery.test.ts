@@ -200,7 +200,7 @@ for (const kind of FEATURE_STORES) {
       // The trusted browsers are forgotten: neither is listed, and the PC must match a number again.
       const nowTrusted = (await store.trustedBrowsers.listByAccount(account.id)).map((b) => b.tokenHash);
       assert.ok(!nowTrusted.includes(pcTrust) && !nowTrusted.includes(oldTrust), 'old trusted browsers are gone');
-      await page.goto(`${tobira.issuer}/account`);
+      await page.goto(`${tobira.issuer}/account/browsers`);
       assert.equal(await page.locator('li.browser').count(), nowTrusted.length, 'only the new phone is listed');
       await pc.page.goto((await startAuthorization(config)).url.href);
       const again = await notifyPhone(pc.page);

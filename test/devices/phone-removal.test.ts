@@ -116,7 +116,7 @@ for (const kind of FEATURE_STORES) {
       const back = await signInAgain(alice.browser, removed, alice.email);
       assert.equal(back.status, 200, back.body.slice(0, 500));
       assert.equal(new URL(back.url).pathname + new URL(back.url).search, '/account?notice=phone_removed');
-      assert.match(back.body, /The phone was removed\. For your safety, every sign-in of your account \(this browser&#39;s too\)/);
+      assert.match(back.body, /The phone was removed with its passkey\. For your safety, every sign-in of your account, every partner service token and every trusted browser was ended/);
       assert.equal((await alice.browser.request(`${tobira.issuer}/account`)).status, 200, 'signed in again');
       assert.equal((await store.oidc('Session').listByAccountId(alice.accountId)).length, 1);
       for (const other of [alice.pc, alice.phone]) {

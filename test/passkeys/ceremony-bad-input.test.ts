@@ -261,8 +261,8 @@ for (const kind of FEATURE_STORES) {
     it('refuses a registration that is not genuine and stores nothing', async () => {
       const account = await tobira.store.accounts.findByEmail(alice.email);
       const browser = new HttpBrowser();
-      // Alice signs in to her account menu (the account client) with her passkey.
-      const menu = await browser.follow(`${tobira.issuer}/account`);
+      // Alice signs in to her account menu's passkeys page (the account client) with her passkey.
+      const menu = await browser.follow(`${tobira.issuer}/account/passkeys`);
       const uid = /data-uid="([^"]+)"/.exec(menu.body)?.[1] ?? '';
       const csrf = /data-csrf="([^"]+)"/.exec(menu.body)?.[1] ?? '';
       const signInOptions = jsonOf(await postJson(browser, `/interaction/${uid}/passkey/options`, {}, csrf)).options as PublicKeyCredentialRequestOptionsJSON;
@@ -320,7 +320,7 @@ for (const kind of FEATURE_STORES) {
         assert.equal(done.status, 200, done.body);
         return browser.follow(String(jsonOf(done).redirectTo));
       };
-      let menu = await signInTo(await browser.follow(`${tobira.issuer}/account`), erin);
+      let menu = await signInTo(await browser.follow(`${tobira.issuer}/account/passkeys`), erin);
       const csrf = /data-csrf="([^"]+)"/.exec(menu.body)?.[1] ?? '';
       const createOptions = jsonOf(await postJson(browser, '/account/passkeys/options', {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
       assert.equal((await postJson(browser, '/account/passkeys/verify', { response: erinSpare.register(createOptions) }, csrf)).status, 200);
@@ -345,7 +345,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(jsonOf(await postJson(browser, `/interaction/${uid}/passkey/verify`, { response: asAlice }, loginCsrf)).error, 'passkey_account_mismatch');
       offset = 0;
       menu = await signInTo(loginPage, erinSpare);
-      assert.match(menu.url, /\/account$/);
+      assert.match(menu.url, /\/account\/passkeys$/, 'back on the passkeys page');
       const deleted = await browser.request(`${tobira.issuer}/account/passkeys/delete`, { form: { _csrf: csrf, credentialId: erin.credentialId } });
       assert.equal(deleted.status, 303);
       assert.match(deleted.headers.get('location') ?? '', /notice=deleted/);

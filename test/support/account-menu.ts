@@ -35,7 +35,8 @@ export async function member(issuer: string, config: oidc.Configuration, email: 
   assert.ok(callback.url.startsWith(PARTNER_CALLBACK), callback.url);
   const menu = await browser.follow(`${issuer}/account`);
   assert.equal(menu.status, 200, menu.body.slice(0, 500));
-  const accountId = /id="profile-id"><code>([^<]+)</.exec(menu.body)?.[1];
+  const profile = await menuOf(issuer, browser, 'profile');
+  const accountId = /id="profile-id"><code>([^<]+)</.exec(profile.body)?.[1];
   assert.ok(accountId, 'the menu shows the account ID');
   return { email, accountId, browser };
 }
@@ -46,8 +47,9 @@ export function csrfOf(page: Page): string {
   return token;
 }
 
-export async function menuOf(issuer: string, browser: HttpBrowser): Promise<Page> {
-  const page = await browser.follow(`${issuer}/account`);
+/** The account menu's overview, or one of its section pages (`profile`, `passkeys`, …). */
+export async function menuOf(issuer: string, browser: HttpBrowser, section = ''): Promise<Page> {
+  const page = await browser.follow(`${issuer}/account${section ? `/${section}` : ''}`);
   assert.equal(page.status, 200, page.body.slice(0, 500));
   return page;
 }
@@ -59,7 +61,7 @@ export function postJson(browser: HttpBrowser, url: string, body: unknown, csrf:
 /** Registers a passkey for the signed-in member from the account menu. */
 export async function addPasskey(issuer: string, browser: HttpBrowser): Promise<SoftAuthenticator> {
   const key = new SoftAuthenticator({ alg: 'ES256', origin: issuer, rpId: 'localhost' });
-  const csrf = csrfOf(await menuOf(issuer, browser));
+  const csrf = csrfOf(await menuOf(issuer, browser, 'passkeys'));
   const options = jsonOf(await postJson(browser, `${issuer}/account/passkeys/options`, {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
   const done = await postJson(browser, `${issuer}/account/passkeys/verify`, { response: key.register(options) }, csrf);
   assert.equal(done.status, 200, done.body);
