@@ -107,10 +107,10 @@ describe('states that are true (memory store)', function () {
 
   it('browser labels are in the page\'s language', async () => {
     const m = await member(tobira.issuer, config, 'labels@example.com', browserWith(FIREFOX_ON_WINDOWS));
-    const ja = await m.browser.follow(`${tobira.issuer}/account?lang=ja`);
+    const ja = await m.browser.follow(`${tobira.issuer}/account/history?lang=ja`);
     assert.match(ja.body, /Firefox 128（Windows）/);
     assert.doesNotMatch(ja.body, /Firefox 128 on Windows/);
-    const en = await m.browser.follow(`${tobira.issuer}/account?lang=en`);
+    const en = await m.browser.follow(`${tobira.issuer}/account/history?lang=en`);
     assert.match(en.body, /Firefox 128 on Windows/);
   });
 });
