@@ -1,6 +1,7 @@
 // The store with every repository call timed and every failure counted. Wrapped once at start
 // (app/app.ts) when metrics are on, so the adapters and the services stay unaware of it.
-import type { OidcModelStore, Store } from '../store/types.ts';
+import { decorateStore } from '../store/decorate.ts';
+import type { Store } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
 
 /** The same object with each method timed; the methods are wrapped once, not per call. */
@@ -32,33 +33,7 @@ function timed<T extends object>(target: T, repository: string, metrics: Metrics
   });
 }
 
-/**
- * The store with each repository (every object-valued property: new ones are covered without a
- * change here) and each oidc model store timed; everything else (kind, init, ping, sweeps, the
- * adapter's own flags) passes through unchanged.
- */
+/** The store with every repository call timed (store/decorate.ts walks the repositories). */
 export function meteredStore(inner: Store, metrics: Metrics): Store {
-  const repositories = new Map<PropertyKey, unknown>();
-  const models = new Map<string, OidcModelStore>();
-  const oidc = (model: string): OidcModelStore => {
-    let store = models.get(model);
-    if (!store) {
-      store = timed(inner.oidc(model), `oidc:${model}`, metrics);
-      models.set(model, store);
-    }
-    return store;
-  };
-  return new Proxy(inner, {
-    get(target, property, receiver) {
-      if (property === 'oidc') return oidc;
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'object' || value === null || typeof property !== 'string') return value;
-      let repository = repositories.get(property);
-      if (!repository) {
-        repository = timed(value, property, metrics);
-        repositories.set(property, repository);
-      }
-      return repository;
-    },
-  });
+  return decorateStore(inner, (repository, name) => timed(repository, name, metrics));
 }

@@ -1,7 +1,8 @@
 // A real store with a log of every write made through it: tests that must show a request changed
 // nothing wrap the store they give tobira, and read the log afterwards. The repositories' methods
 // are called through unchanged; only the calls that change state are noted.
-import type { OidcModelStore, Store } from '../../src/store/types.ts';
+import { decorateStore } from '../../src/store/decorate.ts';
+import type { Store } from '../../src/store/types.ts';
 
 /** One call that changed (or may have changed) what the store holds. */
 export interface StoreWrite {
@@ -37,29 +38,6 @@ export interface RecordingStore {
 
 export function recordingStore(inner: Store): RecordingStore {
   const writes: StoreWrite[] = [];
-  // Every object-valued property is a repository; new ones are recorded without a change here.
-  const repositories = new Map<PropertyKey, unknown>();
-  const models = new Map<string, OidcModelStore>();
-  const oidc = (model: string): OidcModelStore => {
-    let wrapped = models.get(model);
-    if (!wrapped) {
-      wrapped = recording(inner.oidc(model), `oidc:${model}`, writes);
-      models.set(model, wrapped);
-    }
-    return wrapped;
-  };
-  const store = new Proxy(inner, {
-    get(target, property, receiver) {
-      if (property === 'oidc') return oidc;
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'object' || value === null || typeof property !== 'string') return value;
-      let repository = repositories.get(property);
-      if (!repository) {
-        repository = recording(value, property, writes);
-        repositories.set(property, repository);
-      }
-      return repository;
-    },
-  });
+  const store = decorateStore(inner, (repository, name) => recording(repository, name, writes));
   return { store, writes, clear: () => { writes.length = 0; } };
 }
