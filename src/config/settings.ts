@@ -226,6 +226,14 @@ function pushSettings(base: Raw['push'], issuer: string, mailFrom: string): Push
 function derive(raw: Raw, sources: ReadonlyMap<string, Source>): Settings {
   const { configFile: _configFile, env: nodeEnv, issuer: configuredIssuer, demo, webauthn, push, ...rest } = raw;
   const issuer = new URL(configuredIssuer ?? `http://localhost:${raw.port}`).href.replace(/\/$/, '');
+  // A code's tries are counted over this window: shorter than the code's life, a code could take
+  // more tries than ONE_TIME_CODE_MAX_ATTEMPTS before it expires.
+  if (raw.oneTimeCode.attemptWindowSeconds < raw.oneTimeCode.ttlSeconds) {
+    refuse(SCHEMA.oneTimeCode.attemptWindowSeconds.env, {
+      en: `must be at least ONE_TIME_CODE_TTL (${raw.oneTimeCode.ttlSeconds} s), or a code could be tried more than ONE_TIME_CODE_MAX_ATTEMPTS times while it lives`,
+      ja: `ONE_TIME_CODE_TTL（${raw.oneTimeCode.ttlSeconds} 秒）以上にしてください。短いと、有効な間に ONE_TIME_CODE_MAX_ATTEMPTS を超えて試せてしまいます`,
+    });
+  }
   return {
     ...rest,
     env: nodeEnv,

@@ -186,10 +186,10 @@ export const LIMITS = {
   },
   phoneHandoffCodeTries: {
     protects: 'guessing a phone set-up code (8 letters, live a few minutes, single use) from a phone that is not signed in',
-    key: "the client's IP address (the one per-address limit: nobody else is signed in here to count against)",
+    key: 'source address (IPv6: its /64), as `TRUST_PROXY` lets tobira see it: the phone is not signed in, so there is no account to count against',
     windowSeconds: 600,
     cap: 30,
-    atCap: 'every further code from that address is refused until the window ends',
+    atCap: 'every further code from that address is refused until the window ends (`phone_handoff_rate_limited`); phones elsewhere, the owner\'s, go on',
     countedBy: 'counters',
     enforcedIn: 'src/flows/phone-handoff/service.ts',
   },

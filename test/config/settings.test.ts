@@ -79,6 +79,11 @@ describe('settings', () => {
     assert.throws(() => loadSettings({ WEBAUTHN_ATTESTATION: 'enterprise' }), refusal(/^WEBAUTHN_ATTESTATION$/));
   });
 
+  it('refuses a code-attempt window shorter than a code lives', () => {
+    assert.throws(() => loadSettings({ ONE_TIME_CODE_TTL: '900', ONE_TIME_CODE_ATTEMPT_WINDOW_SECONDS: '600' }), refusal(/^ONE_TIME_CODE_ATTEMPT_WINDOW_SECONDS$/, /ONE_TIME_CODE_TTL/));
+    assert.equal(loadSettings({ ONE_TIME_CODE_TTL: '900', ONE_TIME_CODE_ATTEMPT_WINDOW_SECONDS: '900' }).oneTimeCode.attemptWindowSeconds, 900);
+  });
+
   it('refuses a malformed defaults file, naming the file and the field', () => {
     const file = writeClientsFile({ port: 'x' });
     assert.throws(() => loadSettings({}, file), refusal(new RegExp(`${file}.*port`)));

@@ -28,7 +28,8 @@ for (const kind of STORE_KINDS) {
       receiver = new PushReceiver();
       await receiver.start();
       store = await freshStore(kind, { now: () => Date.now() + offset });
-      tobira = await startPushTobira(store, {}, { now: () => Date.now() + offset });
+      // TRUST_PROXY: the per-source limit tells requests apart by X-Forwarded-For.
+      tobira = await startPushTobira(store, { TRUST_PROXY: 'true' }, { now: () => Date.now() + offset });
       config = await discover(tobira.issuer);
     });
     after(async () => {
@@ -236,17 +237,20 @@ for (const kind of STORE_KINDS) {
       const fresh = await pc();
       const { code, id } = await showCode(fresh);
       const guesser = new HttpBrowser();
-      const page = await guesser.request(`${tobira.issuer}/p`);
+      const from = { 'x-forwarded-for': `203.0.113.${kind === 'memory' ? 7 : 8}` };
+      const page = await guesser.request(`${tobira.issuer}/p`, { headers: from });
       const csrf = csrfOf(page);
-      // Earlier tests tried codes from this address too: try until the limit answers.
-      let answer = '';
-      for (let i = 0; i < 40 && answer !== 'phone_handoff_rate_limited'; i += 1) {
-        answer = errorCodeOf(await guesser.request(`${tobira.issuer}/p`, { form: { _csrf: csrf, code: 'BBBB-BBBB' } })) ?? '';
+      for (let i = 0; i < 30; i += 1) {
+        assert.equal(errorCodeOf(await guesser.request(`${tobira.issuer}/p`, { form: { _csrf: csrf, code: 'BBBB-BBBB' }, headers: from })), 'phone_handoff_invalid', `try ${i + 1} is only wrong`);
       }
-      assert.equal(answer, 'phone_handoff_rate_limited');
-      const right = await guesser.request(`${tobira.issuer}/p`, { form: { _csrf: csrf, code } });
+      const right = await guesser.request(`${tobira.issuer}/p`, { form: { _csrf: csrf, code }, headers: from });
       assert.equal(errorCodeOf(right), 'phone_handoff_rate_limited', 'even the right code, once over the limit');
       assert.deepEqual(jsonOf(await status(fresh.browser, id)), { state: 'waiting', deviceName: null });
+      // Another address, the owner's phone, is not held back by the stranger's tries.
+      const phone = new HttpBrowser();
+      const phonePage = await phone.request(`${tobira.issuer}/p`, { headers: { 'x-forwarded-for': '198.51.100.9' } });
+      const claimed = await phone.request(`${tobira.issuer}/p`, { form: { _csrf: csrfOf(phonePage), code }, headers: { 'x-forwarded-for': '198.51.100.9' } });
+      assert.notEqual(errorCodeOf(claimed), 'phone_handoff_rate_limited');
     });
   });
 }

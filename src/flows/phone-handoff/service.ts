@@ -8,6 +8,7 @@
 // Bound to the account and to the PC's session: the PC's session must still be signed in (the
 // same rule as the provider's: not signed out, not ended by "sign out everywhere") when the phone
 // claims the code and when it finishes; only that session sees the hand-off's state.
+import { sourceSubject } from '../../limits/subjects.ts';
 import { withClock, type Clocked } from '../../clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
@@ -87,7 +88,10 @@ export class PhoneHandoffService {
    * counted per address first; every way the code is not usable gets one answer.
    */
   async claim(typed: string, ip: string, audit: AuditContext): Promise<{ key: PhoneKey; expiresAt: Date }> {
-    if ((await this.#d.limiter.hit('phoneHandoffCodeTries', ip || 'unknown')).over) throw new PhoneHandoffRateLimitedError();
+    // Per source as every per-source limit counts it (an IPv6 /64; a loopback proxy not at all, or
+    // one stranger behind it would spend the tries of every phone).
+    const source = sourceSubject(ip);
+    if (source !== undefined && (await this.#d.limiter.hit('phoneHandoffCodeTries', source)).over) throw new PhoneHandoffRateLimitedError();
     const code = flow.normaliseCode(typed);
     if (!code) throw new PhoneHandoffInvalidError();
     const handoff = flow.requireWaiting(await this.#d.handoffs.findWaitingByCode(flow.codeHash(code)), this.#d.now());
