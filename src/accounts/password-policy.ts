@@ -6,7 +6,6 @@
 // off) goes through AccountService, which applies it. The estimate is bounded and runs in a worker
 // thread (password-strength.ts), so callers await it; they check the cheap things (session, code,
 // limits) first.
-import * as english from '@zxcvbn-ts/language-en';
 import { passwordFeedback } from '../i18n/ja/password-feedback.ts';
 import type { Localized } from '../i18n/lang.ts';
 import { WeakPasswordError } from './errors.ts';
@@ -16,10 +15,11 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 export const MIN_PASSWORD_SCORE = 3;
 
-function translate(keys: string[], ja: Readonly<Record<string, string>>, en: Record<string, string>): Localized {
+/** zxcvbn's feedback keys in tobira's Japanese, beside zxcvbn's own English texts for them. */
+function translated(keys: string[], ja: Readonly<Record<string, string>>, english: readonly string[]): Localized {
   return {
     ja: keys.map((key) => ja[key] ?? key).join(''),
-    en: keys.map((key) => en[key] ?? key).join(' '),
+    en: english.join(' '),
   };
 }
 
@@ -76,10 +76,9 @@ export async function acceptPassword(password: string, personal: readonly string
   checkPasswordLength(password);
   const result = await estimateStrength(password, personalWords(personal));
   if (result.score >= MIN_PASSWORD_SCORE) return new AcceptedPassword(ACCEPTED, password, personal);
-  const en = english.translations as { warnings: Record<string, string>; suggestions: Record<string, string> };
   const reasons = [
-    ...(result.warning ? [translate([result.warning], passwordFeedback.warnings, en.warnings)] : []),
-    translate(result.suggestions, passwordFeedback.suggestions, en.suggestions),
+    ...(result.warning ? [translated([result.warning], passwordFeedback.warnings, [result.english.warning ?? result.warning])] : []),
+    translated(result.suggestions, passwordFeedback.suggestions, result.english.suggestions),
   ];
   throw new WeakPasswordError({
     ja: reasons.map((r) => r.ja).filter(Boolean).join(''),

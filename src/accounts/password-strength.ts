@@ -21,7 +21,7 @@ export interface StrengthQuestion {
 }
 
 export type StrengthAnswer =
-  | { id: number; score: number; warning: string | null; suggestions: string[] }
+  | ({ id: number } & StrengthEstimate)
   | { id: number; error: string };
 
 export interface StrengthEstimate {
@@ -29,6 +29,11 @@ export interface StrengthEstimate {
   /** zxcvbn's translation keys. */
   warning: string | null;
   suggestions: string[];
+  /**
+   * zxcvbn's own English texts for those keys, from the worker: its dictionaries (~20 MB of heap)
+   * are loaded there only, never in the main thread.
+   */
+  english: { warning: string | null; suggestions: string[] };
 }
 
 interface Pending {
@@ -57,7 +62,7 @@ function theWorker(): Worker {
     pending.delete(answer.id);
     if (pending.size === 0) started.unref();
     if ('error' in answer) waiting.reject(new Error(`password strength estimate failed: ${answer.error}`));
-    else waiting.resolve({ score: answer.score, warning: answer.warning, suggestions: answer.suggestions });
+    else waiting.resolve({ score: answer.score, warning: answer.warning, suggestions: answer.suggestions, english: answer.english });
   });
   started.on('error', (err) => failAll(err));
   started.on('exit', (code) => {
