@@ -66,6 +66,7 @@ async function buildProvider(services: Services): Promise<Provider> {
     cookieKeys: infrastructure.cookieKeys,
     resources: infrastructure.resources,
     approvals: services.approvals,
+    limiter: services.limiter,
   });
   await validateClients(provider, infrastructure.clients, infrastructure.clientsSource);
   provider.on('server_error', (ctx, err) => {

@@ -193,6 +193,15 @@ export const LIMITS = {
     countedBy: 'counters',
     enforcedIn: 'src/flows/phone-handoff/service.ts',
   },
+  clientSecretFailuresPerSource: {
+    protects: 'CPU exhaustion by guessing the secret of a partner kept in the store (each check is one scrypt run)',
+    key: 'source address (IPv6: its /64), as `TRUST_PROXY` lets tobira see it; wrong secrets only',
+    windowSeconds: 600,
+    cap: 30,
+    atCap: 'client authentication with a stored secret from that address is refused (`invalid_client`) without a check until the window ends; back ends elsewhere, the partner\'s, go on',
+    countedBy: 'counters',
+    enforcedIn: 'src/oidc/store-clients.ts',
+  },
   pushDenials: {
     protects: 'push-approval fatigue: repeated unwanted approval requests',
     key: 'account id',

@@ -25,6 +25,7 @@ import type { PrivateJwks } from './signing-keys.ts';
 import { introspectsFor, resourceIndicatorsFeature } from './resource-indicators.ts';
 import type { ResourceServer } from '../resources/resources-file.ts';
 import { signInCounts } from '../accounts/sign-in-counts.ts';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
 
 export interface ProviderDeps {
   settings: Settings;
@@ -44,6 +45,8 @@ export interface ProviderDeps {
   resources: readonly ResourceServer[];
   /** Push approvals, for CIBA requests (results come back through the `approval.decided` event). */
   approvals: Pick<ApprovalService, 'requestBackchannel'>;
+  /** Counts wrong secrets of stored clients per source (store-clients.ts). */
+  limiter: Pick<RateLimiter, 'hit' | 'reached'>;
 }
 
 /**
@@ -138,7 +141,7 @@ function interactionPolicyWithPhr(accounts: AccountRepository, clients: ClientDi
   return [...policy];
 }
 
-export function createProvider({ settings, accounts, consents, oidc, audit, clients, storedClients, directory, jwks, cookieKeys, resources, approvals }: ProviderDeps): Provider {
+export function createProvider({ settings, accounts, consents, oidc, audit, clients, storedClients, directory, jwks, cookieKeys, resources, approvals, limiter }: ProviderDeps): Provider {
   const guard = passwordDependentGuard(audit, directory);
   const configuration: Configuration = {
     adapter: adapterFactory(oidc, { Client: storedClientAdapter(storedClients) }),
@@ -265,7 +268,7 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
 
   const provider = new Provider(settings.issuer, configuration);
   provider.proxy = settings.proxy;
-  checkHashedSecrets(provider);
+  checkHashedSecrets(provider, limiter);
   forgetConsentOnTheft(provider, consents);
   return provider;
 }

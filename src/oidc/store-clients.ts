@@ -6,8 +6,9 @@
 //
 // Secrets: a sealed secret is opened here, in memory; a hashed one is handed over as it is, and
 // oidc-provider's secret comparison is replaced (for hashed secrets only) by the scrypt check.
-import type Provider from 'oidc-provider';
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { RateLimiter } from '../limits/rate-limiter.ts';
+import { sourceSubject } from '../limits/subjects.ts';
+import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { isHashedSecret, isSealedSecret, openClientSecret, verifyHashedSecret } from '../clients/client-secrets.ts';
 import type { ClientRepository } from '../store/ports/clients.ts';
 
@@ -58,12 +59,26 @@ export function storedClientAdapter(source: StoredClientSource): Adapter {
  * Makes oidc-provider check a hashed client secret with scrypt (asynchronously, in libuv's pool);
  * plain secrets (the clients file) keep its own constant-time comparison. oidc-provider awaits
  * compareClientSecret (shared/client_auth.js), and has no configuration hook for it.
+ *
+ * Each check costs one scrypt run, so wrong secrets are counted per source
+ * (`clientSecretFailuresPerSource`): past the cap that source's checks are refused without
+ * running scrypt until the window ends. Failures only are counted, so a back end's own steady
+ * sign-ins never add up; and per source, so a stranger's guesses never hold back the partner's
+ * back end elsewhere. Checks already in flight when the cap is reached still run (at most one
+ * per open connection).
  */
-export function checkHashedSecrets(provider: Provider): void {
+export function checkHashedSecrets(provider: Provider, limiter: Pick<RateLimiter, 'hit' | 'reached'>): void {
   const prototype = provider.Client.prototype as unknown as { compareClientSecret(this: { clientSecret?: string }, actual: string): boolean | Promise<boolean> };
   const compare = prototype.compareClientSecret;
+  const checked = async (hash: string, actual: string): Promise<boolean> => {
+    const source = sourceSubject((Provider.ctx as { ip?: string } | undefined)?.ip);
+    if (source !== undefined && await limiter.reached('clientSecretFailuresPerSource', source)) return false;
+    const right = await verifyHashedSecret(hash, actual);
+    if (!right && source !== undefined) await limiter.hit('clientSecretFailuresPerSource', source);
+    return right;
+  };
   prototype.compareClientSecret = function compareClientSecret(actual: string) {
-    if (isHashedSecret(this.clientSecret)) return verifyHashedSecret(this.clientSecret, actual);
+    if (isHashedSecret(this.clientSecret)) return checked(this.clientSecret, actual);
     return compare.call(this, actual);
   };
 }

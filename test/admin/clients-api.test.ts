@@ -14,6 +14,7 @@ import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, st
 import { ADMIN_TOKEN, runCli } from '../support/recovery-harness.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
+import { sourceSubject } from '../../src/limits/subjects.ts';
 
 const API = '/admin/api/clients';
 const SECRET_KEY = 'client-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz';
@@ -374,3 +375,37 @@ describe('operator API: a machine client registered in the store gets tokens for
     }
   });
 });
+
+describe('wrong secrets of a stored partner, counted per source', function () {
+  this.timeout(60_000);
+  let tobira: RunningTobira;
+
+  before(async () => {
+    // TRUST_PROXY: the per-source limit tells requests apart by X-Forwarded-For.
+    tobira = await startTobira({ store: 'memory', env: { ADMIN_TOKEN, TRUST_PROXY: 'true' } });
+  });
+  after(() => tobira?.close());
+
+  async function introspectFrom(source: string, secret: string): Promise<number> {
+    const res = await fetch(`${tobira.issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`guarded:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': source },
+      body: new URLSearchParams({ token: 'not-a-token' }),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  it('stops checking after 30 wrong secrets from one address, and the partner elsewhere goes on', async () => {
+    const created = await api(tobira.issuer, 'POST', API, { operator: 'ivan', metadata: machine('guarded') });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const secret = created.json.clientSecret as string;
+    assert.equal(await introspectFrom('198.51.100.20', secret), 200, 'the right secret works before');
+    for (let i = 0; i < 30; i += 1) assert.equal(await introspectFrom('203.0.113.50', `wrong-${i}`), 401);
+    assert.equal(await introspectFrom('203.0.113.50', secret), 401, 'from the guessing address even the right secret is refused, unchecked');
+    assert.equal(await introspectFrom('198.51.100.20', secret), 200, 'the partner\'s back end elsewhere is not held back');
+    const counted = await tobira.store.counters.count('clientSecretFailuresPerSource:' + String(sourceSubject('203.0.113.50')));
+    assert.equal(counted, 30, 'refused without a check: the refusal itself is not counted');
+  });
+});
+
