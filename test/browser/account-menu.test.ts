@@ -140,7 +140,7 @@ for (const kind of FEATURE_STORES) {
       await page.getByRole('link', { name: /^連絡先/ }).click();
       await page.getByRole('heading', { level: 1, name: '連絡先' }).waitFor();
       await page.getByRole('link', { name: '削除: 連絡用携帯電話番号' }).click();
-      await page.getByRole('heading', { level: 1, name: '連絡用携帯電話番号「+819087654321」を削除しますか？' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: '連絡用携帯電話番号「090-8765-4321」を削除しますか？' }).waitFor();
       assert.deepEqual(await page.locator('#consequences li').allInnerTexts(), [
         'セキュリティのお知らせはここに届かなくなり、機種変更やスマートフォンを紛失したときの本人確認にも使えなくなります。',
       ]);

@@ -57,6 +57,8 @@ for (const kind of FEATURE_STORES) {
         const page = await context.newPage();
         await addVirtualAuthenticator(context, page);
         await passkeySignUpInBrowser(page, tobira.issuer, sink, `twice.${lang}.${kind}@example.com`, 'Twice');
+        // Passkeys are added on the account menu's passkeys page.
+        await page.goto(`${tobira.issuer}/account/passkeys`);
         await page.locator('#add-passkey').click();
         const error = page.locator('#passkey-error');
         await error.filter({ hasText: text['webauthn.already_registered'] }).waitFor();
