@@ -1,7 +1,8 @@
 // One way to wrap a whole store: every repository (each object-valued property, so a new one is
 // covered without a change here) and every oidc model store is replaced by `wrap`'s version, made
 // once each; everything else (kind, init, ping, sweeps, an adapter's own flags) passes through.
-// The metrics (metrics/metered-store.ts) and the tests' recording store use it.
+// The read cache (read-cache.ts), the metrics (metrics/metered-store.ts) and the tests' recording
+// store use it.
 import type { OidcModelStore, Store } from './types.ts';
 
 /** Wraps one repository; `name` is the store's property, or `oidc:<model>` for a model store. */

@@ -7,7 +7,8 @@
 // process's writes are seen by the next request exactly as before; once the response is done
 // (say, an event stream still polling) reads go straight to the store again.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { OidcModelStore, Store } from './types.ts';
+import { decorateStore } from './decorate.ts';
+import type { Store } from './types.ts';
 
 interface Scope {
   open: boolean;
@@ -79,22 +80,9 @@ function caching<T extends object>(target: T, name: string, reads: ReadonlySet<s
 
 /** `store` with request-scoped caching of account and oidc-model reads; see the file comment. */
 export function readCachingStore(store: Store): Store {
-  const accounts = caching(store.accounts, 'accounts', ACCOUNT_READS);
-  const models = new Map<string, OidcModelStore>();
-  return new Proxy(store, {
-    get(object, property, receiver) {
-      if (property === 'accounts') return accounts;
-      if (property === 'oidc') {
-        return (model: string): OidcModelStore => {
-          let wrapped = models.get(model);
-          if (!wrapped) {
-            wrapped = caching(object.oidc(model), `oidc:${model}`, OIDC_READS);
-            models.set(model, wrapped);
-          }
-          return wrapped;
-        };
-      }
-      return Reflect.get(object, property, receiver) as unknown;
-    },
+  return decorateStore(store, (repository, name) => {
+    if (name === 'accounts') return caching(repository, name, ACCOUNT_READS);
+    if (name.startsWith('oidc:')) return caching(repository, name, OIDC_READS);
+    return repository;
   });
 }
