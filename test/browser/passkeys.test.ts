@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { passwordSignUpIn } from '../support/browser-signup.ts';
-import { partnerCallbackUrl } from '../support/partner-callback.ts';
+import { backAtPartner } from '../support/partner-callback.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
 import { screenshot } from '../support/screenshots.ts';
@@ -91,15 +91,10 @@ for (const kind of FEATURE_STORES) {
 
     /** Waits for the partner's callback, allowing access again if tobira asks. */
     async function tokensAtCallback(pending: PendingAuthorization) {
-      const allow = page.getByRole('button', { name: 'Allow' });
-      const arrived = await Promise.race([
-        partnerCallbackUrl(page, 10_000),
-        allow.waitFor({ timeout: 10_000 }).then(() => 'consent' as const),
-      ]).catch(async (err: unknown) => {
+      const callback = await backAtPartner(page, page.getByRole('button', { name: 'Allow' }), 10_000).catch(async (err: unknown) => {
         const shown = await page.locator('#passkey-error, #form-error').allInnerTexts().catch(() => []);
         throw new Error(`not back at the partner (${page.url()}): ${shown.join(' | ')}`, { cause: err });
       });
-      const callback = arrived === 'consent' ? await Promise.all([partnerCallbackUrl(page), allow.click()]).then(([url]) => url) : arrived;
       const tokens = await redeem(config, pending, callback);
       lastIdToken = tokens.id_token ?? '';
       return tokens;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { partnerCallbackUrl } from '../support/partner-callback.ts';
+import { backAtPartner } from '../support/partner-callback.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
@@ -104,12 +104,7 @@ for (const { kind, matching } of VARIANTS) {
     }
 
     async function pcTokens(pending: PendingAuthorization) {
-      const allow = pc.getByRole('button', { name: 'Allow' });
-      const arrived = await Promise.race([
-        partnerCallbackUrl(pc, 15_000),
-        allow.waitFor({ timeout: 15_000 }).then(() => 'consent' as const),
-      ]);
-      const callback = arrived === 'consent' ? await Promise.all([partnerCallbackUrl(pc), allow.click()]).then(([url]) => url) : arrived;
+      const callback = await backAtPartner(pc, pc.getByRole('button', { name: 'Allow' }), 15_000);
       const tokens = await redeem(config, pending, callback);
       lastIdToken = tokens.id_token ?? '';
       return tokens;

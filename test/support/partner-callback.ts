@@ -2,7 +2,7 @@
 // PARTNER_CALLBACK and fails to load it, and a route cannot answer the last hop of a server redirect
 // chain, so the test takes the URL from the navigation request itself. It then waits for the
 // browser's error page to settle, so that it cannot interrupt the test's next navigation.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { PARTNER_CALLBACK } from './partner.ts';
 
 /** Resolves with the callback URL the page is sent to (code, state, iss), waiting up to `timeoutMs`. */
@@ -13,3 +13,18 @@ export async function partnerCallbackUrl(page: Page, timeoutMs = 15_000): Promis
   await page.waitForURL((url) => url.protocol === 'chrome-error:' || url.href.startsWith(PARTNER_CALLBACK), { waitUntil: 'commit', timeout: 5_000 }).catch(() => undefined);
   return request.url();
 }
+
+/**
+ * The callback URL after a sign-in: straight there with a remembered consent, or through the
+ * consent page, whose "Allow" is pressed. `allow` names that button in the page's language.
+ */
+export async function backAtPartner(page: Page, allow: Locator, timeoutMs: number): Promise<string> {
+  const arrived = await Promise.race([
+    partnerCallbackUrl(page, timeoutMs),
+    allow.waitFor({ timeout: timeoutMs }).then(() => 'consent' as const),
+  ]);
+  if (arrived !== 'consent') return arrived;
+  const [url] = await Promise.all([partnerCallbackUrl(page), allow.click()]);
+  return url;
+}
+
