@@ -16,6 +16,7 @@ import { MemoryCounters } from '../src/store/memory/counters.ts';
 import { AuditLog } from '../src/audit/audit-log.ts';
 import { createLogger } from '../src/log.ts';
 import { HttpBrowser } from '../test/support/http-browser.ts';
+import { TEST_LIMIT_SETTINGS } from '../test/support/limits.ts';
 import { stopMongoTestServer } from '../test/support/mongo.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../test/support/partner.ts';
 import { startTobira } from '../test/support/tobira.ts';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     // a day on with every try, so no limit is ever reached.
     let day = 0;
     const counters = new MemoryCounters(() => (day += 1) * 86_400_000);
-    const throttle = new PasswordThrottle(new RateLimiter(counters, { oneTimeCode: { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 }, push: { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10, wrongNumberPauseSeconds: 3600 } }, () => day * 86_400_000));
+    const throttle = new PasswordThrottle(new RateLimiter(counters, TEST_LIMIT_SETTINGS, () => day * 86_400_000));
     const accounts = new AccountService({ accounts: tobira.store.accounts, audit: new AuditLog(tobira.store.audit, createLogger('silent')), throttle });
     const wrong: number[] = [];
     const unknown: number[] = [];

@@ -8,9 +8,10 @@ import { RateLimiter } from '../../src/limits/rate-limiter.ts';
 import { OneTimeCodeService } from '../../src/one-time-codes/one-time-code-service.ts';
 import type { Store } from '../../src/store/types.ts';
 import { freshStore, STORE_KINDS } from '../support/stores.ts';
+import { TEST_LIMIT_SETTINGS } from '../support/limits.ts';
 
 const POLICY = { ttlSeconds: 600, maxAttempts: 5, attemptWindowSeconds: 3600 };
-const PUSH = { denialLimit: 3, denialWindowSeconds: 3600, maxPending: 3, maxPerHour: 10, wrongNumberPauseSeconds: 3600 };
+const PUSH = TEST_LIMIT_SETTINGS.push;
 
 function wrongGuesses(right: string, count: number): string[] {
   const guesses: string[] = [];
