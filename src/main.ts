@@ -8,6 +8,7 @@ import { createLogger } from './log.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { metricsServer } from './metrics/metrics-server.ts';
 import { needsSweep, openStore } from './store/index.ts';
+import { startTracing } from './tracing/tracing.ts';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -18,7 +19,10 @@ async function main(): Promise<void> {
   }
   const store = await openStore({ mongodbUri: settings.mongodbUri ?? undefined, logger });
   const metrics = settings.metricsPort === null ? undefined : new Metrics();
-  const { app } = await buildApp(settings, store, logger, { metrics });
+  const { endpoint: tracesTo, serviceName, samplePercent } = settings.tracing;
+  const tracing = tracesTo === null ? undefined : await startTracing({ endpoint: tracesTo, serviceName, samplePercent });
+  if (tracing) logger.info({ collector: new URL(tracesTo ?? '').origin, samplePercent }, 'tracing on (OTLP/HTTP)');
+  const { app } = await buildApp(settings, store, logger, { metrics, tracing });
   const scrape = metrics && settings.metricsPort !== null ? metricsServer(metrics) : undefined;
   scrape?.listen(settings.metricsPort ?? 0, settings.metricsHost, () => {
     logger.info({ host: settings.metricsHost, port: settings.metricsPort }, 'metrics at /metrics');
@@ -54,7 +58,9 @@ async function main(): Promise<void> {
     force.unref();
     scrape?.close();
     server.close(() => {
-      store.close().then(
+      // The spans of the last requests are sent before the process goes.
+      (tracing?.shutdown() ?? Promise.resolve()).catch((err: unknown) => logger.warn({ err }, 'traces not flushed'))
+        .then(() => store.close()).then(
         () => { logger.info('stopped'); process.exit(0); },
         (err: unknown) => { logger.error({ err }, 'store did not close cleanly'); process.exit(1); },
       );

@@ -12,6 +12,9 @@ import { requestContext } from '../http/request-context.ts';
 import { meteredStore } from '../metrics/metered-store.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { subscribeMetrics } from '../metrics/subscriptions.ts';
+import { tracedStore } from '../tracing/traced-calls.ts';
+import { tracedRequests } from '../tracing/traced-requests.ts';
+import type { Tracing } from '../tracing/tracing.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import type { RequestState } from '../http/state.ts';
 import type { Logger } from '../log.ts';
@@ -41,6 +44,8 @@ export interface BuildOptions {
   now?: () => number;
   /** Collect metrics into this registry (METRICS_PORT set; main.ts serves them). */
   metrics?: Metrics;
+  /** Trace requests, store calls and push deliveries (OTEL_EXPORTER_OTLP_ENDPOINT; tracing/tracing.ts). */
+  tracing?: Tracing;
 }
 
 /** oidc-provider keeps the precise reason for a refusal out of the response; operators need it in the log. */
@@ -100,12 +105,14 @@ function serveStatic(app: Koa<RequestState>): void {
 }
 
 export async function buildApp(settings: Settings, storage: Store, logger: Logger, options: BuildOptions = {}): Promise<Tobira> {
-  const { metrics } = options;
+  const { metrics, tracing } = options;
+  const tracer = tracing?.tracer;
   // Reads repeated within one request are answered once (store/read-cache.ts; scope: requestContext);
-  // with metrics on, the calls that reach the store are timed.
-  const store = readCachingStore(metrics ? meteredStore(storage, metrics) : storage);
+  // with metrics on, the calls that reach the store are timed, with tracing on, each is a span.
+  const metered = metrics ? meteredStore(storage, metrics) : storage;
+  const store = readCachingStore(tracer ? tracedStore(metered, tracer) : metered);
   const infrastructure = await loadInfrastructure(settings, store, (err) => logger.warn({ err }, 'the stored clients could not be read; the last copy stays in use'));
-  const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now, metrics }).subscribe();
+  const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now, metrics, tracer }).subscribe();
   const provider = await buildProvider(services);
   if (metrics) subscribeMetrics(metrics, services.events, provider);
   const routes = buildRoutes(services, provider);
@@ -119,6 +126,8 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
     if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') logger.debug({ err }, 'client went away');
     else logger.error({ err }, 'koa error');
   });
+  // Outermost, so that the span sees the status the error handler finally sets.
+  if (tracing) app.use(tracedRequests(tracing, { trustIncoming: settings.proxy }));
   app.use(requestContext(logger));
   // tobira's own client rules read a copy of the stored clients: at most CLIENTS_REFRESH_SECONDS old.
   app.use(async (_ctx, next) => {

@@ -1,6 +1,7 @@
 // Every service of one tobira process, built once, in dependency order. Each field says exactly
 // what it uses; nothing is bound late. Features talk upwards only through events: a service emits,
 // the feature that reacts subscribes itself in `subscribe()` below (grep the event name to see who).
+import type { Tracer } from '@opentelemetry/api';
 import { readFileSync } from 'node:fs';
 import { ConnectedServices } from '../account-menu/connected-services.ts';
 import { SignInHistory } from '../account-menu/sign-in-history.ts';
@@ -32,6 +33,7 @@ import { PasswordlessSignup } from '../flows/signup/service.ts';
 import type { Logger } from '../log.ts';
 import { meteredPush } from '../metrics/metered-push.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { tracedPush } from '../tracing/traced-calls.ts';
 import { AccountNotifier } from '../notify/account-notifier.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { createSmsSender } from '../notify/sms-sender.ts';
@@ -51,6 +53,8 @@ export interface Foundation {
   now: () => number;
   /** Set when metrics are collected (METRICS_PORT). */
   metrics?: Metrics | undefined;
+  /** Set when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracer?: Tracer | undefined;
 }
 
 /** What every service may use: settings, store, logger, keys and clients, the clock, the event bus. */
@@ -61,10 +65,11 @@ class Base {
   readonly infrastructure: Infrastructure;
   readonly now: () => number;
   readonly metrics: Metrics | undefined;
+  readonly tracer: Tracer | undefined;
   readonly events = new EventBus();
 
   constructor(foundation: Foundation) {
-    ({ settings: this.settings, store: this.store, logger: this.logger, infrastructure: this.infrastructure, now: this.now, metrics: this.metrics } = foundation);
+    ({ settings: this.settings, store: this.store, logger: this.logger, infrastructure: this.infrastructure, now: this.now, metrics: this.metrics, tracer: this.tracer } = foundation);
   }
 }
 
@@ -252,9 +257,10 @@ export class Services extends Base {
     return metrics && ((limit, hit) => metrics.rateLimitHits.inc({ limit, result: hit.over ? 'over' : 'within' }));
   }
 
-  /** Push deliveries counted by push service, when metrics are on. */
+  /** Push deliveries counted by push service when metrics are on, and traced when tracing is on. */
   #metered(sender: PushSender): PushSender {
-    return this.metrics ? meteredPush(sender, this.metrics) : sender;
+    const metered = this.metrics ? meteredPush(sender, this.metrics) : sender;
+    return this.tracer ? tracedPush(metered, this.tracer) : metered;
   }
 
   subscribe(): this {

@@ -41,6 +41,23 @@ export const SCHEMA = {
     kind: text({ doc: 'address' }), default: '127.0.0.1',
     description: 'The address the metrics listener binds to: loopback by default; `0.0.0.0` (or the pod address) to let Prometheus scrape from outside the host.',
   }),
+  tracing: {
+    endpoint: setting({
+      section: 'server', env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      kind: optional(text({ rules: [httpUrlProblem], doc: 'http(s) URL' }), { blank: 'none' }), default: null, defaultDoc: 'unset → no tracing',
+      description: 'Send OpenTelemetry traces (OTLP over HTTP, JSON) to this collector base URL; spans go to `<url>/v1/traces`. Unset, no tracing code is even loaded.',
+    }),
+    serviceName: setting({
+      section: 'server', env: 'OTEL_SERVICE_NAME',
+      kind: text({ min: 1 }), default: 'tobira',
+      description: 'The `service.name` resource attribute of every span.',
+    }),
+    samplePercent: setting({
+      section: 'server', env: 'TRACES_SAMPLE_PERCENT',
+      kind: integer(0, 100), default: 100,
+      description: 'The share of requests that start a new trace. A request carrying a sampled `traceparent` from a trusted proxy (`TRUST_PROXY`) follows its caller\'s decision instead.',
+    }),
+  },
   issuer: setting({
     section: 'server', env: 'ISSUER',
     kind: optional(text({ rules: [issuerProblem], doc: 'http(s) URL' })), default: null, defaultDoc: '`http://localhost:$PORT`',
