@@ -230,11 +230,16 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
       ciba: cibaFeature(accounts, approvals),
-      deviceFlow: deviceFlowFeature(),
+      deviceFlow: deviceFlowFeature(async (accountId) => (await accounts.findById(accountId))?.email ?? null),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
-          await render(ctx as unknown as Context, 'logout', { form });
+          // A partner's own sign-out (it named itself with id_token_hint or client_id) ends its
+          // session whatever the answer; the question is only whether tobira's ends too, so the
+          // page names the partner and both outcomes. tobira's own menu asks the plain question.
+          const client = ctx.oidc.client;
+          const partner = client && client.metadata()[FIRST_PARTY] !== true ? client.clientName ?? client.clientId : null;
+          await render(ctx as unknown as Context, 'logout', { form, partner });
         },
         postLogoutSuccessSource: async (ctx) => {
           await render(ctx as unknown as Context, 'logged-out');

@@ -12,7 +12,10 @@ function withoutInlineHandlers(form: string): string {
   return form.replace(/\s+on[a-z]+="[^"]*"/g, '');
 }
 
-export function deviceFlowFeature(): DeviceFlowFeature {
+/** The e-mail of a signed-in account, so the confirmation page can say who the TV will be signed in as. */
+export type AccountEmailOf = (accountId: string) => Promise<string | null>;
+
+export function deviceFlowFeature(emailOf: AccountEmailOf): DeviceFlowFeature {
   return {
     enabled: true,
     charset: 'base-20',
@@ -22,7 +25,11 @@ export function deviceFlowFeature(): DeviceFlowFeature {
       await render(ctx as unknown as Context, 'activate-input', { form: withoutInlineHandlers(form), error }, err ? 400 : 200);
     },
     userCodeConfirmSource: async (ctx, form, client, _deviceInfo, userCode) => {
-      await render(ctx as unknown as Context, 'activate-confirm', { form, client: client.clientName ?? client.clientId, userCode });
+      // Already signed in to tobira in this browser: the TV will get this account without a sign-in
+      // page, so say which one (and how to use another) before the user confirms.
+      const accountId = ctx.oidc.session?.accountId;
+      const account = accountId ? await emailOf(accountId) : null;
+      await render(ctx as unknown as Context, 'activate-confirm', { form, client: client.clientName ?? client.clientId, userCode, account });
     },
     successSource: async (ctx) => {
       await render(ctx as unknown as Context, 'activate-done', { client: ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId ?? '' });

@@ -48,6 +48,7 @@ for (const kind of FEATURE_STORES) {
       const confirm = await browser.submit(link, '/activate', {});
       assert.equal(/id="user-code">([^<]+)</.exec(confirm.body)?.[1], started.user_code);
       assert.match(confirm.body, /Living Room TV/);
+      assert.doesNotMatch(confirm.body, /id="activate-account"/, 'nobody is signed in to tobira in this browser yet');
       const login = await browser.submit(confirm, '/activate', {});
       assert.match(login.url, /\/interaction\//, 'then the usual sign-in page (passkey, notify my phone, password)');
       assert.match(login.body, /id="passkey-button"/);
@@ -61,6 +62,30 @@ for (const kind of FEATURE_STORES) {
       const userinfo = await oidc.fetchUserInfo(tv, tokens.access_token, tokens.claims()!.sub);
       assert.equal(userinfo.email, `tv.${kind}@example.com`);
       await assert.rejects(oidc.genericGrantRequest(tv, DEVICE_CODE, { device_code: started.device_code }), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant', 'a device code is used once');
+    });
+
+    it('says which account the TV will be signed in as when the browser is signed in to tobira, and how to use another', async () => {
+      const browser = new HttpBrowser();
+      const email = `tv.known.${kind}@example.com`;
+      const first = await oidc.initiateDeviceAuthorization(tv, { scope: 'openid' });
+      const firstLogin = await browser.submit(await browser.submit(await browser.follow(first.verification_uri_complete!), '/activate', {}), '/activate', {});
+      await browser.submit(await passwordSignUp(browser, firstLogin, email, 'TV Watcher'), '/consent', { remember: 'on' });
+
+      const second = await oidc.initiateDeviceAuthorization(tv, { scope: 'openid' });
+      await browser.follow(`${tobira.issuer}/activate?lang=ja`);
+      const ja = await browser.submit(await browser.follow(second.verification_uri_complete!), '/activate', {});
+      assert.match(ja.body, new RegExp(`id="activate-account">tobira のアカウント ${email.replace(/\./g, '\\.')} でログインします。<`));
+      assert.match(ja.body, /<a href="\/session\/end">別のアカウントを使う<\/a>/);
+      await browser.follow(`${tobira.issuer}/activate?lang=en`);
+      const en = await browser.submit(await browser.follow(second.verification_uri_complete!), '/activate', {});
+      assert.match(en.body, /You will be signed in with your tobira account/);
+
+      // Signing out of tobira, then entering the same code again: no account is named any more.
+      const signOut = await browser.follow(`${tobira.issuer}/session/end`);
+      await browser.submit(signOut, '/session/end/confirm', { logout: 'yes' });
+      const again = await browser.submit(await browser.follow(second.verification_uri_complete!), '/activate', {});
+      assert.equal(/id="user-code">([^<]+)</.exec(again.body)?.[1], second.user_code, 'the code still works');
+      assert.doesNotMatch(again.body, /id="activate-account"/);
     });
 
     it('refuses a wrong code, a malformed QR request, and tells the TV when the user cancels', async () => {
