@@ -118,7 +118,9 @@ export class MenuViews {
       case 'services': {
         const { t } = stateOf(ctx);
         const services = await this.#d.services.list(account.id);
-        return { account, services: services.map((s) => ({ clientId: s.clientId, name: s.name, remembered: s.remembered, scopes: this.scopeNames(t, s.scopes).join(', '), since: s.since ? format(s.since) : '' })) };
+        // 「お名前（表示名）、メールアドレス」 in Japanese, "Name, email address" in English.
+        const list = new Intl.ListFormat(dateLocale(langOf(ctx)), { type: 'conjunction', style: 'narrow' });
+        return { account, services: services.map((s) => ({ clientId: s.clientId, name: s.name, remembered: s.remembered, scopes: list.format(this.scopeNames(t, s.scopes)), since: s.since ? format(s.since) : '' })) };
       }
       case 'history': {
         const { t } = stateOf(ctx);

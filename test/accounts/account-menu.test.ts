@@ -181,6 +181,9 @@ for (const kind of FEATURE_STORES) {
       const services = servicesOf(menu);
       assert.deepEqual(services.map((s) => [s.clientId, s.name]), [['partner-web', 'Partner Shop']], 'tobira\'s own account menu is not listed');
       assert.match(services[0]?.scopes ?? '', /Your name.*Your e-mail address.*Keep access while you are signed out/);
+      const inJapanese = servicesOf(await m.browser.follow(`${tobira.issuer}/account/services?lang=ja`));
+      assert.equal(inJapanese[0]?.scopes, 'お名前（表示名）、メールアドレス、ログアウト中もアクセスを続けること', 'a Japanese list, not ASCII commas');
+      await m.browser.follow(`${tobira.issuer}/account/services?lang=en`);
 
       // A partner the account is not connected to, tobira's own menu, a malformed client id, a
       // missing CSRF token: refused, nothing revoked.

@@ -214,7 +214,7 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'contacts.reauth_note': 'You may be asked to sign in again before adding, changing or removing a contact.',
   'contacts.email_title': 'Contact e-mail',
   'contacts.mobile_title': 'Contact mobile number',
-  'contacts.current': 'Now',
+  'contacts.current': 'Current',
   'contacts.email_label': 'E-mail address',
   'contacts.mobile_label': 'Mobile number',
   'contacts.mobile_hint': 'e.g. 090-1234-5678 (numbers outside Japan start with + and the country code)',
