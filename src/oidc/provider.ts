@@ -23,6 +23,7 @@ import type { ApprovalService } from '../flows/push-approval/service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn, passwordDependentGuard } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
 import { introspectsFor, resourceIndicatorsFeature } from './resource-indicators.ts';
+import { API_ACCESS, apiAccessProblem } from '../resources/api-access.ts';
 import type { ResourceServer } from '../resources/resources-file.ts';
 import { signInCounts } from '../accounts/sign-in-counts.ts';
 import type { RateLimiter } from '../limits/rate-limiter.ts';
@@ -165,11 +166,13 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
     // `none` serves tobira's own account menu (a first-party client that only needs the session).
     responseTypes: ['code', 'none'],
     extraClientMetadata: {
-      properties: [FIRST_PARTY, PASSWORD_DEPENDENT],
+      properties: [FIRST_PARTY, PASSWORD_DEPENDENT, API_ACCESS],
       validator: (_ctx, key, value) => {
         if ((key === FIRST_PARTY || key === PASSWORD_DEPENDENT) && value !== undefined && typeof value !== 'boolean') {
           throw new errors.InvalidClientMetadata(`${key} must be true or false`);
         }
+        const problem = key === API_ACCESS ? apiAccessProblem(value, resources) : null;
+        if (problem) throw new errors.InvalidClientMetadata(problem);
       },
     },
     // Every flow that issues a code needs PKCE; `none` (the account menu) issues nothing to protect.

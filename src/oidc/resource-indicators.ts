@@ -4,6 +4,7 @@
 // Without `resource`, a sign-in's access token stays the opaque one for userinfo.
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { grantedScopes } from '../resources/api-access.ts';
 import type { ResourceServer } from '../resources/resources-file.ts';
 
 /** The JWS algorithm of API access tokens: the one every tobira signing key set has (see signing-keys.ts). */
@@ -17,7 +18,7 @@ function isMachineGrant(ctx: KoaContextWithOIDC): boolean {
 
 export function resourceIndicatorsFeature(resources: readonly ResourceServer[], accessTokenTtl: number): ResourceIndicatorsFeature {
   const byIdentifier = new Map(resources.map((resource) => [resource.resource, resource]));
-  const allowedFor = (clientId: string): ResourceServer[] => resources.filter((resource) => resource.clients.has(clientId));
+  const allowedFor = (clientId: string, metadata: Record<string, unknown>): ResourceServer[] => resources.filter((resource) => grantedScopes(resource, clientId, metadata) !== null);
   return {
     enabled: true,
     // A back end allowed exactly one API gets a token for it without naming it; one allowed several
@@ -25,7 +26,7 @@ export function resourceIndicatorsFeature(resources: readonly ResourceServer[], 
     defaultResource: async (ctx, client, oneOf) => {
       if (oneOf) return oneOf;
       if (!isMachineGrant(ctx)) return undefined;
-      const allowed = allowedFor(client.clientId);
+      const allowed = allowedFor(client.clientId, client.metadata());
       if (allowed.length === 1) return allowed[0]?.resource;
       throw new errors.InvalidTarget(allowed.length === 0 ? 'this client may not get tokens for any API' : 'name the API with the resource parameter');
     },
@@ -34,7 +35,7 @@ export function resourceIndicatorsFeature(resources: readonly ResourceServer[], 
       // API tokens go to back ends; a user's sign-in is not a way to reach a partner's API (yet).
       if (!isMachineGrant(ctx)) throw new errors.InvalidTarget('tokens for APIs are issued with the client_credentials grant only');
       const resource = byIdentifier.get(identifier);
-      const scopes = resource?.clients.get(client.clientId);
+      const scopes = resource && grantedScopes(resource, client.clientId, client.metadata());
       if (!resource || !scopes) throw new errors.InvalidTarget('this client may not get tokens for that resource');
       return {
         scope: scopes.join(' '),

@@ -16,6 +16,8 @@ import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { writeClientsFile } from '../support/tobira.ts';
 import { readResourcesFile, resourceIdentifierProblem } from '../../src/resources/resources-file.ts';
 import { PROJECT_ROOT } from '../../src/config/settings.ts';
+import { API_ACCESS } from '../../src/resources/api-access.ts';
+import { ADMIN_TOKEN } from '../support/recovery-harness.ts';
 import { join, resolve } from 'node:path';
 
 const ORDERS_API = 'https://orders.shop.example/';
@@ -45,6 +47,11 @@ function writeJson(value: unknown): string {
   return file;
 }
 
+async function adminApi(issuer: string, method: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${issuer}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'accept-language': 'en' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() as Record<string, unknown> };
+}
+
 /** The token endpoint's answer to a back end's raw request, for the refusals openid-client would throw on. */
 async function tokenRequest(issuer: string, clientId: string, secret: string, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${issuer}/token`, {
@@ -64,7 +71,7 @@ for (const kind of FEATURE_STORES) {
       tobira = await startTobira({
         store: kind,
         clients: [partnerClient(), backend, ordersApi],
-        env: { RESOURCES_FILE: writeJson(resources) },
+        env: { RESOURCES_FILE: writeJson(resources), ADMIN_TOKEN },
       });
       machine = await discover(tobira.issuer, 'shop-backend', BACKEND_SECRET);
     });
@@ -166,6 +173,35 @@ for (const kind of FEATURE_STORES) {
       const withResource = await startAuthorization(partner, { resource: STOCK_API, prompt: 'login' });
       const refused = await browser.follow(withResource.url.href, {}, PARTNER_CALLBACK);
       assert.equal(new URL(refused.url).searchParams.get('error'), 'invalid_target', refused.url);
+    });
+
+    it('serves API access set on a client registered through the operator API, without a restart, and refuses a wrong one', async () => {
+      const registered = { ...backend, client_id: 'stock-sync', client_secret: undefined, [API_ACCESS]: { [STOCK_API]: ['stock:read'], [ORDERS_API]: ['orders:write'] } };
+      const created = await adminApi(tobira.issuer, 'POST', '/admin/api/clients', { operator: 'alice', metadata: registered });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const stockSync = await discover(tobira.issuer, 'stock-sync', String(created.body.clientSecret));
+      const stock = await oidc.clientCredentialsGrant(stockSync, { scope: 'stock:read', resource: STOCK_API });
+      const { payload } = await jwtVerify(stock.access_token, createRemoteJWKSet(new URL(`${tobira.issuer}/jwks`)), { audience: STOCK_API });
+      assert.equal(payload.scope, 'stock:read');
+      // Only what its registration allows: orders:read is granted to shop-backend, not to it.
+      const orders = await oidc.clientCredentialsGrant(stockSync, { scope: 'orders:read orders:write', resource: ORDERS_API });
+      assert.equal(orders.scope, 'orders:write');
+      const both = await tokenRequest(tobira.issuer, 'stock-sync', String(created.body.clientSecret), { grant_type: 'client_credentials' });
+      assert.equal(both.body.error, 'invalid_target', 'allowed two APIs: it must name one');
+
+      const before = JSON.stringify(await tobira.store.clients.list());
+      for (const [access, message] of [
+        [['https://orders.shop.example/'], /must be an object/],
+        [{ 'https://unknown.example/': ['x'] }, /not an API of the resources file/],
+        [{ [STOCK_API]: ['stock:write'] }, /scope "stock:write", which this API does not know/],
+        [{ [STOCK_API]: 'stock:read' }, /must be a list of scopes/],
+      ] as const) {
+        const refused = await adminApi(tobira.issuer, 'POST', '/admin/api/clients', { operator: 'alice', metadata: { ...registered, client_id: 'stock-bad', [API_ACCESS]: access } });
+        assert.equal(refused.status, 400, JSON.stringify(refused.body));
+        assert.equal(refused.body.error, 'invalid_client_metadata');
+        assert.match(String(refused.body.message), message);
+      }
+      assert.equal(JSON.stringify(await tobira.store.clients.list()), before, 'nothing stored');
     });
   });
 }
