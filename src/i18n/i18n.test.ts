@@ -22,6 +22,7 @@ const ERROR_SAMPLES: { [C in ParamCode]: ErrorParams<C> } = {
   weak_password: { guessable: { ja: '短すぎます。', en: 'Too short.' } },
   sign_in_throttled: { retryAfterSeconds: 61 },
   mail_budget_spent: { retryAfterSeconds: 600 },
+  signup_password_tries_spent: { retryAfterSeconds: 540 },
   password_dependent_client: { client: 'Partner Shop' },
   recovery_request_decided: { state: 'approved' },
   recovery_not_completable: { state: 'pending' },

@@ -130,6 +130,15 @@ export const LIMITS = {
     countedBy: 'counters',
     enforcedIn: 'src/flows/signup/service.ts',
   },
+  signupPasswordTries: {
+    protects: 'endless password-strength checks (a worker-thread job each) on one proven sign-up',
+    key: 'a hash of the e-mail address the sign-up proved with its code',
+    windowSeconds: { setting: 'oneTimeCode.ttlSeconds' },
+    cap: 10,
+    atCap: 'the password is not checked; the page answers `signup_password_tries_spent` (429, Retry-After)',
+    countedBy: 'counters',
+    enforcedIn: 'src/flows/signup/service.ts',
+  },
   contactCodes: {
     protects: 'SMS cost and spam: codes sent to new contact addresses',
     key: 'account id and contact kind (e-mail or mobile)',

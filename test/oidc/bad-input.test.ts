@@ -9,6 +9,7 @@ import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import type { WeakPasswordError } from '../../src/accounts/errors.ts';
 import { checkPasswordStrength } from '../../src/accounts/password-policy.ts';
 import { loadSettings } from '../../src/config/settings.ts';
+import { LIMITS } from '../../src/limits/limits.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
 /** The refusal's text on a form, as the user reads it. */
@@ -242,6 +243,28 @@ for (const kind of FEATURE_STORES) {
           assert.match(formErrorOf(page), /^This password is too easy to guess\. \S/);
           assert.equal(await tobira.store.accounts.findByEmail(email), undefined, password);
         }
+      });
+
+      it('stops judging passwords on one proven sign-up after ten tries (429, Retry-After), stores nothing, and leaves other sign-ups alone', async () => {
+        const browser = new HttpBrowser();
+        const email = `many.tries.${kind}@example.com`;
+        const { signup } = await interactionPage(browser, email);
+        const cap = LIMITS.signupPasswordTries.cap;
+        for (let i = 0; i < cap; i += 1) {
+          const weak = await browser.submit(signup, '/signup/password', { name: 'Many', password: `passwordpassword${i}` });
+          assert.equal(errorCodeOf(weak), 'weak_password', `try ${i + 1}`);
+        }
+        const spent = await browser.submit(signup, '/signup/password', { name: 'Many', password: PASSWORD });
+        assert.equal(spent.status, 429);
+        assert.equal(errorCodeOf(spent), 'signup_password_tries_spent');
+        assert.ok(Number(spent.headers.get('retry-after')) > 0);
+        assert.equal(await tobira.store.accounts.findByEmail(email), undefined, 'not even a strong password is taken past the cap');
+
+        const other = new HttpBrowser();
+        const otherEmail = `other.tries.${kind}@example.com`;
+        const done = await other.submit((await interactionPage(other, otherEmail)).signup, '/signup/password', { name: 'Other', password: PASSWORD });
+        assert.notEqual(errorCodeOf(done), 'signup_password_tries_spent');
+        assert.ok(await tobira.store.accounts.findByEmail(otherEmail), 'another sign-up goes through');
       });
 
       it('signing up twice with one e-mail never reaches the password step; the first account is unchanged', async () => {

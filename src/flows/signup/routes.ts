@@ -125,6 +125,7 @@ export function signupRoutes(deps: InteractionDeps & { signup: PasswordlessSignu
     const body = ctx.request.body as Record<string, string>;
     await onForm(ctx, deps, details, 'signup-password', { name: String(body.name ?? ''), email: address }, async () => {
       const input = parseForm(passwordSignUpForm, body);
+      await deps.signup.spendPasswordTry(address);
       const account = await deps.accounts.signUpWithPassword({ email: address, name: input.name, password: input.password }, auditContextOf(ctx));
       cookie.clear(ctx);
       await finishSignIn(ctx, deps, details, account, { kind: 'password', signup: true });

@@ -6,10 +6,12 @@
 import type { AuditContext } from '../../audit/audit-log.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { spendMail } from '../../limits/mail-budget.ts';
+import { addressSubject } from '../../limits/subjects.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import { alreadyRegisteredMail, signupCodeMail } from '../../notify/messages.ts';
 import type { Mailer } from '../../notify/mailer.ts';
 import { CodeInvalidError } from '../../one-time-codes/errors.ts';
+import { SignupPasswordTriesSpentError } from './errors.ts';
 import type { OneTimeCodeService } from '../../one-time-codes/one-time-code-service.ts';
 import type { NewCredential, PasskeyService } from '../../passkeys/passkey-service.ts';
 import { newWebAuthnUserId } from '../../store/new-account.ts';
@@ -58,6 +60,18 @@ export class PasswordlessSignup {
     const address = await this.#codes.verify(key, code);
     if (await this.#accounts.findByEmail(address)) throw new CodeInvalidError();
     return address;
+  }
+
+  /**
+   * Counts one password tried on the sign-up of a proven `address` before its strength is judged:
+   * only the holder of the mailbox gets here, so the cap bounds their strength checks and locks
+   * nobody else out.
+   */
+  async spendPasswordTry(address: string): Promise<void> {
+    const subject = addressSubject(address);
+    if ((await this.#limiter.hit('signupPasswordTries', subject)).over) {
+      throw new SignupPasswordTriesSpentError(await this.#limiter.retryAfterSeconds('signupPasswordTries', subject));
+    }
   }
 
   /** A fresh WebAuthn user handle for the account about to be created. */

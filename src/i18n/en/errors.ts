@@ -64,6 +64,7 @@ export const errors: ErrorTexts = {
   code_expired: 'The code has expired or was already used. Please ask for a new one.',
   code_invalid: 'The code is not correct. Please check it and try again.',
   mail_budget_spent: (p) => `Too many codes were sent to this address. Use a code you already received, or try again in about ${Math.ceil(p.retryAfterSeconds / 60)} minute(s).`,
+  signup_password_tries_spent: (p) => `Too many passwords were tried. Please try again in about ${Math.ceil(p.retryAfterSeconds / 60)} minute(s).`,
   too_many_attempts: 'Too many wrong codes: this code no longer works. Please ask for a new one.',
   // Web Push
   invalid_push_subscription: 'The push subscription from this browser could not be read. Please allow notifications and try again.',

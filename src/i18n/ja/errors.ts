@@ -70,6 +70,7 @@ export const errors = {
   code_expired: 'コードの有効期限が切れているか、すでに使用されています。新しいコードを送信してください。',
   code_invalid: 'コードが正しくありません。確認してもう一度入力してください。',
   mail_budget_spent: (p: { retryAfterSeconds: number }) => `このメールアドレスへのコードの送信が多すぎます。すでに届いたコードがあればそれを使うか、約 ${Math.ceil(p.retryAfterSeconds / 60)} 分後にやり直してください。`,
+  signup_password_tries_spent: (p: { retryAfterSeconds: number }) => `パスワードの試行が多すぎます。約 ${Math.ceil(p.retryAfterSeconds / 60)} 分後にもう一度お試しください。`,
   too_many_attempts: '誤ったコードの入力が多すぎたため、このコードは使えなくなりました。新しいコードを送信してください。',
   // Web Push
   invalid_push_subscription: 'このブラウザーのプッシュ通知の登録情報を読み取れませんでした。通知を許可して、もう一度お試しください。',
