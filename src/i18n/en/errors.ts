@@ -104,7 +104,7 @@ export const errors: ErrorTexts = {
   recovery_request_not_found: 'There is no recovery request with this id.',
   recovery_completion_failed: (p) => `The clean-up after the enrolment failed again (${p.steps.join(', ')}). The steps that could run did; the cause is in tobira's log and the audit log (recovery.completion_failed). Fix it and run the completion again.`,
   // The operator API
-  admin_unauthorized: 'The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token.',
+  admin_unauthorized: 'The operator API needs "Authorization: Bearer <token>" with a valid personal token (created in the console; ADMIN_TOKEN only until the first admin exists), or the console\'s passkey sign-in.',
   client_not_found: 'There is no client with this client_id.',
   client_exists: (p) => `The client_id "${p.clientId}" is already registered.`,
   client_managed_by_file: (p) => `The client "${p.clientId}" is managed by the clients file (CLIENTS_FILE) or by tobira itself: the API and CLI cannot change it. Edit the file and restart.`,

@@ -110,7 +110,7 @@ export const errors = {
   recovery_request_not_found: 'この ID の復旧申請はありません。',
   recovery_completion_failed: (p: { steps: readonly string[] }) => `登録後の後処理が再び失敗しました（${p.steps.join(', ')}）。実行できた手順は実行済みです。原因は tobira のログと監査ログ（recovery.completion_failed）にあります。原因を取り除いてから、もう一度完了処理を実行してください。`,
   // The operator API
-  admin_unauthorized: '運用者 API には正しいトークンを「Authorization: Bearer <ADMIN_TOKEN>」で指定してください。',
+  admin_unauthorized: '運用者 API には、有効な個人トークン（コンソールで作成。最初の管理者ができるまでは ADMIN_TOKEN）を「Authorization: Bearer <トークン>」で指定するか、コンソールにパスキーでログインしてください。',
   client_not_found: 'この client_id のクライアントはありません。',
   client_exists: (p: { clientId: string }) => `client_id「${p.clientId}」はすでに登録されています。`,
   client_managed_by_file: (p: { clientId: string }) => `クライアント「${p.clientId}」はクライアントファイル（CLIENTS_FILE）または tobira 自身が管理しています。API や CLI では変更できません。ファイルを編集して再起動してください。`,
