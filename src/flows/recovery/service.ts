@@ -87,7 +87,7 @@ export interface RecoveryRequestInput {
 
 /** What the operator enters with a decision. */
 export interface OperatorDecision {
-  /** Who decides (letters, digits, `.`, `_`, `-`); audited as `operator:<name>`. */
+  /** Who decides, as a short name (the operator's e-mail); the audit names the account (admin/acting-operator.ts). */
   operator: string;
   note: string;
 }
