@@ -111,8 +111,7 @@ export const errors = {
   recovery_request_not_found: 'この ID の復旧申請はありません。',
   recovery_completion_failed: (p: { steps: readonly string[] }) => `登録後の後処理が再び失敗しました（${p.steps.join(', ')}）。実行できた手順は実行済みです。原因は tobira のログと監査ログ（recovery.completion_failed）にあります。原因を取り除いてから、もう一度完了処理を実行してください。`,
   // The operator API
-  admin_api_off: '運用者 API は無効です（ADMIN_TOKEN が設定されていません）。',
-  admin_unauthorized: '運用者 API には正しいトークンを「Authorization: Bearer <ADMIN_TOKEN>」で指定してください。',
+  admin_unauthorized: '運用者 API には、有効な個人トークン（コンソールで作成。最初の管理者ができるまでは ADMIN_TOKEN）を「Authorization: Bearer <トークン>」で指定するか、コンソールにパスキーでログインしてください。',
   client_not_found: 'この client_id のクライアントはありません。',
   client_exists: (p: { clientId: string }) => `client_id「${p.clientId}」はすでに登録されています。`,
   client_managed_by_file: (p: { clientId: string }) => `クライアント「${p.clientId}」はクライアントファイル（CLIENTS_FILE）または tobira 自身が管理しています。API や CLI では変更できません。ファイルを編集して再起動してください。`,
@@ -121,6 +120,13 @@ export const errors = {
   client_secret_key_missing: 'この認証方式やアルゴリズム（client_secret_jwt や HS256 など）にはシークレットそのものが必要です。暗号化して保存するため、CLIENT_SECRET_KEY を設定してください。',
   client_secret_must_rotate: 'この変更には新しいシークレットが必要です。"rotateSecret": true（CLI では --rotate-secret）を付けてやり直してください。パートナーは新しいシークレットを使う必要があります。',
   client_has_no_secret: 'このクライアントはシークレットを使いません（token_endpoint_auth_method が none または private_key_jwt）。',
+  admin_token_retired: 'ADMIN_TOKEN は最初の管理者を作るためだけのものです。管理者がいる今は使えません。コンソールでログインするか、コンソールで作成した個人トークンを使ってください（ADMIN_TOKEN_AFTER_BOOTSTRAP で許可できます）。',
+  operator_forbidden: (p: { scope: string }) => `この操作（${p.scope}）は、あなたの役割またはトークンの範囲では行えません。`,
+  operator_account_not_found: 'このメールアドレスの tobira アカウントはありません。先にアカウントを作成してもらってください。',
+  operator_last_admin: '最後の管理者の役割は外せません。先に別のアカウントを管理者にしてください。',
+  operator_token_not_found: 'このトークンはないか、すでに取り消されています。',
+  operator_token_scope: (p: { scope: string }) => p.scope ? `範囲「${p.scope}」は、あなたの役割では付けられません。` : '範囲を 1 つ以上選んでください。',
+  operator_token_name: 'トークンの名前を 1〜64 文字で入力してください。',
 };
 
 export type ErrorTexts = typeof errors;
