@@ -1,0 +1,39 @@
+// What every rendered page carries around its own content: the operator's brand (name, logo,
+// colour through the stylesheet) and the addresses of the page's stylesheet and script.
+import type { Middleware } from 'koa';
+import type { PageAssets } from './page-assets.ts';
+
+export interface Brand {
+  /** The operator's name for the service; null: tobira's own (translated) name. */
+  name: string | null;
+  /** An https: URL or a path on tobira (config/checks.ts brandLogoProblem); null: tobira's mark. */
+  logoUrl: string | null;
+}
+
+export interface PageChrome {
+  brand: Brand;
+  assets: PageAssets;
+}
+
+/** Serves the hashed stylesheet and scripts, and hands the chrome to render() through ctx.state. */
+export function pageChrome(chrome: PageChrome): Middleware {
+  const serveAssets = chrome.assets.middleware();
+  return async (ctx, next) => {
+    (ctx.state as { chrome: PageChrome }).chrome = chrome;
+    await serveAssets(ctx, next);
+  };
+}
+
+/**
+ * A partner's logo_uri is shown only when it cannot be mixed content nor a tracking pixel on
+ * another scheme: https:, or a path on tobira itself. Anything else shows the name alone.
+ */
+export function safeImageUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return null;
+  if (value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')) return value;
+  try {
+    return new URL(value).protocol === 'https:' ? value : null;
+  } catch {
+    return null;
+  }
+}
