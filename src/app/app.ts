@@ -133,7 +133,7 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   });
   app.use(issuerOrigin(settings.issuer));
   app.use(securityHeaders());
-  app.use(pageChrome({ brand: { name: settings.brand.name, logoUrl: settings.brand.logoUrl }, assets: await PageAssets.load(settings.brand.color) }));
+  app.use(pageChrome({ brand: { name: settings.brand.name, logoUrl: settings.brand.logoUrl }, origin: new URL(settings.issuer).origin, assets: await PageAssets.load(settings.brand.color) }));
   app.use(errorHandler());
   serveStatic(app);
   app.use(routes.operatorApi);

@@ -12,6 +12,8 @@ export interface Brand {
 
 export interface PageChrome {
   brand: Brand;
+  /** tobira's own origin (the issuer's): images there are same-origin. */
+  origin: string;
   assets: PageAssets;
 }
 
@@ -25,14 +27,15 @@ export function pageChrome(chrome: PageChrome): Middleware {
 }
 
 /**
- * A partner's logo_uri is shown only when it cannot be mixed content nor a tracking pixel on
- * another scheme: https:, or a path on tobira itself. Anything else shows the name alone.
+ * A partner's logo_uri is shown only when it cannot be mixed content: https:, or on tobira itself
+ * (`origin`, or a path). Anything else (http: elsewhere, data:, javascript:) shows the name alone.
  */
-export function safeImageUrl(value: unknown): string | null {
+export function safeImageUrl(value: unknown, origin: string): string | null {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return null;
   if (value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')) return value;
   try {
-    return new URL(value).protocol === 'https:' ? value : null;
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.origin === origin ? url.href : null;
   } catch {
     return null;
   }

@@ -13,7 +13,7 @@ const VIEWS = resolve(PROJECT_ROOT, 'views');
 /** Renders views/<name>.ejs as the response, with the language helpers every page uses. */
 export async function render(ctx: Context, name: string, data: Record<string, unknown> = {}, status = 200): Promise<void> {
   const state = stateOf(ctx);
-  const { brand, assets } = state.chrome;
+  const { brand, assets, origin } = state.chrome;
   const html = await ejs.renderFile(resolve(VIEWS, `${name}.ejs`), {
     ...data,
     // Which page this is, for the stylesheet and the browser suites (axe, screenshots): the view,
@@ -23,7 +23,7 @@ export async function render(ctx: Context, name: string, data: Record<string, un
     brandLogoUrl: brand.logoUrl,
     stylesheetUrl: assets.stylesheetUrl,
     scriptUrl: (src: string) => assets.scriptUrl(src),
-    safeImageUrl,
+    safeImageUrl: (value: unknown) => safeImageUrl(value, origin),
     // The policy's length, for the password hint (views/partials/password-extras.ejs).
     passwordMin: MIN_PASSWORD_LENGTH,
     field: (fieldName: string, describedBy?: string) => fieldAttributes(data.errorCode, data.errorField, fieldName, describedBy),

@@ -26,8 +26,12 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    type Axe = { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> };
+    const holder = window as unknown as { axe: Axe; axeQueue?: Promise<unknown> };
+    // axe runs one audit at a time per page: a suite's own check waits for the watcher's.
+    const run = (holder.axeQueue ?? Promise.resolve()).catch(() => undefined).then(() => holder.axe.run(document, { resultTypes: ['violations'] }));
+    holder.axeQueue = run;
+    const result = await run;
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
   });
 }

@@ -3,13 +3,14 @@
 // first time it loads, as its HTML just after loading; this file shows that HTML again in a
 // context of each size with scripts off (what the page's script had done by then is in the HTML
 // already; nothing runs twice) and keeps one PNG per page, size and language, at device scale 1.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 
 export const SCREENS_DIR = 'test-output/screens';
 export const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
 
 const taken = new Set<string>();
+let cleared = false;
 const contexts = new WeakMap<Browser, Promise<Record<keyof typeof SIZES, BrowserContext>>>();
 
 /** The unwatched contexts the pictures are taken in (newContextUnwatched: no audit of the copies). */
@@ -27,6 +28,9 @@ export async function captureScreens(browser: Browser, url: string, html: string
   const key = `${pageId}--${lang}`;
   if (taken.has(key)) return;
   taken.add(key);
+  // A run starts from an empty folder, so a page no suite shows any more leaves no stale picture.
+  if (!cleared) rmSync(SCREENS_DIR, { recursive: true, force: true });
+  cleared = true;
   mkdirSync(SCREENS_DIR, { recursive: true });
   const sized = await picturesContexts(browser);
   for (const [size, context] of Object.entries(sized)) {
