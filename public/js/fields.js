@@ -33,18 +33,17 @@ for (const hint of document.querySelectorAll('[data-password-hint]')) {
   if (!input || !live) continue;
   const min = Number(hint.dataset.min);
   const update = () => {
-    const length = [...input.value].length;
+    // UTF-16 units, as the server counts (accounts/password-policy.ts).
+    const length = input.value.length;
     let state = '';
     let text = '';
-    if (length === 0) {
-      text = '';
-    } else if (length < min) {
+    if (length > 0 && length < min) {
       state = 'short';
       text = hint.dataset.short.replace('{count}', String(min - length));
-    } else if (kindsOf(input.value) < 2 && length < min + 8) {
+    } else if (length > 0 && kindsOf(input.value) < 2 && length < min + 8) {
       state = 'simple';
       text = hint.dataset.simple;
-    } else {
+    } else if (length > 0) {
       state = 'ok';
       text = hint.dataset.ok;
     }
