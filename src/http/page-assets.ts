@@ -103,11 +103,14 @@ function stylesheet(brandColor: string | null): Asset {
 
 export class PageAssets {
   readonly stylesheetUrl: string;
+  /** The stylesheet's text (tests read the brand colour in it). */
+  readonly stylesheetText: string;
   private readonly scripts: ReadonlyMap<string, Asset>;
   private readonly byUrl: ReadonlyMap<string, Asset>;
 
   private constructor(css: Asset, scripts: ReadonlyMap<string, Asset>) {
     this.stylesheetUrl = css.url;
+    this.stylesheetText = css.body.toString('utf8');
     this.scripts = scripts;
     this.byUrl = new Map([css, ...scripts.values()].map((asset) => [asset.url, asset]));
   }
