@@ -8,7 +8,7 @@ import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
 import { errorHandler } from '../http/error-handler.ts';
 import { issuerOrigin } from '../http/issuer-origin.ts';
-import { PageAssets } from '../http/page-assets.ts';
+import { DEFAULT_BRAND_COLOR, PageAssets } from '../http/page-assets.ts';
 import { pageChrome } from '../http/page-chrome.ts';
 import { requestContext } from '../http/request-context.ts';
 import { meteredStore } from '../metrics/metered-store.ts';
@@ -133,7 +133,7 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   });
   app.use(issuerOrigin(settings.issuer));
   app.use(securityHeaders());
-  app.use(pageChrome({ brand: { name: settings.brand.name, logoUrl: settings.brand.logoUrl }, origin: new URL(settings.issuer).origin, assets: await PageAssets.load(settings.brand.color) }));
+  app.use(pageChrome({ brand: { name: settings.brand.name, logoUrl: settings.brand.logoUrl, color: settings.brand.color ?? DEFAULT_BRAND_COLOR }, origin: new URL(settings.issuer).origin, assets: await PageAssets.load(settings.brand.color) }));
   app.use(errorHandler());
   serveStatic(app);
   app.use(routes.operatorApi);

@@ -8,6 +8,8 @@ export interface Brand {
   name: string | null;
   /** An https: URL or a path on tobira (config/checks.ts brandLogoProblem); null: tobira's mark. */
   logoUrl: string | null;
+  /** The primary colour, #rrggbb (the stylesheet has it too; this is for the browser's theme colour). */
+  color: string;
 }
 
 export interface PageChrome {

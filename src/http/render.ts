@@ -21,6 +21,7 @@ export async function render(ctx: Context, name: string, data: Record<string, un
     pageId: typeof data.section === 'string' ? `${name}-${data.section}` : name,
     brandName: brand.name ?? state.t('app.name'),
     brandLogoUrl: brand.logoUrl,
+    brandColor: brand.color,
     stylesheetUrl: assets.stylesheetUrl,
     scriptUrl: (src: string) => assets.scriptUrl(src),
     safeImageUrl: (value: unknown) => safeImageUrl(value, origin),

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations } from '../support/axe.ts';
-import { launchChromium, PHONE_VIEWPORT } from '../support/chromium.ts';
+import { DESKTOP_VIEWPORT, launchChromium, PHONE_VIEWPORT } from '../support/chromium.ts';
 import { discover, partnerClient, startAuthorization } from '../support/partner.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
 
@@ -234,13 +234,18 @@ describe('the operator\'s brand in real Chromium', () => {
     await context.close();
   });
 
-  it('switches to the dark palette when the device asks for it, still without axe violations', async () => {
-    const context = await browser.newContext({ locale: 'ja-JP', colorScheme: 'dark', viewport: PHONE_VIEWPORT });
-    const page = await context.newPage();
-    await page.goto(`${tobira.issuer}/recovery`);
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    assert.equal(background, 'rgb(13, 17, 23)');
-    assert.deepEqual(await axeViolations(page), []);
-    await context.close();
+  it('switches to the dark palette when the device asks for it, still without axe violations (brand colour lightened)', async () => {
+    for (const viewport of [PHONE_VIEWPORT, DESKTOP_VIEWPORT]) {
+      const context = await browser.newContext({ locale: 'ja-JP', colorScheme: 'dark', viewport });
+      const page = await context.newPage();
+      for (const path of ['/demo', '/demo/login', '/device', '/recovery', '/password-reset', '/phone-change', '/no-such-page']) {
+        await page.goto(`${tobira.issuer}${path}`);
+        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        assert.equal(background, 'rgb(13, 17, 23)', path);
+        const violations = await axeViolations(page);
+        assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${path} at ${viewport.width}px`);
+      }
+      await context.close();
+    }
   });
 });

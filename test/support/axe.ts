@@ -2,7 +2,8 @@
 // context: each time a page finishes loading, axe-core (from node_modules, injected through the
 // DevTools protocol, so the pages' strict CSP needs no exception) audits it, once per page (its
 // body[data-page]), language and viewport, and the root afterEach hook (hooks.ts) fails the test
-// with the violations listed. No rule is turned off.
+// with the violations listed. No rule is turned off. The same watch checks that each page loads
+// one stylesheet and at most one script.
 //
 // With TOBIRA_SCREENSHOTS=1 the same watch keeps a picture of each page at phone and desktop size
 // (screens.ts): the pictures of `npm run screenshots`.
@@ -86,6 +87,8 @@ async function auditOnLoad(browser: Browser, page: Page): Promise<void> {
       lang: document.documentElement.lang,
       url: location.href,
       shown: Array.from(document.querySelectorAll('main [id]')).filter((el) => /^[a-z][a-z_-]*$/.test(el.id) && el.checkVisibility()).map((el) => el.id).join(' '),
+      scripts: Array.from(document.querySelectorAll('script[src]')).map((el) => (el as HTMLScriptElement).src),
+      stylesheets: Array.from(document.querySelectorAll('link[rel=stylesheet]')).map((el) => (el as HTMLLinkElement).href),
     }));
     // Pages tobira did not render (a partner's callback page in a test, about:blank) are not ours.
     if (!identity.id) return;
@@ -96,6 +99,11 @@ async function auditOnLoad(browser: Browser, page: Page): Promise<void> {
     stateKey = state;
     const html = TAKING_SCREENSHOTS ? await page.content() : '';
     const violations = await axeViolations(page);
+    // Every page tobira renders loads one stylesheet and at most one script (its bundle,
+    // src/http/page-assets.ts): checked here on every page the suites visit, beside axe's rules.
+    if (identity.scripts.length > 1 || identity.stylesheets.length !== 1) {
+      violations.push({ id: 'one-script-one-stylesheet', impact: null, help: `expected one stylesheet and at most one script, got ${identity.stylesheets.length} and ${identity.scripts.length}`, nodes: [...identity.scripts, ...identity.stylesheets].map((url) => ({ target: [url] })) });
+    }
     audited.add(state);
     pagesSeen.add(key);
     if (violations.length > 0) findings.push({ label: `${key} ${new URL(identity.url).pathname}`, violations });
