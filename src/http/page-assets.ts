@@ -19,8 +19,6 @@ import { PROJECT_ROOT } from '../config/settings.ts';
 
 const PUBLIC = resolve(PROJECT_ROOT, 'public');
 const SCRIPTS = resolve(PUBLIC, 'js');
-/** Modules only ever imported by page scripts, never a page's script themselves. */
-const SHARED = new Set(['webauthn']);
 /** The default primary colour (the brand colour when the operator sets none). */
 export const DEFAULT_BRAND_COLOR = '#0b57d0';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -42,12 +40,14 @@ function hashOf(body: Buffer | string): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 16);
 }
 
-/** The pages' script names: public/js/<name>.js, shared modules left out. */
+/**
+ * Every module in public/js gets a bundle: the pages' scripts, and the shared modules too, whose
+ * exports the bundle keeps (the browser suites call webauthn.js's messageFor in a page).
+ */
 function pageScriptNames(): string[] {
   return readdirSync(SCRIPTS)
     .filter((file) => file.endsWith('.js'))
     .map((file) => file.slice(0, -'.js'.length))
-    .filter((name) => !SHARED.has(name))
     .sort();
 }
 
@@ -55,7 +55,7 @@ async function bundle(name: string): Promise<Asset> {
   const result = await build({
     stdin: {
       // fields.js first: the field helpers work even while the page's own module is still starting.
-      contents: `import './fields.js';\nimport './${name}.js';\n`,
+      contents: `import './fields.js';\nexport * from './${name}.js';\n`,
       resolveDir: SCRIPTS,
       sourcefile: `${name}.page.js`,
       loader: 'js',
