@@ -4,7 +4,7 @@
 // axe-core helper itself (every suite's pages go through it, test/support/axe.ts).
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations } from '../support/axe.ts';
+import { auditsDone, axeViolations } from '../support/axe.ts';
 import { DESKTOP_VIEWPORT, launchChromium, PHONE_VIEWPORT } from '../support/chromium.ts';
 import { discover, partnerClient, startAuthorization } from '../support/partner.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
@@ -192,6 +192,34 @@ describe('the page frame in real Chromium', () => {
     await toggle.click();
     assert.equal(await field.getAttribute('type'), 'password');
     await context.close();
+  });
+
+  it('the pages no flow suite opens pass axe too, in both languages at phone and desktop size', async function () {
+    this.timeout(180_000);
+    // The watcher (test/support/axe.ts) audits each load and, in `npm run screenshots`, keeps its
+    // picture; this walk makes sure the pages reachable without an account are among them.
+    const paths = ['/', '/activate', '/no-such-page', `/auth?client_id=no-such-client&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:65000/callback')}`, '/recovery', '/password-reset', '/phone-change', '/device', '/p', '/demo', '/demo/login'];
+    for (const locale of ['ja-JP', 'en-US']) {
+      for (const viewport of [PHONE_VIEWPORT, DESKTOP_VIEWPORT]) {
+        const context = await browser.newContext({ locale, viewport });
+        const page = await context.newPage();
+        for (const path of paths) {
+          await page.goto(`${tobira.issuer}${path}`);
+          assert.ok(await page.locator('body[data-page]').count() === 1, `${path} is a page tobira rendered`);
+          // The watcher's audit of this load; its violations fail the test in the afterEach hook.
+          await auditsDone();
+        }
+        // The TV page after a wrong code, with its message tied to the field.
+        await page.goto(`${tobira.issuer}/activate`);
+        await page.locator('input[name="user_code"]').fill('WXYZ-WXYZ');
+        await page.locator('.activate button[type=submit]').click();
+        await page.locator('#form-error').waitFor();
+        assert.equal(await page.locator('#user_code').getAttribute('aria-invalid'), 'true');
+        assert.equal(await page.locator('#user_code').getAttribute('aria-describedby'), 'form-error');
+        await auditsDone();
+        await context.close();
+      }
+    }
   });
 
   it('the axe-core helper reports violations (it is not vacuous)', async () => {

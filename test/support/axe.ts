@@ -133,9 +133,14 @@ export function watchAccessibility(browser: Browser, context: BrowserContext): v
   context.on('page', watch);
 }
 
+/** Waits for the audits under way (a test that moves on at once would otherwise cut them short). */
+export async function auditsDone(): Promise<void> {
+  while (pending.size > 0) await Promise.all([...pending]);
+}
+
 /** Waits for the audits under way, then throws the violations found since the last call, if any. */
 export async function settleAccessibility(): Promise<void> {
-  while (pending.size > 0) await Promise.all([...pending]);
+  await auditsDone();
   const found = findings;
   findings = [];
   if (found.length > 0) throw new Error(formatViolations(found));

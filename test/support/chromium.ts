@@ -17,7 +17,7 @@ export async function launchChromium(): Promise<Browser> {
   });
   const newContext = browser.newContext.bind(browser);
   const watched = async (options: BrowserContextOptions = {}): Promise<BrowserContext> => {
-    const context = await newContext({ viewport: DESKTOP_VIEWPORT, ...options });
+    const context = await newContext({ ...options, viewport: options.viewport === undefined ? DESKTOP_VIEWPORT : options.viewport });
     watchAccessibility(browser, context);
     return context;
   };
