@@ -133,7 +133,7 @@ describe('the page frame in real Chromium', () => {
     const logo = page.locator('#partner-logo');
     assert.equal(await logo.getAttribute('src'), 'https://127.0.0.1:9/partner-logo.png');
     assert.equal(await logo.getAttribute('alt'), 'Partner Shop logo');
-    assert.equal(await logo.getAttribute('width'), '40');
+    assert.equal(await logo.getAttribute('width'), '32');
 
     const plain = await startAuthorization(await discover(tobira.issuer, 'partner-plain-logo'));
     const requested: string[] = [];
