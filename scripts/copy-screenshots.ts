@@ -55,6 +55,11 @@ if (screens.length === 0) {
     }
     lines.push('');
   }
+  // The views no suite showed: said here rather than silently missing.
+  const shownIds = [...pages.keys()];
+  const unshown = readdirSync('views').filter((name) => name.endsWith('.ejs')).map((name) => name.slice(0, -'.ejs'.length))
+    .filter((view) => !shownIds.some((id) => id === view || (view === 'account-section' && id.startsWith('account-section-'))));
+  if (unshown.length > 0) lines.push('## Not shown yet', '', `No browser suite opens these views yet: ${unshown.map((view) => `\`${view}\``).join(', ')}.`, '');
   writeFileSync('docs/screens.md', lines.join('\n'));
   console.log(`docs/screens.md: ${pages.size} pages, ${screens.length} pictures in ${SCREENS_SHOWN}/`);
 }
