@@ -1,6 +1,8 @@
 // The account menu's passkey page: add a passkey (passkey-signals.js keeps the user's passkey
 // manager in step with tobira).
 import { browserSupportsWebAuthn, messageFor, postJson, showError, startRegistration } from './webauthn.js';
+// The page's one script: the signals of views/partials/passkey-signals.ejs come with it.
+import './passkey-signals.js';
 
 const root = document.getElementById('passkeys');
 const { csrf } = root.dataset;

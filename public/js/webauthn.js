@@ -1,11 +1,12 @@
 // Shared by the pages that run WebAuthn ceremonies. The browser half of every ceremony is
-// @simplewebauthn/browser, served by tobira itself from the installed package.
+// @simplewebauthn/browser from the installed package, bundled into each page's one script by
+// src/http/page-assets.ts (never loaded from a CDN).
 export {
   browserSupportsWebAuthn,
   browserSupportsWebAuthnAutofill,
   startAuthentication,
   startRegistration,
-} from '/static/vendor/simplewebauthn/index.js';
+} from '@simplewebauthn/browser';
 
 /** POSTs JSON with the CSRF token; throws an Error carrying tobira's error code and message. */
 export async function postJson(url, body, csrf) {

@@ -8,6 +8,8 @@ import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
 import { errorHandler } from '../http/error-handler.ts';
 import { issuerOrigin } from '../http/issuer-origin.ts';
+import { DEFAULT_BRAND_COLOR, PageAssets } from '../http/page-assets.ts';
+import { pageChrome } from '../http/page-chrome.ts';
 import { requestContext } from '../http/request-context.ts';
 import { meteredStore } from '../metrics/metered-store.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -93,8 +95,12 @@ async function buildProvider(services: Services): Promise<Provider> {
 }
 
 function serveStatic(app: Koa<RequestState>): void {
-  // @simplewebauthn/browser is served from the installed package, never from a CDN.
-  app.use(mount('/static/vendor/simplewebauthn', serve(resolve(PROJECT_ROOT, 'node_modules/@simplewebauthn/browser/esm'), { maxage: 3600_000 })));
+  // public/js holds the sources of the page bundles (http/page-assets.ts serves those, hashed, with
+  // @simplewebauthn/browser inside, never from a CDN); the sources themselves are not pages' scripts.
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/static/js/')) return;
+    await next();
+  });
   app.use(mount('/static', serve(resolve(PROJECT_ROOT, 'public'), { maxage: 3600_000 })));
   // The phone app's service worker and manifest live under /device so their scope covers it.
   app.use(mount('/device', serve(resolve(PROJECT_ROOT, 'public/device'), {
@@ -136,6 +142,7 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   });
   app.use(issuerOrigin(settings.issuer));
   app.use(securityHeaders());
+  app.use(pageChrome({ brand: { name: settings.brand.name, logoUrl: settings.brand.logoUrl, color: settings.brand.color ?? DEFAULT_BRAND_COLOR }, origin: new URL(settings.issuer).origin, assets: await PageAssets.load(settings.brand.color) }));
   app.use(errorHandler());
   serveStatic(app);
   app.use(routes.operatorApi);

@@ -3,7 +3,7 @@
 // means. The loader, the validation and docs/configuration.md (`npm run docs:config`) all read
 // this tree; nothing else lists settings.
 import { boolean, integer, list, oneOf, optional, text } from './kinds.ts';
-import { domainProblem, httpUrlProblem, issuerProblem, mongodbUriProblem, originProblem, timeZoneProblem, vapidSubjectProblem } from './checks.ts';
+import { brandColorProblem, brandLogoProblem, brandNameProblem, domainProblem, httpUrlProblem, issuerProblem, mongodbUriProblem, originProblem, timeZoneProblem, vapidSubjectProblem } from './checks.ts';
 import { setting, type SettingsTree } from './setting.ts';
 
 const MINUTE = 60;
@@ -345,6 +345,24 @@ export const SCHEMA = {
     kind: text({ rules: [timeZoneProblem], doc: 'IANA time zone' }), default: 'Asia/Tokyo',
     description: 'The time zone of dates and times on the account pages, the phone and in notices.',
   }),
+
+  brand: {
+    name: setting({
+      section: 'brand', env: 'BRAND_NAME',
+      kind: optional(text({ min: 1, rules: [brandNameProblem], doc: 'text, 1–40 characters' }), { blank: 'none' }), default: null, defaultDoc: '`tobira`',
+      description: 'The name in every page\'s header and title, in both languages (the operator\'s service name).',
+    }),
+    logoUrl: setting({
+      section: 'brand', env: 'BRAND_LOGO_URL',
+      kind: optional(text({ rules: [brandLogoProblem], doc: '`https:` URL or `/path`' }), { blank: 'none' }), default: null, defaultDoc: 'unset → tobira\'s mark',
+      description: 'The logo beside the name in every page\'s header (shown 32 px high): an `https:` URL, or a path on tobira itself such as `/static/favicon.svg`. `http:` is refused: it would be mixed content on an https page.',
+    }),
+    color: setting({
+      section: 'brand', env: 'BRAND_COLOR',
+      kind: optional(text({ rules: [brandColorProblem], doc: '`#rrggbb`' }), { blank: 'none' }), default: null, defaultDoc: '`#0b57d0`',
+      description: 'The primary colour: primary buttons (white text on it), links and focus accents. It must reach a 4.5:1 contrast with white (WCAG AA); a lighter shade of it is used in dark mode.',
+    }),
+  },
 
   adminToken: setting({
     section: 'operator', env: 'ADMIN_TOKEN', secret: true,

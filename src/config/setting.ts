@@ -14,6 +14,7 @@ export const SECTIONS = {
   codes: 'One-time codes and recovery',
   push: 'Push approval',
   account: 'Account pages',
+  brand: 'Brand',
   operator: 'Operator API',
 } as const;
 

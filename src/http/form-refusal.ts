@@ -31,7 +31,9 @@ export function setRetryAfter(ctx: Context, error: AppError | undefined): void {
 }
 
 /** What a page template shows of a refusal: its message in the page's language and its code. */
-export function refusalOnPage(ctx: Context, error: AppError | undefined): { error: string | undefined; errorCode: string | undefined } {
+export function refusalOnPage(ctx: Context, error: AppError | undefined): { error: string | undefined; errorCode: string | undefined; errorField: string | undefined } {
   setRetryAfter(ctx, error);
-  return { error: error?.messages[langOf(ctx)], errorCode: error?.code };
+  // The field a refusal of one bad field names (InvalidInputError), to tie the message to it (field-errors.ts).
+  const field = (error as { field?: unknown } | undefined)?.field;
+  return { error: error?.messages[langOf(ctx)], errorCode: error?.code, errorField: typeof field === 'string' ? field : undefined };
 }

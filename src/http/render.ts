@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import ejs from 'ejs';
 import type { Context } from 'koa';
 import { PROJECT_ROOT } from '../config/settings.ts';
+import { MIN_PASSWORD_LENGTH } from '../accounts/password-policy.ts';
 import { VIEW_KEYS } from '../i18n/view-keys.ts';
+import { fieldAttributes } from './field-errors.ts';
+import { safeImageUrl } from './page-chrome.ts';
 import { stateOf } from './state.ts';
 
 const VIEWS = resolve(PROJECT_ROOT, 'views');
@@ -10,8 +13,21 @@ const VIEWS = resolve(PROJECT_ROOT, 'views');
 /** Renders views/<name>.ejs as the response, with the language helpers every page uses. */
 export async function render(ctx: Context, name: string, data: Record<string, unknown> = {}, status = 200): Promise<void> {
   const state = stateOf(ctx);
+  const { brand, assets, origin } = state.chrome;
   const html = await ejs.renderFile(resolve(VIEWS, `${name}.ejs`), {
     ...data,
+    // Which page this is, for the stylesheet and the browser suites (axe, screenshots): the view,
+    // and the account menu's section.
+    pageId: typeof data.section === 'string' ? `${name}-${data.section}` : name,
+    brandName: brand.name ?? state.t('app.name'),
+    brandLogoUrl: brand.logoUrl,
+    brandColor: brand.color,
+    stylesheetUrl: assets.stylesheetUrl,
+    scriptUrl: (src: string) => assets.scriptUrl(src),
+    safeImageUrl: (value: unknown) => safeImageUrl(value, origin),
+    // The policy's length, for the password hint (views/partials/password-extras.ejs).
+    passwordMin: MIN_PASSWORD_LENGTH,
+    field: (fieldName: string, describedBy?: string) => fieldAttributes(data.errorCode, data.errorField, fieldName, describedBy),
     lang: state.lang,
     t: state.t,
     keys: VIEW_KEYS,

@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { phoneStandIns } from '../support/browser-phone.ts';
 import { passkeySignUpInBrowser } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { PageAssets } from '../../src/http/page-assets.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
@@ -70,9 +71,11 @@ for (const kind of FEATURE_STORES) {
         const context = await browser.newContext({ locale });
         const page = await context.newPage();
         await page.goto(`${tobira.issuer}/account/login`);
-        // The page's own module, given errors shaped as @simplewebauthn/browser and fetch throw them.
-        const shown = await page.evaluate(async () => {
-          const { messageFor } = await import('/static/js/webauthn.js' as string) as { messageFor: (e: unknown) => string };
+        // The pages' own module (as the server bundles it), given errors shaped as
+        // @simplewebauthn/browser and fetch throw them.
+        const webauthnModule = (await PageAssets.load(null)).scriptUrl('webauthn');
+        const shown = await page.evaluate(async (moduleUrl) => {
+          const { messageFor } = await import(moduleUrl) as { messageFor: (e: unknown) => string };
           const webauthnError = (name: string, message: string): Error => Object.assign(new Error(message), { name, code: 'ERROR_PASSTHROUGH_SEE_CAUSE_PROPERTY' });
           const tobiraError = Object.assign(new Error('tobira says'), { name: 'TobiraError', code: 'unknown_passkey' });
           return {
@@ -88,7 +91,7 @@ for (const kind of FEATURE_STORES) {
             serverWithoutText: messageFor(Object.assign(new Error(''), { name: 'TobiraError', code: undefined })),
             tobira: messageFor(tobiraError),
           };
-        });
+        }, webauthnModule);
         assert.deepEqual(shown, {
           notAllowed: text['webauthn.cancelled'],
           abort: text['webauthn.cancelled'],
