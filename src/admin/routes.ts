@@ -15,6 +15,8 @@ import { RecoveryRequestNotFoundError } from '../flows/recovery/errors.ts';
 import { requireAdminToken } from './admin-auth.ts';
 import type { ClientRegistry } from './client-registry.ts';
 import { clientRoutes } from './client-routes.ts';
+import { keyRoutes } from './key-routes.ts';
+import type { SigningKeyService } from '../oidc/signing-key-service.ts';
 
 export const ADMIN_API_PREFIX = '/admin/api';
 
@@ -23,6 +25,8 @@ export interface AdminApiDeps {
   recovery: RecoveryService;
   /** The partner services kept in the store (/admin/api/clients). */
   clients: ClientRegistry;
+  /** The signing keys' lifecycle (/admin/api/keys). */
+  signingKeys: SigningKeyService;
   audit: AuditLog;
   bodies: BodyReaders;
 }
@@ -90,7 +94,9 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
   const clients = clientRoutes(deps.clients);
   const recoveryRoutes = router.routes() as unknown as Middleware<RequestState>;
   const clientsRoutes = clients.routes() as unknown as Middleware<RequestState>;
-  const routes: Middleware<RequestState> = (ctx, next) => recoveryRoutes(ctx, () => clientsRoutes(ctx, next));
+  const keys = keyRoutes(deps.signingKeys);
+  const keysRoutes = keys.routes() as unknown as Middleware<RequestState>;
+  const routes: Middleware<RequestState> = (ctx, next) => recoveryRoutes(ctx, () => clientsRoutes(ctx, () => keysRoutes(ctx, next)));
   const unknownPath = async (): Promise<void> => { throw new NotFoundError(); };
 
   const middleware: Middleware<RequestState> = async (ctx, next) => {
@@ -109,5 +115,5 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
       ctx.body = { error: error.code, message: error.messages[ctx.state.lang], requestId: ctx.state.requestId };
     }
   };
-  return Object.assign(middleware, { router, routers: [router, clients] });
+  return Object.assign(middleware, { router, routers: [router, clients, keys] });
 }

@@ -69,7 +69,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
   return {
-    operatorApi: adminApi({ adminToken: settings.adminToken, recovery: services.recovery, clients: clientRegistry(services, provider), audit: services.audit, bodies }),
+    operatorApi: adminApi({ adminToken: settings.adminToken, recovery: services.recovery, clients: clientRegistry(services, provider), signingKeys: services.signingKeys, audit: services.audit, bodies }),
     routers: [
       home,
       healthRoutes(services.store),

@@ -114,4 +114,13 @@ export const errors: ErrorTexts = {
   client_secret_key_missing: 'This authentication method or algorithm (client_secret_jwt, HS256, ...) needs the secret itself: set CLIENT_SECRET_KEY so that tobira can keep it encrypted.',
   client_secret_must_rotate: 'This change needs a new secret: repeat it with "rotateSecret": true (--rotate-secret in the CLI). The partner must then use the new secret.',
   client_has_no_secret: 'This client uses no secret (token_endpoint_auth_method none or private_key_jwt).',
+  // Signing keys (oidc/signing-key-lifecycle.ts)
+  signing_keys_from_file: 'The signing keys come from SIGNING_KEYS_FILE: to change them, edit the file and restart (the key lifecycle commands work only on the keys tobira keeps in the store).',
+  signing_key_not_found: (p) => `There is no signing key with kid "${p.kid}" (it may have been removed already).`,
+  signing_key_next_exists: (p) => `A next signing key (${p.kid} and its pair) already exists: promote it, or retire it and generate again.`,
+  signing_key_no_next: 'There is no next signing key: generate one first, and promote it once it has been published in the JWKS long enough.',
+  signing_key_too_early: (p) => `The next signing key ${p.kid} has not been published in the JWKS long enough for partners' caches to know it: promote it at ${p.at} or later.`,
+  signing_key_is_current: (p) => `${p.kid} is the current signing key: it signs tokens now. To retire it, promote the next key (the current one is retired then).`,
+  signing_key_already_retired: (p) => `${p.kid} is already retired and leaves the JWKS at ${p.at}. To remove it sooner, add immediately (--now in the CLI): tokens it signed stop verifying.`,
+  signing_keys_busy: 'The signing keys were changed by another operation at the same time. Read the list again, then try again.',
 };

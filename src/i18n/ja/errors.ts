@@ -120,6 +120,15 @@ export const errors = {
   client_secret_key_missing: 'この認証方式やアルゴリズム（client_secret_jwt や HS256 など）にはシークレットそのものが必要です。暗号化して保存するため、CLIENT_SECRET_KEY を設定してください。',
   client_secret_must_rotate: 'この変更には新しいシークレットが必要です。"rotateSecret": true（CLI では --rotate-secret）を付けてやり直してください。パートナーは新しいシークレットを使う必要があります。',
   client_has_no_secret: 'このクライアントはシークレットを使いません（token_endpoint_auth_method が none または private_key_jwt）。',
+  // Signing keys (oidc/signing-key-lifecycle.ts)
+  signing_keys_from_file: '署名鍵は SIGNING_KEYS_FILE から読み込まれています。鍵を変えるにはファイルを編集して再起動してください（鍵のライフサイクル操作は、tobira がストアに保管する鍵にだけ使えます）。',
+  signing_key_not_found: (p: { kid: string }) => `kid「${p.kid}」の署名鍵はありません（削除済みかもしれません）。`,
+  signing_key_next_exists: (p: { kid: string }) => `次の署名鍵（${p.kid} ほか）がすでにあります。昇格させるか、退役させてから作り直してください。`,
+  signing_key_no_next: '次の署名鍵がありません。先に generate で作成し、JWKS に公開されるのを待ってから昇格させてください。',
+  signing_key_too_early: (p: { kid: string; at: string }) => `次の署名鍵 ${p.kid} はまだ JWKS に十分長く公開されていません。パートナーのキャッシュが新しい鍵を知るよう、${p.at} 以降に昇格させてください。`,
+  signing_key_is_current: (p: { kid: string }) => `${p.kid} は現在の署名鍵で、いまトークンに署名しています。退役させるには、次の鍵を昇格させてください（現在の鍵はそのとき自動で退役します）。`,
+  signing_key_already_retired: (p: { kid: string; at: string }) => `${p.kid} はすでに退役しており、${p.at} に JWKS から外れます。それより早く外すには immediately（CLI では --now）を付けてください。その鍵で署名されたトークンは検証できなくなります。`,
+  signing_keys_busy: '署名鍵が同時に別の操作で変更されました。一覧を読み込み直してから、もう一度お試しください。',
 };
 
 export type ErrorTexts = typeof errors;
