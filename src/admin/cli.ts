@@ -8,9 +8,11 @@
 // never raw: nobody can redraw the screen to fake a "match" or "verified" line.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { KEYS_USAGE, keysRequest, KeysUsageError } from './key-cli.ts';
 
 const USAGE = `usage: npm run admin -- recovery <command> [options]
        npm run admin -- clients <command> [options]
+       npm run admin -- keys <command> [options]
 
 recovery commands:
   list [--status pending|approved|rejected|completed] [--limit N]
@@ -34,6 +36,8 @@ clients commands (partner services kept in the store; clients of CLIENTS_FILE ar
   delete <client_id> --operator <name>
   rotate-secret <client_id> --operator <name>
                       a new secret, printed ONCE; the old one stops working at once
+
+${KEYS_USAGE}
 
 options:
   --json              print the API's JSON answer instead of text
@@ -324,6 +328,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
         revision: { type: 'string' },
         disabled: { type: 'boolean', default: false },
         'rotate-secret': { type: 'boolean', default: false },
+        now: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -339,13 +344,30 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   try {
     const [area, command, id, ...extra] = positionals;
-    if ((area !== 'recovery' && area !== 'clients') || command === undefined) throw new UsageError('the areas are "recovery" and "clients"');
+    if ((area !== 'recovery' && area !== 'clients' && area !== 'keys') || command === undefined) throw new UsageError('the areas are "recovery", "clients" and "keys"');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const token = env.ADMIN_TOKEN;
     if (!token) throw new UsageError('set ADMIN_TOKEN to the operator API token');
     const base = env.TOBIRA_URL || 'http://localhost:3000';
     // tobira's messages in the operator's language: Japanese under a Japanese locale, else English.
     const lang = /^ja/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'ja' : 'en';
+    if (area === 'keys') {
+      let request;
+      try {
+        request = keysRequest(command, id, values);
+      } catch (err) {
+        throw err instanceof KeysUsageError ? new UsageError(err.message) : err;
+      }
+      const result = await call(base, token, lang, request.method, request.path, request.body);
+      if (!result.ok) {
+        const { status, error, message } = result.failure;
+        output.err(`error: ${visible(message)}${status ? ` (HTTP ${status}, ${visible(error)})` : ''}`);
+        return 1;
+      }
+      if (values.json) output.out(printableJson(result.json));
+      else request.print(result.json, output, str);
+      return 0;
+    }
     if (area === 'clients') {
       const request = clientsRequest(command, id, values);
       const result = await call(base, token, lang, request.method, request.path, request.body, request.operator);

@@ -1,0 +1,338 @@
+// Signing keys through the operator API and the CLI: generate, promote, retire, each audited with
+// the operator; every bad input refused with a clear error and nothing changed; an ID token signed
+// before a rotation still verifies with openid-client afterwards (until its key's time is over),
+// one signed after is signed by the new key; the schedule takes each step exactly once however many
+// services race for it; with SIGNING_KEYS_FILE the lifecycle is refused.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeProtectedHeader } from 'jose';
+import * as oidc from 'openid-client';
+import { AuditLog } from '../../src/audit/audit-log.ts';
+import { createLogger } from '../../src/log.ts';
+import { SigningKeyRing } from '../../src/oidc/signing-key-ring.ts';
+import { SigningKeyService } from '../../src/oidc/signing-key-service.ts';
+import { generateSigningKey } from '../../src/oidc/signing-keys.ts';
+import type { Store } from '../../src/store/types.ts';
+import { HttpBrowser } from '../support/http-browser.ts';
+import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
+import { ADMIN_TOKEN, runCli } from '../support/recovery-harness.ts';
+import { freshStore, FEATURE_STORES } from '../support/stores.ts';
+import { startTobira, type RunningTobira } from '../support/tobira.ts';
+
+const API = '/admin/api/keys';
+const PUBLISH_SECONDS = 60;
+const TOKEN_TTL = 300;
+
+interface Answer { status: number; json: Record<string, unknown> }
+interface KeyView { kid: string; alg: string; state: string; promotableAt: string | null; removeAt: string | null }
+
+async function api(issuer: string, method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<Answer> {
+  const res = await fetch(`${issuer}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      'accept-language': 'en',
+    },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, json: await res.json() as Record<string, unknown> };
+}
+
+async function jwksKids(issuer: string): Promise<string[]> {
+  const jwks = await (await fetch(`${issuer}/jwks`)).json() as { keys: Array<{ kid: string }> };
+  return jwks.keys.map((key) => key.kid).sort();
+}
+
+const keysOf = (answer: Answer): KeyView[] => answer.json.keys as KeyView[];
+const kidIn = (keys: KeyView[], state: string, alg: string): string => {
+  const key = keys.find((candidate) => candidate.state === state && candidate.alg === alg);
+  assert.ok(key, `a ${state} ${alg} key in ${JSON.stringify(keys)}`);
+  return key.kid;
+};
+
+/** A sign-in whose token endpoint answer is kept, so that it can be handed to openid-client again later. */
+interface SignedIn { pending: PendingAuthorization; callback: string; tokenResponse: string; idToken: string }
+
+async function signIn(issuer: string, browser: HttpBrowser, email: string | undefined): Promise<SignedIn> {
+  const config = await discover(issuer);
+  oidc.enableNonRepudiationChecks(config);
+  let tokenResponse = '';
+  config[oidc.customFetch] = async (url, options) => {
+    const res = await fetch(url, options as RequestInit);
+    if (!url.endsWith('/token')) return res;
+    tokenResponse = await res.text();
+    return new Response(tokenResponse, { status: res.status, headers: res.headers });
+  };
+  const pending = await startAuthorization(config);
+  const callback = email ? (await signUpAndConsent(browser, pending, email)).url : (await browser.follow(pending.url.href, {}, PARTNER_CALLBACK)).url;
+  const tokens = await redeem(config, pending, callback);
+  assert.ok(tokens.id_token);
+  return { pending, callback, tokenResponse, idToken: tokens.id_token };
+}
+
+/**
+ * openid-client checks the ID token of an earlier sign-in again, now: the token endpoint's answer is
+ * replayed, and with non-repudiation checks on it verifies the signature against the current /jwks.
+ */
+async function verifiesNow(issuer: string, earlier: SignedIn): Promise<void> {
+  const config = await discover(issuer);
+  oidc.enableNonRepudiationChecks(config);
+  config[oidc.customFetch] = async (url, options) => url.endsWith('/token')
+    ? new Response(earlier.tokenResponse, { status: 200, headers: { 'content-type': 'application/json' } })
+    : fetch(url, options as RequestInit);
+  await redeem(config, earlier.pending, earlier.callback);
+}
+
+for (const kind of FEATURE_STORES) {
+  describe(`operator API: signing keys (${kind} store)`, function () {
+    this.timeout(90_000);
+    let store: Store;
+    let tobira: RunningTobira;
+    let offset = 0;
+    const now = (): number => Date.now() + offset;
+
+    before(async () => {
+      store = await freshStore(kind);
+      tobira = await startTobira({
+        store,
+        clients: [partnerClient()],
+        now,
+        env: {
+          ADMIN_TOKEN,
+          SIGNING_KEY_PUBLISH_SECONDS: String(PUBLISH_SECONDS),
+          SIGNING_KEY_ROTATION_SECONDS: '0',
+          SIGNING_KEY_RETIRE_GRACE_SECONDS: '0',
+          ID_TOKEN_TTL: String(TOKEN_TTL),
+          ACCESS_TOKEN_TTL: String(TOKEN_TTL),
+          SIGNING_KEYS_REFRESH_SECONDS: '1',
+        },
+      });
+    });
+    after(async () => {
+      await tobira?.close();
+      await store?.close();
+    });
+
+    const audited = async (type: string) => store.audit.list({ type, limit: 100 });
+
+    it('lists the current keys, the same ones /jwks publishes, and refuses callers without the token', async () => {
+      const listed = await api(tobira.issuer, 'GET', API);
+      assert.equal(listed.status, 200, JSON.stringify(listed.json));
+      assert.equal(listed.json.source, 'store');
+      assert.equal(listed.json.publishSeconds, PUBLISH_SECONDS);
+      assert.equal(listed.json.retainSeconds, TOKEN_TTL);
+      const keys = keysOf(listed);
+      assert.deepEqual(keys.map((key) => `${key.state} ${key.alg}`).sort(), ['current ES256', 'current RS256']);
+      assert.deepEqual(keys.map((key) => key.kid).sort(), await jwksKids(tobira.issuer));
+      assert.ok(!JSON.stringify(listed.json).includes('"d"'), 'no private part');
+      assert.equal((await api(tobira.issuer, 'GET', API, undefined, null)).status, 401);
+      assert.equal((await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice' }, 'wrong-token')).status, 401);
+    });
+
+    it('refuses every bad request with a clear error, and nothing changes', async () => {
+      const before = await api(tobira.issuer, 'GET', API);
+      const jwksBefore = await jwksKids(tobira.issuer);
+      const current = kidIn(keysOf(before), 'current', 'RS256');
+      const auditsBefore = (await store.audit.list({ limit: 1000 })).filter((e) => e.type.startsWith('signing_key.')).length;
+      const refusals: Array<[string, Answer, number, string, RegExp?]> = [
+        ['promote with no next key', await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'alice' }), 409, 'signing_key_no_next', /generate one first/],
+        ['retire the current key', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { operator: 'alice' }), 409, 'signing_key_is_current', /promote the next key/],
+        ['retire the current key immediately', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { operator: 'alice', immediately: true }), 409, 'signing_key_is_current'],
+        ['retire an unknown kid', await api(tobira.issuer, 'POST', `${API}/no-such-kid/retire`, { operator: 'alice' }), 404, 'signing_key_not_found', /no-such-kid/],
+        ['a kid that is no kid', await api(tobira.issuer, 'POST', `${API}/${encodeURIComponent('a kid!')}/retire`, { operator: 'alice' }), 400, 'invalid_input', /kid/],
+        ['no operator', await api(tobira.issuer, 'POST', `${API}/generate`, {}), 400, 'invalid_input', /operator/],
+        ['an operator name with spaces', await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'a b' }), 400, 'invalid_input', /operator/],
+        ['an unknown field', await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice', alg: 'HS256' }), 400, 'invalid_input', /alg/],
+        ['immediately not a boolean', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { operator: 'alice', immediately: 'yes' }), 400, 'invalid_input', /immediately/],
+        ['a body that is a list', await api(tobira.issuer, 'POST', `${API}/promote`, ['alice']), 400, 'invalid_input'],
+        ['a body that is not JSON', await api(tobira.issuer, 'POST', `${API}/promote`, '{"operator":'), 400, 'invalid_input'],
+        ['an unknown operation', await api(tobira.issuer, 'POST', `${API}/rotate`, { operator: 'alice' }), 404, 'not_found'],
+      ];
+      for (const [what, answer, status, code, message] of refusals) {
+        assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.json)}`);
+        assert.equal(answer.json.error, code, what);
+        if (message) assert.match(String(answer.json.message), message, what);
+      }
+      assert.deepEqual(await api(tobira.issuer, 'GET', API), before, 'the keys are as they were');
+      assert.deepEqual(await jwksKids(tobira.issuer), jwksBefore);
+      const auditsAfter = (await store.audit.list({ limit: 1000 })).filter((e) => e.type.startsWith('signing_key.')).length;
+      assert.equal(auditsAfter, auditsBefore, 'a refusal records no key change');
+    });
+
+    it('rotates: the next keys are published first, promoted only after the publish time; old ID tokens verify until the old keys leave /jwks', async () => {
+      const browser = new HttpBrowser();
+      const start = keysOf(await api(tobira.issuer, 'GET', API));
+      const oldRs = kidIn(start, 'current', 'RS256');
+      const oldEs = kidIn(start, 'current', 'ES256');
+
+      const before = await signIn(tobira.issuer, browser, `rotate.${kind}@example.com`);
+      assert.equal(decodeProtectedHeader(before.idToken).kid, oldRs, 'signed by the current RS256 key');
+
+      const generated = await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice' });
+      assert.equal(generated.status, 201, JSON.stringify(generated.json));
+      const newRs = kidIn(keysOf(generated), 'next', 'RS256');
+      const newEs = kidIn(keysOf(generated), 'next', 'ES256');
+      assert.deepEqual(await jwksKids(tobira.issuer), [oldRs, oldEs, newRs, newEs].sort(), 'the next keys are published at once');
+      const again = await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice' });
+      assert.equal(again.status, 409);
+      assert.equal(again.json.error, 'signing_key_next_exists');
+
+      const meanwhile = await signIn(tobira.issuer, browser, undefined);
+      assert.equal(decodeProtectedHeader(meanwhile.idToken).kid, oldRs, 'a next key signs nothing');
+
+      const early = await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'alice' });
+      assert.equal(early.status, 409, JSON.stringify(early.json));
+      assert.equal(early.json.error, 'signing_key_too_early');
+      assert.match(String(early.json.message), new RegExp(String(keysOf(generated).find((key) => key.kid === newRs)?.promotableAt).replace(/\./g, '\\.')));
+      assert.equal(kidIn(keysOf(await api(tobira.issuer, 'GET', API)), 'current', 'RS256'), oldRs, 'still the old key');
+
+      offset += PUBLISH_SECONDS * 1000;
+      const promotedAnswer = await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'bob' });
+      assert.equal(promotedAnswer.status, 200, JSON.stringify(promotedAnswer.json));
+      const listed = keysOf(await api(tobira.issuer, 'GET', API));
+      assert.equal(kidIn(listed, 'current', 'RS256'), newRs);
+      assert.equal(kidIn(listed, 'current', 'ES256'), newEs);
+      assert.equal(kidIn(listed, 'retired', 'RS256'), oldRs);
+      assert.equal(kidIn(listed, 'retired', 'ES256'), oldEs);
+      const retiredKey = listed.find((key) => key.kid === oldRs);
+      assert.equal(new Date(String(retiredKey?.removeAt)).getTime() - now() <= TOKEN_TTL * 1000, true, 'kept for the longest token lifetime');
+
+      const after = await signIn(tobira.issuer, browser, undefined);
+      assert.equal(decodeProtectedHeader(after.idToken).kid, newRs, 'signed by the new key at once');
+      await verifiesNow(tobira.issuer, before);
+      await verifiesNow(tobira.issuer, after);
+
+      const retireRetired = await api(tobira.issuer, 'POST', `${API}/${oldRs}/retire`, { operator: 'bob' });
+      assert.equal(retireRetired.status, 409);
+      assert.equal(retireRetired.json.error, 'signing_key_already_retired');
+
+      // The retired keys' time ends: /jwks drops them, and the ID token they signed no longer verifies.
+      offset += TOKEN_TTL * 1000 + 2000;
+      assert.deepEqual(await jwksKids(tobira.issuer), [newRs, newEs].sort());
+      await assert.rejects(verifiesNow(tobira.issuer, before), { code: 'OAUTH_KEY_SELECTION_FAILED' }, 'openid-client finds no key for it in /jwks');
+      await verifiesNow(tobira.issuer, after);
+      // The schedule then forgets them in the store, once.
+      assert.deepEqual(await tobira.signingKeys.runSchedule(), ['remove']);
+      assert.deepEqual(await tobira.signingKeys.runSchedule(), []);
+
+      const generatedEvents = await audited('signing_key.generated');
+      assert.ok(generatedEvents.some((e) => e.actor === 'operator:alice' && JSON.stringify(e.details.kids) === JSON.stringify([newEs, newRs])), JSON.stringify(generatedEvents));
+      const promotedEvents = await audited('signing_key.promoted');
+      assert.ok(promotedEvents.some((e) => e.actor === 'operator:bob' && (e.details.kids as string[]).includes(newRs) && (e.details.retiredKids as string[]).includes(oldRs)));
+      const removedEvents = await audited('signing_key.removed');
+      assert.ok(removedEvents.some((e) => e.actor === 'system:key-schedule' && (e.details.kids as string[]).includes(oldRs)));
+    });
+
+    it('a next key can be discarded; a leaked retired key can be removed at once', async () => {
+      const generated = await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'carol' });
+      const next = kidIn(keysOf(generated), 'next', 'ES256');
+      const discarded = await api(tobira.issuer, 'POST', `${API}/${next}/retire`, { operator: 'carol' });
+      assert.equal(discarded.status, 200, JSON.stringify(discarded.json));
+      assert.equal(discarded.json.outcome, 'discarded');
+      assert.equal((discarded.json.kids as string[]).length, 2, 'both algorithms');
+      assert.ok(!(await jwksKids(tobira.issuer)).includes(next));
+
+      await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'carol' });
+      offset += PUBLISH_SECONDS * 1000;
+      const promotedAnswer = await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'carol' });
+      assert.equal(promotedAnswer.status, 200);
+      const leaked = kidIn(keysOf(await api(tobira.issuer, 'GET', API)), 'retired', 'RS256');
+      const removed = await api(tobira.issuer, 'POST', `${API}/${leaked}/retire`, { operator: 'carol', immediately: true });
+      assert.equal(removed.status, 200, JSON.stringify(removed.json));
+      assert.equal(removed.json.outcome, 'removed');
+      assert.ok(!(await jwksKids(tobira.issuer)).includes(leaked));
+      assert.ok((await audited('signing_key.discarded')).some((e) => e.actor === 'operator:carol'));
+      assert.ok((await audited('signing_key.removed')).some((e) => e.actor === 'operator:carol' && e.details.early === true));
+    });
+
+    it('the CLI lists, generates, promotes and retires, and prints the API\'s refusals', async () => {
+      const env = { ADMIN_TOKEN, TOBIRA_URL: tobira.issuer };
+      const listed = await runCli(['keys', 'list'], env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, /current\s+ES256/);
+      assert.match(listed.stdout, /current\s+RS256/);
+      const tooSoon = await runCli(['keys', 'promote', '--operator', 'dave'], env);
+      assert.equal(tooSoon.code, 1);
+      assert.match(tooSoon.stderr, /no next signing key.*signing_key_no_next/s);
+      const noOperator = await runCli(['keys', 'generate'], env);
+      assert.equal(noOperator.code, 2);
+      assert.match(noOperator.stderr, /needs --operator/);
+      const generated = await runCli(['keys', 'generate', '--operator', 'dave'], env);
+      assert.equal(generated.code, 0, generated.stderr);
+      assert.match(generated.stdout, /generated: ES256 \S+ \(now next\)/);
+      const kid = /generated: RS256 (\S+)/.exec(generated.stdout)?.[1] ?? '';
+      const early = await runCli(['keys', 'promote', '--operator', 'dave'], env);
+      assert.equal(early.code, 1);
+      assert.match(early.stderr, /signing_key_too_early/);
+      const retired = await runCli(['keys', 'retire', kid, '--operator', 'dave'], env);
+      assert.equal(retired.code, 0, retired.stderr);
+      assert.match(retired.stdout, new RegExp(`discarded: .*${kid}`));
+      assert.ok((await audited('signing_key.discarded')).some((e) => e.actor === 'operator:dave'));
+    });
+  });
+
+  describe(`signing key schedule: many services racing on one store (${kind} store)`, function () {
+    this.timeout(60_000);
+    let store: Store;
+    before(async () => { store = await freshStore(kind); });
+    after(async () => { await store?.close(); });
+
+    it('each step is taken by exactly one of them, and all end up with the same keys', async () => {
+      let clock = Date.UTC(2030, 0, 1);
+      const now = (): number => clock;
+      const audit = new AuditLog(store.audit, createLogger('silent'));
+      const times = { publishSeconds: 60, retainSeconds: 120, rotationSeconds: 3600 };
+      const rings = await Promise.all(Array.from({ length: 4 }, () => SigningKeyRing.open({ secrets: store.secrets, fileKeys: null, refreshMs: 1000, now })));
+      const services = rings.map((ring) => new SigningKeyService({ ring, audit, times, now }));
+      const first = rings[0]?.jwks().keys.map((key) => key.kid);
+      for (const ring of rings) assert.deepEqual(ring.jwks().keys.map((key) => key.kid), first, 'processes starting together agree on the first keys');
+
+      const race = async (): Promise<string[]> => (await Promise.all(services.map((service) => service.runSchedule()))).flat();
+      assert.deepEqual(await race(), [], 'nothing is due');
+      clock += (3600 - 60) * 1000;
+      assert.deepEqual(await race(), ['generate'], 'one generation, by one of them');
+      clock += 60 * 1000;
+      assert.deepEqual(await race(), ['promote']);
+      for (const ring of rings) await ring.refresh();
+      const agreed = rings[0]?.jwks().keys.map((key) => key.kid);
+      assert.equal(agreed?.length, 4);
+      for (const ring of rings) assert.deepEqual(ring.jwks().keys.map((key) => key.kid), agreed);
+      clock += 120 * 1000;
+      assert.deepEqual(await race(), ['remove']);
+      const events = (await store.audit.list({ limit: 100 })).filter((e) => e.type.startsWith('signing_key.'));
+      assert.deepEqual(events.map((e) => e.type).sort(), ['signing_key.generated', 'signing_key.promoted', 'signing_key.removed']);
+      assert.ok(events.every((e) => e.actor === 'system:key-schedule' && e.details.scheduled === true));
+    });
+  });
+}
+
+describe('signing keys from SIGNING_KEYS_FILE', function () {
+  this.timeout(30_000);
+  let tobira: RunningTobira;
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tobira-keys-'));
+    const file = join(dir, 'jwks.json');
+    writeFileSync(file, JSON.stringify({ keys: [await generateSigningKey('ES256'), await generateSigningKey('RS256')] }));
+    tobira = await startTobira({ store: 'memory', env: { ADMIN_TOKEN, SIGNING_KEYS_FILE: file, SIGNING_KEY_ROTATION_SECONDS: '1', SIGNING_KEY_PUBLISH_SECONDS: '1' } });
+  });
+  after(async () => { await tobira?.close(); });
+
+  it('lists the file\'s keys and refuses every lifecycle operation, naming the file', async () => {
+    const listed = await api(tobira.issuer, 'GET', API);
+    assert.equal(listed.status, 200);
+    assert.equal(listed.json.source, 'file');
+    const kids = keysOf(listed).map((key) => key.kid);
+    assert.deepEqual(kids.sort(), await jwksKids(tobira.issuer));
+    for (const [path, body] of [[`${API}/generate`, { operator: 'alice' }], [`${API}/promote`, { operator: 'alice' }], [`${API}/${kids[0]}/retire`, { operator: 'alice', immediately: true }]] as const) {
+      const refused = await api(tobira.issuer, 'POST', path, body);
+      assert.equal(refused.status, 409, path);
+      assert.equal(refused.json.error, 'signing_keys_from_file');
+      assert.match(String(refused.json.message), /SIGNING_KEYS_FILE/);
+    }
+    assert.deepEqual(await tobira.signingKeys.runSchedule(), [], 'the schedule leaves the file\'s keys alone');
+    assert.deepEqual(await jwksKids(tobira.issuer), kids.sort());
+  });
+});
