@@ -8,7 +8,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
-import * as oidc from 'openid-client';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { createLogger } from '../../src/log.ts';
 import { SigningKeyRing } from '../../src/oidc/signing-key-ring.ts';
@@ -16,7 +15,8 @@ import { SigningKeyService } from '../../src/oidc/signing-key-service.ts';
 import { generateSigningKey } from '../../src/oidc/signing-keys.ts';
 import type { Store } from '../../src/store/types.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
-import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
+import { partnerClient } from '../support/partner.ts';
+import { signIn, verifiesNow } from '../support/id-token-replay.ts';
 import { ADMIN_TOKEN, runCli } from '../support/recovery-harness.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
@@ -52,39 +52,6 @@ const kidIn = (keys: KeyView[], state: string, alg: string): string => {
   assert.ok(key, `a ${state} ${alg} key in ${JSON.stringify(keys)}`);
   return key.kid;
 };
-
-/** A sign-in whose token endpoint answer is kept, so that it can be handed to openid-client again later. */
-interface SignedIn { pending: PendingAuthorization; callback: string; tokenResponse: string; idToken: string }
-
-async function signIn(issuer: string, browser: HttpBrowser, email: string | undefined): Promise<SignedIn> {
-  const config = await discover(issuer);
-  oidc.enableNonRepudiationChecks(config);
-  let tokenResponse = '';
-  config[oidc.customFetch] = async (url, options) => {
-    const res = await fetch(url, options as RequestInit);
-    if (!url.endsWith('/token')) return res;
-    tokenResponse = await res.text();
-    return new Response(tokenResponse, { status: res.status, headers: res.headers });
-  };
-  const pending = await startAuthorization(config);
-  const callback = email ? (await signUpAndConsent(browser, pending, email)).url : (await browser.follow(pending.url.href, {}, PARTNER_CALLBACK)).url;
-  const tokens = await redeem(config, pending, callback);
-  assert.ok(tokens.id_token);
-  return { pending, callback, tokenResponse, idToken: tokens.id_token };
-}
-
-/**
- * openid-client checks the ID token of an earlier sign-in again, now: the token endpoint's answer is
- * replayed, and with non-repudiation checks on it verifies the signature against the current /jwks.
- */
-async function verifiesNow(issuer: string, earlier: SignedIn): Promise<void> {
-  const config = await discover(issuer);
-  oidc.enableNonRepudiationChecks(config);
-  config[oidc.customFetch] = async (url, options) => url.endsWith('/token')
-    ? new Response(earlier.tokenResponse, { status: 200, headers: { 'content-type': 'application/json' } })
-    : fetch(url, options as RequestInit);
-  await redeem(config, earlier.pending, earlier.callback);
-}
 
 for (const kind of FEATURE_STORES) {
   describe(`operator API: signing keys (${kind} store)`, function () {
