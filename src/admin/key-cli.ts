@@ -14,9 +14,10 @@ export const KEYS_USAGE = `keys commands (the keys that sign ID tokens and API t
   promote --operator <name>
                       the next keys sign from now on (once published SIGNING_KEY_PUBLISH_SECONDS);
                       the current ones retire and stay published until their tokens have expired
-  retire <kid> --operator <name> [--now]
+  retire --operator <name> [--now] -- <kid>
                       a next key: discard its generation; a retired key with --now: remove it from
-                      /jwks at once (a leaked key: what it signed stops verifying)`;
+                      /jwks at once (a leaked key: what it signed stops verifying); the kid goes
+                      after "--" as it may start with "-"`;
 
 export interface KeysRequest {
   method: 'GET' | 'POST';

@@ -56,12 +56,12 @@ export class SigningKeyRing {
   static async open(options: SigningKeyRingOptions): Promise<SigningKeyRing> {
     if (options.fileKeys) return new SigningKeyRing(options, options.fileKeys);
     const { secrets } = options;
-    let stored = await secrets.getVersioned<KeySet>(KEY_SET_NAME);
+    let stored = await secrets.findVersioned<KeySet>(KEY_SET_NAME);
     if (!stored) {
       const legacy = await secrets.get<PrivateJwks>(LEGACY_KEYS_NAME);
       const jwks = legacy?.keys ?? await Promise.all(ROTATED_ALGS.map((alg) => generateSigningKey(alg)));
       await secrets.getOrInsert<KeySet>(KEY_SET_NAME, firstSet(jwks, options.now()));
-      stored = await secrets.getVersioned<KeySet>(KEY_SET_NAME);
+      stored = await secrets.findVersioned<KeySet>(KEY_SET_NAME);
       if (!stored) throw new Error('the signing key set vanished right after it was written');
     }
     const ring = new SigningKeyRing(options, { keys: [] });
@@ -106,7 +106,7 @@ export class SigningKeyRing {
   refresh(): Promise<void> {
     if (this.fromFile) return Promise.resolve();
     const run = (this.#inFlight ?? Promise.resolve()).then(async () => {
-      const stored = await this.#options.secrets.getVersioned<KeySet>(KEY_SET_NAME);
+      const stored = await this.#options.secrets.findVersioned<KeySet>(KEY_SET_NAME);
       if (stored) this.take(stored.value, stored.revision);
     });
     const tracked = run.catch((err: unknown) => this.#options.onError?.(err)).finally(() => {
@@ -123,7 +123,7 @@ export class SigningKeyRing {
 
   /** Reads the stored set and its revision from the store itself (for a change). */
   async read(): Promise<{ set: KeySet; revision: number }> {
-    const stored = await this.#options.secrets.getVersioned<KeySet>(KEY_SET_NAME);
+    const stored = await this.#options.secrets.findVersioned<KeySet>(KEY_SET_NAME);
     if (!stored) throw new Error('there is no signing key set in the store');
     this.take(stored.value, stored.revision);
     return { set: stored.value, revision: stored.revision };

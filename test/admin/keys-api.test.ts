@@ -234,7 +234,8 @@ for (const kind of FEATURE_STORES) {
       const early = await runCli(['keys', 'promote', '--operator', 'dave'], env);
       assert.equal(early.code, 1);
       assert.match(early.stderr, /signing_key_too_early/);
-      const retired = await runCli(['keys', 'retire', kid, '--operator', 'dave'], env);
+      // A kid may start with "-" (a JWK thumbprint is base64url): after "--" it is never an option.
+      const retired = await runCli(['keys', 'retire', '--operator', 'dave', '--', kid], env);
       assert.equal(retired.code, 0, retired.stderr);
       assert.match(retired.stdout, new RegExp(`discarded: .*${kid}`));
       assert.ok((await audited('signing_key.discarded')).some((e) => e.actor === 'operator:dave'));

@@ -14,7 +14,7 @@ export class MemorySecrets implements SecretRepository {
     return structuredClone(this.#values.get(name)?.value as T);
   }
 
-  async getVersioned<T>(name: string): Promise<VersionedSecret<T> | undefined> {
+  async findVersioned<T>(name: string): Promise<VersionedSecret<T> | undefined> {
     const stored = this.#values.get(name);
     return stored ? { value: structuredClone(stored.value as T), revision: stored.revision } : undefined;
   }

@@ -18,7 +18,7 @@ export interface SecretRepository {
    */
   getOrInsert<T>(name: string, candidate: T): Promise<T>;
   /** The value under `name` with its revision; undefined when there is none. */
-  getVersioned<T>(name: string): Promise<VersionedSecret<T> | undefined>;
+  findVersioned<T>(name: string): Promise<VersionedSecret<T> | undefined>;
   /**
    * Replaces the value under `name` only if it is still at `revision` (it is then at revision + 1)
    * and says whether it did. Race-safe: of concurrent replaces at one revision, from any number
