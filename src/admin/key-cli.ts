@@ -9,12 +9,10 @@ export interface KeysOutput {
 
 export const KEYS_USAGE = `keys commands (the keys that sign ID tokens and API tokens; refused with SIGNING_KEYS_FILE):
   list
-  generate --operator <name>
-                      new next keys (ES256 and RS256), published in /jwks at once, signing nothing yet
-  promote --operator <name>
-                      the next keys sign from now on (once published SIGNING_KEY_PUBLISH_SECONDS);
+  generate            new next keys (ES256 and RS256), published in /jwks at once, signing nothing yet
+  promote             the next keys sign from now on (once published SIGNING_KEY_PUBLISH_SECONDS);
                       the current ones retire and stay published until their tokens have expired
-  retire --operator <name> [--now] -- <kid>
+  retire [--now] -- <kid>
                       a next key: discard its generation; a retired key with --now: remove it from
                       /jwks at once (a leaked key: what it signed stops verifying); the kid goes
                       after "--" as it may start with "-"`;
@@ -54,26 +52,22 @@ function printChange(verb: string): KeysRequest['print'] {
 }
 
 /** The API call for one `keys` command. */
-export function keysRequest(command: string, kid: string | undefined, values: { operator?: string | undefined; now?: boolean | undefined }): KeysRequest {
+export function keysRequest(command: string, kid: string | undefined, values: { now?: boolean | undefined }): KeysRequest {
   const base = '/admin/api/keys';
-  const operator = (): string => {
-    if (!values.operator) throw new KeysUsageError(`"${command}" needs --operator <name>`);
-    return values.operator;
-  };
   if (command !== 'retire' && kid !== undefined) throw new KeysUsageError(`unexpected argument "${kid}"`);
   switch (command) {
     case 'list':
       return { method: 'GET', path: base, print: printKeys };
     case 'generate':
-      return { method: 'POST', path: `${base}/generate`, body: { operator: operator() }, print: printChange('generated') };
+      return { method: 'POST', path: `${base}/generate`, body: {}, print: printChange('generated') };
     case 'promote':
-      return { method: 'POST', path: `${base}/promote`, body: { operator: operator() }, print: printChange('changed') };
+      return { method: 'POST', path: `${base}/promote`, body: {}, print: printChange('changed') };
     case 'retire': {
       if (!kid) throw new KeysUsageError('"retire" needs a kid (see "keys list")');
       return {
         method: 'POST',
         path: `${base}/${encodeURIComponent(kid)}/retire`,
-        body: { operator: operator(), immediately: values.now ?? false },
+        body: { immediately: values.now ?? false },
         print: (json, output, show) => output.out(`${json.outcome === 'discarded' ? 'discarded' : 'removed from /jwks'}: ${((json.kids ?? []) as unknown[]).map(show).join(' ')}`),
       };
     }

@@ -1,24 +1,22 @@
-// The operator API's signing keys (/admin/api/keys): list, generate the next keys, promote them,
-// retire a generation. JSON in and out; the rules are oidc/signing-key-lifecycle.ts, the operations
-// oidc/signing-key-service.ts. Every change names its operator (body `operator`, or the X-Operator
-// header) and is audited as operator:<name>. With SIGNING_KEYS_FILE every change is refused
-// (signing_keys_from_file).
+// The operator API's signing keys (/admin/api/keys, scope `keys`): list, generate the next keys,
+// promote them, retire a generation. JSON in and out; the rules are oidc/signing-key-lifecycle.ts,
+// the operations oidc/signing-key-service.ts. Every change is audited with the authenticated
+// operator's account (acting-operator.ts); an `operator` field in a body (older CLIs send one) is
+// accepted and ignored. With SIGNING_KEYS_FILE every change is refused (signing_keys_from_file).
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../http/audit-context.ts';
 import { InvalidInputError } from '../errors/http-errors.ts';
 import { parseForm } from '../http/forms.ts';
-import { operatorActor } from '../flows/recovery/service.ts';
 import type { SigningKeyService } from '../oidc/signing-key-service.ts';
+import { operatorAudit } from './acting-operator.ts';
 
 export const KEYS_API_PREFIX = '/admin/api/keys';
 
-const operatorName = z.string().trim().regex(/^[A-Za-z0-9._@-]{1,64}$/);
-const changeBody = z.object({ operator: operatorName });
-const retireBody = z.object({ operator: operatorName, immediately: z.boolean().default(false) });
+const changeBody = z.object({});
+const retireBody = z.object({ immediately: z.boolean().default(false) });
 /** A JWK thumbprint (what tobira generates) or a file's kid: printable, bounded. */
-const KID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
+export const KID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
 
 function kidOf(ctx: Context): string {
   const kid = String((ctx.params as Record<string, string>).kid ?? '');
@@ -26,18 +24,15 @@ function kidOf(ctx: Context): string {
   return kid;
 }
 
-/**
- * The body, with who makes the change: `operator` in the body, else the X-Operator header
- * (required); a field the endpoint does not know is refused by its name.
- */
-function bodyWithOperator(ctx: Context, known: readonly string[]): Record<string, unknown> {
+/** The body without `operator` (none: {}); a field the endpoint does not know is refused by its name. */
+function fieldsOf(ctx: Context, known: readonly string[]): Record<string, unknown> {
   const raw: unknown = ctx.request.body;
   const body = raw === undefined || raw === null || raw === '' ? {} : raw;
   if (typeof body !== 'object' || Array.isArray(body)) throw new InvalidInputError();
-  const named = body as Record<string, unknown>;
-  const unknown = Object.keys(named).find((key) => !known.includes(key));
+  const { operator: _operator, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest).find((key) => !known.includes(key));
   if (unknown !== undefined) throw new InvalidInputError(unknown);
-  return 'operator' in named ? named : { ...named, operator: ctx.get('x-operator') };
+  return rest;
 }
 
 export function keyRoutes(keys: SigningKeyService): Router {
@@ -48,20 +43,20 @@ export function keyRoutes(keys: SigningKeyService): Router {
   });
 
   router.post('/generate', async (ctx) => {
-    const input = parseForm(changeBody, bodyWithOperator(ctx, Object.keys(changeBody.shape)));
+    parseForm(changeBody, fieldsOf(ctx, []));
     ctx.status = 201;
-    ctx.body = await keys.generate(auditContextOf(ctx, operatorActor(input.operator)));
+    ctx.body = await keys.generate(operatorAudit(ctx));
   });
 
   router.post('/promote', async (ctx) => {
-    const input = parseForm(changeBody, bodyWithOperator(ctx, Object.keys(changeBody.shape)));
-    ctx.body = await keys.promote(auditContextOf(ctx, operatorActor(input.operator)));
+    parseForm(changeBody, fieldsOf(ctx, []));
+    ctx.body = await keys.promote(operatorAudit(ctx));
   });
 
   router.post('/:kid/retire', async (ctx) => {
     const kid = kidOf(ctx);
-    const input = parseForm(retireBody, bodyWithOperator(ctx, Object.keys(retireBody.shape)));
-    ctx.body = await keys.retire(kid, { immediately: input.immediately }, auditContextOf(ctx, operatorActor(input.operator)));
+    const input = parseForm(retireBody, fieldsOf(ctx, Object.keys(retireBody.shape)));
+    ctx.body = await keys.retire(kid, { immediately: input.immediately }, operatorAudit(ctx));
   });
 
   return router;

@@ -5,6 +5,10 @@ import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
 import { adminApi, type OperatorApi } from '../admin/routes.ts';
 import { ClientRegistry } from '../admin/client-registry.ts';
+import { keyRoutes } from '../admin/key-routes.ts';
+import type { ConsoleSessionDeps } from '../admin/console-session.ts';
+import { ConsoleGuard } from '../console/console-guard.ts';
+import { consoleRoutes } from '../console/routes.ts';
 import { validateByProvider } from '../oidc/store-clients.ts';
 import { alwaysPasskeyRoutes } from '../always-passkey/routes.ts';
 import { contactRoutes } from '../contacts/contact-routes.ts';
@@ -65,11 +69,23 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
     bodies,
     grantTtlSeconds: settings.ttl.grant,
   };
+  const registry = clientRegistry(services, provider);
+  const consoleSession: ConsoleSessionDeps = { provider, accounts: services.accounts, operators: services.operators, maxAgeSeconds: settings.consoleMaxAgeSeconds, now: services.now };
   const home = new Router<RequestState>();
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
   return {
-    operatorApi: adminApi({ adminToken: settings.adminToken, recovery: services.recovery, clients: clientRegistry(services, provider), signingKeys: services.signingKeys, audit: services.audit, bodies }),
+    operatorApi: adminApi({
+      adminToken: settings.adminToken,
+      adminTokenAfterBootstrap: settings.adminTokenAfterBootstrap,
+      recovery: services.recovery,
+      clients: registry,
+      operators: services.operators,
+      console: consoleSession,
+      audit: services.audit,
+      bodies,
+      sections: [{ scope: 'keys', router: keyRoutes(services.signingKeys) }],
+    }),
     routers: [
       home,
       healthRoutes(services.store),
@@ -102,6 +118,18 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       contactRoutes({ contacts: services.contacts, guard, bodies }),
       alwaysPasskeyRoutes({ alwaysPasskey: services.alwaysPasskey, guard, bodies }),
       passwordResetRoutes({ resets: services.passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodies, now: services.now }),
+      ...consoleRoutes({
+        guard: new ConsoleGuard({ ...consoleSession, issuer: settings.issuer, audit: services.audit }),
+        issuer: settings.issuer,
+        clients: registry,
+        operators: services.operators,
+        accounts: services.accounts,
+        recovery: services.recovery,
+        audit: services.audit,
+        bodies,
+        displayTimeZone: settings.displayTimeZone,
+        now: services.now,
+      }),
       ...(infrastructure.demoClient ? [demoRoutes(settings.issuer, infrastructure.demoClient, bodies)] : []),
     ],
   };

@@ -1,5 +1,5 @@
 // Signing keys through the operator API and the CLI: generate, promote, retire, each audited with
-// the operator; every bad input refused with a clear error and nothing changed; an ID token signed
+// the operator's account (an admin's personal token; an operator's is refused); every bad input refused with a clear error and nothing changed; an ID token signed
 // before a rotation still verifies with openid-client afterwards (until its key's time is over),
 // one signed after is signed by the new key; the schedule takes each step exactly once however many
 // services race for it; with SIGNING_KEYS_FILE the lifecycle is refused.
@@ -8,7 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
-import { AuditLog } from '../../src/audit/audit-log.ts';
+import { AuditLog, type AuditContext } from '../../src/audit/audit-log.ts';
+import { OperatorService } from '../../src/operators/operator-service.ts';
+import type { OperatorRole, OperatorScope } from '../../src/operators/roles.ts';
 import { createLogger } from '../../src/log.ts';
 import { SigningKeyRing } from '../../src/oidc/signing-key-ring.ts';
 import { SigningKeyService } from '../../src/oidc/signing-key-service.ts';
@@ -28,7 +30,20 @@ const TOKEN_TTL = 300;
 interface Answer { status: number; json: Record<string, unknown> }
 interface KeyView { kid: string; alg: string; state: string; promotableAt: string | null; removeAt: string | null }
 
-async function api(issuer: string, method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<Answer> {
+/** The personal token API calls use unless told otherwise (the admin's, once made). */
+let defaultToken: string = ADMIN_TOKEN;
+
+/** An account with `role` and a personal token with `scopes`, made as the console makes them; the audit actor it acts as. */
+async function operatorWithToken(store: Store, email: string, role: OperatorRole, scopes: OperatorScope[]): Promise<{ token: string; actor: string }> {
+  const account = await store.accounts.create({ email, emailVerified: true, name: 'Key Keeper', passwordHash: null });
+  await store.operatorGrants.put({ accountId: account.id, role, grantedAt: new Date(), grantedBy: 'test' });
+  const operators = new OperatorService({ grants: store.operatorGrants, tokens: store.operatorTokens, accounts: store.accounts, audit: new AuditLog(store.audit, createLogger('silent')), tokenMaxDays: 30 });
+  const context: AuditContext = { actor: 'test', ip: null, userAgent: null };
+  const { token } = await operators.createToken(account.id, { name: 'keys', scopes, days: 1 }, context);
+  return { token, actor: `operator:${account.id}:${email}` };
+}
+
+async function api(issuer: string, method: string, path: string, body?: unknown, token: string | null = defaultToken): Promise<Answer> {
   const res = await fetch(`${issuer}${path}`, {
     method,
     headers: {
@@ -60,6 +75,7 @@ for (const kind of FEATURE_STORES) {
     let tobira: RunningTobira;
     let offset = 0;
     const now = (): number => Date.now() + offset;
+    let admin: { token: string; actor: string };
 
     before(async () => {
       store = await freshStore(kind);
@@ -77,6 +93,8 @@ for (const kind of FEATURE_STORES) {
           SIGNING_KEYS_REFRESH_SECONDS: '1',
         },
       });
+      admin = await operatorWithToken(store, `keys.admin.${kind}@example.com`, 'admin', ['keys']);
+      defaultToken = admin.token;
     });
     after(async () => {
       await tobira?.close();
@@ -96,7 +114,15 @@ for (const kind of FEATURE_STORES) {
       assert.deepEqual(keys.map((key) => key.kid).sort(), await jwksKids(tobira.issuer));
       assert.ok(!JSON.stringify(listed.json).includes('"d"'), 'no private part');
       assert.equal((await api(tobira.issuer, 'GET', API, undefined, null)).status, 401);
-      assert.equal((await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice' }, 'wrong-token')).status, 401);
+      assert.equal((await api(tobira.issuer, 'POST', `${API}/generate`, {}, 'wrong-token')).status, 401);
+      // The bootstrap token is retired once an admin exists; an operator (not admin) has no `keys` scope.
+      assert.equal((await api(tobira.issuer, 'POST', `${API}/generate`, {}, ADMIN_TOKEN)).status, 401);
+      const operator = await operatorWithToken(store, `keys.operator.${kind}@example.com`, 'operator', ['recovery']);
+      const forbidden = await api(tobira.issuer, 'POST', `${API}/generate`, {}, operator.token);
+      assert.equal(forbidden.status, 403);
+      assert.equal(forbidden.json.error, 'operator_forbidden');
+      assert.equal((await api(tobira.issuer, 'GET', API, undefined, operator.token)).status, 403);
+      assert.deepEqual(keysOf(await api(tobira.issuer, 'GET', API)), keys, 'nothing was generated');
     });
 
     it('refuses every bad request with a clear error, and nothing changes', async () => {
@@ -105,18 +131,16 @@ for (const kind of FEATURE_STORES) {
       const current = kidIn(keysOf(before), 'current', 'RS256');
       const auditsBefore = (await store.audit.list({ limit: 1000 })).filter((e) => e.type.startsWith('signing_key.')).length;
       const refusals: Array<[string, Answer, number, string, RegExp?]> = [
-        ['promote with no next key', await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'alice' }), 409, 'signing_key_no_next', /generate one first/],
-        ['retire the current key', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { operator: 'alice' }), 409, 'signing_key_is_current', /promote the next key/],
-        ['retire the current key immediately', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { operator: 'alice', immediately: true }), 409, 'signing_key_is_current'],
-        ['retire an unknown kid', await api(tobira.issuer, 'POST', `${API}/no-such-kid/retire`, { operator: 'alice' }), 404, 'signing_key_not_found', /no-such-kid/],
-        ['a kid that is no kid', await api(tobira.issuer, 'POST', `${API}/${encodeURIComponent('a kid!')}/retire`, { operator: 'alice' }), 400, 'invalid_input', /kid/],
-        ['no operator', await api(tobira.issuer, 'POST', `${API}/generate`, {}), 400, 'invalid_input', /operator/],
-        ['an operator name with spaces', await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'a b' }), 400, 'invalid_input', /operator/],
-        ['an unknown field', await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice', alg: 'HS256' }), 400, 'invalid_input', /alg/],
-        ['immediately not a boolean', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { operator: 'alice', immediately: 'yes' }), 400, 'invalid_input', /immediately/],
+        ['promote with no next key', await api(tobira.issuer, 'POST', `${API}/promote`, {}), 409, 'signing_key_no_next', /generate one first/],
+        ['retire the current key', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, {}), 409, 'signing_key_is_current', /promote the next key/],
+        ['retire the current key immediately', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { immediately: true }), 409, 'signing_key_is_current'],
+        ['retire an unknown kid', await api(tobira.issuer, 'POST', `${API}/no-such-kid/retire`, {}), 404, 'signing_key_not_found', /no-such-kid/],
+        ['a kid that is no kid', await api(tobira.issuer, 'POST', `${API}/${encodeURIComponent('a kid!')}/retire`, {}), 400, 'invalid_input', /kid/],
+        ['an unknown field', await api(tobira.issuer, 'POST', `${API}/generate`, { alg: 'HS256' }), 400, 'invalid_input', /alg/],
+        ['immediately not a boolean', await api(tobira.issuer, 'POST', `${API}/${current}/retire`, { immediately: 'yes' }), 400, 'invalid_input', /immediately/],
         ['a body that is a list', await api(tobira.issuer, 'POST', `${API}/promote`, ['alice']), 400, 'invalid_input'],
         ['a body that is not JSON', await api(tobira.issuer, 'POST', `${API}/promote`, '{"operator":'), 400, 'invalid_input'],
-        ['an unknown operation', await api(tobira.issuer, 'POST', `${API}/rotate`, { operator: 'alice' }), 404, 'not_found'],
+        ['an unknown operation', await api(tobira.issuer, 'POST', `${API}/rotate`, {}), 404, 'not_found'],
       ];
       for (const [what, answer, status, code, message] of refusals) {
         assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.json)}`);
@@ -138,26 +162,27 @@ for (const kind of FEATURE_STORES) {
       const before = await signIn(tobira.issuer, browser, `rotate.${kind}@example.com`);
       assert.equal(decodeProtectedHeader(before.idToken).kid, oldRs, 'signed by the current RS256 key');
 
-      const generated = await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice' });
+      const generated = await api(tobira.issuer, 'POST', `${API}/generate`, {});
       assert.equal(generated.status, 201, JSON.stringify(generated.json));
       const newRs = kidIn(keysOf(generated), 'next', 'RS256');
       const newEs = kidIn(keysOf(generated), 'next', 'ES256');
       assert.deepEqual(await jwksKids(tobira.issuer), [oldRs, oldEs, newRs, newEs].sort(), 'the next keys are published at once');
-      const again = await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'alice' });
+      const again = await api(tobira.issuer, 'POST', `${API}/generate`, {});
       assert.equal(again.status, 409);
       assert.equal(again.json.error, 'signing_key_next_exists');
 
       const meanwhile = await signIn(tobira.issuer, browser, undefined);
       assert.equal(decodeProtectedHeader(meanwhile.idToken).kid, oldRs, 'a next key signs nothing');
 
-      const early = await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'alice' });
+      const early = await api(tobira.issuer, 'POST', `${API}/promote`, {});
       assert.equal(early.status, 409, JSON.stringify(early.json));
       assert.equal(early.json.error, 'signing_key_too_early');
       assert.match(String(early.json.message), new RegExp(String(keysOf(generated).find((key) => key.kid === newRs)?.promotableAt).replace(/\./g, '\\.')));
       assert.equal(kidIn(keysOf(await api(tobira.issuer, 'GET', API)), 'current', 'RS256'), oldRs, 'still the old key');
 
       offset += PUBLISH_SECONDS * 1000;
-      const promotedAnswer = await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'bob' });
+      // An `operator` field (older CLIs send one) is accepted and ignored: the token names who acts.
+      const promotedAnswer = await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'someone-else' });
       assert.equal(promotedAnswer.status, 200, JSON.stringify(promotedAnswer.json));
       const listed = keysOf(await api(tobira.issuer, 'GET', API));
       assert.equal(kidIn(listed, 'current', 'RS256'), newRs);
@@ -172,7 +197,7 @@ for (const kind of FEATURE_STORES) {
       await verifiesNow(tobira.issuer, before);
       await verifiesNow(tobira.issuer, after);
 
-      const retireRetired = await api(tobira.issuer, 'POST', `${API}/${oldRs}/retire`, { operator: 'bob' });
+      const retireRetired = await api(tobira.issuer, 'POST', `${API}/${oldRs}/retire`, {});
       assert.equal(retireRetired.status, 409);
       assert.equal(retireRetired.json.error, 'signing_key_already_retired');
 
@@ -186,59 +211,62 @@ for (const kind of FEATURE_STORES) {
       assert.deepEqual(await tobira.signingKeys.runSchedule(), []);
 
       const generatedEvents = await audited('signing_key.generated');
-      assert.ok(generatedEvents.some((e) => e.actor === 'operator:alice' && JSON.stringify(e.details.kids) === JSON.stringify([newEs, newRs])), JSON.stringify(generatedEvents));
+      assert.ok(generatedEvents.some((e) => e.actor === admin.actor && JSON.stringify(e.details.kids) === JSON.stringify([newEs, newRs])), JSON.stringify(generatedEvents));
       const promotedEvents = await audited('signing_key.promoted');
-      assert.ok(promotedEvents.some((e) => e.actor === 'operator:bob' && (e.details.kids as string[]).includes(newRs) && (e.details.retiredKids as string[]).includes(oldRs)));
+      assert.ok(promotedEvents.some((e) => e.actor === admin.actor && (e.details.kids as string[]).includes(newRs) && (e.details.retiredKids as string[]).includes(oldRs)));
       const removedEvents = await audited('signing_key.removed');
       assert.ok(removedEvents.some((e) => e.actor === 'system:key-schedule' && (e.details.kids as string[]).includes(oldRs)));
     });
 
     it('a next key can be discarded; a leaked retired key can be removed at once', async () => {
-      const generated = await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'carol' });
+      const generated = await api(tobira.issuer, 'POST', `${API}/generate`, {});
       const next = kidIn(keysOf(generated), 'next', 'ES256');
-      const discarded = await api(tobira.issuer, 'POST', `${API}/${next}/retire`, { operator: 'carol' });
+      const discarded = await api(tobira.issuer, 'POST', `${API}/${next}/retire`, {});
       assert.equal(discarded.status, 200, JSON.stringify(discarded.json));
       assert.equal(discarded.json.outcome, 'discarded');
       assert.equal((discarded.json.kids as string[]).length, 2, 'both algorithms');
       assert.ok(!(await jwksKids(tobira.issuer)).includes(next));
 
-      await api(tobira.issuer, 'POST', `${API}/generate`, { operator: 'carol' });
+      await api(tobira.issuer, 'POST', `${API}/generate`, {});
       offset += PUBLISH_SECONDS * 1000;
-      const promotedAnswer = await api(tobira.issuer, 'POST', `${API}/promote`, { operator: 'carol' });
+      const promotedAnswer = await api(tobira.issuer, 'POST', `${API}/promote`, {});
       assert.equal(promotedAnswer.status, 200);
       const leaked = kidIn(keysOf(await api(tobira.issuer, 'GET', API)), 'retired', 'RS256');
-      const removed = await api(tobira.issuer, 'POST', `${API}/${leaked}/retire`, { operator: 'carol', immediately: true });
+      const removed = await api(tobira.issuer, 'POST', `${API}/${leaked}/retire`, { immediately: true });
       assert.equal(removed.status, 200, JSON.stringify(removed.json));
       assert.equal(removed.json.outcome, 'removed');
       assert.ok(!(await jwksKids(tobira.issuer)).includes(leaked));
-      assert.ok((await audited('signing_key.discarded')).some((e) => e.actor === 'operator:carol'));
-      assert.ok((await audited('signing_key.removed')).some((e) => e.actor === 'operator:carol' && e.details.early === true));
+      assert.ok((await audited('signing_key.discarded')).some((e) => e.actor === admin.actor));
+      assert.ok((await audited('signing_key.removed')).some((e) => e.actor === admin.actor && e.details.early === true));
     });
 
     it('the CLI lists, generates, promotes and retires, and prints the API\'s refusals', async () => {
-      const env = { ADMIN_TOKEN, TOBIRA_URL: tobira.issuer };
+      const env = { TOBIRA_OPERATOR_TOKEN: admin.token, TOBIRA_URL: tobira.issuer };
       const listed = await runCli(['keys', 'list'], env);
       assert.equal(listed.code, 0, listed.stderr);
       assert.match(listed.stdout, /current\s+ES256/);
       assert.match(listed.stdout, /current\s+RS256/);
-      const tooSoon = await runCli(['keys', 'promote', '--operator', 'dave'], env);
+      const tooSoon = await runCli(['keys', 'promote'], env);
       assert.equal(tooSoon.code, 1);
       assert.match(tooSoon.stderr, /no next signing key.*signing_key_no_next/s);
-      const noOperator = await runCli(['keys', 'generate'], env);
-      assert.equal(noOperator.code, 2);
-      assert.match(noOperator.stderr, /needs --operator/);
-      const generated = await runCli(['keys', 'generate', '--operator', 'dave'], env);
+      const noKid = await runCli(['keys', 'retire'], env);
+      assert.equal(noKid.code, 2);
+      assert.match(noKid.stderr, /"retire" needs a kid/);
+      const unknown = await runCli(['keys', 'rotate'], env);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /unknown command "rotate"/);
+      const generated = await runCli(['keys', 'generate'], env);
       assert.equal(generated.code, 0, generated.stderr);
       assert.match(generated.stdout, /generated: ES256 \S+ \(now next\)/);
       const kid = /generated: RS256 (\S+)/.exec(generated.stdout)?.[1] ?? '';
-      const early = await runCli(['keys', 'promote', '--operator', 'dave'], env);
+      const early = await runCli(['keys', 'promote'], env);
       assert.equal(early.code, 1);
       assert.match(early.stderr, /signing_key_too_early/);
       // A kid may start with "-" (a JWK thumbprint is base64url): after "--" it is never an option.
-      const retired = await runCli(['keys', 'retire', '--operator', 'dave', '--', kid], env);
+      const retired = await runCli(['keys', 'retire', '--', kid], env);
       assert.equal(retired.code, 0, retired.stderr);
       assert.match(retired.stdout, new RegExp(`discarded: .*${kid}`));
-      assert.ok((await audited('signing_key.discarded')).some((e) => e.actor === 'operator:dave'));
+      assert.ok((await audited('signing_key.discarded')).some((e) => e.actor === admin.actor));
     });
   });
 
@@ -289,13 +317,14 @@ describe('signing keys from SIGNING_KEYS_FILE', function () {
   after(async () => { await tobira?.close(); });
 
   it('lists the file\'s keys and refuses every lifecycle operation, naming the file', async () => {
-    const listed = await api(tobira.issuer, 'GET', API);
+    // No admin exists on this store: the bootstrap token acts.
+    const listed = await api(tobira.issuer, 'GET', API, undefined, ADMIN_TOKEN);
     assert.equal(listed.status, 200);
     assert.equal(listed.json.source, 'file');
     const kids = keysOf(listed).map((key) => key.kid);
     assert.deepEqual(kids.sort(), await jwksKids(tobira.issuer));
-    for (const [path, body] of [[`${API}/generate`, { operator: 'alice' }], [`${API}/promote`, { operator: 'alice' }], [`${API}/${kids[0]}/retire`, { operator: 'alice', immediately: true }]] as const) {
-      const refused = await api(tobira.issuer, 'POST', path, body);
+    for (const [path, body] of [[`${API}/generate`, {}], [`${API}/promote`, {}], [`${API}/${kids[0]}/retire`, { immediately: true }]] as const) {
+      const refused = await api(tobira.issuer, 'POST', path, body, ADMIN_TOKEN);
       assert.equal(refused.status, 409, path);
       assert.equal(refused.json.error, 'signing_keys_from_file');
       assert.match(String(refused.json.message), /SIGNING_KEYS_FILE/);

@@ -104,8 +104,7 @@ export const errors: ErrorTexts = {
   recovery_request_not_found: 'There is no recovery request with this id.',
   recovery_completion_failed: (p) => `The clean-up after the enrolment failed again (${p.steps.join(', ')}). The steps that could run did; the cause is in tobira's log and the audit log (recovery.completion_failed). Fix it and run the completion again.`,
   // The operator API
-  admin_api_off: 'The operator API is off (ADMIN_TOKEN is not set).',
-  admin_unauthorized: 'The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token.',
+  admin_unauthorized: 'The operator API needs "Authorization: Bearer <token>" with a valid personal token (created in the console; ADMIN_TOKEN only until the first admin exists), or the console\'s passkey sign-in.',
   client_not_found: 'There is no client with this client_id.',
   client_exists: (p) => `The client_id "${p.clientId}" is already registered.`,
   client_managed_by_file: (p) => `The client "${p.clientId}" is managed by the clients file (CLIENTS_FILE) or by tobira itself: the API and CLI cannot change it. Edit the file and restart.`,
@@ -123,4 +122,11 @@ export const errors: ErrorTexts = {
   signing_key_is_current: (p) => `${p.kid} is the current signing key: it signs tokens now. To retire it, promote the next key (the current one is retired then).`,
   signing_key_already_retired: (p) => `${p.kid} is already retired and leaves the JWKS at ${p.at}. To remove it sooner, add immediately (--now in the CLI): tokens it signed stop verifying.`,
   signing_keys_busy: 'The signing keys were changed by another operation at the same time. Read the list again, then try again.',
+  admin_token_retired: 'ADMIN_TOKEN only creates the first admin, and an admin exists now. Sign in to the console, or use a personal token created there (ADMIN_TOKEN_AFTER_BOOTSTRAP allows it).',
+  operator_forbidden: (p) => `Your role or token does not allow this (${p.scope}).`,
+  operator_account_not_found: 'No tobira account has this e-mail address. Ask the person to create one first.',
+  operator_last_admin: 'The last admin keeps the role. Make another account admin first.',
+  operator_token_not_found: 'No such token, or it was revoked already.',
+  operator_token_scope: (p) => p.scope ? `Your role cannot give a token the scope "${p.scope}".` : 'Choose at least one scope.',
+  operator_token_name: 'Give the token a name of 1 to 64 characters.',
 };

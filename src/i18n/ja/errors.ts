@@ -110,8 +110,7 @@ export const errors = {
   recovery_request_not_found: 'この ID の復旧申請はありません。',
   recovery_completion_failed: (p: { steps: readonly string[] }) => `登録後の後処理が再び失敗しました（${p.steps.join(', ')}）。実行できた手順は実行済みです。原因は tobira のログと監査ログ（recovery.completion_failed）にあります。原因を取り除いてから、もう一度完了処理を実行してください。`,
   // The operator API
-  admin_api_off: '運用者 API は無効です（ADMIN_TOKEN が設定されていません）。',
-  admin_unauthorized: '運用者 API には正しいトークンを「Authorization: Bearer <ADMIN_TOKEN>」で指定してください。',
+  admin_unauthorized: '運用者 API には、有効な個人トークン（コンソールで作成。最初の管理者ができるまでは ADMIN_TOKEN）を「Authorization: Bearer <トークン>」で指定するか、コンソールにパスキーでログインしてください。',
   client_not_found: 'この client_id のクライアントはありません。',
   client_exists: (p: { clientId: string }) => `client_id「${p.clientId}」はすでに登録されています。`,
   client_managed_by_file: (p: { clientId: string }) => `クライアント「${p.clientId}」はクライアントファイル（CLIENTS_FILE）または tobira 自身が管理しています。API や CLI では変更できません。ファイルを編集して再起動してください。`,
@@ -129,6 +128,13 @@ export const errors = {
   signing_key_is_current: (p: { kid: string }) => `${p.kid} は現在の署名鍵で、いまトークンに署名しています。退役させるには、次の鍵を昇格させてください（現在の鍵はそのとき自動で退役します）。`,
   signing_key_already_retired: (p: { kid: string; at: string }) => `${p.kid} はすでに退役しており、${p.at} に JWKS から外れます。それより早く外すには immediately（CLI では --now）を付けてください。その鍵で署名されたトークンは検証できなくなります。`,
   signing_keys_busy: '署名鍵が同時に別の操作で変更されました。一覧を読み込み直してから、もう一度お試しください。',
+  admin_token_retired: 'ADMIN_TOKEN は最初の管理者を作るためだけのものです。管理者がいる今は使えません。コンソールでログインするか、コンソールで作成した個人トークンを使ってください（ADMIN_TOKEN_AFTER_BOOTSTRAP で許可できます）。',
+  operator_forbidden: (p: { scope: string }) => `この操作（${p.scope}）は、あなたの役割またはトークンの範囲では行えません。`,
+  operator_account_not_found: 'このメールアドレスの tobira アカウントはありません。先にアカウントを作成してもらってください。',
+  operator_last_admin: '最後の管理者の役割は外せません。先に別のアカウントを管理者にしてください。',
+  operator_token_not_found: 'このトークンはないか、すでに取り消されています。',
+  operator_token_scope: (p: { scope: string }) => p.scope ? `範囲「${p.scope}」は、あなたの役割では付けられません。` : '範囲を 1 つ以上選んでください。',
+  operator_token_name: 'トークンの名前を 1〜64 文字で入力してください。',
 };
 
 export type ErrorTexts = typeof errors;
