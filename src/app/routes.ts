@@ -125,6 +125,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
         operators: services.operators,
         accounts: services.accounts,
         recovery: services.recovery,
+        signingKeys: services.signingKeys,
         audit: services.audit,
         bodies,
         displayTimeZone: settings.displayTimeZone,
