@@ -21,6 +21,7 @@ import { createProvider } from '../oidc/provider.ts';
 import { introspectsFor } from '../oidc/resource-indicators.ts';
 import { replaceKeystore } from '../oidc/provider-keystore.ts';
 import type { SigningKeyService } from '../oidc/signing-key-service.ts';
+import type { PrivateJwks } from '../oidc/signing-keys.ts';
 import { structuredTokenEndpoints } from '../oidc/structured-token-endpoints.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
@@ -51,6 +52,7 @@ const REFUSAL_EVENTS = ['grant.error', 'authorization.error', 'introspection.err
 
 async function buildProvider(services: Services): Promise<Provider> {
   const { settings, store, logger, infrastructure } = services;
+  const configuredKeys = infrastructure.signingKeys.jwks();
   const provider = createProvider({
     settings,
     accounts: store.accounts,
@@ -65,7 +67,7 @@ async function buildProvider(services: Services): Promise<Provider> {
       onUnusable: (clientId, reason) => logger.error({ clientId, reason }, 'a stored client cannot be served'),
     },
     directory: infrastructure.directory,
-    jwks: infrastructure.signingKeys.jwks(),
+    jwks: configuredKeys,
     cookieKeys: infrastructure.cookieKeys,
     resources: infrastructure.resources,
     approvals: services.approvals,
@@ -73,14 +75,18 @@ async function buildProvider(services: Services): Promise<Provider> {
   });
   await validateClients(provider, infrastructure.clients, infrastructure.clientsSource);
   // A rotation (by any process) reaches this provider: its keystore and /jwks are swapped in place.
-  infrastructure.signingKeys.onChange((jwks) => {
+  const { signingKeys } = infrastructure;
+  const applyKeys = (jwks: PrivateJwks): void => {
     try {
       replaceKeystore(provider, jwks);
       logger.info({ kids: jwks.keys.map((key) => key.kid) }, 'signing keys changed');
     } catch (err) {
       logger.error({ err }, 'the new signing keys were refused by oidc-provider; the previous ones stay in use');
     }
-  });
+  };
+  signingKeys.onChange(applyKeys);
+  // Keys that changed while the provider was being built are applied now.
+  if (signingKeys.jwks() !== configuredKeys) applyKeys(signingKeys.jwks());
   provider.on('server_error', (ctx, err) => {
     logger.error({ err }, 'oidc-provider server error');
     // The database is unreachable: 503 (try again), not 500, on the provider's JSON endpoints too.

@@ -65,7 +65,7 @@ export class SigningKeyRing {
       if (!stored) throw new Error('the signing key set vanished right after it was written');
     }
     const ring = new SigningKeyRing(options, { keys: [] });
-    ring.take(stored.value, stored.revision);
+    ring.#take(stored.value, stored.revision);
     ring.#checkedAt = options.now();
     return ring;
   }
@@ -107,7 +107,7 @@ export class SigningKeyRing {
     if (this.fromFile) return Promise.resolve();
     const run = (this.#inFlight ?? Promise.resolve()).then(async () => {
       const stored = await this.#options.secrets.findVersioned<KeySet>(KEY_SET_NAME);
-      if (stored) this.take(stored.value, stored.revision);
+      if (stored) this.#take(stored.value, stored.revision);
     });
     const tracked = run.catch((err: unknown) => this.#options.onError?.(err)).finally(() => {
       if (this.#inFlight === tracked) this.#inFlight = undefined;
@@ -116,28 +116,23 @@ export class SigningKeyRing {
     return tracked;
   }
 
-  /** The stored set as this process last saw it, with its revision (undefined with the file). */
-  get stored(): { set: KeySet; revision: number } | undefined {
-    return this.#set ? { set: this.#set, revision: this.#revision } : undefined;
-  }
-
   /** Reads the stored set and its revision from the store itself (for a change). */
   async read(): Promise<{ set: KeySet; revision: number }> {
     const stored = await this.#options.secrets.findVersioned<KeySet>(KEY_SET_NAME);
     if (!stored) throw new Error('there is no signing key set in the store');
-    this.take(stored.value, stored.revision);
+    this.#take(stored.value, stored.revision);
     return { set: stored.value, revision: stored.revision };
   }
 
   /** Writes `set` if the stored one is still at `revision`; true when written (and then in use here at once). */
   async write(revision: number, set: KeySet): Promise<boolean> {
     if (!await this.#options.secrets.replace(KEY_SET_NAME, revision, set)) return false;
-    this.take(set, revision + 1);
+    this.#take(set, revision + 1);
     return true;
   }
 
   /** Adopts a stored set when it is newer than the copy, then applies what is live now. */
-  take(set: KeySet, revision: number): void {
+  #take(set: KeySet, revision: number): void {
     if (revision >= this.#revision) {
       this.#set = set;
       this.#revision = revision;
