@@ -134,6 +134,9 @@ export class SigningKeyService {
   /** Generates the next generation (one key per algorithm), published at once, signing nothing yet. */
   async generate(context: AuditContext): Promise<KeyChange> {
     this.#refuseWithFile();
+    // Refused before the costly key generation when a next generation already waits (checked again on write).
+    const { set: stored } = await this.#deps.ring.read();
+    withNext(stored, [], this.#deps.now());
     const jwks = await Promise.all(ROTATED_ALGS.map((alg) => generateSigningKey(alg)));
     const set = await this.#change((current, now) => withNext(current, jwks, now));
     const kids = jwks.map((jwk) => String(jwk.kid));
