@@ -333,3 +333,61 @@ describe('signing keys from SIGNING_KEYS_FILE', function () {
     assert.deepEqual(await jwksKids(tobira.issuer), kids.sort());
   });
 });
+
+describe('JWT access tokens for partners\' APIs across a rotation', function () {
+  this.timeout(60_000);
+  const ORDERS_API = 'https://orders.shop.example/';
+  const BACKEND_SECRET = 'backend-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+  const API_SECRET = 'orders-api-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+  const machine = (clientId: string, secret: string) => ({ client_id: clientId, client_secret: secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' });
+  let tobira: RunningTobira;
+  let offset = 0;
+
+  before(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tobira-resources-')), 'resources.json');
+    writeFileSync(file, JSON.stringify([{ resource: ORDERS_API, name: 'Orders', scopes: ['orders:read'], clients: { 'shop-backend': ['orders:read'] }, introspectedBy: ['orders-api'], accessTokenTtl: 300 }]));
+    tobira = await startTobira({
+      store: 'memory',
+      clients: [machine('shop-backend', BACKEND_SECRET), machine('orders-api', API_SECRET)],
+      now: () => Date.now() + offset,
+      env: { ADMIN_TOKEN, RESOURCES_FILE: file, SIGNING_KEY_PUBLISH_SECONDS: String(PUBLISH_SECONDS), SIGNING_KEYS_REFRESH_SECONDS: '1' },
+    });
+  });
+  after(async () => { await tobira?.close(); });
+
+  const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+  async function apiToken(): Promise<string> {
+    const res = await fetch(`${tobira.issuer}/token`, { method: 'POST', headers: { authorization: basic('shop-backend', BACKEND_SECRET), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials' }) });
+    const body = await res.json() as { access_token?: string };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return String(body.access_token);
+  }
+  async function active(token: string): Promise<boolean> {
+    const res = await fetch(`${tobira.issuer}/token/introspection`, { method: 'POST', headers: { authorization: basic('orders-api', API_SECRET), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+    return (await res.json() as { active?: boolean }).active === true;
+  }
+  const call = (method: string, path: string, body?: unknown) => api(tobira.issuer, method, path, body, ADMIN_TOKEN);
+
+  it('the API\'s tokens are signed by the promoted key at once, and tokens signed before still introspect as active until their key is removed', async () => {
+    const start = keysOf(await call('GET', API));
+    const oldRs = kidIn(start, 'current', 'RS256');
+    const before = await apiToken();
+    assert.equal(decodeProtectedHeader(before).kid, oldRs);
+    assert.equal(decodeProtectedHeader(before).typ, 'at+jwt');
+
+    const generated = await call('POST', `${API}/generate`, {});
+    const newRs = kidIn(keysOf(generated), 'next', 'RS256');
+    assert.equal(decodeProtectedHeader(await apiToken()).kid, oldRs, 'a next key signs nothing');
+    offset += PUBLISH_SECONDS * 1000;
+    assert.equal((await call('POST', `${API}/promote`, {})).status, 200);
+
+    const after = await apiToken();
+    assert.equal(decodeProtectedHeader(after).kid, newRs);
+    assert.equal(await active(before), true, 'verified with the retired key');
+    assert.equal(await active(after), true, 'verified with the new key');
+
+    assert.equal((await call('POST', `${API}/${oldRs}/retire`, { immediately: true })).status, 200);
+    assert.equal(await active(before), false, 'its key is gone');
+    assert.equal(await active(after), true);
+  });
+});
