@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const { endpoint: tracesTo, serviceName, samplePercent } = settings.tracing;
   const tracing = tracesTo === null ? undefined : await startTracing({ endpoint: tracesTo, serviceName, samplePercent });
   if (tracing) logger.info({ collector: new URL(tracesTo ?? '').origin, samplePercent }, 'tracing on (OTLP/HTTP)');
-  const { app } = await buildApp(settings, store, logger, { metrics, tracing });
+  const { app, signingKeys } = await buildApp(settings, store, logger, { metrics, tracing });
   const scrape = metrics && settings.metricsPort !== null ? metricsServer(metrics) : undefined;
   scrape?.listen(settings.metricsPort ?? 0, settings.metricsHost, () => {
     logger.info({ host: settings.metricsHost, port: settings.metricsPort }, 'metrics at /metrics');
@@ -40,6 +40,19 @@ async function main(): Promise<void> {
     : undefined;
   sweep?.unref();
 
+  // The signing keys' schedule (rotation, removal of retired keys): every process checks it; the
+  // store lets exactly one take each step (oidc/signing-key-service.ts).
+  let scheduling = false;
+  const keySchedule = setInterval(() => {
+    if (scheduling) return;
+    scheduling = true;
+    signingKeys.runSchedule().then(
+      (steps) => { if (steps.length > 0) logger.info({ steps }, 'signing key schedule: steps taken'); },
+      (err: unknown) => logger.warn({ err }, 'signing key schedule failed; it runs again shortly'),
+    ).finally(() => { scheduling = false; });
+  }, settings.signingKeys.refreshSeconds * 1000);
+  keySchedule.unref();
+
   const server = createServer(app.callback());
   server.listen(settings.port, () => {
     logger.info({ issuer: settings.issuer, port: settings.port, store: store.kind, demo: settings.demo }, `tobira listening on ${settings.issuer}`);
@@ -51,6 +64,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     clearInterval(sweep);
+    clearInterval(keySchedule);
     const force = setTimeout(() => {
       logger.warn('requests still open after 10 s; closing them');
       server.closeAllConnections();

@@ -11,10 +11,12 @@
 // never raw: nobody can redraw the screen to fake a "match" or "verified" line.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { KEYS_USAGE, keysRequest, KeysUsageError } from './key-cli.ts';
 
 const USAGE = `usage: npm run admin -- recovery <command> [options]
        npm run admin -- clients <command> [options]
        npm run admin -- operators <command> [options]
+       npm run admin -- keys <command> [options]
 
 recovery commands:
   list [--status pending|approved|rejected|completed] [--limit N]
@@ -45,6 +47,8 @@ operators commands (who may use the console and the API; admins only):
                       the account must exist (sign up at tobira first); with ADMIN_TOKEN this
                       is how the first admin is made, after which ADMIN_TOKEN is refused
   revoke <email>      takes the role away and revokes the account's personal tokens
+
+${KEYS_USAGE}
 
 options:
   --json              print the API's JSON answer instead of text
@@ -361,6 +365,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
         revision: { type: 'string' },
         disabled: { type: 'boolean', default: false },
         'rotate-secret': { type: 'boolean', default: false },
+        now: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -376,7 +381,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   try {
     const [area, command, id, ...extra] = positionals;
-    if ((area !== 'recovery' && area !== 'clients' && area !== 'operators') || command === undefined) throw new UsageError('the areas are "recovery", "clients" and "operators"');
+    if ((area !== 'recovery' && area !== 'clients' && area !== 'operators' && area !== 'keys') || command === undefined) throw new UsageError('the areas are "recovery", "clients", "operators" and "keys"');
     const role = area === 'operators' && command === 'grant' ? extra.shift() : undefined;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     // A personal token names its operator in the audit log; ADMIN_TOKEN only bootstraps.
@@ -385,6 +390,23 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const base = env.TOBIRA_URL || 'http://localhost:3000';
     // tobira's messages in the operator's language: Japanese under a Japanese locale, else English.
     const lang = /^ja/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'ja' : 'en';
+    if (area === 'keys') {
+      let request;
+      try {
+        request = keysRequest(command, id, values);
+      } catch (err) {
+        throw err instanceof KeysUsageError ? new UsageError(err.message) : err;
+      }
+      const result = await call(base, token, lang, request.method, request.path, request.body);
+      if (!result.ok) {
+        const { status, error, message } = result.failure;
+        output.err(`error: ${visible(message)}${status ? ` (HTTP ${status}, ${visible(error)})` : ''}`);
+        return 1;
+      }
+      if (values.json) output.out(printableJson(result.json));
+      else request.print(result.json, output, str);
+      return 0;
+    }
     if (area === 'clients' || area === 'operators') {
       const request = area === 'clients' ? clientsRequest(command, id, values) : operatorsRequest(command, id, role);
       const result = await call(base, token, lang, request.method, request.path, request.body);

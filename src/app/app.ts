@@ -24,7 +24,9 @@ import { subscribeBackchannelResults } from '../oidc/ciba.ts';
 import { discoveryEdge } from '../oidc/discovery-edge.ts';
 import { createProvider } from '../oidc/provider.ts';
 import { introspectsFor } from '../oidc/resource-indicators.ts';
-import { publicJwks } from '../oidc/signing-keys.ts';
+import { replaceKeystore } from '../oidc/provider-keystore.ts';
+import type { SigningKeyService } from '../oidc/signing-key-service.ts';
+import type { PrivateJwks } from '../oidc/signing-keys.ts';
 import { structuredTokenEndpoints } from '../oidc/structured-token-endpoints.ts';
 import { validateClients } from '../oidc/validate-clients.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
@@ -39,6 +41,8 @@ export interface Tobira {
   provider: Provider;
   /** What is mounted, for tests that walk every endpoint (test/security/fuzz.test.ts). */
   routes: Routes;
+  /** The signing keys' lifecycle; main.ts runs its schedule. */
+  signingKeys: SigningKeyService;
 }
 
 export interface BuildOptions {
@@ -55,6 +59,7 @@ const REFUSAL_EVENTS = ['grant.error', 'authorization.error', 'introspection.err
 
 async function buildProvider(services: Services): Promise<Provider> {
   const { settings, store, logger, infrastructure } = services;
+  const configuredKeys = infrastructure.signingKeys.jwks();
   const provider = createProvider({
     settings,
     accounts: store.accounts,
@@ -69,13 +74,26 @@ async function buildProvider(services: Services): Promise<Provider> {
       onUnusable: (clientId, reason) => logger.error({ clientId, reason }, 'a stored client cannot be served'),
     },
     directory: infrastructure.directory,
-    jwks: infrastructure.jwks,
+    jwks: configuredKeys,
     cookieKeys: infrastructure.cookieKeys,
     resources: infrastructure.resources,
     approvals: services.approvals,
     limiter: services.limiter,
   });
   await validateClients(provider, infrastructure.clients, infrastructure.clientsSource);
+  // A rotation (by any process) reaches this provider: its keystore and /jwks are swapped in place.
+  const { signingKeys } = infrastructure;
+  const applyKeys = (jwks: PrivateJwks): void => {
+    try {
+      replaceKeystore(provider, jwks);
+      logger.info({ kids: jwks.keys.map((key) => key.kid) }, 'signing keys changed');
+    } catch (err) {
+      logger.error({ err }, 'the new signing keys were refused by oidc-provider; the previous ones stay in use');
+    }
+  };
+  signingKeys.onChange(applyKeys);
+  // Keys that changed while the provider was being built are applied now.
+  if (signingKeys.jwks() !== configuredKeys) applyKeys(signingKeys.jwks());
   provider.on('server_error', (ctx, err) => {
     logger.error({ err }, 'oidc-provider server error');
     // The database is unreachable: 503 (try again), not 500, on the provider's JSON endpoints too.
@@ -117,8 +135,9 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   // with metrics on, the calls that reach the store are timed, with tracing on, each is a span.
   const metered = metrics ? meteredStore(storage, metrics) : storage;
   const store = readCachingStore(tracer ? tracedStore(metered, tracer) : metered);
-  const infrastructure = await loadInfrastructure(settings, store, (err) => logger.warn({ err }, 'the stored clients could not be read; the last copy stays in use'));
-  const services = new Services({ settings, store, logger, infrastructure, now: options.now ?? Date.now, metrics, tracer }).subscribe();
+  const now = options.now ?? Date.now;
+  const infrastructure = await loadInfrastructure(settings, store, (err) => logger.warn({ err }, 'the stored clients or signing keys could not be read; the last copy stays in use'), now);
+  const services = new Services({ settings, store, logger, infrastructure, now, metrics, tracer }).subscribe();
   const provider = await buildProvider(services);
   if (metrics) subscribeMetrics(metrics, services.events, provider);
   const routes = buildRoutes(services, provider);
@@ -136,8 +155,9 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   if (tracing) app.use(tracedRequests(tracing, { trustIncoming: settings.proxy }));
   app.use(requestContext(logger));
   // tobira's own client rules read a copy of the stored clients: at most CLIENTS_REFRESH_SECONDS old.
+  // Likewise the signing keys: at most SIGNING_KEYS_REFRESH_SECONDS old.
   app.use(async (_ctx, next) => {
-    await infrastructure.directory.fresh();
+    await Promise.all([infrastructure.directory.fresh(), infrastructure.signingKeys.fresh()]);
     await next();
   });
   app.use(issuerOrigin(settings.issuer));
@@ -153,11 +173,11 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   app.use(discoveryEdge());
   app.use(structuredTokenEndpoints({
     issuer: settings.issuer,
-    publicJwks: publicJwks(infrastructure.jwks),
+    publicJwks: () => infrastructure.signingKeys.publicJwks(),
     introspects: (clientId, audience) => introspectsFor(infrastructure.resources, clientId, audience),
     revoked: store.oidc('RevokedJwtAccessToken'),
     now: services.now,
   }));
   app.use(mount(provider));
-  return { app, provider, routes };
+  return { app, provider, routes, signingKeys: services.signingKeys };
 }

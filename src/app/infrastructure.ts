@@ -10,13 +10,15 @@ import { demoClientMetadata, DEMO_CLIENT_ID } from '../demo/demo-client.ts';
 import { openPlaceLookup, type PlaceLookup } from '../geoip/place-lookup.ts';
 import { loadCookieKeys } from '../http/cookie-keys.ts';
 import { loadVapidKeys, type VapidKeys } from '../notify/vapid-keys.ts';
-import { loadSigningKeys, type PrivateJwks } from '../oidc/signing-keys.ts';
+import { SigningKeyRing } from '../oidc/signing-key-ring.ts';
+import { readSigningKeysFile } from '../oidc/signing-keys.ts';
 import { readResourcesFile, type ResourceServer } from '../resources/resources-file.ts';
 import type { Store } from '../store/types.ts';
 
 export interface Infrastructure {
   cookieKeys: string[];
-  jwks: PrivateJwks;
+  /** The signing keys: SIGNING_KEYS_FILE's, or the store's with their lifecycle, kept fresh. */
+  signingKeys: SigningKeyRing;
   vapid: VapidKeys;
   places: PlaceLookup;
   /** The fixed clients the provider serves: the clients file, the account menu, the demo partner (the store's come on top). */
@@ -49,10 +51,16 @@ function configuredResources(settings: Settings, clients: readonly ClientMetadat
   return readResourcesFile(file, new Set([...clients.map((client) => client.client_id), ...storedIds]), settings.env !== 'production');
 }
 
-export async function loadInfrastructure(settings: Settings, store: Store, onStoreError?: (err: unknown) => void): Promise<Infrastructure> {
-  const [cookieKeys, jwks, vapid, places] = await Promise.all([
+export async function loadInfrastructure(settings: Settings, store: Store, onStoreError?: (err: unknown) => void, now: () => number = Date.now): Promise<Infrastructure> {
+  const [cookieKeys, signingKeys, vapid, places] = await Promise.all([
     loadCookieKeys(store.secrets, settings.cookieKeys),
-    loadSigningKeys(store.secrets, settings.signingKeysFile),
+    SigningKeyRing.open({
+      secrets: store.secrets,
+      fileKeys: settings.signingKeysFile ? readSigningKeysFile(settings.signingKeysFile) : null,
+      refreshMs: settings.signingKeys.refreshSeconds * 1000,
+      now,
+      ...(onStoreError ? { onError: onStoreError } : {}),
+    }),
     loadVapidKeys(store.secrets, settings.push.vapid),
     openPlaceLookup(settings.geoipDbFile),
   ]);
@@ -65,5 +73,5 @@ export async function loadInfrastructure(settings: Settings, store: Store, onSto
   const directory = new LiveClientDirectory(all, store.clients, { refreshMs: settings.clientsRefreshSeconds * 1000, ...(onStoreError ? { onError: onStoreError } : {}) });
   await directory.refresh();
   const clientSecretKey = settings.clientSecretKey === null ? undefined : sealingKey(settings.clientSecretKey);
-  return { cookieKeys, jwks, vapid, places, clients: all, clientsSource: source, directory, clientSecretKey, demoClient, resources };
+  return { cookieKeys, signingKeys, vapid, places, clients: all, clientsSource: source, directory, clientSecretKey, demoClient, resources };
 }

@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
 import { adminApi, type OperatorApi } from '../admin/routes.ts';
 import { ClientRegistry } from '../admin/client-registry.ts';
+import { keyRoutes } from '../admin/key-routes.ts';
 import type { ConsoleSessionDeps } from '../admin/console-session.ts';
 import { ConsoleGuard } from '../console/console-guard.ts';
 import { consoleRoutes } from '../console/routes.ts';
@@ -83,6 +84,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       console: consoleSession,
       audit: services.audit,
       bodies,
+      sections: [{ scope: 'keys', router: keyRoutes(services.signingKeys) }],
     }),
     routers: [
       home,
@@ -123,6 +125,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
         operators: services.operators,
         accounts: services.accounts,
         recovery: services.recovery,
+        signingKeys: services.signingKeys,
         audit: services.audit,
         bodies,
         displayTimeZone: settings.displayTimeZone,

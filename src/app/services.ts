@@ -42,6 +42,8 @@ import { DEFAULT_PUSH_ENDPOINT_HOSTS, validatePushSubscription, WebPushSender } 
 import { RateLimiter, type LimitObserver } from '../limits/rate-limiter.ts';
 import { OneTimeCodeService } from '../one-time-codes/one-time-code-service.ts';
 import { PasskeyService } from '../passkeys/passkey-service.ts';
+import { retainSeconds } from '../oidc/signing-key-lifecycle.ts';
+import { SigningKeyService } from '../oidc/signing-key-service.ts';
 import type { Store } from '../store/types.ts';
 import type { Infrastructure } from './infrastructure.ts';
 
@@ -93,6 +95,22 @@ export class Services extends Base {
     allowedEndpointHosts: this.pushEndpointHosts,
     ...(this.settings.push.caFile ? { ca: readFileSync(this.settings.push.caFile, 'utf8') } : {}),
   }));
+
+  /** The signing keys' lifecycle (generate, promote, retire, the schedule); the keys themselves: infrastructure.signingKeys. */
+  readonly signingKeys = new SigningKeyService({
+    ring: this.infrastructure.signingKeys,
+    audit: this.audit,
+    times: {
+      publishSeconds: this.settings.signingKeys.publishSeconds,
+      rotationSeconds: this.settings.signingKeys.rotationSeconds,
+      retainSeconds: retainSeconds({
+        idToken: this.settings.ttl.idToken,
+        accessTokens: [this.settings.ttl.accessToken, ...this.infrastructure.resources.map((resource) => resource.accessTokenTtl ?? 0)],
+        graceSeconds: this.settings.signingKeys.retireGraceSeconds,
+      }),
+    },
+    now: this.now,
+  });
 
   /** Every limit in the product (limits/limits.ts), counted race-safe in the store. */
   readonly limiter = new RateLimiter(this.store.counters, this.settings, this.now, this.#limitObserver());

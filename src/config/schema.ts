@@ -102,8 +102,31 @@ export const SCHEMA = {
   signingKeysFile: setting({
     section: 'storage', env: 'SIGNING_KEYS_FILE',
     kind: fileName(), default: null, defaultDoc: 'generated, kept in the store',
-    description: 'A private JWKS with the ID token signing keys (must include RS256); `npm run keys` prints one.',
+    description: 'A private JWKS with the ID token signing keys (must include RS256); `npm run keys` prints one. When set, the keys come only from it: the key lifecycle below (rotation, `/admin/api/keys`) is off.',
   }),
+  // The lifecycle of the keys tobira keeps in the store (oidc/signing-key-lifecycle.ts, docs/operator-guide.md).
+  signingKeys: {
+    rotationSeconds: setting({
+      section: 'storage', env: 'SIGNING_KEY_ROTATION_SECONDS',
+      kind: seconds(0, 10 * 365 * DAY), default: 90 * DAY,
+      description: 'How old the current signing keys get before the schedule replaces them (the next keys are generated `SIGNING_KEY_PUBLISH_SECONDS` earlier). `0`: only by command (`npm run admin -- keys ...`).',
+    }),
+    publishSeconds: setting({
+      section: 'storage', env: 'SIGNING_KEY_PUBLISH_SECONDS',
+      kind: seconds(1, 30 * DAY), default: DAY,
+      description: 'How long a next key is published in `/jwks` before it may sign: the JWKS cache time partners may rely on (`/jwks` itself says `max-age=300`; a day also covers libraries that cache for hours).',
+    }),
+    retireGraceSeconds: setting({
+      section: 'storage', env: 'SIGNING_KEY_RETIRE_GRACE_SECONDS',
+      kind: seconds(0, 7 * DAY), default: 10 * MINUTE,
+      description: 'Added to the longest token lifetime (ID tokens, access tokens of the resources file, logout tokens) to get how long a retired key stays in `/jwks`: covers clock skew and partners\' caches.',
+    }),
+    refreshSeconds: setting({
+      section: 'storage', env: 'SIGNING_KEYS_REFRESH_SECONDS',
+      kind: seconds(1, 60), default: 2,
+      description: 'How stale a process\'s copy of the signing keys may get: a rotation made through any process signs and is published everywhere within this time (the schedule is also checked this often).',
+    }),
+  },
   allowGeneratedSecrets: setting({
     section: 'storage', env: 'ALLOW_GENERATED_SECRETS',
     kind: boolean(), default: false,

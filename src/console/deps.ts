@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { RecoveryService } from '../flows/recovery/service.ts';
 import type { BodyReaders } from '../http/forms.ts';
 import type { OperatorService } from '../operators/operator-service.ts';
+import type { SigningKeyService } from '../oidc/signing-key-service.ts';
 
 export interface ConsoleDeps {
   issuer: string;
@@ -14,6 +15,8 @@ export interface ConsoleDeps {
   operators: OperatorService;
   accounts: AccountService;
   recovery: RecoveryService;
+  /** The signing keys' lifecycle (console/sections/keys.ts). */
+  signingKeys: SigningKeyService;
   audit: AuditLog;
   bodies: BodyReaders;
   displayTimeZone: string;

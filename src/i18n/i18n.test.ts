@@ -32,6 +32,11 @@ const ERROR_SAMPLES: { [C in ParamCode]: ErrorParams<C> } = {
   client_managed_by_file: { clientId: 'shop' },
   client_revision_conflict: { revision: 3 },
   invalid_client_metadata: { field: 'redirect_uris', detail: 'redirect_uris must contain members' },
+  signing_key_not_found: { kid: 'kid-1' },
+  signing_key_next_exists: { kid: 'kid-1' },
+  signing_key_too_early: { kid: 'kid-1', at: '2026-12-06T10:00:00.000Z' },
+  signing_key_is_current: { kid: 'kid-1' },
+  signing_key_already_retired: { kid: 'kid-1', at: '2026-12-06T10:00:00.000Z' },
   operator_forbidden: { scope: 'clients' },
   operator_token_scope: { scope: 'keys' },
 };

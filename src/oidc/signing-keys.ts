@@ -1,11 +1,11 @@
-// The keys that sign ID tokens. Operators supply them (SIGNING_KEYS_FILE, a private JWKS) or tobira
-// generates one ES256 and one RS256 key on first start and keeps them in the store, so that every
-// process behind the load balancer signs and publishes the same keys.
+// The keys that sign ID tokens: generating one, reading SIGNING_KEYS_FILE (a private JWKS), and the
+// public half /jwks publishes. Operators supply the file, or tobira keeps keys with a lifecycle in
+// the store (signing-key-ring.ts: every process signs and publishes the same keys; rotation in
+// signing-key-lifecycle.ts and signing-key-service.ts).
 import { createPublicKey, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { ConfigError } from '../config/config-error.ts';
-import type { SecretRepository } from '../store/types.ts';
 
 export interface PrivateJwks { keys: JWK[] }
 
@@ -54,12 +54,4 @@ export function readSigningKeysFile(file: string): PrivateJwks {
     throw new ConfigError('SIGNING_KEYS_FILE', `${file} must contain an RS256 key (the algorithm every OpenID client supports)`, `${file} には RS256 の鍵が必要です（すべての OpenID クライアントが対応するアルゴリズム）`);
   }
   return { keys: keys as JWK[] };
-}
-
-export async function loadSigningKeys(secrets: SecretRepository, file: string | null): Promise<PrivateJwks> {
-  if (file) return readSigningKeysFile(file);
-  const existing = await secrets.get<PrivateJwks>('signing-keys');
-  if (existing) return existing;
-  const candidate: PrivateJwks = { keys: [await generateSigningKey('ES256'), await generateSigningKey('RS256')] };
-  return secrets.getOrInsert('signing-keys', candidate);
 }

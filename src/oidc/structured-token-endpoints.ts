@@ -17,8 +17,8 @@ const REVOCATION = '/token/revocation';
 
 export interface StructuredTokenDeps {
   issuer: string;
-  /** The public signing keys, as /jwks publishes them. */
-  publicJwks: JSONWebKeySet;
+  /** The public signing keys, as /jwks publishes them now (they rotate). */
+  publicJwks: () => JSONWebKeySet;
   /** Whether `clientId` may introspect tokens issued for `audience` (an API in the resources file). */
   introspects(clientId: string, audience: unknown): boolean;
   /** Where revoked token ids are kept until the token expires. */
@@ -44,9 +44,14 @@ function refusedJwt(ctx: Context): { clientId: string; token: string } | undefin
 }
 
 export function structuredTokenEndpoints(deps: StructuredTokenDeps): Middleware {
-  const keys = createLocalJWKSet(deps.publicJwks);
+  let published = deps.publicJwks();
+  let keys = createLocalJWKSet(published);
 
   async function verified(token: string): Promise<JWTPayload | undefined> {
+    if (deps.publicJwks() !== published) {
+      published = deps.publicJwks();
+      keys = createLocalJWKSet(published);
+    }
     try {
       const { payload } = await jwtVerify(token, keys, { issuer: deps.issuer, typ: 'at+jwt', currentDate: new Date(deps.now()) });
       return typeof payload.jti === 'string' ? payload : undefined;

@@ -42,6 +42,8 @@ const NO_INPUT = new Set([
   'POST /account/logout', 'POST /interaction/:uid/abort', 'POST /account/browsers/revoke-all', 'POST /account/phone-setup',
   // A ceremony's options need nothing from the browser (sign-in relies on discoverable credentials).
   'POST /account/passkeys/options', 'POST /device/api/setup/options', 'POST /interaction/:uid/passkey/options',
+  // An admin's request to generate or promote signing keys is that operation, whatever else it carries.
+  'POST /admin/api/keys/generate', 'POST /admin/api/keys/promote',
 ]);
 
 /** The provider's own endpoints that accept POST (oidc-provider parses these bodies itself). */
@@ -256,7 +258,7 @@ class RequestMaker {
 
   /** One malformed request: from a stranger, with forged cookies, without or with a wrong CSRF token, or entitled but malformed. */
   async make(endpoint: Endpoint): Promise<Sent> {
-    const who = endpoint.kind === 'page' && NO_INPUT.has(`${endpoint.method} ${endpoint.path}`)
+    const who = (endpoint.kind === 'page' || endpoint.kind === 'operator') && NO_INPUT.has(`${endpoint.method} ${endpoint.path}`)
       ? this.#pick(['stranger', 'forged', 'no-csrf', 'wrong-csrf'] as const)
       : this.#pick(['stranger', 'forged', 'no-csrf', 'wrong-csrf', 'entitled', 'entitled', 'entitled', 'entitled'] as const);
     const entitled = who === 'entitled';

@@ -10,6 +10,7 @@ import type { Routes } from '../../src/app/routes.ts';
 import { loadSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
+import type { SigningKeyService } from '../../src/oidc/signing-key-service.ts';
 import type { Store } from '../../src/store/types.ts';
 import { SmtpSink } from './smtp-sink.ts';
 import { freshStore, type StoreKind } from './stores.ts';
@@ -27,6 +28,8 @@ export interface RunningTobira {
   store: Store;
   provider: Provider;
   routes: Routes;
+  /** The signing keys' lifecycle (its schedule runs only when a test calls it). */
+  signingKeys: SigningKeyService;
   close(): Promise<void>;
 }
 
@@ -49,7 +52,7 @@ export async function startTobira(options: { store: StoreKind | Store; clients?:
   const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), LOG_LEVEL: process.env.TOBIRA_TEST_LOG ?? 'silent', DEMO: 'false', SMTP_URL: await defaultSmtpUrl(), ...options.env };
   if (options.clients) env.CLIENTS_FILE = writeClientsFile(options.clients);
   const settings = loadSettings(env);
-  const { app, provider, routes } = await buildApp(settings, store, createLogger(settings.logLevel), { now: options.now, metrics: options.metrics });
+  const { app, provider, routes, signingKeys } = await buildApp(settings, store, createLogger(settings.logLevel), { now: options.now, metrics: options.metrics });
   server.on('request', app.callback());
   return {
     issuer: settings.issuer,
@@ -57,6 +60,7 @@ export async function startTobira(options: { store: StoreKind | Store; clients?:
     store,
     provider,
     routes,
+    signingKeys,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 // The console's sections, in nav order: one line each. See console/section.ts for what a section is.
 import type { ConsoleDeps } from '../deps.ts';
 import type { ConsoleSection } from '../section.ts';
+import { keysSection } from './keys.ts';
 import { operatorsSection } from './operators.ts';
 import { partnersSection } from './partners.ts';
 import { tokensSection } from './tokens.ts';
@@ -10,5 +11,6 @@ export function consoleSections(deps: ConsoleDeps): ConsoleSection[] {
     partnersSection(deps),
     operatorsSection(deps),
     tokensSection(deps),
+    keysSection(deps),
   ];
 }

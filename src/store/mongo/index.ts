@@ -99,7 +99,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   return {
     kind: 'mongo',
     accounts,
-    secrets: new MongoSecrets(db),
+    secrets: new MongoSecrets(db, claims, now),
     consents,
     passkeys,
     challenges,

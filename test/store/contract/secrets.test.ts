@@ -22,4 +22,22 @@ forEachStore('secrets', (t) => {
     value.push('c');
     assert.deepEqual(await t.store.secrets.get('cookie-keys'), ['a', 'b']);
   });
+
+  it('replaces a value only at the revision it was read at: of racing replaces exactly one wins', async () => {
+    await t.store.secrets.getOrInsert('key-set', { generation: 0 });
+    assert.deepEqual(await t.store.secrets.findVersioned('key-set'), { value: { generation: 0 }, revision: 0 });
+    const results = valuesOf(await race(6, (i) => t.store.secrets.replace('key-set', 0, { generation: i + 1 })));
+    assert.equal(results.filter(Boolean).length, 1, 'exactly one replace at revision 0 succeeds');
+    const winner = results.indexOf(true) + 1;
+    assert.deepEqual(await t.store.secrets.findVersioned('key-set'), { value: { generation: winner }, revision: 1 });
+    assert.equal(await t.store.secrets.replace('key-set', 0, { generation: 99 }), false, 'a stale revision is refused');
+    assert.deepEqual(await t.store.secrets.get('key-set'), { generation: winner }, 'and changes nothing');
+    assert.equal(await t.store.secrets.replace('key-set', 1, { generation: 100 }), true);
+    assert.deepEqual(await t.store.secrets.findVersioned('key-set'), { value: { generation: 100 }, revision: 2 });
+  });
+
+  it('replaces nothing under a name that has no value', async () => {
+    assert.equal(await t.store.secrets.replace('never-written', 0, { a: 1 }), false);
+    assert.equal(await t.store.secrets.findVersioned('never-written'), undefined);
+  });
 });
