@@ -25,6 +25,8 @@ export interface AdminApiDeps {
   clients: ClientRegistry;
   audit: AuditLog;
   bodies: BodyReaders;
+  /** Sections added by other features (accounts, audit, ...): routers with their prefix under /admin/api. */
+  sections?: ReadonlyArray<{ scope: string; router: Router }>;
 }
 
 const operatorName = z.string().trim().regex(/^[A-Za-z0-9._@-]{1,64}$/);
@@ -90,7 +92,9 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
   const clients = clientRoutes(deps.clients);
   const recoveryRoutes = router.routes() as unknown as Middleware<RequestState>;
   const clientsRoutes = clients.routes() as unknown as Middleware<RequestState>;
-  const routes: Middleware<RequestState> = (ctx, next) => recoveryRoutes(ctx, () => clientsRoutes(ctx, next));
+  const more = (deps.sections ?? []).map((section) => section.router.routes() as unknown as Middleware<RequestState>);
+  const chained: Middleware<RequestState> = (ctx, next) => more.reduceRight<() => Promise<unknown>>((after, routes) => () => routes(ctx, after), next)();
+  const routes: Middleware<RequestState> = (ctx, next) => recoveryRoutes(ctx, () => clientsRoutes(ctx, () => chained(ctx, next)));
   const unknownPath = async (): Promise<void> => { throw new NotFoundError(); };
 
   const middleware: Middleware<RequestState> = async (ctx, next) => {
@@ -109,5 +113,5 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
       ctx.body = { error: error.code, message: error.messages[ctx.state.lang], requestId: ctx.state.requestId };
     }
   };
-  return Object.assign(middleware, { router, routers: [router, clients] });
+  return Object.assign(middleware, { router, routers: [router, clients, ...(deps.sections ?? []).map((section) => section.router)] });
 }

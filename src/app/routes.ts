@@ -4,6 +4,9 @@ import Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
 import { adminApi, type OperatorApi } from '../admin/routes.ts';
+import { accountApiRoutes, auditApiRoutes, type ActingOf } from '../admin/account-routes.ts';
+import { auditContextOf } from '../http/audit-context.ts';
+import { operatorActor } from '../flows/recovery/service.ts';
 import { ClientRegistry } from '../admin/client-registry.ts';
 import { validateByProvider } from '../oidc/store-clients.ts';
 import { alwaysPasskeyRoutes } from '../always-passkey/routes.ts';
@@ -47,6 +50,12 @@ function clientRegistry(services: Services, provider: Provider): ClientRegistry 
   });
 }
 
+/** Until operators sign in as themselves: the X-Operator header names who acts, as the recovery reads do. */
+const tokenOperator: ActingOf = (ctx) => {
+  const named = /^[A-Za-z0-9._@-]{1,64}$/.exec(ctx.get('x-operator'))?.[0];
+  return { audit: auditContextOf(ctx, operatorActor(named ?? 'unnamed')), accountId: null };
+};
+
 export function buildRoutes(services: Services, provider: Provider): Routes {
   const { settings, infrastructure } = services;
   const bodies = bodyReaders(settings.bodyLimitBytes);
@@ -69,7 +78,13 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
   return {
-    operatorApi: adminApi({ adminToken: settings.adminToken, recovery: services.recovery, clients: clientRegistry(services, provider), audit: services.audit, bodies }),
+    operatorApi: adminApi({
+      adminToken: settings.adminToken, recovery: services.recovery, clients: clientRegistry(services, provider), audit: services.audit, bodies,
+      sections: [
+        { scope: 'accounts', router: accountApiRoutes({ lookup: services.accountLookup, actions: services.accountActions, auditSearch: services.auditSearch, acting: tokenOperator }) },
+        { scope: 'audit', router: auditApiRoutes({ auditSearch: services.auditSearch, acting: tokenOperator }) },
+      ],
+    }),
     routers: [
       home,
       healthRoutes(services.store),

@@ -31,6 +31,7 @@ const ERROR_SAMPLES: { [C in ParamCode]: ErrorParams<C> } = {
   client_managed_by_file: { clientId: 'shop' },
   client_revision_conflict: { revision: 3 },
   invalid_client_metadata: { field: 'redirect_uris', detail: 'redirect_uris must contain members' },
+  audit_query_invalid: { field: 'from' },
 };
 
 const MAIL_SAMPLES: { [K in keyof MailTemplates]: Parameters<MailTemplates[K]> } = {
