@@ -4,7 +4,7 @@
 import type { AccessRevocation } from '../accounts/access-revocation.ts';
 import type { AuditContext } from '../audit/audit-log.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
-import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
+import { isOwnClient } from '../clients/first-party.ts';
 import type { ConsentRepository } from '../store/ports/consents.ts';
 import { ServiceNotConnectedError } from './errors.ts';
 
@@ -34,7 +34,7 @@ export class ConnectedServices {
 
   /** tobira's own account menu is not a partner the user connected, so it is not listed. */
   async #partnerGrants(accountId: string): Promise<Awaited<ReturnType<AccessRevocation['grants']>>> {
-    return (await this.#revocation.grants(accountId)).filter((g) => g.clientId && g.clientId !== ACCOUNT_CLIENT_ID);
+    return (await this.#revocation.grants(accountId)).filter((g) => g.clientId && !isOwnClient(g.clientId));
   }
 
   /**
@@ -58,7 +58,7 @@ export class ConnectedServices {
     };
     for (const grant of await this.#partnerGrants(accountId)) add(grant.clientId, grant.scope, grant.createdAt, false);
     for (const consent of await this.#consents.listByAccount(accountId)) {
-      if (consent.clientId !== ACCOUNT_CLIENT_ID) add(consent.clientId, consent.scope, consent.rememberedAt, true);
+      if (!isOwnClient(consent.clientId)) add(consent.clientId, consent.scope, consent.rememberedAt, true);
     }
     return [...byClient.values()].sort((a, b) => (a.since?.getTime() ?? 0) - (b.since?.getTime() ?? 0));
   }

@@ -5,28 +5,28 @@
 //   POST /admin/api/accounts/:account/enable
 //   POST /admin/api/accounts/:account/recovery     { note }: a pending recovery request
 //   GET  /admin/api/audit?account=&type=&from=&to=&next=&limit=
-// JSON in and out; the rules are account-admin/'s. Who acts is who authenticated (`acting`).
+// JSON in and out; the rules are account-admin/'s. Who acts is who authenticated (acting-operator.ts).
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AccountActions } from '../account-admin/account-actions.ts';
 import type { AccountLookup } from '../account-admin/account-lookup.ts';
 import type { AuditSearch } from '../account-admin/audit-search.ts';
-import type { AuditContext } from '../audit/audit-log.ts';
 import { parseForm } from '../http/forms.ts';
 import { langOf } from '../http/state.ts';
+import { actingOperator, operatorAudit } from './acting-operator.ts';
 import { auditSearchInput, disableForm, recoveryForm } from './account-inputs.ts';
 
 export const ACCOUNTS_API_PREFIX = '/admin/api/accounts';
 export const AUDIT_API_PREFIX = '/admin/api/audit';
 
-/** Who acts on this request: the audit context naming the operator, and the operator's own account (null: the bootstrap token). */
-export type ActingOf = (ctx: Context) => { audit: AuditContext; accountId: string | null };
-
 export interface AccountApiDeps {
   lookup: AccountLookup;
   actions: AccountActions;
-  auditSearch: AuditSearch;
-  acting: ActingOf;
+}
+
+/** Who acts on this request: the audit context naming the operator, and the operator's own account (null: the bootstrap token). */
+export function acting(ctx: Context): { audit: ReturnType<typeof operatorAudit>; accountId: string | null } {
+  return { audit: operatorAudit(ctx), accountId: actingOperator(ctx).accountId };
 }
 
 function accountOf(ctx: Context): string {
@@ -34,7 +34,7 @@ function accountOf(ctx: Context): string {
 }
 
 export function accountApiRoutes(deps: AccountApiDeps): Router {
-  const { lookup, actions, acting } = deps;
+  const { lookup, actions } = deps;
   const router = new Router({ prefix: ACCOUNTS_API_PREFIX });
 
   router.get('/:account', async (ctx) => {
@@ -64,11 +64,11 @@ export function accountApiRoutes(deps: AccountApiDeps): Router {
   return router;
 }
 
-export function auditApiRoutes(deps: Pick<AccountApiDeps, 'auditSearch' | 'acting'>): Router {
+export function auditApiRoutes(deps: { auditSearch: AuditSearch }): Router {
   const router = new Router({ prefix: AUDIT_API_PREFIX });
   router.get('/', async (ctx) => {
     const input = auditSearchInput(ctx.query);
-    const who = deps.acting(ctx);
+    const who = acting(ctx);
     ctx.body = await deps.auditSearch.search(input, who.audit, who.accountId);
   });
   return router;

@@ -1,7 +1,10 @@
-// The operator CLI: `npm run admin -- recovery list|show|approve|reject|complete ...` and
-// `npm run admin -- clients list|show|create|update|disable|enable|delete|rotate-secret ...`. It is a
-// client of the operator API over HTTP (ADMIN_TOKEN, TOBIRA_URL), so it works against any running
-// tobira, local or remote, and does exactly what the API allows, no more.
+// The operator CLI: `npm run admin -- recovery list|show|approve|reject|complete ...`,
+// `npm run admin -- clients list|show|create|update|disable|enable|delete|rotate-secret ...` and
+// `npm run admin -- operators list|grant|revoke ...`. It is a client of the operator API over HTTP
+// (TOBIRA_OPERATOR_TOKEN, a personal token from the console, or ADMIN_TOKEN to bootstrap the first
+// admin; TOBIRA_URL), so it works against any running tobira, local or remote, and does exactly
+// what the API allows, no more. Who acted is who the token belongs to: `--operator` is accepted
+// and ignored (older scripts pass it).
 //
 // Much of what it prints was typed by an anonymous requester (message, contacts, user agent). A
 // terminal obeys control characters, so they are printed as visible escapes (`\x1b`, `\r`, ...),
@@ -11,36 +14,46 @@ import { parseArgs } from 'node:util';
 
 const USAGE = `usage: npm run admin -- recovery <command> [options]
        npm run admin -- clients <command> [options]
+       npm run admin -- operators <command> [options]
 
 recovery commands:
   list [--status pending|approved|rejected|completed] [--limit N]
   show <id>
-  approve <id> --operator <name> [--note <text>]
-  reject <id> --operator <name> --reason <text>
-  complete <id> --operator <name>
+  approve <id> [--note <text>]
+  reject <id> --reason <text>
+  complete <id>
                       re-run the clean-up after a used enrolment link when it failed
                       (recovery.completion_failed), keeping the passkey the link registered
 
 clients commands (partner services kept in the store; clients of CLIENTS_FILE are read-only):
   list
   show <client_id>
-  create --metadata <file.json|-> --operator <name> [--disabled]
+  create --metadata <file.json|-> [--disabled]
                       the file holds the OpenID client metadata (client_id included); a secret is
                       generated and printed ONCE
-  update <client_id> --revision N --metadata <file.json|-> --operator <name> [--rotate-secret]
+  update <client_id> --revision N --metadata <file.json|-> [--rotate-secret]
                       replaces the metadata; N is the revision "show" printed (a newer one refuses)
-  disable <client_id> --operator <name>
-  enable <client_id> --operator <name>
-  delete <client_id> --operator <name>
-  rotate-secret <client_id> --operator <name>
+  disable <client_id>
+  enable <client_id>
+  delete <client_id>
+  rotate-secret <client_id>
                       a new secret, printed ONCE; the old one stops working at once
+
+operators commands (who may use the console and the API; admins only):
+  list
+  grant <email> <operator|admin>
+                      the account must exist (sign up at tobira first); with ADMIN_TOKEN this
+                      is how the first admin is made, after which ADMIN_TOKEN is refused
+  revoke <email>      takes the role away and revokes the account's personal tokens
 
 options:
   --json              print the API's JSON answer instead of text
-  --operator <name>   who you are (required for every change; audited as operator:<name>)
+  --operator <name>   ignored (the audit log names the token's account)
 
 environment:
-  ADMIN_TOKEN         the operator API token (required)
+  TOBIRA_OPERATOR_TOKEN  your personal token (create one in the console, /console/tokens)
+  ADMIN_TOKEN         the bootstrap token: only until an admin exists (unless
+                      ADMIN_TOKEN_AFTER_BOOTSTRAP is set on the server)
   TOBIRA_URL          where tobira runs (default http://localhost:3000)
 `;
 
@@ -59,7 +72,7 @@ interface ApiFailure {
 
 type Json = Record<string, unknown>;
 
-async function call(base: string, token: string, lang: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: Json, operator?: string): Promise<{ ok: true; json: Json } | { ok: false; failure: ApiFailure }> {
+async function call(base: string, token: string, lang: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: Json): Promise<{ ok: true; json: Json } | { ok: false; failure: ApiFailure }> {
   let response: Response;
   try {
     response = await fetch(new URL(path, base), {
@@ -69,7 +82,6 @@ async function call(base: string, token: string, lang: string, method: 'GET' | '
         accept: 'application/json',
         'accept-language': lang,
         ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(operator ? { 'x-operator': operator } : {}),
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
       redirect: 'error',
@@ -178,7 +190,7 @@ function printDetail(json: Json, output: Output): void {
   else if (request.status === 'approved') lines.push('enrolment:   link not used yet');
   const completion = json.completion as Json | null | undefined;
   if (completion?.outcome === 'failed') {
-    lines.push(`clean-up:    FAILED at ${str(completion.at)} (${((completion.failedSteps ?? []) as unknown[]).map(str).join(', ')}); run: npm run admin -- recovery complete ${str(request.id)} --operator <name>`);
+    lines.push(`clean-up:    FAILED at ${str(completion.at)} (${((completion.failedSteps ?? []) as unknown[]).map(str).join(', ')}); run: npm run admin -- recovery complete ${str(request.id)}`);
   } else if (completion) {
     lines.push(`clean-up:    done at ${str(completion.at)} by ${str(completion.actor)}: ${cleanUpSummary(completion)}`);
   }
@@ -259,15 +271,13 @@ function readMetadata(source: string | undefined): Json {
 }
 
 /** The API call (and how to print its answer) for one `clients` command. */
-function clientsRequest(command: string, id: string | undefined, values: ClientsOptions): { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; body?: Json; operator?: string; print: (json: Json, output: Output) => void } {
+type AreaRequest = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; body?: Json; print: (json: Json, output: Output) => void };
+
+function clientsRequest(command: string, id: string | undefined, values: ClientsOptions): AreaRequest {
   const base = '/admin/api/clients';
   const needId = (): string => {
     if (!id) throw new UsageError(`"${command}" needs a client_id`);
     return `${base}/${encodeURIComponent(id)}`;
-  };
-  const operator = (): string => {
-    if (!values.operator) throw new UsageError(`"${command}" needs --operator <name>`);
-    return values.operator;
   };
   switch (command) {
     case 'list':
@@ -285,23 +295,50 @@ function clientsRequest(command: string, id: string | undefined, values: Clients
       return { method: 'GET', path: needId(), print: (json, output) => { for (const line of describeClient((json.client ?? {}) as Json)) output.out(line); } };
     case 'create': {
       if (id !== undefined) throw new UsageError(`unexpected argument "${id}" (the client_id goes in the metadata)`);
-      const who = operator();
-      return { method: 'POST', path: base, body: { operator: who, metadata: readMetadata(values.metadata), disabled: values.disabled ?? false }, print: printClientAnswer('created') };
+      return { method: 'POST', path: base, body: { metadata: readMetadata(values.metadata), disabled: values.disabled ?? false }, print: printClientAnswer('created') };
     }
     case 'update': {
       const path = needId();
-      const who = operator();
       const revision = Number(values.revision);
       if (!values.revision || !Number.isInteger(revision) || revision < 1) throw new UsageError('"update" needs --revision N (the revision "show" printed)');
-      return { method: 'PUT', path, body: { operator: who, revision, metadata: readMetadata(values.metadata), rotateSecret: values['rotate-secret'] ?? false }, print: printClientAnswer('updated') };
+      return { method: 'PUT', path, body: { revision, metadata: readMetadata(values.metadata), rotateSecret: values['rotate-secret'] ?? false }, print: printClientAnswer('updated') };
     }
     case 'disable':
     case 'enable':
-      return { method: 'POST', path: `${needId()}/${command}`, body: { operator: operator() }, print: printClientAnswer(`${command}d`) };
+      return { method: 'POST', path: `${needId()}/${command}`, body: {}, print: printClientAnswer(`${command}d`) };
     case 'rotate-secret':
-      return { method: 'POST', path: `${needId()}/rotate-secret`, body: { operator: operator() }, print: printClientAnswer('new secret for') };
+      return { method: 'POST', path: `${needId()}/rotate-secret`, body: {}, print: printClientAnswer('new secret for') };
     case 'delete':
-      return { method: 'DELETE', path: needId(), operator: operator(), print: (json, output) => output.out(`deleted ${str(json.deleted)}`) };
+      return { method: 'DELETE', path: needId(), print: (json, output) => output.out(`deleted ${str(json.deleted)}`) };
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** The API call (and how to print its answer) for one `operators` command. */
+function operatorsRequest(command: string, email: string | undefined, role: string | undefined): AreaRequest {
+  const base = '/admin/api/operators';
+  const needEmail = (): string => {
+    if (!email) throw new UsageError(`"${command}" needs an e-mail address`);
+    return email;
+  };
+  switch (command) {
+    case 'list':
+      if (email !== undefined) throw new UsageError(`unexpected argument "${email}"`);
+      return {
+        method: 'GET', path: base, print: (json, output) => {
+          const operators = (json.operators ?? []) as Json[];
+          if (operators.length === 0) output.out('no operators');
+          for (const o of operators) output.out(`${str(o.email)}  ${str(o.role)}  ${str(o.accountId)}  granted ${str(o.grantedAt)} by ${str(o.grantedBy)}`);
+        },
+      };
+    case 'grant': {
+      const address = needEmail();
+      if (role !== 'operator' && role !== 'admin') throw new UsageError('"grant" needs a role: operator or admin');
+      return { method: 'POST', path: base, body: { email: address, role }, print: (json, output) => { const o = (json.operator ?? {}) as Json; output.out(`granted ${str(o.role)} to ${str(o.email)} (account ${str(o.accountId)})`); } };
+    }
+    case 'revoke':
+      return { method: 'POST', path: `${base}/revoke`, body: { email: needEmail() }, print: (json, output) => { const r = (json.revoked ?? {}) as Json; output.out(r.role ? `revoked ${str(r.role)} from ${str(r.email)}; ${str(r.tokensRevoked)} personal token(s) revoked` : `${str(r.email)} had no role`); } };
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -339,16 +376,18 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   try {
     const [area, command, id, ...extra] = positionals;
-    if ((area !== 'recovery' && area !== 'clients') || command === undefined) throw new UsageError('the areas are "recovery" and "clients"');
+    if ((area !== 'recovery' && area !== 'clients' && area !== 'operators') || command === undefined) throw new UsageError('the areas are "recovery", "clients" and "operators"');
+    const role = area === 'operators' && command === 'grant' ? extra.shift() : undefined;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    const token = env.ADMIN_TOKEN;
-    if (!token) throw new UsageError('set ADMIN_TOKEN to the operator API token');
+    // A personal token names its operator in the audit log; ADMIN_TOKEN only bootstraps.
+    const token = env.TOBIRA_OPERATOR_TOKEN || env.ADMIN_TOKEN;
+    if (!token) throw new UsageError('set TOBIRA_OPERATOR_TOKEN to your personal token (or ADMIN_TOKEN to create the first admin)');
     const base = env.TOBIRA_URL || 'http://localhost:3000';
     // tobira's messages in the operator's language: Japanese under a Japanese locale, else English.
     const lang = /^ja/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'ja' : 'en';
-    if (area === 'clients') {
-      const request = clientsRequest(command, id, values);
-      const result = await call(base, token, lang, request.method, request.path, request.body, request.operator);
+    if (area === 'clients' || area === 'operators') {
+      const request = area === 'clients' ? clientsRequest(command, id, values) : operatorsRequest(command, id, role);
+      const result = await call(base, token, lang, request.method, request.path, request.body);
       if (!result.ok) {
         const { status, error, message } = result.failure;
         output.err(`error: ${visible(message)}${status ? ` (HTTP ${status}, ${visible(error)})` : ''}`);
@@ -362,10 +401,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
       if (!id) throw new UsageError(`"${command}" needs a request id`);
       return encodeURIComponent(id);
     };
-    const needOperator = (): string => {
-      if (!values.operator) throw new UsageError(`"${command}" needs --operator <name>`);
-      return values.operator;
-    };
     let result;
     let print: (json: Json, output: Output) => void;
     switch (command) {
@@ -374,28 +409,27 @@ export async function main(argv: string[], env: Record<string, string | undefine
         const query = new URLSearchParams();
         if (values.status) query.set('status', values.status);
         if (values.limit) query.set('limit', values.limit);
-        result = await call(base, token, lang, 'GET', `/admin/api/recovery-requests${query.size > 0 ? `?${query}` : ''}`, undefined, values.operator);
+        result = await call(base, token, lang, 'GET', `/admin/api/recovery-requests${query.size > 0 ? `?${query}` : ''}`);
         print = printList;
         break;
       }
       case 'show':
-        result = await call(base, token, lang, 'GET', `/admin/api/recovery-requests/${needId()}`, undefined, values.operator);
+        result = await call(base, token, lang, 'GET', `/admin/api/recovery-requests/${needId()}`);
         print = printDetail;
         break;
       case 'approve':
-        result = await call(base, token, lang, 'POST', `/admin/api/recovery-requests/${needId()}/approve`, { operator: needOperator(), note: values.note ?? '' });
+        result = await call(base, token, lang, 'POST', `/admin/api/recovery-requests/${needId()}/approve`, { note: values.note ?? '' });
         print = printApproval;
         break;
       case 'reject': {
         const path = `/admin/api/recovery-requests/${needId()}/reject`;
-        const operator = needOperator();
         if (!values.reason) throw new UsageError('"reject" needs --reason <text>');
-        result = await call(base, token, lang, 'POST', path, { operator, reason: values.reason });
+        result = await call(base, token, lang, 'POST', path, { reason: values.reason });
         print = (json, out) => out.out(`rejected ${str((json.request as Json | undefined)?.id)}`);
         break;
       }
       case 'complete':
-        result = await call(base, token, lang, 'POST', `/admin/api/recovery-requests/${needId()}/complete`, { operator: needOperator() });
+        result = await call(base, token, lang, 'POST', `/admin/api/recovery-requests/${needId()}/complete`, {});
         print = printCompletion;
         break;
       default:

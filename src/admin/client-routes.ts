@@ -1,20 +1,18 @@
 // The operator API's partner services (/admin/api/clients): list, show, create, update, disable,
 // enable, delete, rotate the secret. JSON in and out; rules in admin/client-registry.ts. Every change
-// names its operator (body `operator`, or the X-Operator header: a DELETE has no body) and is
-// audited as operator:<name>.
+// is audited with the authenticated operator's account (acting-operator.ts); an `operator` field in
+// a body (older CLIs send one) is accepted and ignored.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../http/audit-context.ts';
 import { InvalidInputError } from '../errors/http-errors.ts';
 import { parseForm } from '../http/forms.ts';
-import { operatorActor } from '../flows/recovery/service.ts';
+import { operatorAudit } from './acting-operator.ts';
 import { CLIENT_ID_PATTERN, type ClientRegistry } from './client-registry.ts';
 import { ClientNotFoundError } from './errors.ts';
 
 export const CLIENTS_API_PREFIX = '/admin/api/clients';
 
-const operatorName = z.string().trim().regex(/^[A-Za-z0-9._@-]{1,64}$/);
 /** OpenID client metadata: an object; what it holds is oidc-provider's to judge. */
 const metadata = z.record(z.string(), z.unknown());
 const createBody = z.object({ metadata, disabled: z.boolean().default(false) });
@@ -24,14 +22,6 @@ function idOf(ctx: Context): string {
   const id = String((ctx.params as Record<string, string>).id ?? '');
   if (!CLIENT_ID_PATTERN.test(id)) throw new ClientNotFoundError();
   return id;
-}
-
-/** Who makes the change: `operator` in the body, else the X-Operator header; required. */
-function operatorOf(ctx: Context): string {
-  const body = ctx.request.body as Record<string, unknown> | undefined;
-  const named = operatorName.safeParse(body && typeof body === 'object' && 'operator' in body ? body.operator : ctx.get('x-operator'));
-  if (!named.success) throw new InvalidInputError('operator');
-  return named.data;
 }
 
 /** The body without `operator`; a field the endpoint does not know is refused by its name. */
@@ -45,7 +35,7 @@ function fieldsOf(body: unknown, known: readonly string[]): unknown {
 
 export function clientRoutes(registry: ClientRegistry): Router {
   const router = new Router({ prefix: CLIENTS_API_PREFIX });
-  const audited = (ctx: Context) => auditContextOf(ctx, operatorActor(operatorOf(ctx)));
+  const audited = operatorAudit;
 
   router.get('/', async (ctx) => {
     ctx.body = { clients: await registry.list() };

@@ -1,6 +1,5 @@
 import { E } from '../errors/app-error.ts';
 
-export const AdminApiOffError = E('admin_api_off', 404);
 export const AdminUnauthorizedError = E('admin_unauthorized', 401);
 export const ClientNotFoundError = E('client_not_found', 404);
 export const ClientExistsError = E('client_exists', 409);

@@ -1,42 +1,63 @@
-// The operator API (/admin/api/...): JSON in, JSON out, bearer token only (see admin-auth.ts).
-// Mounted as one middleware so that every path under /admin/api, known or not, is behind the token
-// and answers JSON errors whatever the client accepts (curl sends Accept: */*).
+// The operator API (/admin/api/...): JSON in, JSON out. Who may call it, and as whom, is
+// operator-auth.ts; each section of the API is a router with the scope it needs (operators/roles.ts),
+// checked before the section's routes run. Mounted as one middleware so that every path under
+// /admin/api, known or not, is behind authentication and answers JSON errors whatever the client
+// accepts (curl sends Accept: */*).
+//
+// Adding a section: build a Router with prefix `${ADMIN_API_PREFIX}/<name>` whose routes read the
+// operator with actingOperator(ctx) / operatorAudit(ctx) (acting-operator.ts), and pass it as
+// `{ scope, router }` in `sections` (app/routes.ts).
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
-import { auditContextOf } from '../http/audit-context.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { InternalError, NotFoundError } from '../errors/http-errors.ts';
 import { asAppError } from '../http/error-handler.ts';
 import type { RequestState } from '../http/state.ts';
 import { parseForm, type BodyReaders } from '../http/forms.ts';
-import { operatorActor, type RecoveryService } from '../flows/recovery/service.ts';
+import type { RecoveryService } from '../flows/recovery/service.ts';
 import { RecoveryRequestNotFoundError } from '../flows/recovery/errors.ts';
-import { requireAdminToken } from './admin-auth.ts';
+import { OperatorForbiddenError } from '../operators/errors.ts';
+import type { OperatorService } from '../operators/operator-service.ts';
+import type { OperatorScope } from '../operators/roles.ts';
+import { actingOperator, operatorAudit, operatorName } from './acting-operator.ts';
 import type { ClientRegistry } from './client-registry.ts';
 import { clientRoutes } from './client-routes.ts';
+import type { ConsoleSessionDeps } from './console-session.ts';
+import { authenticateOperator } from './operator-auth.ts';
+import { operatorRoutes } from './operator-routes.ts';
 
 export const ADMIN_API_PREFIX = '/admin/api';
 
+/** One part of the operator API: its router (prefix under /admin/api) and the scope it needs. */
+export interface ApiSection {
+  scope: OperatorScope;
+  router: Router;
+}
+
 export interface AdminApiDeps {
+  /** ADMIN_TOKEN, the bootstrap token. */
   adminToken: string | null;
+  adminTokenAfterBootstrap: boolean;
   recovery: RecoveryService;
   /** The partner services kept in the store (/admin/api/clients). */
   clients: ClientRegistry;
+  operators: OperatorService;
+  /** How the console's session is judged (the API accepts it too). */
+  console: ConsoleSessionDeps;
   audit: AuditLog;
   bodies: BodyReaders;
-  /** Sections added by other features (accounts, audit, ...): routers with their prefix under /admin/api. */
-  sections?: ReadonlyArray<{ scope: string; router: Router }>;
+  /** Sections added by other features (accounts, audit, keys, ...). */
+  sections?: readonly ApiSection[];
 }
 
-const operatorName = z.string().trim().regex(/^[A-Za-z0-9._@-]{1,64}$/);
 const listQuery = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'completed']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-const approveBody = z.object({ operator: operatorName, note: z.string().trim().max(1000).default('') });
-const rejectBody = z.object({ operator: operatorName, reason: z.string().trim().min(1).max(1000) });
-const completeBody = z.object({ operator: operatorName });
+// `operator` is still accepted in bodies (older CLIs send it) and ignored: who acts is who authenticated.
+const approveBody = z.object({ note: z.string().trim().max(1000).default('') });
+const rejectBody = z.object({ reason: z.string().trim().min(1).max(1000) });
 const requestId = /^[A-Za-z0-9_-]{1,64}$/;
 
 function idOf(ctx: Context): string {
@@ -45,17 +66,7 @@ function idOf(ctx: Context): string {
   return id;
 }
 
-/** Reads have no operator field; an optional X-Operator header names who looked. */
-function readerActor(ctx: Context): string {
-  const named = operatorName.safeParse(ctx.get('x-operator'));
-  return operatorActor(named.success ? named.data : 'unnamed');
-}
-
-/** The operator API as one middleware; `routers` list its endpoints for tests that walk them all. */
-export type OperatorApi = Middleware<RequestState> & { readonly router: Router; readonly routers: readonly Router[] };
-
-export function adminApi(deps: AdminApiDeps): OperatorApi {
-  const { recovery } = deps;
+function recoveryRoutes(recovery: RecoveryService): Router {
   const router = new Router({ prefix: `${ADMIN_API_PREFIX}/recovery-requests` });
 
   router.get('/', async (ctx) => {
@@ -64,38 +75,65 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
   });
 
   router.get('/:id', async (ctx) => {
-    ctx.body = await recovery.show(idOf(ctx), auditContextOf(ctx, readerActor(ctx)));
+    ctx.body = await recovery.show(idOf(ctx), operatorAudit(ctx));
   });
 
   router.post('/:id/approve', async (ctx) => {
     const id = idOf(ctx);
     const input = parseForm(approveBody, ctx.request.body);
-    ctx.body = await recovery.approve(id, { operator: input.operator, note: input.note }, auditContextOf(ctx, operatorActor(input.operator)));
+    ctx.body = await recovery.approve(id, { operator: operatorName(actingOperator(ctx)), note: input.note }, operatorAudit(ctx));
   });
 
   router.post('/:id/reject', async (ctx) => {
     const id = idOf(ctx);
     const input = parseForm(rejectBody, ctx.request.body);
-    ctx.body = { request: await recovery.reject(id, { operator: input.operator, note: input.reason }, auditContextOf(ctx, operatorActor(input.operator))) };
+    ctx.body = { request: await recovery.reject(id, { operator: operatorName(actingOperator(ctx)), note: input.reason }, operatorAudit(ctx)) };
   });
 
   // Re-runs the clean-up after a used enrolment link when it failed (recovery.completion_failed).
   router.post('/:id/complete', async (ctx) => {
-    const id = idOf(ctx);
-    const input = parseForm(completeBody, ctx.request.body);
-    ctx.body = await recovery.complete(id, auditContextOf(ctx, operatorActor(input.operator)));
+    ctx.body = await recovery.complete(idOf(ctx), operatorAudit(ctx));
   });
+  return router;
+}
 
-  const authorised = requireAdminToken(deps.adminToken, deps.audit);
+/** The operator API as one middleware; `routers` list its endpoints for tests that walk them all. */
+export type OperatorApi = Middleware<RequestState> & { readonly router: Router; readonly routers: readonly Router[] };
+
+function prefixOf(router: Router): string {
+  return router.opts.prefix ?? '';
+}
+
+export function adminApi(deps: AdminApiDeps): OperatorApi {
+  const recovery = recoveryRoutes(deps.recovery);
+  const sections: ApiSection[] = [
+    { scope: 'recovery', router: recovery },
+    { scope: 'clients', router: clientRoutes(deps.clients) },
+    { scope: 'operators', router: operatorRoutes(deps.operators) },
+    ...(deps.sections ?? []),
+  ];
+  const authenticated = authenticateOperator({
+    adminToken: deps.adminToken,
+    adminTokenAfterBootstrap: deps.adminTokenAfterBootstrap,
+    operators: deps.operators,
+    audit: deps.audit,
+    console: deps.console,
+  });
   const body = deps.bodies.api;
-  // The router adds `params` to the context itself; it is typed as if the caller had to.
-  const clients = clientRoutes(deps.clients);
-  const recoveryRoutes = router.routes() as unknown as Middleware<RequestState>;
-  const clientsRoutes = clients.routes() as unknown as Middleware<RequestState>;
-  const more = (deps.sections ?? []).map((section) => section.router.routes() as unknown as Middleware<RequestState>);
-  const chained: Middleware<RequestState> = (ctx, next) => more.reduceRight<() => Promise<unknown>>((after, routes) => () => routes(ctx, after), next)();
-  const routes: Middleware<RequestState> = (ctx, next) => recoveryRoutes(ctx, () => clientsRoutes(ctx, () => chained(ctx, next)));
+  const mounted = sections.map((section) => ({ ...section, prefix: prefixOf(section.router), routes: section.router.routes() as unknown as Middleware<RequestState> }));
   const unknownPath = async (): Promise<void> => { throw new NotFoundError(); };
+
+  /** The section the path belongs to; its scope is checked before any of its routes runs. */
+  const dispatch: Middleware<RequestState> = async (ctx) => {
+    const section = mounted.find((s) => ctx.path === s.prefix || ctx.path.startsWith(`${s.prefix}/`));
+    if (!section) return unknownPath();
+    const operator = actingOperator(ctx);
+    if (!operator.scopes.includes(section.scope)) {
+      await deps.audit.record('admin.forbidden', operator.accountId, operatorAudit(ctx), { method: ctx.method, path: ctx.path, scope: section.scope, via: operator.kind });
+      throw new OperatorForbiddenError(section.scope);
+    }
+    await section.routes(ctx, unknownPath);
+  };
 
   const middleware: Middleware<RequestState> = async (ctx, next) => {
     if (ctx.path !== ADMIN_API_PREFIX && !ctx.path.startsWith(`${ADMIN_API_PREFIX}/`)) {
@@ -104,8 +142,8 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
     }
     ctx.set('Cache-Control', 'no-store');
     try {
-      // The token first: nothing else (not even the body) is read for an unauthorised caller.
-      await authorised(ctx, () => body(ctx, () => routes(ctx, unknownPath)));
+      // Authentication first: nothing else (not even the body) is read for an unauthorised caller.
+      await authenticated(ctx, () => body(ctx, () => dispatch(ctx, async () => {})));
     } catch (err) {
       const error = asAppError(err) ?? new InternalError();
       if (error.status >= 500) ctx.state.log.error({ err }, 'operator API error');
@@ -113,5 +151,5 @@ export function adminApi(deps: AdminApiDeps): OperatorApi {
       ctx.body = { error: error.code, message: error.messages[ctx.state.lang], requestId: ctx.state.requestId };
     }
   };
-  return Object.assign(middleware, { router, routers: [router, clients, ...(deps.sections ?? []).map((section) => section.router)] });
+  return Object.assign(middleware, { router: recovery, routers: sections.map((s) => s.router) });
 }

@@ -1,7 +1,7 @@
 // What a tobira process loads before any service exists: its keys (from settings or generated
 // once into the store), the place lookup, and the configured partner services.
 import { existsSync } from 'node:fs';
-import { accountClientMetadata } from '../clients/first-party.ts';
+import { accountClientMetadata, consoleClientMetadata } from '../clients/first-party.ts';
 import { LiveClientDirectory } from '../clients/client-directory.ts';
 import { sealingKey } from '../clients/client-secrets.ts';
 import { readClientsFile, type ClientMetadata } from '../clients/clients-file.ts';
@@ -60,7 +60,7 @@ export async function loadInfrastructure(settings: Settings, store: Store, onSto
   const demoClient = settings.demo && !clients.some((c) => c.client_id === DEMO_CLIENT_ID)
     ? await demoClientMetadata(settings.issuer, store.secrets)
     : undefined;
-  const all = [...clients, accountClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
+  const all = [...clients, accountClientMetadata(settings.issuer), consoleClientMetadata(settings.issuer), ...(demoClient ? [demoClient] : [])];
   const resources = configuredResources(settings, all, (await store.clients.list()).map((client) => client.clientId));
   const directory = new LiveClientDirectory(all, store.clients, { refreshMs: settings.clientsRefreshSeconds * 1000, ...(onStoreError ? { onError: onStoreError } : {}) });
   await directory.refresh();

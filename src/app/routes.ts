@@ -4,10 +4,11 @@ import Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
 import { adminApi, type OperatorApi } from '../admin/routes.ts';
-import { accountApiRoutes, auditApiRoutes, type ActingOf } from '../admin/account-routes.ts';
-import { auditContextOf } from '../http/audit-context.ts';
-import { operatorActor } from '../flows/recovery/service.ts';
+import { accountApiRoutes, auditApiRoutes } from '../admin/account-routes.ts';
 import { ClientRegistry } from '../admin/client-registry.ts';
+import type { ConsoleSessionDeps } from '../admin/console-session.ts';
+import { ConsoleGuard } from '../console/console-guard.ts';
+import { consoleRoutes } from '../console/routes.ts';
 import { validateByProvider } from '../oidc/store-clients.ts';
 import { alwaysPasskeyRoutes } from '../always-passkey/routes.ts';
 import { contactRoutes } from '../contacts/contact-routes.ts';
@@ -50,12 +51,6 @@ function clientRegistry(services: Services, provider: Provider): ClientRegistry 
   });
 }
 
-/** Until operators sign in as themselves: the X-Operator header names who acts, as the recovery reads do. */
-const tokenOperator: ActingOf = (ctx) => {
-  const named = /^[A-Za-z0-9._@-]{1,64}$/.exec(ctx.get('x-operator'))?.[0];
-  return { audit: auditContextOf(ctx, operatorActor(named ?? 'unnamed')), accountId: null };
-};
-
 export function buildRoutes(services: Services, provider: Provider): Routes {
   const { settings, infrastructure } = services;
   const bodies = bodyReaders(settings.bodyLimitBytes);
@@ -74,15 +69,24 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
     bodies,
     grantTtlSeconds: settings.ttl.grant,
   };
+  const registry = clientRegistry(services, provider);
+  const consoleSession: ConsoleSessionDeps = { provider, accounts: services.accounts, operators: services.operators, maxAgeSeconds: settings.consoleMaxAgeSeconds, now: services.now };
   const home = new Router<RequestState>();
   home.get('/', (ctx) => render(ctx, 'home', { demo: settings.demo }));
 
   return {
     operatorApi: adminApi({
-      adminToken: settings.adminToken, recovery: services.recovery, clients: clientRegistry(services, provider), audit: services.audit, bodies,
+      adminToken: settings.adminToken,
+      adminTokenAfterBootstrap: settings.adminTokenAfterBootstrap,
+      recovery: services.recovery,
+      clients: registry,
+      operators: services.operators,
+      console: consoleSession,
+      audit: services.audit,
+      bodies,
       sections: [
-        { scope: 'accounts', router: accountApiRoutes({ lookup: services.accountLookup, actions: services.accountActions, auditSearch: services.auditSearch, acting: tokenOperator }) },
-        { scope: 'audit', router: auditApiRoutes({ auditSearch: services.auditSearch, acting: tokenOperator }) },
+        { scope: 'accounts', router: accountApiRoutes({ lookup: services.accountLookup, actions: services.accountActions }) },
+        { scope: 'audit', router: auditApiRoutes({ auditSearch: services.auditSearch }) },
       ],
     }),
     routers: [
@@ -117,6 +121,18 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       contactRoutes({ contacts: services.contacts, guard, bodies }),
       alwaysPasskeyRoutes({ alwaysPasskey: services.alwaysPasskey, guard, bodies }),
       passwordResetRoutes({ resets: services.passwordResets, codeTtlSeconds: settings.oneTimeCode.ttlSeconds, bodies, now: services.now }),
+      ...consoleRoutes({
+        guard: new ConsoleGuard({ ...consoleSession, issuer: settings.issuer, audit: services.audit }),
+        issuer: settings.issuer,
+        clients: registry,
+        operators: services.operators,
+        accounts: services.accounts,
+        recovery: services.recovery,
+        audit: services.audit,
+        bodies,
+        displayTimeZone: settings.displayTimeZone,
+        now: services.now,
+      }),
       ...(infrastructure.demoClient ? [demoRoutes(settings.issuer, infrastructure.demoClient, bodies)] : []),
     ],
   };

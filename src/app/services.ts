@@ -22,6 +22,7 @@ import { DeviceService } from '../devices/device-service.ts';
 import { subscribeNewPhoneNotices } from '../devices/new-phone-notices.ts';
 import { AddressProof } from '../flows/password-reset/address-proof.ts';
 import { subscribePasskeyAddedNotices } from '../passkeys/passkey-added-notice.ts';
+import { OperatorService } from '../operators/operator-service.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { EnrolmentService } from '../flows/enrolment/service.ts';
 import { PasswordResetService } from '../flows/password-reset/service.ts';
@@ -136,6 +137,7 @@ export class Services extends Base {
     displayTimeZone: this.settings.displayTimeZone,
     now: this.now,
   });
+  readonly operators = new OperatorService({ grants: this.store.operatorGrants, tokens: this.store.operatorTokens, accounts: this.accounts, audit: this.audit, tokenMaxDays: this.settings.operatorTokenMaxDays, now: this.now });
   readonly history = new SignInHistory({ audit: this.store.audit, clientName: this.infrastructure.directory.name, places: this.infrastructure.places });
   readonly connectedServices = new ConnectedServices({ revocation: this.revocation, consents: this.store.consents, clientName: this.infrastructure.directory.name });
   readonly alwaysPasskey = new AlwaysPasskeyService({

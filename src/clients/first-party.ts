@@ -18,3 +18,23 @@ export function accountClientMetadata(issuer: string): ClientMetadata {
     [FIRST_PARTY]: true,
   };
 }
+
+export const CONSOLE_CLIENT_ID = 'tobira-console';
+
+/** The operator console signs operators in the same way, at /console/callback (src/console/). */
+export function consoleClientMetadata(issuer: string): ClientMetadata {
+  return {
+    client_id: CONSOLE_CLIENT_ID,
+    client_name: 'tobira console',
+    redirect_uris: [`${issuer}/console/callback`],
+    response_types: ['none'],
+    grant_types: [],
+    token_endpoint_auth_method: 'none',
+    [FIRST_PARTY]: true,
+  };
+}
+
+/** tobira's own clients: not partner services, so not listed among a user's connected services. */
+export function isOwnClient(clientId: string | undefined): boolean {
+  return clientId === ACCOUNT_CLIENT_ID || clientId === CONSOLE_CLIENT_ID;
+}

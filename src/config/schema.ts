@@ -332,6 +332,21 @@ export const SCHEMA = {
   adminToken: setting({
     section: 'operator', env: 'ADMIN_TOKEN', secret: true,
     kind: optional(text({ min: 32, doc: 'text, at least 32 characters' }), { blank: 'none' }), default: null, defaultDoc: 'unset → operator API off',
-    description: 'The operator API\'s bearer token (random text); the admin CLI sends it too.',
+    description: 'The bootstrap token of the operator API (random text): with it the admin CLI grants the first admin (`npm run admin -- operators grant <email> admin`). Refused once an account holds `admin`, unless `ADMIN_TOKEN_AFTER_BOOTSTRAP` is `true`; operators then use the console or personal tokens ([operator-guide.md](operator-guide.md)).',
+  }),
+  adminTokenAfterBootstrap: setting({
+    section: 'operator', env: 'ADMIN_TOKEN_AFTER_BOOTSTRAP',
+    kind: boolean(), default: false,
+    description: 'Keep accepting `ADMIN_TOKEN` after an admin exists (as an admin, audited as `operator:bootstrap-token`). Off by default: a shared token names nobody in the audit log.',
+  }),
+  consoleMaxAgeSeconds: setting({
+    section: 'operator', env: 'CONSOLE_MAX_AGE_SECONDS',
+    kind: seconds(60, DAY), default: 30 * MINUTE,
+    description: 'The operator console (and the operator API called with its session) needs a passkey sign-in (`acr` phr) at most this long ago; older, the operator signs in again with a passkey.',
+  }),
+  operatorTokenMaxDays: setting({
+    section: 'operator', env: 'OPERATOR_TOKEN_MAX_DAYS',
+    kind: integer(1, 400, 'days'), default: 90,
+    description: 'The longest lifetime an operator may give a personal API token (created in the console).',
   }),
 } satisfies SettingsTree;

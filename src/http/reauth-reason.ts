@@ -1,6 +1,6 @@
 // Why a signed-in user is sent to sign in again (a step-up): the sign-in page says so, in its own
 // heading, instead of looking like a partner's sign-in. The reason travels as the authorization
-// parameter `tobira_reason` of tobira's own account client; a partner cannot set it (the page
+// parameter `tobira_reason` of tobira's own account (or console) client; a partner cannot set it (the page
 // honours it only for that client) and an unknown value is ignored.
 
 export const REAUTH_REASON_PARAM = 'tobira_reason';
@@ -18,6 +18,8 @@ export const REAUTH_REASONS = [
   'signed_out',
   /** After an enrolment link: the passkey just made signs in. */
   'new_passkey',
+  /** The operator console needs a recent passkey sign-in (console/console-guard.ts). */
+  'console',
 ] as const;
 
 export type ReauthReason = (typeof REAUTH_REASONS)[number];

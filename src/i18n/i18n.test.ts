@@ -32,6 +32,8 @@ const ERROR_SAMPLES: { [C in ParamCode]: ErrorParams<C> } = {
   client_revision_conflict: { revision: 3 },
   invalid_client_metadata: { field: 'redirect_uris', detail: 'redirect_uris must contain members' },
   audit_query_invalid: { field: 'from' },
+  operator_forbidden: { scope: 'clients' },
+  operator_token_scope: { scope: 'keys' },
 };
 
 const MAIL_SAMPLES: { [K in keyof MailTemplates]: Parameters<MailTemplates[K]> } = {

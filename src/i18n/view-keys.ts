@@ -50,6 +50,7 @@ export const VIEW_KEYS = {
     add_way_in: 'reauth.reason.add_way_in',
     signed_out: 'reauth.reason.signed_out',
     new_passkey: 'reauth.reason.new_passkey',
+    console: 'console.reauth_reason',
   }),
   /** A contact kind, as its row in the account menu names it. */
   contactName: lookup({ email: 'contacts.email', mobile: 'contacts.mobile' }),

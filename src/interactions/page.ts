@@ -6,7 +6,7 @@ import { InteractionExpiredError } from '../errors/http-errors.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { render } from '../http/render.ts';
 import { requiresPhishingResistant, requiresTypedPush } from '../assurance/assurance.ts';
-import { ACCOUNT_CLIENT_ID } from '../clients/first-party.ts';
+import { isOwnClient } from '../clients/first-party.ts';
 import { isReauthReason, REAUTH_REASON_PARAM, type ReauthReason } from '../http/reauth-reason.ts';
 import type { InteractionDeps } from './deps.ts';
 import { clientSummary, type InteractionDetails } from './load-interaction.ts';
@@ -31,11 +31,11 @@ export function typedPushRequired(details: InteractionDetails): boolean {
 
 /**
  * Why tobira's own account pages sent the user to sign in again, or undefined for any other
- * sign-in: only the account client's request counts (a partner cannot dress its sign-in up as
+ * sign-in: only tobira's own clients' requests count (a partner cannot dress its sign-in up as
  * tobira's step-up), and only a known reason.
  */
 export function reauthReason(details: InteractionDetails): ReauthReason | undefined {
-  if (details.params.client_id !== ACCOUNT_CLIENT_ID) return undefined;
+  if (!isOwnClient(typeof details.params.client_id === 'string' ? details.params.client_id : undefined)) return undefined;
   const reason = details.params[REAUTH_REASON_PARAM];
   return isReauthReason(reason) ? reason : undefined;
 }

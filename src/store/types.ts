@@ -22,6 +22,7 @@ import type { DeviceRepository } from './ports/devices.ts';
 import type { EnrolmentTicketRepository } from './ports/enrolment-tickets.ts';
 import type { OidcModelStore } from './ports/oidc-model.ts';
 import type { OneTimeCodeRepository } from './ports/one-time-codes.ts';
+import type { OperatorGrantRepository, OperatorTokenRepository } from './ports/operators.ts';
 import type { PasskeyRepository } from './ports/passkeys.ts';
 import type { PhoneHandoffRepository } from './ports/phone-handoffs.ts';
 import type { RecoveryRequestRepository } from './ports/recovery-requests.ts';
@@ -42,6 +43,7 @@ export type * from './ports/devices.ts';
 export type * from './ports/enrolment-tickets.ts';
 export type * from './ports/oidc-model.ts';
 export type * from './ports/one-time-codes.ts';
+export type * from './ports/operators.ts';
 export type * from './ports/passkeys.ts';
 export type * from './ports/phone-handoffs.ts';
 export type * from './ports/recovery-requests.ts';
@@ -67,6 +69,10 @@ export interface Store {
   readonly phoneHandoffs: PhoneHandoffRepository;
   /** Partner services registered through the operator API (the clients file is read at start). */
   readonly clients: ClientRepository;
+  /** Operator roles per account (src/operators/). */
+  readonly operatorGrants: OperatorGrantRepository;
+  /** Operators' personal API tokens (src/operators/). */
+  readonly operatorTokens: OperatorTokenRepository;
   /** The oidc-provider Adapter storage for one model name. Same instance for the same name. */
   oidc(model: string): OidcModelStore;
   /** Creates indexes (idempotent). Called once at start, before serving. */

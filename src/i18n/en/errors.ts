@@ -112,7 +112,6 @@ export const errors: ErrorTexts = {
   account_lookup_none: 'No account has this e-mail address or id.',
   audit_query_invalid: (p) => `The audit log search is not valid (${p.field}).`,
   // The operator API
-  admin_api_off: 'The operator API is off (ADMIN_TOKEN is not set).',
   admin_unauthorized: 'The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token.',
   client_not_found: 'There is no client with this client_id.',
   client_exists: (p) => `The client_id "${p.clientId}" is already registered.`,
@@ -122,4 +121,11 @@ export const errors: ErrorTexts = {
   client_secret_key_missing: 'This authentication method or algorithm (client_secret_jwt, HS256, ...) needs the secret itself: set CLIENT_SECRET_KEY so that tobira can keep it encrypted.',
   client_secret_must_rotate: 'This change needs a new secret: repeat it with "rotateSecret": true (--rotate-secret in the CLI). The partner must then use the new secret.',
   client_has_no_secret: 'This client uses no secret (token_endpoint_auth_method none or private_key_jwt).',
+  admin_token_retired: 'ADMIN_TOKEN only creates the first admin, and an admin exists now. Sign in to the console, or use a personal token created there (ADMIN_TOKEN_AFTER_BOOTSTRAP allows it).',
+  operator_forbidden: (p) => `Your role or token does not allow this (${p.scope}).`,
+  operator_account_not_found: 'No tobira account has this e-mail address. Ask the person to create one first.',
+  operator_last_admin: 'The last admin keeps the role. Make another account admin first.',
+  operator_token_not_found: 'No such token, or it was revoked already.',
+  operator_token_scope: (p) => p.scope ? `Your role cannot give a token the scope "${p.scope}".` : 'Choose at least one scope.',
+  operator_token_name: 'Give the token a name of 1 to 64 characters.',
 };

@@ -118,7 +118,6 @@ export const errors = {
   account_lookup_none: 'このメールアドレスまたは ID のアカウントはありません。',
   audit_query_invalid: (p: { field: string }) => `監査ログの検索条件が不正です（${p.field}）。`,
   // The operator API
-  admin_api_off: '運用者 API は無効です（ADMIN_TOKEN が設定されていません）。',
   admin_unauthorized: '運用者 API には正しいトークンを「Authorization: Bearer <ADMIN_TOKEN>」で指定してください。',
   client_not_found: 'この client_id のクライアントはありません。',
   client_exists: (p: { clientId: string }) => `client_id「${p.clientId}」はすでに登録されています。`,
@@ -128,6 +127,13 @@ export const errors = {
   client_secret_key_missing: 'この認証方式やアルゴリズム（client_secret_jwt や HS256 など）にはシークレットそのものが必要です。暗号化して保存するため、CLIENT_SECRET_KEY を設定してください。',
   client_secret_must_rotate: 'この変更には新しいシークレットが必要です。"rotateSecret": true（CLI では --rotate-secret）を付けてやり直してください。パートナーは新しいシークレットを使う必要があります。',
   client_has_no_secret: 'このクライアントはシークレットを使いません（token_endpoint_auth_method が none または private_key_jwt）。',
+  admin_token_retired: 'ADMIN_TOKEN は最初の管理者を作るためだけのものです。管理者がいる今は使えません。コンソールでログインするか、コンソールで作成した個人トークンを使ってください（ADMIN_TOKEN_AFTER_BOOTSTRAP で許可できます）。',
+  operator_forbidden: (p: { scope: string }) => `この操作（${p.scope}）は、あなたの役割またはトークンの範囲では行えません。`,
+  operator_account_not_found: 'このメールアドレスの tobira アカウントはありません。先にアカウントを作成してもらってください。',
+  operator_last_admin: '最後の管理者の役割は外せません。先に別のアカウントを管理者にしてください。',
+  operator_token_not_found: 'このトークンはないか、すでに取り消されています。',
+  operator_token_scope: (p: { scope: string }) => p.scope ? `範囲「${p.scope}」は、あなたの役割では付けられません。` : '範囲を 1 つ以上選んでください。',
+  operator_token_name: 'トークンの名前を 1〜64 文字で入力してください。',
 };
 
 export type ErrorTexts = typeof errors;

@@ -14,6 +14,7 @@ import { MemoryDevices } from './devices.ts';
 import { MemoryEnrolmentTickets } from './enrolment-tickets.ts';
 import { MemoryOidcModelStore } from './oidc-model-store.ts';
 import { MemoryOneTimeCodes } from './one-time-codes.ts';
+import { MemoryOperatorGrants, MemoryOperatorTokens } from './operators.ts';
 import { MemoryPasskeys } from './passkeys.ts';
 import { MemoryPhoneHandoffs } from './phone-handoffs.ts';
 import { MemoryRecoveryRequests } from './recovery-requests.ts';
@@ -57,6 +58,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     enrolmentTickets,
     phoneHandoffs,
     clients: new MemoryClients(now),
+    operatorGrants: new MemoryOperatorGrants(),
+    operatorTokens: new MemoryOperatorTokens(),
     oidc(model: string): OidcModelStore {
       let store = models.get(model);
       if (!store) {

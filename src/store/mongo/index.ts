@@ -19,6 +19,7 @@ import { TtlIndexes, expiredFilter } from './expiry.ts';
 import type { StoreLogger } from './expiry.ts';
 import { MongoOidcModelStore, OIDC_COLLECTION_PREFIX, OIDC_MODELS, isLookupCollection } from './oidc-model-store.ts';
 import { MongoOneTimeCodes, ONE_TIME_CODES_COLLECTION } from './one-time-codes.ts';
+import { MongoOperatorGrants, MongoOperatorTokens } from './operators.ts';
 import { MongoPasskeys } from './passkeys.ts';
 import { MongoRecoveryRequests } from './recovery-requests.ts';
 import { MongoSecrets } from './secrets.ts';
@@ -83,6 +84,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const recoveryRequests = new MongoRecoveryRequests(db, claims, now);
   const enrolmentTickets = new MongoEnrolmentTickets(db, claims, now);
   const phoneHandoffs = new MongoPhoneHandoffs(db, claims, now);
+  const operatorTokens = new MongoOperatorTokens(db);
   const models = new Map<string, MongoOidcModelStore>();
 
   function oidcModel(model: string): MongoOidcModelStore {
@@ -112,6 +114,8 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
     enrolmentTickets,
     phoneHandoffs,
     clients: new MongoClients(db, claims, now),
+    operatorGrants: new MongoOperatorGrants(db),
+    operatorTokens,
     get ttlSupported(): boolean {
       return ttl.supported;
     },
@@ -135,6 +139,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         await recoveryRequests.ensureIndexes();
         await enrolmentTickets.ensureIndexes(ttl);
         await phoneHandoffs.ensureIndexes(ttl);
+        await operatorTokens.ensureIndexes();
         for (const model of new Set<string>([...OIDC_MODELS, ...models.keys()])) await oidcModel(model).ensureIndexes(ttl);
         options.logger?.info({ ttlSupported: ttl.supported }, 'mongo store indexes ready');
       });

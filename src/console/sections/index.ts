@@ -1,0 +1,14 @@
+// The console's sections, in nav order: one line each. See console/section.ts for what a section is.
+import type { ConsoleDeps } from '../deps.ts';
+import type { ConsoleSection } from '../section.ts';
+import { operatorsSection } from './operators.ts';
+import { partnersSection } from './partners.ts';
+import { tokensSection } from './tokens.ts';
+
+export function consoleSections(deps: ConsoleDeps): ConsoleSection[] {
+  return [
+    partnersSection(deps),
+    operatorsSection(deps),
+    tokensSection(deps),
+  ];
+}
