@@ -5,9 +5,14 @@
 // and every bad input refused with a clear error and nothing changed.
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
+import { AuditLog } from '../../src/audit/audit-log.ts';
+import { createLogger } from '../../src/log.ts';
+import { OperatorService } from '../../src/operators/operator-service.ts';
+import type { OperatorScope } from '../../src/operators/roles.ts';
 import type { AuditEvent, Store } from '../../src/store/types.ts';
+import { member } from '../support/account-menu.ts';
 import { errorCodeOf, HttpBrowser } from '../support/http-browser.ts';
-import { discover, PARTNER_CALLBACK, PASSWORD, redeem, startAuthorization } from '../support/partner.ts';
+import { discover, PARTNER_CALLBACK, PASSWORD, startAuthorization } from '../support/partner.ts';
 import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { adminCall, ADMIN_TOKEN, lostPhoneAccount, passkeySignIn, type LostPhoneAccount } from '../support/recovery-harness.ts';
@@ -16,8 +21,18 @@ import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 
 const ACCOUNTS = '/admin/api/accounts';
-const OPERATOR = { 'x-operator': 'sato' };
-const OPERATOR_ACTOR = 'operator:sato';
+
+/** A personal token of `accountId` (an operator), made by the operator service on the test's store, as the console makes one. */
+async function personalToken(store: Store, accountId: string, scopes: OperatorScope[]): Promise<string> {
+  const operators = new OperatorService({
+    grants: store.operatorGrants,
+    tokens: store.operatorTokens,
+    accounts: { findById: (id) => store.accounts.findById(id), findByEmail: (email) => store.accounts.findByEmail(email) },
+    audit: new AuditLog(store.audit, createLogger('silent')),
+    tokenMaxDays: 30,
+  });
+  return (await operators.createToken(accountId, { name: `test ${scopes.join(' ')}`, scopes, days: 1 }, { actor: 'test', ip: null, userAgent: null })).token;
+}
 
 for (const kind of FEATURE_STORES) {
   describe(`operator API: user accounts and the audit log (${kind} store)`, function () {
@@ -27,6 +42,8 @@ for (const kind of FEATURE_STORES) {
     let smtp: SmtpSink;
     let receiver: PushReceiver;
     let config: oidc.Configuration;
+    /** The operator's own account, personal token (accounts and audit), and how the audit log names them. */
+    let operator: { accountId: string; email: string; token: string; actor: string };
     const h = harness(() => tobira.issuer, () => receiver);
 
     before(async () => {
@@ -36,6 +53,10 @@ for (const kind of FEATURE_STORES) {
       store = await freshStore(kind);
       tobira = await startPushTobira(store, { SMTP_URL: smtpUrl, ADMIN_TOKEN });
       config = await discover(tobira.issuer);
+      const email = `sato.operator.${kind}@example.com`;
+      const { accountId } = await member(tobira.issuer, config, email);
+      await store.operatorGrants.put({ accountId, role: 'operator', grantedAt: new Date(), grantedBy: 'test' });
+      operator = { accountId, email, token: await personalToken(store, accountId, ['accounts', 'audit', 'recovery']), actor: `operator:${accountId}:${email}` };
     });
     after(async () => {
       await tobira?.close();
@@ -43,7 +64,7 @@ for (const kind of FEATURE_STORES) {
       await Promise.all([smtp?.stop(), receiver?.stop()]);
     });
 
-    const api = (method: 'GET' | 'POST', path: string, body?: unknown) => adminCall(tobira.issuer, method, path, { headers: OPERATOR, ...(body === undefined ? {} : { body }) });
+    const api = (method: 'GET' | 'POST', path: string, body?: unknown) => adminCall(tobira.issuer, method, path, { token: operator.token, ...(body === undefined ? {} : { body }) });
     const eventsOf = (accountId: string, types: string[]) => store.audit.listByAccount(accountId, 100, types);
 
     /** A password sign-in on a partner's page: the page it ends on. */
@@ -92,7 +113,7 @@ for (const kind of FEATURE_STORES) {
       for (const secret of ['passwordHash', 'publicKey', 'webauthnUserId', 'tokenHash', 'subscription', 'endpoint', '$argon2']) assert.ok(!text.includes(secret), `no ${secret} in the answer`);
       const views = await eventsOf(alice.accountId, ['account.viewed']);
       assert.equal(views.length, viewsBefore + 2, 'each view audited');
-      assert.ok(views.slice(0, 2).every((e) => e.actor === OPERATOR_ACTOR && Array.isArray(e.details.shown)));
+      assert.ok(views.slice(0, 2).every((e) => e.actor === operator.actor && Array.isArray(e.details.shown)));
     });
 
     it('refuses bad lookups and bad action input with clear errors, and changes nothing', async () => {
@@ -123,7 +144,7 @@ for (const kind of FEATURE_STORES) {
         assert.equal(typeof answer.json.message, 'string');
         assert.ok(String(answer.json.message).length > 0);
       }
-      const ja = await adminCall(tobira.issuer, 'GET', `${ACCOUNTS}/${encodeURIComponent('not an id')}`, { headers: { ...OPERATOR, 'accept-language': 'ja' } });
+      const ja = await adminCall(tobira.issuer, 'GET', `${ACCOUNTS}/${encodeURIComponent('not an id')}`, { token: operator.token, headers: { 'accept-language': 'ja' } });
       assert.match(String(ja.json.message), /メールアドレス/);
       assert.equal(JSON.stringify(await store.accounts.findById(bob.accountId)), before, 'the account is as it was');
       assert.equal((await store.audit.listByAccount(bob.accountId, 500)).length, auditBefore, 'nothing was audited: nothing was shown or done');
@@ -131,11 +152,25 @@ for (const kind of FEATURE_STORES) {
       assert.ok(refused.url.startsWith(PARTNER_CALLBACK), 'the account still signs in');
     });
 
-    it('refuses every call without the operator token', async () => {
-      for (const [method, path] of [['GET', `${ACCOUNTS}/someone@example.com`], ['POST', `${ACCOUNTS}/someone@example.com/disable`], ['GET', '/admin/api/audit']] as const) {
-        const answer = await adminCall(tobira.issuer, method, path, { token: null, ...(method === 'POST' ? { body: { reason: 'x' } } : {}) });
-        assert.equal(answer.status, 401, `${method} ${path}`);
+    it('refuses a call without an operator token, and a token without the scope, changing nothing', async () => {
+      const recoveryOnly = await personalToken(store, operator.accountId, ['recovery']);
+      const target = await member(tobira.issuer, config, `scoped.${kind}@example.com`);
+      for (const [method, path] of [['GET', `${ACCOUNTS}/${target.accountId}`], ['POST', `${ACCOUNTS}/${target.accountId}/disable`], ['GET', `/admin/api/audit?account=${target.accountId}`]] as const) {
+        const body = method === 'POST' ? { body: { reason: 'x' } } : {};
+        assert.equal((await adminCall(tobira.issuer, method, path, { token: null, ...body })).status, 401, `${method} ${path}`);
+        const scoped = await adminCall(tobira.issuer, method, path, { token: recoveryOnly, ...body });
+        assert.equal(scoped.status, 403, `${method} ${path}`);
+        assert.equal(scoped.json.error, 'operator_forbidden');
       }
+      assert.equal((await store.accounts.findById(target.accountId))?.disabled, null);
+      assert.deepEqual(await eventsOf(target.accountId, ['account.viewed', 'account.disabled', 'audit.searched']), []);
+    });
+
+    it("refuses to disable the operator's own account", async () => {
+      const answer = await api('POST', `${ACCOUNTS}/${encodeURIComponent(operator.email)}/disable`, { reason: 'oops' });
+      assert.equal(answer.status, 409);
+      assert.equal(answer.json.error, 'account_disable_self');
+      assert.equal((await store.accounts.findById(operator.accountId))?.disabled, null);
     });
 
     it('signs an account out everywhere: sessions, partner tokens and trusted browsers end, and the answer says how many', async () => {
@@ -147,7 +182,7 @@ for (const kind of FEATURE_STORES) {
       await assert.rejects(oidc.refreshTokenGrant(config, carol.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
       for (const browser of [carol.browser, carol.pc]) assert.equal((await browser.request(`${tobira.issuer}/account`)).status, 303, 'sent to sign in');
       const [revoked] = await eventsOf(carol.accountId, ['access.revoked']);
-      assert.equal(revoked?.actor, OPERATOR_ACTOR);
+      assert.equal(revoked?.actor, operator.actor);
       assert.equal(revoked?.details.reason, 'operator_sign_out');
       assert.ok((await passwordSignIn(carol.email)).url.startsWith(PARTNER_CALLBACK), 'signing in again works');
     });
@@ -160,11 +195,11 @@ for (const kind of FEATURE_STORES) {
       const disabled = await api('POST', `${ACCOUNTS}/${encodeURIComponent(dave.email)}/disable`, { reason: 'reported stolen phone' });
       assert.equal(disabled.status, 200, JSON.stringify(disabled.json));
       const account = disabled.json.account as Record<string, unknown>;
-      assert.deepEqual({ ...(account.disabled as Record<string, unknown>), at: undefined }, { at: undefined, by: OPERATOR_ACTOR, reason: 'reported stolen phone' });
+      assert.deepEqual({ ...(account.disabled as Record<string, unknown>), at: undefined }, { at: undefined, by: operator.actor, reason: 'reported stolen phone' });
       const ended = disabled.json.ended as { sessions: number; tokens: number; trustedBrowsers: number };
       assert.ok(ended.sessions >= 3 && ended.tokens >= 1 && ended.trustedBrowsers >= 1, JSON.stringify(ended));
       const [event] = await eventsOf(dave.accountId, ['account.disabled']);
-      assert.equal(event?.actor, OPERATOR_ACTOR);
+      assert.equal(event?.actor, operator.actor);
       assert.equal(event?.details.reason, 'reported stolen phone');
       assert.equal((await api('POST', `${ACCOUNTS}/${dave.accountId}/disable`, { reason: 'again' })).json.error, 'account_already_disabled');
 
@@ -206,7 +241,7 @@ for (const kind of FEATURE_STORES) {
       const enabled = await api('POST', `${ACCOUNTS}/${dave.accountId}/enable`);
       assert.equal(enabled.status, 200, JSON.stringify(enabled.json));
       assert.equal((enabled.json.account as Record<string, unknown>).disabled, null);
-      assert.equal((await eventsOf(dave.accountId, ['account.enabled']))[0]?.actor, OPERATOR_ACTOR);
+      assert.equal((await eventsOf(dave.accountId, ['account.enabled']))[0]?.actor, operator.actor);
       const again = await passwordSignIn(dave.email);
       assert.ok(again.url.startsWith(PARTNER_CALLBACK), again.body.slice(0, 500));
       assert.equal((await passkeySignIn(h, config, dave.phoneKey)).status, 200);
@@ -228,7 +263,7 @@ for (const kind of FEATURE_STORES) {
       const listed = await api('GET', '/admin/api/recovery-requests?status=pending');
       assert.ok((listed.json.requests as Array<Record<string, unknown>>).some((r) => r.id === request.id));
       const [filed] = await eventsOf(erin.accountId, ['recovery.requested']);
-      assert.equal(filed?.actor, OPERATOR_ACTOR);
+      assert.equal(filed?.actor, operator.actor);
       assert.equal(filed?.details.startedByOperator, true);
     });
 
@@ -257,7 +292,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(recent.json.next, null);
 
       const [searched] = await eventsOf(frank.accountId, ['audit.searched']);
-      assert.equal(searched?.actor, OPERATOR_ACTOR);
+      assert.equal(searched?.actor, operator.actor);
       assert.deepEqual(searched?.details.types, ['login.failed']);
     });
 
