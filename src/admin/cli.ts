@@ -11,10 +11,13 @@
 // never raw: nobody can redraw the screen to fake a "match" or "verified" line.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ACCOUNTS_USAGE, accountsCall, auditCall } from './cli-accounts.ts';
 
 const USAGE = `usage: npm run admin -- recovery <command> [options]
        npm run admin -- clients <command> [options]
        npm run admin -- operators <command> [options]
+       npm run admin -- accounts <command> [options]
+       npm run admin -- audit search [options]
 
 recovery commands:
   list [--status pending|approved|rejected|completed] [--limit N]
@@ -46,6 +49,7 @@ operators commands (who may use the console and the API; admins only):
                       is how the first admin is made, after which ADMIN_TOKEN is refused
   revoke <email>      takes the role away and revokes the account's personal tokens
 
+${ACCOUNTS_USAGE}
 options:
   --json              print the API's JSON answer instead of text
   --operator <name>   ignored (the audit log names the token's account)
@@ -361,6 +365,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
         revision: { type: 'string' },
         disabled: { type: 'boolean', default: false },
         'rotate-secret': { type: 'boolean', default: false },
+        account: { type: 'string' },
+        type: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        next: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -376,7 +385,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   try {
     const [area, command, id, ...extra] = positionals;
-    if ((area !== 'recovery' && area !== 'clients' && area !== 'operators') || command === undefined) throw new UsageError('the areas are "recovery", "clients" and "operators"');
+    if (!['recovery', 'clients', 'operators', 'accounts', 'audit'].includes(area ?? '') || command === undefined) throw new UsageError('the areas are "recovery", "clients", "operators", "accounts" and "audit"');
     const role = area === 'operators' && command === 'grant' ? extra.shift() : undefined;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     // A personal token names its operator in the audit log; ADMIN_TOKEN only bootstraps.
@@ -385,8 +394,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const base = env.TOBIRA_URL || 'http://localhost:3000';
     // tobira's messages in the operator's language: Japanese under a Japanese locale, else English.
     const lang = /^ja/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'ja' : 'en';
-    if (area === 'clients' || area === 'operators') {
-      const request = area === 'clients' ? clientsRequest(command, id, values) : operatorsRequest(command, id, role);
+    if (area === 'clients' || area === 'operators' || area === 'accounts' || area === 'audit') {
+      const tools = { show: str, usage: (message: string) => new UsageError(message) };
+      const request = area === 'clients' ? clientsRequest(command, id, values)
+        : area === 'operators' ? operatorsRequest(command, id, role)
+          : area === 'accounts' ? accountsCall(command, id, values, tools) : auditCall(command, id, values, tools);
       const result = await call(base, token, lang, request.method, request.path, request.body);
       if (!result.ok) {
         const { status, error, message } = result.failure;

@@ -15,7 +15,7 @@ import { errorCodeOf, HttpBrowser } from '../support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, PASSWORD, startAuthorization } from '../support/partner.ts';
 import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
-import { adminCall, ADMIN_TOKEN, lostPhoneAccount, passkeySignIn, type LostPhoneAccount } from '../support/recovery-harness.ts';
+import { adminCall, ADMIN_TOKEN, lostPhoneAccount, passkeySignIn, runCli, type LostPhoneAccount } from '../support/recovery-harness.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
@@ -319,6 +319,47 @@ for (const kind of FEATURE_STORES) {
         assert.equal(answer.json.error, error, query);
         if (field) assert.match(String(answer.json.message), new RegExp(`[(（]${field}[)）]`), query);
       }
+    });
+
+    it('does the same through the CLI with a personal token: show, disable, enable, sign-out, recover, audit search, and usage errors', async () => {
+      const gina = await member(tobira.issuer, config, `cli.${kind}@example.com`);
+      const env = { TOBIRA_OPERATOR_TOKEN: operator.token, TOBIRA_URL: tobira.issuer };
+      const shown = await runCli(['accounts', 'show', gina.email], env);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(shown.stdout, new RegExp(`account: +${gina.accountId} ${gina.email.replace(/\./g, '\\.')}`));
+      assert.match(shown.stdout, /status: +may sign in/);
+      assert.equal((await eventsOf(gina.accountId, ['account.viewed']))[0]?.actor, operator.actor);
+
+      const noReason = await runCli(['accounts', 'disable', gina.email], env);
+      assert.equal(noReason.code, 2);
+      assert.match(noReason.stderr, /needs --reason/);
+      const disabled = await runCli(['accounts', 'disable', gina.accountId, '--reason', 'asked by the user'], env);
+      assert.equal(disabled.code, 0, disabled.stderr);
+      assert.match(disabled.stdout, /^disabled .* ended \d+ session\(s\), \d+ token\(s\), \d+ trusted browser\(s\)/);
+      assert.match((await runCli(['accounts', 'show', gina.email], env)).stdout, /status: +DISABLED by operator:.* asked by the user/);
+      const twice = await runCli(['accounts', 'disable', gina.email, '--reason', 'again'], env);
+      assert.equal(twice.code, 1);
+      assert.match(twice.stderr, /HTTP 409, account_already_disabled/);
+      assert.equal((await runCli(['accounts', 'enable', gina.email], env)).code, 0);
+      assert.match((await runCli(['accounts', 'sign-out', gina.email], env)).stdout, /^signed out .* everywhere: ended/);
+      const recover = await runCli(['accounts', 'recover', gina.email, '--note', 'identity checked by phone'], env);
+      assert.match(recover.stdout, /recovery request [0-9a-f]{32} filed/);
+
+      const search = await runCli(['audit', 'search', '--account', gina.email, '--type', 'account.disabled,account.enabled', '--limit', '1'], env);
+      assert.equal(search.code, 0, search.stderr);
+      const lines = search.stdout.trim().split('\n');
+      assert.match(lines[0] ?? '', /account\.enabled +account .* by operator:/);
+      const more = /^more: --next (\S+)$/.exec(lines[1] ?? '')?.[1];
+      assert.ok(more, search.stdout);
+      const second = await runCli(['audit', 'search', '--account', gina.email, '--type', 'account.disabled,account.enabled', '--limit', '1', '--next', more], env);
+      assert.match(second.stdout, /account\.disabled/);
+      const bad = await runCli(['audit', 'search', '--limit', '0'], env);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /HTTP 400, audit_query_invalid/);
+      const unknown = await runCli(['accounts', 'show', `nobody.${kind}@example.com`], env);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /HTTP 404, account_lookup_none/);
+      assert.equal((await runCli(['accounts', 'frobnicate', gina.email], env)).code, 2);
     });
   });
 }
