@@ -1,5 +1,7 @@
-// The operator API's gate (bearer token only, audited refusals, off without ADMIN_TOKEN), its list
-// filters, and the operator CLI run as a child process against a real tobira.
+// The operator API's gate with the bootstrap token (audited refusals; without ADMIN_TOKEN only
+// personal tokens and the console's session open it), its list filters, and the operator CLI run as
+// a child process against a real tobira. Before any admin exists ADMIN_TOKEN acts as
+// operator:bootstrap-token (test/operators/ covers operators, personal tokens and the console).
 import assert from 'node:assert/strict';
 import type { RecoveryRequest, Store } from '../../src/store/types.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
@@ -118,7 +120,7 @@ for (const kind of FEATURE_STORES) {
       const shown = await adminCall(tobira.issuer, 'GET', `${LIST}/${second.id}`);
       assert.equal(shown.json.account, null, 'an unknown account ID has no account');
       assert.deepEqual(shown.json.contacts, { email: 'no_verified_contact', mobile: 'not_given' });
-      assert.equal((await store.audit.list({ type: 'recovery.viewed', limit: 1 }))[0]?.actor, 'operator:unnamed');
+      assert.equal((await store.audit.list({ type: 'recovery.viewed', limit: 1 }))[0]?.actor, 'operator:bootstrap-token');
     });
 
     it('the CLI lists, shows, approves and rejects through the API', async () => {
@@ -142,14 +144,15 @@ for (const kind of FEATURE_STORES) {
       const approve = await runCli(['recovery', 'approve', toApprove.id, '--operator', 'tanaka', '--note', 'ID checked by phone'], cliEnv());
       assert.equal(approve.code, 0, approve.stderr);
       assert.equal(approve.stdout.trim(), `approved ${toApprove.id}: enrolment link e-mailed to ${contactEmail}`);
-      assert.equal((await store.recoveryRequests.findById(toApprove.id))?.decidedBy, 'operator:tanaka');
+      // --operator is accepted and ignored: who acted is who the token belongs to.
+      assert.equal((await store.recoveryRequests.findById(toApprove.id))?.decidedBy, 'operator:bootstrap-token');
       assert.ok(smtp.messages.some((m) => m.to.includes(contactEmail) && mailText(m.raw).includes(`${tobira.issuer}/enrol/`)), 'the link was mailed before the CLI returned');
 
       const reject = await runCli(['recovery', 'reject', toReject.id, '--operator', 'tanaka', '--reason', 'no such account'], cliEnv());
       assert.equal(reject.code, 0, reject.stderr);
       assert.equal(reject.stdout.trim(), `rejected ${toReject.id}`);
       const [event] = await store.audit.list({ type: 'recovery.rejected', limit: 1 });
-      assert.equal(event?.actor, 'operator:tanaka');
+      assert.equal(event?.actor, 'operator:bootstrap-token');
     });
 
     it('the CLI exits non-zero with a clear message on every refusal, changing nothing', async () => {
@@ -158,19 +161,18 @@ for (const kind of FEATURE_STORES) {
       assert.ok(decided);
       const before = await snapshot();
       const cases: Array<[string[], Record<string, string>, number, RegExp]> = [
-        [['recovery', 'approve', request.id, '--operator', 'x'], cliEnv('a-wrong-token-that-is-long-enough-000000'), 1, /^error: The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token\. \(HTTP 401, admin_unauthorized\)$/m],
+        [['recovery', 'approve', request.id, '--operator', 'x'], cliEnv('a-wrong-token-that-is-long-enough-000000'), 1, /^error: The operator API needs "Authorization: Bearer <token>" with a valid personal token .*\(HTTP 401, admin_unauthorized\)$/m],
         [['recovery', 'list'], cliEnv('a-wrong-token-that-is-long-enough-000000'), 1, /HTTP 401, admin_unauthorized/],
         [['recovery', 'approve', 'AAAAAAAAAAAAAAAAAAAAAA', '--operator', 'x'], cliEnv(), 1, /There is no recovery request with this id\. \(HTTP 404, recovery_request_not_found\)/],
         [['recovery', 'approve', decided.id, '--operator', 'x'], cliEnv(), 1, /no longer pending \(it is approved\)\. \(HTTP 409, recovery_request_decided\)/],
-        [['recovery', 'approve', request.id], cliEnv(), 2, /"approve" needs --operator <name>/],
+        [['recovery', 'approve', request.id], cliEnv(), 1, /names no existing account.*\(HTTP 409, recovery_account_unknown\)/],
         [['recovery', 'reject', request.id, '--operator', 'x'], cliEnv(), 2, /"reject" needs --reason <text>/],
         [['recovery', 'show'], cliEnv(), 2, /"show" needs a request id/],
-        [['recovery', 'complete', request.id], cliEnv(), 2, /"complete" needs --operator <name>/],
         [['recovery', 'complete', request.id, '--operator', 'x'], cliEnv(), 1, /Only an approved request whose enrolment link was used can be completed \(this one is pending\)\. \(HTTP 409, recovery_not_completable\)/],
         [['recovery', 'explode'], cliEnv(), 2, /unknown command "explode"/],
-        [['users', 'list'], cliEnv(), 2, /the areas are "recovery" and "clients"/],
+        [['users', 'list'], cliEnv(), 2, /the areas are "recovery", "clients" and "operators"/],
         [['recovery', 'list', '--colour'], cliEnv(), 2, /Unknown option '--colour'/],
-        [['recovery', 'list'], { TOBIRA_URL: tobira.issuer }, 2, /set ADMIN_TOKEN/],
+        [['recovery', 'list'], { TOBIRA_URL: tobira.issuer }, 2, /set TOBIRA_OPERATOR_TOKEN/],
         [['recovery', 'list'], { ADMIN_TOKEN, TOBIRA_URL: 'http://127.0.0.1:9' }, 1, /cannot reach tobira at http:\/\/127\.0\.0\.1:9/],
       ];
       for (const [args, env, code, message] of cases) {
@@ -231,19 +233,19 @@ for (const kind of FEATURE_STORES) {
       await tobira?.close();
     });
 
-    it('does not exist: every path answers 404 admin_api_off, with or without a token, and the CLI says so', async () => {
+    it('refuses every bearer token but a personal one, audits it, and the CLI says so', async () => {
       for (const token of [null, ADMIN_TOKEN]) {
         for (const [method, path] of [['GET', LIST], ['POST', `${LIST}/x/approve`], ['GET', '/admin/api']] as const) {
-          const answer = await adminCall(tobira.issuer, method, path, { token, headers: { 'accept-language': 'en' }, ...(method === 'POST' ? { body: { operator: 'x' } } : {}) });
-          assert.equal(answer.status, 404);
-          assert.equal(answer.json.error, 'admin_api_off');
-          assert.match(String(answer.json.message), /operator API is off/);
+          const answer = await adminCall(tobira.issuer, method, path, { token, headers: { 'accept-language': 'en' }, ...(method === 'POST' ? { body: { note: 'x' } } : {}) });
+          assert.equal(answer.status, 401);
+          assert.equal(answer.json.error, 'admin_unauthorized');
         }
       }
-      assert.deepEqual(await tobira.store.audit.list({ type: 'admin.unauthorized', limit: 10 }), []);
+      const reasons = (await tobira.store.audit.list({ type: 'admin.unauthorized', limit: 10 })).map((e) => e.details.reason);
+      assert.deepEqual(reasons, ['wrong_token', 'wrong_token', 'wrong_token', 'missing_token', 'missing_token', 'missing_token']);
       const run = await runCli(['recovery', 'list'], { ADMIN_TOKEN, TOBIRA_URL: tobira.issuer });
       assert.equal(run.code, 1);
-      assert.match(run.stderr, /The operator API is off \(ADMIN_TOKEN is not set\)\. \(HTTP 404, admin_api_off\)/);
+      assert.match(run.stderr, /\(HTTP 401, admin_unauthorized\)/);
     });
   });
 }

@@ -24,9 +24,9 @@ export async function passkeyMember(issuer: string, config: oidc.Configuration, 
   return { ...m, key };
 }
 
-/** Opens /console; when sent to sign in, signs in there with the passkey. Returns the page it ends on. */
+/** Opens /console (or `path`, a path or a whole URL); when sent to sign in, signs in there with the passkey. Returns the page it ends on. */
 export async function openConsole(issuer: string, browser: HttpBrowser, key?: SoftAuthenticator, path = '/console'): Promise<Page> {
-  let page = await browser.follow(`${issuer}${path}`);
+  let page = await browser.follow(path.startsWith('http') ? path : `${issuer}${path}`);
   if (key && page.url.includes('/interaction/')) {
     const uid = /data-uid="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';

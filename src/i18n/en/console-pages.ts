@@ -68,6 +68,7 @@ export const consolePages: Readonly<Record<keyof typeof ja, string>> = {
   'console.partners.new_title': 'Add a partner',
   'console.partners.edit_title': 'Edit {name}',
   'console.partners.redirect_uris': 'Redirect URIs (one per line)',
+  'console.partners.redirects': 'Redirect URIs',
   'console.partners.post_logout_redirect_uris': 'Post-logout redirect URIs (one per line, optional)',
   'console.partners.auth_method': 'Token endpoint authentication',
   'console.partners.auth_method_help': 'A service running on a server: client_secret_basic. An app in a browser or on a phone: none (with PKCE).',

@@ -112,7 +112,7 @@ export const errors: ErrorTexts = {
   account_lookup_none: 'No account has this e-mail address or id.',
   audit_query_invalid: (p) => `The audit log search is not valid (${p.field}).`,
   // The operator API
-  admin_unauthorized: 'The operator API needs "Authorization: Bearer <ADMIN_TOKEN>" with the right token.',
+  admin_unauthorized: 'The operator API needs "Authorization: Bearer <token>" with a valid personal token (created in the console; ADMIN_TOKEN only until the first admin exists), or the console\'s passkey sign-in.',
   client_not_found: 'There is no client with this client_id.',
   client_exists: (p) => `The client_id "${p.clientId}" is already registered.`,
   client_managed_by_file: (p) => `The client "${p.clientId}" is managed by the clients file (CLIENTS_FILE) or by tobira itself: the API and CLI cannot change it. Edit the file and restart.`,

@@ -67,6 +67,7 @@ export const consolePages = {
   'console.partners.new_title': '連携サービスを追加',
   'console.partners.edit_title': '{name} を編集',
   'console.partners.redirect_uris': 'リダイレクト URI（1 行に 1 つ）',
+  'console.partners.redirects': 'リダイレクト URI',
   'console.partners.post_logout_redirect_uris': 'ログアウト後のリダイレクト URI（1 行に 1 つ、任意）',
   'console.partners.auth_method': 'トークンエンドポイントの認証方式',
   'console.partners.auth_method_help': 'サーバーで動くサービスは client_secret_basic、ブラウザやスマートフォンのアプリは none（PKCE）を選びます。',

@@ -118,7 +118,7 @@ export const errors = {
   account_lookup_none: 'このメールアドレスまたは ID のアカウントはありません。',
   audit_query_invalid: (p: { field: string }) => `監査ログの検索条件が不正です（${p.field}）。`,
   // The operator API
-  admin_unauthorized: '運用者 API には正しいトークンを「Authorization: Bearer <ADMIN_TOKEN>」で指定してください。',
+  admin_unauthorized: '運用者 API には、有効な個人トークン（コンソールで作成。最初の管理者ができるまでは ADMIN_TOKEN）を「Authorization: Bearer <トークン>」で指定するか、コンソールにパスキーでログインしてください。',
   client_not_found: 'この client_id のクライアントはありません。',
   client_exists: (p: { clientId: string }) => `client_id「${p.clientId}」はすでに登録されています。`,
   client_managed_by_file: (p: { clientId: string }) => `クライアント「${p.clientId}」はクライアントファイル（CLIENTS_FILE）または tobira 自身が管理しています。API や CLI では変更できません。ファイルを編集して再起動してください。`,
