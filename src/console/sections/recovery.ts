@@ -13,7 +13,8 @@ import { showingRefusals } from '../../http/form-refusal.ts';
 import { parseForm } from '../../http/forms.ts';
 import { seeOther } from '../../http/see-other.ts';
 import { langOf } from '../../http/state.ts';
-import { translator } from '../../i18n/messages.ts';
+import { translator, type MessageKey } from '../../i18n/messages.ts';
+import type { ContactMatch } from '../../flows/recovery/service.ts';
 import type { RecoveryStatus } from '../../store/types.ts';
 import type { ConsoleDeps } from '../deps.ts';
 import { consoleTime, formRefusal, renderConsole, type ConsoleSection } from '../section.ts';
@@ -23,6 +24,18 @@ const STATUSES: readonly RecoveryStatus[] = ['pending', 'approved', 'rejected', 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Requests one list shows. */
 const SHOWN = 200;
+const STATUS_KEYS: Readonly<Record<RecoveryStatus, MessageKey>> = {
+  pending: 'console.recovery.status_pending',
+  approved: 'console.recovery.status_approved',
+  rejected: 'console.recovery.status_rejected',
+  completed: 'console.recovery.status_completed',
+};
+const MATCH_KEYS: Readonly<Record<ContactMatch, MessageKey>> = {
+  match: 'console.recovery.match_match',
+  mismatch: 'console.recovery.match_mismatch',
+  not_given: 'console.recovery.match_not_given',
+  no_verified_contact: 'console.recovery.match_no_verified_contact',
+};
 const text = (min: number) => z.string().trim().min(min).max(1000).refine((value) => !hasControlCharacters(value));
 const approveForm = z.object({ note: text(0).default('') });
 const rejectForm = z.object({ reason: text(1) });
@@ -45,6 +58,7 @@ export function recoverySection(deps: ConsoleDeps): ConsoleSection {
       requests: await recovery.list({ ...(status ? { status } : {}), limit: SHOWN }),
       status: status ?? 'all',
       statuses: STATUSES,
+      statusLabel: (s: RecoveryStatus) => translator(langOf(ctx))(STATUS_KEYS[s]),
       time: consoleTime(ctx, deps.displayTimeZone),
       notice: '',
     });
@@ -63,6 +77,8 @@ export function recoverySection(deps: ConsoleDeps): ConsoleSection {
     const notice = typeof ctx.query.notice === 'string' ? notices[ctx.query.notice] ?? '' : '';
     await renderConsole(ctx, 'console/recovery-request', {
       detail, typed, notice, time: consoleTime(ctx, deps.displayTimeZone),
+      statusLabel: (s: RecoveryStatus) => t(STATUS_KEYS[s]),
+      matchLabel: (m: ContactMatch) => t(MATCH_KEYS[m]),
       ...formRefusal(ctx, error),
     }, error ? error.status : 200);
   }
