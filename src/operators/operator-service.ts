@@ -85,8 +85,8 @@ export class OperatorService {
     return (await this.#d.grants.find(accountId))?.role;
   }
 
-  hasAdmin(): Promise<boolean> {
-    return this.#d.grants.hasAdmin();
+  async hasAdmin(): Promise<boolean> {
+    return (await this.#d.grants.listAdmins()).length > 0;
   }
 
   async list(): Promise<OperatorEntry[]> {
@@ -129,7 +129,7 @@ export class OperatorService {
 
   /** Without an admin nobody could grant again but the bootstrap token: the last one stays. */
   async #keepAnAdmin(accountId: string): Promise<void> {
-    const others = (await this.#d.grants.list()).filter((g) => g.role === 'admin' && g.accountId !== accountId);
+    const others = (await this.#d.grants.listAdmins()).filter((g) => g.accountId !== accountId);
     if (others.length === 0) throw new LastAdminError();
   }
 

@@ -153,7 +153,7 @@ for (const kind of FEATURE_STORES) {
       const env = { ADMIN_TOKEN, TOBIRA_URL: tobira.issuer };
       const shown = await runCli(['recovery', 'show', request.id], env);
       assert.equal(shown.code, 0, shown.stderr);
-      assert.match(shown.stdout, /^clean-up:\s+FAILED at \S+ \(phones\); run: npm run admin -- recovery complete \S+ --operator <name>$/m);
+      assert.match(shown.stdout, /^clean-up:\s+FAILED at \S+ \(phones\); run: npm run admin -- recovery complete \S+$/m);
 
       // While the store still fails, the operator's attempt fails too, loudly, and changes nothing else.
       const again = await adminCall(tobira.issuer, 'POST', `${LIST}/${request.id}/complete`, { body: { operator: 'sato' }, headers: { 'accept-language': 'en' } });
@@ -163,7 +163,8 @@ for (const kind of FEATURE_STORES) {
       assert.equal((await store.recoveryRequests.findById(request.id))?.status, 'approved');
       const failures = await store.audit.listByAccount(account.accountId, 10, ['recovery.completion_failed']);
       assert.equal(failures.length, 2);
-      assert.equal(failures[0]?.actor, 'operator:sato');
+      // The bootstrap token acts (no admin exists here); the body's `operator` is ignored.
+      assert.equal(failures[0]?.actor, 'operator:bootstrap-token');
 
       // Once the store works, the CLI finishes it.
       faults.deviceRemovals = 0;
@@ -176,7 +177,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(finished?.status, 'completed');
       assert.ok(finished?.completedAt);
       const [event] = await store.audit.listByAccount(account.accountId, 1, ['recovery.completed']);
-      assert.equal(event?.actor, 'operator:sato');
+      assert.equal(event?.actor, 'operator:bootstrap-token');
       assert.equal(event?.details.requestId, request.id);
       assert.equal(event?.details.credentialId, newKey.credentialId);
       assert.equal(event?.details.removedPhones, 1);
@@ -203,8 +204,6 @@ for (const kind of FEATURE_STORES) {
         [`${LIST}/${pending.id}/complete`, { operator: 'sato' }, 409, 'recovery_not_completable'],
         [`${LIST}/${approved.id}/complete`, { operator: 'sato' }, 409, 'recovery_enrolment_not_used'],
         [`${LIST}/AAAAAAAAAAAAAAAAAAAAAA/complete`, { operator: 'sato' }, 404, 'recovery_request_not_found'],
-        [`${LIST}/${approved.id}/complete`, {}, 400, 'invalid_input'],
-        [`${LIST}/${approved.id}/complete`, { operator: 'not a name' }, 400, 'invalid_input'],
       ];
       for (const [path, body, status, code] of refusals) {
         const answer = await adminCall(tobira.issuer, 'POST', path, { body });

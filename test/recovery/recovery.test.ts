@@ -188,7 +188,8 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(shown.json.contacts, { email: 'match', mobile: 'match' });
       assert.ok((shown.json.recentEvents as Array<{ type: string }>).some((e) => e.type === 'recovery.requested'));
       const viewed = await store.audit.listByAccount(alice.accountId, 5, ['recovery.viewed']);
-      assert.equal(viewed[0]?.actor, 'operator:yamada');
+      // Who looked is who authenticated (here the bootstrap token: no admin exists); X-Operator is ignored.
+      assert.equal(viewed[0]?.actor, 'operator:bootstrap-token');
 
       const mailsBefore = smtp.messages.length;
       const smsBefore = sms.messages.length;
@@ -199,11 +200,11 @@ for (const kind of STORE_KINDS) {
       assert.ok(!JSON.stringify(approved.json).includes('/enrol/'), 'the operator never sees the link');
       const stored = await store.recoveryRequests.findById(request.id);
       assert.equal(stored?.status, 'approved');
-      assert.equal(stored?.decidedBy, 'operator:yamada');
+      assert.equal(stored?.decidedBy, 'operator:bootstrap-token');
       assert.equal(stored?.decisionNote, 'called the user back');
       assert.equal(stored?.enrolmentSentTo, `${CONTACT_EMAIL}, ${CONTACT_MOBILE}`);
       const [event] = await store.audit.listByAccount(alice.accountId, 1, ['recovery.approved']);
-      assert.equal(event?.actor, 'operator:yamada');
+      assert.equal(event?.actor, 'operator:bootstrap-token');
 
       const link = enrolmentLinkIn(await mailMatching(smtp, CONTACT_EMAIL, /\/enrol\//, mailsBefore), tobira.issuer);
       assert.equal(enrolmentLinkIn(await smsMatching(sms, CONTACT_MOBILE, /\/enrol\//, smsBefore), tobira.issuer), link);
@@ -405,8 +406,7 @@ for (const kind of STORE_KINDS) {
         ['/admin/api/recovery-requests/AAAAAAAAAAAAAAAAAAAAAA/approve', { operator: 'sato' }, 404, 'recovery_request_not_found'],
         ['/admin/api/recovery-requests/AAAAAAAAAAAAAAAAAAAAAA/reject', { operator: 'sato', reason: 'x' }, 404, 'recovery_request_not_found'],
         [`/admin/api/recovery-requests/${'x'.repeat(65)}/approve`, { operator: 'sato' }, 404, 'recovery_request_not_found'],
-        [`/admin/api/recovery-requests/${pending.id}/approve`, {}, 400, 'invalid_input'],
-        [`/admin/api/recovery-requests/${pending.id}/approve`, { operator: 'not a name' }, 400, 'invalid_input'],
+        [`/admin/api/recovery-requests/${pending.id}/approve`, { note: 42 }, 400, 'invalid_input'],
         [`/admin/api/recovery-requests/${pending.id}/approve`, { operator: 'sato', note: 'n'.repeat(1001) }, 400, 'invalid_input'],
         [`/admin/api/recovery-requests/${pending.id}/reject`, { operator: 'sato' }, 400, 'invalid_input'],
         [`/admin/api/recovery-requests/${pending.id}/reject`, { operator: 'sato', reason: '' }, 400, 'invalid_input'],
@@ -429,10 +429,10 @@ for (const kind of STORE_KINDS) {
       assert.equal(rejected.status, 200);
       assert.equal((rejected.json.request as RecoveryRequest).status, 'rejected');
       const stored = await store.recoveryRequests.findById(pending.id);
-      assert.equal(stored?.decidedBy, 'operator:suzuki');
+      assert.equal(stored?.decidedBy, 'operator:bootstrap-token');
       assert.equal(stored?.decisionNote, 'contacts do not match');
       const [event] = await store.audit.list({ type: 'recovery.rejected', limit: 1 });
-      assert.equal(event?.actor, 'operator:suzuki');
+      assert.equal(event?.actor, 'operator:bootstrap-token');
       assert.equal(event?.details.reason, 'contacts do not match');
       assert.equal(smtp.messages.length, mailsBefore, 'no mail on rejection');
       const late = await adminCall(tobira.issuer, 'POST', `/admin/api/recovery-requests/${pending.id}/approve`, { body: { operator: 'sato' } });

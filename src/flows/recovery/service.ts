@@ -87,7 +87,7 @@ export interface RecoveryRequestInput {
 
 /** What the operator enters with a decision. */
 export interface OperatorDecision {
-  /** Who decides (letters, digits, `.`, `_`, `-`); audited as `operator:<name>`. */
+  /** Who decides, as a short name (the operator's e-mail); the audit names the account (admin/acting-operator.ts). */
   operator: string;
   note: string;
 }
@@ -386,7 +386,7 @@ export class RecoveryService {
     if (request) request = { ...request, completion };
     if (completion.outcome === 'failed') {
       const errors = failures.map((f) => `${f.step}: ${f.error}`);
-      this.#deps.logger.error({ accountId, requestId, credentialId: keep, attempts, failedSteps, errors }, 'RECOVERY CLEAN-UP FAILED: the old phone, passkeys, sessions or password may still work; fix the cause, then run `npm run admin -- recovery complete <id> --operator <name>`');
+      this.#deps.logger.error({ accountId, requestId, credentialId: keep, attempts, failedSteps, errors }, 'RECOVERY CLEAN-UP FAILED: the old phone, passkeys, sessions or password may still work; fix the cause, then run `npm run admin -- recovery complete <id>`');
       await this.#deps.audit.record('recovery.completion_failed', accountId, audit, { requestId, credentialId: keep, ...totals, attempts, failedSteps, errors });
       return { completion, request: undefined };
     }

@@ -23,8 +23,8 @@ export class MemoryOperatorGrants implements OperatorGrantRepository {
     return this.#grants.delete(accountId);
   }
 
-  async hasAdmin(): Promise<boolean> {
-    return [...this.#grants.values()].some((g) => g.role === 'admin');
+  async listAdmins(): Promise<OperatorGrant[]> {
+    return (await this.list()).filter((g) => g.role === 'admin');
   }
 }
 

@@ -62,8 +62,8 @@ export class MongoOperatorGrants implements OperatorGrantRepository {
     return guard(async () => (await this.#collection.deleteOne({ _id: accountId })).deletedCount > 0);
   }
 
-  hasAdmin(): Promise<boolean> {
-    return guard(async () => (await this.#collection.findOne({ role: 'admin' }, { projection: { _id: 1 } })) !== null);
+  listAdmins(): Promise<OperatorGrant[]> {
+    return guard(async () => (await this.#collection.find({ role: 'admin' }).sort({ grantedAt: 1, _id: 1 }).toArray()).map(toGrant));
   }
 }
 

@@ -8,7 +8,7 @@ export interface AuditEvent {
   type: string;
   /** The account concerned, when there is one. */
   accountId: string | null;
-  /** Who acted: 'user', 'operator:<name>', 'system'. */
+  /** Who acted: 'user', 'operator:<account id>:<e-mail>' (or 'operator:bootstrap-token'), 'system'. */
   actor: string;
   ip: string | null;
   userAgent: string | null;

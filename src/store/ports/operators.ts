@@ -21,8 +21,8 @@ export interface OperatorGrantRepository {
   list(): Promise<OperatorGrant[]>;
   /** Takes the account's role away; false when it had none. */
   remove(accountId: string): Promise<boolean>;
-  /** Whether any account holds `admin`: the bootstrap token is refused from then on. */
-  hasAdmin(): Promise<boolean>;
+  /** The grants of `admin`, oldest first: the bootstrap token is refused once there is one. */
+  listAdmins(): Promise<OperatorGrant[]>;
 }
 
 /** A personal API token; only a hash of its secret is kept. */

@@ -27,15 +27,16 @@ forEachStore('operator grants', (t) => {
     assert.equal(await grants.find('a1'), undefined);
   });
 
-  it('says whether any account holds admin', async () => {
+  it('lists the accounts that hold admin', async () => {
     const grants = t.store.operatorGrants;
-    assert.equal(await grants.hasAdmin(), false);
+    assert.deepEqual(await grants.listAdmins(), []);
     await grants.put({ accountId: 'a1', role: 'operator', grantedAt: new Date(t.clock), grantedBy: 'x' });
-    assert.equal(await grants.hasAdmin(), false);
+    assert.deepEqual(await grants.listAdmins(), []);
     await grants.put({ accountId: 'a2', role: 'admin', grantedAt: new Date(t.clock), grantedBy: 'x' });
-    assert.equal(await grants.hasAdmin(), true);
+    await grants.put({ accountId: 'a3', role: 'admin', grantedAt: new Date(t.clock), grantedBy: 'x' });
+    assert.deepEqual((await grants.listAdmins()).map((g) => g.accountId).sort(), ['a2', 'a3']);
     await grants.put({ accountId: 'a2', role: 'operator', grantedAt: new Date(t.clock), grantedBy: 'x' });
-    assert.equal(await grants.hasAdmin(), false, 'a demotion counts');
+    assert.deepEqual((await grants.listAdmins()).map((g) => g.accountId), ['a3'], 'a demotion counts');
   });
 });
 
