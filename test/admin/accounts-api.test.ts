@@ -166,6 +166,22 @@ for (const kind of FEATURE_STORES) {
       assert.deepEqual(await eventsOf(target.accountId, ['account.viewed', 'account.disabled', 'audit.searched']), []);
     });
 
+    it("ends a disabled operator's personal token with the account's sign-ins, and lets it work again once enabled", async () => {
+      const other = await member(tobira.issuer, config, `other.operator.${kind}@example.com`);
+      await store.operatorGrants.put({ accountId: other.accountId, role: 'operator', grantedAt: new Date(), grantedBy: 'test' });
+      const token = await personalToken(store, other.accountId, ['audit']);
+      const search = () => adminCall(tobira.issuer, 'GET', `/admin/api/audit?account=${other.accountId}`, { token });
+      assert.equal((await search()).status, 200);
+      assert.equal((await api('POST', `${ACCOUNTS}/${other.accountId}/disable`, { reason: 'left the company' })).status, 200);
+      const refused = await search();
+      assert.equal(refused.status, 401);
+      assert.equal(refused.json.error, 'admin_unauthorized');
+      const [audited] = await store.audit.listByAccount(other.accountId, 1, ['admin.unauthorized']);
+      assert.equal(audited?.details.reason, 'account_disabled');
+      assert.equal((await api('POST', `${ACCOUNTS}/${other.accountId}/enable`)).status, 200);
+      assert.equal((await search()).status, 200);
+    });
+
     it("refuses to disable the operator's own account", async () => {
       const answer = await api('POST', `${ACCOUNTS}/${encodeURIComponent(operator.email)}/disable`, { reason: 'oops' });
       assert.equal(answer.status, 409);
