@@ -237,9 +237,14 @@ for (const kind of FEATURE_STORES) {
       const passkey = await passkeySignIn(h, config, dave.phoneKey);
       assert.equal(passkey.status, 403, passkey.body);
       assert.equal(jsonOf(passkey).error, 'account_disabled');
-      // The phone was signed out with everything else: it cannot approve a new request.
-      const unapproved = await approvedOnPhone(dave);
-      assert.equal(unapproved.approved.status, 401, unapproved.approved.body);
+      // A new phone approval is answered as for an address without a phone, and the phone is sent nothing.
+      const pushesBefore = receiver.messages.length;
+      const stillAsked = await h.pcRequests(config, dave.email);
+      const unknownAsked = await h.pcRequests(config, `nobody.${kind}@example.com`);
+      assert.deepEqual(stillAsked.started, unknownAsked.started);
+      assert.equal(stillAsked.started.approvalId, undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(receiver.messages.length, pushesBefore);
       const failures = await eventsOf(dave.accountId, ['login.failed', 'login.succeeded']);
       assert.deepEqual(failures.slice(0, 4).map((e) => [e.type, e.details.method, e.details.reason]), [
         ['login.failed', 'passkey', 'account_disabled'], ['login.failed', 'password', 'account_disabled'], ['login.failed', 'password', 'invalid_credentials'], ['login.failed', 'push', 'account_disabled'],
