@@ -14,7 +14,7 @@ import type { Store } from '../store/types.ts';
 import { AccountService } from './account-service.ts';
 import { RateLimiter } from '../limits/rate-limiter.ts';
 import { PasswordThrottle } from './password-throttle.ts';
-import { AccountNotFoundError, EmailTakenError, InvalidCredentialsError, WeakPasswordError } from './errors.ts';
+import { AccountAlreadyDisabledError, AccountNotDisabledError, AccountNotFoundError, EmailTakenError, InvalidCredentialsError, WeakPasswordError } from './errors.ts';
 import { verifyPassword } from './password-hasher.ts';
 import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
 
@@ -206,5 +206,41 @@ describe('AccountService (unit, memory store, fake clock)', () => {
     };
     walk(src);
     assert.deepEqual(offenders, []);
+  });
+
+  describe('disabling by an operator', () => {
+    const OPERATOR: AuditContext = { actor: 'operator:op-1:op@example.com', ip: '192.0.2.1', userAgent: 'console' };
+
+    it('disables with who, when and why, once; enables once; each audited with the operator, everything else kept', async () => {
+      const account = await member();
+      clock += 60_000;
+      const disabled = await accounts.disable(account.id, 'fraud report', OPERATOR);
+      assert.deepEqual(disabled.disabled, { at: new Date(clock), by: OPERATOR.actor, reason: 'fraud report' });
+      assert.deepEqual({ ...disabled, disabled: null, updatedAt: account.updatedAt }, account, 'nothing else changed');
+      await assert.rejects(accounts.disable(account.id, 'again', OPERATOR), AccountAlreadyDisabledError);
+      const [event] = await store.audit.listByAccount(account.id, 1, ['account.disabled']);
+      assert.equal(event?.actor, OPERATOR.actor);
+      assert.equal(event?.details.reason, 'fraud report');
+
+      const enabled = await accounts.enable(account.id, OPERATOR);
+      assert.equal(enabled.disabled, null);
+      await assert.rejects(accounts.enable(account.id, OPERATOR), AccountNotDisabledError);
+      const [again] = await store.audit.listByAccount(account.id, 1, ['account.enabled']);
+      assert.equal(again?.details.disabledBy, OPERATOR.actor);
+      assert.equal((await store.audit.listByAccount(account.id, 10, ['account.disabled', 'account.enabled'])).length, 2, 'the refused steps audited nothing');
+    });
+
+    it('refuses an unknown account', async () => {
+      await assert.rejects(accounts.disable('00000000-0000-4000-8000-000000000000', 'x', OPERATOR), AccountNotFoundError);
+      await assert.rejects(accounts.enable('00000000-0000-4000-8000-000000000000', OPERATOR), AccountNotFoundError);
+    });
+
+    it('keeps a disabled account out of password sign-in only for the right password: a wrong one is refused as any wrong password is', async () => {
+      const account = await member();
+      await accounts.disable(account.id, 'x', OPERATOR);
+      await assert.rejects(accounts.signInWithPassword('hanako@example.com', 'wrong password entirely', null), InvalidCredentialsError);
+      // The right password proves the owner: the refusal itself is finishSignIn's (interactions/finish.ts).
+      assert.ok((await accounts.signInWithPassword('hanako@example.com', STRONG, null)).disabled);
+    });
   });
 });

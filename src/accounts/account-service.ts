@@ -6,7 +6,7 @@ import { withClock, type Clocked } from '../clock.ts';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { DuplicateKeyError } from '../store/errors.ts';
 import type { Account, AccountRepository, ContactKind, VerifiedContact } from '../store/types.ts';
-import { AccountNotFoundError, AlwaysPasskeyOnError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
+import { AccountAlreadyDisabledError, AccountNotDisabledError, AccountNotFoundError, AlwaysPasskeyOnError, EmailTakenError, InvalidCredentialsError } from './errors.ts';
 import { requireCleanName } from '../names.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password-hasher.ts';
 import { AcceptedPassword, acceptPassword, checkPasswordStrength } from './password-policy.ts';
@@ -171,6 +171,30 @@ export class AccountService {
   async changeName(account: Account, name: string, audit: AuditContext): Promise<Account> {
     const updated = await this.#found(this.#d.accounts.setName(account.id, requireCleanName(name), this.#at()));
     await this.#d.audit.record('profile.name_changed', account.id, audit, { from: account.name, to: name });
+    return updated;
+  }
+
+  /**
+   * An operator disables the account: from now on it cannot sign in by any method and no sign-in
+   * of it counts (sign-in-counts.ts). Ending its existing sessions and tokens is the caller's next
+   * step (AccessRevocation.revokeAll). AccountAlreadyDisabledError when it was disabled already,
+   * also by another operator a moment ago.
+   */
+  async disable(accountId: string, reason: string, audit: AuditContext): Promise<Account> {
+    const at = this.#at();
+    const updated = await this.#d.accounts.setDisabled(accountId, { at, by: audit.actor, reason }, at);
+    if (!updated) throw (await this.#d.accounts.findById(accountId)) ? new AccountAlreadyDisabledError() : new AccountNotFoundError();
+    await this.#d.audit.record('account.disabled', accountId, audit, { reason });
+    return updated;
+  }
+
+  /** Lets a disabled account sign in again (its old sessions stay ended). AccountNotDisabledError when it was not disabled. */
+  async enable(accountId: string, audit: AuditContext): Promise<Account> {
+    const before = await this.#d.accounts.findById(accountId);
+    if (!before) throw new AccountNotFoundError();
+    const updated = await this.#d.accounts.setDisabled(accountId, null, this.#at());
+    if (!updated) throw (await this.#d.accounts.findById(accountId)) ? new AccountNotDisabledError() : new AccountNotFoundError();
+    await this.#d.audit.record('account.enabled', accountId, audit, { disabledAt: before.disabled?.at ?? null, disabledBy: before.disabled?.by ?? null });
     return updated;
   }
 

@@ -22,3 +22,10 @@ export const AlwaysPasskeyOnError = E('always_passkey_on', 403);
  * address, with or without an account.
  */
 export const SignInThrottledError = E('sign_in_throttled', 429, (retryAfterSeconds: number) => ({ retryAfterSeconds }));
+/**
+ * An operator disabled the account. Said only to someone who proved the account is theirs (a right
+ * password, a passkey of it, an approval on its phone): a stranger is answered as before.
+ */
+export const AccountDisabledError = E('account_disabled', 403);
+export const AccountAlreadyDisabledError = E('account_already_disabled', 409);
+export const AccountNotDisabledError = E('account_not_disabled', 409);

@@ -11,7 +11,7 @@ import { signInCounts } from './sign-in-counts.ts';
 const T = 1_768_467_600; // 2026-01-15 09:00:00 UTC, epoch seconds
 
 describe('signInCounts (unit)', () => {
-  const plain = { alwaysPasskey: false, sessionsValidFrom: null };
+  const plain = { alwaysPasskey: false, sessionsValidFrom: null, disabled: null };
 
   it('counts every sign-in of an account never revoked, however made', () => {
     for (const acr of [ACR.PASSWORD, ACR.PUSH, ACR.PHISHING_RESISTANT, undefined]) {
@@ -21,14 +21,14 @@ describe('signInCounts (unit)', () => {
   });
 
   it('voids a password sign-in of an always-passkey account, not a passkey or phone one', () => {
-    const on = { alwaysPasskey: true, sessionsValidFrom: null };
+    const on = { alwaysPasskey: true, sessionsValidFrom: null, disabled: null };
     assert.equal(signInCounts(on, { acr: ACR.PASSWORD, loginTs: T }), false);
     assert.equal(signInCounts(on, { acr: ACR.PHISHING_RESISTANT, loginTs: T }), true);
     assert.equal(signInCounts(on, { acr: ACR.PUSH, loginTs: T }), true);
   });
 
   it('voids a sign-in strictly before sessionsValidFrom, and one of unknown time', () => {
-    const revoked = { alwaysPasskey: false, sessionsValidFrom: T };
+    const revoked = { alwaysPasskey: false, sessionsValidFrom: T, disabled: null };
     assert.equal(signInCounts(revoked, { acr: ACR.PHISHING_RESISTANT, loginTs: T - 1 }), false);
     assert.equal(signInCounts(revoked, { acr: ACR.PHISHING_RESISTANT, loginTs: T }), true);
     assert.equal(signInCounts(revoked, { acr: ACR.PHISHING_RESISTANT, loginTs: T + 1 }), true);
@@ -36,7 +36,15 @@ describe('signInCounts (unit)', () => {
   });
 
   it('needs both: a fresh password sign-in of an always-passkey account is still void', () => {
-    assert.equal(signInCounts({ alwaysPasskey: true, sessionsValidFrom: T }, { acr: ACR.PASSWORD, loginTs: T + 60 }), false);
+    assert.equal(signInCounts({ alwaysPasskey: true, sessionsValidFrom: T, disabled: null }, { acr: ACR.PASSWORD, loginTs: T + 60 }), false);
+  });
+
+  it('voids every sign-in of a disabled account, however and whenever made, and counts them again once it is enabled', () => {
+    const disabled = { alwaysPasskey: false, sessionsValidFrom: T, disabled: { at: new Date(T * 1000), by: 'operator:op', reason: 'fraud' } };
+    for (const acr of [ACR.PASSWORD, ACR.PUSH, ACR.PHISHING_RESISTANT, undefined]) {
+      for (const loginTs of [T - 1, T, T + 3600, undefined]) assert.equal(signInCounts(disabled, { acr, loginTs }), false, `${String(acr)} at ${String(loginTs)}`);
+    }
+    assert.equal(signInCounts({ ...disabled, disabled: null }, { acr: ACR.PHISHING_RESISTANT, loginTs: T + 3600 }), true);
   });
 
   it('after a revocation: a sign-in in the revocation\'s own second is void, one in the next second counts', async () => {

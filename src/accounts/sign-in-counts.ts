@@ -4,6 +4,7 @@
 // - a password sign-in of an account that has turned "Always passkey" on: the password is gone, so
 //   nothing resting on it may be used, also a sign-in finished just before the switch that comes
 //   back from its interaction only after it;
+// - an operator disabled the account: no sign-in of it counts while it is disabled, whenever made;
 // - revoking the account's access (password reset, lost-phone recovery, phone removal) voids every
 //   sign-in made before it, including one that finished on the sign-in pages but still waits in its
 //   interaction and would otherwise become a session later.
@@ -23,7 +24,8 @@ export interface SignInFacts {
  * (accounts/access-revocation.ts), so a sign-in made right after it (the new phone's first passkey
  * sign-in) counts.
  */
-export function signInCounts(account: Pick<Account, 'alwaysPasskey' | 'sessionsValidFrom'>, signIn: SignInFacts): boolean {
+export function signInCounts(account: Pick<Account, 'alwaysPasskey' | 'sessionsValidFrom' | 'disabled'>, signIn: SignInFacts): boolean {
+  if (account.disabled !== null) return false;
   if (account.alwaysPasskey && signIn.acr === ACR.PASSWORD) return false;
   if (account.sessionsValidFrom === null) return true;
   return signIn.loginTs !== undefined && signIn.loginTs >= account.sessionsValidFrom;

@@ -12,11 +12,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KEYS_USAGE, keysRequest, KeysUsageError } from './key-cli.ts';
+import { ACCOUNTS_USAGE, accountsCall, auditCall } from './cli-accounts.ts';
 
 const USAGE = `usage: npm run admin -- recovery <command> [options]
        npm run admin -- clients <command> [options]
        npm run admin -- operators <command> [options]
        npm run admin -- keys <command> [options]
+       npm run admin -- accounts <command> [options]
+       npm run admin -- audit search [options]
 
 recovery commands:
   list [--status pending|approved|rejected|completed] [--limit N]
@@ -50,6 +53,7 @@ operators commands (who may use the console and the API; admins only):
 
 ${KEYS_USAGE}
 
+${ACCOUNTS_USAGE}
 options:
   --json              print the API's JSON answer instead of text
   --operator <name>   ignored (the audit log names the token's account)
@@ -366,6 +370,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
         disabled: { type: 'boolean', default: false },
         'rotate-secret': { type: 'boolean', default: false },
         now: { type: 'boolean', default: false },
+        account: { type: 'string' },
+        type: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        next: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -381,7 +390,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   try {
     const [area, command, id, ...extra] = positionals;
-    if ((area !== 'recovery' && area !== 'clients' && area !== 'operators' && area !== 'keys') || command === undefined) throw new UsageError('the areas are "recovery", "clients", "operators" and "keys"');
+    if (!['recovery', 'clients', 'operators', 'keys', 'accounts', 'audit'].includes(area ?? '') || command === undefined) throw new UsageError('the areas are "recovery", "clients", "operators", "keys", "accounts" and "audit"');
     const role = area === 'operators' && command === 'grant' ? extra.shift() : undefined;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     // A personal token names its operator in the audit log; ADMIN_TOKEN only bootstraps.
@@ -407,8 +416,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
       else request.print(result.json, output, str);
       return 0;
     }
-    if (area === 'clients' || area === 'operators') {
-      const request = area === 'clients' ? clientsRequest(command, id, values) : operatorsRequest(command, id, role);
+    if (area === 'clients' || area === 'operators' || area === 'accounts' || area === 'audit') {
+      const tools = { show: str, usage: (message: string) => new UsageError(message) };
+      const request = area === 'clients' ? clientsRequest(command, id, values)
+        : area === 'operators' ? operatorsRequest(command, id, role)
+          : area === 'accounts' ? accountsCall(command, id, values, tools) : auditCall(command, id, values, tools);
       const result = await call(base, token, lang, request.method, request.path, request.body);
       if (!result.ok) {
         const { status, error, message } = result.failure;

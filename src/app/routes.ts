@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account-menu/routes.ts';
 import { adminApi, type OperatorApi } from '../admin/routes.ts';
+import { accountApiRoutes, auditApiRoutes } from '../admin/account-routes.ts';
 import { ClientRegistry } from '../admin/client-registry.ts';
 import { keyRoutes } from '../admin/key-routes.ts';
 import type { ConsoleSessionDeps } from '../admin/console-session.ts';
@@ -84,7 +85,11 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
       console: consoleSession,
       audit: services.audit,
       bodies,
-      sections: [{ scope: 'keys', router: keyRoutes(services.signingKeys) }],
+      sections: [
+        { scope: 'accounts', router: accountApiRoutes({ lookup: services.accountLookup, actions: services.accountActions }) },
+        { scope: 'audit', router: auditApiRoutes({ auditSearch: services.auditSearch }) },
+        { scope: 'keys', router: keyRoutes(services.signingKeys) },
+      ],
     }),
     routers: [
       home,
@@ -126,6 +131,9 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
         accounts: services.accounts,
         recovery: services.recovery,
         signingKeys: services.signingKeys,
+        accountLookup: services.accountLookup,
+        accountActions: services.accountActions,
+        auditSearch: services.auditSearch,
         audit: services.audit,
         bodies,
         displayTimeZone: settings.displayTimeZone,

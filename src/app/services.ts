@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { ConnectedServices } from '../account-menu/connected-services.ts';
 import { SignInHistory } from '../account-menu/sign-in-history.ts';
 import { WhatEnds } from '../account-menu/what-ends.ts';
+import { AccountActions } from '../account-admin/account-actions.ts';
+import { AccountLookup } from '../account-admin/account-lookup.ts';
+import { AuditSearch } from '../account-admin/audit-search.ts';
 import { AccessRevocation } from '../accounts/access-revocation.ts';
 import { PasswordThrottle } from '../accounts/password-throttle.ts';
 import { AccountService } from '../accounts/account-service.ts';
@@ -241,6 +244,17 @@ export class Services extends Base {
     logger: this.logger,
     now: this.now,
   });
+  /** The operator console's and API's view of one user account (what the account menu shows, audited). */
+  readonly accountLookup = new AccountLookup({
+    accounts: this.accounts,
+    passkeys: this.passkeys,
+    devices: this.devices,
+    trustedBrowsers: this.trustedBrowsers,
+    menu: { history: (accountId, lang) => this.history.list(accountId, lang), everySignIn: (accountId) => this.whatEnds.everySignIn(accountId) },
+    audit: this.audit,
+  });
+  readonly accountActions = new AccountActions({ lookup: this.accountLookup, accounts: this.accounts, revocation: this.revocation, recovery: this.recovery });
+  readonly auditSearch = new AuditSearch({ events: this.store.audit, lookup: this.accountLookup, audit: this.audit });
   readonly phoneChange = new PhoneChangeService({
     accounts: this.store.accounts,
     codes: this.codes,

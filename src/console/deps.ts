@@ -1,5 +1,8 @@
 // What the console's sections are built from. A section that needs more adds a field here and its
 // value in app/routes.ts.
+import type { AccountActions } from '../account-admin/account-actions.ts';
+import type { AccountLookup } from '../account-admin/account-lookup.ts';
+import type { AuditSearch } from '../account-admin/audit-search.ts';
 import type { ClientRegistry } from '../admin/client-registry.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -17,6 +20,10 @@ export interface ConsoleDeps {
   recovery: RecoveryService;
   /** The signing keys' lifecycle (console/sections/keys.ts). */
   signingKeys: SigningKeyService;
+  /** User accounts as operators see them (account lookup, actions) and the audit log search. */
+  accountLookup: AccountLookup;
+  accountActions: AccountActions;
+  auditSearch: AuditSearch;
   audit: AuditLog;
   bodies: BodyReaders;
   displayTimeZone: string;

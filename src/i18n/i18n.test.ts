@@ -37,6 +37,7 @@ const ERROR_SAMPLES: { [C in ParamCode]: ErrorParams<C> } = {
   signing_key_too_early: { kid: 'kid-1', at: '2026-12-06T10:00:00.000Z' },
   signing_key_is_current: { kid: 'kid-1' },
   signing_key_already_retired: { kid: 'kid-1', at: '2026-12-06T10:00:00.000Z' },
+  audit_query_invalid: { field: 'from' },
   operator_forbidden: { scope: 'clients' },
   operator_token_scope: { scope: 'keys' },
 };

@@ -81,5 +81,6 @@ export const VIEW_KEYS = {
     user_handle_mismatch: 'history.reason.user_handle_mismatch',
     verification_failed: 'history.reason.verification_failed',
     always_passkey_on: 'history.reason.always_passkey_on',
+    account_disabled: 'history.reason.account_disabled',
   }),
 } as const satisfies Record<string, Lookup>;

@@ -13,6 +13,7 @@ import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-coo
 import { seeOther } from '../http/see-other.ts';
 import { langOf } from '../http/state.ts';
 import type { Account } from '../store/types.ts';
+import { AccountDisabledError } from '../accounts/errors.ts';
 import type { InteractionDetails } from './load-interaction.ts';
 
 async function finish(ctx: Context, provider: Provider, result: InteractionResults, mergeWithLastSubmission = false): Promise<void> {
@@ -61,6 +62,9 @@ function vouchesForBrowser(method: SignInMethod): boolean {
 
 /**
  * What follows every successful sign-in, in this order:
+ * 0. a disabled account goes no further: `login.failed` (reason account_disabled) and
+ *    AccountDisabledError. Only here, after the method proved the account is the user's, so the
+ *    refusal tells a stranger nothing (docs/security.md, "Disabled accounts");
  * 1. `login.succeeded` in the audit log (the account menu's sign-in history reads it back);
  * 2. the new-sign-in notice, asked before the browser becomes trusted (it looks at whether the
  *    browser was trusted before this sign-in); none for a sign-up: the account did not exist a
@@ -75,6 +79,10 @@ export async function finishSignIn(ctx: Context, deps: SignInFinishDeps, details
   const client = details.params.client_id;
   const signup = method.kind !== 'push' && method.signup === true;
   const evidence = method.kind === 'passkey' ? { credentialId: method.credentialId } : method.kind === 'push' ? { approvalId: method.approvalId, matching: method.matching } : {};
+  if (account.disabled !== null) {
+    await deps.audit.record('login.failed', account.id, audit, { method: method.kind, ...evidence, client, reason: AccountDisabledError.code });
+    throw new AccountDisabledError();
+  }
   await deps.audit.record('login.succeeded', account.id, audit, { method: method.kind, ...evidence, client, ...(signup ? { signup: true } : {}) });
   const token = trustedBrowserToken(ctx);
   if (!signup) {

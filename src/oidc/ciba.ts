@@ -28,6 +28,8 @@ export function cibaFeature(accounts: AccountRepository, approvals: Pick<Approva
       const account = await accounts.findByEmail(loginHint.trim().toLowerCase());
       // Not oidc-provider's unknown_user_id: an unknown address answers as a known unusable one.
       if (!account) throw new errors.AccessDenied(UNREACHABLE, 'no account has this login_hint');
+      // The partner is told what it is told for an unknown address: no push goes to a disabled account's phones.
+      if (account.disabled !== null) throw new errors.AccessDenied(UNREACHABLE, 'the account is disabled');
       return account.id;
     },
     processLoginHintToken: () => {

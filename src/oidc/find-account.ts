@@ -32,7 +32,8 @@ export const CLAIMS_BY_SCOPE = {
 export function findAccountIn(accounts: AccountRepository, guard?: TokenGuard): FindAccount {
   return async (ctx, id, token): Promise<OidcAccount | undefined> => {
     const account = await accounts.findById(id);
-    if (!account) return undefined;
+    // A disabled account gets no code, token or userinfo, also from a token that escaped its revocation.
+    if (!account || account.disabled !== null) return undefined;
     // `token` is what a grant or userinfo is redeeming; sign-ins load the account without one.
     const clientId = token?.clientId;
     if (guard && typeof clientId === 'string' && await guard(ctx, account, clientId)) return undefined;

@@ -55,7 +55,7 @@ export interface NewToken {
 }
 
 /** Why a presented token was refused (for the audit log; the caller is told only "unauthorised"). */
-export type TokenRefusal = 'unknown_token' | 'wrong_secret' | 'revoked_token' | 'expired_token' | 'no_role';
+export type TokenRefusal = 'unknown_token' | 'wrong_secret' | 'revoked_token' | 'expired_token' | 'no_role' | 'account_disabled';
 
 export type TokenCheck =
   | { ok: true; account: Account; grant: OperatorGrant; token: OperatorToken; scopes: OperatorScope[] }
@@ -199,6 +199,8 @@ export class OperatorService {
     if (token.expiresAt.getTime() <= now) return { ok: false, reason: 'expired_token', accountId: token.accountId };
     const [grant, account] = await Promise.all([this.#d.grants.find(token.accountId), this.#d.accounts.findById(token.accountId)]);
     if (!grant || !account) return { ok: false, reason: 'no_role', accountId: token.accountId };
+    // A disabled account's personal tokens stop with its sign-ins (docs/security.md, "Disabled accounts").
+    if (account.disabled !== null) return { ok: false, reason: 'account_disabled', accountId: token.accountId };
     if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) await this.#d.tokens.touch(id, new Date(now));
     const reach = new Set(scopesOf(grant.role));
     return { ok: true, account, grant, token, scopes: token.scopes.filter((s): s is OperatorScope => reach.has(s as OperatorScope)) };

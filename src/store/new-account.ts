@@ -26,6 +26,7 @@ export function newAccount(input: NewAccount, now: number): Account {
     contactEmail: null,
     contactMobile: null,
     sessionsValidFrom: null,
+    disabled: null,
     createdAt: at,
     updatedAt: at,
   };

@@ -170,7 +170,7 @@ for (const kind of FEATURE_STORES) {
         [['recovery', 'show'], cliEnv(), 2, /"show" needs a request id/],
         [['recovery', 'complete', request.id, '--operator', 'x'], cliEnv(), 1, /Only an approved request whose enrolment link was used can be completed \(this one is pending\)\. \(HTTP 409, recovery_not_completable\)/],
         [['recovery', 'explode'], cliEnv(), 2, /unknown command "explode"/],
-        [['users', 'list'], cliEnv(), 2, /the areas are "recovery", "clients", "operators" and "keys"/],
+        [['users', 'list'], cliEnv(), 2, /the areas are "recovery", "clients", "operators", "keys", "accounts" and "audit"/],
         [['recovery', 'list', '--colour'], cliEnv(), 2, /Unknown option '--colour'/],
         [['recovery', 'list'], { TOBIRA_URL: tobira.issuer }, 2, /set TOBIRA_OPERATOR_TOKEN/],
         [['recovery', 'list'], { ADMIN_TOKEN, TOBIRA_URL: 'http://127.0.0.1:9' }, 1, /cannot reach tobira at http:\/\/127\.0\.0\.1:9/],

@@ -83,7 +83,7 @@ for (const kind of FEATURE_STORES) {
       await page.getByRole('heading', { level: 1, name: 'Console' }).waitFor();
       assert.equal(new URL(page.url()).pathname, '/console');
       assert.match(await page.locator('#console-who').innerText(), /Admin/);
-      assert.deepEqual(await page.locator('#console-nav a').allInnerTexts(), ['Home', 'Partners', 'Operators', 'Personal tokens', 'Signing keys', 'Sign out']);
+      assert.deepEqual(await page.locator('#console-nav a').allInnerTexts(), ['Home', 'User accounts', 'Recovery requests', 'Audit log', 'Partners', 'Operators', 'Personal tokens', 'Signing keys', 'Sign out']);
       await screenshot(page, 'console-en');
       await page.goto(`${tobira.issuer}/console?lang=ja`);
       await page.getByRole('heading', { level: 1, name: 'コンソール' }).waitFor();

@@ -136,6 +136,16 @@ for (const kind of FEATURE_STORES) {
       const wrongSecret = await discover(tobira.issuer, 'tv-poll', 'not-the-secret-not-the-secret-not-the-secret');
       await assert.rejects(oidc.initiateBackchannelAuthentication(wrongSecret, { scope: 'openid', login_hint: phone.email }), (err: oidc.ResponseBodyError) => err.error === 'invalid_client');
 
+      // A disabled account is answered as nobody, and no push goes to its phone (nor does its phone's session count meanwhile).
+      const account = await tobira.store.accounts.findByEmail(phone.email);
+      assert.ok(account);
+      const pushesBefore = receiver.messages.length;
+      await tobira.store.accounts.setDisabled(account.id, { at: new Date(), by: 'operator:test', reason: 'test' }, new Date());
+      assert.deepEqual(await refusalFor(phone.email), unknown);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(receiver.messages.length, pushesBefore, 'no request reached the phone');
+      await tobira.store.accounts.setDisabled(account.id, null, new Date());
+
       // Last: "This wasn't me" pauses push sign-in for the account, and CIBA answers as for nobody.
       await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: phone.email, binding_message: 'TV 0002' });
       const reported = await onPhone('TV 0002');

@@ -8,7 +8,7 @@
 // stranger's request never replaces the code the owner is about to type; each code takes a few
 // wrong tries (one-time-codes) and then the owner asks again. Past the budget no code is made or
 // mailed, and the page says to use one already received.
-import { AlwaysPasskeyOnError } from '../../accounts/errors.ts';
+import { AccountDisabledError, AlwaysPasskeyOnError } from '../../accounts/errors.ts';
 import type { AccessRevocation } from '../../accounts/access-revocation.ts';
 import { normaliseEmail, type AccountService } from '../../accounts/account-service.ts';
 import { acceptPassword, checkPasswordLength, type AcceptedPassword } from '../../accounts/password-policy.ts';
@@ -81,6 +81,11 @@ export class PasswordResetService {
     // Distinct counts (race-safe) give requests in one window distinct slots.
     const code = await this.#deps.codes.issue(codeKey(address, (spent - 1) % RESET_CODE_SLOTS), address);
     if (!account) return { address, mailed: true };
+    // No code and no mail, as for an address without an account: the page says the same either way.
+    if (account.disabled !== null) {
+      await this.#deps.audit.record('password_reset.refused', account.id, audit, { reason: 'account_disabled', step: 'request' });
+      return { address, mailed: true };
+    }
     if (account.alwaysPasskey) {
       this.#sendInBackground(account.id, resetOffMail(lang, address));
       await this.#deps.audit.record('password_reset.refused', account.id, audit, { reason: 'always_passkey', step: 'request' });
@@ -121,6 +126,11 @@ export class PasswordResetService {
     });
     // Codes for addresses without an account are never sent; one cannot be right, but be sure.
     if (!account || !accepted || target !== account.email) throw new CodeExpiredError();
+    // A code sent before the account was disabled: the address is proven, so its owner may be told.
+    if (account.disabled !== null) {
+      await this.#deps.audit.record('password_reset.refused', account.id, input.audit, { reason: 'account_disabled', step: 'complete' });
+      throw new AccountDisabledError();
+    }
     // Only while the mode is off: turning "Always passkey" on in the meantime wins.
     const updated = await this.#deps.accounts.setPassword(account, accepted);
     if (!updated) {

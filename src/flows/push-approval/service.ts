@@ -85,12 +85,13 @@ export class ApprovalService {
 
   /**
    * A sign-in in a browser asks the account's phones. An unknown account answers exactly like a
-   * known one without phones, so the page does not reveal which accounts exist.
+   * known one without phones, so the page does not reveal which accounts exist; so does a disabled
+   * one, whose phones are asked nothing (their sessions ended with it, and nobody may sign in).
    */
   async request(input: { email: string; interactionUid: string; browserBinding: string; trustedBrowserToken: string | undefined; context: ApprovalContext; audit: AuditContext; requireTyped?: boolean }): Promise<ApprovalStarted> {
     const account = await this.#d.accounts.findByEmail(input.email.trim().toLowerCase());
     const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
-    if (!account || devices.length === 0) return { kind: 'no_phone' };
+    if (!account || account.disabled !== null || devices.length === 0) return { kind: 'no_phone' };
     const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
     // After a wrong number, browsers that must show one wait (pushWrongNumbers); trusted ones do not.
     if (!trusted && await this.#d.limiter.reached('pushWrongNumbers', account.id)) throw new PushPausedError();

@@ -216,6 +216,32 @@ export class RecoveryService {
     if (account) void this.#deps.notifier.notify(account, recoveryRequestedNotice, 'ja');
   }
 
+  /**
+   * An operator files a request for an account (the user called support): pending, like one the
+   * user filed, so the approval that sends the enrolment link is still its own audited step and
+   * the link still goes only to the account's verified addresses. No contacts were typed to
+   * compare; the operator's note is the message. Not counted against the hourly limits (those keep
+   * strangers from flooding the queue); the account is told, as for any request.
+   */
+  async startForAccount(account: Account, note: string, audit: AuditContext): Promise<RecoveryRequest> {
+    if (hasControlCharacters(note)) throw new ControlCharactersError();
+    const request = flow.filed({
+      id: randomBytes(16).toString('hex'),
+      accountId: account.id,
+      accountHint: account.email,
+      contactEmail: '',
+      contactMobile: '',
+      message: note,
+      ip: audit.ip,
+      userAgent: audit.userAgent,
+      createdAt: new Date(this.#deps.now()),
+    });
+    await this.#deps.requests.create(request);
+    await this.#deps.audit.record('recovery.requested', account.id, audit, { requestId: request.id, accountHint: account.email, knownAccount: true, startedByOperator: true });
+    void this.#deps.notifier.notify(account, recoveryRequestedNotice, 'ja');
+    return request;
+  }
+
   list(options: { status?: RecoveryStatus; limit: number }): Promise<RecoveryRequest[]> {
     return this.#deps.requests.list(options);
   }

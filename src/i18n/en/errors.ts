@@ -104,6 +104,14 @@ export const errors: ErrorTexts = {
   recovery_request_decided: (p) => `This recovery request is no longer pending (it is ${p.state}).`,
   recovery_request_not_found: 'There is no recovery request with this id.',
   recovery_completion_failed: (p) => `The clean-up after the enrolment failed again (${p.steps.join(', ')}). The steps that could run did; the cause is in tobira's log and the audit log (recovery.completion_failed). Fix it and run the completion again.`,
+  // Operators and user accounts (the console and the operator API)
+  account_disabled: 'This account cannot sign in at the moment. If you did not expect this, contact the service\'s support.',
+  account_already_disabled: 'This account is disabled already.',
+  account_not_disabled: 'This account is not disabled.',
+  account_disable_self: 'You cannot disable your own account; ask another administrator.',
+  account_lookup_invalid: 'Enter an e-mail address or an account id.',
+  account_lookup_none: 'No account has this e-mail address or id.',
+  audit_query_invalid: (p) => `The audit log search is not valid (${p.field}).`,
   // The operator API
   admin_unauthorized: 'The operator API needs "Authorization: Bearer <token>" with a valid personal token (created in the console; ADMIN_TOKEN only until the first admin exists), or the console\'s passkey sign-in.',
   client_not_found: 'There is no client with this client_id.',

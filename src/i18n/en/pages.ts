@@ -1,10 +1,13 @@
 // English texts of the pages; the keys come from i18n/ja/pages.ts.
 import type { PageKey } from '../ja/pages.ts';
 import { consolePages } from './console-pages.ts';
+import { consoleDataPages } from './console-data-pages.ts';
 
 export const pages: Readonly<Record<PageKey, string>> = {
   // The operator console (/console)
   ...consolePages,
+  // Its user accounts, audit log and recovery queue
+  ...consoleDataPages,
   // The sign-in, sign-up, consent, phone, TV and passkey pages
   'app.name': 'tobira',
   'app.tagline': 'Sign in with passkeys',

@@ -110,6 +110,14 @@ export const errors = {
   recovery_request_decided: (p: { state: string }) => `この復旧申請はすでに処理済みです（状態: ${p.state}）。`,
   recovery_request_not_found: 'この ID の復旧申請はありません。',
   recovery_completion_failed: (p: { steps: readonly string[] }) => `登録後の後処理が再び失敗しました（${p.steps.join(', ')}）。実行できた手順は実行済みです。原因は tobira のログと監査ログ（recovery.completion_failed）にあります。原因を取り除いてから、もう一度完了処理を実行してください。`,
+  // Operators and user accounts (the console and the operator API)
+  account_disabled: 'このアカウントでは現在ログインできません。お心当たりがない場合は、サービスのサポート窓口にお問い合わせください。',
+  account_already_disabled: 'このアカウントはすでに無効になっています。',
+  account_not_disabled: 'このアカウントは無効になっていません。',
+  account_disable_self: '自分のアカウントは無効にできません。別の管理者に依頼してください。',
+  account_lookup_invalid: 'メールアドレスかアカウント ID を入力してください。',
+  account_lookup_none: 'このメールアドレスまたは ID のアカウントはありません。',
+  audit_query_invalid: (p: { field: string }) => `監査ログの検索条件が不正です（${p.field}）。`,
   // The operator API
   admin_unauthorized: '運用者 API には、有効な個人トークン（コンソールで作成。最初の管理者ができるまでは ADMIN_TOKEN）を「Authorization: Bearer <トークン>」で指定するか、コンソールにパスキーでログインしてください。',
   client_not_found: 'この client_id のクライアントはありません。',

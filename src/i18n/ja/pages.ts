@@ -2,10 +2,13 @@
 // stands for a value. This file defines the keys: every other language must have each of them
 // (i18n/en/pages.ts is typed from this file), so a missing translation does not compile.
 import { consolePages } from './console-pages.ts';
+import { consoleDataPages } from './console-data-pages.ts';
 
 export const pages = {
   // The operator console (/console): its own file, so the console's sections add their texts there
   ...consolePages,
+  // Its user accounts, audit log and recovery queue
+  ...consoleDataPages,
   // The sign-in, sign-up, consent, phone, TV and passkey pages
   'app.name': 'tobira',
   'app.tagline': 'パスキーでログインする ID サービス',

@@ -2,7 +2,7 @@
 // process it is atomic, as the mongo store's single-document updates are.
 import { DuplicateKeyError } from '../errors.ts';
 import { newAccount } from '../new-account.ts';
-import type { Account, AccountRepository, ContactKind, NewAccount, SignInMode, VerifiedContact } from '../types.ts';
+import type { Account, AccountDisablement, AccountRepository, ContactKind, NewAccount, SignInMode, VerifiedContact } from '../types.ts';
 
 export class MemoryAccounts implements AccountRepository {
   readonly #now: () => number;
@@ -59,5 +59,9 @@ export class MemoryAccounts implements AccountRepository {
   async setSessionsValidFrom(id: string, epochSeconds: number, at: Date): Promise<Account | undefined> {
     const movesForward = (account: Account): boolean => account.sessionsValidFrom === null || account.sessionsValidFrom < epochSeconds;
     return this.#update(id, at, { sessionsValidFrom: epochSeconds }, movesForward) ?? this.findById(id);
+  }
+
+  async setDisabled(id: string, disabled: AccountDisablement | null, at: Date): Promise<Account | undefined> {
+    return this.#update(id, at, { disabled }, (account) => (account.disabled === null) !== (disabled === null));
   }
 }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { DuplicateKeyError, StoreUnavailableError } from '../errors.ts';
 import { newAccount } from '../new-account.ts';
-import type { Account, AccountRepository, ContactKind, NewAccount, SignInMode, VerifiedContact } from '../types.ts';
+import type { Account, AccountDisablement, AccountRepository, ContactKind, NewAccount, SignInMode, VerifiedContact } from '../types.ts';
 import { database, guard, isDuplicateKeyError } from './connection.ts';
 import type { ConsumptionClaims } from './consumptions.ts';
 
@@ -18,15 +18,16 @@ export const ACCOUNTS_COLLECTION = 'accounts';
 
 /**
  * An Account with its id as the document _id. Documents written before always-passkey, contact
- * details and sessionsValidFrom existed lack those fields (read as false / null), and the older
+ * details, sessionsValidFrom and disabling existed lack those fields (read as false / null), and the older
  * ones lack `rev`.
  */
-type AccountDocument = Omit<Account, 'id' | 'alwaysPasskey' | 'contactEmail' | 'contactMobile' | 'sessionsValidFrom'> & {
+type AccountDocument = Omit<Account, 'id' | 'alwaysPasskey' | 'contactEmail' | 'contactMobile' | 'sessionsValidFrom' | 'disabled'> & {
   _id: string;
   alwaysPasskey?: boolean;
   contactEmail?: VerifiedContact | null;
   contactMobile?: VerifiedContact | null;
   sessionsValidFrom?: number | null;
+  disabled?: AccountDisablement | null;
   /** Changes on every update, so an update claim names exactly the version that was read. */
   rev?: string;
 };
@@ -38,6 +39,16 @@ const contactSchema = new mongoose.Schema<VerifiedContact>(
   {
     value: { type: String, required: true },
     verifiedAt: { type: Date, required: true },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+const disablementSchema = new mongoose.Schema<AccountDisablement>(
+  {
+    at: { type: Date, required: true },
+    by: { type: String, required: true },
+    // Not `required`: an empty note is valid.
+    reason: { type: String, default: '' },
   },
   { _id: false, strict: 'throw' },
 );
@@ -55,6 +66,7 @@ const accountSchema = new mongoose.Schema<AccountDocument>(
     contactEmail: { type: contactSchema, default: null },
     contactMobile: { type: contactSchema, default: null },
     sessionsValidFrom: { type: Number, default: null },
+    disabled: { type: disablementSchema, default: null },
     rev: { type: String },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -82,6 +94,7 @@ function toAccount(document: AccountDocument): Account {
     contactEmail: toContact(document.contactEmail),
     contactMobile: toContact(document.contactMobile),
     sessionsValidFrom: document.sessionsValidFrom ?? null,
+    disabled: document.disabled ? { at: new Date(document.disabled.at), by: document.disabled.by, reason: document.disabled.reason } : null,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
   };
@@ -160,6 +173,11 @@ export class MongoAccounts implements AccountRepository {
     const movesForward = (account: Account): boolean => account.sessionsValidFrom === null || account.sessionsValidFrom < epochSeconds;
     // Not moved: either the account is gone, or it already voids at least as much (read it back).
     return await this.#update(id, { sessionsValidFrom: epochSeconds, updatedAt: new Date(at) }, movesForward) ?? this.findById(id);
+  }
+
+  setDisabled(id: string, disabled: AccountDisablement | null, at: Date): Promise<Account | undefined> {
+    const value = disabled ? { at: new Date(disabled.at), by: disabled.by, reason: disabled.reason } : null;
+    return this.#update(id, { disabled: value, updatedAt: new Date(at) }, (account) => (account.disabled === null) !== (disabled === null));
   }
 
   /** Applies `change` to the current version when `expect` holds for it; see the file comment. */

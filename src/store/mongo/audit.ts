@@ -5,7 +5,7 @@
 // The _id is an ObjectId so that events with the same `at` still list newest first: ObjectIds
 // from one process increase with every insert. `details` is schemaless and goes through the codec.
 import mongoose from 'mongoose';
-import type { AuditEvent, AuditRepository, NewAuditEvent } from '../types.ts';
+import type { AuditEvent, AuditQuery, AuditRepository, NewAuditEvent } from '../types.ts';
 import { decode, encode } from './codec.ts';
 import { guard } from './connection.ts';
 import { assertLimit } from '../arguments.ts';
@@ -34,6 +34,8 @@ function toEvent(document: AuditDocument): AuditEvent {
 export async function ensureAuditIndexes(db: mongoose.mongo.Db): Promise<void> {
   const collection = db.collection<AuditDocument>(AUDIT_COLLECTION);
   await collection.createIndex({ accountId: 1, ...NEWEST_FIRST });
+  // An operator's search of one account's events of some types (search()).
+  await collection.createIndex({ accountId: 1, type: 1, ...NEWEST_FIRST });
   await collection.createIndex({ type: 1, ...NEWEST_FIRST });
   await collection.createIndex(NEWEST_FIRST);
 }
@@ -69,6 +71,24 @@ export class MongoAudit implements AuditRepository {
 
   list(options: { type?: string; limit: number }): Promise<AuditEvent[]> {
     return this.#list(options.type === undefined ? {} : { type: options.type }, options.limit);
+  }
+
+  search(query: AuditQuery): Promise<AuditEvent[]> {
+    if (query.types?.length === 0) return guard(async () => { assertLimit(query.limit); return []; });
+    const conditions: Array<mongoose.mongo.Filter<AuditDocument>> = [];
+    if (query.accountId !== undefined) conditions.push({ accountId: query.accountId });
+    if (query.types !== undefined) conditions.push({ type: { $in: [...query.types] } });
+    if (query.from !== undefined) conditions.push({ at: { $gte: new Date(query.from) } });
+    if (query.to !== undefined) conditions.push({ at: { $lt: new Date(query.to) } });
+    const { after } = query;
+    if (after !== undefined) {
+      const at = new Date(after.at);
+      // Events of the same time come in _id order; an id this store did not make continues before its time.
+      conditions.push(mongoose.mongo.ObjectId.isValid(after.id) && /^[0-9a-f]{24}$/i.test(after.id)
+        ? { $or: [{ at: { $lt: at } }, { at, _id: { $lt: new mongoose.mongo.ObjectId(after.id) } }] }
+        : { at: { $lt: at } });
+    }
+    return this.#list(conditions.length === 0 ? {} : { $and: conditions }, query.limit);
   }
 
   #list(filter: mongoose.mongo.Filter<AuditDocument>, limit: number): Promise<AuditEvent[]> {

@@ -42,8 +42,21 @@ export interface Account {
    * one finished but still waiting in its interaction when access was revoked. Null: none yet.
    */
   sessionsValidFrom: number | null;
+  /**
+   * Set by an operator: the account cannot sign in by any method, and no sign-in of it counts
+   * (accounts/sign-in-counts.ts). Null while the account may sign in.
+   */
+  disabled: AccountDisablement | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Who disabled an account, when, and why (the operator's note). */
+export interface AccountDisablement {
+  at: Date;
+  /** The audit actor of the operator, e.g. `operator:<account id>`. */
+  by: string;
+  reason: string;
 }
 
 /** How the account signs in: written together in one single-document update. */
@@ -87,4 +100,10 @@ export interface AccountRepository {
    * one changes nothing. Returns the account as stored afterwards; undefined when gone.
    */
   setSessionsValidFrom(id: string, epochSeconds: number, at: Date): Promise<Account | undefined>;
+  /**
+   * Disables the account (`disabled` set) or enables it (null). Only when that changes something,
+   * so of two operators acting at once one wins: the updated account, or undefined when it was in
+   * that state already (or is gone).
+   */
+  setDisabled(id: string, disabled: AccountDisablement | null, at: Date): Promise<Account | undefined>;
 }

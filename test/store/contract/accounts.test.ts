@@ -22,6 +22,7 @@ forEachStore('accounts', (t) => {
       contactEmail: null,
       contactMobile: null,
       sessionsValidFrom: null,
+      disabled: null,
       createdAt: new Date(t.clock),
       updatedAt: new Date(t.clock),
     });
@@ -200,6 +201,27 @@ forEachStore('accounts', (t) => {
     }
   });
 
+  it('disables and enables an account only when that changes it: one winner of concurrent disables, everything else kept', async () => {
+    const created = await t.store.accounts.create(alice);
+    const results = valuesOf(await race(6, (i) => t.store.accounts.setDisabled(created.id, { at: new Date(t.clock + i), by: `operator:op-${i}`, reason: `note ${i}` }, new Date(t.clock + 1000 + i))));
+    const winners = results.filter((result) => result !== undefined);
+    assert.equal(winners.length, 1, 'the disable (and its revocation and audit) happens once');
+    const winner = winners[0];
+    assert.ok(winner?.disabled);
+    assert.match(winner.disabled.by, /^operator:op-\d$/);
+    assert.deepEqual(winner, { ...created, disabled: winner.disabled, updatedAt: winner.updatedAt });
+    assert.deepEqual(await t.store.accounts.findById(created.id), winner);
+    assert.equal(await t.store.accounts.setDisabled(created.id, { at: new Date(t.clock), by: 'operator:late', reason: '' }, new Date(t.clock + 5000)), undefined, 'disabled already');
+    // A contact change meanwhile keeps the account disabled.
+    const contact = { value: 'alice.home@example.net', verifiedAt: new Date(t.clock) };
+    assert.deepEqual((await t.store.accounts.setContact(created.id, 'email', contact, new Date(t.clock + 6000)))?.disabled, winner.disabled);
+    const enabled = await t.store.accounts.setDisabled(created.id, null, new Date(t.clock + 7000));
+    assert.deepEqual(enabled, { ...created, contactEmail: contact, disabled: null, updatedAt: new Date(t.clock + 7000) });
+    assert.equal(await t.store.accounts.setDisabled(created.id, null, new Date(t.clock + 8000)), undefined, 'enabled already');
+    assert.deepEqual(await t.store.accounts.findById(created.id), enabled);
+    assert.equal(await t.store.accounts.setDisabled('00000000-0000-4000-8000-000000000000', { at: new Date(t.clock), by: 'operator:x', reason: '' }, new Date(t.clock)), undefined);
+  });
+
   it('lets exactly one of 10 concurrent switches expecting the mode off win', async () => {
     for (let round = 0; round < 5; round += 1) {
       const created = await t.store.accounts.create({ ...alice, email: `race-${round}@example.com`, passwordHash: 'old-hash' });
@@ -227,7 +249,7 @@ describe('store contract (mongo only): accounts', () => {
       const at = new Date(clock);
       const old = { email: 'old@example.com', emailVerified: true, name: 'Old', passwordHash: 'old-hash', webauthnUserId: 'handle', createdAt: at, updatedAt: at };
       await raw.collection('accounts').insertOne({ _id: 'legacy-1', ...old } as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>);
-      const expected = { id: 'legacy-1', ...old, alwaysPasskey: false, contactEmail: null, contactMobile: null, sessionsValidFrom: null };
+      const expected = { id: 'legacy-1', ...old, alwaysPasskey: false, contactEmail: null, contactMobile: null, sessionsValidFrom: null, disabled: null };
       assert.deepEqual(await legacy.accounts.findById('legacy-1'), expected);
       assert.deepEqual(await legacy.accounts.findByEmail('old@example.com'), expected);
 

@@ -1,6 +1,6 @@
 // The audit log: append-only, listed newest first.
 import assert from 'node:assert/strict';
-import type { NewAuditEvent } from '../../../src/store/types.ts';
+import type { AuditEvent, AuditQuery, NewAuditEvent } from '../../../src/store/types.ts';
 import { assertRejectsWith, forEachStore } from './support.ts';
 
 /** Every property name an object offers, own or inherited (short of Object.prototype), sorted. */
@@ -89,8 +89,8 @@ forEachStore('audit', (t) => {
     }
   });
 
-  it('is append-only: no method but append and the two lists, and returned events are copies', async () => {
-    assert.deepEqual(methodNames(t.store.audit), ['append', 'list', 'listByAccount']);
+  it('is append-only: no method but append, the two lists and the search, and returned events are copies', async () => {
+    assert.deepEqual(methodNames(t.store.audit), ['append', 'list', 'listByAccount', 'search']);
     const appended = await t.store.audit.append(event());
     appended.type = 'mutated';
     appended.details.credentialId = 'mutated';
@@ -100,5 +100,85 @@ forEachStore('audit', (t) => {
     assert.deepEqual(listed, { id: listed.id, ...event() });
     listed.details.credentialId = 'mutated again';
     assert.deepEqual(await t.store.audit.list({ limit: 1 }), [{ id: listed.id, ...event() }]);
+  });
+
+  describe('search', () => {
+    const at = (seconds: number): Date => new Date(t.clock + seconds * 1000);
+
+    /** 30 events over two accounts, no account and three types, appended out of time order, some sharing a time. */
+    async function appendMany(): Promise<AuditEvent[]> {
+      const appended: AuditEvent[] = [];
+      const types = ['login.succeeded', 'login.failed', 'account.viewed'];
+      const accounts = ['acc-1', 'acc-2', null];
+      for (let i = 0; i < 30; i += 1) {
+        const seconds = (i * 7) % 20; // 0..19, several events per second
+        appended.push(await t.store.audit.append(event({ at: at(seconds), type: types[i % 3] as string, accountId: accounts[Math.floor(i / 3) % 3] ?? null, details: { i } })));
+      }
+      return appended;
+    }
+
+    /** What a search must answer: the matching events, newest first (same time: appended later first). */
+    function expected(appended: AuditEvent[], keep: (e: AuditEvent) => boolean): AuditEvent[] {
+      return appended.map((e, i) => ({ e, i })).filter(({ e }) => keep(e))
+        .sort((a, b) => b.e.at.getTime() - a.e.at.getTime() || b.i - a.i).map(({ e }) => e);
+    }
+
+    it('finds by account, types and time range, newest first, up to the limit', async () => {
+      const appended = await appendMany();
+      const cases: Array<[Omit<AuditQuery, 'limit'>, (e: AuditEvent) => boolean]> = [
+        [{}, () => true],
+        [{ accountId: 'acc-1' }, (e) => e.accountId === 'acc-1'],
+        [{ types: ['login.failed'] }, (e) => e.type === 'login.failed'],
+        [{ types: ['login.failed', 'account.viewed'] }, (e) => e.type !== 'login.succeeded'],
+        [{ accountId: 'acc-2', types: ['login.succeeded', 'account.viewed'] }, (e) => e.accountId === 'acc-2' && e.type !== 'login.failed'],
+        [{ from: at(5), to: at(12) }, (e) => e.at >= at(5) && e.at < at(12)],
+        [{ accountId: 'acc-1', from: at(7) }, (e) => e.accountId === 'acc-1' && e.at >= at(7)],
+        [{ types: ['login.succeeded'], to: at(7) }, (e) => e.type === 'login.succeeded' && e.at < at(7)],
+        [{ accountId: 'acc-3' }, () => false],
+        [{ types: ['no.such.type'] }, () => false],
+        [{ from: at(12), to: at(12) }, () => false],
+      ];
+      for (const [query, keep] of cases) {
+        const all = expected(appended, keep);
+        assert.deepEqual(await t.store.audit.search({ ...query, limit: 100 }), all, JSON.stringify(query));
+        assert.deepEqual(await t.store.audit.search({ ...query, limit: 4 }), all.slice(0, 4), `${JSON.stringify(query)}, limit 4`);
+      }
+      assert.deepEqual(await t.store.audit.search({ types: [], limit: 10 }), [], 'no types means no events');
+    });
+
+    it('pages through every match exactly once, events of the same time included', async () => {
+      const appended = await appendMany();
+      for (const query of [{}, { accountId: 'acc-1' }, { types: ['login.failed', 'login.succeeded'] }, { from: at(3), to: at(15) }] as Array<Omit<AuditQuery, 'limit'>>) {
+        const seen: AuditEvent[] = [];
+        let after: AuditQuery['after'];
+        for (let page = 0; page < 40; page += 1) {
+          const events = await t.store.audit.search({ ...query, ...(after ? { after } : {}), limit: 3 });
+          seen.push(...events);
+          const last = events.at(-1);
+          if (events.length < 3 || !last) break;
+          after = { at: last.at, id: last.id };
+        }
+        const all = await t.store.audit.search({ ...query, limit: 100 });
+        assert.deepEqual(seen, all, JSON.stringify(query));
+      }
+      // A position the store did not make continues strictly before its time.
+      const before10 = expected(appended, (e) => e.at < at(10));
+      assert.deepEqual(await t.store.audit.search({ after: { at: at(10), id: 'not-an-id-of-this-store' }, limit: 100 }), before10);
+    });
+
+    it('refuses a limit that is not a positive integer', async () => {
+      for (const limit of [0, -1, 1.5, Number.NaN]) {
+        await assertRejectsWith(t.store.audit.search({ limit }), RangeError);
+        await assertRejectsWith(t.store.audit.search({ types: [], limit }), RangeError);
+      }
+    });
+
+    it('returns copies', async () => {
+      await t.store.audit.append(event());
+      const [found] = await t.store.audit.search({ accountId: 'acc-1', limit: 1 });
+      assert.ok(found);
+      found.details.credentialId = 'mutated';
+      assert.deepEqual(await t.store.audit.search({ accountId: 'acc-1', limit: 1 }), [{ id: found.id, ...event() }]);
+    });
   });
 });
