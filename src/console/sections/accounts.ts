@@ -28,10 +28,10 @@ const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The steps on an account with a page of their own: what the page asks for and says. */
 const STEPS = {
-  'sign-out': { title: 'console.accounts.sign_out_title', lead: 'console.accounts.sign_out_lead', button: 'console.accounts.sign_out', field: null },
-  disable: { title: 'console.accounts.disable_title', lead: 'console.accounts.disable_lead', button: 'console.accounts.disable', field: 'reason' },
-  recovery: { title: 'console.accounts.recovery_title', lead: 'console.accounts.recovery_lead', button: 'console.accounts.recovery', field: 'note' },
-} as const satisfies Record<string, { title: MessageKey; lead: MessageKey; button: MessageKey; field: string | null }>;
+  'sign-out': { title: 'console.accounts.sign_out_title', lead: 'console.accounts.sign_out_lead', button: 'console.accounts.sign_out', stepField: null },
+  disable: { title: 'console.accounts.disable_title', lead: 'console.accounts.disable_lead', button: 'console.accounts.disable', stepField: 'reason' },
+  recovery: { title: 'console.accounts.recovery_title', lead: 'console.accounts.recovery_lead', button: 'console.accounts.recovery', stepField: 'note' },
+} as const satisfies Record<string, { title: MessageKey; lead: MessageKey; button: MessageKey; stepField: string | null }>;
 type Step = keyof typeof STEPS;
 
 export function accountsSection(deps: ConsoleDeps): ConsoleSection {
@@ -82,7 +82,7 @@ export function accountsSection(deps: ConsoleDeps): ConsoleSection {
   async function stepPage(ctx: Context, id: string, step: Step, input = '', error?: AppError): Promise<void> {
     const account = await lookup.find(id);
     await renderConsole(ctx, 'console/account-step', {
-      account, step, ...STEPS[step], input, notice: '', ...formRefusal(ctx, error, { account_disable_self: 'reason', control_characters: STEPS[step].field ?? '' }),
+      account, step, ...STEPS[step], input, notice: '', ...formRefusal(ctx, error, { account_disable_self: 'reason', control_characters: STEPS[step].stepField ?? '' }),
     }, error ? error.status : 200);
   }
 
