@@ -56,6 +56,7 @@ export function buildRoutes(services: Services, provider: Provider): Routes {
     accounts: services.accounts,
     clients: infrastructure.directory,
     passkeys: services.passkeys,
+    devices: services.devices,
     audit: services.audit,
     trustedBrowsers: services.trustedBrowsers,
     trustedBrowserDays: settings.trustedBrowserDays,

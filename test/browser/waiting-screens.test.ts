@@ -15,6 +15,7 @@ import { discover, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorizatio
 import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { screenshot } from '../support/screenshots.ts';
+import { notifyPhoneFor, showWay } from '../support/sign-in-page.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { freshStore } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
@@ -94,8 +95,7 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
   async function askPhone(pc: Page, email: string): Promise<void> {
     const pending = await startAuthorization(config);
     await pc.goto(pending.url.href);
-    await pc.locator('#email').fill(email);
-    await pc.locator('#push-button').click();
+    await notifyPhoneFor(pc, email);
     await pc.locator('#push-number').waitFor();
   }
 
@@ -152,6 +152,7 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
 
         // Asked again and approved (over HTTP): the PC, which waits again, continues by itself.
         const before = receiver.messages.length;
+        await showWay(pc, 'push');
         await pc.locator('#push-button').click();
         await pc.locator('#push-number').waitFor();
         const number = await pc.locator('#push-number').innerText();

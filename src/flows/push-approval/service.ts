@@ -74,6 +74,8 @@ export function bindingHash(binding: string): string {
 }
 
 const blockKey = (accountId: string): string => `push:${accountId}`;
+/** The owner key of an unanswered request: no account id looks like it (ids are UUIDs). */
+const unansweredKey = (email: string): string => `unanswered:${createHash('sha256').update(email).digest('hex')}`;
 const approvalChallengeKey = (approvalId: string, chosen: string): string => `approve:${approvalId}:${chosen}`;
 
 export class ApprovalService {
@@ -84,19 +86,25 @@ export class ApprovalService {
   }
 
   /**
-   * A sign-in in a browser asks the account's phones. An unknown account answers exactly like a
-   * known one without phones, so the page does not reveal which accounts exist.
+   * A sign-in in a browser asks the account's phones. An address with no phone to ask (no account,
+   * or an account without phones) is answered exactly as one with a phone: a request is stored
+   * under a key no account has, with a number, a countdown and the same caps, and it waits and
+   * expires like one nobody answers. So the page tells a stranger neither that the account exists
+   * nor that it has a phone (docs/security.md, "What the sign-in page shows and why").
    */
   async request(input: { email: string; interactionUid: string; browserBinding: string; trustedBrowserToken: string | undefined; context: ApprovalContext; audit: AuditContext; requireTyped?: boolean }): Promise<ApprovalStarted> {
-    const account = await this.#d.accounts.findByEmail(input.email.trim().toLowerCase());
-    const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
-    if (!account || devices.length === 0) return { kind: 'no_phone' };
-    const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
+    const email = input.email.trim().toLowerCase();
+    const found = await this.#d.accounts.findByEmail(email);
+    const devices = found ? await this.#d.devices.listByAccount(found.id) : [];
+    const account = found && devices.length > 0 ? found : undefined;
+    // The same steps for both, against the account or the unanswerable key.
+    const key = account ? account.id : unansweredKey(email);
+    const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, key);
     // After a wrong number, browsers that must show one wait (pushWrongNumbers); trusted ones do not.
-    if (!trusted && await this.#d.limiter.reached('pushWrongNumbers', account.id)) throw new PushPausedError();
+    if (!trusted && await this.#d.limiter.reached('pushWrongNumbers', key)) throw new PushPausedError();
     // A partner that needs the typed number gets it even in a trusted browser (acr push:typed).
     const mode = input.requireTyped === true ? 'type' : trusted ? 'none' : this.#d.policy.matching;
-    return this.#start(account, devices, { origin: { kind: 'browser', interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding) }, mode, context: input.context, audit: input.audit });
+    return this.#start(key, account, devices, { origin: { kind: 'browser', interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding) }, mode, context: input.context, audit: input.audit });
   }
 
   /**
@@ -109,17 +117,18 @@ export class ApprovalService {
     const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
     if (!account || devices.length === 0) return { kind: 'no_phone' };
     // An empty browser hash matches no browser binding: only the provider can collect the result.
-    return this.#start(account, devices, { origin: { kind: 'ciba', authReqId: input.authReqId }, mode: 'none', context: input.context, audit: input.audit });
+    return this.#start(account.id, account, devices, { origin: { kind: 'ciba', authReqId: input.authReqId }, mode: 'none', context: input.context, audit: input.audit });
   }
 
-  async #start(account: Account, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
+  /** `account` undefined: the unanswered request of an address with no phone (see request). */
+  async #start(accountId: string, account: Account | undefined, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
     const now = this.#d.now();
-    if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
+    if (await this.#d.blocks.find(blockKey(accountId))) throw new PushBlockedError();
     const { mode } = input;
     const { number, choices } = mode === 'none' ? { number: '', choices: [] } : newMatching(mode);
     const approval: Approval = {
       id: randomBytes(16).toString('base64url'),
-      accountId: account.id,
+      accountId,
       origin: input.origin,
       matching: mode,
       number,
@@ -141,8 +150,12 @@ export class ApprovalService {
     });
     if (created === 'too_many_pending') throw new TooManyPendingApprovalsError();
     if (created === 'too_many_since') throw new ApprovalRateLimitedError();
-    await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
-    await this.#notify(account, devices, approval, input.audit);
+    if (account) {
+      await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
+      // Not awaited: the push services' round trips would make a real account's answer slower
+      // than an unanswered one's. #notify records its own failures.
+      void this.#notify(account, devices, approval, input.audit).catch(() => undefined);
+    }
     const expiresInSeconds = Math.max(0, Math.round((approval.expiresAt.getTime() - this.#d.now()) / 1000));
     return { kind: 'sent', approvalId: approval.id, matching: mode, number, expiresAt: approval.expiresAt, expiresInSeconds };
   }
