@@ -21,7 +21,9 @@ export function planRoutes(deps: InteractionDeps): Router {
     const input = parseForm(planRequest, ctx.request.body);
     const linked = await linkedAccountFor(ctx, deps, input.email);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = signInPlan(input.browser, { phr: phrRequired(details), typedPush: typedPushRequired(details) }, linked);
+    const plan = signInPlan(input.browser, { phr: phrRequired(details), typedPush: typedPushRequired(details) }, linked);
+    // The same keys for every address; only the linked owner is told why no password is offered.
+    ctx.body = { ...plan, alwaysPasskey: linked?.alwaysPasskey === true };
   });
   return router;
 }
