@@ -8,7 +8,7 @@ import type { Account, Store } from '../../src/store/types.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { screenshot } from '../support/screenshots.ts';
-import { notifyPhoneFor } from '../support/sign-in-page.ts';
+import { notifyPhoneFor, openOtherWays } from '../support/sign-in-page.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
@@ -111,6 +111,7 @@ for (const kind of FEATURE_STORES) {
       const { page } = fresh;
 
       await page.goto(`${tobira.issuer}/account/login?next=/device`);
+      await openOtherWays(page);
       await page.getByRole('link', { name: 'Got a new phone?' }).click();
       await page.getByRole('heading', { name: 'Approve on your old phone' }).waitFor();
       await screenshot(page, 'phone-change-en');

@@ -14,7 +14,7 @@ import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, startAuthoriza
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { ADMIN_TOKEN, enrolmentLinkIn, mailMatching, mailText, runCli, smsMatching } from '../support/recovery-harness.ts';
 import { screenshot } from '../support/screenshots.ts';
-import { notifyPhoneFor } from '../support/sign-in-page.ts';
+import { notifyPhoneFor, openOtherWays } from '../support/sign-in-page.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
@@ -144,6 +144,7 @@ for (const kind of FEATURE_STORES) {
       const { page } = fresh;
       const mailsBefore = smtp.messages.length;
       await page.goto((await startAuthorization(config)).url.href);
+      await openOtherWays(page);
       await page.getByRole('link', { name: 'Lost your phone and cannot sign in?' }).click();
       await page.getByRole('heading', { name: 'Ask to recover your account' }).waitFor();
       await page.getByLabel('E-mail address you sign in with').fill(email);

@@ -37,5 +37,6 @@ export async function notifyPhoneFor(page: Page, email: string): Promise<void> {
 
 /** Opens "other ways to sign in" (where the help links live) if it is closed. */
 export async function openOtherWays(page: Page): Promise<void> {
+  await page.locator('#email').waitFor();
   if (await page.locator('#other-ways').getAttribute('open') === null) await page.locator('#other-ways-summary').click();
 }
