@@ -30,13 +30,24 @@ export interface PushSender {
   send(subscription: PushSubscriptionRecord, payload: object, options: { ttlSeconds: number; urgency?: 'high' | 'normal'; topic?: string }): Promise<'sent' | 'gone'>;
 }
 
-/** What the phone shows about the sign-in it is asked to approve. */
-export interface ApprovalContext {
+/** The browser and place of a request as each language names them (`browser_ja`, `place_en`, …). */
+export type ContextInEveryLang = { [K in `browser_${Lang}` | `place_${Lang}`]?: string };
+
+/**
+ * What the phone shows about the sign-in it is asked to approve. `browser` and `place` are in the
+ * asking page's language; the phone shows its own language's (contextIn).
+ */
+export interface ApprovalContext extends ContextInEveryLang {
   client: string;
   clientLogo: string;
   browser: string;
   ip: string;
   place: string;
+}
+
+/** An approval's context as a reader in `lang` sees it: the browser and place in that language. */
+export function contextIn(context: Record<string, string>, lang: Lang): Record<string, string> {
+  return { ...context, browser: context[`browser_${lang}`] ?? context.browser ?? '', place: context[`place_${lang}`] ?? context.place ?? '' };
 }
 
 export type ApprovalStarted =
@@ -166,18 +177,19 @@ export class ApprovalService {
     // in, as a lock screen shows them without opening tobira.
     const payloadFor = (device: Device): object => {
       const t = translator(device.lang);
+      const context = contextIn(approval.context, device.lang);
       return {
         type: 'approval',
         approvalId: approval.id,
         url: `${this.#d.issuer}/device/approve/${approval.id}`,
-        client: approval.context.client,
-        browser: approval.context.browser,
+        client: context.client,
+        browser: context.browser,
         lang: device.lang,
         title: t('push.notification_title'),
         // A partner's back-channel request has no browser to name.
-        body: approval.context.browser
-          ? t('push.notification_body', { client: approval.context.client ?? '', browser: approval.context.browser })
-          : t('push.notification_body_plain', { client: approval.context.client ?? '' }),
+        body: context.browser
+          ? t('push.notification_body', { client: context.client ?? '', browser: context.browser })
+          : t('push.notification_body_plain', { client: context.client ?? '' }),
       };
     };
     await Promise.all(devices.map(async (device) => {
@@ -274,7 +286,7 @@ export class ApprovalService {
     await this.#decideDenied(approval, deviceId, report ? 'reported' : 'denied', audit, report ? 'reported' : 'denied');
     if (report) {
       const account = await this.#d.accounts.findById(accountId);
-      if (account) await this.#d.mailer.send(pushReportedMail(lang, account.email, approval.context));
+      if (account) await this.#d.mailer.send(pushReportedMail(lang, account.email, contextIn(approval.context, lang)));
     }
   }
 
@@ -291,7 +303,7 @@ export class ApprovalService {
     const account = await this.#d.accounts.findById(approval.accountId);
     if (!account) return;
     try {
-      await this.#d.mailer.send(pushWrongNumberMail(lang, account.email, approval.context, Math.ceil(seconds / 60)));
+      await this.#d.mailer.send(pushWrongNumberMail(lang, account.email, contextIn(approval.context, lang), Math.ceil(seconds / 60)));
     } catch (err) {
       // The phone still gets its clear wrong_number; the undelivered notice is on record.
       await this.#d.audit.record('notice.failed', approval.accountId, audit, { notice: 'push.paused', error: (err as Error).message });
