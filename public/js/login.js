@@ -172,6 +172,8 @@ if (pushButton && pushWait) {
   }
 
   function showWays() {
+    // The phone's request is withdrawn: a phone that opens it says so instead of asking.
+    if (current) postJson(`${base}/push/${current.approvalId}/withdraw`, {}, csrf).catch(() => {});
     stopWaiting();
     pushWait.hidden = true;
     ways.hidden = false;

@@ -77,6 +77,20 @@ export function phoneApprovalRoutes(deps: PhoneApprovalRoutesDeps): Router<Reque
     ctx.body = { approvals: (await approvals.pendingForDevice(session.account.id, cookieDeviceId(ctx))).map((a) => view(a, langOf(ctx))) };
   });
 
+  // The open approval page asks whether the request is still waiting (withdrawn, expired, decided).
+  router.get('/api/approvals/:id', async (ctx) => {
+    const session = await guard.signedIn(ctx);
+    const id = approvalIdOf(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      ctx.body = { status: (await approvals.forDevice(id, session.account.id, cookieDeviceId(ctx))).status };
+    } catch (err) {
+      // Expired and unknown answer alike, as for the waiting page.
+      if (err instanceof ApprovalNotFoundError) ctx.body = { status: 'expired' };
+      else throw err;
+    }
+  });
+
   router.post('/api/approvals/:id/options', ...json, async (ctx) => {
     const session = await guard.signedIn(ctx);
     const id = approvalIdOf(ctx);

@@ -97,6 +97,15 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
     void tick();
   });
 
+  // "Use another way": the phone's request is withdrawn (the phone then shows it so).
+  router.post('/push/:approvalId/withdraw', ...json, async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    const id = approvalIdParam.safeParse(ctx.params.approvalId);
+    if (!id.success) throw new ApprovalNotFoundError();
+    await approvals.withdrawForBrowser(id.data, details.uid, browserBinding(ctx), auditContextOf(ctx));
+    ctx.body = { status: 'withdrawn' };
+  });
+
   router.post('/push/:approvalId/complete', ...json, async (ctx) => {
     const details = await loadInteraction(ctx, provider);
     const id = approvalIdParam.safeParse(ctx.params.approvalId);

@@ -87,6 +87,7 @@ export function bindingHash(binding: string): string {
 const blockKey = (accountId: string): string => `push:${accountId}`;
 /** The owner key of an unanswered request: no account id looks like it (ids are UUIDs). */
 const unansweredKey = (email: string): string => `unanswered:${createHash('sha256').update(email).digest('hex')}`;
+const isUnanswered = (accountId: string): boolean => accountId.startsWith('unanswered:');
 const approvalChallengeKey = (approvalId: string, chosen: string): string => `approve:${approvalId}:${chosen}`;
 
 export class ApprovalService {
@@ -200,6 +201,19 @@ export class ApprovalService {
         await this.#d.audit.record('device.push_failed', account.id, audit, { deviceId: device.id, error: (err as Error).message });
       }
     }));
+  }
+
+  /**
+   * "Use another way" on the waiting page: the request is withdrawn, so a phone that opens it (or
+   * has it open) says so instead of asking to approve. Only the browser and sign-in that asked may;
+   * a request already answered stays as it is. Not a denial: it counts toward no pause.
+   */
+  async withdrawForBrowser(approvalId: string, interactionUid: string, browserBinding: string, audit: AuditContext): Promise<void> {
+    const approval = flow.requirePending(await this.forBrowser(approvalId, interactionUid, browserBinding));
+    const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status: 'withdrawn', at: new Date(this.#d.now()), deviceId: null, userVerified: false }));
+    if (!decided) throw new ApprovalAlreadyDecidedError();
+    await this.#d.events.emit('approval.decided', { approval: decided });
+    if (!isUnanswered(approval.accountId)) await this.#d.audit.record('approval.withdrawn', approval.accountId, audit, { approvalId: approval.id });
   }
 
   /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */

@@ -82,6 +82,8 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'approve.report': 'This wasn\'t me',
   'approve.done_approved': 'Approved. The screen you are signing in on (your PC, for example) continues by itself. Nothing more to do on this phone.',
   'approve.done_denied': 'Denied.',
+  'approve.done_withdrawn': 'This request was withdrawn on the screen that asked. Nothing to do on this phone.',
+  'approve.done_gone': 'This request has expired or was already answered. Nothing to do on this phone.',
   'approve.done_reported': 'Denied. To protect you, sign-in by notification is paused for a while.',
   'account.phones': 'Phones (passkey devices)',
   'account.no_phones': 'No phone is set up. Open {url} on your phone to set it up.',

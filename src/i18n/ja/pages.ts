@@ -82,6 +82,8 @@ export const pages = {
   'approve.report': '心当たりがない',
   'approve.done_approved': '承認しました。ログインしようとしている画面（パソコンなど）は自動的に先に進みます。このスマートフォンでの操作は以上です。',
   'approve.done_denied': '拒否しました。',
+  'approve.done_withdrawn': 'このリクエストは、ログインしようとした画面で取り下げられました。このスマートフォンでの操作は不要です。',
+  'approve.done_gone': 'このリクエストはすでに期限切れか、応答済みです。このスマートフォンでの操作は不要です。',
   'approve.done_reported': '拒否しました。安全のため、しばらくの間通知によるログインを停止します。',
   'account.phones': 'スマートフォン（パスキー端末）',
   'account.no_phones': '設定済みのスマートフォンはありません。スマートフォンで {url} を開いて設定してください。',
