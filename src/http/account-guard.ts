@@ -97,12 +97,13 @@ export class AccountGuard {
 
   /**
    * Sensitive changes need a sign-in within the last 5 minutes: false (and the user sent to sign in
-   * again as themselves, or a JSON refusal) when the session is older; back at `next` afterwards.
+   * again as themselves, or a JSON refusal) when the session is older; back at `next` afterwards,
+   * with `query` (a confirmation page comes back to itself: the same item, confirmed again).
    */
-  freshOrSentToSignIn(ctx: Context, session: AccountSession, next?: string, reason: ReauthReason = 'account'): boolean {
+  freshOrSentToSignIn(ctx: Context, session: AccountSession, next?: string, reason: ReauthReason = 'account', query?: Record<string, string>): boolean {
     if (this.isFresh(session)) return true;
     if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
-    this.#toLogin(ctx, { reauthAs: session.account.email, next, reason });
+    this.#toLogin(ctx, { reauthAs: session.account.email, next, reason, ...(query ? { query } : {}) });
     return false;
   }
 

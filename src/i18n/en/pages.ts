@@ -255,7 +255,7 @@ export const pages: Readonly<Record<PageKey, string>> = {
   'menu.notice.service_disconnected': 'The service was disconnected. Its tokens ended, and it will ask for your permission again.',
   'confirm.lead': 'This will:',
   'confirm.cancel': 'Cancel',
-  'confirm.reauth': 'You will be asked to sign in again first; then choose this again.',
+  'confirm.reauth': 'You will be asked to sign in again first; then you come back to this page to confirm.',
   'confirm.passkey.title': 'Delete the passkey “{name}”?',
   'confirm.passkey.ends': 'You can no longer sign in with this passkey.',
   'confirm.passkey.last': 'It is your last passkey: after it you sign in with your password.',

@@ -255,7 +255,7 @@ export const pages = {
   'menu.notice.service_disconnected': 'サービスとの連携を解除しました。そのサービスのトークンは無効になり、次回は改めて許可を求められます。',
   'confirm.lead': '次のようになります。',
   'confirm.cancel': 'キャンセル',
-  'confirm.reauth': '実行の前に、本人確認のためもう一度ログインしていただきます。そのあと、もう一度この操作を選んでください。',
+  'confirm.reauth': '実行の前に、本人確認のためもう一度ログインしていただきます。そのあと、このページに戻りますので、あらためて確定してください。',
   'confirm.passkey.title': 'パスキー「{name}」を削除しますか？',
   'confirm.passkey.ends': 'このパスキーではログインできなくなります。',
   'confirm.passkey.last': 'これが最後のパスキーです。削除したあとはパスワードでログインします。',
