@@ -51,6 +51,11 @@ export interface AccountGuardDeps {
   issuer: string;
   provider: Provider;
   accounts: AccountService;
+  /**
+   * How long the way back is remembered: as long as the sign-in page itself stays usable (the
+   * interaction's lifetime), so a slow sign-in still comes back to where it was asked for.
+   */
+  loginLifetimeMs?: number;
   now?: () => number;
 }
 
@@ -62,7 +67,7 @@ export class AccountGuard {
 
   constructor(deps: AccountGuardDeps) {
     this.#d = withClock(deps);
-    this.#pending = new FlowCookie({ name: 'tobira.account.login', schema: pendingLogin, lifetimeMs: LOGIN_COOKIE_TTL_MS, now: this.#d.now });
+    this.#pending = new FlowCookie({ name: 'tobira.account.login', schema: pendingLogin, lifetimeMs: deps.loginLifetimeMs ?? LOGIN_COOKIE_TTL_MS, now: this.#d.now });
   }
 
   /** Registers pages a sign-in may come back to. */

@@ -152,6 +152,20 @@ for (const kind of FEATURE_STORES) {
       assert.doesNotMatch(freshPage.body, /id="confirm-reauth"/);
     });
 
+    it('comes back to the confirmation page also after a slow sign-in (the sign-in page left open for 20 minutes)', async () => {
+      offset = 6 * 60_000;
+      const page = await alice.browser.follow(`${tobira.issuer}/account/phones/remove?id=${deviceId}`);
+      const stale = await alice.browser.request(new URL('/account/phones/remove', tobira.issuer).href, { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '', id: deviceId } });
+      const login = await alice.browser.follow(new URL(stale.headers.get('location') ?? '', tobira.issuer).href);
+      // The user comes back to the sign-in page 20 minutes later: it is still usable (the
+      // interaction lives an hour), and so is the way back to the confirmation.
+      offset += 20 * 60_000;
+      const back = await alice.browser.submit(login, '/password', { email: alice.email, password: PASSWORD });
+      assert.equal(back.status, 200, back.body.slice(0, 300));
+      assert.equal(new URL(back.url).pathname + new URL(back.url).search, `/account/phones/remove?id=${deviceId}`);
+      assert.equal(await state().then((s) => JSON.parse(s).devices), 1);
+    });
+
     it('confirms before no longer trusting one browser or all of them, then says what happened', async () => {
       const browsers = await store.trustedBrowsers.listByAccount(alice.accountId);
       assert.equal(browsers.length, 1);
