@@ -28,6 +28,12 @@ for (const kind of FEATURE_STORES) {
     let bob: Phone;
     const h = harness(() => tobira.issuer, () => receiver);
 
+    /** Waits for `count` pushes since `from` (they go out after the answer), then a moment for any extra one. */
+    async function pushesArrived(from: number, count: number): Promise<void> {
+      for (let waited = 0; receiver.messages.length - from < count && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+
     before(async () => {
       receiver = new PushReceiver();
       await receiver.start();
@@ -243,11 +249,14 @@ for (const kind of FEATURE_STORES) {
     it('caps a flood of push requests: pending, per hour, and after repeated denials', async () => {
       const erin = await h.phoneFor(config, `erin.${kind}@example.com`);
       const account = await tobira.store.accounts.findByEmail(erin.email);
+      const atStart = receiver.messages.length;
       for (let i = 0; i < 3; i += 1) assert.equal((await h.pcRequests(config, erin.email)).started.kind, 'sent');
       const fourth = await h.pcRequests(config, erin.email);
       assert.deepEqual(fourth.started, { error: 'too_many_pending', status: 429 });
       assert.equal((await tobira.store.approvals.listPending(account!.id)).length, 3, 'nothing created beyond the cap');
-      const pushesToErin = receiver.messages.length;
+      // The pushes go out after the answers: count from when the first three have arrived.
+      await pushesArrived(atStart, 3);
+      const pushesToErin = atStart + 3;
 
       // Let them expire (still counted for the hour) and keep asking until the hourly cap.
       let made = 3;
@@ -259,6 +268,7 @@ for (const kind of FEATURE_STORES) {
       const eleventh = await h.pcRequests(config, erin.email);
       assert.deepEqual(eleventh.started, { error: 'push_rate_limited', status: 429 });
       assert.equal(await tobira.store.approvals.countCreatedSince(account!.id, new Date(Date.now() - 3600_000)), 10);
+      await pushesArrived(pushesToErin, 7);
       assert.equal(receiver.messages.length - pushesToErin, 7, 'no push for refused requests');
       offset = 0;
 
@@ -332,7 +342,7 @@ describe('approximate place from a GeoIP database', function () {
     await receiver.stop();
   });
 
-  it('shows the phone where the request came from, in the page language', async () => {
+  it('shows the phone where the request came from, in the phone page\'s language', async () => {
     const config = await discover(tobira.issuer);
     const phone = await h.phoneFor(config, 'place@example.com');
     for (const [lang, forwarded, place] of [['en', '8.8.8.8', 'United States'], ['ja', '133.242.0.1', '日本']] as const) {
@@ -345,7 +355,8 @@ describe('approximate place from a GeoIP database', function () {
       const approval = await tobira.store.approvals.find(String(started.approvalId));
       assert.equal(approval?.context.ip, forwarded);
       assert.equal(approval?.context.place, place);
-      const page = await phone.browser.request(`${tobira.issuer}/device/approve/${String(started.approvalId)}`);
+      // The phone's page in the same language (the place is named in the phone's language).
+      const page = await phone.browser.request(`${tobira.issuer}/device/approve/${String(started.approvalId)}?lang=${lang}`);
       assert.match(page.body, new RegExp(`id="ctx-place">${place}<`));
       await h.postJson(phone.browser, `/device/api/approvals/${String(started.approvalId)}/deny`, { report: false }, phone.csrf);
     }
