@@ -30,7 +30,7 @@ const LANGS = {
   en: { locale: 'en-US', t: en, allow: 'Allow' },
 } as const;
 
-interface PlanAnswer { primary: string; others: string[]; startAtOnce: boolean }
+interface PlanAnswer { primary: string; others: string[]; startAtOnce: boolean; alwaysPasskey: boolean }
 
 describe('the sign-in page: one obvious next step, nothing told to a stranger (real Chromium, memory store)', function () {
   this.timeout(120_000);
@@ -118,7 +118,7 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
       await page.locator('#email').fill(email);
       await page.locator('#next-button').click();
       const result = await tokens(page, lang, pending);
-      assert.deepEqual(plans.at(-1), { primary: 'passkey', others: [], startAtOnce: true }, 'its passkey, and nothing it does not have');
+      assert.deepEqual(plans.at(-1), { primary: 'passkey', others: [], startAtOnce: true, alwaysPasskey: false }, 'its passkey, and nothing it does not have');
       assert.equal(result.claims()?.acr, 'phr');
       assert.equal((await authenticator.credentials())[0]?.signCount, uses + 1, 'one passkey ceremony, started by "Next"');
       await context.close();
@@ -155,7 +155,8 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
       await page.locator('#next-button').click();
       await page.locator('#push-wait').waitFor();
       const approvalId = await pushedTo(phone, since);
-      assert.deepEqual(plans.at(-1), { primary: 'push', others: [], startAtOnce: true });
+      assert.deepEqual(plans.at(-1), { primary: 'push', others: [], startAtOnce: true, alwaysPasskey: true });
+      assert.equal(await page.locator('#always-passkey-note').isVisible(), false, 'the waiting panel is the page');
       assert.equal(await page.locator('#push-wait-title').innerText(), t['push.wait_title']);
       await screenshot(page, `sign-in-plan-push-at-once-${lang}`);
       approved = await h.approveOn(phone, approvalId, '');
@@ -177,7 +178,7 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
         assert.ok(box && box.y + box.height < 800, `the password field is above the fold (y=${box?.y})`);
         assert.equal(await page.locator('#password-submit').getAttribute('class'), 'primary');
         if (visit === 'linked') {
-          assert.deepEqual(plans.at(-1), { primary: 'password', others: [], startAtOnce: false }, 'no phone or passkey he does not have');
+          assert.deepEqual(plans.at(-1), { primary: 'password', others: [], startAtOnce: false, alwaysPasskey: false }, 'no phone or passkey he does not have');
           assert.deepEqual(await waysOnPage(page), { main: ['password-row'], folded: [] });
           await screenshot(page, `sign-in-plan-password-${lang}`);
         }
