@@ -50,4 +50,21 @@ if (approveButton) {
 }
 document.getElementById('deny-button').addEventListener('click', () => deny(false));
 document.getElementById('report-button').addEventListener('click', () => deny(true));
-for (const button of buttons) button.disabled = false;
+
+// A request that is no longer waiting (withdrawn on the asking screen, expired, or answered
+// elsewhere) is shown so, with nothing to press: when the page opens, and while it stays open.
+let over = false;
+function noLongerWaiting(status) {
+  if (over || status === 'pending') return;
+  over = true;
+  clearInterval(watch);
+  finished(status === 'withdrawn' ? root.dataset.msgWithdrawn : root.dataset.msgGone);
+}
+const watch = setInterval(async () => {
+  if (over || !buttons.some((b) => !b.disabled)) return;
+  const res = await fetch(`/device/api/approvals/${id}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' }).catch(() => null);
+  const body = res && res.ok ? await res.json().catch(() => ({})) : {};
+  if (body.status) noLongerWaiting(body.status);
+}, 2000);
+if (root.dataset.status !== 'pending') noLongerWaiting(root.dataset.status);
+else for (const button of buttons) button.disabled = false;

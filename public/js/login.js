@@ -1,6 +1,8 @@
 // The sign-in page: usernameless passkey button, passkey autofill on the e-mail field
-// (conditional mediation), and identifier-first (the account's passkeys, and its password only
-// if it still has one).
+// (conditional mediation), and identifier-first: after the e-mail, one main way to sign in and the
+// others folded under "other ways to sign in". Which way is the main one is the server's rule
+// (src/interactions/sign-in-plan.ts), from what this browser says about itself and, only for the
+// account this browser is already linked to, what that account has.
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, messageFor, postJson, showError, startAuthentication } from './webauthn.js';
 
 const root = document.getElementById('passkey-login');
@@ -9,9 +11,18 @@ const base = `/interaction/${uid}`;
 const email = document.getElementById('email');
 const nextButton = document.getElementById('next-button');
 const accountPasskeyButton = document.getElementById('account-passkey-button');
-const passwordRow = document.getElementById('password-row');
 const alwaysPasskeyNote = document.getElementById('always-passkey-note');
-let identified = null;
+const primarySlot = document.getElementById('primary-way');
+const otherWays = document.getElementById('other-ways');
+const otherList = document.getElementById('other-ways-list');
+/** Each way's block and its button, by the plan's names; absent ways (phr, typed push) are null. */
+const WAYS = {
+  passkey: { block: document.getElementById('way-passkey'), button: accountPasskeyButton },
+  push: { block: document.getElementById('way-push'), button: document.getElementById('push-button') },
+  password: { block: document.getElementById('password-row'), button: document.getElementById('password-submit') },
+};
+/** Set by the "Notify my phone" part below: starts a notification. */
+let startPush = null;
 
 async function options(emailValue) {
   return postJson(`${base}/passkey/options`, emailValue ? { email: emailValue } : {}, csrf);
@@ -41,6 +52,62 @@ async function run(task) {
   }
 }
 
+/** What this browser can tell about itself: the same whatever address is typed in it. */
+async function browserSignals() {
+  const webauthn = browserSupportsWebAuthn();
+  let platformAuthenticator = false;
+  if (webauthn && PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable) {
+    platformAuthenticator = await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable().catch(() => false);
+  }
+  const mobile = Boolean(navigator.userAgentData && navigator.userAgentData.mobile) || /Mobi|Android|iPhone|iPad/i.test(navigator.userAgent);
+  return { webauthn, platformAuthenticator, mobile };
+}
+
+/** Before an e-mail is given (or after it is changed): the e-mail and "Next", no way yet. */
+function showEmailStep() {
+  delete root.dataset.primary;
+  for (const way of Object.values(WAYS)) if (way.block) way.block.hidden = true;
+  if (alwaysPasskeyNote) alwaysPasskeyNote.hidden = true;
+  nextButton.hidden = false;
+}
+
+/** The plan: its main way under the e-mail, the others (in order) under "other ways". */
+function showPlan(plan) {
+  nextButton.hidden = true;
+  // For tests and styles: which way leads, and whether it starts by itself.
+  root.dataset.primary = plan.primary;
+  root.dataset.startAtOnce = String(plan.startAtOnce);
+  for (const [name, way] of Object.entries(WAYS)) {
+    if (!way.block) continue;
+    const place = name === plan.primary ? 0 : plan.others.indexOf(name);
+    way.block.hidden = place < 0;
+    way.block.dataset.place = name === plan.primary ? 'primary' : place < 0 ? 'none' : 'other';
+    way.button.classList.toggle('primary', name === plan.primary);
+    way.button.classList.toggle('secondary', name !== plan.primary);
+  }
+  if (WAYS[plan.primary].block) primarySlot.append(WAYS[plan.primary].block);
+  for (const name of plan.others) if (WAYS[name].block) otherList.append(WAYS[name].block);
+  otherWays.open = false;
+  if (alwaysPasskeyNote) alwaysPasskeyNote.hidden = !plan.alwaysPasskey;
+  if (plan.primary === 'password') document.getElementById('password').focus();
+  else WAYS[plan.primary].button.focus();
+}
+
+/**
+ * "Next": the plan for the typed address. `startAtOnce` (the linked account's own passkey, or its
+ * phone when it is always passkey) is followed only when the user pressed Next, never on load.
+ */
+async function identify(pressed) {
+  if (!email.value) return;
+  const plan = await postJson(`${base}/ways`, { email: email.value, browser: await browserSignals() }, csrf);
+  showPlan(plan);
+  // Back after a refused password: the password stays in view, wherever the plan put it.
+  if (!pressed && root.dataset.keepPassword === 'true' && plan.others.includes('password')) otherWays.open = true;
+  if (!pressed || !plan.startAtOnce) return;
+  if (plan.primary === 'passkey') accountPasskeyButton.click();
+  else if (plan.primary === 'push' && startPush) startPush();
+}
+
 const passkeyButton = document.getElementById('passkey-button');
 if (!browserSupportsWebAuthn()) {
   showError(root.dataset.msgUnsupported);
@@ -50,28 +117,6 @@ if (!browserSupportsWebAuthn()) {
     const { options: optionsJSON } = await options();
     await finish(optionsJSON, false);
   }));
-
-  // Identifier-first: the e-mail decides which passkeys are offered and whether a password is.
-  if (passwordRow && root.dataset.keepPassword !== 'true') passwordRow.hidden = true;
-  nextButton.hidden = false;
-  const identify = () => run(async () => {
-    if (!email.value) return;
-    const answer = await options(email.value);
-    identified = answer.options;
-    nextButton.hidden = true;
-    accountPasskeyButton.hidden = false;
-    if (passwordRow) passwordRow.hidden = !answer.password;
-    // An always-passkey account has no password: say so instead of a password field.
-    if (alwaysPasskeyNote) alwaysPasskeyNote.hidden = !answer.alwaysPasskey;
-    await finish(identified, false);
-  });
-  nextButton.addEventListener('click', identify);
-  email.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !nextButton.hidden) {
-      event.preventDefault();
-      identify();
-    }
-  });
   accountPasskeyButton.addEventListener('click', () => run(async () => {
     const answer = await options(email.value);
     await finish(answer.options, false);
@@ -85,6 +130,20 @@ if (!browserSupportsWebAuthn()) {
     });
   });
 }
+
+// Identifier-first (also without WebAuthn: the plan then leaves passkeys out).
+showEmailStep();
+nextButton.addEventListener('click', () => run(() => identify(true)));
+email.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !nextButton.hidden) {
+    event.preventDefault();
+    run(() => identify(true));
+  }
+});
+// A changed address is a new question: back to "Next".
+email.addEventListener('input', () => { if (nextButton.hidden) showEmailStep(); });
+// Back on the page after a refused password, or asked to confirm a named account: the plan at once.
+if (email.defaultValue) run(() => identify(false));
 
 // "Notify my phone": ask the account's phones, show the number to match, and wait for the answer
 // (server-sent events, or polling where EventSource fails). While waiting, the waiting panel with
@@ -113,6 +172,8 @@ if (pushButton && pushWait) {
   }
 
   function showWays() {
+    // The phone's request is withdrawn: a phone that opens it says so instead of asking.
+    if (current) postJson(`${base}/push/${current.approvalId}/withdraw`, {}, csrf).catch(() => {});
     stopWaiting();
     pushWait.hidden = true;
     ways.hidden = false;
@@ -200,15 +261,7 @@ if (pushButton && pushWait) {
     try {
       const started = await postJson(`${base}/push`, { email: email.value }, csrf);
       pushWait.hidden = false;
-      // Without a phone there is nothing to wait for: the other ways stay in view.
-      ways.hidden = started.kind !== 'no_phone';
-      if (started.kind === 'no_phone') {
-        say(pushWait.dataset.msgNoPhone);
-        numberBox.hidden = true;
-        numberLabel.hidden = true;
-        countdown.hidden = true;
-        return;
-      }
+      ways.hidden = true;
       current = { approvalId: started.approvalId, events: null, poll: 0, tick: 0 };
       say(pushWait.dataset.msgSent);
       numberLabel.hidden = false;
@@ -227,6 +280,7 @@ if (pushButton && pushWait) {
   }
 
   pushButton.addEventListener('click', notify);
+  startPush = notify;
   retry.addEventListener('click', notify);
   otherWay.addEventListener('click', showWays);
   pushButton.disabled = false;

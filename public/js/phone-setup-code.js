@@ -15,3 +15,14 @@ if (fromLink) {
   window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
   document.getElementById('handoff-continue').focus();
 }
+
+// The language switch is a query-only link, which drops the fragment: carry the code (from the
+// link or typed) across in the new address's fragment, where this script picks it up again.
+for (const link of document.querySelectorAll('a.lang')) {
+  link.addEventListener('click', () => {
+    const code = input.value.trim();
+    const target = new URL(link.getAttribute('href'), window.location.href);
+    target.hash = code ? encodeURIComponent(code) : '';
+    link.setAttribute('href', target.pathname + target.search + target.hash);
+  });
+}

@@ -19,6 +19,14 @@ function show(state, deviceName) {
     status.dataset.state = 'completed';
     return;
   }
+  if (state === 'refused') {
+    clearInterval(timer);
+    codeBox.hidden = true;
+    status.textContent = root.dataset.msgRefused;
+    status.dataset.state = 'refused';
+    again.hidden = false;
+    return;
+  }
   if (state === 'expired') {
     clearInterval(timer);
     codeBox.hidden = true;

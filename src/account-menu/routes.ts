@@ -91,6 +91,8 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
   const pageOf = (section: Section): string => `/account/${section}`;
   // A sign-in asked for by a step comes back to the step's section page.
   guard.allowReturnTo(...SECTIONS.map(pageOf));
+  // A confirmation that needs a fresh sign-in comes back to itself after it, for the same item.
+  guard.allowReturnTo('/account/passkeys/delete', '/account/phones/remove');
 
   /** The signed-in user, or undefined with the user sent to sign in and back to `next`. */
   const sessionOrSignIn = async (ctx: Context, next?: string): Promise<AccountSession | undefined> => {
@@ -183,7 +185,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
   router.post('/passkeys/delete', ...form, async (ctx) => {
     const session = await signedIn(ctx);
     const input = parseForm(deleteForm, ctx.request.body);
-    if (!guard.freshOrSentToSignIn(ctx, session, pageOf('passkeys'))) return;
+    if (!guard.freshOrSentToSignIn(ctx, session, '/account/passkeys/delete', 'account', { credentialId: input.credentialId })) return;
     const audit = auditContextOf(ctx);
     await passkeys.remove(session.account, input.credentialId, audit);
     const phoneRemoved = await deps.devices.forgetCredential(session.account, input.credentialId, audit, { lang: langOf(ctx) });
@@ -218,7 +220,7 @@ export function accountRoutes(deps: AccountMenuDeps): Router<RequestState> {
   router.post('/phones/remove', ...form, async (ctx) => {
     const session = await signedIn(ctx);
     const input = parseForm(itemForm, ctx.request.body);
-    if (!guard.freshOrSentToSignIn(ctx, session, pageOf('phones'))) return;
+    if (!guard.freshOrSentToSignIn(ctx, session, '/account/phones/remove', 'account', { id: input.id })) return;
     await deps.devices.remove(session.account, input.id, auditContextOf(ctx), { lang: langOf(ctx) });
     // Every sign-in of the account ended, this browser's too: whoever holds the phone may be the
     // one at this keyboard. The user signs in again and then sees what happened.

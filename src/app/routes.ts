@@ -55,12 +55,13 @@ function clientRegistry(services: Services, provider: Provider): ClientRegistry 
 export function buildRoutes(services: Services, provider: Provider): Routes {
   const { settings, infrastructure } = services;
   const bodies = bodyReaders(settings.bodyLimitBytes);
-  const guard = new AccountGuard({ issuer: settings.issuer, provider, accounts: services.accounts, now: services.now });
+  const guard = new AccountGuard({ issuer: settings.issuer, provider, accounts: services.accounts, loginLifetimeMs: settings.ttl.interaction * 1000, now: services.now });
   const signIn: InteractionDeps = {
     provider,
     accounts: services.accounts,
     clients: infrastructure.directory,
     passkeys: services.passkeys,
+    devices: services.devices,
     audit: services.audit,
     trustedBrowsers: services.trustedBrowsers,
     trustedBrowserDays: settings.trustedBrowserDays,

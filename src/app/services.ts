@@ -269,6 +269,7 @@ export class Services extends Base {
   });
   readonly phoneHandoffs = new PhoneHandoffService({
     handoffs: this.store.phoneHandoffs,
+    mailer: this.mailer,
     accounts: this.store.accounts,
     enrolment: this.enrolment,
     devices: this.devices,

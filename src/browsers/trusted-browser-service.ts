@@ -33,6 +33,12 @@ export class TrustedBrowserService {
     return browser;
   }
 
+  /** The account this browser's token stands for, if any; nothing is touched (a mere look). */
+  async accountOf(token: string | undefined): Promise<string | undefined> {
+    if (!token) return undefined;
+    return (await this.#browsers.findByTokenHash(tokenHash(token)))?.accountId;
+  }
+
   /**
    * Trusts this browser for the account; returns the token for its cookie. An existing token that
    * already stands for this account is kept (one record per browser and account).

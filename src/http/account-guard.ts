@@ -51,6 +51,11 @@ export interface AccountGuardDeps {
   issuer: string;
   provider: Provider;
   accounts: AccountService;
+  /**
+   * How long the way back is remembered: as long as the sign-in page itself stays usable (the
+   * interaction's lifetime), so a slow sign-in still comes back to where it was asked for.
+   */
+  loginLifetimeMs?: number;
   now?: () => number;
 }
 
@@ -62,7 +67,7 @@ export class AccountGuard {
 
   constructor(deps: AccountGuardDeps) {
     this.#d = withClock(deps);
-    this.#pending = new FlowCookie({ name: 'tobira.account.login', schema: pendingLogin, lifetimeMs: LOGIN_COOKIE_TTL_MS, now: this.#d.now });
+    this.#pending = new FlowCookie({ name: 'tobira.account.login', schema: pendingLogin, lifetimeMs: deps.loginLifetimeMs ?? LOGIN_COOKIE_TTL_MS, now: this.#d.now });
   }
 
   /** Registers pages a sign-in may come back to. */
@@ -97,12 +102,13 @@ export class AccountGuard {
 
   /**
    * Sensitive changes need a sign-in within the last 5 minutes: false (and the user sent to sign in
-   * again as themselves, or a JSON refusal) when the session is older; back at `next` afterwards.
+   * again as themselves, or a JSON refusal) when the session is older; back at `next` afterwards,
+   * with `query` (a confirmation page comes back to itself: the same item, confirmed again).
    */
-  freshOrSentToSignIn(ctx: Context, session: AccountSession, next?: string, reason: ReauthReason = 'account'): boolean {
+  freshOrSentToSignIn(ctx: Context, session: AccountSession, next?: string, reason: ReauthReason = 'account', query?: Record<string, string>): boolean {
     if (this.isFresh(session)) return true;
     if (ctx.accepts('html', 'json') === 'json') throw new ReauthenticationRequiredError();
-    this.#toLogin(ctx, { reauthAs: session.account.email, next, reason });
+    this.#toLogin(ctx, { reauthAs: session.account.email, next, reason, ...(query ? { query } : {}) });
     return false;
   }
 

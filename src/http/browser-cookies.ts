@@ -38,3 +38,24 @@ export function phoneDeviceId(ctx: Context): string | undefined {
 export function setPhoneDeviceId(ctx: Context, deviceId: string): void {
   writeSignedJson(ctx, DEVICE_COOKIE, { deviceId }, DEVICE_COOKIE_MAX_AGE_MS);
 }
+
+/**
+ * The account that last signed in in this browser, and when (epoch seconds): the sign-in page
+ * may tailor its ways to that account, and to no other (interactions/sign-in-plan.ts). Signed, so
+ * only a browser that signed in as the account holds it; a revocation after `at` voids it.
+ */
+const REMEMBERED_ACCOUNT_COOKIE = 'tobira.ra';
+
+export interface RememberedAccount {
+  accountId: string;
+  at: number;
+}
+
+export function rememberedAccount(ctx: Context): RememberedAccount | undefined {
+  const value = readSignedJson<Partial<RememberedAccount>>(ctx, REMEMBERED_ACCOUNT_COOKIE);
+  return typeof value?.accountId === 'string' && typeof value.at === 'number' ? { accountId: value.accountId, at: value.at } : undefined;
+}
+
+export function setRememberedAccount(ctx: Context, accountId: string, at: number, days: number): void {
+  writeSignedJson(ctx, REMEMBERED_ACCOUNT_COOKIE, { accountId, at }, days * 24 * 3600 * 1000);
+}

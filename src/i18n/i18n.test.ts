@@ -47,6 +47,7 @@ const MAIL_SAMPLES: { [K in keyof MailTemplates]: Parameters<MailTemplates[K]> }
   alreadyRegistered: [],
   pushReported: [{ client: 'Partner Shop', where: 'Firefox, 192.0.2.1', time: '12:00' }],
   pushWrongNumber: [{ client: 'Partner Shop', where: 'Firefox, 192.0.2.1', time: '12:00', minutes: 60 }],
+  handoffRefused: [{ where: 'Safari 17 on iOS, 192.0.2.1' }],
   resetCode: [{ code: '123456', minutes: 10 }],
   resetOff: [],
   passwordChanged: [],

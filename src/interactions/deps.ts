@@ -4,6 +4,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { ClientDirectory } from '../clients/client-directory.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
+import type { DeviceService } from '../devices/device-service.ts';
 import type { PlaceLookup } from '../geoip/place-lookup.ts';
 import type { PasskeyService } from '../passkeys/passkey-service.ts';
 import type { SignInNotices } from '../accounts/sign-in-notices.ts';
@@ -19,6 +20,8 @@ export interface InteractionDeps {
   /** The configured partner services, for the always-passkey refusal. */
   clients: ClientDirectory;
   passkeys: PasskeyService;
+  /** The account's phones, for the sign-in plan of a browser linked to it. */
+  devices: DeviceService;
   consents: ConsentRepository;
   audit: AuditLog;
   trustedBrowsers: TrustedBrowserService;

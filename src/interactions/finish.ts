@@ -9,7 +9,7 @@ import { assuranceOf, type LoginMethod, type PushMatching } from '../assurance/a
 import { auditContextOf } from '../http/audit-context.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
-import { setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
+import { setRememberedAccount, setTrustedBrowserToken, trustedBrowserToken } from '../http/browser-cookies.ts';
 import { seeOther } from '../http/see-other.ts';
 import { langOf } from '../http/state.ts';
 import type { Account } from '../store/types.ts';
@@ -69,7 +69,7 @@ function vouchesForBrowser(method: SignInMethod): boolean {
  * 2. the new-sign-in notice, asked before the browser becomes trusted (it looks at whether the
  *    browser was trusted before this sign-in); none for a sign-up: the account did not exist a
  *    moment ago, there is no one else to warn;
- * 3. trusting the browser, when the method vouches for it;
+ * 3. trusting the browser, when the method vouches for it, and remembering the account in it;
  * 4. completing the interaction, dated now: that time is what accounts/sign-in-counts.ts compares
  *    with the account's sessionsValidFrom, so the session is only valid while no later revocation
  *    voids it.
@@ -91,6 +91,9 @@ export async function finishSignIn(ctx: Context, deps: SignInFinishDeps, details
   if (vouchesForBrowser(method)) {
     setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, token, ctx.get('user-agent'), audit), deps.trustedBrowserDays);
   }
+  // Any sign-in links this browser to the account: its next sign-in page may put the account's own
+  // ways first (interactions/sign-in-plan.ts). Dated like the session, so a revocation voids it.
+  setRememberedAccount(ctx, account.id, Math.floor(Date.now() / 1000), deps.trustedBrowserDays);
   await completeLogin(ctx, deps.provider, account.id, method);
 }
 

@@ -17,6 +17,7 @@ import { consentForm, passwordLoginForm } from './forms.ts';
 import { clientSummary, loadInteraction } from './load-interaction.ts';
 import { onForm, phrRequired, showPage, typedPushRequired } from './page.ts';
 import { passkeyRoutes } from './passkey-routes.ts';
+import { planRoutes } from './plan-route.ts';
 import { passwordDependentRoutes, refusedAsPasswordDependent } from './password-dependent-refusal.ts';
 
 export type { InteractionDeps };
@@ -85,6 +86,7 @@ export function interactionRoutes(deps: InteractionDeps): Router<RequestState> {
   });
 
   router.use(passkeyRoutes(deps).routes());
+  router.use(planRoutes(deps).routes());
   router.use(passwordDependentRoutes(deps).routes());
   return router;
 }

@@ -14,6 +14,11 @@ export function alreadyRegisteredMail(lang: Lang, to: string): MailMessage {
 }
 
 /** After "This wasn't me" on the phone: what was refused, and what to do. */
+/** A phone that opened the owner's phone set-up code said "this wasn't me / cancel". */
+export function handoffRefusedMail(lang: Lang, to: string, where: string): MailMessage {
+  return { to, ...mailText(lang).handoffRefused({ where }) };
+}
+
 /** A wrong number was chosen or typed on the phone: push sign-in from untrusted browsers pauses for `minutes`. */
 export function pushWrongNumberMail(lang: Lang, to: string, context: Record<string, string>, minutes: number): MailMessage {
   const where = [context.browser, context.ip, context.place].filter(Boolean).join(', ');

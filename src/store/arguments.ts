@@ -25,9 +25,9 @@ export function assertLimit(limit: number): void {
  */
 export const APPROVAL_RETENTION_MS = 24 * 3600_000;
 
-const DECISION_STATUSES: ReadonlySet<string> = new Set(['approved', 'denied', 'reported']);
+const DECISION_STATUSES: ReadonlySet<string> = new Set(['approved', 'denied', 'reported', 'withdrawn']);
 
 /** The type already says so; this keeps a caller outside TypeScript from "deciding" back to pending. */
 export function assertDecisionStatus(status: string): void {
-  if (!DECISION_STATUSES.has(status)) throw new RangeError(`a decision must be approved, denied or reported, got ${status}`);
+  if (!DECISION_STATUSES.has(status)) throw new RangeError(`a decision must be approved, denied, reported or withdrawn, got ${status}`);
 }

@@ -130,7 +130,7 @@ for (const kind of FEATURE_STORES) {
       offset = 6 * 60_000;
       const before = await state();
       const page = await alice.browser.follow(`${tobira.issuer}/account/phones/remove?id=${deviceId}`);
-      assert.match(page.body, /id="confirm-reauth">You will be asked to sign in again first; then choose this again\.</);
+      assert.match(page.body, /id="confirm-reauth">You will be asked to sign in again first; then you come back to this page to confirm\.</);
       const services = await alice.browser.follow(`${tobira.issuer}/account/services/revoke?client=partner-web`);
       assert.doesNotMatch(services.body, /id="confirm-reauth"/, 'disconnecting needs no fresh sign-in, so no warning');
       const stale = await alice.browser.request(new URL('/account/phones/remove', tobira.issuer).href, { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '', id: deviceId } });
@@ -140,8 +140,30 @@ for (const kind of FEATURE_STORES) {
       assert.equal(location.searchParams.get('prompt'), 'login');
       assert.equal(await state(), before);
       offset = 0;
+      // Signed in again, the user is back on the confirmation page of the same phone, not on the
+      // menu's section, and confirms there.
+      const login = await alice.browser.follow(location.href);
+      const back = await alice.browser.submit(login, '/password', { email: alice.email, password: PASSWORD });
+      assert.equal(new URL(back.url).pathname + new URL(back.url).search, `/account/phones/remove?id=${deviceId}`);
+      assert.match(back.body, /id="confirm-form"/);
+      assert.doesNotMatch(back.body, /id="confirm-reauth"/);
+      assert.equal(await state().then((s) => JSON.parse(s).devices), 1, 'nothing removed yet: the user confirms again');
       const freshPage = await alice.browser.follow(`${tobira.issuer}/account/phones/remove?id=${deviceId}`);
       assert.doesNotMatch(freshPage.body, /id="confirm-reauth"/);
+    });
+
+    it('comes back to the confirmation page also after a slow sign-in (the sign-in page left open for 20 minutes)', async () => {
+      offset = 6 * 60_000;
+      const page = await alice.browser.follow(`${tobira.issuer}/account/phones/remove?id=${deviceId}`);
+      const stale = await alice.browser.request(new URL('/account/phones/remove', tobira.issuer).href, { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '', id: deviceId } });
+      const login = await alice.browser.follow(new URL(stale.headers.get('location') ?? '', tobira.issuer).href);
+      // The user comes back to the sign-in page 20 minutes later: it is still usable (the
+      // interaction lives an hour), and so is the way back to the confirmation.
+      offset += 20 * 60_000;
+      const back = await alice.browser.submit(login, '/password', { email: alice.email, password: PASSWORD });
+      assert.equal(back.status, 200, back.body.slice(0, 300));
+      assert.equal(new URL(back.url).pathname + new URL(back.url).search, `/account/phones/remove?id=${deviceId}`);
+      assert.equal(await state().then((s) => JSON.parse(s).devices), 1);
     });
 
     it('confirms before no longer trusting one browser or all of them, then says what happened', async () => {

@@ -28,6 +28,12 @@ for (const kind of FEATURE_STORES) {
     let bob: Phone;
     const h = harness(() => tobira.issuer, () => receiver);
 
+    /** Waits for `count` pushes since `from` (they go out after the answer), then a moment for any extra one. */
+    async function pushesArrived(from: number, count: number): Promise<void> {
+      for (let waited = 0; receiver.messages.length - from < count && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+
     before(async () => {
       receiver = new PushReceiver();
       await receiver.start();
@@ -71,9 +77,14 @@ for (const kind of FEATURE_STORES) {
       }
       assert.deepEqual(await tobira.store.devices.listByAccount(account!.id), []);
       assert.deepEqual(await tobira.store.passkeys.listByAccount(account!.id), []);
-      // An unknown account and an account without phones get the same answer.
-      assert.deepEqual((await h.pcRequests(config, `carol.${kind}@example.com`)).started, { kind: 'no_phone' });
-      assert.deepEqual((await h.pcRequests(config, `nobody.${kind}@example.com`)).started, { kind: 'no_phone' });
+      // An unknown account and an account without phones get the answer an account with a phone
+      // gets (a request that nobody answers and that expires), so neither is told apart.
+      for (const email of [`carol.${kind}@example.com`, `nobody.${kind}@example.com`]) {
+        const pc = await h.pcRequests(config, email);
+        assert.deepEqual(Object.keys(pc.started).sort(), ['approvalId', 'expiresAt', 'expiresInSeconds', 'kind', 'matching', 'number']);
+        assert.equal(pc.started.kind, 'sent');
+        assert.equal(await h.statusOn(pc, String(pc.started.approvalId)), 'pending');
+      }
     });
 
     it('bob\'s phone cannot see, approve or deny alice\'s approval', async () => {
@@ -230,17 +241,22 @@ for (const kind of FEATURE_STORES) {
       assert.equal((await gina.browser.request(`${tobira.issuer}/account`)).status, 303, 'signed out of the account menu');
       assert.equal(await tobira.store.devices.findById(device!.id), undefined);
       assert.deepEqual(await tobira.store.passkeys.listByAccount(account!.id), [], 'the lost phone\'s passkey is gone too');
-      assert.deepEqual((await h.pcRequests(config, gina.email)).started, { kind: 'no_phone' });
+      const unanswered = await h.pcRequests(config, gina.email);
+      assert.equal(unanswered.started.kind, 'sent', 'answered as for a phone, though none is asked');
+      assert.deepEqual((await tobira.store.approvals.listPending(account!.id)).map((a) => a.id).filter((id) => id === unanswered.started.approvalId), [], 'no request of the account\'s own');
     });
 
     it('caps a flood of push requests: pending, per hour, and after repeated denials', async () => {
       const erin = await h.phoneFor(config, `erin.${kind}@example.com`);
       const account = await tobira.store.accounts.findByEmail(erin.email);
+      const atStart = receiver.messages.length;
       for (let i = 0; i < 3; i += 1) assert.equal((await h.pcRequests(config, erin.email)).started.kind, 'sent');
       const fourth = await h.pcRequests(config, erin.email);
       assert.deepEqual(fourth.started, { error: 'too_many_pending', status: 429 });
       assert.equal((await tobira.store.approvals.listPending(account!.id)).length, 3, 'nothing created beyond the cap');
-      const pushesToErin = receiver.messages.length;
+      // The pushes go out after the answers: count from when the first three have arrived.
+      await pushesArrived(atStart, 3);
+      const pushesToErin = atStart + 3;
 
       // Let them expire (still counted for the hour) and keep asking until the hourly cap.
       let made = 3;
@@ -252,6 +268,7 @@ for (const kind of FEATURE_STORES) {
       const eleventh = await h.pcRequests(config, erin.email);
       assert.deepEqual(eleventh.started, { error: 'push_rate_limited', status: 429 });
       assert.equal(await tobira.store.approvals.countCreatedSince(account!.id, new Date(Date.now() - 3600_000)), 10);
+      await pushesArrived(pushesToErin, 7);
       assert.equal(receiver.messages.length - pushesToErin, 7, 'no push for refused requests');
       offset = 0;
 
@@ -325,7 +342,7 @@ describe('approximate place from a GeoIP database', function () {
     await receiver.stop();
   });
 
-  it('shows the phone where the request came from, in the page language', async () => {
+  it('shows the phone where the request came from, in the phone page\'s language', async () => {
     const config = await discover(tobira.issuer);
     const phone = await h.phoneFor(config, 'place@example.com');
     for (const [lang, forwarded, place] of [['en', '8.8.8.8', 'United States'], ['ja', '133.242.0.1', '日本']] as const) {
@@ -338,7 +355,8 @@ describe('approximate place from a GeoIP database', function () {
       const approval = await tobira.store.approvals.find(String(started.approvalId));
       assert.equal(approval?.context.ip, forwarded);
       assert.equal(approval?.context.place, place);
-      const page = await phone.browser.request(`${tobira.issuer}/device/approve/${String(started.approvalId)}`);
+      // The phone's page in the same language (the place is named in the phone's language).
+      const page = await phone.browser.request(`${tobira.issuer}/device/approve/${String(started.approvalId)}?lang=${lang}`);
       assert.match(page.body, new RegExp(`id="ctx-place">${place}<`));
       await h.postJson(phone.browser, `/device/api/approvals/${String(started.approvalId)}/deny`, { report: false }, phone.csrf);
     }

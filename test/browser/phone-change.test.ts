@@ -8,6 +8,7 @@ import type { Account, Store } from '../../src/store/types.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { screenshot } from '../support/screenshots.ts';
+import { notifyPhoneFor, openOtherWays } from '../support/sign-in-page.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
@@ -110,15 +111,15 @@ for (const kind of FEATURE_STORES) {
       const { page } = fresh;
 
       await page.goto(`${tobira.issuer}/account/login?next=/device`);
+      await openOtherWays(page);
       await page.getByRole('link', { name: 'Got a new phone?' }).click();
       await page.getByRole('heading', { name: 'Approve on your old phone' }).waitFor();
       await screenshot(page, 'phone-change-en');
       await page.getByRole('link', { name: 'Continue to sign in' }).click();
 
       const pushesBefore = receiver.messages.length;
-      await page.getByLabel('E-mail address').fill(account.email);
-      await page.getByRole('button', { name: 'Notify my phone' }).click();
-      await page.getByText('We notified your phone').waitFor();
+      await notifyPhoneFor(page, account.email);
+      await page.getByText('We notified the phones set up for this address').waitFor();
       const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && m.token === old.pushToken && (m.payload as { type?: string }).type === 'approval');
       const { approvalId } = push.payload as { approvalId: string };
       const number = await page.locator('#push-number').innerText();

@@ -12,6 +12,7 @@ import { passkeySignUpInBrowser } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { screenshot } from '../support/screenshots.ts';
+import { notifyPhoneFor, openOtherWays } from '../support/sign-in-page.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
@@ -153,8 +154,7 @@ for (const kind of FEATURE_STORES) {
         const otherPage = await other.newPage();
         const pushesBefore = receiver.messages.length;
         await otherPage.goto(`${tobira.issuer}/account/login`);
-        await otherPage.locator('#email').fill(email);
-        await otherPage.locator('#push-button').click();
+        await notifyPhoneFor(otherPage, email);
         const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && m.token === phone.pushToken && (m.payload as { type?: string }).type === 'approval');
         assert.ok(push, 'the push went to the phone\'s own subscription');
 
@@ -227,6 +227,7 @@ for (const kind of FEATURE_STORES) {
     it('ja: /device and the sign-in page lead a phone that cannot sign in to the code page', async () => {
       const phone = await newPhone('ja-JP');
       await phone.page.goto(`${tobira.issuer}/device`);
+      await openOtherWays(phone.page);
       await phone.page.locator('#phone-setup-link').click();
       await phone.page.waitForURL(`${tobira.issuer}/p`);
       assert.equal(await phone.page.locator('h1').innerText(), ja['handoff.phone_title']);

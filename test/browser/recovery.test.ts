@@ -14,6 +14,7 @@ import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, startAuthoriza
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { ADMIN_TOKEN, enrolmentLinkIn, mailMatching, mailText, runCli, smsMatching } from '../support/recovery-harness.ts';
 import { screenshot } from '../support/screenshots.ts';
+import { notifyPhoneFor, openOtherWays } from '../support/sign-in-page.ts';
 import { SmsSink } from '../support/sms-sink.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, FEATURE_STORES } from '../support/stores.ts';
@@ -72,9 +73,8 @@ for (const kind of FEATURE_STORES) {
     /** On a sign-in page: the e-mail, "Notify my phone"; the approval pushed and the number shown. */
     async function notifyPhone(page: Page): Promise<{ approvalId: string; number: string; token: string }> {
       const pushesBefore = receiver.messages.length;
-      await page.getByLabel('E-mail address').fill(email);
-      await page.getByRole('button', { name: 'Notify my phone' }).click();
-      await page.getByText('We notified your phone').waitFor();
+      await notifyPhoneFor(page, email);
+      await page.getByText('We notified the phones set up for this address').waitFor();
       const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && (m.payload as { type?: string }).type === 'approval');
       const number = (await page.locator('#push-number').isVisible()) ? await page.locator('#push-number').innerText() : '';
       return { approvalId: (push.payload as { approvalId: string }).approvalId, number, token: push.token };
@@ -144,6 +144,7 @@ for (const kind of FEATURE_STORES) {
       const { page } = fresh;
       const mailsBefore = smtp.messages.length;
       await page.goto((await startAuthorization(config)).url.href);
+      await openOtherWays(page);
       await page.getByRole('link', { name: 'Lost your phone and cannot sign in?' }).click();
       await page.getByRole('heading', { name: 'Ask to recover your account' }).waitFor();
       await page.getByLabel('E-mail address you sign in with').fill(email);

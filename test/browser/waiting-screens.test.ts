@@ -15,6 +15,7 @@ import { discover, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorizatio
 import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { screenshot } from '../support/screenshots.ts';
+import { notifyPhoneFor, showWay } from '../support/sign-in-page.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { freshStore } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
@@ -26,6 +27,7 @@ const TEXTS = {
     waitTitle: 'スマートフォンで承認してください',
     countdown: /^あと [12]:[0-5]\d で期限が切れます$/,
     denied: '拒否しました。',
+    withdrawn: 'このリクエストは、ログインしようとした画面で取り下げられました。このスマートフォンでの操作は不要です。',
     approvedNot: /ログイン画面に戻ってください/,
     approved: /自動的に先に進みます/,
     notifiedTitle: 'ログインのリクエスト',
@@ -35,6 +37,7 @@ const TEXTS = {
     waitTitle: 'Approve on your phone',
     countdown: /^Expires in [12]:[0-5]\d$/,
     denied: 'Denied.',
+    withdrawn: 'This request was withdrawn on the screen that asked. Nothing to do on this phone.',
     approvedNot: /Go back to the sign-in screen/,
     approved: /continues by itself/,
     notifiedTitle: 'Sign-in request',
@@ -94,8 +97,7 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
   async function askPhone(pc: Page, email: string): Promise<void> {
     const pending = await startAuthorization(config);
     await pc.goto(pending.url.href);
-    await pc.locator('#email').fill(email);
-    await pc.locator('#push-button').click();
+    await notifyPhoneFor(pc, email);
     await pc.locator('#push-number').waitFor();
   }
 
@@ -134,8 +136,33 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
         assert.equal(await pc.locator('#push-wait').isVisible(), false);
         assert.equal(await pc.locator('#email').inputValue(), email, 'what was typed is kept');
 
-        // The phone denies the first request: every button looks disabled, the text says so.
+        // "Use another way" withdrew the first request: the phone says so, with nothing to press.
         await phonePage.goto(`${tobira.issuer}/device/approve/${payload.approvalId}`);
+        await phonePage.locator('#approve-result').filter({ hasText: text.withdrawn }).waitFor();
+        assert.equal(await phonePage.locator('#deny-button').isDisabled(), true);
+        assert.equal(await phonePage.locator('#report-button').isDisabled(), true);
+        assert.equal((await store.approvals.find(payload.approvalId))?.status, 'withdrawn');
+
+        // Asked again: the phone, already showing the request, sees it withdrawn without a reload.
+        const third = receiver.messages.length;
+        await showWay(pc, 'push');
+        await pc.locator('#push-button').click();
+        await pc.locator('#push-number').waitFor();
+        const asked = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= third && m.token === phone.token);
+        const secondId = (asked.payload as { approvalId: string }).approvalId;
+        await phonePage.goto(`${tobira.issuer}/device/approve/${secondId}`);
+        await phonePage.locator('#deny-button:enabled').waitFor();
+        await pc.locator('#push-other-way').click();
+        await phonePage.locator('#approve-result').filter({ hasText: text.withdrawn }).waitFor();
+        await screenshot(phonePage, `approve-withdrawn-${lang}`);
+
+        // Asked again, the phone denies: every button looks disabled, the text says so.
+        const fourth = receiver.messages.length;
+        await showWay(pc, 'push');
+        await pc.locator('#push-button').click();
+        await pc.locator('#push-number').waitFor();
+        const deniedAsk = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= fourth && m.token === phone.token);
+        await phonePage.goto(`${tobira.issuer}/device/approve/${(deniedAsk.payload as { approvalId: string }).approvalId}`);
         assert.doesNotMatch(String(await phonePage.locator('#approve').getAttribute('data-msg-approved')), text.approvedNot);
         assert.match(String(await phonePage.locator('#approve').getAttribute('data-msg-approved')), text.approved);
         await phonePage.locator('#deny-button').click();
@@ -150,9 +177,10 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
         }
         await screenshot(phonePage, `approve-denied-${lang}`);
 
-        // Asked again and approved (over HTTP): the PC, which waits again, continues by itself.
+        // Asked again ("notify again" on the PC's denied panel) and approved (over HTTP): the PC,
+        // which waits again, continues by itself.
         const before = receiver.messages.length;
-        await pc.locator('#push-button').click();
+        await pc.locator('#push-retry').click();
         await pc.locator('#push-number').waitFor();
         const number = await pc.locator('#push-number').innerText();
         const again = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= before && m.token === phone.token);

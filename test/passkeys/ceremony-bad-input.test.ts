@@ -345,7 +345,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(jsonOf(await postJson(browser, `/interaction/${uid}/passkey/verify`, { response: asAlice }, loginCsrf)).error, 'passkey_account_mismatch');
       offset = 0;
       menu = await signInTo(loginPage, erinSpare);
-      assert.match(menu.url, /\/account\/passkeys$/, 'back on the passkeys page');
+      assert.match(menu.url, new RegExp(`/account/passkeys/delete\\?credentialId=${erin.credentialId}$`), 'back on the confirmation page of the same passkey');
       const deleted = await browser.request(`${tobira.issuer}/account/passkeys/delete`, { form: { _csrf: csrf, credentialId: erin.credentialId } });
       assert.equal(deleted.status, 303);
       assert.match(deleted.headers.get('location') ?? '', /notice=deleted/);

@@ -23,6 +23,9 @@ describe('phone set-up hand-off flow', () => {
     assert.equal(flow.stateOf(claimed, t0 + 1), 'claimed');
     assert.equal(flow.stateOf(claimed, t0 + 300_000), 'expired');
     assert.equal(flow.stateOf(completed, t0 + 300_000), 'completed');
+    const refused: PhoneHandoff = { ...claimed, status: 'refused' };
+    assert.equal(flow.stateOf(refused, t0 + 1), 'refused');
+    assert.throws(() => flow.requireClaimedBy(refused, 'anything', t0 + 1), PhoneHandoffInvalidError, 'a refused hand-off goes no further');
     assert.equal(flow.stateOf(undefined, t0), 'expired');
   });
 
@@ -62,10 +65,11 @@ describe('phone set-up hand-off flow', () => {
     for (const bad of ['', 'BCDF-GHJ', 'BCDF-GHJKL', 'ABCD-EFGH', '1234-5678', 'BCDF_GHJK']) assert.equal(flow.normaliseCode(bad), undefined, bad);
   });
 
-  it('only moves forward: waiting → claimed → completed; completed and expired are final', () => {
+  it('only moves forward: waiting → claimed → completed or refused; completed, refused and expired are final', () => {
     assert.deepEqual(flow.TRANSITIONS.waiting, ['claimed', 'expired']);
-    assert.deepEqual(flow.TRANSITIONS.claimed, ['completed', 'expired']);
+    assert.deepEqual(flow.TRANSITIONS.claimed, ['completed', 'refused', 'expired']);
     assert.deepEqual(flow.TRANSITIONS.completed, []);
+    assert.deepEqual(flow.TRANSITIONS.refused, []);
     assert.deepEqual(flow.TRANSITIONS.expired, []);
   });
 });

@@ -2,6 +2,7 @@
 //
 //   waiting ──(one phone enters the code)──▶ claimed ──(that phone registered its passkey and
 //      │                                        │        notifications)──▶ completed
+//      │                                        ├──(that phone: "this wasn't me / cancel")──▶ refused
 //      └──────────────(its time runs out)───────┴──▶ expired
 //
 // The PC (signed in recently, at the account's strength) makes a hand-off and shows its short code,
@@ -15,13 +16,14 @@ import { createHash, randomInt } from 'node:crypto';
 import type { PhoneHandoff } from '../../store/types.ts';
 import { PhoneHandoffInvalidError } from './errors.ts';
 
-export type PhoneHandoffState = 'waiting' | 'claimed' | 'completed' | 'expired';
+export type PhoneHandoffState = 'waiting' | 'claimed' | 'completed' | 'refused' | 'expired';
 
 /** The allowed transitions: a waiting hand-off is claimed once or runs out; a claimed one completes or runs out. */
 export const TRANSITIONS: Readonly<Record<PhoneHandoffState, readonly PhoneHandoffState[]>> = {
   waiting: ['claimed', 'expired'],
-  claimed: ['completed', 'expired'],
+  claimed: ['completed', 'refused', 'expired'],
   completed: [],
+  refused: [],
   expired: [],
 };
 
@@ -88,7 +90,7 @@ export function started(input: { id: string; code: string; accountId: string; pc
 /** The state of a hand-off the store handed back (or did not: gone counts as expired), by tobira's clock. */
 export function stateOf(handoff: PhoneHandoff | undefined, now: number): PhoneHandoffState {
   if (!handoff) return 'expired';
-  if (handoff.status === 'completed') return 'completed';
+  if (handoff.status === 'completed' || handoff.status === 'refused') return handoff.status;
   return handoff.expiresAt.getTime() <= now ? 'expired' : handoff.status;
 }
 

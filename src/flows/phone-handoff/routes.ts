@@ -10,6 +10,7 @@ import { AppError } from '../../errors/app-error.ts';
 import type { AccountGuard } from '../../http/account-guard.ts';
 import { auditContextOf } from '../../http/audit-context.ts';
 import { browserBinding, setPhoneDeviceId } from '../../http/browser-cookies.ts';
+import { browserLabel } from '../../browsers/browser-label.ts';
 import { csrfToken } from '../../http/csrf.ts';
 import { itemName, randomId } from '../../http/fields.ts';
 import { FlowCookie } from '../../http/flow-cookie.ts';
@@ -130,6 +131,16 @@ export function phoneHandoffRoutes(deps: PhoneHandoffRoutesDeps): Router<Request
 
   router.post(`${PHONE_PAGE}/setup/options`, ...form, async (ctx) => {
     ctx.body = { options: await handoffs.registrationOptions(keyOf(ctx)), vapidPublicKey: deps.vapidPublicKey };
+  });
+
+  // "This wasn't me / cancel": the phone did not expect this set-up. The hand-off ends, the owner
+  // is told; the phone is back on the code page, saying so.
+  router.post(`${PHONE_PAGE}/setup/refuse`, ...form, async (ctx) => {
+    const key = keyOf(ctx);
+    const where = [browserLabel(ctx.get('user-agent'), langOf(ctx)), ctx.ip].filter(Boolean).join(', ');
+    await handoffs.refuse(key, where, langOf(ctx), auditContextOf(ctx));
+    phoneCookie.clear(ctx);
+    await render(ctx, 'phone-setup-code', { csrf: csrfToken(ctx), ...refusalOnPage(ctx, undefined), shortLink, refused: true });
   });
 
   router.post(`${PHONE_PAGE}/setup`, ...form, async (ctx) => {

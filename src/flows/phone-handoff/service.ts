@@ -14,6 +14,8 @@ import { randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../../audit/audit-log.ts';
 import type { DeviceService } from '../../devices/device-service.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import type { Mailer } from '../../notify/mailer.ts';
+import { handoffRefusedMail } from '../../notify/messages.ts';
 import type { RateLimiter } from '../../limits/rate-limiter.ts';
 import { DuplicateKeyError } from '../../store/errors.ts';
 import type { Account, AccountRepository, Device, PhoneHandoff, PhoneHandoffRepository } from '../../store/types.ts';
@@ -44,6 +46,8 @@ export interface PhoneHandoffServiceDeps {
   audit: AuditLog;
   /** Whether the PC's session `uid` is still a live sign-in of the account. */
   sessionAlive: (uid: string, account: Account) => Promise<boolean>;
+  /** The owner hears of a refused hand-off ("this wasn't me / cancel" on the phone). */
+  mailer: Mailer;
   /** settings.recovery.phoneSetupHandoffTtlSeconds */
   ttlSeconds: number;
   now?: () => number;
@@ -131,6 +135,25 @@ export class PhoneHandoffService {
     const shownToPc = await this.#d.handoffs.complete(handoff.id, flow.phoneKeyHash(key.secret), input.name, keepUntil);
     await this.#d.audit.record('phone_handoff.completed', account.id, audit, { handoffId: handoff.id, deviceId: device.id, credentialId, shownToPc });
     return device;
+  }
+
+  /**
+   * "This wasn't me / cancel" on the phone that claimed the code: the hand-off ends (nothing can be
+   * set up with it, the PC page says so), it is audited, and the owner is mailed, in the phone's
+   * language, that a phone they may not know opened their code. Also after the PC signed out: the
+   * owner should hear of it all the more.
+   */
+  async refuse(key: PhoneKey, where: string, lang: Lang, audit: AuditContext): Promise<void> {
+    const handoff = flow.requireClaimedBy(await this.#d.handoffs.find(key.handoffId), key.secret, this.#d.now());
+    const account = await this.#d.accounts.findById(handoff.accountId);
+    if (!account || handoff.enrolmentTicketId !== key.ticketId) throw new PhoneHandoffInvalidError();
+    if (!await this.#d.handoffs.refuse(handoff.id, flow.phoneKeyHash(key.secret), new Date(this.#d.now() + flow.COMPLETED_VISIBLE_MS))) throw new PhoneHandoffInvalidError();
+    await this.#d.audit.record('phone_handoff.refused', account.id, audit, { handoffId: handoff.id });
+    try {
+      await this.#d.mailer.send(handoffRefusedMail(lang, account.email, where));
+    } catch (err) {
+      await this.#d.audit.record('notice.failed', account.id, audit, { notice: 'phone_handoff.refused', error: (err as Error).message });
+    }
   }
 
   async #claimed(key: PhoneKey): Promise<{ handoff: PhoneHandoff; account: Account }> {

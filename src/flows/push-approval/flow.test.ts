@@ -35,22 +35,22 @@ describe('push approval flow', () => {
     assert.throws(() => flow.requireLive(undefined, t0), ApprovalNotFoundError);
   });
 
-  it('pending → approved, denied or reported', () => {
-    for (const status of ['approved', 'denied', 'reported'] as const) {
+  it('pending → approved, denied, reported or withdrawn', () => {
+    for (const status of ['approved', 'denied', 'reported', 'withdrawn'] as const) {
       assert.deepEqual(flow.decided(approval('pending'), decision(status)), decision(status));
     }
     assert.equal(flow.requirePending(approval('pending')).status, 'pending');
   });
 
   it('refuses deciding an approval already decided', () => {
-    for (const from of ['approved', 'denied', 'reported'] as const) {
+    for (const from of ['approved', 'denied', 'reported', 'withdrawn'] as const) {
       assert.throws(() => flow.requirePending(approval(from)), ApprovalAlreadyDecidedError);
-      for (const to of ['approved', 'denied', 'reported'] as const) assert.throws(() => flow.decided(approval(from), decision(to)), ApprovalAlreadyDecidedError);
+      for (const to of ['approved', 'denied', 'reported', 'withdrawn'] as const) assert.throws(() => flow.decided(approval(from), decision(to)), ApprovalAlreadyDecidedError);
     }
   });
 
   it('a sign-in finishes only with an approved approval', () => {
     assert.equal(flow.requireApproved(approval('approved')).status, 'approved');
-    for (const status of ['pending', 'denied', 'reported'] as const) assert.throws(() => flow.requireApproved(approval(status)), ApprovalNotApprovedError);
+    for (const status of ['pending', 'denied', 'reported', 'withdrawn'] as const) assert.throws(() => flow.requireApproved(approval(status)), ApprovalNotApprovedError);
   });
 });

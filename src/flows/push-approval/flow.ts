@@ -1,4 +1,5 @@
-// A push approval as a flow: pending → approved | denied | reported, or expired while pending. The
+// A push approval as a flow: pending → approved | denied | reported (a phone), or withdrawn (the
+// asking browser chose another way), or expired while pending. The
 // state lives in the approval record (store), so any process serves any step; the store makes the
 // decision race-safe (one decider wins). The rules on the record's status are here: what may be
 // decided, what a finishing sign-in needs, what the waiting page shows, and when it expires.
@@ -6,17 +7,18 @@ import type { Approval, ApprovalDecision, ApprovalStatus } from '../../store/typ
 import { ApprovalAlreadyDecidedError, ApprovalNotApprovedError, ApprovalNotFoundError } from './errors.ts';
 
 export type { ApprovalStatus };
-/** A decision a phone makes (approve, deny, or "This wasn't me"). */
+/** A decision a phone makes (approve, deny, or "This wasn't me"), or the asking browser's withdrawal. */
 export type Decision = Exclude<ApprovalStatus, 'pending'>;
 /** What the waiting sign-in page shows: the record's status, or expired once the store hides it. */
 export type WaitingStatus = ApprovalStatus | 'expired';
 
 /** The allowed transitions of the record's status; decided approvals are final. */
 export const TRANSITIONS: Readonly<Record<ApprovalStatus, readonly Decision[]>> = {
-  pending: ['approved', 'denied', 'reported'],
+  pending: ['approved', 'denied', 'reported', 'withdrawn'],
   approved: [],
   denied: [],
   reported: [],
+  withdrawn: [],
 };
 
 /** An approval lives `push.approvalTtlSeconds` (PUSH_APPROVAL_TTL; 120 by default) from its creation. */

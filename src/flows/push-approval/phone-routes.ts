@@ -16,7 +16,8 @@ import { langOf, type RequestState } from '../../http/state.ts';
 import { dateLocale } from '../../i18n/format-time.ts';
 import type { Approval } from '../../store/types.ts';
 import { ApprovalNotFoundError } from './errors.ts';
-import type { ApprovalService } from './service.ts';
+import { contextIn, type ApprovalService } from './service.ts';
+import type { Lang } from '../../i18n/lang.ts';
 
 export interface PhoneApprovalRoutesDeps {
   guard: AccountGuard;
@@ -30,9 +31,12 @@ const numberRequest = z.object({ number: numberField });
 const approveRequest = z.object({ number: numberField, response: z.unknown() });
 const denyRequest = z.object({ report: z.boolean().default(false) });
 
-/** What the phone may see of an approval: never the number itself, only the choices. */
-function view(approval: Approval): Record<string, unknown> {
-  return { id: approval.id, status: approval.status, matching: approval.matching, choices: approval.choices, context: approval.context, expiresAt: approval.expiresAt.toISOString() };
+/**
+ * What the phone may see of an approval: never the number itself, only the choices; the asking
+ * browser and its place named in the phone's language, not the asking page's.
+ */
+function view(approval: Approval, lang: Lang): Record<string, unknown> {
+  return { id: approval.id, status: approval.status, matching: approval.matching, choices: approval.choices, context: contextIn(approval.context, lang), expiresAt: approval.expiresAt.toISOString() };
 }
 
 function approvalIdOf(ctx: Context): string {
@@ -64,12 +68,27 @@ export function phoneApprovalRoutes(deps: PhoneApprovalRoutesDeps): Router<Reque
     }
     const approval = await approvals.forDevice(approvalIdOf(ctx), session.account.id, cookieDeviceId(ctx));
     const when = new Intl.DateTimeFormat(dateLocale(langOf(ctx)), { dateStyle: 'medium', timeStyle: 'medium', timeZone: deps.displayTimeZone });
-    await render(ctx, 'device-approve', { approval: { ...view(approval), context: { ...approval.context, time: when.format(approval.createdAt) } }, csrf: csrfToken(ctx) });
+    const shown = view(approval, langOf(ctx));
+    await render(ctx, 'device-approve', { approval: { ...shown, context: { ...shown.context as Record<string, string>, time: when.format(approval.createdAt) } }, csrf: csrfToken(ctx) });
   });
 
   router.get('/api/approvals', async (ctx) => {
     const session = await guard.signedIn(ctx);
-    ctx.body = { approvals: (await approvals.pendingForDevice(session.account.id, cookieDeviceId(ctx))).map(view) };
+    ctx.body = { approvals: (await approvals.pendingForDevice(session.account.id, cookieDeviceId(ctx))).map((a) => view(a, langOf(ctx))) };
+  });
+
+  // The open approval page asks whether the request is still waiting (withdrawn, expired, decided).
+  router.get('/api/approvals/:id', async (ctx) => {
+    const session = await guard.signedIn(ctx);
+    const id = approvalIdOf(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      ctx.body = { status: (await approvals.forDevice(id, session.account.id, cookieDeviceId(ctx))).status };
+    } catch (err) {
+      // Expired and unknown answer alike, as for the waiting page.
+      if (err instanceof ApprovalNotFoundError) ctx.body = { status: 'expired' };
+      else throw err;
+    }
   });
 
   router.post('/api/approvals/:id/options', ...json, async (ctx) => {

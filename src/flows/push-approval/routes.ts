@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { PasskeyRequiredError } from '../../accounts/errors.ts';
 import { ApprovalNotFoundError } from './errors.ts';
 import type { WaitingStatus } from './flow.ts';
-import type { ApprovalService } from './service.ts';
+import type { ApprovalService, ContextInEveryLang } from './service.ts';
+import { LANGS } from '../../i18n/lang.ts';
 import { auditContextOf } from '../../http/audit-context.ts';
 import { browserLabel } from '../../browsers/browser-label.ts';
 import { browserBinding, trustedBrowserToken } from '../../http/browser-cookies.ts';
@@ -21,6 +22,16 @@ import { clientSummary, loadInteraction } from '../../interactions/load-interact
 import { phrRequired, typedPushRequired } from '../../interactions/page.ts';
 
 const requestForm = z.object({ email });
+
+/** The asking browser and its place named in every language: the phone shows its own. */
+function inEveryLang(ctx: Context, places: InteractionDeps['places']): ContextInEveryLang {
+  const named: ContextInEveryLang = {};
+  for (const lang of LANGS) {
+    named[`browser_${lang}`] = browserLabel(ctx.get('user-agent'), lang);
+    named[`place_${lang}`] = places.place(ctx.ip, lang);
+  }
+  return named;
+}
 const approvalIdParam = randomId;
 const SSE_POLL_MS = 1_000;
 
@@ -51,7 +62,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
       interactionUid: details.uid,
       browserBinding: browserBinding(ctx),
       trustedBrowserToken: trustedBrowserToken(ctx),
-      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent'), langOf(ctx)), ip: ctx.ip, place: deps.places.place(ctx.ip, langOf(ctx)) },
+      context: { client: client.name, clientLogo: client.logoUri ?? '', browser: browserLabel(ctx.get('user-agent'), langOf(ctx)), ip: ctx.ip, place: deps.places.place(ctx.ip, langOf(ctx)), ...inEveryLang(ctx, deps.places) },
       audit: auditContextOf(ctx),
       requireTyped: typedPushRequired(details),
     });
@@ -84,6 +95,15 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
       else stream.end();
     };
     void tick();
+  });
+
+  // "Use another way": the phone's request is withdrawn (the phone then shows it so).
+  router.post('/push/:approvalId/withdraw', ...json, async (ctx) => {
+    const details = await loadInteraction(ctx, provider);
+    const id = approvalIdParam.safeParse(ctx.params.approvalId);
+    if (!id.success) throw new ApprovalNotFoundError();
+    await approvals.withdrawForBrowser(id.data, details.uid, browserBinding(ctx), auditContextOf(ctx));
+    ctx.body = { status: 'withdrawn' };
   });
 
   router.post('/push/:approvalId/complete', ...json, async (ctx) => {

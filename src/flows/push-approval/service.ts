@@ -30,13 +30,24 @@ export interface PushSender {
   send(subscription: PushSubscriptionRecord, payload: object, options: { ttlSeconds: number; urgency?: 'high' | 'normal'; topic?: string }): Promise<'sent' | 'gone'>;
 }
 
-/** What the phone shows about the sign-in it is asked to approve. */
-export interface ApprovalContext {
+/** The browser and place of a request as each language names them (`browser_ja`, `place_en`, …). */
+export type ContextInEveryLang = { [K in `browser_${Lang}` | `place_${Lang}`]?: string };
+
+/**
+ * What the phone shows about the sign-in it is asked to approve. `browser` and `place` are in the
+ * asking page's language; the phone shows its own language's (contextIn).
+ */
+export interface ApprovalContext extends ContextInEveryLang {
   client: string;
   clientLogo: string;
   browser: string;
   ip: string;
   place: string;
+}
+
+/** An approval's context as a reader in `lang` sees it: the browser and place in that language. */
+export function contextIn(context: Record<string, string>, lang: Lang): Record<string, string> {
+  return { ...context, browser: context[`browser_${lang}`] ?? context.browser ?? '', place: context[`place_${lang}`] ?? context.place ?? '' };
 }
 
 export type ApprovalStarted =
@@ -74,6 +85,9 @@ export function bindingHash(binding: string): string {
 }
 
 const blockKey = (accountId: string): string => `push:${accountId}`;
+/** The owner key of an unanswered request: no account id looks like it (ids are UUIDs). */
+const unansweredKey = (email: string): string => `unanswered:${createHash('sha256').update(email).digest('hex')}`;
+const isUnanswered = (accountId: string): boolean => accountId.startsWith('unanswered:');
 const approvalChallengeKey = (approvalId: string, chosen: string): string => `approve:${approvalId}:${chosen}`;
 
 export class ApprovalService {
@@ -84,20 +98,25 @@ export class ApprovalService {
   }
 
   /**
-   * A sign-in in a browser asks the account's phones. An unknown account answers exactly like a
-   * known one without phones, so the page does not reveal which accounts exist; so does a disabled
-   * one, whose phones are asked nothing (their sessions ended with it, and nobody may sign in).
+   * A sign-in in a browser asks the account's phones. An address with no phone to ask (no account,
+   * or an account without phones) is answered exactly as one with a phone: a request is stored
+   * under a key no account has, with a number, a countdown and the same caps, and it waits and
+   * expires like one nobody answers. So the page tells a stranger neither that the account exists
+   * nor that it has a phone (docs/security.md, "What the sign-in page shows and why").
    */
   async request(input: { email: string; interactionUid: string; browserBinding: string; trustedBrowserToken: string | undefined; context: ApprovalContext; audit: AuditContext; requireTyped?: boolean }): Promise<ApprovalStarted> {
-    const account = await this.#d.accounts.findByEmail(input.email.trim().toLowerCase());
-    const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
-    if (!account || account.disabled !== null || devices.length === 0) return { kind: 'no_phone' };
-    const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, account.id);
+    const email = input.email.trim().toLowerCase();
+    const found = await this.#d.accounts.findByEmail(email);
+    const devices = found ? await this.#d.devices.listByAccount(found.id) : [];
+    const account = found && found.disabled === null && devices.length > 0 ? found : undefined;
+    // The same steps for both, against the account or the unanswerable key.
+    const key = account ? account.id : unansweredKey(email);
+    const trusted = await this.#d.trustedBrowsers.recognise(input.trustedBrowserToken, key);
     // After a wrong number, browsers that must show one wait (pushWrongNumbers); trusted ones do not.
-    if (!trusted && await this.#d.limiter.reached('pushWrongNumbers', account.id)) throw new PushPausedError();
+    if (!trusted && await this.#d.limiter.reached('pushWrongNumbers', key)) throw new PushPausedError();
     // A partner that needs the typed number gets it even in a trusted browser (acr push:typed).
     const mode = input.requireTyped === true ? 'type' : trusted ? 'none' : this.#d.policy.matching;
-    return this.#start(account, devices, { origin: { kind: 'browser', interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding) }, mode, context: input.context, audit: input.audit });
+    return this.#start(key, account, devices, { origin: { kind: 'browser', interactionUid: input.interactionUid, browserHash: bindingHash(input.browserBinding) }, mode, context: input.context, audit: input.audit });
   }
 
   /**
@@ -110,17 +129,18 @@ export class ApprovalService {
     const devices = account ? await this.#d.devices.listByAccount(account.id) : [];
     if (!account || devices.length === 0) return { kind: 'no_phone' };
     // An empty browser hash matches no browser binding: only the provider can collect the result.
-    return this.#start(account, devices, { origin: { kind: 'ciba', authReqId: input.authReqId }, mode: 'none', context: input.context, audit: input.audit });
+    return this.#start(account.id, account, devices, { origin: { kind: 'ciba', authReqId: input.authReqId }, mode: 'none', context: input.context, audit: input.audit });
   }
 
-  async #start(account: Account, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
+  /** `account` undefined: the unanswered request of an address with no phone (see request). */
+  async #start(accountId: string, account: Account | undefined, devices: Device[], input: { origin: ApprovalOrigin; mode: Approval['matching']; context: ApprovalContext & { bindingMessage?: string }; audit: AuditContext }): Promise<ApprovalStarted> {
     const now = this.#d.now();
-    if (await this.#d.blocks.find(blockKey(account.id))) throw new PushBlockedError();
+    if (await this.#d.blocks.find(blockKey(accountId))) throw new PushBlockedError();
     const { mode } = input;
     const { number, choices } = mode === 'none' ? { number: '', choices: [] } : newMatching(mode);
     const approval: Approval = {
       id: randomBytes(16).toString('base64url'),
-      accountId: account.id,
+      accountId,
       origin: input.origin,
       matching: mode,
       number,
@@ -142,8 +162,12 @@ export class ApprovalService {
     });
     if (created === 'too_many_pending') throw new TooManyPendingApprovalsError();
     if (created === 'too_many_since') throw new ApprovalRateLimitedError();
-    await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
-    await this.#notify(account, devices, approval, input.audit);
+    if (account) {
+      await this.#d.audit.record('approval.requested', account.id, input.audit, { approvalId: approval.id, matching: mode, client: input.context.client, devices: devices.length });
+      // Not awaited: the push services' round trips would make a real account's answer slower
+      // than an unanswered one's. #notify records its own failures.
+      void this.#notify(account, devices, approval, input.audit).catch(() => undefined);
+    }
     const expiresInSeconds = Math.max(0, Math.round((approval.expiresAt.getTime() - this.#d.now()) / 1000));
     return { kind: 'sent', approvalId: approval.id, matching: mode, number, expiresAt: approval.expiresAt, expiresInSeconds };
   }
@@ -154,18 +178,19 @@ export class ApprovalService {
     // in, as a lock screen shows them without opening tobira.
     const payloadFor = (device: Device): object => {
       const t = translator(device.lang);
+      const context = contextIn(approval.context, device.lang);
       return {
         type: 'approval',
         approvalId: approval.id,
         url: `${this.#d.issuer}/device/approve/${approval.id}`,
-        client: approval.context.client,
-        browser: approval.context.browser,
+        client: context.client,
+        browser: context.browser,
         lang: device.lang,
         title: t('push.notification_title'),
         // A partner's back-channel request has no browser to name.
-        body: approval.context.browser
-          ? t('push.notification_body', { client: approval.context.client ?? '', browser: approval.context.browser })
-          : t('push.notification_body_plain', { client: approval.context.client ?? '' }),
+        body: context.browser
+          ? t('push.notification_body', { client: context.client ?? '', browser: context.browser })
+          : t('push.notification_body_plain', { client: context.client ?? '' }),
       };
     };
     await Promise.all(devices.map(async (device) => {
@@ -176,6 +201,19 @@ export class ApprovalService {
         await this.#d.audit.record('device.push_failed', account.id, audit, { deviceId: device.id, error: (err as Error).message });
       }
     }));
+  }
+
+  /**
+   * "Use another way" on the waiting page: the request is withdrawn, so a phone that opens it (or
+   * has it open) says so instead of asking to approve. Only the browser and sign-in that asked may;
+   * a request already answered stays as it is. Not a denial: it counts toward no pause.
+   */
+  async withdrawForBrowser(approvalId: string, interactionUid: string, browserBinding: string, audit: AuditContext): Promise<void> {
+    const approval = flow.requirePending(await this.forBrowser(approvalId, interactionUid, browserBinding));
+    const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status: 'withdrawn', at: new Date(this.#d.now()), deviceId: null, userVerified: false }));
+    if (!decided) throw new ApprovalAlreadyDecidedError();
+    await this.#d.events.emit('approval.decided', { approval: decided });
+    if (!isUnanswered(approval.accountId)) await this.#d.audit.record('approval.withdrawn', approval.accountId, audit, { approvalId: approval.id });
   }
 
   /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */
@@ -262,7 +300,7 @@ export class ApprovalService {
     await this.#decideDenied(approval, deviceId, report ? 'reported' : 'denied', audit, report ? 'reported' : 'denied');
     if (report) {
       const account = await this.#d.accounts.findById(accountId);
-      if (account) await this.#d.mailer.send(pushReportedMail(lang, account.email, approval.context));
+      if (account) await this.#d.mailer.send(pushReportedMail(lang, account.email, contextIn(approval.context, lang)));
     }
   }
 
@@ -279,7 +317,7 @@ export class ApprovalService {
     const account = await this.#d.accounts.findById(approval.accountId);
     if (!account) return;
     try {
-      await this.#d.mailer.send(pushWrongNumberMail(lang, account.email, approval.context, Math.ceil(seconds / 60)));
+      await this.#d.mailer.send(pushWrongNumberMail(lang, account.email, contextIn(approval.context, lang), Math.ceil(seconds / 60)));
     } catch (err) {
       // The phone still gets its clear wrong_number; the undelivered notice is on record.
       await this.#d.audit.record('notice.failed', approval.accountId, audit, { notice: 'push.paused', error: (err as Error).message });

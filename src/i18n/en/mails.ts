@@ -14,6 +14,7 @@ export const mails: MailTemplates = {
 
   // Push approval
   pushReported: (p) => ({ subject: 'tobira: a sign-in request you did not make was refused', text: `You refused a sign-in request to ${p.client} (${p.where}, ${p.time}).\nSign-in by phone notification is paused for a while; your passkeys still work.\n` }),
+  handoffRefused: (p) => ({ subject: 'tobira: a phone set-up was cancelled as unexpected', text: `The phone set-up code shown on your computer was opened on a phone (${p.where}), and that phone chose "This wasn't me / cancel". No phone was set up.\nIf this was not you, someone may have seen your screen or the code. Check the browsers and phones signed in to your account in the account menu (/account).\n` }),
   pushWrongNumber: (p) => ({ subject: 'tobira: a sign-in request was refused because the wrong number was chosen on your phone', text: `A sign-in request to ${p.client} (${p.where}, ${p.time}) was answered on your phone with a number that did not match the screen, so it was refused.\nIf you did not ask to sign in, someone is trying to sign in with your e-mail address: do not approve requests you did not start.\nFor the next ${p.minutes} minutes, sign-in by phone notification works only from browsers you have used before; your passkeys still work.\n` }),
 
   // Password reset

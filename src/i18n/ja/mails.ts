@@ -58,6 +58,8 @@ export const mails = {
 
   // Push approval: after "This wasn't me" on the phone (`where`: browser, IP address and place, joined).
   pushReported: (p: { client: string; where: string; time: string }): MailText => ({ subject: 'tobira: 心当たりのないログイン要求を拒否しました', text: `「${p.client}」へのログイン要求（${p.where}、${p.time}）を、あなたの操作で拒否しました。\nしばらくの間、スマートフォンへの通知によるログインを停止しています。パスキーでは引き続きログインできます。\n` }),
+  /** The phone that opened a phone set-up code from the owner's PC said it did not expect it. */
+  handoffRefused: (p: { where: string }): MailText => ({ subject: 'tobira: スマートフォンの設定が「心当たりがない」として取り消されました', text: `あなたのパソコンで表示したスマートフォン設定用のコードが、別のスマートフォン（${p.where}）で開かれ、そのスマートフォンで「心当たりがない・取り消す」が選ばれました。スマートフォンは設定されていません。\nご自身の操作でなければ、パソコンの画面やコードを他人に見られた可能性があります。アカウント画面（/account）で、ログイン中のブラウザとスマートフォンを確認してください。\n` }),
   pushWrongNumber: (p: { client: string; where: string; time: string; minutes: number }): MailText => ({ subject: 'tobira: スマートフォンで違う番号が選ばれたため、ログイン要求を拒否しました', text: `「${p.client}」へのログイン要求（${p.where}、${p.time}）に、スマートフォンで画面と違う番号が選ばれた（または入力された）ため、要求を拒否しました。\nご自身のログインでなければ、誰かがあなたのメールアドレスでログインしようとしています。心当たりのない要求は承認しないでください。\nこれから${p.minutes}分間、スマートフォンへの通知によるログインは、以前に使ったことのあるブラウザからのみ受け付けます。パスキーでは引き続きログインできます。\n` }),
 
   // Password reset

@@ -1,4 +1,4 @@
-// Phone set-up hand-offs in memory. claim() and complete() check and write with no await in
+// Phone set-up hand-offs in memory. claim(), complete() and refuse() check and write with no await in
 // between, so within the process exactly one caller wins each.
 import { DuplicateKeyError } from '../errors.ts';
 import type { PhoneHandoff, PhoneHandoffRepository } from '../types.ts';
@@ -50,6 +50,14 @@ export class MemoryPhoneHandoffs implements PhoneHandoffRepository {
     if (handoff?.status !== 'claimed' || handoff.phoneKeyHash !== phoneKeyHash) return false;
     handoff.status = 'completed';
     handoff.deviceName = deviceName;
+    handoff.expiresAt = new Date(Math.max(handoff.expiresAt.getTime(), keepUntil.getTime()));
+    return true;
+  }
+
+  async refuse(id: string, phoneKeyHash: string, keepUntil: Date): Promise<boolean> {
+    const handoff = this.#live(id);
+    if (handoff?.status !== 'claimed' || handoff.phoneKeyHash !== phoneKeyHash) return false;
+    handoff.status = 'refused';
     handoff.expiresAt = new Date(Math.max(handoff.expiresAt.getTime(), keepUntil.getTime()));
     return true;
   }

@@ -2,7 +2,7 @@
 // phoneKeyHash, enrolmentTicketId, deviceName, createdAt, expiresAt }. Expiry is checked on every
 // read; sweepExpired() (or a TTL index where the server has one) deletes expired hand-offs.
 //
-// claim() and complete() must each succeed for exactly one caller, and FerretDB's conditional update
+// claim() and complete()/refuse() must each succeed for exactly one caller, and FerretDB's conditional update
 // is a read followed by a write (several racers "win"). So each reads the live hand-off, then claims
 // that step for it in the consumptions collection (unique _id insert, atomic on every server); only
 // the claim's winner writes the new status and gets true.
@@ -88,6 +88,18 @@ export class MongoPhoneHandoffs implements PhoneHandoffRepository {
       const expiresAt = new Date(Math.max(new Date(current.expiresAt).getTime(), keepUntil.getTime()));
       if (!await this.#claims.claim(`${PHONE_HANDOFFS_COLLECTION}:${id}:completed`, expiresAt)) return false;
       const { modifiedCount } = await this.#collection.updateOne({ _id: id, status: 'claimed', phoneKeyHash }, { $set: { status: 'completed', deviceName, expiresAt } });
+      return modifiedCount > 0;
+    });
+  }
+
+  refuse(id: string, phoneKeyHash: string, keepUntil: Date): Promise<boolean> {
+    return guard(async () => {
+      const current = await this.#live({ _id: id, status: 'claimed', phoneKeyHash });
+      if (!current) return false;
+      const expiresAt = new Date(Math.max(new Date(current.expiresAt).getTime(), keepUntil.getTime()));
+      // The same claim as complete(): a claimed hand-off ends once, whichever comes first.
+      if (!await this.#claims.claim(`${PHONE_HANDOFFS_COLLECTION}:${id}:completed`, expiresAt)) return false;
+      const { modifiedCount } = await this.#collection.updateOne({ _id: id, status: 'claimed', phoneKeyHash }, { $set: { status: 'refused', expiresAt } });
       return modifiedCount > 0;
     });
   }

@@ -1,6 +1,7 @@
 // Push sign-in approvals.
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'reported';
+/** `withdrawn`: the asking browser chose another way ("use another way") before any phone answered. */
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'reported' | 'withdrawn';
 
 /** Who asked: a sign-in in a browser, or a partner's server (CIBA, no browser at all). */
 export type ApprovalOrigin =

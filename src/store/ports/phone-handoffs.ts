@@ -1,7 +1,8 @@
 // Phone set-up hand-offs: a signed-in PC lends its sign-in to one phone, once, for a few minutes.
 
 /** waiting: shown on the PC; claimed: one phone entered the code; completed: that phone is set up. */
-export type PhoneHandoffStatus = 'waiting' | 'claimed' | 'completed';
+/** `refused`: the claiming phone said "this wasn't me / cancel"; nothing more can be done with it. */
+export type PhoneHandoffStatus = 'waiting' | 'claimed' | 'completed' | 'refused';
 
 /**
  * A hand-off from a signed-in PC to a phone (flows/phone-handoff). Only SHA-256 digests of the short
@@ -41,4 +42,9 @@ export interface PhoneHandoffRepository {
    * true for exactly one caller; false when not live, not claimed, or claimed by another phone.
    */
   complete(id: string, phoneKeyHash: string, deviceName: string, keepUntil: Date): Promise<boolean>;
+  /**
+   * claimed by this phone → refused, kept readable until `keepUntil` (the PC hears it): true for
+   * exactly one caller, and a claimed hand-off ends once (completed or refused, never both).
+   */
+  refuse(id: string, phoneKeyHash: string, keepUntil: Date): Promise<boolean>;
 }

@@ -61,6 +61,25 @@ forEachStore('phone hand-offs', (t) => {
     assert.equal(await t.store.phoneHandoffs.complete('unknown', phone(1).phoneKeyHash, 'x', keepUntil), false);
   });
 
+  it('is refused only by the claiming phone, once, and then can be neither completed nor claimed', async () => {
+    await t.store.phoneHandoffs.create(handoff('h-1'));
+    const keepUntil = new Date(t.clock + 3_600_000);
+    assert.equal(await t.store.phoneHandoffs.refuse('h-1', phone(1).phoneKeyHash, keepUntil), false, 'not before a claim');
+    assert.equal(await t.store.phoneHandoffs.claim('h-1', phone(1)), true);
+    assert.equal(await t.store.phoneHandoffs.refuse('h-1', phone(2).phoneKeyHash, keepUntil), false, 'another phone cannot refuse it');
+    assert.equal(await t.store.phoneHandoffs.refuse('h-1', phone(1).phoneKeyHash, keepUntil), true);
+    assert.equal(await t.store.phoneHandoffs.refuse('h-1', phone(1).phoneKeyHash, keepUntil), false, 'refused once');
+    assert.equal(await t.store.phoneHandoffs.complete('h-1', phone(1).phoneKeyHash, 'Pixel', keepUntil), false, 'a refused hand-off is not completed');
+    assert.deepEqual(await t.store.phoneHandoffs.find('h-1'), handoff('h-1', { status: 'refused', ...phone(1), expiresAt: keepUntil }));
+
+    // And a completed one cannot be refused afterwards.
+    await t.store.phoneHandoffs.create(handoff('h-2'));
+    assert.equal(await t.store.phoneHandoffs.claim('h-2', phone(2)), true);
+    assert.equal(await t.store.phoneHandoffs.complete('h-2', phone(2).phoneKeyHash, 'Pixel', keepUntil), true);
+    assert.equal(await t.store.phoneHandoffs.refuse('h-2', phone(2).phoneKeyHash, keepUntil), false);
+    assert.equal((await t.store.phoneHandoffs.find('h-2'))?.status, 'completed');
+  });
+
   it('a waiting hand-off cannot be completed without a claim', async () => {
     await t.store.phoneHandoffs.create(handoff('h-1'));
     assert.equal(await t.store.phoneHandoffs.complete('h-1', phone(1).phoneKeyHash, 'Pixel', new Date(t.clock + 60_000)), false);
