@@ -241,8 +241,10 @@ for (const kind of FEATURE_STORES) {
       const pushesBefore = receiver.messages.length;
       const stillAsked = await h.pcRequests(config, dave.email);
       const unknownAsked = await h.pcRequests(config, `nobody.${kind}@example.com`);
-      assert.deepEqual(stillAsked.started, unknownAsked.started);
-      assert.equal(stillAsked.started.approvalId, undefined);
+      // Both answers have the same shape (a number and a countdown, as for any address: h/signin's rule), only their random values differ.
+      const shape = (started: Record<string, unknown>): Record<string, unknown> => ({ ...started, approvalId: typeof started.approvalId, number: typeof started.number, expiresAt: typeof started.expiresAt });
+      assert.deepEqual(shape(stillAsked.started), shape(unknownAsked.started));
+      assert.equal(typeof stillAsked.started.approvalId, 'string');
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(receiver.messages.length, pushesBefore);
       const failures = await eventsOf(dave.accountId, ['login.failed', 'login.succeeded']);
