@@ -96,6 +96,8 @@ function stylesheet(brandColor: string | null): Asset {
     `:root { --brand: ${color}; }`,
     readFileSync(resolve(PUBLIC, 'styles.css'), 'utf8'),
     readFileSync(resolve(PUBLIC, 'theme.css'), 'utf8'),
+    // The operator console's layout, every rule under its body class (.console).
+    readFileSync(resolve(PUBLIC, 'console.css'), 'utf8'),
   ].join('\n');
   const body = Buffer.from(css);
   return asset(`/static/styles.${hashOf(body)}.css`, body, 'text/css; charset=utf-8');
