@@ -51,7 +51,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal(claims.sub, account?.id);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await page.getByRole('button', { name: 'Sign out of tobira too', exact: true }).click();
       await page.waitForURL(`${tobira.issuer}/demo`);
       await page.getByRole('link', { name: 'Sign in with tobira' }).click();
       await page.waitForURL(/\/interaction\//);

@@ -254,7 +254,7 @@ describe('the operator\'s brand in real Chromium', () => {
     assert.match(await page.title(), / · Example ID$/);
     assert.equal(await page.locator('.brand-logo').getAttribute('src'), '/static/favicon.svg');
     const colors = await page.evaluate(() => ({
-      primary: getComputedStyle(document.getElementById('passkey-button')!).backgroundColor,
+      primary: getComputedStyle(document.getElementById('password-submit')!).backgroundColor,
       link: getComputedStyle(document.querySelector('main a')!).color,
     }));
     assert.equal(colors.primary, 'rgb(122, 31, 92)');

@@ -102,7 +102,7 @@ for (const kind of FEATURE_STORES) {
 
     async function signOut(): Promise<void> {
       await page.goto(oidc.buildEndSessionUrl(config, { id_token_hint: lastIdToken, post_logout_redirect_uri: PARTNER_HOME }).href);
-      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await page.getByRole('button', { name: 'Sign out of tobira too', exact: true }).click();
       await page.waitForURL(`${PARTNER_HOME}**`);
     }
 

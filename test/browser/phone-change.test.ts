@@ -122,6 +122,8 @@ for (const kind of FEATURE_STORES) {
       await page.getByText('We notified the phones set up for this address').waitFor();
       const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && m.token === old.pushToken && (m.payload as { type?: string }).type === 'approval');
       const { approvalId } = push.payload as { approvalId: string };
+      // The number box is in the page from the start, hidden and empty until the request is answered.
+      await page.locator('#push-number').waitFor();
       const number = await page.locator('#push-number').innerText();
       assert.match(number, /^\d{2}$/, 'the new phone is a browser tobira does not trust: it shows a number');
 

@@ -91,6 +91,8 @@ for (const { kind, matching } of VARIANTS) {
       assert.equal(payload.url, `${tobira.issuer}/device/approve/${payload.approvalId}`);
       assert.equal(push.urgency, 'high');
       assert.ok(push.vapid.subject.startsWith('mailto:'), 'VAPID-signed');
+      // The label shows once the PC has the answer (the push is sent after it), in every matching mode.
+      await pc.locator('#push-number-label').waitFor();
       const number = (await pc.locator('#push-number').isVisible()) ? await pc.locator('#push-number').innerText() : '';
       return { pending, approvalId: payload.approvalId, number };
     }
@@ -112,7 +114,7 @@ for (const { kind, matching } of VARIANTS) {
 
     async function pcSignsOut(): Promise<void> {
       await pc.goto(oidc.buildEndSessionUrl(config, { id_token_hint: lastIdToken, post_logout_redirect_uri: PARTNER_HOME }).href);
-      await pc.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await pc.getByRole('button', { name: 'Sign out of tobira too', exact: true }).click();
       await pc.waitForURL(`${PARTNER_HOME}**`);
     }
 

@@ -76,6 +76,8 @@ for (const kind of FEATURE_STORES) {
       await notifyPhoneFor(page, email);
       await page.getByText('We notified the phones set up for this address').waitFor();
       const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && (m.payload as { type?: string }).type === 'approval');
+      // The label shows once the PC has the answer (the push is sent after it), in every matching mode.
+      await page.locator('#push-number-label').waitFor();
       const number = (await page.locator('#push-number').isVisible()) ? await page.locator('#push-number').innerText() : '';
       return { approvalId: (push.payload as { approvalId: string }).approvalId, number, token: push.token };
     }

@@ -143,6 +143,8 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
       await page.locator('#other-ways-summary').click();
       let since = receiver.messages.length;
       await page.locator('#push-button').click();
+      // The number box is in the page from the start, hidden and empty until the request is answered.
+      await page.locator('#push-number').waitFor();
       const number = await page.locator('#push-number').innerText();
       let approved = await h.approveOn(phone, await pushedTo(phone, since), number);
       assert.equal(approved.status, 200, approved.body);
