@@ -622,11 +622,14 @@ function buildScenarios(context: ScenarioContext): Record<ScenarioName, Scenario
         const { approvalId, number } = jsonOf(started) as { approvalId: string; number?: string };
         const message = await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === approvalId);
         receiver.messages.splice(receiver.messages.indexOf(message), 1);
+        // The waiting page listens on its event stream (login.js) from before the phone answers;
+        // the stream ends with the decision, so the wait is what a user sees.
+        const waiting = browser.request(`${issuer}/interaction/${uid}/push/${approvalId}/events`, { headers: { accept: 'text/event-stream' } });
         const approvedAt = performance.now();
         const approved = await push.approveOn(phone, approvalId, String(number ?? ''));
         if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${approved.body.slice(0, 200)}`);
-        const status = jsonOf(await browser.request(`${issuer}/interaction/${uid}/push/${approvalId}`, { headers: { accept: 'application/json' } })).status;
-        if (status !== 'approved') throw new Error(`the waiting page sees ${String(status)}`);
+        const events = (await waiting).body;
+        if (!events.includes('"status":"approved"')) throw new Error(`the waiting page sees ${events.slice(-100)}`);
         const done = await push.postJson(browser, `/interaction/${uid}/push/${approvalId}/complete`, {}, csrf);
         if (done.status !== 200) throw new Error(`complete answered ${done.status}: ${done.body.slice(0, 200)}`);
         const page = await throughConsent(browser, await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK));

@@ -66,6 +66,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
   // Server-sent events: one `status` event whenever it changes, until it is no longer pending.
   router.get('/push/:approvalId/events', async (ctx) => {
     const details = await loadInteraction(ctx, provider);
+    const id = String(ctx.params.approvalId);
     const stream = new PassThrough();
     ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     ctx.status = 200;
@@ -80,7 +81,8 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
         stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
         last = status;
       }
-      if (status === 'pending') setTimeout(() => { void tick(); }, SSE_POLL_MS);
+      // Read again when this process decides it, or after SSE_POLL_MS (decided elsewhere).
+      if (status === 'pending') void approvals.untilDecidedHere(id, SSE_POLL_MS).then(tick);
       else stream.end();
     };
     void tick();
