@@ -244,7 +244,12 @@ class BenchServer {
 
   /** Collects garbage in the server; answers the heap in use afterwards, in MB. */
   gc(): Promise<number> {
-    return this.#ask<{ heapUsedMb: number }>('gc').then((m) => m.heapUsedMb);
+    return this.memory().then((m) => m.heapUsedMb);
+  }
+
+  /** Collects garbage in the server; answers its memory afterwards, in MB (heap committed, external). */
+  memory(): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number; rssMb: number }> {
+    return this.#ask('gc');
   }
 
   stop(): Promise<void> {
@@ -425,9 +430,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         sms.messages.length = 0;
       }
     }
-    const heapEnd = await Promise.all(servers.map((s) => s.gc()));
+    const memoryEnd = await Promise.all(servers.map((s) => s.memory()));
+    const heapEnd = memoryEnd.map((m) => m.heapUsedMb);
     const rssEnd = serverPids.map(rssMb);
-    console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')} (heap in use ${heapEnd.map((h) => `${h.toFixed(0)} MB`).join(', ')}); load average at end ${loadAverage()}`);
+    console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')} (heap in use ${heapEnd.map((h) => `${h.toFixed(0)} MB`).join(', ')}, `
+      + `heap committed ${memoryEnd.map((m) => `${m.heapTotalMb.toFixed(0)} MB`).join(', ')}, external ${memoryEnd.map((m) => `${m.externalMb.toFixed(0)} MB`).join(', ')}); load average at end ${loadAverage()}`);
     for (const r of results) {
       if (r.approvalToSignedInP99Ms !== undefined) {
         console.log(`phone approval → browser signed in, ${r.users} users: p50 ${fmt(r.approvalToSignedInP50Ms ?? NaN)} ms, p99 ${fmt(r.approvalToSignedInP99Ms)} ms`);
