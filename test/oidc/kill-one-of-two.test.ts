@@ -44,7 +44,7 @@ class Cluster {
   }
 
   /** Runs `send(target)`; when the connection fails, takes the target out and sends once more. */
-  async retrying<T>(url: URL, route: (url: URL) => URL, send: (target: URL) => Promise<T>): Promise<T> {
+  async retrying<T>(url: URL, route: (url: URL) => URL, send: (target: URL) => Promise<T>, user: { failovers: number }): Promise<T> {
     const target = route(url);
     try {
       return await send(target);
@@ -53,13 +53,14 @@ class Cluster {
       if (!(err instanceof TypeError)) throw err;
       this.down.add(Number(target.port));
       this.failovers += 1;
+      user.failovers += 1;
       return send(route(url));
     }
   }
 }
 
-/** A browser whose requests fail over to the other process. */
-function failoverBrowser(cluster: Cluster, vu: number): HttpBrowser {
+/** A browser whose requests fail over to the other process (counted in `user`). */
+function failoverBrowser(cluster: Cluster, vu: number, user: { failovers: number }): HttpBrowser {
   const browser = new HttpBrowser();
   const route = cluster.route(vu);
   const request = browser.request.bind(browser);
@@ -72,7 +73,7 @@ function failoverBrowser(cluster: Cluster, vu: number): HttpBrowser {
       } finally {
         browser.route = current;
       }
-    });
+    }, user);
   };
   return browser;
 }
@@ -109,15 +110,16 @@ if (USES_MONGO) describe('one of two processes killed (SIGKILL) under load', fun
   });
 
   it('every sign-in in progress is finished by the other process; no code is redeemed twice', async () => {
-    const users: Array<{ browser: HttpBrowser; key: SoftAuthenticator; config: oidc.Configuration }> = [];
+    const users: Array<{ browser: HttpBrowser; key: SoftAuthenticator; config: oidc.Configuration; cut: { failovers: number } }> = [];
     for (let vu = 0; vu < USERS; vu += 1) {
       const config = await discover(issuer);
       const route = cluster.route(vu);
       // The partner's back end retries the token endpoint on the other process too.
-      config[oidc.customFetch] = (url, options) => cluster.retrying(new URL(url), route, (target) => fetch(target, options as RequestInit));
-      const browser = failoverBrowser(cluster, vu);
+      const cut = { failovers: 0 };
+      config[oidc.customFetch] = (url, options) => cluster.retrying(new URL(url), route, (target) => fetch(target, options as RequestInit), cut);
+      const browser = failoverBrowser(cluster, vu, cut);
       await member(issuer, config, `kill.${vu}@example.com`, browser);
-      users.push({ browser, key: await addPasskey(issuer, browser), config });
+      users.push({ browser, key: await addPasskey(issuer, browser), config, cut });
     }
 
     let finished = 0;
@@ -130,10 +132,10 @@ if (USES_MONGO) describe('one of two processes killed (SIGKILL) under load', fun
         a.child.kill('SIGKILL');
       });
     };
-    await Promise.all(users.map(async ({ browser, key, config }) => {
+    await Promise.all(users.map(async ({ browser, key, config, cut }) => {
       for (let n = 0; n < SIGN_INS_EACH; n += 1) {
         for (let attempt = 0; ; attempt += 1) {
-          const failoversBefore = cluster.failovers;
+          const failoversBefore = cut.failovers;
           try {
             // prompt=login: a new sign-in each time, not the session of the one before.
             const { pending, uid, csrf } = await signInPage(config, browser, { prompt: 'login' });
@@ -146,8 +148,10 @@ if (USES_MONGO) describe('one of two processes killed (SIGKILL) under load', fun
             redeemed.push({ config, pending, callback: callback.url });
             break;
           } catch (err) {
-            // Only a sign-in whose request was cut by the kill may start again, and only once.
-            if (attempt > 0 || cluster.failovers === failoversBefore) throw err;
+            // Only a sign-in one of whose own requests was cut by the kill, and whose retry the
+            // other process answered with a refusal (that step was already done), may start
+            // again, once. A connection error is never excused: the retry must reach the other.
+            if (attempt > 0 || cut.failovers === failoversBefore || err instanceof TypeError) throw err;
             restarts += 1;
           }
         }
