@@ -1,4 +1,5 @@
-// `npm run bench` — the throughput bench (bench/throughput.ts; options there), or
+// `npm run bench` — the throughput bench (bench/throughput.ts; options there; `soak` is its
+// 20 000-sign-in RSS mode), or
 // `npm run bench -- latency [--mongo]` — the in-process latency checks (bench/latency.ts), or
 // `npm run bench -- memory` — what each dependency costs in memory at load (bench/startup-memory.ts).
 const args = process.argv.slice(2);

@@ -77,8 +77,8 @@ async function main(): Promise<void> {
       process.send?.({ type: 'counts', storeCalls: Object.fromEntries(storeCalls), dbCommands: Object.fromEntries(dbCommands) });
     } else if (message.type === 'gc') {
       (globalThis as { gc?: () => void }).gc?.();
-      const { heapUsed, rss } = process.memoryUsage();
-      process.send?.({ type: 'gc', heapUsedMb: heapUsed / 1048576, rssMb: rss / 1048576 });
+      const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
+      process.send?.({ type: 'gc', heapUsedMb: heapUsed / 1048576, heapTotalMb: heapTotal / 1048576, externalMb: external / 1048576, rssMb: rss / 1048576 });
     }
   });
   process.on('SIGTERM', () => {

@@ -8,6 +8,7 @@
 //   npm run bench -- --store=mongo --processes=2       (two servers on one database)
 //   npm run bench -- --store=mongo --ferretdb=postgresql (FerretDB on a throwaway PostgreSQL cluster)
 //   npm run bench -- --scenarios=passkey --profile     (CPU profile of the server: test-output/bench/profiles)
+//   npm run bench -- soak [--signins=20000] [--store=mongo] [--users=8]   (RSS over 20 000 sign-ins: a plateau?)
 //
 // The memory store runs with NODE_ENV=development (production refuses it); the mongo store runs
 // with NODE_ENV=production on FerretDB (or MONGODB_URI), FerretDB pinned to the server's core.
@@ -50,6 +51,8 @@ export interface ThroughputOptions {
   /** Writes a V8 CPU profile of each server process (node --cpu-prof) into this folder. */
   profileDir: string | undefined;
   out: string | undefined;
+  /** Soak: this many sign-ins of the first scenario (passkey by default), RSS sampled as they go. */
+  soak: number | undefined;
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -60,7 +63,7 @@ function option(args: string[], name: string): string | undefined {
 export function parseThroughputOptions(args: string[]): ThroughputOptions {
   const store = option(args, 'store') ?? (args.includes('--mongo') ? 'mongo' : 'memory');
   if (store !== 'memory' && store !== 'mongo') throw new Error(`--store must be memory or mongo, got ${store}`);
-  const scenarios = (option(args, 'scenarios') ?? ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const scenarios = (option(args, 'scenarios') ?? (args[0] === 'soak' ? 'passkey' : ALL_SCENARIOS.join(','))).split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of scenarios) if (!ALL_SCENARIOS.includes(s as ScenarioName)) throw new Error(`unknown scenario ${s}; known: ${ALL_SCENARIOS.join(', ')}`);
   const processes = Number(option(args, 'processes') ?? 1);
   if (store === 'memory' && processes !== 1) throw new Error('--processes above 1 needs the mongo store (memory stores are not shared)');
@@ -76,6 +79,7 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     notify: args.includes('--notify'),
     profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
     out: option(args, 'out'),
+    soak: args[0] === 'soak' ? Number(option(args, 'signins') ?? 20_000) : undefined,
   };
 }
 
@@ -240,7 +244,12 @@ class BenchServer {
 
   /** Collects garbage in the server; answers the heap in use afterwards, in MB. */
   gc(): Promise<number> {
-    return this.#ask<{ heapUsedMb: number }>('gc').then((m) => m.heapUsedMb);
+    return this.memory().then((m) => m.heapUsedMb);
+  }
+
+  /** Collects garbage in the server; answers its memory afterwards, in MB (heap committed, external). */
+  memory(): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number; rssMb: number }> {
+    return this.#ask('gc');
   }
 
   stop(): Promise<void> {
@@ -363,6 +372,10 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
     console.log(header);
     console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')} (JavaScript heap in use ${heapIdle.map((h) => `${h.toFixed(0)} MB`).join(', ')})`);
+    if (options.soak !== undefined) {
+      await soak(options, scenarios[options.scenarios[0]!], servers, options.users[0]!);
+      return results;
+    }
     printHeader();
 
     for (const name of options.scenarios) {
@@ -417,9 +430,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         sms.messages.length = 0;
       }
     }
-    const heapEnd = await Promise.all(servers.map((s) => s.gc()));
+    const memoryEnd = await Promise.all(servers.map((s) => s.memory()));
+    const heapEnd = memoryEnd.map((m) => m.heapUsedMb);
     const rssEnd = serverPids.map(rssMb);
-    console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')} (heap in use ${heapEnd.map((h) => `${h.toFixed(0)} MB`).join(', ')}); load average at end ${loadAverage()}`);
+    console.log(`server RSS after the runs (after a GC): ${rssEnd.map((r) => `${r.toFixed(0)} MB`).join(', ')} (heap in use ${heapEnd.map((h) => `${h.toFixed(0)} MB`).join(', ')}, `
+      + `heap committed ${memoryEnd.map((m) => `${m.heapTotalMb.toFixed(0)} MB`).join(', ')}, external ${memoryEnd.map((m) => `${m.externalMb.toFixed(0)} MB`).join(', ')}); load average at end ${loadAverage()}`);
     for (const r of results) {
       if (r.approvalToSignedInP99Ms !== undefined) {
         console.log(`phone approval → browser signed in, ${r.users} users: p50 ${fmt(r.approvalToSignedInP50Ms ?? NaN)} ms, p99 ${fmt(r.approvalToSignedInP99Ms)} ms`);
@@ -441,6 +456,68 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     await smtp.stop();
     await sms.stop();
   }
+}
+
+/**
+ * `npm run bench -- soak`: sign-ins back to back until `options.soak` are done, the server's RSS
+ * (and JavaScript heap after a GC) sampled twenty times on the way, then whether RSS reached a
+ * plateau: the highest sample of the last quarter at most 5 % above the highest of the quarter
+ * before it. Not part of CI: 20 000 sign-ins take minutes on the memory store, hours on FerretDB.
+ */
+async function soak(options: ThroughputOptions, scenario: Scenario, servers: BenchServer[], users: number): Promise<void> {
+  const target = options.soak ?? 0;
+  const step = Math.max(1, Math.round(target / 20));
+  await scenario.prepare(users);
+  const samples: Array<{ signIns: number; seconds: number; rssMb: number; heapMb: number; errors: number }> = [];
+  const started = performance.now();
+  let done = 0;
+  let errors = 0;
+  const sample = async (): Promise<void> => {
+    const rss = Math.max(...servers.map((s) => rssMb(s.child.pid)));
+    const heap = Math.max(...await Promise.all(servers.map((s) => s.gc())));
+    samples.push({ signIns: done, seconds: (performance.now() - started) / 1000, rssMb: rss, heapMb: heap, errors });
+    console.log(`${String(done).padStart(7)} sign-ins ${((performance.now() - started) / 1000).toFixed(0).padStart(6)} s   RSS ${rss.toFixed(0).padStart(5)} MB   heap after GC ${heap.toFixed(0).padStart(4)} MB   errors ${errors}`);
+  };
+  console.log(`soak: ${target} ${options.scenarios[0]} sign-ins, ${users} users, RSS every ${step}`);
+  await sample();
+  while (done < target) {
+    const run = await driveCount(scenario.flow, users, Math.min(step, target - done));
+    done += run.latencies.length;
+    errors += run.errors;
+    await sample();
+  }
+  const quarter = Math.max(1, Math.floor(samples.length / 4));
+  const last = Math.max(...samples.slice(-quarter).map((x) => x.rssMb));
+  const before = Math.max(...samples.slice(-2 * quarter, -quarter).map((x) => x.rssMb));
+  const plateau = last <= before * 1.05;
+  console.log(`RSS: highest ${Math.max(...samples.map((x) => x.rssMb)).toFixed(0)} MB; last quarter ${last.toFixed(0)} MB against ${before.toFixed(0)} MB before it: `
+    + `${plateau ? 'a plateau (grew at most 5 %)' : `still growing (${(((last / before) - 1) * 100).toFixed(1)} %)`}; errors ${errors}; load average at end ${loadAverage()}`);
+  const out = options.out ?? join('test-output', 'bench', `soak-${options.store}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ options, node: process.version, samples, plateau }, null, 2)}\n`);
+  console.log(`saved ${out}`);
+}
+
+/** Runs flows on `users` virtual users until `count` have finished (or failed). */
+async function driveCount(flow: Flow, users: number, count: number): Promise<Run> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let started = 0;
+  const t = performance.now();
+  await Promise.all(Array.from({ length: users }, async (_u, vu) => {
+    while (started < count) {
+      started += 1;
+      const t0 = performance.now();
+      try {
+        await flow(vu);
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }));
+  return { latencies, seconds: (performance.now() - t) / 1000, errors };
 }
 
 function databaseCpu(ferret: Ferret | undefined): number {
@@ -622,11 +699,14 @@ function buildScenarios(context: ScenarioContext): Record<ScenarioName, Scenario
         const { approvalId, number } = jsonOf(started) as { approvalId: string; number?: string };
         const message = await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === approvalId);
         receiver.messages.splice(receiver.messages.indexOf(message), 1);
+        // The waiting page listens on its event stream (login.js) from before the phone answers;
+        // the stream ends with the decision, so the wait is what a user sees.
+        const waiting = browser.request(`${issuer}/interaction/${uid}/push/${approvalId}/events`, { headers: { accept: 'text/event-stream' } });
         const approvedAt = performance.now();
         const approved = await push.approveOn(phone, approvalId, String(number ?? ''));
         if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${approved.body.slice(0, 200)}`);
-        const status = jsonOf(await browser.request(`${issuer}/interaction/${uid}/push/${approvalId}`, { headers: { accept: 'application/json' } })).status;
-        if (status !== 'approved') throw new Error(`the waiting page sees ${String(status)}`);
+        const events = (await waiting).body;
+        if (!events.includes('"status":"approved"')) throw new Error(`the waiting page sees ${events.slice(-100)}`);
         const done = await push.postJson(browser, `/interaction/${uid}/push/${approvalId}/complete`, {}, csrf);
         if (done.status !== 200) throw new Error(`complete answered ${done.status}: ${done.body.slice(0, 200)}`);
         const page = await throughConsent(browser, await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK));

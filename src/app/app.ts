@@ -6,6 +6,7 @@ import mount from 'koa-mount';
 import serve from 'koa-static';
 import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
+import { CookieSigner } from '../http/cookie-signer.ts';
 import { errorHandler } from '../http/error-handler.ts';
 import { issuerOrigin } from '../http/issuer-origin.ts';
 import { DEFAULT_BRAND_COLOR, PageAssets } from '../http/page-assets.ts';
@@ -143,8 +144,9 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   const routes = buildRoutes(services, provider);
 
   const app = new Koa<RequestState>();
-  // oidc-provider runs on this app's context once mounted, so it must sign with the same keys.
-  app.keys = infrastructure.cookieKeys;
+  // oidc-provider runs on this app's context once mounted, so it must sign with the same keys
+  // (keygrip's format, keys imported once: http/cookie-signer.ts).
+  app.keys = new CookieSigner(infrastructure.cookieKeys);
   app.proxy = settings.proxy;
   // Koa's default prints stack traces to stderr; a browser abandoning a download is not news.
   app.on('error', (err: Error & { code?: string }) => {

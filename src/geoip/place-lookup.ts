@@ -1,7 +1,7 @@
 // "Approximate place" for the phone's approval screen, from a GeoIP database the operator
 // provides (GEOIP_DB_FILE): a MaxMind GeoLite2/GeoIP2 City or Country .mmdb, or an ip-location-db
 // .mmdb, read with MaxMind's own reader. Without one, the place is simply left out.
-import maxmind, { type Reader, type Response } from 'maxmind';
+import type { Reader, Response } from 'maxmind';
 import { ConfigError } from '../config/config-error.ts';
 import type { Lang } from '../i18n/lang.ts';
 
@@ -40,6 +40,8 @@ function countryName(code: string | undefined, lang: Lang): string | undefined {
 
 export async function openPlaceLookup(file: string | null): Promise<PlaceLookup> {
   if (!file) return NO_PLACE;
+  // maxmind is loaded only when a database is configured.
+  const { default: maxmind } = await import('maxmind');
   let reader: Reader<Response>;
   try {
     reader = await maxmind.open(file);

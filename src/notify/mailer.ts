@@ -1,6 +1,6 @@
 // Outbound e-mail. SMTP through nodemailer in production; in development, without SMTP_URL, the
 // message is written to the log so a developer can read the code on the console.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../log.ts';
 
 export interface MailMessage {
@@ -21,10 +21,12 @@ export function createMailer(smtpUrl: string | null, from: string, logger: Logge
       },
     };
   }
-  const transport = nodemailer.createTransport(smtpUrl);
+  // nodemailer (~10 MB of RSS) is loaded with the first message, not at start.
+  let transport: Promise<Transporter> | undefined;
   return {
     async send(message) {
-      await transport.sendMail({ from, ...message });
+      transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl));
+      await (await transport).sendMail({ from, ...message });
     },
   };
 }

@@ -3,7 +3,6 @@
 // same pair: operators supply it (VAPID_PUBLIC_KEY + VAPID_PRIVATE_KEY) or tobira generates one on
 // first start and keeps it in the store, like the signing and cookie keys.
 import { createECDH } from 'node:crypto';
-import webpush from 'web-push';
 import { ConfigError } from '../config/config-error.ts';
 import type { SecretRepository } from '../store/types.ts';
 
@@ -52,6 +51,18 @@ export async function loadVapidKeys(secrets: SecretRepository, configured: Vapid
   }
   const existing = await secrets.get<VapidKeys>(SECRET_NAME);
   if (existing) return existing;
-  const { publicKey, privateKey } = webpush.generateVAPIDKeys();
-  return secrets.getOrInsert<VapidKeys>(SECRET_NAME, { publicKey, privateKey });
+  return secrets.getOrInsert<VapidKeys>(SECRET_NAME, generateVapidKeys());
+}
+
+/**
+ * A new pair, as web-push's generateVAPIDKeys makes it (an ECDH P-256 pair, the private scalar
+ * left-padded to 32 bytes), without loading web-push at start: a process that sends no push
+ * message never loads it.
+ */
+export function generateVapidKeys(): VapidKeys {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const scalar = ecdh.getPrivateKey();
+  const privateKey = Buffer.concat([Buffer.alloc(32 - scalar.length), scalar]);
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: privateKey.toString('base64url') };
 }

@@ -8,7 +8,7 @@
 import { createPublicKey } from 'node:crypto';
 import https from 'node:https';
 import tls from 'node:tls';
-import webpush from 'web-push';
+import type webpush from 'web-push';
 import { z } from 'zod';
 import { ConfigError } from '../config/config-error.ts';
 import type { PushSubscriptionRecord } from '../store/types.ts';
@@ -208,6 +208,8 @@ export class WebPushSender {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`push service did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
     });
+    // web-push is loaded with the first message, not at start (RSS of a process that sends none).
+    const { default: webpush } = await import('web-push');
     try {
       await Promise.race([
         webpush.sendNotification({ endpoint: url.href, keys: subscription.keys }, body, request),

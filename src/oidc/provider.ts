@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientMetadata } from '../clients/clients-file.ts';
 import type { Settings } from '../config/settings.ts';
+import { CookieSigner } from '../http/cookie-signer.ts';
 import { asAppError, respondWithError } from '../http/error-handler.ts';
 import { render } from '../http/render.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
@@ -186,7 +187,9 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
       id_token_signed_response_alg: 'RS256',
     },
     cookies: {
-      keys: cookieKeys,
+      // interactionDetails() and Session.get() read cookies on the provider's own context: same
+      // signer as the app's (http/cookie-signer.ts), not a keygrip built from the array.
+      keys: new CookieSigner(cookieKeys),
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },

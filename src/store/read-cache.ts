@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { decorateStore } from './decorate.ts';
 import type { Store } from './types.ts';
+import { copyRecord } from './copy.ts';
 
 interface Scope {
   open: boolean;
@@ -62,7 +63,7 @@ function caching<T extends object>(target: T, name: string, reads: ReadonlySet<s
             read.catch(() => { if (forget.get(slot) === read) forget.delete(slot); });
           }
           // A copy each time: callers may change what they get, as with the store itself.
-          return read.then((found) => (found === undefined ? undefined : structuredClone(found)));
+          return read.then((found) => (found === undefined ? undefined : copyRecord(found)));
         };
       }
       return async (...args: unknown[]): Promise<unknown> => {

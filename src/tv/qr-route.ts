@@ -1,7 +1,6 @@
 // The QR code a TV shows next to its user code: it opens /activate with the code filled in, so a
 // phone that scans it only has to confirm and sign in.
 import Router from '@koa/router';
-import QRCode from 'qrcode';
 import { InvalidInputError } from '../errors/http-errors.ts';
 
 // base-20 user codes as tobira issues them (mask ****-****), with or without the dash.
@@ -15,6 +14,8 @@ export function qrRoute(issuer: string): Router {
     const url = `${issuer}/activate?user_code=${encodeURIComponent(code.toUpperCase())}`;
     ctx.type = 'image/svg+xml';
     ctx.set('Cache-Control', 'no-store');
+    // qrcode is loaded by the first code shown, not at start.
+    const { default: QRCode } = await import('qrcode');
     ctx.body = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   });
   return router;

@@ -4,7 +4,6 @@
 // page's script fills in), then one page registers the phone's passkey and its notifications.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
 import type { AccountGuard } from '../../http/account-guard.ts';
@@ -77,6 +76,8 @@ export function phoneHandoffRoutes(deps: PhoneHandoffRoutesDeps): Router<Request
     const { handoff, code } = await handoffs.start({ account: session.account, sessionUid: session.sessionUid }, auditContextOf(ctx));
     const shown = formatCode(code);
     const qrLink = `${shortLink}#${shown}`;
+    // qrcode is loaded by the first page that shows a code, not at start.
+    const { default: QRCode } = await import('qrcode');
     const qrSvg = await QRCode.toString(qrLink, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     ctx.set('Cache-Control', 'no-store');
     await render(ctx, 'phone-setup-pc', {

@@ -77,6 +77,7 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
   // Server-sent events: one `status` event whenever it changes, until it is no longer pending.
   router.get('/push/:approvalId/events', async (ctx) => {
     const details = await loadInteraction(ctx, provider);
+    const id = approvalIdParam.safeParse(ctx.params.approvalId);
     const stream = new PassThrough();
     ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     ctx.status = 200;
@@ -86,12 +87,16 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
     ctx.req.on('close', () => { closed = true; });
     const tick = async (): Promise<void> => {
       if (closed) return;
+      // Listening starts before the read: a decision taken while the read is under way still wakes
+      // the stream (otherwise it would wait out SSE_POLL_MS). An unused wait simply times out.
+      const decided = id.success ? approvals.untilDecidedHere(id.data, SSE_POLL_MS) : undefined;
       const status = await statusOf(ctx, details.uid).catch(() => 'expired' as const);
       if (status !== last) {
         stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
         last = status;
       }
-      if (status === 'pending') setTimeout(() => { void tick(); }, SSE_POLL_MS);
+      // Read again when this process decides it, or after SSE_POLL_MS (decided elsewhere).
+      if (status === 'pending' && decided) void decided.then(tick);
       else stream.end();
     };
     void tick();

@@ -25,6 +25,7 @@ import {
 import * as flow from './flow.ts';
 import { DeviceRequiredError } from '../../devices/errors.ts';
 import { newMatching } from './number-matching.ts';
+import { DecisionSignal } from './decision-signal.ts';
 
 export interface PushSender {
   send(subscription: PushSubscriptionRecord, payload: object, options: { ttlSeconds: number; urgency?: 'high' | 'normal'; topic?: string }): Promise<'sent' | 'gone'>;
@@ -92,6 +93,7 @@ const approvalChallengeKey = (approvalId: string, chosen: string): string => `ap
 
 export class ApprovalService {
   readonly #d: Clocked<ApprovalDeps>;
+  readonly #decisions = new DecisionSignal();
 
   constructor(deps: ApprovalDeps) {
     this.#d = withClock(deps);
@@ -217,6 +219,14 @@ export class ApprovalService {
   }
 
   /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */
+  /**
+   * Resolves once this process decides `approvalId`, or after `ms`: a waiting page reads the
+   * approval again either way (another process may have decided it).
+   */
+  untilDecidedHere(approvalId: string, ms: number): Promise<void> {
+    return this.#decisions.wait(approvalId, ms);
+  }
+
   async forBrowser(approvalId: string, interactionUid: string, browserBinding: string): Promise<Approval> {
     const approval = flow.requireLive(await this.#d.approvals.find(approvalId), this.#d.now());
     if (!fromBrowser(approval.origin, interactionUid, bindingHash(browserBinding))) throw new ApprovalNotFoundError();
@@ -290,6 +300,7 @@ export class ApprovalService {
     if (assertion.passkey.credentialId !== device.credentialId) throw new DeviceRequiredError();
     const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status: 'approved', at: new Date(this.#d.now()), deviceId, userVerified: assertion.userVerified }));
     if (!decided) throw new ApprovalAlreadyDecidedError();
+    this.#decisions.wake(approval.id);
     await this.#d.audit.record('approval.approved', accountId, audit, { approvalId: approval.id, deviceId, userVerified: assertion.userVerified });
     await this.#d.events.emit('approval.decided', { approval: decided });
   }
@@ -328,6 +339,7 @@ export class ApprovalService {
     const now = this.#d.now();
     const decided = await this.#d.approvals.decide(approval.id, flow.decided(approval, { status, at: new Date(now), deviceId, userVerified: false }));
     if (!decided) throw new ApprovalAlreadyDecidedError();
+    this.#decisions.wake(approval.id);
     await this.#d.events.emit('approval.decided', { approval: decided });
     await this.#d.audit.record(status === 'reported' ? 'approval.reported' : 'approval.denied', approval.accountId, audit, { approvalId: approval.id, deviceId, reason });
     const denials = await this.#d.limiter.hit('pushDenials', approval.accountId);

@@ -3,6 +3,7 @@
 import { DuplicateKeyError } from '../errors.ts';
 import { newAccount } from '../new-account.ts';
 import type { Account, AccountDisablement, AccountRepository, ContactKind, NewAccount, SignInMode, VerifiedContact } from '../types.ts';
+import { copyRecord } from '../copy.ts';
 
 export class MemoryAccounts implements AccountRepository {
   readonly #now: () => number;
@@ -18,12 +19,12 @@ export class MemoryAccounts implements AccountRepository {
     const account = newAccount(input, this.#now());
     this.#byId.set(account.id, account);
     this.#idByEmail.set(account.email, account.id);
-    return structuredClone(account);
+    return copyRecord(account);
   }
 
   async findById(id: string): Promise<Account | undefined> {
     const account = this.#byId.get(id);
-    return account ? structuredClone(account) : undefined;
+    return account ? copyRecord(account) : undefined;
   }
 
   async findByEmail(email: string): Promise<Account | undefined> {
@@ -35,8 +36,8 @@ export class MemoryAccounts implements AccountRepository {
   #update(id: string, at: Date, change: Partial<Account>, expect?: (account: Account) => boolean): Account | undefined {
     const account = this.#byId.get(id);
     if (!account || (expect && !expect(account))) return undefined;
-    Object.assign(account, structuredClone(change), { updatedAt: new Date(at) });
-    return structuredClone(account);
+    Object.assign(account, copyRecord(change), { updatedAt: new Date(at) });
+    return copyRecord(account);
   }
 
   async setSignInMode(id: string, mode: SignInMode, at: Date, expectAlwaysPasskey?: boolean): Promise<Account | undefined> {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditQuery, AuditRepository, NewAuditEvent } from '../types.ts';
 import { assertLimit } from '../arguments.ts';
+import { copyRecord } from '../copy.ts';
 
 interface StoredEvent {
   event: AuditEvent;
@@ -23,7 +24,7 @@ function copyEvent(event: AuditEvent): AuditEvent {
     actor: event.actor,
     ip: event.ip,
     userAgent: event.userAgent,
-    details: structuredClone(event.details),
+    details: copyRecord(event.details),
   };
 }
 

@@ -1,6 +1,7 @@
 // Remembered consents in memory, per account and partner.
 import type { ConsentRepository, RememberedConsent } from '../types.ts';
 import { isLive } from './expiry.ts';
+import { copyRecord } from '../copy.ts';
 
 const keyOf = (accountId: string, clientId: string): string => `${accountId}\u0000${clientId}`;
 
@@ -17,17 +18,17 @@ export class MemoryConsents implements ConsentRepository {
   }
 
   async remember(consent: RememberedConsent): Promise<void> {
-    this.#remembered.set(keyOf(consent.accountId, consent.clientId), structuredClone(consent));
+    this.#remembered.set(keyOf(consent.accountId, consent.clientId), copyRecord(consent));
   }
 
   async find(accountId: string, clientId: string): Promise<RememberedConsent | undefined> {
     const consent = this.#remembered.get(keyOf(accountId, clientId));
-    return this.#live(consent) ? structuredClone(consent) : undefined;
+    return this.#live(consent) ? copyRecord(consent) : undefined;
   }
 
   async listByAccount(accountId: string): Promise<RememberedConsent[]> {
     const now = this.#now();
-    return [...this.#remembered.values()].filter((c) => c.accountId === accountId && this.#live(c, now)).map((c) => structuredClone(c));
+    return [...this.#remembered.values()].filter((c) => c.accountId === accountId && this.#live(c, now)).map((c) => copyRecord(c));
   }
 
   async forget(accountId: string, clientId: string): Promise<void> {

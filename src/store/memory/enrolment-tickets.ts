@@ -2,6 +2,7 @@
 // process exactly one caller uses a ticket.
 import { DuplicateKeyError } from '../errors.ts';
 import type { EnrolmentTicket, EnrolmentTicketRepository } from '../types.ts';
+import { copyRecord } from '../copy.ts';
 
 export class MemoryEnrolmentTickets implements EnrolmentTicketRepository {
   readonly #now: () => number;
@@ -13,7 +14,7 @@ export class MemoryEnrolmentTickets implements EnrolmentTicketRepository {
 
   async create(ticket: EnrolmentTicket): Promise<void> {
     if (this.#byId.has(ticket.id)) throw new DuplicateKeyError('id');
-    this.#byId.set(ticket.id, structuredClone(ticket));
+    this.#byId.set(ticket.id, copyRecord(ticket));
   }
 
   #live(id: string): EnrolmentTicket | undefined {
@@ -23,7 +24,7 @@ export class MemoryEnrolmentTickets implements EnrolmentTicketRepository {
 
   async find(id: string): Promise<EnrolmentTicket | undefined> {
     const ticket = this.#live(id);
-    return ticket ? structuredClone(ticket) : undefined;
+    return ticket ? copyRecord(ticket) : undefined;
   }
 
   async use(id: string): Promise<boolean> {

@@ -3,6 +3,7 @@
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../errors.ts';
 import type { AdapterPayload, OidcModelStore } from '../types.ts';
 import { expiresAtFrom, isLive } from './expiry.ts';
+import { copyRecord } from '../copy.ts';
 
 interface StoredRecord {
   payload: AdapterPayload;
@@ -84,7 +85,7 @@ export class MemoryOidcModelStore implements OidcModelStore {
     if (UNIQUE_USER_CODE_MODELS.has(this.model)) this.#assertUnique(this.#byUserCode, payload.userCode, id, 'userCode');
     this.#assertRoom(id);
 
-    const stored = structuredClone(payload);
+    const stored = copyRecord(payload);
     const previous = this.#records.get(id);
     if (previous) this.#unindex(id, previous.payload);
     this.#records.set(id, { payload: stored, expiresAt });
@@ -113,7 +114,7 @@ export class MemoryOidcModelStore implements OidcModelStore {
   }
 
   #copyOf(record: StoredRecord | undefined): AdapterPayload | undefined {
-    return record ? structuredClone(record.payload) : undefined;
+    return record ? copyRecord(record.payload) : undefined;
   }
 
   async consume(id: string): Promise<void> {
@@ -143,7 +144,7 @@ export class MemoryOidcModelStore implements OidcModelStore {
   async listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
     const found: Array<{ id: string; payload: AdapterPayload }> = [];
     for (const [id, record] of this.#records) {
-      if (record.payload.accountId === accountId && isLive(record.expiresAt, this.#now())) found.push({ id, payload: structuredClone(record.payload) });
+      if (record.payload.accountId === accountId && isLive(record.expiresAt, this.#now())) found.push({ id, payload: copyRecord(record.payload) });
     }
     return found;
   }

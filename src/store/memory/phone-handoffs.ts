@@ -2,6 +2,7 @@
 // between, so within the process exactly one caller wins each.
 import { DuplicateKeyError } from '../errors.ts';
 import type { PhoneHandoff, PhoneHandoffRepository } from '../types.ts';
+import { copyRecord } from '../copy.ts';
 
 export class MemoryPhoneHandoffs implements PhoneHandoffRepository {
   readonly #now: () => number;
@@ -16,7 +17,7 @@ export class MemoryPhoneHandoffs implements PhoneHandoffRepository {
     for (const other of this.#byId.values()) {
       if (other.codeHash === handoff.codeHash) throw new DuplicateKeyError('codeHash');
     }
-    this.#byId.set(handoff.id, structuredClone(handoff));
+    this.#byId.set(handoff.id, copyRecord(handoff));
   }
 
   #live(id: string): PhoneHandoff | undefined {
@@ -26,12 +27,12 @@ export class MemoryPhoneHandoffs implements PhoneHandoffRepository {
 
   async find(id: string): Promise<PhoneHandoff | undefined> {
     const handoff = this.#live(id);
-    return handoff ? structuredClone(handoff) : undefined;
+    return handoff ? copyRecord(handoff) : undefined;
   }
 
   async findWaitingByCode(codeHash: string): Promise<PhoneHandoff | undefined> {
     for (const handoff of this.#byId.values()) {
-      if (handoff.codeHash === codeHash && handoff.status === 'waiting' && this.#live(handoff.id)) return structuredClone(handoff);
+      if (handoff.codeHash === codeHash && handoff.status === 'waiting' && this.#live(handoff.id)) return copyRecord(handoff);
     }
     return undefined;
   }

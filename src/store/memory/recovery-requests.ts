@@ -3,8 +3,9 @@
 import { DuplicateKeyError } from '../errors.ts';
 import { assertLimit } from '../arguments.ts';
 import type { RecoveryCompletion, RecoveryEnrolment, RecoveryRequest, RecoveryRequestRepository, RecoveryStatus, RecoveryTransition } from '../types.ts';
+import { copyRecord } from '../copy.ts';
 
-const copyRequest = (request: RecoveryRequest): RecoveryRequest => structuredClone(request);
+const copyRequest = (request: RecoveryRequest): RecoveryRequest => copyRecord(request);
 
 /** Newest first, the id breaking ties (descending) as in the mongo store. */
 function newestFirst(a: RecoveryRequest, b: RecoveryRequest): number {
@@ -38,12 +39,12 @@ export class MemoryRecoveryRequests implements RecoveryRequestRepository {
 
   async recordEnrolment(id: string, enrolment: RecoveryEnrolment): Promise<void> {
     const request = this.#byId.get(id);
-    if (request) request.enrolment = structuredClone(enrolment);
+    if (request) request.enrolment = copyRecord(enrolment);
   }
 
   async recordCompletion(id: string, completion: RecoveryCompletion): Promise<void> {
     const request = this.#byId.get(id);
-    if (request) request.completion = structuredClone(completion);
+    if (request) request.completion = copyRecord(completion);
   }
 
   async transition(id: string, from: RecoveryStatus, transition: RecoveryTransition): Promise<RecoveryRequest | undefined> {
