@@ -31,5 +31,5 @@ export function actingOperator(ctx: { state: unknown }): ActingOperator {
 
 /** The audit context of the request, naming the operator's account. */
 export function operatorAudit(ctx: Context): AuditContext {
-  return auditContextOf(ctx, operatorActor(actingOperator(ctx)));
+  return { ...auditContextOf(ctx, operatorActor(actingOperator(ctx))), accountable: true };
 }

@@ -16,6 +16,12 @@ export interface AuditContext {
   ip: string | null;
   userAgent: string | null;
   actor: string;
+  /**
+   * The actor proved who it is (a signed-in operator, a personal or bootstrap token, tobira's own
+   * schedule): its events about no account (partners, keys) are always kept, never counted
+   * against the cap on strangers' events (auditUnauthenticated).
+   */
+  accountable?: boolean;
 }
 
 /** Told of every event as it is recorded (the metrics count them). */
@@ -62,7 +68,7 @@ export class AuditLog {
     this.#observe?.(type, details);
     try {
       const ip = context.ip === null ? null : cut(context.ip, MAX_IP_CHARS);
-      if (accountId === null && this.#limiter && (await this.#limiter.hit('auditUnauthenticated', ip ?? 'unknown')).over) {
+      if (accountId === null && context.accountable !== true && this.#limiter && (await this.#limiter.hit('auditUnauthenticated', ip ?? 'unknown')).over) {
         this.#logger.info({ audit: { type, ip } }, 'audit event not stored: too many events about no account from this address');
         return;
       }

@@ -28,7 +28,7 @@ import type { SigningKeyRing } from './signing-key-ring.ts';
 import { generateSigningKey } from './signing-keys.ts';
 
 /** How the schedule names itself in the audit log. */
-export const SCHEDULE_ACTOR: AuditContext = { actor: 'system:key-schedule', ip: null, userAgent: null };
+export const SCHEDULE_ACTOR: AuditContext = { actor: 'system:key-schedule', ip: null, userAgent: null, accountable: true };
 
 /** Tries of one change when other writers keep winning the race; then SigningKeysBusyError. */
 const MAX_TRIES = 5;

@@ -163,5 +163,19 @@ for (const kind of FEATURE_STORES) {
       }
       assert.ok(fromFirst[0]?.userAgent?.startsWith('Mozilla/5.0 xxx'), 'the start is kept');
     });
+
+    it('keeps every event of an operator who proved who it is, even from an address past the strangers\' cap', async () => {
+      // 198.51.100.7 spent its hundred events about no account in the test above.
+      for (const id of ['capped-1', 'capped-2']) {
+        const res = await raw(tobira.port, '/admin/api/clients', {
+          method: 'POST',
+          headers: { accept: 'application/json', 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7', authorization: 'Bearer admin-token-0123456789-abcdefghijklmnopqrstuvwxyz' },
+          body: JSON.stringify({ metadata: { client_id: id, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' } }),
+        });
+        assert.equal(res.status, 201, res.body);
+      }
+      const created = (await tobira.store.audit.list({ type: 'client.created', limit: 100 })).filter((event) => event.ip === '198.51.100.7');
+      assert.deepEqual(created.map((event) => event.details.clientId).sort(), ['capped-1', 'capped-2']);
+    });
   });
 }
