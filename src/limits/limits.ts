@@ -252,7 +252,7 @@ export const LIMITS = {
     key: 'source address (as tobira sees it: behind a proxy with `TRUST_PROXY`, the forwarded client address)',
     windowSeconds: 3600,
     cap: 100,
-    atCap: 'further such events from that address are not stored this hour (each is still written to the process log at info level); requests themselves are not refused, and the events of an operator who proved who it is (console session, personal or bootstrap token) or of tobira's own key schedule are always kept',
+    atCap: 'further such events from that address are not stored this hour (each is still written to the process log at info level); requests themselves are not refused, and the events of an operator who proved who it is (console session, personal or bootstrap token) or of tobira\'s own key schedule are always kept',
     countedBy: 'counters',
     enforcedIn: 'src/audit/audit-log.ts',
   },
