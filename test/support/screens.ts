@@ -39,7 +39,8 @@ export async function captureScreens(browser: Browser, url: string, html: string
       // The document is the HTML as it was; its stylesheet and images come from the server as usual.
       await page.route((address) => address.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
       await page.goto(url, { waitUntil: 'load' });
-      await page.screenshot({ path: `${SCREENS_DIR}/${pageId}--${size}-${lang}.png`, fullPage: true });
+      // The console's views are console/<name>: one flat folder, console-<name>.
+      await page.screenshot({ path: `${SCREENS_DIR}/${pageId.replaceAll('/', '-')}--${size}-${lang}.png`, fullPage: true });
     } finally {
       await page.close();
     }
