@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { passkeySignUpAtPartner } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { errorCodeOf, HttpBrowser, type Page as HttpPage } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, PASSWORD, signUpAndConsent, startAuthorization } from '../support/partner.ts';
@@ -67,18 +68,7 @@ for (const kind of FEATURE_STORES) {
     }
 
     it('an operator signs in to the console with a passkey and sees the accounts, recovery and audit sections', async () => {
-      const pending = await startAuthorization(config);
-      await page.goto(pending.url.href);
-      await page.getByRole('link', { name: 'Create one' }).click();
-      await page.getByLabel('E-mail address').fill(operatorEmail);
-      const since = mail.messages.length;
-      await page.getByRole('button', { name: 'Send the code' }).click();
-      await page.getByLabel('Verification code').fill(await mail.codeFor(operatorEmail, since));
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await page.getByLabel('Name (shown to services)').fill('Sato Operator');
-      await page.getByRole('button', { name: 'Create passkey and sign up' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
-      await page.waitForURL(`${PARTNER_CALLBACK}**`);
+      await passkeySignUpAtPartner(page, (await startAuthorization(config)).url.href, mail, operatorEmail, 'Sato Operator');
       const granted = await adminCall(tobira.issuer, 'POST', '/admin/api/operators', { body: { email: operatorEmail, role: 'operator' } });
       assert.equal(granted.status, 200, JSON.stringify(granted.json));
       const operatorId = (await tobira.store.accounts.findByEmail(operatorEmail))?.id;

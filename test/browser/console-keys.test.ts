@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
 import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { passkeySignUpAtPartner } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
 import { signIn } from '../support/id-token-replay.ts';
@@ -68,18 +69,7 @@ for (const kind of FEATURE_STORES) {
 
     it('an admin signed in with a passkey sees the keys with their states', async () => {
       // A passkey sign-up at the partner, made the first admin with the bootstrap token.
-      const pending = await startAuthorization(config);
-      await page.goto(pending.url.href);
-      await page.getByRole('link', { name: 'Create one' }).click();
-      await page.getByLabel('E-mail address').fill(email);
-      const since = mail.messages.length;
-      await page.getByRole('button', { name: 'Send the code' }).click();
-      await page.getByLabel('Verification code').fill(await mail.codeFor(email, since));
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await page.getByLabel('Name (shown to services)').fill('Kei Keys');
-      await page.getByRole('button', { name: 'Create passkey and sign up' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
-      await page.waitForURL(`${PARTNER_CALLBACK}**`);
+      await passkeySignUpAtPartner(page, (await startAuthorization(config)).url.href, mail, email, 'Kei Keys');
       const granted = await adminCall(tobira.issuer, 'POST', '/admin/api/operators', { body: { email, role: 'admin' } });
       assert.equal(granted.status, 200, JSON.stringify(granted.json));
 

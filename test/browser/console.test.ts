@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { passkeySignUpAtPartner } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
@@ -52,18 +53,7 @@ for (const kind of FEATURE_STORES) {
 
     it('refuses a signed-in account without a role, then lets it in with a passkey once it is the first admin', async () => {
       // A passkey sign-up at the partner: the operator's own tobira account.
-      const pending = await startAuthorization(config);
-      await page.goto(pending.url.href);
-      await page.getByRole('link', { name: 'Create one' }).click();
-      await page.getByLabel('E-mail address').fill(email);
-      const since = mail.messages.length;
-      await page.getByRole('button', { name: 'Send the code' }).click();
-      await page.getByLabel('Verification code').fill(await mail.codeFor(email, since));
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await page.getByLabel('Name (shown to services)').fill('Aoi Operator');
-      await page.getByRole('button', { name: 'Create passkey and sign up' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
-      await page.waitForURL(`${PARTNER_CALLBACK}**`);
+      await passkeySignUpAtPartner(page, (await startAuthorization(config)).url.href, mail, email, 'Aoi Operator');
 
       await page.goto(`${tobira.issuer}/console`);
       await page.getByRole('heading', { level: 1, name: 'You cannot use the console' }).waitFor();

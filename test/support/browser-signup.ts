@@ -4,6 +4,7 @@
 // languages' tests share it).
 import type { Page } from 'playwright-core';
 import { mailText } from './account-menu.ts';
+import { PARTNER_CALLBACK } from './partner.ts';
 import { SmtpSink } from './smtp-sink.ts';
 
 export async function passwordSignUpIn(page: Page, email: string, name: string, password: string): Promise<void> {
@@ -34,4 +35,22 @@ export async function passkeySignUpInBrowser(page: Page, issuer: string, sink: S
   await page.locator('#name').fill(name);
   await page.locator('#create-passkey').click();
   await page.waitForURL(`${issuer}/account`);
+}
+
+/**
+ * Signs `email` up with a passkey from a partner's sign-in page (English), allows the partner,
+ * and waits for the partner's callback: how the console suites make an operator's own account.
+ */
+export async function passkeySignUpAtPartner(page: Page, authorizationUrl: string, sink: SmtpSink, email: string, name: string): Promise<void> {
+  await page.goto(authorizationUrl);
+  await page.getByRole('link', { name: 'Create one' }).click();
+  await page.getByLabel('E-mail address').fill(email);
+  const since = sink.messages.length;
+  await page.getByRole('button', { name: 'Send the code' }).click();
+  await page.getByLabel('Verification code').fill(await sink.codeFor(email, since));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByLabel('Name (shown to services)').fill(name);
+  await page.getByRole('button', { name: 'Create passkey and sign up' }).click();
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(`${PARTNER_CALLBACK}**`);
 }
