@@ -3,14 +3,12 @@
 // the menu; oidc-provider's error pages speak the page's language; the push notification says it is
 // a sign-in request in the language the phone was set up in; browser labels follow the page.
 import assert from 'node:assert/strict';
-import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
 import { browserWith, FIREFOX_ON_WINDOWS, member } from '../support/account-menu.ts';
 import { HttpBrowser } from '../support/http-browser.ts';
-import { discover, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
+import { discover } from '../support/partner.ts';
+import { harness, startPushTobira } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
-import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { freshStore } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -36,27 +34,13 @@ describe('states that are true (memory store)', function () {
     await receiver.stop();
   });
 
-  /** A password sign-up whose phone is set up from /device in `lang`. */
-  async function phoneIn(email: string, lang: 'ja' | 'en'): Promise<Phone & { token: string }> {
-    const browser = new HttpBrowser();
-    const pending = await startAuthorization(config);
-    await redeem(config, pending, (await signUpAndConsent(browser, pending, email)).url);
-    const page = await browser.follow(`${tobira.issuer}/device?lang=${lang}`);
-    const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const key = new SoftAuthenticator({ alg: 'ES256', origin: tobira.issuer, rpId: 'localhost' });
-    const options = jsonOf(await h.postJson(browser, '/device/api/setup/options', {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
-    const { token, subscription } = receiver.createSubscription();
-    const done = await h.postJson(browser, '/device/api/setup', { name: 'phone', subscription, response: key.register(options) }, csrf);
-    assert.equal(done.status, 200, done.body);
-    return { email, browser, key, csrf, token };
-  }
 
   it('the push notification says it is a sign-in request, in the language each phone was set up in', async () => {
     for (const [lang, title, body] of [
       ['ja', 'ログインのリクエスト', /^Partner Shop へのログイン.*タップして確認してください。$/],
       ['en', 'Sign-in request', /^(Sign-in to Partner Shop \(.+\)|A request to sign in to Partner Shop)\. Tap to review\.$/],
     ] as const) {
-      const phone = await phoneIn(`notified.${lang}@example.com`, lang);
+      const phone = await h.phoneFor(config, `notified.${lang}@example.com`, lang);
       const account = await store.accounts.findByEmail(phone.email);
       assert.equal((await store.devices.listByAccount(account!.id))[0]?.lang, lang, 'the phone keeps its language');
       const pc = await h.pcRequests(config, phone.email);
@@ -71,7 +55,7 @@ describe('states that are true (memory store)', function () {
   });
 
   it('a passwordless account is told neither "a password works too" nor "your password will be deleted"', async () => {
-    const phone = await phoneIn('nopassword@example.com', 'en');
+    const phone = await h.phoneFor(config, 'nopassword@example.com', 'en');
     const account = await store.accounts.findByEmail(phone.email);
     await store.accounts.setSignInMode(account!.id, { passwordHash: null, alwaysPasskey: false }, new Date());
     for (const [lang, wrong, right] of [

@@ -6,17 +6,14 @@
 // The phone is set up over HTTP (a software authenticator) and its cookies are carried into a
 // Chromium context, which denies (no passkey needed); the approval is then made over HTTP.
 import assert from 'node:assert/strict';
-import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { HttpBrowser } from '../support/http-browser.ts';
-import { discover, PARTNER_CALLBACK, redeem, signUpAndConsent, startAuthorization } from '../support/partner.ts';
-import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
+import { discover, PARTNER_CALLBACK, startAuthorization } from '../support/partner.ts';
+import { harness, startPushTobira, type Phone } from '../support/push-harness.ts';
 import { PushReceiver } from '../support/push-receiver.ts';
 import { screenshot } from '../support/screenshots.ts';
 import { notifyPhoneFor, showWay } from '../support/sign-in-page.ts';
-import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { freshStore } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -68,20 +65,6 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
     await receiver?.stop();
   });
 
-  /** A password account whose phone is set up from /device in `lang` (over HTTP). */
-  async function phoneIn(email: string, lang: 'ja' | 'en'): Promise<Phone & { token: string }> {
-    const http = new HttpBrowser();
-    const pending = await startAuthorization(config);
-    await redeem(config, pending, (await signUpAndConsent(http, pending, email)).url);
-    const page = await http.follow(`${tobira.issuer}/device?lang=${lang}`);
-    const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const key = new SoftAuthenticator({ alg: 'ES256', origin: tobira.issuer, rpId: 'localhost' });
-    const options = jsonOf(await h.postJson(http, '/device/api/setup/options', {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
-    const { token, subscription } = receiver.createSubscription();
-    const done = await h.postJson(http, '/device/api/setup', { name: 'phone', subscription, response: key.register(options) }, csrf);
-    assert.equal(done.status, 200, done.body);
-    return { email, browser: http, key, csrf, token };
-  }
 
   /** The phone's cookies (session, device, language) in a Chromium phone context. */
   async function phoneContext(phone: Phone, locale: string): Promise<BrowserContext> {
@@ -106,7 +89,7 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
 
     it(`${lang}: the PC waits with the number at the top, a countdown and "use another way"; the phone shows what happened`, async () => {
       const email = `waiting.${lang}@example.com`;
-      const phone = await phoneIn(email, lang);
+      const phone = await h.phoneFor(config, email, lang);
       const pcContext = await browser.newContext({ locale: text.locale, viewport: { width: 1280, height: 800 } });
       await pcContext.route(`${PARTNER_CALLBACK}**`, (route) => route.fulfill({ status: 200, body: 'partner callback' }));
       const pc = await pcContext.newPage();

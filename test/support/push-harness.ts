@@ -38,19 +38,24 @@ export function harness(issuerOf: () => string, receiver: () => PushReceiver) {
     return browser.request(`${issuer()}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf } });
   }
 
-  /** An account (password sign-up) whose phone is set up through the JSON API a native app would use. */
-  async function phoneFor(config: oidc.Configuration, email: string): Promise<Phone> {
+  /**
+   * An account (password sign-up) whose phone is set up through the JSON API a native app would use,
+   * from /device in `lang` when given (the phone's language, kept per device); `token` names its
+   * push subscription at the receiver.
+   */
+  async function phoneFor(config: oidc.Configuration, email: string, lang?: 'ja' | 'en'): Promise<Phone & { token: string }> {
     const browser = new HttpBrowser();
     const pending = await startAuthorization(config);
     await redeem(config, pending, (await signUpAndConsent(browser, pending, email)).url);
-    const page = await browser.follow(`${issuer()}/device`);
+    const page = await browser.follow(`${issuer()}/device${lang ? `?lang=${lang}` : ''}`);
     const csrf = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const key = new SoftAuthenticator({ alg: 'ES256', origin: issuer(), rpId: 'localhost' });
     const options = jsonOf(await postJson(browser, '/device/api/setup/options', {}, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
     assert.equal(options.authenticatorSelection?.authenticatorAttachment, 'platform');
-    const done = await postJson(browser, '/device/api/setup', { name: 'phone', subscription: receiver().createSubscription().subscription, response: key.register(options) }, csrf);
+    const { token, subscription } = receiver().createSubscription();
+    const done = await postJson(browser, '/device/api/setup', { name: 'phone', subscription, response: key.register(options) }, csrf);
     assert.equal(done.status, 200, done.body);
-    return { email, browser, key, csrf };
+    return { email, browser, key, csrf, token };
   }
 
   /** A partner's sign-in opened in `browser`: the sign-in page's interaction uid and CSRF token. */
