@@ -53,6 +53,8 @@ export interface ThroughputOptions {
   out: string | undefined;
   /** Soak: this many sign-ins of the first scenario (passkey by default), RSS sampled as they go. */
   soak: number | undefined;
+  /** The partner's registered ID token algorithm: RS256 (the default for a partner that names none) or ES256. */
+  idTokenAlg: 'RS256' | 'ES256';
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -80,7 +82,13 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
     out: option(args, 'out'),
     soak: args[0] === 'soak' ? Number(option(args, 'signins') ?? 20_000) : undefined,
+    idTokenAlg: idTokenAlg(option(args, 'id-token-alg')),
   };
+}
+
+function idTokenAlg(value: string | undefined): 'RS256' | 'ES256' {
+  if (value === undefined || value === 'RS256' || value === 'ES256') return value ?? 'RS256';
+  throw new Error(`--id-token-alg must be RS256 or ES256, got ${value}`);
 }
 
 const HOST = '127.0.0.1';
@@ -328,7 +336,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       ISSUER: issuer,
       LOG_LEVEL: options.logLevel,
       DEMO: 'false',
-      CLIENTS_FILE: writeClientsFile([partnerClient(), BACKEND_CLIENT]),
+      CLIENTS_FILE: writeClientsFile([partnerClient({ id_token_signed_response_alg: options.idTokenAlg }), BACKEND_CLIENT]),
       RESOURCES_FILE: writeResourcesFile(),
       SMTP_URL: smtpUrl,
       SMS_HOOK_URL: smsUrl,
@@ -369,7 +377,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
 
     const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
-      + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
+      + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, partner's ID tokens ${options.idTokenAlg}, Node ${process.version}, load average at start ${loadAverage()}`;
     console.log(header);
     console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')} (JavaScript heap in use ${heapIdle.map((h) => `${h.toFixed(0)} MB`).join(', ')})`);
     if (options.soak !== undefined) {

@@ -8,7 +8,7 @@ import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
 import { CookieSigner } from '../http/cookie-signer.ts';
 import { errorHandler } from '../http/error-handler.ts';
-import { issuerOrigin } from '../http/issuer-origin.ts';
+import { pinIssuerOrigin } from '../http/issuer-origin.ts';
 import { DEFAULT_BRAND_COLOR, PageAssets } from '../http/page-assets.ts';
 import { pageChrome } from '../http/page-chrome.ts';
 import { requestContext } from '../http/request-context.ts';
@@ -148,6 +148,7 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   // (keygrip's format, keys imported once: http/cookie-signer.ts).
   app.keys = new CookieSigner(infrastructure.cookieKeys);
   app.proxy = settings.proxy;
+  pinIssuerOrigin(app, settings.issuer);
   // Koa's default prints stack traces to stderr; a browser abandoning a download is not news.
   app.on('error', (err: Error & { code?: string }) => {
     if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') logger.debug({ err }, 'client went away');
@@ -162,7 +163,6 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
     await Promise.all([infrastructure.directory.fresh(), infrastructure.signingKeys.fresh()]);
     await next();
   });
-  app.use(issuerOrigin(settings.issuer));
   app.use(securityHeaders());
   app.use(pageChrome({ brand: { name: settings.brand.name, logoUrl: settings.brand.logoUrl, color: settings.brand.color ?? DEFAULT_BRAND_COLOR }, origin: new URL(settings.issuer).origin, assets: await PageAssets.load(settings.brand.color) }));
   app.use(errorHandler());

@@ -18,11 +18,13 @@
 // at start (the import) and in test/oidc/signing-key-rotation.test.ts, not silently.
 import type Provider from 'oidc-provider';
 import initializeKeystore from 'oidc-provider/lib/helpers/initialize_keystore.js';
+import type { JWK } from 'jose';
+import { providerSigningKeys } from './node-signing-key.ts';
 
 /**
  * Gives the provider this private JWKS: the first key of each algorithm signs, all are published
  * and verify. Throws (and keeps the old keys) when oidc-provider refuses the set.
  */
-export function replaceKeystore(provider: Provider, jwks: { keys: readonly object[] }): void {
-  initializeKeystore.call(provider, { keys: jwks.keys.map((key) => structuredClone(key)) });
+export function replaceKeystore(provider: Provider, jwks: { keys: readonly JWK[] }): void {
+  initializeKeystore.call(provider, providerSigningKeys(jwks));
 }

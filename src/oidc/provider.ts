@@ -23,6 +23,7 @@ import { deviceFlowFeature } from '../tv/device-flow.ts';
 import type { ApprovalService } from '../flows/push-approval/service.ts';
 import { CLAIMS_BY_SCOPE, findAccountIn, passwordDependentGuard } from './find-account.ts';
 import type { PrivateJwks } from './signing-keys.ts';
+import { EXTERNAL_SIGNING_ACK, providerSigningKeys } from './node-signing-key.ts';
 import { introspectsFor, resourceIndicatorsFeature } from './resource-indicators.ts';
 import { API_ACCESS, apiAccessProblem } from '../resources/api-access.ts';
 import type { ResourceServer } from '../resources/resources-file.ts';
@@ -148,7 +149,7 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
   const configuration: Configuration = {
     adapter: adapterFactory(oidc, { Client: storedClientAdapter(storedClients) }),
     clients,
-    jwks: jwks as Configuration['jwks'],
+    jwks: providerSigningKeys(jwks),
     findAccount: findAccountIn(accounts, guard),
     claims: {
       // Standalone claims oidc-provider adds itself; listing scopes must not drop them.
@@ -215,6 +216,8 @@ export function createProvider({ settings, accounts, consents, oidc, audit, clie
     },
     features: {
       devInteractions: { enabled: false },
+      // The signing keys sign through node:crypto (oidc/node-signing-key.ts).
+      externalSigningSupport: { enabled: true, ack: EXTERNAL_SIGNING_ACK },
       claimsParameter: { enabled: true },
       // A partner may look into or revoke only the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4);
       // an API registered in the resources file may also look into the tokens issued for it.

@@ -31,7 +31,10 @@ for (const kind of FEATURE_STORES) {
       tobira = await startTobira({
         store: kind,
         env: { ALLOW_PRIVATE_NETWORK_CALLBACKS: 'true' },
-        clients: [partnerClient({ backchannel_logout_uri: `http://127.0.0.1:${bcPort}/backchannel`, backchannel_logout_session_required: true })],
+        clients: [
+          partnerClient({ backchannel_logout_uri: `http://127.0.0.1:${bcPort}/backchannel`, backchannel_logout_session_required: true }),
+          partnerClient({ client_id: 'partner-es', id_token_signed_response_alg: 'ES256' }),
+        ],
       });
       config = await discover(tobira.issuer);
     });
@@ -57,13 +60,13 @@ for (const kind of FEATURE_STORES) {
       assert.ok(jwks.keys.every((k) => k.d === undefined), 'private key material must never be published');
     });
 
-    async function signedIn(label: string, params: Record<string, string> = {}) {
+    async function signedIn(label: string, params: Record<string, string> = {}, partner = config) {
       const browser = new HttpBrowser();
       const email = `${label}.${kind}@example.com`;
-      const pending = await startAuthorization(config, params);
+      const pending = await startAuthorization(partner, params);
       const callback = await signUpAndConsent(browser, pending, email);
       assert.ok(callback.url.startsWith(PARTNER_CALLBACK), `expected the partner callback, got ${callback.url}`);
-      const tokens = await redeem(config, pending, callback.url);
+      const tokens = await redeem(partner, pending, callback.url);
       return { browser, email, tokens, sub: tokens.claims()!.sub };
     }
 
@@ -76,6 +79,9 @@ for (const kind of FEATURE_STORES) {
       assert.equal(claims.acr, ACR.PASSWORD);
       assert.deepEqual(claims.amr, ['pwd']);
       assert.equal(tokens.refresh_token, undefined, 'no refresh token without offline_access');
+      // A partner that names no algorithm gets RS256, which every OpenID client supports.
+      const verified = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!)), { issuer: tobira.issuer, audience: 'partner-web' });
+      assert.equal(verified.protectedHeader.alg, 'RS256');
 
       const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, sub);
       assert.equal(userinfo.email, email);
@@ -92,6 +98,20 @@ for (const kind of FEATURE_STORES) {
       const silent = await browser.follow(again.url.href, {}, PARTNER_CALLBACK);
       assert.ok(silent.url.startsWith(PARTNER_CALLBACK), 'signed-in user with remembered consent goes straight back');
       assert.equal((await redeem(config, again, silent.url)).claims()?.sub, sub);
+    });
+
+    it('signs a partner\'s ID tokens with ES256 when its registration asks for it, at sign-in and at each refresh', async () => {
+      const partner = await discover(tobira.issuer, 'partner-es');
+      assert.ok(partner.serverMetadata().id_token_signing_alg_values_supported?.includes('ES256'));
+      const jwks = createRemoteJWKSet(new URL(partner.serverMetadata().jwks_uri!));
+      const { tokens, sub } = await signedIn('elliptic', { scope: 'openid offline_access', prompt: 'consent' }, partner);
+      const signedInToken = await jwtVerify(tokens.id_token!, jwks, { issuer: tobira.issuer, audience: 'partner-es' });
+      assert.equal(signedInToken.protectedHeader.alg, 'ES256');
+      assert.equal(signedInToken.payload.sub, sub);
+      const rotated = await oidc.refreshTokenGrant(partner, tokens.refresh_token!);
+      const refreshed = await jwtVerify(rotated.id_token!, jwks, { issuer: tobira.issuer, audience: 'partner-es' });
+      assert.equal(refreshed.protectedHeader.alg, 'ES256');
+      assert.equal(refreshed.payload.sub, sub);
     });
 
     it('rotates refresh tokens, and reuse of a rotated one revokes the whole grant', async () => {

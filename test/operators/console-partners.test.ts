@@ -79,6 +79,25 @@ for (const kind of FEATURE_STORES) {
       assert.equal((await store.clients.find('batch'))?.metadata.client_name, 'Batch v2');
     });
 
+    it('signs a partner\'s ID tokens with the algorithm chosen on the form, kept by an edit that does not send it', async () => {
+      const web = { client_name: 'Shop', redirect_uris: 'https://shop.example.com/callback', token_endpoint_auth_method: 'client_secret_basic', grant_types: 'authorization_code' };
+      const form = await open(`${PARTNERS}/new`);
+      assert.match(form.body, /<option value="RS256" selected>RS256<\/option>\s*<option value="ES256">/, 'RS256 unless the operator chooses');
+      const created = await admin.browser.submit(form, '/console/partners/new', { client_id: 'shop-es', ...web, id_token_signed_response_alg: 'ES256' });
+      assert.equal(created.status, 200, created.body.slice(-800));
+      assert.equal((await store.clients.find('shop-es'))?.metadata.id_token_signed_response_alg, 'ES256');
+      assert.match((await open(`${PARTNERS}/shop-es`)).body, /<code>ES256<\/code>/);
+      const edit = await open(`${PARTNERS}/shop-es/edit`);
+      assert.match(edit.body, /<option value="ES256" selected>/);
+      await admin.browser.submit(edit, '/console/partners/shop-es/edit', { ...web, client_name: 'Shop v2' });
+      assert.equal((await store.clients.find('shop-es'))?.metadata.id_token_signed_response_alg, 'ES256');
+
+      const refused = await admin.browser.submit(await open(`${PARTNERS}/new`), '/console/partners/new', { client_id: 'shop-odd', ...web, id_token_signed_response_alg: 'XS999' });
+      assert.equal(refused.status, 400, refused.body.slice(-800));
+      assert.match(refused.body, /data-code="[a-z_]+"/);
+      assert.equal(await store.clients.find('shop-odd'), undefined, 'nothing stored');
+    });
+
     it('rotates the secret after a confirmation: the new one is shown once, the old one refused at once', async () => {
       const before = secretOf(await admin.browser.submit(await open(`${PARTNERS}/batch/rotate-secret`), '/console/partners/batch/rotate-secret', {}));
       assert.ok(before);

@@ -72,6 +72,8 @@ export const consolePages: Readonly<Record<keyof typeof ja, string>> = {
   'console.partners.post_logout_redirect_uris': 'Post-logout redirect URIs (one per line, optional)',
   'console.partners.auth_method': 'Token endpoint authentication',
   'console.partners.auth_method_help': 'A service running on a server: client_secret_basic. An app in a browser or on a phone: none (with PKCE).',
+  'console.partners.id_token_alg': 'ID token signature',
+  'console.partners.id_token_alg_help': 'RS256 works with every OpenID client. ES256 is much cheaper to sign; choose it when the service\'s library accepts it (most do).',
   'console.partners.grant_types': 'Grant types',
   'console.partners.logo_uri': 'Logo URL (optional)',
   'console.partners.start_disabled': 'Create it disabled',

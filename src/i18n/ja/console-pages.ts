@@ -71,6 +71,8 @@ export const consolePages = {
   'console.partners.post_logout_redirect_uris': 'ログアウト後のリダイレクト URI（1 行に 1 つ、任意）',
   'console.partners.auth_method': 'トークンエンドポイントの認証方式',
   'console.partners.auth_method_help': 'サーバーで動くサービスは client_secret_basic、ブラウザやスマートフォンのアプリは none（PKCE）を選びます。',
+  'console.partners.id_token_alg': 'ID トークンの署名',
+  'console.partners.id_token_alg_help': 'RS256 はすべての OpenID クライアントで使えます。ES256 は署名の負荷がずっと小さく、サービスのライブラリが対応していれば（ほとんどが対応）こちらを選べます。',
   'console.partners.grant_types': '許可するグラント',
   'console.partners.logo_uri': 'ロゴの URL（任意）',
   'console.partners.start_disabled': '無効の状態で作成する',
