@@ -216,6 +216,7 @@ export class Services extends Base {
     audit: this.audit,
     policy: this.settings.push,
     events: this.events,
+    onWatchError: (err) => this.logger.warn({ err }, 'the read for approvals decided by other processes failed'),
     now: this.now,
   });
   readonly enrolment = new EnrolmentService({

@@ -9,31 +9,7 @@ import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-ha
 import { PushReceiver } from '../support/push-receiver.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
 import type { RunningTobira } from '../support/tobira.ts';
-
-/** Reads a server-sent event stream as it arrives; `next()` gives the next event's data. */
-async function openEvents(url: string, cookie: string): Promise<{ next(): Promise<string | undefined>; close(): void }> {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers: { accept: 'text/event-stream', cookie }, signal: controller.signal });
-  assert.equal(res.status, 200);
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = '';
-  return {
-    async next() {
-      for (;;) {
-        const end = buffered.indexOf('\n\n');
-        if (end >= 0) {
-          const event = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          return /^data: (.*)$/m.exec(event)?.[1];
-        }
-        const { value, done } = await reader.read();
-        if (done) return undefined;
-        buffered += value;
-      }
-    },
-    close: () => controller.abort(),
-  };
-}
+import { openEvents } from '../support/event-stream.ts';
 
 for (const kind of FEATURE_STORES) {
   describe(`push sign-in: the waiting page learns of the approval at once (${kind} store)`, function () {

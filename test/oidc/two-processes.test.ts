@@ -11,6 +11,7 @@ import { USES_MONGO } from '../support/stores.ts';
 import { defaultSmtpUrl, writeClientsFile } from '../support/tobira.ts';
 import { harness, jsonOf } from '../support/push-harness.ts';
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
+import { openEvents } from '../support/event-stream.ts';
 
 if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
   let a: RunningProcess;
@@ -122,5 +123,28 @@ if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
     const done = await h.postJson(pc.browser, `/interaction/${pc.uid}/push/${id}/complete`, {}, pc.csrf);
     assert.equal(done.status, 200, done.body);
     assert.match(String(jsonOf(done).redirectTo), /\/auth\//);
+  });
+
+  it('the waiting page on A hears of a decision taken on B within a fraction of a second, not at its next one-second read', async () => {
+    const configA = await discover(issuer);
+    const h = harness(() => issuer, () => receiver);
+    const phone = await h.phoneFor(configA, 'pushy.watch@example.com');
+    const pc = await h.pcRequests(configA, phone.email);
+    const id = String(pc.started.approvalId);
+    await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === id);
+    const url = `${issuer}/interaction/${pc.uid}/push/${id}/events`;
+    const events = await openEvents(url, await pc.browser.jar.getCookieString(url));
+    try {
+      // The stream on A has just read the approval (pending): its own next read is a second away.
+      assert.equal(await events.next(), '{"status":"pending"}');
+      phone.browser.route = toB;
+      assert.equal((await h.approveOn(phone, id, String(pc.started.number))).status, 200);
+      const answered = performance.now();
+      assert.equal(await events.next(), '{"status":"approved"}');
+      const waited = performance.now() - answered;
+      assert.ok(waited < 500, `A's stream reported B's decision ${Math.round(waited)} ms after the phone's answer`);
+    } finally {
+      events.close();
+    }
   });
 });

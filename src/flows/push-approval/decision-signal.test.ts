@@ -28,3 +28,52 @@ describe('DecisionSignal (unit)', () => {
     signal.wake('a');
   });
 });
+
+describe('DecisionSignal watching for decisions taken by other processes (unit)', () => {
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('wakes the waits of an approval once a read no longer finds it pending, one read per tick for all of them', async () => {
+    const pending = new Set(['a', 'b']);
+    const reads: string[][] = [];
+    const signal = new DecisionSignal({ everyMs: 20, stillPending: async (ids) => { reads.push([...ids]); return new Set(ids.filter((id) => pending.has(id))); }, onError: () => assert.fail('no error expected') });
+    const ended: string[] = [];
+    const a = signal.wait('a', 5_000).then(() => ended.push('a'));
+    const b = signal.wait('b', 300).then(() => ended.push('b'));
+    await sleep(50);
+    assert.deepEqual(ended, [], 'still pending: nobody woken');
+    assert.ok(reads.length >= 1 && reads.every((ids) => ids.length === 2), `one read names every approval waited on: ${JSON.stringify(reads)}`);
+    const decidedAt = performance.now();
+    pending.delete('a');
+    await a;
+    assert.ok(performance.now() - decidedAt < 200, 'woken within a few ticks');
+    await b;
+    assert.deepEqual(ended, ['a', 'b']);
+    const readsWhenIdle = reads.length;
+    await sleep(80);
+    assert.ok(reads.length <= readsWhenIdle + 1, 'no reads while nobody waits');
+    assert.equal(signal.size, 0);
+  });
+
+  it('keeps watching after a failed read, and never starts a read while one is under way', async () => {
+    const errors: unknown[] = [];
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    const signal = new DecisionSignal({
+      everyMs: 5,
+      stillPending: async (ids) => {
+        calls += 1;
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await sleep(30);
+        inFlight -= 1;
+        if (calls === 1) throw new Error('database away');
+        return calls < 3 ? new Set(ids) : new Set();
+      },
+      onError: (err) => errors.push(err),
+    });
+    await signal.wait('a', 5_000);
+    assert.equal(errors.length, 1);
+    assert.equal(most, 1, 'reads do not overlap');
+  });
+});

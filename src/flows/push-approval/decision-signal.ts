@@ -1,11 +1,32 @@
-// Wakes a browser's waiting page (the server-sent events of routes.ts) the moment this process
-// decides its approval, instead of at the page's next read of the store: the read every second
-// was most of "phone approved → browser signed in" (0–1 s, half a second on average). An approval
-// decided by another process is still seen at the next read; this only shortens the local case.
+// Wakes a browser's waiting page (the server-sent events of routes.ts) soon after its approval is
+// decided, instead of at the page's next read of the store: the read every second was most of
+// "phone approved → browser signed in" (0–1 s, half a second on average).
+// - Decided in this process: woken at once (`wake`, called by ApprovalService).
+// - Decided in another process (behind a load balancer the phone's answer and the PC's page rarely
+//   reach the same one): while any page waits here, one read every `watchMs` asks the store which
+//   of the approvals waited on are still pending, and wakes the others. One read per process per
+//   tick however many pages wait, none when nobody waits; there is no cross-process notification
+//   on FerretDB (no change streams), and this keeps MongoDB's too out of the store contract.
+export interface DecisionWatch {
+  /** How often to ask while some page waits. */
+  everyMs: number;
+  /** Which of these approvals are still pending (ApprovalRepository.pendingAmong). */
+  stillPending(ids: readonly string[]): Promise<Set<string>>;
+  /** A failed read (the database is away): the pages' own reads say so; this only logs. */
+  onError(err: unknown): void;
+}
+
 export class DecisionSignal {
   readonly #waiting = new Map<string, Set<() => void>>();
+  readonly #watch: DecisionWatch | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #reading = false;
 
-  /** Resolves when `wake(approvalId)` is called here, or after `ms`, whichever comes first. */
+  constructor(watch?: DecisionWatch) {
+    this.#watch = watch;
+  }
+
+  /** Resolves when the approval is decided (here, or seen decided by the watch), or after `ms`, whichever comes first. */
   wait(approvalId: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
       let waiters = this.#waiting.get(approvalId);
@@ -22,6 +43,7 @@ export class DecisionSignal {
       };
       const timer = setTimeout(done, ms);
       set.add(done);
+      this.#startWatching();
     });
   }
 
@@ -32,5 +54,32 @@ export class DecisionSignal {
   /** Approvals someone is waiting for (nothing is kept once the waits end). */
   get size(): number {
     return this.#waiting.size;
+  }
+
+  #startWatching(): void {
+    if (!this.#watch || this.#timer) return;
+    // unref: a page waiting never keeps a stopping process alive.
+    this.#timer = setInterval(() => void this.#look(), this.#watch.everyMs).unref();
+  }
+
+  async #look(): Promise<void> {
+    const watch = this.#watch!;
+    if (this.#waiting.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    // A slow read is not stacked on by the next tick.
+    if (this.#reading) return;
+    this.#reading = true;
+    try {
+      const ids = [...this.#waiting.keys()];
+      const pending = await watch.stillPending(ids);
+      for (const id of ids) if (!pending.has(id)) this.wake(id);
+    } catch (err) {
+      watch.onError(err);
+    } finally {
+      this.#reading = false;
+    }
   }
 }

@@ -89,13 +89,14 @@ export function pushRoutes(deps: InteractionDeps & { approvals: ApprovalService 
       if (closed) return;
       // Listening starts before the read: a decision taken while the read is under way still wakes
       // the stream (otherwise it would wait out SSE_POLL_MS). An unused wait simply times out.
-      const decided = id.success ? approvals.untilDecidedHere(id.data, SSE_POLL_MS) : undefined;
+      // Decisions of other processes wake it too, within the service's DECISION_WATCH_MS.
+      const decided = id.success ? approvals.untilDecided(id.data, SSE_POLL_MS) : undefined;
       const status = await statusOf(ctx, details.uid).catch(() => 'expired' as const);
       if (status !== last) {
         stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
         last = status;
       }
-      // Read again when this process decides it, or after SSE_POLL_MS (decided elsewhere).
+      // Read again once it is decided, or after SSE_POLL_MS at the latest.
       if (status === 'pending' && decided) void decided.then(tick);
       else stream.end();
     };

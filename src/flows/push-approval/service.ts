@@ -72,8 +72,17 @@ export interface ApprovalDeps {
   policy: PushSettings;
   /** Announces `approval.decided` (CIBA hands the result to the provider there). */
   events: EventSink;
+  /** A failed read of the watch for other processes' decisions (decision-signal.ts). */
+  onWatchError?: (err: unknown) => void;
   now?: () => number;
 }
+
+/**
+ * How often a process asks which approvals its waiting pages wait for were decided elsewhere:
+ * "phone approved → browser signed in" stays well under a quarter of a second across processes, at
+ * one read per process per tick (none when nobody waits).
+ */
+export const DECISION_WATCH_MS = 100;
 
 
 /** Whether the approval was asked for by this sign-in in this browser (CIBA approvals never are). */
@@ -93,10 +102,15 @@ const approvalChallengeKey = (approvalId: string, chosen: string): string => `ap
 
 export class ApprovalService {
   readonly #d: Clocked<ApprovalDeps>;
-  readonly #decisions = new DecisionSignal();
+  readonly #decisions: DecisionSignal;
 
   constructor(deps: ApprovalDeps) {
     this.#d = withClock(deps);
+    this.#decisions = new DecisionSignal({
+      everyMs: DECISION_WATCH_MS,
+      stillPending: (ids) => deps.approvals.pendingAmong(ids),
+      onError: deps.onWatchError ?? (() => {}),
+    });
   }
 
   /**
@@ -220,10 +234,10 @@ export class ApprovalService {
 
   /** The approval as the waiting sign-in page may see it: only from the browser and sign-in that asked. */
   /**
-   * Resolves once this process decides `approvalId`, or after `ms`: a waiting page reads the
-   * approval again either way (another process may have decided it).
+   * Resolves once `approvalId` is decided (by this process at once, by another within
+   * DECISION_WATCH_MS and a read), or after `ms`: a waiting page reads the approval again either way.
    */
-  untilDecidedHere(approvalId: string, ms: number): Promise<void> {
+  untilDecided(approvalId: string, ms: number): Promise<void> {
     return this.#decisions.wait(approvalId, ms);
   }
 

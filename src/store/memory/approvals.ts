@@ -80,6 +80,10 @@ export class MemoryApprovals implements ApprovalRepository {
       .map(copyApproval);
   }
 
+  async pendingAmong(ids: readonly string[]): Promise<Set<string>> {
+    return new Set(ids.filter((id) => this.#live(id)?.status === 'pending'));
+  }
+
   async decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined> {
     assertDecisionStatus(decision.status);
     const approval = this.#live(id);

@@ -151,6 +151,18 @@ export class MongoApprovals implements ApprovalRepository {
     });
   }
 
+  pendingAmong(ids: readonly string[]): Promise<Set<string>> {
+    return guard(async () => {
+      if (ids.length === 0) return new Set<string>();
+      // By _id, the rest checked after the read (as find() does); only the fields that decide it.
+      const documents = await this.#collection
+        .find({ _id: { $in: [...ids] } }, { projection: { _id: 1, status: 1, liveUntil: 1 } })
+        .toArray();
+      const now = this.#now();
+      return new Set(documents.filter((d) => d.status === 'pending' && d.liveUntil.getTime() > now).map((d) => d._id));
+    });
+  }
+
   decide(id: string, decision: ApprovalDecision): Promise<Approval | undefined> {
     return guard(async () => {
       assertDecisionStatus(decision.status);

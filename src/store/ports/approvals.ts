@@ -75,6 +75,12 @@ export interface ApprovalRepository {
   /** Pending, not expired, newest first. */
   listPending(accountId: string): Promise<Approval[]>;
   /**
+   * Which of `ids` are still pending and not expired, in one read: a process's waiting pages learn
+   * of decisions taken by other processes this way (flows/push-approval/decision-signal.ts).
+   * Unknown ids are simply not pending.
+   */
+  pendingAmong(ids: readonly string[]): Promise<Set<string>>;
+  /**
    * pending → decision, exactly once even when several deciders race (single winner on FerretDB
    * too). Returns the decided approval, or undefined when it was not pending, expired or gone.
    */

@@ -74,6 +74,17 @@ forEachStore('approvals', (t) => {
     assert.deepEqual(await t.store.approvals.listPending('acc-1'), [tieB, tieA, old], 'the expired one is gone');
   });
 
+  it('tells which of many approvals are still pending in one read: not decided, expired or unknown ones', async () => {
+    const soon = approval('acc-1', 'ap-soon', { expiresAt: new Date(t.clock + 1000) });
+    for (const a of [approval('acc-1', 'ap-waiting'), approval('acc-2', 'ap-decided'), soon]) await t.store.approvals.create(a);
+    assert.ok(await t.store.approvals.decide('ap-decided', decision()));
+    const all = ['ap-waiting', 'ap-decided', 'ap-soon', 'ap-unknown'];
+    assert.deepEqual([...await t.store.approvals.pendingAmong(all)].sort(), ['ap-soon', 'ap-waiting']);
+    t.clock += 1000;
+    assert.deepEqual([...await t.store.approvals.pendingAmong(all)], ['ap-waiting'], 'the expired one is not pending');
+    assert.deepEqual([...await t.store.approvals.pendingAmong([])], []);
+  });
+
   it('decides a pending approval once and returns the decided record', async () => {
     const pending = approval('acc-1', 'ap-1');
     await t.store.approvals.create(pending);
