@@ -12,13 +12,10 @@ import type { OperatorScope } from '../../src/operators/roles.ts';
 import type { AuditEvent, Store } from '../../src/store/types.ts';
 import { member } from '../support/account-menu.ts';
 import { errorCodeOf, HttpBrowser } from '../support/http-browser.ts';
-import { discover, PARTNER_CALLBACK, PASSWORD, startAuthorization } from '../support/partner.ts';
-import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
-import { PushReceiver } from '../support/push-receiver.ts';
+import { PARTNER_CALLBACK, PASSWORD, startAuthorization } from '../support/partner.ts';
+import { jsonOf, usePushTobira } from '../support/push-harness.ts';
 import { adminCall, ADMIN_TOKEN, lostPhoneAccount, passkeySignIn, runCli, type LostPhoneAccount } from '../support/recovery-harness.ts';
-import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, FEATURE_STORES } from '../support/stores.ts';
-import type { RunningTobira } from '../support/tobira.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 
 const ACCOUNTS = '/admin/api/accounts';
 
@@ -37,46 +34,31 @@ async function personalToken(store: Store, accountId: string, scopes: OperatorSc
 for (const kind of FEATURE_STORES) {
   describe(`operator API: user accounts and the audit log (${kind} store)`, function () {
     this.timeout(90_000);
-    let store: Store;
-    let tobira: RunningTobira;
-    let smtp: SmtpSink;
-    let receiver: PushReceiver;
-    let config: oidc.Configuration;
+    const suite = usePushTobira(kind, { smtp: true, env: { ADMIN_TOKEN } });
+    const { h } = suite;
     /** The operator's own account, personal token (accounts and audit), and how the audit log names them. */
     let operator: { accountId: string; email: string; token: string; actor: string };
-    const h = harness(() => tobira.issuer, () => receiver);
 
     before(async () => {
-      smtp = new SmtpSink();
-      receiver = new PushReceiver();
-      const [smtpUrl] = await Promise.all([smtp.start(), receiver.start()]);
-      store = await freshStore(kind);
-      tobira = await startPushTobira(store, { SMTP_URL: smtpUrl, ADMIN_TOKEN });
-      config = await discover(tobira.issuer);
       const email = `sato.operator.${kind}@example.com`;
-      const { accountId } = await member(tobira.issuer, config, email);
-      await store.operatorGrants.put({ accountId, role: 'operator', grantedAt: new Date(), grantedBy: 'test' });
-      operator = { accountId, email, token: await personalToken(store, accountId, ['accounts', 'audit', 'recovery']), actor: `operator:${accountId}:${email}` };
-    });
-    after(async () => {
-      await tobira?.close();
-      await store?.close();
-      await Promise.all([smtp?.stop(), receiver?.stop()]);
+      const { accountId } = await member(suite.tobira.issuer, suite.config, email);
+      await suite.store.operatorGrants.put({ accountId, role: 'operator', grantedAt: new Date(), grantedBy: 'test' });
+      operator = { accountId, email, token: await personalToken(suite.store, accountId, ['accounts', 'audit', 'recovery']), actor: `operator:${accountId}:${email}` };
     });
 
-    const api = (method: 'GET' | 'POST', path: string, body?: unknown) => adminCall(tobira.issuer, method, path, { token: operator.token, ...(body === undefined ? {} : { body }) });
-    const eventsOf = (accountId: string, types: string[]) => store.audit.listByAccount(accountId, 100, types);
+    const api = (method: 'GET' | 'POST', path: string, body?: unknown) => adminCall(suite.tobira.issuer, method, path, { token: operator.token, ...(body === undefined ? {} : { body }) });
+    const eventsOf = (accountId: string, types: string[]) => suite.store.audit.listByAccount(accountId, 100, types);
 
     /** A password sign-in on a partner's page: the page it ends on. */
     async function passwordSignIn(email: string, password = PASSWORD) {
       const browser = new HttpBrowser();
-      const login = await browser.follow((await startAuthorization(config)).url.href);
+      const login = await browser.follow((await startAuthorization(suite.config)).url.href);
       return browser.submit(login, '/password', { email, password }, PARTNER_CALLBACK);
     }
 
     /** A phone approval from a new PC, approved on the account's phone: the PC and the phone's answer. */
     async function approvedOnPhone(account: LostPhoneAccount) {
-      const pc = await h.pcRequests(config, account.email);
+      const pc = await h.pcRequests(suite.config, account.email);
       assert.equal(typeof pc.started.approvalId, 'string', JSON.stringify(pc.started));
       const approved = await h.approveOn({ email: account.email, browser: account.phone, key: account.phoneKey, csrf: account.phoneCsrf }, String(pc.started.approvalId), String(pc.started.number));
       return { approved, complete: () => h.postJson(pc.browser, `/interaction/${pc.uid}/push/${String(pc.started.approvalId)}/complete`, {}, pc.csrf) };
@@ -84,13 +66,13 @@ for (const kind of FEATURE_STORES) {
 
     /** The phone signs in again (as its app would after being signed out), by password. */
     async function phoneSignsInAgain(account: LostPhoneAccount): Promise<void> {
-      const login = await account.phone.follow((await startAuthorization(config)).url.href);
+      const login = await account.phone.follow((await startAuthorization(suite.config)).url.href);
       const page = await account.phone.submit(login, '/password', { email: account.email, password: PASSWORD }, PARTNER_CALLBACK);
       assert.ok(page.url.startsWith(PARTNER_CALLBACK), page.body.slice(0, 500));
     }
 
     it('shows an account by e-mail or id with what its owner sees, nothing secret, and audits every view', async () => {
-      const alice = await lostPhoneAccount(h, config, tobira.issuer, receiver, `lookup.${kind}@example.com`);
+      const alice = await lostPhoneAccount(h, suite.config, suite.tobira.issuer, suite.receiver, `lookup.${kind}@example.com`);
       const viewsBefore = (await eventsOf(alice.accountId, ['account.viewed'])).length;
       const byEmail = await api('GET', `${ACCOUNTS}/${encodeURIComponent(alice.email.toUpperCase())}`);
       assert.equal(byEmail.status, 200, JSON.stringify(byEmail.json));
@@ -117,9 +99,9 @@ for (const kind of FEATURE_STORES) {
     });
 
     it('refuses bad lookups and bad action input with clear errors, and changes nothing', async () => {
-      const bob = await lostPhoneAccount(h, config, tobira.issuer, receiver, `bad-input.${kind}@example.com`);
-      const auditBefore = (await store.audit.listByAccount(bob.accountId, 500)).length;
-      const before = JSON.stringify(await store.accounts.findById(bob.accountId));
+      const bob = await lostPhoneAccount(h, suite.config, suite.tobira.issuer, suite.receiver, `bad-input.${kind}@example.com`);
+      const auditBefore = (await suite.store.audit.listByAccount(bob.accountId, 500)).length;
+      const before = JSON.stringify(await suite.store.accounts.findById(bob.accountId));
       const cases: Array<[method: 'GET' | 'POST', path: string, body: unknown, status: number, error: string]> = [
         ['GET', `${ACCOUNTS}/${encodeURIComponent('not an id')}`, undefined, 400, 'account_lookup_invalid'],
         ['GET', `${ACCOUNTS}/${encodeURIComponent('two@at@example.com')}`, undefined, 400, 'account_lookup_invalid'],
@@ -144,39 +126,39 @@ for (const kind of FEATURE_STORES) {
         assert.equal(typeof answer.json.message, 'string');
         assert.ok(String(answer.json.message).length > 0);
       }
-      const ja = await adminCall(tobira.issuer, 'GET', `${ACCOUNTS}/${encodeURIComponent('not an id')}`, { token: operator.token, headers: { 'accept-language': 'ja' } });
+      const ja = await adminCall(suite.tobira.issuer, 'GET', `${ACCOUNTS}/${encodeURIComponent('not an id')}`, { token: operator.token, headers: { 'accept-language': 'ja' } });
       assert.match(String(ja.json.message), /メールアドレス/);
-      assert.equal(JSON.stringify(await store.accounts.findById(bob.accountId)), before, 'the account is as it was');
-      assert.equal((await store.audit.listByAccount(bob.accountId, 500)).length, auditBefore, 'nothing was audited: nothing was shown or done');
+      assert.equal(JSON.stringify(await suite.store.accounts.findById(bob.accountId)), before, 'the account is as it was');
+      assert.equal((await suite.store.audit.listByAccount(bob.accountId, 500)).length, auditBefore, 'nothing was audited: nothing was shown or done');
       const refused = await passwordSignIn(bob.email);
       assert.ok(refused.url.startsWith(PARTNER_CALLBACK), 'the account still signs in');
     });
 
     it('refuses a call without an operator token, and a token without the scope, changing nothing', async () => {
-      const recoveryOnly = await personalToken(store, operator.accountId, ['recovery']);
-      const target = await member(tobira.issuer, config, `scoped.${kind}@example.com`);
+      const recoveryOnly = await personalToken(suite.store, operator.accountId, ['recovery']);
+      const target = await member(suite.tobira.issuer, suite.config, `scoped.${kind}@example.com`);
       for (const [method, path] of [['GET', `${ACCOUNTS}/${target.accountId}`], ['POST', `${ACCOUNTS}/${target.accountId}/disable`], ['GET', `/admin/api/audit?account=${target.accountId}`]] as const) {
         const body = method === 'POST' ? { body: { reason: 'x' } } : {};
-        assert.equal((await adminCall(tobira.issuer, method, path, { token: null, ...body })).status, 401, `${method} ${path}`);
-        const scoped = await adminCall(tobira.issuer, method, path, { token: recoveryOnly, ...body });
+        assert.equal((await adminCall(suite.tobira.issuer, method, path, { token: null, ...body })).status, 401, `${method} ${path}`);
+        const scoped = await adminCall(suite.tobira.issuer, method, path, { token: recoveryOnly, ...body });
         assert.equal(scoped.status, 403, `${method} ${path}`);
         assert.equal(scoped.json.error, 'operator_forbidden');
       }
-      assert.equal((await store.accounts.findById(target.accountId))?.disabled, null);
+      assert.equal((await suite.store.accounts.findById(target.accountId))?.disabled, null);
       assert.deepEqual(await eventsOf(target.accountId, ['account.viewed', 'account.disabled', 'audit.searched']), []);
     });
 
     it("ends a disabled operator's personal token with the account's sign-ins, and lets it work again once enabled", async () => {
-      const other = await member(tobira.issuer, config, `other.operator.${kind}@example.com`);
-      await store.operatorGrants.put({ accountId: other.accountId, role: 'operator', grantedAt: new Date(), grantedBy: 'test' });
-      const token = await personalToken(store, other.accountId, ['audit']);
-      const search = () => adminCall(tobira.issuer, 'GET', `/admin/api/audit?account=${other.accountId}`, { token });
+      const other = await member(suite.tobira.issuer, suite.config, `other.operator.${kind}@example.com`);
+      await suite.store.operatorGrants.put({ accountId: other.accountId, role: 'operator', grantedAt: new Date(), grantedBy: 'test' });
+      const token = await personalToken(suite.store, other.accountId, ['audit']);
+      const search = () => adminCall(suite.tobira.issuer, 'GET', `/admin/api/audit?account=${other.accountId}`, { token });
       assert.equal((await search()).status, 200);
       assert.equal((await api('POST', `${ACCOUNTS}/${other.accountId}/disable`, { reason: 'left the company' })).status, 200);
       const refused = await search();
       assert.equal(refused.status, 401);
       assert.equal(refused.json.error, 'admin_unauthorized');
-      const [audited] = await store.audit.listByAccount(other.accountId, 1, ['admin.unauthorized']);
+      const [audited] = await suite.store.audit.listByAccount(other.accountId, 1, ['admin.unauthorized']);
       assert.equal(audited?.details.reason, 'account_disabled');
       assert.equal((await api('POST', `${ACCOUNTS}/${other.accountId}/enable`)).status, 200);
       assert.equal((await search()).status, 200);
@@ -186,17 +168,17 @@ for (const kind of FEATURE_STORES) {
       const answer = await api('POST', `${ACCOUNTS}/${encodeURIComponent(operator.email)}/disable`, { reason: 'oops' });
       assert.equal(answer.status, 409);
       assert.equal(answer.json.error, 'account_disable_self');
-      assert.equal((await store.accounts.findById(operator.accountId))?.disabled, null);
+      assert.equal((await suite.store.accounts.findById(operator.accountId))?.disabled, null);
     });
 
     it('signs an account out everywhere: sessions, partner tokens and trusted browsers end, and the answer says how many', async () => {
-      const carol = await lostPhoneAccount(h, config, tobira.issuer, receiver, `sign-out.${kind}@example.com`);
+      const carol = await lostPhoneAccount(h, suite.config, suite.tobira.issuer, suite.receiver, `sign-out.${kind}@example.com`);
       const answer = await api('POST', `${ACCOUNTS}/${encodeURIComponent(carol.email)}/sign-out`);
       assert.equal(answer.status, 200, JSON.stringify(answer.json));
       const ended = answer.json.ended as { sessions: number; tokens: number; trustedBrowsers: number };
       assert.ok(ended.sessions >= 3 && ended.tokens >= 1 && ended.trustedBrowsers >= 1, JSON.stringify(ended));
-      await assert.rejects(oidc.refreshTokenGrant(config, carol.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
-      for (const browser of [carol.browser, carol.pc]) assert.equal((await browser.request(`${tobira.issuer}/account`)).status, 303, 'sent to sign in');
+      await assert.rejects(oidc.refreshTokenGrant(suite.config, carol.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      for (const browser of [carol.browser, carol.pc]) assert.equal((await browser.request(`${suite.tobira.issuer}/account`)).status, 303, 'sent to sign in');
       const [revoked] = await eventsOf(carol.accountId, ['access.revoked']);
       assert.equal(revoked?.actor, operator.actor);
       assert.equal(revoked?.details.reason, 'operator_sign_out');
@@ -204,7 +186,7 @@ for (const kind of FEATURE_STORES) {
     });
 
     it('disables an account: everything ends, password, passkey and phone sign-ins are refused after the proof only, and enabling lets it in again', async () => {
-      const dave = await lostPhoneAccount(h, config, tobira.issuer, receiver, `disable.${kind}@example.com`);
+      const dave = await lostPhoneAccount(h, suite.config, suite.tobira.issuer, suite.receiver, `disable.${kind}@example.com`);
       // Approved on the phone a moment before the account is disabled; the PC finishes only after.
       const racing = await approvedOnPhone(dave);
       assert.equal(racing.approved.status, 200, racing.approved.body);
@@ -219,8 +201,8 @@ for (const kind of FEATURE_STORES) {
       assert.equal(event?.details.reason, 'reported stolen phone');
       assert.equal((await api('POST', `${ACCOUNTS}/${dave.accountId}/disable`, { reason: 'again' })).json.error, 'account_already_disabled');
 
-      await assert.rejects(oidc.refreshTokenGrant(config, dave.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
-      for (const browser of [dave.browser, dave.pc, dave.phone]) assert.equal((await browser.request(`${tobira.issuer}/account`)).status, 303);
+      await assert.rejects(oidc.refreshTokenGrant(suite.config, dave.refreshToken), (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      for (const browser of [dave.browser, dave.pc, dave.phone]) assert.equal((await browser.request(`${suite.tobira.issuer}/account`)).status, 303);
 
       const push = await racing.complete();
       assert.equal(push.status, 403, push.body);
@@ -234,32 +216,32 @@ for (const kind of FEATURE_STORES) {
       assert.equal(password.status, 403);
       assert.equal(errorCodeOf(password), 'account_disabled');
       assert.match(password.body, /cannot sign in at the moment/);
-      const passkey = await passkeySignIn(h, config, dave.phoneKey);
+      const passkey = await passkeySignIn(h, suite.config, dave.phoneKey);
       assert.equal(passkey.status, 403, passkey.body);
       assert.equal(jsonOf(passkey).error, 'account_disabled');
       // A new phone approval is answered as for an address without a phone, and the phone is sent nothing.
-      const pushesBefore = receiver.messages.length;
-      const stillAsked = await h.pcRequests(config, dave.email);
-      const unknownAsked = await h.pcRequests(config, `nobody.${kind}@example.com`);
+      const pushesBefore = suite.receiver.messages.length;
+      const stillAsked = await h.pcRequests(suite.config, dave.email);
+      const unknownAsked = await h.pcRequests(suite.config, `nobody.${kind}@example.com`);
       // Both answers have the same shape (a number and a countdown, as for any address: h/signin's rule), only their random values differ.
       const shape = (started: Record<string, unknown>): Record<string, unknown> => ({ ...started, approvalId: typeof started.approvalId, number: typeof started.number, expiresAt: typeof started.expiresAt });
       assert.deepEqual(shape(stillAsked.started), shape(unknownAsked.started));
       assert.equal(typeof stillAsked.started.approvalId, 'string');
       await new Promise((resolve) => setTimeout(resolve, 200));
-      assert.equal(receiver.messages.length, pushesBefore);
+      assert.equal(suite.receiver.messages.length, pushesBefore);
       const failures = await eventsOf(dave.accountId, ['login.failed', 'login.succeeded']);
       assert.deepEqual(failures.slice(0, 4).map((e) => [e.type, e.details.method, e.details.reason]), [
         ['login.failed', 'passkey', 'account_disabled'], ['login.failed', 'password', 'account_disabled'], ['login.failed', 'password', 'invalid_credentials'], ['login.failed', 'push', 'account_disabled'],
       ], 'every refusal audited; none signed in');
       // A password reset mails nothing to a disabled account (the page says what it says to anyone).
-      const mailsBefore = smtp.messages.filter((m) => m.to.includes(dave.email)).length;
+      const mailsBefore = suite.smtp.messages.filter((m) => m.to.includes(dave.email)).length;
       const reset = new HttpBrowser();
-      const resetPage = await reset.follow(`${tobira.issuer}/password-reset`);
+      const resetPage = await reset.follow(`${suite.tobira.issuer}/password-reset`);
       await reset.submit(resetPage, '/password-reset', { email: dave.email });
       const [refusedReset] = await eventsOf(dave.accountId, ['password_reset.refused']);
       assert.equal(refusedReset?.details.reason, 'account_disabled');
       await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(smtp.messages.filter((m) => m.to.includes(dave.email)).length, mailsBefore);
+      assert.equal(suite.smtp.messages.filter((m) => m.to.includes(dave.email)).length, mailsBefore);
 
       const enabled = await api('POST', `${ACCOUNTS}/${dave.accountId}/enable`);
       assert.equal(enabled.status, 200, JSON.stringify(enabled.json));
@@ -267,7 +249,7 @@ for (const kind of FEATURE_STORES) {
       assert.equal((await eventsOf(dave.accountId, ['account.enabled']))[0]?.actor, operator.actor);
       const again = await passwordSignIn(dave.email);
       assert.ok(again.url.startsWith(PARTNER_CALLBACK), again.body.slice(0, 500));
-      assert.equal((await passkeySignIn(h, config, dave.phoneKey)).status, 200);
+      assert.equal((await passkeySignIn(h, suite.config, dave.phoneKey)).status, 200);
       await phoneSignsInAgain(dave);
       const push2 = await approvedOnPhone(dave);
       assert.equal(push2.approved.status, 200, push2.approved.body);
@@ -275,13 +257,13 @@ for (const kind of FEATURE_STORES) {
     });
 
     it('starts a recovery for an account: a pending request in the queue, audited', async () => {
-      const erin = await lostPhoneAccount(h, config, tobira.issuer, receiver, `recovery.${kind}@example.com`);
+      const erin = await lostPhoneAccount(h, suite.config, suite.tobira.issuer, suite.receiver, `recovery.${kind}@example.com`);
       const answer = await api('POST', `${ACCOUNTS}/${encodeURIComponent(erin.email)}/recovery`, { note: 'Called support: phone lost, identity checked.' });
       assert.equal(answer.status, 200, JSON.stringify(answer.json));
       const request = answer.json.request as Record<string, unknown>;
       assert.equal(request.status, 'pending');
       assert.equal(request.accountId, erin.accountId);
-      const stored = await store.recoveryRequests.findById(String(request.id));
+      const stored = await suite.store.recoveryRequests.findById(String(request.id));
       assert.equal(stored?.message, 'Called support: phone lost, identity checked.');
       const listed = await api('GET', '/admin/api/recovery-requests?status=pending');
       assert.ok((listed.json.requests as Array<Record<string, unknown>>).some((r) => r.id === request.id));
@@ -291,10 +273,10 @@ for (const kind of FEATURE_STORES) {
     });
 
     it('searches the audit log by account, type and time, newest first, page by page, and audits the search', async () => {
-      const frank = await lostPhoneAccount(h, config, tobira.issuer, receiver, `audit.${kind}@example.com`);
+      const frank = await lostPhoneAccount(h, suite.config, suite.tobira.issuer, suite.receiver, `audit.${kind}@example.com`);
       const since = new Date();
       for (let i = 0; i < 3; i += 1) await passwordSignIn(frank.email, `wrong password ${i}`);
-      const all = await store.audit.search({ accountId: frank.accountId, types: ['login.failed', 'login.succeeded'], limit: 100 });
+      const all = await suite.store.audit.search({ accountId: frank.accountId, types: ['login.failed', 'login.succeeded'], limit: 100 });
       assert.ok(all.length >= 5);
       const pages: AuditEvent[][] = [];
       let next: unknown = undefined;
@@ -345,8 +327,8 @@ for (const kind of FEATURE_STORES) {
     });
 
     it('does the same through the CLI with a personal token: show, disable, enable, sign-out, recover, audit search, and usage errors', async () => {
-      const gina = await member(tobira.issuer, config, `cli.${kind}@example.com`);
-      const env = { TOBIRA_OPERATOR_TOKEN: operator.token, TOBIRA_URL: tobira.issuer };
+      const gina = await member(suite.tobira.issuer, suite.config, `cli.${kind}@example.com`);
+      const env = { TOBIRA_OPERATOR_TOKEN: operator.token, TOBIRA_URL: suite.tobira.issuer };
       const shown = await runCli(['accounts', 'show', gina.email], env);
       assert.equal(shown.code, 0, shown.stderr);
       assert.match(shown.stdout, new RegExp(`account: +${gina.accountId} ${gina.email.replace(/\./g, '\\.')}`));

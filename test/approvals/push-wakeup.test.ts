@@ -3,41 +3,27 @@
 // sign-in, half a second on average).
 import assert from 'node:assert/strict';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import type * as oidc from 'openid-client';
-import { discover } from '../support/partner.ts';
-import { harness, jsonOf, startPushTobira, type Phone } from '../support/push-harness.ts';
-import { PushReceiver } from '../support/push-receiver.ts';
+import { jsonOf, usePushTobira, type Phone } from '../support/push-harness.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
-import type { RunningTobira } from '../support/tobira.ts';
 import { openEvents } from '../support/event-stream.ts';
 
 for (const kind of FEATURE_STORES) {
   describe(`push sign-in: the waiting page learns of the approval at once (${kind} store)`, function () {
     this.timeout(30_000);
-    let tobira: RunningTobira;
-    let receiver: PushReceiver;
-    let config: oidc.Configuration;
+    const suite = usePushTobira(kind);
+    const { h } = suite;
     let alice: Phone;
-    const h = harness(() => tobira.issuer, () => receiver);
 
     before(async () => {
-      receiver = new PushReceiver();
-      await receiver.start();
-      tobira = await startPushTobira(kind);
-      config = await discover(tobira.issuer);
-      alice = await h.phoneFor(config, `alice.wakeup.${kind}@example.com`);
-    });
-    after(async () => {
-      await tobira.close();
-      await receiver.stop();
+      alice = await h.phoneFor(suite.config, `alice.wakeup.${kind}@example.com`);
     });
 
     for (const decision of ['approve', 'deny'] as const) {
       it(`${decision}: the stream says so well within its one-second re-read`, async () => {
-        const pc = await h.pcRequests(config, alice.email);
+        const pc = await h.pcRequests(suite.config, alice.email);
         const id = String(pc.started.approvalId);
         const number = String(pc.started.number);
-        const url = `${tobira.issuer}/interaction/${pc.uid}/push/${id}/events`;
+        const url = `${suite.tobira.issuer}/interaction/${pc.uid}/push/${id}/events`;
         const events = await openEvents(url, await pc.browser.jar.getCookieString(url));
         try {
           // The stream has read the approval once (pending) and now waits for its next read.

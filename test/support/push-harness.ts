@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type * as oidc from 'openid-client';
 import { HttpBrowser, type Page } from './http-browser.ts';
-import { partnerClient, redeem, signUpAndConsent, startAuthorization } from './partner.ts';
+import { discover, partnerClient, redeem, signUpAndConsent, startAuthorization } from './partner.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
-import { testTls, type PushReceiver } from './push-receiver.ts';
+import { PushReceiver, testTls } from './push-receiver.ts';
 import type { Store } from '../../src/store/types.ts';
-import type { StoreKind } from './stores.ts';
+import { freshStore, type StoreKind } from './stores.ts';
+import { SmtpSink } from './smtp-sink.ts';
 import { startTobira, type RunningTobira } from './tobira.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
 
@@ -94,4 +95,60 @@ export function startPushTobira(store: StoreKind | Store, env: Record<string, st
     ...(extra.now ? { now: extra.now } : {}),
     ...(extra.metrics ? { metrics: extra.metrics } : {}),
   });
+}
+
+export interface PushSuiteOptions {
+  /** The suite's clock, for the store and tobira both. */
+  now?: () => number;
+  /** An SMTP sink of the suite's own, as tobira's SMTP_URL. */
+  smtp?: boolean;
+  env?: Record<string, string>;
+  clients?: unknown[];
+}
+
+export interface PushSuite {
+  readonly store: Store;
+  readonly tobira: RunningTobira;
+  readonly receiver: PushReceiver;
+  /** The partner's discovered configuration. */
+  readonly config: oidc.Configuration;
+  /** Only with `smtp: true`. */
+  readonly smtp: SmtpSink;
+  readonly h: ReturnType<typeof harness>;
+}
+
+/**
+ * The set-up every push suite shares, as mocha hooks of the calling describe(): a push receiver (and
+ * an SMTP sink when asked), a fresh store of `kind` on the suite's clock, tobira on it, the partner's
+ * configuration; all stopped after the suite. The suite's own before() hooks, registered after this
+ * call, run after these, so they may use every part.
+ */
+export function usePushTobira(kind: StoreKind, options: PushSuiteOptions = {}): PushSuite {
+  const parts: { store?: Store; tobira?: RunningTobira; receiver?: PushReceiver; config?: oidc.Configuration; smtp?: SmtpSink } = {};
+  const ready = <T>(part: T | undefined, name: string): T => {
+    if (part === undefined) throw new Error(`the push suite's ${name} is not started (used outside its tests?)`);
+    return part;
+  };
+  const suite: PushSuite = {
+    get store() { return ready(parts.store, 'store'); },
+    get tobira() { return ready(parts.tobira, 'tobira'); },
+    get receiver() { return ready(parts.receiver, 'push receiver'); },
+    get config() { return ready(parts.config, 'partner configuration'); },
+    get smtp() { return ready(parts.smtp, 'SMTP sink (smtp: true)'); },
+    h: harness(() => suite.tobira.issuer, () => suite.receiver),
+  };
+  before(async () => {
+    parts.receiver = new PushReceiver();
+    parts.smtp = options.smtp ? new SmtpSink() : undefined;
+    const [smtpUrl] = await Promise.all([parts.smtp?.start(), parts.receiver.start()]);
+    parts.store = await freshStore(kind, { now: options.now });
+    parts.tobira = await startPushTobira(parts.store, { ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...options.env }, { clients: options.clients, now: options.now });
+    parts.config = await discover(parts.tobira.issuer);
+  });
+  after(async () => {
+    await parts.tobira?.close();
+    await parts.store?.close();
+    await Promise.all([parts.smtp?.stop(), parts.receiver?.stop()]);
+  });
+  return suite;
 }
