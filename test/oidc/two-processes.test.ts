@@ -110,13 +110,19 @@ if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
     }
   });
 
-  it('a push approval created on A is decided through B, and the waiting page on A completes', async () => {
+  /** A phone set up on A, and a PC on A asking it: the phone has the push message. */
+  async function pcOnAAsksPhone(email: string) {
     const configA = await discover(issuer);
     const h = harness(() => issuer, () => receiver);
-    const phone = await h.phoneFor(configA, 'pushy@example.com');
+    const phone = await h.phoneFor(configA, email);
     const pc = await h.pcRequests(configA, phone.email);
     const id = String(pc.started.approvalId);
     await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === id);
+    return { h, phone, pc, id };
+  }
+
+  it('a push approval created on A is decided through B, and the waiting page on A completes', async () => {
+    const { h, phone, pc, id } = await pcOnAAsksPhone('pushy@example.com');
     phone.browser.route = toB;
     assert.equal((await h.approveOn(phone, id, String(pc.started.number))).status, 200);
     assert.equal(await h.statusOn(pc, id), 'approved', 'process A sees what B decided');
@@ -126,12 +132,7 @@ if (USES_MONGO) describe('two tobira processes on one mongo database', () => {
   });
 
   it('the waiting page on A hears of a decision taken on B within a fraction of a second, not at its next one-second read', async () => {
-    const configA = await discover(issuer);
-    const h = harness(() => issuer, () => receiver);
-    const phone = await h.phoneFor(configA, 'pushy.watch@example.com');
-    const pc = await h.pcRequests(configA, phone.email);
-    const id = String(pc.started.approvalId);
-    await receiver.waitFor((m) => (m.payload as { approvalId?: string }).approvalId === id);
+    const { h, phone, pc, id } = await pcOnAAsksPhone('pushy.watch@example.com');
     const url = `${issuer}/interaction/${pc.uid}/push/${id}/events`;
     const events = await openEvents(url, await pc.browser.jar.getCookieString(url));
     try {
