@@ -9,6 +9,7 @@ import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
 import { CookieSigner } from '../http/cookie-signer.ts';
 import { errorHandler } from '../http/error-handler.ts';
 import { pinIssuerOrigin } from '../http/issuer-origin.ts';
+import { gatedRouters } from '../http/router-gate.ts';
 import { DEFAULT_BRAND_COLOR, PageAssets } from '../http/page-assets.ts';
 import { pageChrome } from '../http/page-chrome.ts';
 import { requestContext } from '../http/request-context.ts';
@@ -168,10 +169,7 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
   app.use(errorHandler());
   serveStatic(app);
   app.use(routes.operatorApi);
-  for (const router of routes.routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  app.use(gatedRouters(routes.routers));
   app.use(discoveryEdge());
   app.use(structuredTokenEndpoints({
     issuer: settings.issuer,
