@@ -1,7 +1,8 @@
 // One tobira process for the throughput bench (bench/throughput.ts starts it, pinned to its own
 // core). It is src/main.ts with two differences that only a bench needs: it listens on 127.0.0.1
-// only, and it counts store work: every call through the storage port (both stores) and, on the
-// mongo store, every command the driver sends (one command = one round trip to the database).
+// only, and it counts store work: every call through the storage port (both stores) and, on a
+// database the bench did not start (MONGODB_URI), every command the driver sends (one command =
+// one round trip; FerretDB started by the bench counts them itself, at no cost to this process).
 // The bench asks for the counts over the IPC channel, so counting costs no HTTP request.
 import { createServer } from 'node:http';
 import { buildApp } from '../src/app/app.ts';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   assertProductionReady(settings);
   const logger = createLogger(settings.logLevel);
   const raw = settings.mongodbUri
-    ? await createMongoStore(settings.mongodbUri, { logger, onCommand: (name) => bump(dbCommands, name) })
+    ? await createMongoStore(settings.mongodbUri, { logger, ...(process.env.BENCH_COUNT_DRIVER_COMMANDS === 'true' ? { onCommand: (name: string) => bump(dbCommands, name) } : {}) })
     : createMemoryStore();
   await raw.init();
   const store = countingStore(raw);
