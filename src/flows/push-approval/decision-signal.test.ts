@@ -76,4 +76,12 @@ describe('DecisionSignal watching for decisions taken by other processes (unit)'
     assert.equal(errors.length, 1);
     assert.equal(most, 1, 'reads do not overlap');
   });
+
+  it('asks about at most 500 approvals per read, however many are waited on', async () => {
+    const sizes: number[] = [];
+    const signal = new DecisionSignal({ everyMs: 5, stillPending: async (ids) => { sizes.push(ids.length); return new Set(); }, onError: () => {} });
+    await Promise.all(Array.from({ length: 600 }, (_, i) => signal.wait(`ap-${i}`, 2_000)));
+    assert.ok(sizes.length >= 2 && sizes[0] === 500, `read sizes ${JSON.stringify(sizes)}`);
+    assert.equal(signal.size, 0, 'every wait ended: the rest at the next read');
+  });
 });

@@ -3,7 +3,7 @@
 // "phone approved → browser signed in" (0–1 s, half a second on average).
 // - Decided in this process: woken at once (`wake`, called by ApprovalService).
 // - Decided in another process (behind a load balancer the phone's answer and the PC's page rarely
-//   reach the same one): while any page waits here, one read every `watchMs` asks the store which
+//   reach the same one): while any page waits here, one read every `everyMs` asks the store which
 //   of the approvals waited on are still pending, and wakes the others. One read per process per
 //   tick however many pages wait, none when nobody waits; there is no cross-process notification
 //   on FerretDB (no change streams), and this keeps MongoDB's too out of the store contract.
@@ -15,6 +15,13 @@ export interface DecisionWatch {
   /** A failed read (the database is away): the pages' own reads say so; this only logs. */
   onError(err: unknown): void;
 }
+
+/**
+ * At most this many approvals per read: a read stays one bounded query however many streams are
+ * open (a stranger may open many, each for an approval that is not theirs: those end at once, but
+ * their waits last until they time out). Beyond it, pages still see decisions at their own reads.
+ */
+const MOST_PER_READ = 500;
 
 export class DecisionSignal {
   readonly #waiting = new Map<string, Set<() => void>>();
@@ -73,7 +80,7 @@ export class DecisionSignal {
     if (this.#reading) return;
     this.#reading = true;
     try {
-      const ids = [...this.#waiting.keys()];
+      const ids = [...this.#waiting.keys()].slice(0, MOST_PER_READ);
       const pending = await watch.stillPending(ids);
       for (const id of ids) if (!pending.has(id)) this.wake(id);
     } catch (err) {
