@@ -2,7 +2,8 @@
 // core). It is src/main.ts with two differences that only a bench needs: it listens on 127.0.0.1
 // only, and it counts store work: every call through the storage port (both stores) and, on the
 // mongo store, every command the driver sends (one command = one round trip to the database).
-// The bench asks for the counts over the IPC channel, so counting costs no HTTP request.
+// The bench asks for the counts (and, on the memory store, what it holds) over the IPC channel, so
+// counting costs no HTTP request.
 import { createServer } from 'node:http';
 import { buildApp } from '../src/app/app.ts';
 import { assertProductionReady } from '../src/config/production-guard.ts';
@@ -58,9 +59,8 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   assertProductionReady(settings);
   const logger = createLogger(settings.logLevel);
-  const raw = settings.mongodbUri
-    ? await createMongoStore(settings.mongodbUri, { logger, onCommand: (name) => bump(dbCommands, name) })
-    : createMemoryStore();
+  const memory = settings.mongodbUri ? undefined : createMemoryStore();
+  const raw = memory ?? await createMongoStore(settings.mongodbUri!, { logger, onCommand: (name) => bump(dbCommands, name) });
   await raw.init();
   const store = countingStore(raw);
   const { app } = await buildApp(settings, store, logger);
@@ -79,6 +79,9 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
       process.send?.({ type: 'gc', heapUsedMb: heapUsed / 1048576, heapTotalMb: heapTotal / 1048576, externalMb: external / 1048576, rssMb: rss / 1048576 });
+    } else if (message.type === 'footprint') {
+      // What the memory store holds, per repository and oidc model (none on the mongo store).
+      process.send?.({ type: 'footprint', footprint: memory?.footprint() ?? {} });
     }
   });
   process.on('SIGTERM', () => {

@@ -9,7 +9,10 @@
 //   npm run bench -- --store=mongo --ferretdb=postgresql (FerretDB on a throwaway PostgreSQL cluster)
 //   npm run bench -- --scenarios=passkey --profile     (CPU profile of the server: test-output/bench/profiles)
 //   npm run bench -- soak [--signins=20000] [--store=mongo] [--users=8]   (RSS over 20 000 sign-ins: a plateau?)
+//   npm run bench -- ... --node-defaults               (without the Dockerfile's runtime settings)
 //
+// Each server runs with the runtime settings of the Dockerfile's image (MALLOC_ARENA_MAX,
+// NODE_OPTIONS: read from the Dockerfile, bench/runtime-settings.ts) unless --node-defaults.
 // The memory store runs with NODE_ENV=development (production refuses it); the mongo store runs
 // with NODE_ENV=production on FerretDB (or MONGODB_URI), FerretDB pinned to the server's core.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -20,19 +23,20 @@ import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
 import { ferretdbBinaryPath } from '../scripts/ensure-ferretdb.ts';
-import { addPasskey, member, postJson } from '../test/support/account-menu.ts';
+import { postJson } from '../test/support/account-menu.ts';
 import { HttpBrowser, type Page } from '../test/support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, partnerClient, redeem, signUpAndConsent, startAuthorization, PASSWORD } from '../test/support/partner.ts';
 import { harness, jsonOf, type Phone } from '../test/support/push-harness.ts';
 import { PushReceiver, testTls } from '../test/support/push-receiver.ts';
 import { SmsSink } from '../test/support/sms-sink.ts';
 import { SmtpSink } from '../test/support/smtp-sink.ts';
-import type { SoftAuthenticator } from '../test/support/soft-authenticator.ts';
+import { SoftAuthenticator } from '../test/support/soft-authenticator.ts';
 import { writeClientsFile } from '../test/support/tobira.ts';
 import { cpuSeconds, loadAverage, rssMb, treeCpuSeconds } from './proc.ts';
+import { describeEnv, productionRuntimeEnv } from './runtime-settings.ts';
 
 const ALL_SCENARIOS = ['password', 'passkey', 'push', 'refresh', 'introspection', 'client_credentials'] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
@@ -53,6 +57,8 @@ export interface ThroughputOptions {
   out: string | undefined;
   /** Soak: this many sign-ins of the first scenario (passkey by default), RSS sampled as they go. */
   soak: number | undefined;
+  /** False with --node-defaults: the servers run without the Dockerfile's runtime settings. */
+  productionRuntime: boolean;
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -80,6 +86,7 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
     out: option(args, 'out'),
     soak: args[0] === 'soak' ? Number(option(args, 'signins') ?? 20_000) : undefined,
+    productionRuntime: !args.includes('--node-defaults'),
   };
 }
 
@@ -242,6 +249,11 @@ class BenchServer {
     return this.#ask<Counts>('counts');
   }
 
+  /** What the memory store holds per repository and oidc model (empty on the mongo store). */
+  footprint(): Promise<Record<string, { records: number; bytes: number }>> {
+    return this.#ask<{ footprint: Record<string, { records: number; bytes: number }> }>('footprint').then((m) => m.footprint);
+  }
+
   /** Collects garbage in the server; answers the heap in use afterwards, in MB. */
   gc(): Promise<number> {
     return this.memory().then((m) => m.heapUsedMb);
@@ -340,6 +352,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       PUSH_MAX_PENDING: '20',
       ...(options.store === 'mongo' ? { MONGODB_URI: process.env.MONGODB_URI ?? ferret!.uri } : {}),
     };
+    const runtime = options.productionRuntime ? productionRuntimeEnv() : {};
+    Object.assign(env, runtime);
     // One after the other: the first creates the generated keys in the database, the next reads them.
     for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
     const serverPids = servers.map((s) => s.child.pid);
@@ -369,7 +383,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
 
     const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
-      + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
+      + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}; `
+      + `runtime ${options.productionRuntime ? `as the Dockerfile's image (${describeEnv(runtime)})` : 'Node\'s defaults (--node-defaults: not as production runs)'}`;
     console.log(header);
     console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')} (JavaScript heap in use ${heapIdle.map((h) => `${h.toFixed(0)} MB`).join(', ')})`);
     if (options.soak !== undefined) {
@@ -464,10 +479,16 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
  * plateau: the highest sample of the last quarter at most 5 % above the highest of the quarter
  * before it. Not part of CI: 20 000 sign-ins take minutes on the memory store, hours on FerretDB.
  */
+/** Issue 13's target for the soak: RSS levels off below this. */
+const RSS_TARGET_MB = 250;
+
 async function soak(options: ThroughputOptions, scenario: Scenario, servers: BenchServer[], users: number): Promise<void> {
   const target = options.soak ?? 0;
   const step = Math.max(1, Math.round(target / 20));
   await scenario.prepare(users);
+  const prepared = await Promise.all(servers.map((s) => s.memory()));
+  const heldBefore = await servers[0]!.footprint();
+  console.log(`after preparing ${users} users: RSS ${prepared.map((m) => `${m.rssMb.toFixed(0)} MB`).join(', ')} (heap in use after a GC ${prepared.map((m) => `${m.heapUsedMb.toFixed(0)} MB`).join(', ')}): the soak's baseline`);
   const samples: Array<{ signIns: number; seconds: number; rssMb: number; heapMb: number; errors: number }> = [];
   const started = performance.now();
   let done = 0;
@@ -491,10 +512,29 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   const before = Math.max(...samples.slice(-2 * quarter, -quarter).map((x) => x.rssMb));
   const plateau = last <= before * 1.05;
   console.log(`RSS: highest ${Math.max(...samples.map((x) => x.rssMb)).toFixed(0)} MB; last quarter ${last.toFixed(0)} MB against ${before.toFixed(0)} MB before it: `
-    + `${plateau ? 'a plateau (grew at most 5 %)' : `still growing (${(((last / before) - 1) * 100).toFixed(1)} %)`}; errors ${errors}; load average at end ${loadAverage()}`);
+    + `${plateau ? 'a plateau (grew at most 5 %)' : `still growing (${(((last / before) - 1) * 100).toFixed(1)} %)`}; `
+    + `${Math.max(...samples.map((x) => x.rssMb)) < RSS_TARGET_MB ? 'under' : 'ABOVE'} the ${RSS_TARGET_MB} MB target (issue 13); errors ${errors}; load average at end ${loadAverage()}`);
+  const baseline = samples[0]!;
+  const end = samples.at(-1)!;
+  const signIns = Math.max(1, end.signIns);
+  console.log(`over ${end.signIns} sign-ins from the baseline: RSS ${baseline.rssMb.toFixed(0)} → ${end.rssMb.toFixed(0)} MB (${(((end.rssMb - baseline.rssMb) * 1048576) / signIns / 1024).toFixed(2)} KB per sign-in), `
+    + `heap after a GC ${baseline.heapMb.toFixed(0)} → ${end.heapMb.toFixed(0)} MB (${(((end.heapMb - baseline.heapMb) * 1048576) / signIns / 1024).toFixed(2)} KB per sign-in)`);
+  const heldAfter = await servers[0]!.footprint();
+  const retained = Object.keys(heldAfter).sort().map((name) => {
+    const before = heldBefore[name] ?? { records: 0, bytes: 0 };
+    const after = heldAfter[name]!;
+    return { name, records: after.records, bytes: after.bytes, recordsPerSignIn: (after.records - before.records) / signIns, bytesPerSignIn: (after.bytes - before.bytes) / signIns };
+  });
+  if (retained.length > 0) {
+    console.log('what the memory store holds at the end (bytes: JSON length, a floor on the heap it costs):');
+    console.log(`${'repository / model'.padEnd(26)} ${'records'.padStart(8)} ${'KB'.padStart(8)} ${'records/sign-in'.padStart(16)} ${'bytes/sign-in'.padStart(14)}`);
+    for (const r of retained) {
+      console.log(`${r.name.padEnd(26)} ${String(r.records).padStart(8)} ${(r.bytes / 1024).toFixed(0).padStart(8)} ${r.recordsPerSignIn.toFixed(2).padStart(16)} ${r.bytesPerSignIn.toFixed(0).padStart(14)}`);
+    }
+  }
   const out = options.out ?? join('test-output', 'bench', `soak-${options.store}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ options, node: process.version, samples, plateau }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ options, node: process.version, runtime: options.productionRuntime ? productionRuntimeEnv() : 'node defaults', prepared, samples, plateau, retained }, null, 2)}\n`);
   console.log(`saved ${out}`);
 }
 
@@ -638,6 +678,27 @@ function buildScenarios(context: ScenarioContext): Record<ScenarioName, Scenario
     return redeem(configFor(vu), pending, page.url);
   }
 
+  async function passkeySignUp(vu: number, email: string): Promise<SoftAuthenticator> {
+    const browser = browserFor(vu);
+    const pending = await startAuthorization(configFor(vu));
+    const login = await browser.follow(pending.url.href);
+    const signup = await browser.follow(`${login.url}/signup`);
+    const marks = SmtpSink.marks();
+    const codePage = await browser.submit(signup, '/signup/email', { email });
+    const passkeyPage = await browser.submit(codePage, '/signup/code', { code: await SmtpSink.codeSentTo(email, marks) });
+    const uid = /data-uid="([^"]+)"/.exec(passkeyPage.body)?.[1] ?? '';
+    const csrf = /data-csrf="([^"]+)"/.exec(passkeyPage.body)?.[1] ?? '';
+    if (!uid || !csrf) throw new Error(`not at the sign-up's passkey step: ${passkeyPage.url}`);
+    const key = new SoftAuthenticator({ alg: 'ES256', origin: issuer, rpId: 'localhost' });
+    const options = jsonOf(await postJson(browser, `${issuer}/interaction/${uid}/signup/passkey/options`, { name: `Bench ${vu}` }, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
+    const done = await postJson(browser, `${issuer}/interaction/${uid}/signup/passkey/verify`, { response: key.register(options) }, csrf);
+    if (done.status !== 200) throw new Error(`passkey sign-up answered ${done.status}: ${done.body.slice(0, 200)}`);
+    const page = await throughConsent(browser, await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK));
+    expectCallback(page.url, 'passkey sign-up');
+    await redeem(configFor(vu), pending, page.url);
+    return key;
+  }
+
   return {
     password: {
       async prepare(count) {
@@ -656,12 +717,10 @@ function buildScenarios(context: ScenarioContext): Record<ScenarioName, Scenario
       },
     },
     passkey: {
+      // Passkey-first, as the product signs people up: e-mail, mailed code, name, passkey (no
+      // password, so no argon2id hash whose native memory would be counted against the sign-ins).
       async prepare(count) {
-        for (let vu = passkeyUsers.length; vu < count; vu += 1) {
-          const browser = browserFor(vu);
-          await member(issuer, configFor(vu), `bench-passkey-${vu}@example.com`, browser);
-          passkeyUsers.push(await addPasskey(issuer, browser));
-        }
+        for (let vu = passkeyUsers.length; vu < count; vu += 1) passkeyUsers.push(await passkeySignUp(vu, `bench-passkey-${vu}@example.com`));
       },
       async flow(vu) {
         const browser = browserFor(vu);

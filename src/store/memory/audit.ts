@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditQuery, AuditRepository, NewAuditEvent } from '../types.ts';
 import { assertLimit } from '../arguments.ts';
 import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 interface StoredEvent {
   event: AuditEvent;
@@ -118,5 +119,9 @@ export class MemoryAudit implements AuditRepository {
       if (matches(stored.event)) found.push(stored);
     }
     return found;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#events.map((stored) => stored.event));
   }
 }

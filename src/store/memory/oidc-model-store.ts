@@ -4,6 +4,7 @@ import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '
 import type { AdapterPayload, OidcModelStore } from '../types.ts';
 import { expiresAtFrom, isLive } from './expiry.ts';
 import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 interface StoredRecord {
   payload: AdapterPayload;
@@ -158,5 +159,9 @@ export class MemoryOidcModelStore implements OidcModelStore {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#records.values());
   }
 }
