@@ -1,6 +1,8 @@
 // In-process store for development and tests. Plain Maps on purpose: an LRU (as in oidc-provider's
 // own memory adapter) may evict a live session or code, which silently logs users out or breaks a
-// flow. Space is reclaimed only by sweepExpired(). One repository per file, named as in store/mongo.
+// flow. Space is reclaimed by sweepExpired(), by each oidc model removing its oldest expired
+// records as it writes, and by the audit log forgetting its oldest events past a cap (audit.ts).
+// One repository per file, named as in store/mongo.
 import type { OidcModelStore, Store } from '../types.ts';
 import { MemoryAccounts } from './accounts.ts';
 import { MemoryApprovals } from './approvals.ts';
@@ -27,6 +29,8 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** Records one oidc model may hold (default DEFAULT_MAX_RECORDS_PER_MODEL); see there. */
   maxRecordsPerModel?: number;
+  /** Audit events kept (default DEFAULT_MAX_AUDIT_EVENTS); see there. */
+  maxAuditEvents?: number;
 }
 
 /** The memory store, which can also say what it holds (for the soak bench; see footprint.ts). */
@@ -49,7 +53,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const phoneHandoffs = new MemoryPhoneHandoffs(now);
   const accounts = new MemoryAccounts(now);
   const passkeys = new MemoryPasskeys();
-  const audit = new MemoryAudit();
+  const audit = new MemoryAudit(options.maxAuditEvents);
   const devices = new MemoryDevices();
   const trustedBrowsers = new MemoryTrustedBrowsers();
 
@@ -93,7 +97,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     footprint(): Record<string, Footprint> {
       const report: Record<string, Footprint> = {
         accounts: accounts.footprint(), passkeys: passkeys.footprint(), consents: consents.footprint(), challenges: challenges.footprint(),
-        oneTimeCodes: oneTimeCodes.footprint(), counters: counters.footprint(), audit: audit.footprint(), devices: devices.footprint(),
+        oneTimeCodes: oneTimeCodes.footprint(), counters: counters.footprint(), audit: MemoryAudit.footprint(audit), devices: devices.footprint(),
         approvals: approvals.footprint(), trustedBrowsers: trustedBrowsers.footprint(), blocks: blocks.footprint(), phoneHandoffs: phoneHandoffs.footprint(),
       };
       for (const [model, store] of models) report[`oidc.${model}`] = store.footprint();

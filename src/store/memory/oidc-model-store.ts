@@ -3,14 +3,26 @@
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../errors.ts';
 import type { AdapterPayload, OidcModelStore } from '../types.ts';
 import { expiresAtFrom, isLive } from './expiry.ts';
-import { copyRecord } from '../copy.ts';
-import { footprintOf, type Footprint } from './footprint.ts';
+import type { Footprint } from './footprint.ts';
 
+/**
+ * One record, kept compact: the payload as its JSON text (a one-byte string is a fraction of the
+ * object tree it stands for, and JSON.parse hands every read its own copy, as copyRecord did), and
+ * beside it only what the lookups and expiry need. oidc-provider's payloads are JSON by design
+ * (its own adapters store them as JSON).
+ */
 interface StoredRecord {
-  payload: AdapterPayload;
+  json: string;
   /** Epoch milliseconds; undefined means it never expires. */
   expiresAt: number | undefined;
+  uid: string | undefined;
+  userCode: string | undefined;
+  grantId: string | undefined;
+  accountId: string | undefined;
+  consumed: boolean;
 }
+
+const stringOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 // The mongo store enforces these with unique indexes; the memory store mirrors them so both
 // adapters refuse the same writes.
@@ -28,13 +40,22 @@ export const DEFAULT_MAX_RECORDS_PER_MODEL = 100_000;
 /** At the cap, sweep at most this often: a sweep walks every record. */
 const SWEEP_AT_CAP_INTERVAL_MS = 1000;
 
+/**
+ * Expired records looked at (from the oldest written) on each write: records of one model mostly
+ * share a lifetime, so the oldest expire first, and a consumed authorization code or an expired
+ * access token leaves within a write or two of its expiry instead of waiting for the next
+ * sweepExpired (every few minutes), at a constant cost per write.
+ */
+const EXPIRED_REMOVED_PER_WRITE = 2;
+
 export class MemoryOidcModelStore implements OidcModelStore {
   readonly model: string;
   readonly #now: () => number;
   readonly #records = new Map<string, StoredRecord>();
   readonly #byUid = new Map<string, string>();
   readonly #byUserCode = new Map<string, string>();
-  readonly #byGrantId = new Map<string, Set<string>>();
+  /** Most grants have one record per model: the id itself, a Set only from the second on. */
+  readonly #byGrantId = new Map<string, string | Set<string>>();
   readonly #maxRecords: number;
   #sweptAtCap = -Infinity;
 
@@ -56,6 +77,16 @@ export class MemoryOidcModelStore implements OidcModelStore {
     }
   }
 
+  /** Removes the oldest-written records while they are expired, at most a few (see above). */
+  #removeExpiredOldest(now: number): void {
+    let removed = 0;
+    for (const [id, record] of this.#records) {
+      if (removed === EXPIRED_REMOVED_PER_WRITE || isLive(record.expiresAt, now)) return;
+      this.#delete(id);
+      removed += 1;
+    }
+  }
+
   #live(id: string | undefined): StoredRecord | undefined {
     if (id === undefined) return undefined;
     const record = this.#records.get(id);
@@ -68,61 +99,77 @@ export class MemoryOidcModelStore implements OidcModelStore {
     if (holder !== undefined && holder !== id && this.#live(holder)) throw new DuplicateKeyError(field);
   }
 
-  #unindex(id: string, payload: AdapterPayload): void {
-    if (typeof payload.uid === 'string' && this.#byUid.get(payload.uid) === id) this.#byUid.delete(payload.uid);
-    if (typeof payload.userCode === 'string' && this.#byUserCode.get(payload.userCode) === id) {
-      this.#byUserCode.delete(payload.userCode);
+  #index(id: string, record: StoredRecord): void {
+    if (record.uid !== undefined) this.#byUid.set(record.uid, id);
+    if (record.userCode !== undefined) this.#byUserCode.set(record.userCode, id);
+    if (record.grantId !== undefined) {
+      const members = this.#byGrantId.get(record.grantId);
+      if (members === undefined || members === id) this.#byGrantId.set(record.grantId, id);
+      else if (typeof members === 'string') this.#byGrantId.set(record.grantId, new Set([members, id]));
+      else members.add(id);
     }
-    if (typeof payload.grantId === 'string') {
-      const members = this.#byGrantId.get(payload.grantId);
-      members?.delete(id);
-      if (members?.size === 0) this.#byGrantId.delete(payload.grantId);
+  }
+
+  #unindex(id: string, record: StoredRecord): void {
+    if (record.uid !== undefined && this.#byUid.get(record.uid) === id) this.#byUid.delete(record.uid);
+    if (record.userCode !== undefined && this.#byUserCode.get(record.userCode) === id) this.#byUserCode.delete(record.userCode);
+    if (record.grantId !== undefined) {
+      const members = this.#byGrantId.get(record.grantId);
+      if (members === id) this.#byGrantId.delete(record.grantId);
+      else if (typeof members === 'object') {
+        members.delete(id);
+        if (members.size === 0) this.#byGrantId.delete(record.grantId);
+      }
     }
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const expiresAt = expiresAtFrom(this.#now(), expiresIn);
+    const now = this.#now();
+    const expiresAt = expiresAtFrom(now, expiresIn);
     if (UNIQUE_UID_MODELS.has(this.model)) this.#assertUnique(this.#byUid, payload.uid, id, 'uid');
     if (UNIQUE_USER_CODE_MODELS.has(this.model)) this.#assertUnique(this.#byUserCode, payload.userCode, id, 'userCode');
+    this.#removeExpiredOldest(now);
     this.#assertRoom(id);
 
-    const stored = copyRecord(payload);
+    const record: StoredRecord = {
+      json: JSON.stringify(payload),
+      expiresAt,
+      uid: stringOrUndefined(payload.uid),
+      userCode: stringOrUndefined(payload.userCode),
+      grantId: stringOrUndefined(payload.grantId),
+      accountId: stringOrUndefined(payload.accountId),
+      consumed: payload.consumed !== undefined,
+    };
     const previous = this.#records.get(id);
-    if (previous) this.#unindex(id, previous.payload);
-    this.#records.set(id, { payload: stored, expiresAt });
-    if (typeof stored.uid === 'string') this.#byUid.set(stored.uid, id);
-    if (typeof stored.userCode === 'string') this.#byUserCode.set(stored.userCode, id);
-    if (typeof stored.grantId === 'string') {
-      let members = this.#byGrantId.get(stored.grantId);
-      if (!members) {
-        members = new Set();
-        this.#byGrantId.set(stored.grantId, members);
-      }
-      members.add(id);
-    }
+    if (previous) this.#unindex(id, previous);
+    this.#records.set(id, record);
+    this.#index(id, record);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.#copyOf(this.#live(id));
+    return this.#payloadOf(this.#live(id));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.#copyOf(this.#live(this.#byUid.get(uid)));
+    return this.#payloadOf(this.#live(this.#byUid.get(uid)));
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return this.#copyOf(this.#live(this.#byUserCode.get(userCode)));
+    return this.#payloadOf(this.#live(this.#byUserCode.get(userCode)));
   }
 
-  #copyOf(record: StoredRecord | undefined): AdapterPayload | undefined {
-    return record ? copyRecord(record.payload) : undefined;
+  #payloadOf(record: StoredRecord | undefined): AdapterPayload | undefined {
+    return record ? JSON.parse(record.json) as AdapterPayload : undefined;
   }
 
   async consume(id: string): Promise<void> {
     // No await between the check and the write, so this is atomic within the process.
     const record = this.#live(id);
-    if (!record || record.payload.consumed !== undefined) throw new AlreadyConsumedError();
-    record.payload.consumed = Math.floor(this.#now() / 1000);
+    if (!record || record.consumed) throw new AlreadyConsumedError();
+    const payload = JSON.parse(record.json) as AdapterPayload;
+    payload.consumed = Math.floor(this.#now() / 1000);
+    record.json = JSON.stringify(payload);
+    record.consumed = true;
   }
 
   async destroy(id: string): Promise<void> {
@@ -133,19 +180,20 @@ export class MemoryOidcModelStore implements OidcModelStore {
     const record = this.#records.get(id);
     if (!record) return;
     this.#records.delete(id);
-    this.#unindex(id, record.payload);
+    this.#unindex(id, record);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const members = this.#byGrantId.get(grantId);
-    if (!members) return;
-    for (const id of [...members]) this.#delete(id);
+    if (members === undefined) return;
+    for (const id of typeof members === 'string' ? [members] : [...members]) this.#delete(id);
   }
 
   async listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
     const found: Array<{ id: string; payload: AdapterPayload }> = [];
+    const now = this.#now();
     for (const [id, record] of this.#records) {
-      if (record.payload.accountId === accountId && isLive(record.expiresAt, this.#now())) found.push({ id, payload: copyRecord(record.payload) });
+      if (record.accountId === accountId && isLive(record.expiresAt, now)) found.push({ id, payload: JSON.parse(record.json) as AdapterPayload });
     }
     return found;
   }
@@ -161,7 +209,10 @@ export class MemoryOidcModelStore implements OidcModelStore {
     return removed;
   }
 
+  /** The records' JSON, which is what they hold (see footprint.ts). */
   footprint(): Footprint {
-    return footprintOf(this.#records.values());
+    let bytes = 0;
+    for (const record of this.#records.values()) bytes += record.json.length;
+    return { records: this.#records.size, bytes };
   }
 }
