@@ -489,15 +489,19 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   const prepared = await Promise.all(servers.map((s) => s.memory()));
   const heldBefore = await servers[0]!.footprint();
   console.log(`after preparing ${users} users: RSS ${prepared.map((m) => `${m.rssMb.toFixed(0)} MB`).join(', ')} (heap in use after a GC ${prepared.map((m) => `${m.heapUsedMb.toFixed(0)} MB`).join(', ')}): the soak's baseline`);
-  const samples: Array<{ signIns: number; seconds: number; rssMb: number; heapMb: number; errors: number }> = [];
+  const samples: Array<{ signIns: number; seconds: number; rssMb: number; heapMb: number; heapCommittedMb: number; externalMb: number; errors: number }> = [];
   const started = performance.now();
   let done = 0;
   let errors = 0;
   const sample = async (): Promise<void> => {
     const rss = Math.max(...servers.map((s) => rssMb(s.child.pid)));
-    const heap = Math.max(...await Promise.all(servers.map((s) => s.gc())));
-    samples.push({ signIns: done, seconds: (performance.now() - started) / 1000, rssMb: rss, heapMb: heap, errors });
-    console.log(`${String(done).padStart(7)} sign-ins ${((performance.now() - started) / 1000).toFixed(0).padStart(6)} s   RSS ${rss.toFixed(0).padStart(5)} MB   heap after GC ${heap.toFixed(0).padStart(4)} MB   errors ${errors}`);
+    const memory = await Promise.all(servers.map((s) => s.memory()));
+    const heap = Math.max(...memory.map((m) => m.heapUsedMb));
+    const committed = Math.max(...memory.map((m) => m.heapTotalMb));
+    const external = Math.max(...memory.map((m) => m.externalMb));
+    samples.push({ signIns: done, seconds: (performance.now() - started) / 1000, rssMb: rss, heapMb: heap, heapCommittedMb: committed, externalMb: external, errors });
+    console.log(`${String(done).padStart(7)} sign-ins ${((performance.now() - started) / 1000).toFixed(0).padStart(6)} s   RSS ${rss.toFixed(0).padStart(5)} MB   heap after GC ${heap.toFixed(0).padStart(4)} MB`
+      + ` (committed ${committed.toFixed(0).padStart(4)} MB, external ${external.toFixed(0).padStart(3)} MB)   errors ${errors}`);
   };
   console.log(`soak: ${target} ${options.scenarios[0]} sign-ins, ${users} users, RSS every ${step}`);
   await sample();

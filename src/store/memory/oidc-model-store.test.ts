@@ -62,7 +62,7 @@ describe('memory oidc model store: bounded', () => {
     assert.equal(await tokens.find('new'), undefined);
   });
 
-  it('holds a record as its JSON and hands out a fresh copy on each read', async () => {
+  it('hands out a fresh copy on each read, and says what it holds', async () => {
     const sessions = new MemoryOidcModelStore('Session', now);
     const payload = { uid: 'u1', accountId: 'a1', authorizations: { 'partner-web': { sid: 's', grantId: 'g' } } };
     await sessions.upsert('s1', payload, 3600);

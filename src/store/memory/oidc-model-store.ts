@@ -3,26 +3,14 @@
 import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '../errors.ts';
 import type { AdapterPayload, OidcModelStore } from '../types.ts';
 import { expiresAtFrom, isLive } from './expiry.ts';
-import type { Footprint } from './footprint.ts';
+import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
-/**
- * One record, kept compact: the payload as its JSON text (a one-byte string is a fraction of the
- * object tree it stands for, and JSON.parse hands every read its own copy, as copyRecord did), and
- * beside it only what the lookups and expiry need. oidc-provider's payloads are JSON by design
- * (its own adapters store them as JSON).
- */
 interface StoredRecord {
-  json: string;
+  payload: AdapterPayload;
   /** Epoch milliseconds; undefined means it never expires. */
   expiresAt: number | undefined;
-  uid: string | undefined;
-  userCode: string | undefined;
-  grantId: string | undefined;
-  accountId: string | undefined;
-  consumed: boolean;
 }
-
-const stringOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 // The mongo store enforces these with unique indexes; the memory store mirrors them so both
 // adapters refuse the same writes.
@@ -99,26 +87,26 @@ export class MemoryOidcModelStore implements OidcModelStore {
     if (holder !== undefined && holder !== id && this.#live(holder)) throw new DuplicateKeyError(field);
   }
 
-  #index(id: string, record: StoredRecord): void {
-    if (record.uid !== undefined) this.#byUid.set(record.uid, id);
-    if (record.userCode !== undefined) this.#byUserCode.set(record.userCode, id);
-    if (record.grantId !== undefined) {
-      const members = this.#byGrantId.get(record.grantId);
-      if (members === undefined || members === id) this.#byGrantId.set(record.grantId, id);
-      else if (typeof members === 'string') this.#byGrantId.set(record.grantId, new Set([members, id]));
+  #index(id: string, payload: AdapterPayload): void {
+    if (typeof payload.uid === 'string') this.#byUid.set(payload.uid, id);
+    if (typeof payload.userCode === 'string') this.#byUserCode.set(payload.userCode, id);
+    if (typeof payload.grantId === 'string') {
+      const members = this.#byGrantId.get(payload.grantId);
+      if (members === undefined || members === id) this.#byGrantId.set(payload.grantId, id);
+      else if (typeof members === 'string') this.#byGrantId.set(payload.grantId, new Set([members, id]));
       else members.add(id);
     }
   }
 
-  #unindex(id: string, record: StoredRecord): void {
-    if (record.uid !== undefined && this.#byUid.get(record.uid) === id) this.#byUid.delete(record.uid);
-    if (record.userCode !== undefined && this.#byUserCode.get(record.userCode) === id) this.#byUserCode.delete(record.userCode);
-    if (record.grantId !== undefined) {
-      const members = this.#byGrantId.get(record.grantId);
-      if (members === id) this.#byGrantId.delete(record.grantId);
+  #unindex(id: string, payload: AdapterPayload): void {
+    if (typeof payload.uid === 'string' && this.#byUid.get(payload.uid) === id) this.#byUid.delete(payload.uid);
+    if (typeof payload.userCode === 'string' && this.#byUserCode.get(payload.userCode) === id) this.#byUserCode.delete(payload.userCode);
+    if (typeof payload.grantId === 'string') {
+      const members = this.#byGrantId.get(payload.grantId);
+      if (members === id) this.#byGrantId.delete(payload.grantId);
       else if (typeof members === 'object') {
         members.delete(id);
-        if (members.size === 0) this.#byGrantId.delete(record.grantId);
+        if (members.size === 0) this.#byGrantId.delete(payload.grantId);
       }
     }
   }
@@ -131,19 +119,11 @@ export class MemoryOidcModelStore implements OidcModelStore {
     this.#removeExpiredOldest(now);
     this.#assertRoom(id);
 
-    const record: StoredRecord = {
-      json: JSON.stringify(payload),
-      expiresAt,
-      uid: stringOrUndefined(payload.uid),
-      userCode: stringOrUndefined(payload.userCode),
-      grantId: stringOrUndefined(payload.grantId),
-      accountId: stringOrUndefined(payload.accountId),
-      consumed: payload.consumed !== undefined,
-    };
+    const stored = copyRecord(payload);
     const previous = this.#records.get(id);
-    if (previous) this.#unindex(id, previous);
-    this.#records.set(id, record);
-    this.#index(id, record);
+    if (previous) this.#unindex(id, previous.payload);
+    this.#records.set(id, { payload: stored, expiresAt });
+    this.#index(id, stored);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -159,17 +139,14 @@ export class MemoryOidcModelStore implements OidcModelStore {
   }
 
   #payloadOf(record: StoredRecord | undefined): AdapterPayload | undefined {
-    return record ? JSON.parse(record.json) as AdapterPayload : undefined;
+    return record ? copyRecord(record.payload) : undefined;
   }
 
   async consume(id: string): Promise<void> {
     // No await between the check and the write, so this is atomic within the process.
     const record = this.#live(id);
-    if (!record || record.consumed) throw new AlreadyConsumedError();
-    const payload = JSON.parse(record.json) as AdapterPayload;
-    payload.consumed = Math.floor(this.#now() / 1000);
-    record.json = JSON.stringify(payload);
-    record.consumed = true;
+    if (!record || record.payload.consumed !== undefined) throw new AlreadyConsumedError();
+    record.payload.consumed = Math.floor(this.#now() / 1000);
   }
 
   async destroy(id: string): Promise<void> {
@@ -180,7 +157,7 @@ export class MemoryOidcModelStore implements OidcModelStore {
     const record = this.#records.get(id);
     if (!record) return;
     this.#records.delete(id);
-    this.#unindex(id, record);
+    this.#unindex(id, record.payload);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -193,7 +170,7 @@ export class MemoryOidcModelStore implements OidcModelStore {
     const found: Array<{ id: string; payload: AdapterPayload }> = [];
     const now = this.#now();
     for (const [id, record] of this.#records) {
-      if (record.accountId === accountId && isLive(record.expiresAt, now)) found.push({ id, payload: JSON.parse(record.json) as AdapterPayload });
+      if (record.payload.accountId === accountId && isLive(record.expiresAt, now)) found.push({ id, payload: copyRecord(record.payload) });
     }
     return found;
   }
@@ -209,10 +186,7 @@ export class MemoryOidcModelStore implements OidcModelStore {
     return removed;
   }
 
-  /** The records' JSON, which is what they hold (see footprint.ts). */
   footprint(): Footprint {
-    let bytes = 0;
-    for (const record of this.#records.values()) bytes += record.json.length;
-    return { records: this.#records.size, bytes };
+    return footprintOf(Array.from(this.#records.values(), (record) => record.payload));
   }
 }
