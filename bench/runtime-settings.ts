@@ -1,6 +1,7 @@
 // The runtime settings production runs with, read from the Dockerfile itself so the bench and the
 // image cannot drift apart: every variable the final stage sets with ENV, except those the bench
-// sets for itself (NODE_ENV: the memory store refuses production; PORT: each server its own).
+// sets for itself (NODE_ENV: the memory store refuses production; PORT: each server its own), and
+// the node flags of its CMD (V8 flags NODE_OPTIONS does not allow go there).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,12 +24,16 @@ function pairsOf(instruction: string): Array<[string, string]> {
   return pairs;
 }
 
-/** The ENV variables of the Dockerfile's last stage, continuation lines joined. */
-export function dockerRuntimeEnv(dockerfile = readFileSync(DOCKERFILE, 'utf8')): Record<string, string> {
+/** The instructions of the Dockerfile's last stage, one a line (continuation lines joined). */
+function lastStage(dockerfile: string): string[] {
   const lines = dockerfile.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim());
-  const lastFrom = lines.findLastIndex((l) => /^FROM\s/i.test(l));
+  return lines.slice(lines.findLastIndex((l) => /^FROM\s/i.test(l)) + 1);
+}
+
+/** The ENV variables of the Dockerfile's last stage. */
+export function dockerRuntimeEnv(dockerfile = readFileSync(DOCKERFILE, 'utf8')): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const line of lines.slice(lastFrom + 1)) {
+  for (const line of lastStage(dockerfile)) {
     if (!/^ENV\s/i.test(line)) continue;
     for (const [key, value] of pairsOf(line)) if (!BENCH_OWNS.has(key)) env[key] = value;
   }
@@ -43,6 +48,15 @@ export function productionRuntimeEnv(inherited: NodeJS.ProcessEnv = process.env)
   const env = dockerRuntimeEnv();
   if (env.NODE_OPTIONS !== undefined && inherited.NODE_OPTIONS) env.NODE_OPTIONS = `${inherited.NODE_OPTIONS} ${env.NODE_OPTIONS}`;
   return env;
+}
+
+/** The node flags of the last stage's CMD (exec form): what comes between `node` and the script. */
+export function dockerNodeFlags(dockerfile = readFileSync(DOCKERFILE, 'utf8')): string[] {
+  const cmd = lastStage(dockerfile).findLast((l) => /^CMD\s/i.test(l));
+  if (!cmd) return [];
+  const argv = JSON.parse(cmd.replace(/^CMD\s+/i, '')) as unknown;
+  if (!Array.isArray(argv) || argv[0] !== 'node') throw new Error(`the Dockerfile's CMD is not ["node", ...]: ${cmd}`);
+  return argv.slice(1).filter((arg): arg is string => typeof arg === 'string' && arg.startsWith('--'));
 }
 
 /** `KEY=value KEY=value`, for the bench's header. */

@@ -11,8 +11,9 @@
 //   npm run bench -- soak [--signins=20000] [--store=mongo] [--users=8]   (RSS over 20 000 sign-ins: a plateau?)
 //   npm run bench -- ... --node-defaults               (without the Dockerfile's runtime settings)
 //
-// Each server runs with the runtime settings of the Dockerfile's image (MALLOC_ARENA_MAX,
-// NODE_OPTIONS: read from the Dockerfile, bench/runtime-settings.ts) unless --node-defaults.
+// Each server runs with the runtime settings of the Dockerfile's image (its ENV, e.g.
+// MALLOC_ARENA_MAX and NODE_OPTIONS, and the node flags of its CMD: read from the Dockerfile,
+// bench/runtime-settings.ts) unless --node-defaults.
 // The memory store runs with NODE_ENV=development (production refuses it); the mongo store runs
 // with NODE_ENV=production on FerretDB (or MONGODB_URI), FerretDB pinned to the server's core.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -36,7 +37,7 @@ import { SmtpSink } from '../test/support/smtp-sink.ts';
 import { SoftAuthenticator } from '../test/support/soft-authenticator.ts';
 import { writeClientsFile } from '../test/support/tobira.ts';
 import { cpuSeconds, loadAverage, rssMb, treeCpuSeconds } from './proc.ts';
-import { describeEnv, productionRuntimeEnv } from './runtime-settings.ts';
+import { describeEnv, dockerNodeFlags, productionRuntimeEnv } from './runtime-settings.ts';
 
 const ALL_SCENARIOS = ['password', 'passkey', 'push', 'refresh', 'introspection', 'client_credentials'] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
@@ -222,9 +223,10 @@ class BenchServer {
     this.port = port;
   }
 
-  static async start(env: Record<string, string>, port: number, profileDir: string | undefined): Promise<BenchServer> {
+  static async start(env: Record<string, string>, nodeFlags: string[], port: number, profileDir: string | undefined): Promise<BenchServer> {
     const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const [command, args] = pinned(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', ...profiling, join(import.meta.dirname, 'server.ts')]);
+    const flags = [...new Set(['--disable-warning=ExperimentalWarning', ...nodeFlags, '--expose-gc', ...profiling])];
+    const [command, args] = pinned(process.execPath, [...flags, join(import.meta.dirname, 'server.ts')]);
     const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)));
@@ -353,9 +355,10 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       ...(options.store === 'mongo' ? { MONGODB_URI: process.env.MONGODB_URI ?? ferret!.uri } : {}),
     };
     const runtime = options.productionRuntime ? productionRuntimeEnv() : {};
+    const nodeFlags = options.productionRuntime ? dockerNodeFlags() : [];
     Object.assign(env, runtime);
     // One after the other: the first creates the generated keys in the database, the next reads them.
-    for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
+    for (const port of ports) servers.push(await BenchServer.start(env, nodeFlags, port, options.profileDir));
     const serverPids = servers.map((s) => s.child.pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const heapIdle = await Promise.all(servers.map((s) => s.gc()));
@@ -384,7 +387,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
       + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}; `
-      + `runtime ${options.productionRuntime ? `as the Dockerfile's image (${describeEnv(runtime)})` : 'Node\'s defaults (--node-defaults: not as production runs)'}`;
+      + `runtime ${options.productionRuntime ? `as the Dockerfile's image (${describeEnv(runtime)}; node ${nodeFlags.join(' ')})` : 'Node\'s defaults (--node-defaults: not as production runs)'}`;
     console.log(header);
     console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')} (JavaScript heap in use ${heapIdle.map((h) => `${h.toFixed(0)} MB`).join(', ')})`);
     if (options.soak !== undefined) {
@@ -538,7 +541,7 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   }
   const out = options.out ?? join('test-output', 'bench', `soak-${options.store}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ options, node: process.version, runtime: options.productionRuntime ? productionRuntimeEnv() : 'node defaults', prepared, samples, plateau, retained }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ options, node: process.version, runtime: options.productionRuntime ? { env: productionRuntimeEnv(), nodeFlags: dockerNodeFlags() } : 'node defaults', prepared, samples, plateau, retained }, null, 2)}\n`);
   console.log(`saved ${out}`);
 }
 

@@ -1,7 +1,7 @@
 // The bench runs its servers with the image's runtime settings, read from the Dockerfile: one
 // source, so a change to the image changes what the bench measures.
 import assert from 'node:assert/strict';
-import { dockerRuntimeEnv, productionRuntimeEnv } from '../../bench/runtime-settings.ts';
+import { dockerNodeFlags, dockerRuntimeEnv, productionRuntimeEnv } from '../../bench/runtime-settings.ts';
 
 describe('bench runtime settings', () => {
   it("reads the Dockerfile's memory settings, leaving NODE_ENV and PORT to the bench", () => {
@@ -29,5 +29,17 @@ describe('bench runtime settings', () => {
   it("keeps NODE_OPTIONS the caller has, the image's after them", () => {
     const env = productionRuntimeEnv({ NODE_OPTIONS: '--trace-warnings' });
     assert.match(env.NODE_OPTIONS ?? '', /^--trace-warnings --max-semi-space-size=\d+$/);
+  });
+
+  it("reads the node flags of the last CMD, not the health check's", () => {
+    const dockerfile = [
+      'FROM node:24-slim',
+      'HEALTHCHECK --interval=30s \\',
+      '  CMD ["node", "-e", "process.exit(0)"]',
+      'CMD ["node", "--optimize-for-size", "--disable-warning=ExperimentalWarning", "src/main.ts"]',
+    ].join('\n');
+    assert.deepEqual(dockerNodeFlags(dockerfile), ['--optimize-for-size', '--disable-warning=ExperimentalWarning']);
+    assert.throws(() => dockerNodeFlags('FROM x\nCMD ["npm", "start"]'), /not \["node"/);
+    assert.ok(dockerNodeFlags().includes('--disable-warning=ExperimentalWarning'), "the real Dockerfile's CMD is read");
   });
 });
