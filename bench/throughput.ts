@@ -496,6 +496,7 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   const started = performance.now();
   let done = 0;
   let errors = 0;
+  let firstError: string | undefined;
   const sample = async (): Promise<void> => {
     const rss = Math.max(...servers.map((s) => rssMb(s.child.pid)));
     const memory = await Promise.all(servers.map((s) => s.memory()));
@@ -512,6 +513,10 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
     const run = await driveCount(scenario.flow, users, Math.min(step, target - done));
     done += run.latencies.length;
     errors += run.errors;
+    if (run.firstError && firstError === undefined) {
+      firstError = run.firstError;
+      console.log(`first error: ${firstError}`);
+    }
     await sample();
   }
   const quarter = Math.max(1, Math.floor(samples.length / 4));
@@ -541,7 +546,7 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   }
   const out = options.out ?? join('test-output', 'bench', `soak-${options.store}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ options, node: process.version, runtime: options.productionRuntime ? { env: productionRuntimeEnv(), nodeFlags: dockerNodeFlags() } : 'node defaults', prepared, samples, plateau, retained }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ options, node: process.version, firstError, runtime: options.productionRuntime ? { env: productionRuntimeEnv(), nodeFlags: dockerNodeFlags() } : 'node defaults', prepared, samples, plateau, retained }, null, 2)}\n`);
   console.log(`saved ${out}`);
 }
 
@@ -549,6 +554,7 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
 async function driveCount(flow: Flow, users: number, count: number): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   let started = 0;
   const t = performance.now();
   await Promise.all(Array.from({ length: users }, async (_u, vu) => {
@@ -558,13 +564,14 @@ async function driveCount(flow: Flow, users: number, count: number): Promise<Run
       try {
         await flow(vu);
         latencies.push(performance.now() - t0);
-      } catch {
+      } catch (err) {
         errors += 1;
+        firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
   }));
-  return { latencies, seconds: (performance.now() - t) / 1000, errors };
+  return { latencies, seconds: (performance.now() - t) / 1000, errors, ...(firstError ? { firstError } : {}) };
 }
 
 function databaseCpu(ferret: Ferret | undefined): number {
