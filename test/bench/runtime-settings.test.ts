@@ -1,6 +1,7 @@
 // The bench runs its servers with the image's runtime settings, read from the Dockerfile: one
 // source, so a change to the image changes what the bench measures.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { dockerNodeFlags, dockerRuntimeEnv, productionRuntimeEnv } from '../../bench/runtime-settings.ts';
 
 describe('bench runtime settings', () => {
@@ -41,5 +42,10 @@ describe('bench runtime settings', () => {
     assert.deepEqual(dockerNodeFlags(dockerfile), ['--optimize-for-size', '--disable-warning=ExperimentalWarning']);
     assert.throws(() => dockerNodeFlags('FROM x\nCMD ["npm", "start"]'), /not \["node"/);
     assert.ok(dockerNodeFlags().includes('--disable-warning=ExperimentalWarning'), "the real Dockerfile's CMD is read");
+  });
+
+  it("starts this node with the image's flags and NODE_OPTIONS (a V8 flag a Node release dropped would stop the image)", () => {
+    const run = spawnSync(process.execPath, [...dockerNodeFlags(), '-e', '0'], { env: { ...process.env, ...productionRuntimeEnv({}) }, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
   });
 });
