@@ -476,15 +476,15 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
   }
 }
 
+/** Issue 13's target for the soak: RSS levels off below this. */
+const RSS_TARGET_MB = 250;
+
 /**
  * `npm run bench -- soak`: sign-ins back to back until `options.soak` are done, the server's RSS
  * (and JavaScript heap after a GC) sampled twenty times on the way, then whether RSS reached a
  * plateau: the highest sample of the last quarter at most 5 % above the highest of the quarter
  * before it. Not part of CI: 20 000 sign-ins take minutes on the memory store, hours on FerretDB.
  */
-/** Issue 13's target for the soak: RSS levels off below this. */
-const RSS_TARGET_MB = 250;
-
 async function soak(options: ThroughputOptions, scenario: Scenario, servers: BenchServer[], users: number): Promise<void> {
   const target = options.soak ?? 0;
   const step = Math.max(1, Math.round(target / 20));
