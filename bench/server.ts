@@ -3,7 +3,8 @@
 // only, and it counts store work: every call through the storage port (both stores) and, on a
 // database the bench did not start (MONGODB_URI), every command the driver sends (one command =
 // one round trip; FerretDB started by the bench counts them itself, at no cost to this process).
-// The bench asks for the counts over the IPC channel, so counting costs no HTTP request.
+// The bench asks for the counts (and, on the memory store, what it holds) over the IPC channel, so
+// counting costs no HTTP request.
 import { createServer } from 'node:http';
 import { buildApp } from '../src/app/app.ts';
 import { assertProductionReady } from '../src/config/production-guard.ts';
@@ -59,9 +60,8 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   assertProductionReady(settings);
   const logger = createLogger(settings.logLevel);
-  const raw = settings.mongodbUri
-    ? await createMongoStore(settings.mongodbUri, { logger, ...(process.env.BENCH_COUNT_DRIVER_COMMANDS === 'true' ? { onCommand: (name: string) => bump(dbCommands, name) } : {}) })
-    : createMemoryStore();
+  const memory = settings.mongodbUri ? undefined : createMemoryStore();
+  const raw = memory ?? await createMongoStore(settings.mongodbUri!, { logger, ...(process.env.BENCH_COUNT_DRIVER_COMMANDS === 'true' ? { onCommand: (name: string) => bump(dbCommands, name) } : {}) });
   await raw.init();
   const store = countingStore(raw);
   const { app } = await buildApp(settings, store, logger);
@@ -80,6 +80,9 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
       process.send?.({ type: 'gc', heapUsedMb: heapUsed / 1048576, heapTotalMb: heapTotal / 1048576, externalMb: external / 1048576, rssMb: rss / 1048576 });
+    } else if (message.type === 'footprint') {
+      // What the memory store holds, per repository and oidc model (none on the mongo store).
+      process.send?.({ type: 'footprint', footprint: memory?.footprint() ?? {} });
     }
   });
   process.on('SIGTERM', () => {

@@ -9,7 +9,11 @@
 //   npm run bench -- --store=mongo --ferretdb=postgresql (FerretDB on a throwaway PostgreSQL cluster)
 //   npm run bench -- --scenarios=passkey --profile     (CPU profile of the server: test-output/bench/profiles)
 //   npm run bench -- soak [--signins=20000] [--store=mongo] [--users=8]   (RSS over 20 000 sign-ins: a plateau?)
+//   npm run bench -- ... --node-defaults               (without the Dockerfile's runtime settings)
 //
+// Each server runs with the runtime settings of the Dockerfile's image (its ENV, e.g.
+// MALLOC_ARENA_MAX and NODE_OPTIONS, and the node flags of its CMD: read from the Dockerfile,
+// bench/runtime-settings.ts) unless --node-defaults.
 // The memory store runs with NODE_ENV=development (production refuses it); the mongo store runs
 // with NODE_ENV=production on FerretDB (or MONGODB_URI), FerretDB pinned to the server's core.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -20,19 +24,20 @@ import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
 import { ferretdbBinaryPath } from '../scripts/ensure-ferretdb.ts';
-import { addPasskey, member, postJson } from '../test/support/account-menu.ts';
+import { postJson } from '../test/support/account-menu.ts';
 import { HttpBrowser, type Page } from '../test/support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, partnerClient, redeem, signUpAndConsent, startAuthorization, PASSWORD } from '../test/support/partner.ts';
 import { harness, jsonOf, type Phone } from '../test/support/push-harness.ts';
 import { PushReceiver, testTls } from '../test/support/push-receiver.ts';
 import { SmsSink } from '../test/support/sms-sink.ts';
 import { SmtpSink } from '../test/support/smtp-sink.ts';
-import type { SoftAuthenticator } from '../test/support/soft-authenticator.ts';
+import { SoftAuthenticator } from '../test/support/soft-authenticator.ts';
 import { writeClientsFile } from '../test/support/tobira.ts';
 import { cpuSeconds, loadAverage, rssMb, treeCpuSeconds } from './proc.ts';
+import { describeEnv, dockerNodeFlags, productionRuntimeEnv } from './runtime-settings.ts';
 
 const ALL_SCENARIOS = ['password', 'passkey', 'push', 'refresh', 'introspection', 'client_credentials'] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
@@ -55,6 +60,8 @@ export interface ThroughputOptions {
   soak: number | undefined;
   /** The partner's registered ID token algorithm: RS256 (the default for a partner that names none) or ES256. */
   idTokenAlg: 'RS256' | 'ES256';
+  /** False with --node-defaults: the servers run without the Dockerfile's runtime settings. */
+  productionRuntime: boolean;
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -83,6 +90,7 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     out: option(args, 'out'),
     soak: args[0] === 'soak' ? Number(option(args, 'signins') ?? 20_000) : undefined,
     idTokenAlg: idTokenAlg(option(args, 'id-token-alg')),
+    productionRuntime: !args.includes('--node-defaults'),
   };
 }
 
@@ -244,9 +252,10 @@ class BenchServer {
     this.port = port;
   }
 
-  static async start(env: Record<string, string>, port: number, profileDir: string | undefined): Promise<BenchServer> {
+  static async start(env: Record<string, string>, nodeFlags: string[], port: number, profileDir: string | undefined): Promise<BenchServer> {
     const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const [command, args] = pinned(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', ...profiling, join(import.meta.dirname, 'server.ts')]);
+    const flags = [...new Set(['--disable-warning=ExperimentalWarning', ...nodeFlags, '--expose-gc', ...profiling])];
+    const [command, args] = pinned(process.execPath, [...flags, join(import.meta.dirname, 'server.ts')]);
     const child = spawn(command, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)));
@@ -269,6 +278,11 @@ class BenchServer {
 
   counts(): Promise<Counts> {
     return this.#ask<Counts>('counts');
+  }
+
+  /** What the memory store holds per repository and oidc model (empty on the mongo store). */
+  footprint(): Promise<Record<string, { records: number; bytes: number }>> {
+    return this.#ask<{ footprint: Record<string, { records: number; bytes: number }> }>('footprint').then((m) => m.footprint);
   }
 
   /** Collects garbage in the server; answers the heap in use afterwards, in MB. */
@@ -371,8 +385,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       // Only a database the bench does not run is counted by the servers' driver (see NOT_A_FLOW_COMMAND).
       ...(options.store === 'mongo' && !ferret ? { BENCH_COUNT_DRIVER_COMMANDS: 'true' } : {}),
     };
+    const runtime = options.productionRuntime ? productionRuntimeEnv() : {};
+    const nodeFlags = options.productionRuntime ? dockerNodeFlags() : [];
+    Object.assign(env, runtime);
     // One after the other: the first creates the generated keys in the database, the next reads them.
-    for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
+    for (const port of ports) servers.push(await BenchServer.start(env, nodeFlags, port, options.profileDir));
     const serverPids = servers.map((s) => s.child.pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const heapIdle = await Promise.all(servers.map((s) => s.gc()));
@@ -400,7 +417,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
 
     const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
-      + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, partner's ID tokens ${options.idTokenAlg}, Node ${process.version}, load average at start ${loadAverage()}`;
+      + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, partner's ID tokens ${options.idTokenAlg}, Node ${process.version}, load average at start ${loadAverage()}; `
+      + `runtime ${options.productionRuntime ? `as the Dockerfile's image (${describeEnv(runtime)}; node ${nodeFlags.join(' ')})` : 'Node\'s defaults (--node-defaults: not as production runs)'}`;
     console.log(header);
     console.log(`server RSS idle after start: ${rssIdle.map((r) => `${r.toFixed(0)} MB`).join(', ')} (JavaScript heap in use ${heapIdle.map((h) => `${h.toFixed(0)} MB`).join(', ')})`);
     if (options.soak !== undefined) {
@@ -491,6 +509,9 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
   }
 }
 
+/** Issue 13's target for the soak: RSS levels off below this. */
+const RSS_TARGET_MB = 250;
+
 /**
  * `npm run bench -- soak`: sign-ins back to back until `options.soak` are done, the server's RSS
  * (and JavaScript heap after a GC) sampled twenty times on the way, then whether RSS reached a
@@ -501,15 +522,23 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   const target = options.soak ?? 0;
   const step = Math.max(1, Math.round(target / 20));
   await scenario.prepare(users);
-  const samples: Array<{ signIns: number; seconds: number; rssMb: number; heapMb: number; errors: number }> = [];
+  const prepared = await Promise.all(servers.map((s) => s.memory()));
+  const heldBefore = await servers[0]!.footprint();
+  console.log(`after preparing ${users} users: RSS ${prepared.map((m) => `${m.rssMb.toFixed(0)} MB`).join(', ')} (heap in use after a GC ${prepared.map((m) => `${m.heapUsedMb.toFixed(0)} MB`).join(', ')}): the soak's baseline`);
+  const samples: Array<{ signIns: number; seconds: number; rssMb: number; heapMb: number; heapCommittedMb: number; externalMb: number; errors: number }> = [];
   const started = performance.now();
   let done = 0;
   let errors = 0;
+  let firstError: string | undefined;
   const sample = async (): Promise<void> => {
     const rss = Math.max(...servers.map((s) => rssMb(s.child.pid)));
-    const heap = Math.max(...await Promise.all(servers.map((s) => s.gc())));
-    samples.push({ signIns: done, seconds: (performance.now() - started) / 1000, rssMb: rss, heapMb: heap, errors });
-    console.log(`${String(done).padStart(7)} sign-ins ${((performance.now() - started) / 1000).toFixed(0).padStart(6)} s   RSS ${rss.toFixed(0).padStart(5)} MB   heap after GC ${heap.toFixed(0).padStart(4)} MB   errors ${errors}`);
+    const memory = await Promise.all(servers.map((s) => s.memory()));
+    const heap = Math.max(...memory.map((m) => m.heapUsedMb));
+    const committed = Math.max(...memory.map((m) => m.heapTotalMb));
+    const external = Math.max(...memory.map((m) => m.externalMb));
+    samples.push({ signIns: done, seconds: (performance.now() - started) / 1000, rssMb: rss, heapMb: heap, heapCommittedMb: committed, externalMb: external, errors });
+    console.log(`${String(done).padStart(7)} sign-ins ${((performance.now() - started) / 1000).toFixed(0).padStart(6)} s   RSS ${rss.toFixed(0).padStart(5)} MB   heap after GC ${heap.toFixed(0).padStart(4)} MB`
+      + ` (committed ${committed.toFixed(0).padStart(4)} MB, external ${external.toFixed(0).padStart(3)} MB)   errors ${errors}`);
   };
   console.log(`soak: ${target} ${options.scenarios[0]} sign-ins, ${users} users, RSS every ${step}`);
   await sample();
@@ -517,6 +546,10 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
     const run = await driveCount(scenario.flow, users, Math.min(step, target - done));
     done += run.latencies.length;
     errors += run.errors;
+    if (run.firstError && firstError === undefined) {
+      firstError = run.firstError;
+      console.log(`first error: ${firstError}`);
+    }
     await sample();
   }
   const quarter = Math.max(1, Math.floor(samples.length / 4));
@@ -524,10 +557,29 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   const before = Math.max(...samples.slice(-2 * quarter, -quarter).map((x) => x.rssMb));
   const plateau = last <= before * 1.05;
   console.log(`RSS: highest ${Math.max(...samples.map((x) => x.rssMb)).toFixed(0)} MB; last quarter ${last.toFixed(0)} MB against ${before.toFixed(0)} MB before it: `
-    + `${plateau ? 'a plateau (grew at most 5 %)' : `still growing (${(((last / before) - 1) * 100).toFixed(1)} %)`}; errors ${errors}; load average at end ${loadAverage()}`);
+    + `${plateau ? 'a plateau (grew at most 5 %)' : `still growing (${(((last / before) - 1) * 100).toFixed(1)} %)`}; `
+    + `${Math.max(...samples.map((x) => x.rssMb)) < RSS_TARGET_MB ? 'under' : 'ABOVE'} the ${RSS_TARGET_MB} MB target (issue 13); errors ${errors}; load average at end ${loadAverage()}`);
+  const baseline = samples[0]!;
+  const end = samples.at(-1)!;
+  const signIns = Math.max(1, end.signIns);
+  console.log(`over ${end.signIns} sign-ins from the baseline: RSS ${baseline.rssMb.toFixed(0)} → ${end.rssMb.toFixed(0)} MB (${(((end.rssMb - baseline.rssMb) * 1048576) / signIns / 1024).toFixed(2)} KB per sign-in), `
+    + `heap after a GC ${baseline.heapMb.toFixed(0)} → ${end.heapMb.toFixed(0)} MB (${(((end.heapMb - baseline.heapMb) * 1048576) / signIns / 1024).toFixed(2)} KB per sign-in)`);
+  const heldAfter = await servers[0]!.footprint();
+  const retained = Object.keys(heldAfter).sort().map((name) => {
+    const before = heldBefore[name] ?? { records: 0, bytes: 0 };
+    const after = heldAfter[name]!;
+    return { name, records: after.records, bytes: after.bytes, recordsPerSignIn: (after.records - before.records) / signIns, bytesPerSignIn: (after.bytes - before.bytes) / signIns };
+  });
+  if (retained.length > 0) {
+    console.log('what the memory store holds at the end (bytes: JSON length, a floor on the heap it costs):');
+    console.log(`${'repository / model'.padEnd(26)} ${'records'.padStart(8)} ${'KB'.padStart(8)} ${'records/sign-in'.padStart(16)} ${'bytes/sign-in'.padStart(14)}`);
+    for (const r of retained) {
+      console.log(`${r.name.padEnd(26)} ${String(r.records).padStart(8)} ${(r.bytes / 1024).toFixed(0).padStart(8)} ${r.recordsPerSignIn.toFixed(2).padStart(16)} ${r.bytesPerSignIn.toFixed(0).padStart(14)}`);
+    }
+  }
   const out = options.out ?? join('test-output', 'bench', `soak-${options.store}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ options, node: process.version, samples, plateau }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ options, node: process.version, firstError, runtime: options.productionRuntime ? { env: productionRuntimeEnv(), nodeFlags: dockerNodeFlags() } : 'node defaults', prepared, samples, plateau, retained }, null, 2)}\n`);
   console.log(`saved ${out}`);
 }
 
@@ -535,6 +587,7 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
 async function driveCount(flow: Flow, users: number, count: number): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   let started = 0;
   const t = performance.now();
   await Promise.all(Array.from({ length: users }, async (_u, vu) => {
@@ -544,13 +597,14 @@ async function driveCount(flow: Flow, users: number, count: number): Promise<Run
       try {
         await flow(vu);
         latencies.push(performance.now() - t0);
-      } catch {
+      } catch (err) {
         errors += 1;
+        firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
   }));
-  return { latencies, seconds: (performance.now() - t) / 1000, errors };
+  return { latencies, seconds: (performance.now() - t) / 1000, errors, ...(firstError ? { firstError } : {}) };
 }
 
 function databaseCpu(ferret: Ferret | undefined): number {
@@ -671,6 +725,27 @@ function buildScenarios(context: ScenarioContext): Record<ScenarioName, Scenario
     return redeem(configFor(vu), pending, page.url);
   }
 
+  async function passkeySignUp(vu: number, email: string): Promise<SoftAuthenticator> {
+    const browser = browserFor(vu);
+    const pending = await startAuthorization(configFor(vu));
+    const login = await browser.follow(pending.url.href);
+    const signup = await browser.follow(`${login.url}/signup`);
+    const marks = SmtpSink.marks();
+    const codePage = await browser.submit(signup, '/signup/email', { email });
+    const passkeyPage = await browser.submit(codePage, '/signup/code', { code: await SmtpSink.codeSentTo(email, marks) });
+    const uid = /data-uid="([^"]+)"/.exec(passkeyPage.body)?.[1] ?? '';
+    const csrf = /data-csrf="([^"]+)"/.exec(passkeyPage.body)?.[1] ?? '';
+    if (!uid || !csrf) throw new Error(`not at the sign-up's passkey step: ${passkeyPage.url}`);
+    const key = new SoftAuthenticator({ alg: 'ES256', origin: issuer, rpId: 'localhost' });
+    const options = jsonOf(await postJson(browser, `${issuer}/interaction/${uid}/signup/passkey/options`, { name: `Bench ${vu}` }, csrf)).options as PublicKeyCredentialCreationOptionsJSON;
+    const done = await postJson(browser, `${issuer}/interaction/${uid}/signup/passkey/verify`, { response: key.register(options) }, csrf);
+    if (done.status !== 200) throw new Error(`passkey sign-up answered ${done.status}: ${done.body.slice(0, 200)}`);
+    const page = await throughConsent(browser, await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK));
+    expectCallback(page.url, 'passkey sign-up');
+    await redeem(configFor(vu), pending, page.url);
+    return key;
+  }
+
   return {
     password: {
       async prepare(count) {
@@ -689,12 +764,10 @@ function buildScenarios(context: ScenarioContext): Record<ScenarioName, Scenario
       },
     },
     passkey: {
+      // Passkey-first, as the product signs people up: e-mail, mailed code, name, passkey (no
+      // password, so no argon2id hash whose native memory would be counted against the sign-ins).
       async prepare(count) {
-        for (let vu = passkeyUsers.length; vu < count; vu += 1) {
-          const browser = browserFor(vu);
-          await member(issuer, configFor(vu), `bench-passkey-${vu}@example.com`, browser);
-          passkeyUsers.push(await addPasskey(issuer, browser));
-        }
+        for (let vu = passkeyUsers.length; vu < count; vu += 1) passkeyUsers.push(await passkeySignUp(vu, `bench-passkey-${vu}@example.com`));
       },
       async flow(vu) {
         const browser = browserFor(vu);

@@ -4,6 +4,7 @@ import { DuplicateKeyError } from '../errors.ts';
 import { newAccount } from '../new-account.ts';
 import type { Account, AccountDisablement, AccountRepository, ContactKind, NewAccount, SignInMode, VerifiedContact } from '../types.ts';
 import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 export class MemoryAccounts implements AccountRepository {
   readonly #now: () => number;
@@ -64,5 +65,9 @@ export class MemoryAccounts implements AccountRepository {
 
   async setDisabled(id: string, disabled: AccountDisablement | null, at: Date): Promise<Account | undefined> {
     return this.#update(id, at, { disabled }, (account) => (account.disabled === null) !== (disabled === null));
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byId.values());
   }
 }

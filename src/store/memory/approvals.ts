@@ -7,6 +7,7 @@
 import { DuplicateKeyError } from '../errors.ts';
 import type { Approval, ApprovalCaps, ApprovalDecision, ApprovalRepository, CappedCreation } from '../types.ts';
 import { APPROVAL_RETENTION_MS, assertDecisionStatus } from '../arguments.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 /** A copy that shares nothing with `approval`: exactly the Approval fields. */
 function copyApproval(approval: Approval): Approval {
@@ -124,5 +125,9 @@ export class MemoryApprovals implements ApprovalRepository {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byId.values());
   }
 }

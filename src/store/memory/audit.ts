@@ -1,4 +1,5 @@
-// The audit log as append-only arrays: there is deliberately no method to change or drop events.
+// The audit log as append-only arrays: there is deliberately no method to change or drop events;
+// the store itself forgets the oldest past its cap (DEFAULT_MAX_AUDIT_EVENTS, below).
 //
 // Indexed like the mongo collection: every event sits in one list kept in time order, and in the
 // list of its account and of its type. A search walks back from the newest match of the narrowest
@@ -8,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditQuery, AuditRepository, NewAuditEvent } from '../types.ts';
 import { assertLimit } from '../arguments.ts';
 import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 interface StoredEvent {
   event: AuditEvent;
@@ -58,12 +60,34 @@ function indexed(index: Map<string, StoredEvent[]>, key: string, stored: StoredE
   else index.set(key, [stored]);
 }
 
+/**
+ * Events the memory store keeps. Every sign-in appends two, so an unbounded log is the one thing
+ * of the development store that grows for ever under load (a soak of 20 000 sign-ins: 40 000
+ * events, ≈ 1 KB of heap each). Past the cap the oldest tenth goes at once (so trimming is rare
+ * and its cost shared by many appends); the mongo store keeps every event.
+ */
+export const DEFAULT_MAX_AUDIT_EVENTS = 10_000;
+
+/** Drops the events before `cutoff` (a prefix: every list is in the same order). */
+function dropBefore(index: Map<string, StoredEvent[]>, cutoff: StoredEvent): void {
+  for (const [key, list] of index) {
+    const end = lowerBound(list, cutoff.event.at.getTime(), cutoff.seq);
+    if (end === list.length) index.delete(key);
+    else if (end > 0) list.splice(0, end);
+  }
+}
+
 export class MemoryAudit implements AuditRepository {
   readonly #events: StoredEvent[] = [];
   readonly #byAccount = new Map<string, StoredEvent[]>();
   readonly #byType = new Map<string, StoredEvent[]>();
   readonly #seqById = new Map<string, number>();
+  readonly #maxEvents: number;
   #seq = 0;
+
+  constructor(maxEvents = DEFAULT_MAX_AUDIT_EVENTS) {
+    this.#maxEvents = maxEvents;
+  }
 
   async append(input: NewAuditEvent): Promise<AuditEvent> {
     const event = copyEvent({ ...input, id: randomUUID() });
@@ -73,7 +97,16 @@ export class MemoryAudit implements AuditRepository {
     if (event.accountId !== null) indexed(this.#byAccount, event.accountId, stored);
     indexed(this.#byType, event.type, stored);
     this.#seqById.set(event.id, stored.seq);
+    if (this.#events.length > this.#maxEvents) this.#dropOldest(this.#events.length - this.#maxEvents + Math.floor(this.#maxEvents / 10));
     return copyEvent(event);
+  }
+
+  /** Forgets the `count` oldest events, from every list. */
+  #dropOldest(count: number): void {
+    const cutoff = this.#events[Math.min(count, this.#events.length - 1)] as StoredEvent;
+    for (const { event } of this.#events.splice(0, count)) this.#seqById.delete(event.id);
+    dropBefore(this.#byAccount, cutoff);
+    dropBefore(this.#byType, cutoff);
   }
 
   async listByAccount(accountId: string, limit: number, types?: readonly string[]): Promise<AuditEvent[]> {
@@ -118,5 +151,10 @@ export class MemoryAudit implements AuditRepository {
       if (matches(stored.event)) found.push(stored);
     }
     return found;
+  }
+
+  /** Static, so the log offers no method beyond the port's (its append-only contract checks). */
+  static footprint(audit: MemoryAudit): Footprint {
+    return footprintOf(audit.#events.map((stored) => stored.event));
   }
 }

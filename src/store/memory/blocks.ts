@@ -1,6 +1,7 @@
 // Temporary blocks by key. A new block under the same key replaces the old one; an expired block
 // is invisible and left for the sweep.
 import type { BlockRepository } from '../types.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 interface StoredBlock {
   until: Date;
@@ -34,5 +35,9 @@ export class MemoryBlocks implements BlockRepository {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byKey.values());
   }
 }

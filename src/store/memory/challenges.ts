@@ -1,6 +1,7 @@
 // WebAuthn challenges by key. take() checks and deletes with no await in between, so within the
 // process exactly one caller gets a challenge.
 import type { ChallengeRepository, StoredChallenge } from '../types.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 function copyChallenge(challenge: StoredChallenge): StoredChallenge {
   return {
@@ -40,5 +41,9 @@ export class MemoryChallenges implements ChallengeRepository {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byKey.values());
   }
 }

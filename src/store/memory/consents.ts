@@ -2,6 +2,7 @@
 import type { ConsentRepository, RememberedConsent } from '../types.ts';
 import { isLive } from './expiry.ts';
 import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 const keyOf = (accountId: string, clientId: string): string => `${accountId}\u0000${clientId}`;
 
@@ -44,5 +45,9 @@ export class MemoryConsents implements ConsentRepository {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#remembered.values());
   }
 }

@@ -2,6 +2,7 @@
 // process N concurrent hits count N.
 import type { CounterRepository } from '../types.ts';
 import { assertWindowSeconds } from '../arguments.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 interface CounterWindow {
   count: number;
@@ -52,5 +53,9 @@ export class MemoryCounters implements CounterRepository {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#windows.values());
   }
 }

@@ -2,6 +2,7 @@
 // devices (the mongo store enforces it with a unique index).
 import { DuplicateKeyError } from '../errors.ts';
 import type { Device, DeviceRepository, PushSubscriptionRecord } from '../types.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 function copySubscription(subscription: PushSubscriptionRecord): PushSubscriptionRecord {
   return { endpoint: subscription.endpoint, keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth } };
@@ -83,5 +84,9 @@ export class MemoryDevices implements DeviceRepository {
   #owned(accountId: string, id: string): Device | undefined {
     const device = this.#byId.get(id);
     return device?.accountId === accountId ? device : undefined;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byId.values());
   }
 }

@@ -1,6 +1,8 @@
 // In-process store for development and tests. Plain Maps on purpose: an LRU (as in oidc-provider's
 // own memory adapter) may evict a live session or code, which silently logs users out or breaks a
-// flow. Space is reclaimed only by sweepExpired(). One repository per file, named as in store/mongo.
+// flow. Space is reclaimed by sweepExpired(), by each oidc model removing its oldest expired
+// records as it writes, and by the audit log forgetting its oldest events past a cap (audit.ts).
+// One repository per file, named as in store/mongo.
 import type { OidcModelStore, Store } from '../types.ts';
 import { MemoryAccounts } from './accounts.ts';
 import { MemoryApprovals } from './approvals.ts';
@@ -20,15 +22,25 @@ import { MemoryPhoneHandoffs } from './phone-handoffs.ts';
 import { MemoryRecoveryRequests } from './recovery-requests.ts';
 import { MemorySecrets } from './secrets.ts';
 import { MemoryTrustedBrowsers } from './trusted-browsers.ts';
+import type { Footprint } from './footprint.ts';
 
 export interface MemoryStoreOptions {
   /** Clock in epoch milliseconds; tests inject one to move time without waiting. */
   now?: () => number;
   /** Records one oidc model may hold (default DEFAULT_MAX_RECORDS_PER_MODEL); see there. */
   maxRecordsPerModel?: number;
+  /** Audit events kept (default DEFAULT_MAX_AUDIT_EVENTS); see there. */
+  maxAuditEvents?: number;
 }
 
-export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+/** The memory store, which can also say what it holds (for the soak bench; see footprint.ts). */
+export interface MemoryStore extends Store {
+  readonly kind: 'memory';
+  /** Records and approximate bytes per repository, and per oidc model as `oidc.<Model>`. */
+  footprint(): Record<string, Footprint>;
+}
+
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const now = options.now ?? Date.now;
   const models = new Map<string, MemoryOidcModelStore>();
   const consents = new MemoryConsents(now);
@@ -39,20 +51,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const blocks = new MemoryBlocks(now);
   const enrolmentTickets = new MemoryEnrolmentTickets(now);
   const phoneHandoffs = new MemoryPhoneHandoffs(now);
+  const accounts = new MemoryAccounts(now);
+  const passkeys = new MemoryPasskeys();
+  const audit = new MemoryAudit(options.maxAuditEvents);
+  const devices = new MemoryDevices();
+  const trustedBrowsers = new MemoryTrustedBrowsers();
 
   return {
     kind: 'memory',
-    accounts: new MemoryAccounts(now),
+    accounts,
     secrets: new MemorySecrets(),
     consents,
-    passkeys: new MemoryPasskeys(),
+    passkeys,
     challenges,
     oneTimeCodes,
     counters,
-    audit: new MemoryAudit(),
-    devices: new MemoryDevices(),
+    audit,
+    devices,
     approvals,
-    trustedBrowsers: new MemoryTrustedBrowsers(),
+    trustedBrowsers,
     blocks,
     recoveryRequests: new MemoryRecoveryRequests(),
     enrolmentTickets,
@@ -77,5 +94,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return removed;
     },
     async close(): Promise<void> {},
+    footprint(): Record<string, Footprint> {
+      const report: Record<string, Footprint> = {
+        accounts: accounts.footprint(), passkeys: passkeys.footprint(), consents: consents.footprint(), challenges: challenges.footprint(),
+        oneTimeCodes: oneTimeCodes.footprint(), counters: counters.footprint(), audit: MemoryAudit.footprint(audit), devices: devices.footprint(),
+        approvals: approvals.footprint(), trustedBrowsers: trustedBrowsers.footprint(), blocks: blocks.footprint(), phoneHandoffs: phoneHandoffs.footprint(),
+      };
+      for (const [model, store] of models) report[`oidc.${model}`] = store.footprint();
+      return report;
+    },
   };
 }

@@ -4,6 +4,7 @@ import { AlreadyConsumedError, DuplicateKeyError, StoreUnavailableError } from '
 import type { AdapterPayload, OidcModelStore } from '../types.ts';
 import { expiresAtFrom, isLive } from './expiry.ts';
 import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 interface StoredRecord {
   payload: AdapterPayload;
@@ -27,13 +28,22 @@ export const DEFAULT_MAX_RECORDS_PER_MODEL = 100_000;
 /** At the cap, sweep at most this often: a sweep walks every record. */
 const SWEEP_AT_CAP_INTERVAL_MS = 1000;
 
+/**
+ * Expired records looked at (from the oldest written) on each write: records of one model mostly
+ * share a lifetime, so the oldest expire first, and a consumed authorization code or an expired
+ * access token leaves within a write or two of its expiry instead of waiting for the next
+ * sweepExpired (every few minutes), at a constant cost per write.
+ */
+const EXPIRED_REMOVED_PER_WRITE = 2;
+
 export class MemoryOidcModelStore implements OidcModelStore {
   readonly model: string;
   readonly #now: () => number;
   readonly #records = new Map<string, StoredRecord>();
   readonly #byUid = new Map<string, string>();
   readonly #byUserCode = new Map<string, string>();
-  readonly #byGrantId = new Map<string, Set<string>>();
+  /** Most grants have one record per model: the id itself, a Set only from the second on. */
+  readonly #byGrantId = new Map<string, string | Set<string>>();
   readonly #maxRecords: number;
   #sweptAtCap = -Infinity;
 
@@ -55,6 +65,16 @@ export class MemoryOidcModelStore implements OidcModelStore {
     }
   }
 
+  /** Removes the oldest-written records while they are expired, at most a few (see above). */
+  #removeExpiredOldest(now: number): void {
+    let removed = 0;
+    for (const [id, record] of this.#records) {
+      if (removed === EXPIRED_REMOVED_PER_WRITE || isLive(record.expiresAt, now)) return;
+      this.#delete(id);
+      removed += 1;
+    }
+  }
+
   #live(id: string | undefined): StoredRecord | undefined {
     if (id === undefined) return undefined;
     const record = this.#records.get(id);
@@ -67,53 +87,58 @@ export class MemoryOidcModelStore implements OidcModelStore {
     if (holder !== undefined && holder !== id && this.#live(holder)) throw new DuplicateKeyError(field);
   }
 
-  #unindex(id: string, payload: AdapterPayload): void {
-    if (typeof payload.uid === 'string' && this.#byUid.get(payload.uid) === id) this.#byUid.delete(payload.uid);
-    if (typeof payload.userCode === 'string' && this.#byUserCode.get(payload.userCode) === id) {
-      this.#byUserCode.delete(payload.userCode);
-    }
+  #index(id: string, payload: AdapterPayload): void {
+    if (typeof payload.uid === 'string') this.#byUid.set(payload.uid, id);
+    if (typeof payload.userCode === 'string') this.#byUserCode.set(payload.userCode, id);
     if (typeof payload.grantId === 'string') {
       const members = this.#byGrantId.get(payload.grantId);
-      members?.delete(id);
-      if (members?.size === 0) this.#byGrantId.delete(payload.grantId);
+      if (members === undefined || members === id) this.#byGrantId.set(payload.grantId, id);
+      else if (typeof members === 'string') this.#byGrantId.set(payload.grantId, new Set([members, id]));
+      else members.add(id);
+    }
+  }
+
+  #unindex(id: string, payload: AdapterPayload): void {
+    if (typeof payload.uid === 'string' && this.#byUid.get(payload.uid) === id) this.#byUid.delete(payload.uid);
+    if (typeof payload.userCode === 'string' && this.#byUserCode.get(payload.userCode) === id) this.#byUserCode.delete(payload.userCode);
+    if (typeof payload.grantId === 'string') {
+      const members = this.#byGrantId.get(payload.grantId);
+      if (members === id) this.#byGrantId.delete(payload.grantId);
+      else if (typeof members === 'object') {
+        members.delete(id);
+        if (members.size === 0) this.#byGrantId.delete(payload.grantId);
+      }
     }
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const expiresAt = expiresAtFrom(this.#now(), expiresIn);
+    const now = this.#now();
+    const expiresAt = expiresAtFrom(now, expiresIn);
     if (UNIQUE_UID_MODELS.has(this.model)) this.#assertUnique(this.#byUid, payload.uid, id, 'uid');
     if (UNIQUE_USER_CODE_MODELS.has(this.model)) this.#assertUnique(this.#byUserCode, payload.userCode, id, 'userCode');
+    this.#removeExpiredOldest(now);
     this.#assertRoom(id);
 
     const stored = copyRecord(payload);
     const previous = this.#records.get(id);
     if (previous) this.#unindex(id, previous.payload);
     this.#records.set(id, { payload: stored, expiresAt });
-    if (typeof stored.uid === 'string') this.#byUid.set(stored.uid, id);
-    if (typeof stored.userCode === 'string') this.#byUserCode.set(stored.userCode, id);
-    if (typeof stored.grantId === 'string') {
-      let members = this.#byGrantId.get(stored.grantId);
-      if (!members) {
-        members = new Set();
-        this.#byGrantId.set(stored.grantId, members);
-      }
-      members.add(id);
-    }
+    this.#index(id, stored);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.#copyOf(this.#live(id));
+    return this.#payloadOf(this.#live(id));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.#copyOf(this.#live(this.#byUid.get(uid)));
+    return this.#payloadOf(this.#live(this.#byUid.get(uid)));
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return this.#copyOf(this.#live(this.#byUserCode.get(userCode)));
+    return this.#payloadOf(this.#live(this.#byUserCode.get(userCode)));
   }
 
-  #copyOf(record: StoredRecord | undefined): AdapterPayload | undefined {
+  #payloadOf(record: StoredRecord | undefined): AdapterPayload | undefined {
     return record ? copyRecord(record.payload) : undefined;
   }
 
@@ -137,14 +162,15 @@ export class MemoryOidcModelStore implements OidcModelStore {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const members = this.#byGrantId.get(grantId);
-    if (!members) return;
-    for (const id of [...members]) this.#delete(id);
+    if (members === undefined) return;
+    for (const id of typeof members === 'string' ? [members] : [...members]) this.#delete(id);
   }
 
   async listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
     const found: Array<{ id: string; payload: AdapterPayload }> = [];
+    const now = this.#now();
     for (const [id, record] of this.#records) {
-      if (record.payload.accountId === accountId && isLive(record.expiresAt, this.#now())) found.push({ id, payload: copyRecord(record.payload) });
+      if (record.payload.accountId === accountId && isLive(record.expiresAt, now)) found.push({ id, payload: copyRecord(record.payload) });
     }
     return found;
   }
@@ -158,5 +184,9 @@ export class MemoryOidcModelStore implements OidcModelStore {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(Array.from(this.#records.values(), (record) => record.payload));
   }
 }

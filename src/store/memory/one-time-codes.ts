@@ -2,6 +2,7 @@
 // the process they are atomic.
 import type { OneTimeCode, OneTimeCodeRepository } from '../types.ts';
 import { sameHash } from '../arguments.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 function copyCode(code: OneTimeCode): OneTimeCode {
   return { key: code.key, codeHash: code.codeHash, target: code.target, expiresAt: new Date(code.expiresAt) };
@@ -45,5 +46,9 @@ export class MemoryOneTimeCodes implements OneTimeCodeRepository {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#codes.values());
   }
 }

@@ -1,6 +1,7 @@
 // Passkeys in a Map keyed by credential ID (unique across all accounts, as the mongo _id is).
 import { DuplicateKeyError } from '../errors.ts';
 import type { Passkey, PasskeyRepository, PasskeyUse } from '../types.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 /**
  * A copy that shares nothing with `passkey`: exactly the Passkey fields, the public key as a plain
@@ -77,5 +78,9 @@ export class MemoryPasskeys implements PasskeyRepository {
   #owned(accountId: string, credentialId: string): Passkey | undefined {
     const passkey = this.#byCredentialId.get(credentialId);
     return passkey?.accountId === accountId ? passkey : undefined;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byCredentialId.values());
   }
 }

@@ -3,6 +3,7 @@
 import { DuplicateKeyError } from '../errors.ts';
 import type { PhoneHandoff, PhoneHandoffRepository } from '../types.ts';
 import { copyRecord } from '../copy.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 export class MemoryPhoneHandoffs implements PhoneHandoffRepository {
   readonly #now: () => number;
@@ -72,5 +73,9 @@ export class MemoryPhoneHandoffs implements PhoneHandoffRepository {
       }
     }
     return removed;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byId.values());
   }
 }

@@ -2,6 +2,7 @@
 // (the mongo store enforces it with a unique index).
 import { DuplicateKeyError } from '../errors.ts';
 import type { TrustedBrowser, TrustedBrowserRepository } from '../types.ts';
+import { footprintOf, type Footprint } from './footprint.ts';
 
 /** A copy that shares nothing with `browser`: exactly the TrustedBrowser fields. */
 function copyBrowser(browser: TrustedBrowser): TrustedBrowser {
@@ -85,5 +86,9 @@ export class MemoryTrustedBrowsers implements TrustedBrowserRepository {
   #owned(accountId: string, id: string): TrustedBrowser | undefined {
     const browser = this.#byId.get(id);
     return browser?.accountId === accountId ? browser : undefined;
+  }
+
+  footprint(): Footprint {
+    return footprintOf(this.#byId.values());
   }
 }
