@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
 import { ferretdbBinaryPath } from '../scripts/ensure-ferretdb.ts';
+import { addIdPathIndexes } from '../scripts/ferretdb-sqlite-id-index.ts';
 import { addPasskey, member, postJson } from '../test/support/account-menu.ts';
 import { HttpBrowser, type Page } from '../test/support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, partnerClient, redeem, signUpAndConsent, startAuthorization, PASSWORD } from '../test/support/partner.ts';
@@ -46,6 +47,11 @@ export interface ThroughputOptions {
   processes: number;
   /** FerretDB's storage when the bench starts the database (not with MONGODB_URI). */
   ferretdb: 'sqlite' | 'postgresql';
+  /**
+   * On FerretDB/SQLite, add the `_id` index its queries can use (scripts/ferretdb-sqlite-id-index.ts),
+   * as docs/performance.md tells a deployment to; `--ferretdb-stock` measures FerretDB without it.
+   */
+  ferretdbIdIndex: boolean;
   logLevel: string;
   notify: boolean;
   /** Writes a V8 CPU profile of each server process (node --cpu-prof) into this folder. */
@@ -75,6 +81,7 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     scenarios: scenarios as ScenarioName[],
     processes,
     ferretdb: option(args, 'ferretdb') === 'postgresql' ? 'postgresql' : 'sqlite',
+    ferretdbIdIndex: !args.includes('--ferretdb-stock'),
     logLevel: option(args, 'log-level') ?? 'info',
     notify: args.includes('--notify'),
     profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
@@ -122,6 +129,8 @@ interface Ferret {
   uri: string;
   /** The processes whose CPU is the database's: FerretDB, and PostgreSQL's process tree. */
   pids: number[];
+  /** FerretDB's SQLite directory (SQLite backend only). */
+  sqliteDir?: string;
   stop(): Promise<void>;
 }
 
@@ -184,6 +193,7 @@ async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
   return {
     uri: `mongodb://${HOST}:${port}/tobira_bench`,
     pids: [child.pid, postgres?.pid].filter((pid): pid is number => pid !== undefined),
+    ...(postgres ? {} : { sqliteDir: dir }),
     async stop() {
       await stopChild(child);
       await postgres?.stop();
@@ -342,6 +352,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     };
     // One after the other: the first creates the generated keys in the database, the next reads them.
     for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
+    // After init() created the collections; again after each warm-up for any created by a flow.
+    const indexIds = (): void => {
+      if (ferret?.sqliteDir && options.ferretdbIdIndex) addIdPathIndexes(ferret.sqliteDir);
+    };
+    indexIds();
     const serverPids = servers.map((s) => s.child.pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const heapIdle = await Promise.all(servers.map((s) => s.gc()));
@@ -367,7 +382,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     const machines = await Promise.all(ports.map((_p, i) => discover(issuer, BACKEND_CLIENT.client_id, BACKEND_CLIENT.client_secret, routeFor(i))));
     const scenarios = buildScenarios({ issuer, configFor, browserFor, push, receiver, machineFor: (vu) => machines[vu % machines.length]! });
 
-    const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
+    const idIndex = options.ferretdb === 'sqlite' ? (options.ferretdbIdIndex ? ', with the _id index its queries use' : ', stock: no _id index its queries use') : '';
+    const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb}${idIndex})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
       + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
     console.log(header);
@@ -383,6 +399,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         const scenario = scenarios[name];
         await scenario.prepare(users);
         await drive(scenario.flow, users, options.warmupSeconds);
+        indexIds();
         const before = await Promise.all(servers.map((s) => s.counts()));
         const cpuBefore = serverPids.map(cpuSeconds);
         const dbCpu0 = databaseCpu(ferret);

@@ -52,6 +52,24 @@ interface OidcDocument {
   expiresAt?: Date;
   /** Changes on every upsert, so a consume claim belongs to one version of the record. */
   rev: string;
+  /**
+   * Set by consume(): which version was consumed and when (epoch seconds). It counts only while
+   * `rev` is still that version, so consume() can write by `{ _id }` alone (see consume()). Records
+   * consumed before this field existed carry `payload.consumed` instead.
+   */
+  consumed?: { rev: string; at: number };
+}
+
+/** Whether the stored version of the record has been consumed. */
+function isConsumed(document: Pick<OidcDocument, 'rev' | 'consumed'> & { payload?: { consumed?: unknown } }): boolean {
+  return document.payload?.consumed !== undefined || document.consumed?.rev === document.rev;
+}
+
+/** The payload oidc-provider stored, with `consumed` when this version has been consumed. */
+function payloadOf(document: OidcDocument): AdapterPayload {
+  const payload = decode(document.payload) as AdapterPayload;
+  if (document.consumed !== undefined && document.consumed.rev === document.rev) payload.consumed = document.consumed.at;
+  return payload;
 }
 
 /** Concurrent first upserts of one id race on FerretDB (it upserts as find-then-insert). */
@@ -192,7 +210,7 @@ export class MongoOidcModelStore implements OidcModelStore {
       const lookup = await this.#lookups?.findOne({ _id: value });
       if (lookup) {
         const document = await this.#collection.findOne({ _id: lookup.id });
-        if (document && isLive(document, this.#now()) && document.payload[field] === value) return decode(document.payload) as AdapterPayload;
+        if (document && isLive(document, this.#now()) && document.payload[field] === value) return payloadOf(document);
       }
       return this.#findOne({ [`payload.${field}`]: value });
     });
@@ -218,31 +236,39 @@ export class MongoOidcModelStore implements OidcModelStore {
   #findOne(filter: mongoose.mongo.Filter<OidcDocument>): Promise<AdapterPayload | undefined> {
     return guard(async () => {
       const document = await this.#collection.findOne(filter);
-      return document && isLive(document, this.#now()) ? decode(document.payload) as AdapterPayload : undefined;
+      return document && isLive(document, this.#now()) ? payloadOf(document) : undefined;
     });
   }
 
   listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
     return guard(async () => {
       const documents = await this.#collection.find({ 'payload.accountId': accountId, ...liveFilter(this.#now()) }).toArray();
-      return documents.map((document) => ({ id: document._id, payload: decode(document.payload) as AdapterPayload }));
+      return documents.map((document) => ({ id: document._id, payload: payloadOf(document) }));
     });
   }
 
+  // The claim makes one caller per version the winner. The write then goes by `{ _id }` alone,
+  // the one filter FerretDB 1.x (SQLite) pushes down and can serve from an index: a filter of
+  // `{ _id, rev }` made it decode every record of the collection, and refresh tokens pile up.
+  // The version check moves into the data: `consumed` names the version, so a $set that lands on
+  // a newer version (replaced after our read) marks nothing, and `before.rev` tells us so. Revs
+  // never repeat, so finding our rev at the write means the version was live from read to write.
   consume(id: string): Promise<void> {
     return guard(async () => {
       const now = this.#now();
-      const current = await this.#collection.findOne({ _id: id }, { projection: { rev: 1, expiresAt: 1, 'payload.consumed': 1 } });
-      if (!current || !isLive(current, now) || current.payload.consumed !== undefined) throw new AlreadyConsumedError();
+      const current = await this.#collection.findOne({ _id: id }, { projection: { rev: 1, expiresAt: 1, consumed: 1, 'payload.consumed': 1 } });
+      if (!current || !isLive(current, now) || isConsumed(current)) throw new AlreadyConsumedError();
       if (!await this.#claims.claim(`${this.collectionName}:${id}:${current.rev}`, current.expiresAt)) {
         throw new AlreadyConsumedError();
       }
-      const { matchedCount } = await this.#collection.updateOne(
-        { _id: id, rev: current.rev },
-        { $set: { 'payload.consumed': Math.floor(now / 1000) } },
+      const before = await this.#collection.findOneAndUpdate(
+        { _id: id },
+        { $set: { consumed: { rev: current.rev, at: Math.floor(now / 1000) } } },
+        // No projection: FerretDB 1.x refuses findAndModify's `fields` (NotImplemented).
+        { returnDocument: 'before' },
       );
-      // Destroyed or replaced between our read and our claim: nothing left to consume.
-      if (matchedCount === 0) throw new AlreadyConsumedError();
+      // Destroyed or replaced between our read and our write: nothing left to consume.
+      if (!before || before.rev !== current.rev) throw new AlreadyConsumedError();
     });
   }
 

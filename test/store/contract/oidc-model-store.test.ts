@@ -283,6 +283,65 @@ describe('store contract (mongo, two connections): oidc models', () => {
     });
   });
 
+  it('counts a stored consume only for the version it names; records consumed before (payload.consumed) stay consumed', async () => {
+    await withTwoConnections(async (a, b, _either, uri) => {
+      const codes = a.oidc('AuthorizationCode');
+      await codes.upsert('c1', { grantId: 'g1' }, 60);
+      const connection = await mongoose.createConnection(uri).asPromise();
+      try {
+        const raw = connection.db!.collection<{ _id: string }>('oidc_authorization_code');
+        // What a consume leaves when its write lands on a version that replaced the one it read.
+        await raw.updateOne({ _id: 'c1' }, { $set: { consumed: { rev: 'a-replaced-version', at: 1 } } });
+        assert.deepEqual(await b.oidc('AuthorizationCode').find('c1'), { grantId: 'g1' });
+        await b.oidc('AuthorizationCode').consume('c1');
+        assert.equal(typeof (await codes.find('c1'))?.consumed, 'number');
+        await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+
+        await raw.insertOne({ _id: 'legacy', payload: { grantId: 'g1', consumed: 1_700_000_000 }, rev: 'r1' } as { _id: string });
+        assert.deepEqual(await codes.find('legacy'), { grantId: 'g1', consumed: 1_700_000_000 });
+        await assertRejectsWith(b.oidc('AuthorizationCode').consume('legacy'), AlreadyConsumedError);
+      } finally {
+        await connection.close();
+      }
+    });
+  });
+
+  it('refuses a consume when the record is replaced or destroyed between its read and its write, and consumes nothing', async () => {
+    await withTwoConnections(async (a, b) => {
+      const codes = a.oidc('AuthorizationCode');
+      // The write of consume() is its one findOneAndUpdate: the other process acts just before it.
+      const original = mongoose.mongo.Collection.prototype.findOneAndUpdate;
+      const interleave = async (between: () => Promise<void>, run: () => Promise<void>): Promise<void> => {
+        let pending: (() => Promise<void>) | undefined = between;
+        mongoose.mongo.Collection.prototype.findOneAndUpdate = async function (this: mongoose.mongo.Collection, ...args: unknown[]) {
+          const step = pending;
+          pending = undefined;
+          if (step) await step();
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } as typeof original;
+        try {
+          await run();
+        } finally {
+          mongoose.mongo.Collection.prototype.findOneAndUpdate = original;
+        }
+        assert.equal(pending, undefined, 'consume wrote by findOneAndUpdate');
+      };
+
+      await codes.upsert('c1', { grantId: 'g1' }, 60);
+      await interleave(() => b.oidc('AuthorizationCode').upsert('c1', { grantId: 'g2' }, 60), async () => {
+        await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+      });
+      assert.deepEqual(await codes.find('c1'), { grantId: 'g2' }, 'the new version is not consumed');
+      await codes.consume('c1');
+
+      await codes.upsert('c2', { grantId: 'g1' }, 60);
+      await interleave(() => b.oidc('AuthorizationCode').destroy('c2'), async () => {
+        await assertRejectsWith(codes.consume('c2'), AlreadyConsumedError);
+      });
+      assert.equal(await codes.find('c2'), undefined);
+    });
+  });
+
   it('finds sessions and device codes by their key when no lookup names them (written before lookups existed)', async () => {
     await withTwoConnections(async (a, b, _either, uri) => {
       await a.oidc('Session').upsert('s1', { uid: 'u1' }, 600);
