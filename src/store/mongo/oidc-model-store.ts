@@ -53,23 +53,32 @@ interface OidcDocument {
   /** Changes on every upsert, so a consume claim belongs to one version of the record. */
   rev: string;
   /**
-   * Set by consume(): which version was consumed and when (epoch seconds). It counts only while
-   * `rev` is still that version, so consume() can write by `{ _id }` alone (see consume()). Records
+   * Set by consume(): rev → when that version was consumed (epoch seconds). Only the entry of the
+   * current `rev` counts, so consume() can write by `{ _id }` alone: an entry that lands on a newer
+   * version (replaced after consume() read it) marks nothing and erases no other entry. Records
    * consumed before this field existed carry `payload.consumed` instead.
    */
-  consumed?: { rev: string; at: number };
+  consumed?: Record<string, number>;
 }
 
-/** Whether the stored version of the record has been consumed. */
-function isConsumed(document: Pick<OidcDocument, 'rev' | 'consumed'> & { payload?: { consumed?: unknown } }): boolean {
-  return document.payload?.consumed !== undefined || document.consumed?.rev === document.rev;
+/** When the stored version of the record was consumed (epoch seconds), or undefined. */
+function consumedAt(document: Pick<OidcDocument, 'rev' | 'consumed'> & { payload?: { consumed?: unknown } }): unknown {
+  return document.payload?.consumed ?? document.consumed?.[document.rev];
 }
 
 /** The payload oidc-provider stored, with `consumed` when this version has been consumed. */
 function payloadOf(document: OidcDocument): AdapterPayload {
   const payload = decode(document.payload) as AdapterPayload;
-  if (document.consumed !== undefined && document.consumed.rev === document.rev) payload.consumed = document.consumed.at;
+  const at = consumedAt(document);
+  if (at !== undefined) payload.consumed = at;
   return payload;
+}
+
+/** A version of a record as this process last wrote or read it: what consume() needs to know. */
+interface SeenVersion {
+  rev: string;
+  expiresAt: Date | undefined;
+  consumed: boolean;
 }
 
 /** Concurrent first upserts of one id race on FerretDB (it upserts as find-then-insert). */
@@ -126,6 +135,12 @@ export class MongoOidcModelStore implements OidcModelStore {
    * replaceUpserting). An id stored by another process fails that insert and is then replaced.
    */
   readonly #stored = new Map<string, true>();
+  /**
+   * id → the version this process last wrote or read, so consume() right after find() (as
+   * oidc-provider does) skips reading the record again. A version that is stale by then fails
+   * consume() safely: its claim, or the rev check of its write (see consume()).
+   */
+  readonly #versions = new Map<string, SeenVersion>();
 
   constructor(db: mongoose.mongo.Db, model: string, claims: ConsumptionClaims, now: () => number) {
     this.model = model;
@@ -158,6 +173,7 @@ export class MongoOidcModelStore implements OidcModelStore {
         try {
           await this.#collection.insertOne({ _id: id, ...document });
           remember(this.#stored, id, true);
+          this.#saw(id, document);
           await this.#writeLookup(id, payload, expiresAt);
           return;
         } catch (err) {
@@ -169,6 +185,7 @@ export class MongoOidcModelStore implements OidcModelStore {
         try {
           await this.#collection.replaceOne({ _id: id }, document, { upsert: true });
           remember(this.#stored, id, true);
+          this.#saw(id, document);
           await this.#writeLookup(id, payload, expiresAt);
           return;
         } catch (err) {
@@ -216,10 +233,18 @@ export class MongoOidcModelStore implements OidcModelStore {
     });
   }
 
-  async find(id: string): Promise<AdapterPayload | undefined> {
-    const found = await this.#findOne({ _id: id });
-    if (found) remember(this.#stored, id, true);
-    return found;
+  find(id: string): Promise<AdapterPayload | undefined> {
+    return guard(async () => {
+      const document = await this.#collection.findOne({ _id: id });
+      if (!document || !isLive(document, this.#now())) return undefined;
+      remember(this.#stored, id, true);
+      this.#saw(id, document);
+      return payloadOf(document);
+    });
+  }
+
+  #saw(id: string, document: Omit<OidcDocument, '_id'>): void {
+    remember(this.#versions, id, { rev: document.rev, expiresAt: document.expiresAt, consumed: consumedAt(document) !== undefined });
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -250,32 +275,39 @@ export class MongoOidcModelStore implements OidcModelStore {
   // The claim makes one caller per version the winner. The write then goes by `{ _id }` alone,
   // the one filter FerretDB 1.x (SQLite) pushes down and can serve from an index: a filter of
   // `{ _id, rev }` made it decode every record of the collection, and refresh tokens pile up.
-  // The version check moves into the data: `consumed` names the version, so a $set that lands on
-  // a newer version (replaced after our read) marks nothing, and `before.rev` tells us so. Revs
+  // The version check moves into the data (`consumed` is keyed by rev) and into `before.rev`: revs
   // never repeat, so finding our rev at the write means the version was live from read to write.
   consume(id: string): Promise<void> {
     return guard(async () => {
       const now = this.#now();
-      const current = await this.#collection.findOne({ _id: id }, { projection: { rev: 1, expiresAt: 1, consumed: 1, 'payload.consumed': 1 } });
-      if (!current || !isLive(current, now) || isConsumed(current)) throw new AlreadyConsumedError();
+      const current = this.#versions.get(id) ?? await this.#readVersion(id);
+      this.#versions.delete(id);
+      if (!current || !isLive(current, now) || current.consumed) throw new AlreadyConsumedError();
       if (!await this.#claims.claim(`${this.collectionName}:${id}:${current.rev}`, current.expiresAt)) {
         throw new AlreadyConsumedError();
       }
       const before = await this.#collection.findOneAndUpdate(
         { _id: id },
-        { $set: { consumed: { rev: current.rev, at: Math.floor(now / 1000) } } },
+        { $set: { [`consumed.${current.rev}`]: Math.floor(now / 1000) } },
         // No projection: FerretDB 1.x refuses findAndModify's `fields` (NotImplemented).
         { returnDocument: 'before' },
       );
-      // Destroyed or replaced between our read and our write: nothing left to consume.
+      // Destroyed or replaced since the version was read: nothing left to consume.
       if (!before || before.rev !== current.rev) throw new AlreadyConsumedError();
+      remember(this.#versions, id, { ...current, consumed: true });
     });
+  }
+
+  async #readVersion(id: string): Promise<SeenVersion | undefined> {
+    const document = await this.#collection.findOne({ _id: id }, { projection: { rev: 1, expiresAt: 1, consumed: 1, 'payload.consumed': 1 } });
+    return document ? { rev: document.rev, expiresAt: document.expiresAt, consumed: consumedAt(document) !== undefined } : undefined;
   }
 
   destroy(id: string): Promise<void> {
     return guard(async () => {
       await this.#collection.deleteOne({ _id: id });
       this.#stored.delete(id);
+      this.#versions.delete(id);
       // A lookup this process wrote goes too; any other is found stale when read, and swept.
       const value = this.#writtenLookups.get(id);
       if (value !== undefined && this.#lookups) {

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import mongoose from 'mongoose';
 import { AlreadyConsumedError, DuplicateKeyError } from '../../../src/store/errors.ts';
+import { createMongoStore } from '../../../src/store/mongo/index.ts';
 import type { AdapterPayload } from '../../../src/store/types.ts';
+import { mongoTestUri, uniqueDbName } from '../../support/mongo.ts';
 import { freshStore } from '../../support/stores.ts';
 import { assertRejectsWith, forEachStore, race, sleep, withTwoConnections } from './support.ts';
 
@@ -283,6 +285,28 @@ describe('store contract (mongo, two connections): oidc models', () => {
     });
   });
 
+  it('consumes right after a find or an upsert without reading the record again', async () => {
+    const commands: string[] = [];
+    const store = await createMongoStore(await mongoTestUri(uniqueDbName('tobira_consume')), { onCommand: (name) => commands.push(name) });
+    try {
+      await store.init();
+      const codes = store.oidc('AuthorizationCode');
+      await codes.upsert('c1', { grantId: 'g1' }, 60);
+      await codes.upsert('c2', { grantId: 'g1' }, 60);
+      assert.deepEqual(await codes.find('c1'), { grantId: 'g1' });
+      commands.length = 0;
+      await codes.consume('c1');
+      await codes.consume('c2');
+      // The claim (an insert) and the write, for each: no read.
+      assert.deepEqual(commands, ['insert', 'findAndModify', 'insert', 'findAndModify']);
+      assert.equal(typeof (await codes.find('c1'))?.consumed, 'number');
+      assert.equal(typeof (await codes.find('c2'))?.consumed, 'number');
+      await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('counts a stored consume only for the version it names; records consumed before (payload.consumed) stay consumed', async () => {
     await withTwoConnections(async (a, b, _either, uri) => {
       const codes = a.oidc('AuthorizationCode');
@@ -291,11 +315,16 @@ describe('store contract (mongo, two connections): oidc models', () => {
       try {
         const raw = connection.db!.collection<{ _id: string }>('oidc_authorization_code');
         // What a consume leaves when its write lands on a version that replaced the one it read.
-        await raw.updateOne({ _id: 'c1' }, { $set: { consumed: { rev: 'a-replaced-version', at: 1 } } });
+        await raw.updateOne({ _id: 'c1' }, { $set: { 'consumed.a-replaced-version': 1 } });
         assert.deepEqual(await b.oidc('AuthorizationCode').find('c1'), { grantId: 'g1' });
         await b.oidc('AuthorizationCode').consume('c1');
-        assert.equal(typeof (await codes.find('c1'))?.consumed, 'number');
+        const consumed = (await codes.find('c1'))?.consumed;
+        assert.equal(typeof consumed, 'number');
+        // ... and it erases no entry of the version that is there.
+        await raw.updateOne({ _id: 'c1' }, { $set: { 'consumed.another-replaced-version': 2 } });
+        assert.equal((await b.oidc('AuthorizationCode').find('c1'))?.consumed, consumed);
         await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+        await assertRejectsWith(b.oidc('AuthorizationCode').consume('c1'), AlreadyConsumedError);
 
         await raw.insertOne({ _id: 'legacy', payload: { grantId: 'g1', consumed: 1_700_000_000 }, rev: 'r1' } as { _id: string });
         assert.deepEqual(await codes.find('legacy'), { grantId: 'g1', consumed: 1_700_000_000 });
