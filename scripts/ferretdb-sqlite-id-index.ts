@@ -11,7 +11,7 @@
 // queries do (SEARCH ... USING INDEX). It is plain SQLite: FerretDB neither lists nor drops it, and
 // it goes with its table when the collection is dropped. FerretDB's own unique index still decides
 // duplicate keys, so this one is not unique. Safe while FerretDB runs (busy timeout, WAL).
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -34,10 +34,16 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Every `<database>.sqlite` of `dir`: creates the index where it is missing; returns each table. */
-export function addIdPathIndexes(dir: string): IndexedTable[] {
+/**
+ * Every `<database>.sqlite` of `dir` (or only `database`'s): creates the index where it is
+ * missing; returns each collection's table.
+ */
+export function addIdPathIndexes(dir: string, database?: string): IndexedTable[] {
   const done: IndexedTable[] = [];
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.sqlite')).sort()) {
+  const files = database === undefined ? readdirSync(dir).filter((name) => name.endsWith('.sqlite')).sort() : [`${database}.sqlite`];
+  for (const file of files) {
+    // Opening a missing file would create an empty database beside FerretDB's.
+    if (!existsSync(join(dir, file))) continue;
     const db = new DatabaseSync(join(dir, file));
     try {
       db.exec('PRAGMA busy_timeout = 10000');
