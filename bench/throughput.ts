@@ -48,8 +48,9 @@ export interface ThroughputOptions {
   /** FerretDB's storage when the bench starts the database (not with MONGODB_URI). */
   ferretdb: 'sqlite' | 'postgresql';
   /**
-   * On FerretDB/SQLite, add the `_id` index its queries can use (scripts/ferretdb-sqlite-id-index.ts),
-   * as docs/performance.md tells a deployment to; `--ferretdb-stock` measures FerretDB without it.
+   * Add the `_id` index FerretDB's queries can use (scripts/ferretdb-sqlite-id-index.ts, or
+   * ferretdb-postgresql-id-index.sql), as docs/performance.md tells a deployment to;
+   * `--ferretdb-stock` measures FerretDB without it.
    */
   ferretdbIdIndex: boolean;
   logLevel: string;
@@ -125,12 +126,17 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
   }
 }
 
+/** The database tobira uses on the FerretDB the bench starts (a PostgreSQL schema of that name). */
+const FERRET_DATABASE = 'tobira_bench';
+
 interface Ferret {
   uri: string;
   /** The processes whose CPU is the database's: FerretDB, and PostgreSQL's process tree. */
   pids: number[];
   /** FerretDB's SQLite directory (SQLite backend only). */
   sqliteDir?: string;
+  /** FerretDB's PostgreSQL (PostgreSQL backend only). */
+  postgresqlUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -191,9 +197,9 @@ async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForPort(port, child, 'FerretDB');
   return {
-    uri: `mongodb://${HOST}:${port}/tobira_bench`,
+    uri: `mongodb://${HOST}:${port}/${FERRET_DATABASE}`,
     pids: [child.pid, postgres?.pid].filter((pid): pid is number => pid !== undefined),
-    ...(postgres ? {} : { sqliteDir: dir }),
+    ...(postgres ? { postgresqlUrl: postgres.url } : { sqliteDir: dir }),
     async stop() {
       await stopChild(child);
       await postgres?.stop();
@@ -354,7 +360,13 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
     // After init() created the collections; again after each warm-up for any created by a flow.
     const indexIds = (): void => {
-      if (ferret?.sqliteDir && options.ferretdbIdIndex) addIdPathIndexes(ferret.sqliteDir);
+      if (!ferret || !options.ferretdbIdIndex) return;
+      if (ferret.sqliteDir) addIdPathIndexes(ferret.sqliteDir);
+      if (ferret.postgresqlUrl) {
+        execFileSync('psql', [ferret.postgresqlUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-v', `schema=${FERRET_DATABASE}`, '-f', join(import.meta.dirname, '..', 'scripts', 'ferretdb-postgresql-id-index.sql')], {
+          stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
+        });
+      }
     };
     indexIds();
     const serverPids = servers.map((s) => s.child.pid);
@@ -382,7 +394,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     const machines = await Promise.all(ports.map((_p, i) => discover(issuer, BACKEND_CLIENT.client_id, BACKEND_CLIENT.client_secret, routeFor(i))));
     const scenarios = buildScenarios({ issuer, configFor, browserFor, push, receiver, machineFor: (vu) => machines[vu % machines.length]! });
 
-    const idIndex = options.ferretdb === 'sqlite' ? (options.ferretdbIdIndex ? ', with the _id index its queries use' : ', stock: no _id index its queries use') : '';
+    const idIndex = options.ferretdbIdIndex ? ', with the _id index its queries use' : ', stock: no _id index its queries use';
     const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb}${idIndex})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
       + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, Node ${process.version}, load average at start ${loadAverage()}`;
