@@ -127,9 +127,9 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
 }
 
 /** The database tobira uses on the FerretDB the bench starts (a PostgreSQL schema of that name). */
-const FERRET_DATABASE = 'tobira_bench';
+export const FERRET_DATABASE = 'tobira_bench';
 
-interface Ferret {
+export interface Ferret {
   uri: string;
   /** The processes whose CPU is the database's: FerretDB, and PostgreSQL's process tree. */
   pids: number[];
@@ -182,7 +182,7 @@ async function startPostgres(): Promise<Postgres> {
  * FerretDB on the server's core: on SQLite in a throwaway folder, as test/support/mongo.ts starts
  * it, or on a throwaway PostgreSQL cluster.
  */
-async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
+export async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
   const binary = ferretdbBinaryPath();
   if (!existsSync(binary)) throw new Error(`FerretDB not found at ${binary}: run node scripts/ensure-ferretdb.ts (or set MONGODB_URI)`);
   const dir = mkdtempSync(join(tmpdir(), 'tobira-bench-ferretdb-'));
@@ -206,6 +206,19 @@ async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The `_id` index FerretDB's queries can use, on every collection of `database` that exists now:
+ * scripts/ferretdb-sqlite-id-index.ts, or scripts/ferretdb-postgresql-id-index.sql through psql.
+ */
+export function addFerretIdIndexes(ferret: Ferret, database: string): void {
+  if (ferret.sqliteDir) addIdPathIndexes(ferret.sqliteDir, database);
+  if (ferret.postgresqlUrl) {
+    execFileSync('psql', [ferret.postgresqlUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-v', `schema=${database}`, '-f', join(import.meta.dirname, '..', 'scripts', 'ferretdb-postgresql-id-index.sql')], {
+      stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
+    });
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -360,13 +373,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     for (const port of ports) servers.push(await BenchServer.start(env, port, options.profileDir));
     // After init() created the collections; again after each warm-up for any created by a flow.
     const indexIds = (): void => {
-      if (!ferret || !options.ferretdbIdIndex) return;
-      if (ferret.sqliteDir) addIdPathIndexes(ferret.sqliteDir);
-      if (ferret.postgresqlUrl) {
-        execFileSync('psql', [ferret.postgresqlUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-v', `schema=${FERRET_DATABASE}`, '-f', join(import.meta.dirname, '..', 'scripts', 'ferretdb-postgresql-id-index.sql')], {
-          stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
-        });
-      }
+      if (ferret && options.ferretdbIdIndex) addFerretIdIndexes(ferret, FERRET_DATABASE);
     };
     indexIds();
     const serverPids = servers.map((s) => s.child.pid);
