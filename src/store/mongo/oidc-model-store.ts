@@ -108,11 +108,20 @@ export function isLookupCollection(name: string): boolean {
 /** How many record → key pairs, and how many stored ids, one process remembers. */
 const REMEMBERED_CAP = 10_000;
 
-/** Adds `key` (with `value`) as the newest entry, dropping the oldest beyond REMEMBERED_CAP. */
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+/**
+ * How many versions one process remembers for consume(): it needs only the record found in the
+ * same request, a moment before.
+ */
+const VERSIONS_CAP = 1_000;
+
+/** The models oidc-provider consumes (their `consume()`), whose versions are worth remembering. */
+const CONSUMABLE_MODELS = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PushedAuthorizationRequest', 'PreAuthorizedCode']);
+
+/** Adds `key` (with `value`) as the newest entry, dropping the oldest beyond `cap`. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, cap = REMEMBERED_CAP): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > REMEMBERED_CAP) {
+  if (map.size > cap) {
     const oldest = map.keys().next().value;
     if (oldest !== undefined) map.delete(oldest);
   }
@@ -141,6 +150,7 @@ export class MongoOidcModelStore implements OidcModelStore {
    * consume() safely: its claim, or the rev check of its write (see consume()).
    */
   readonly #versions = new Map<string, SeenVersion>();
+  readonly #consumable: boolean;
 
   constructor(db: mongoose.mongo.Db, model: string, claims: ConsumptionClaims, now: () => number) {
     this.model = model;
@@ -149,6 +159,7 @@ export class MongoOidcModelStore implements OidcModelStore {
     this.#claims = claims;
     this.#now = now;
     this.#uniqueField = UNIQUE_PAYLOAD_FIELD[model];
+    this.#consumable = CONSUMABLE_MODELS.has(model);
     this.#lookups = this.#uniqueField ? db.collection<LookupDocument>(`${this.collectionName}_by_${this.#uniqueField.toLowerCase()}`) : undefined;
   }
 
@@ -244,7 +255,8 @@ export class MongoOidcModelStore implements OidcModelStore {
   }
 
   #saw(id: string, document: Omit<OidcDocument, '_id'>): void {
-    remember(this.#versions, id, { rev: document.rev, expiresAt: document.expiresAt, consumed: consumedAt(document) !== undefined });
+    if (!this.#consumable) return;
+    remember(this.#versions, id, { rev: document.rev, expiresAt: document.expiresAt, consumed: consumedAt(document) !== undefined }, VERSIONS_CAP);
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -294,7 +306,7 @@ export class MongoOidcModelStore implements OidcModelStore {
       );
       // Destroyed or replaced since the version was read: nothing left to consume.
       if (!before || before.rev !== current.rev) throw new AlreadyConsumedError();
-      remember(this.#versions, id, { ...current, consumed: true });
+      if (this.#consumable) remember(this.#versions, id, { ...current, consumed: true }, VERSIONS_CAP);
     });
   }
 

@@ -302,6 +302,13 @@ describe('store contract (mongo, two connections): oidc models', () => {
       assert.equal(typeof (await codes.find('c1'))?.consumed, 'number');
       assert.equal(typeof (await codes.find('c2'))?.consumed, 'number');
       await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+      // A model oidc-provider never consumes keeps no versions: its consume() reads first.
+      await store.oidc('Session').upsert('s1', { uid: 'u1' }, 60);
+      assert.deepEqual(await store.oidc('Session').find('s1'), { uid: 'u1' });
+      commands.length = 0;
+      await store.oidc('Session').consume('s1');
+      assert.deepEqual(commands, ['find', 'insert', 'findAndModify']);
+      assert.equal(typeof (await store.oidc('Session').find('s1'))?.consumed, 'number');
     } finally {
       await store.close();
     }
