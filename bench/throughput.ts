@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import * as oidc from 'openid-client';
 import { ferretdbBinaryPath } from '../scripts/ensure-ferretdb.ts';
+import { addIdPathIndexes } from '../scripts/ferretdb-sqlite-id-index.ts';
 import { postJson } from '../test/support/account-menu.ts';
 import { HttpBrowser, type Page } from '../test/support/http-browser.ts';
 import { discover, PARTNER_CALLBACK, partnerClient, redeem, signUpAndConsent, startAuthorization, PASSWORD } from '../test/support/partner.ts';
@@ -51,6 +52,12 @@ export interface ThroughputOptions {
   processes: number;
   /** FerretDB's storage when the bench starts the database (not with MONGODB_URI). */
   ferretdb: 'sqlite' | 'postgresql';
+  /**
+   * Add the `_id` index FerretDB's queries can use (scripts/ferretdb-sqlite-id-index.ts, or
+   * ferretdb-postgresql-id-index.sql), as docs/performance.md tells a deployment to;
+   * `--ferretdb-stock` measures FerretDB without it.
+   */
+  ferretdbIdIndex: boolean;
   logLevel: string;
   notify: boolean;
   /** Writes a V8 CPU profile of each server process (node --cpu-prof) into this folder. */
@@ -84,6 +91,7 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     scenarios: scenarios as ScenarioName[],
     processes,
     ferretdb: option(args, 'ferretdb') === 'postgresql' ? 'postgresql' : 'sqlite',
+    ferretdbIdIndex: !args.includes('--ferretdb-stock'),
     logLevel: option(args, 'log-level') ?? 'info',
     notify: args.includes('--notify'),
     profileDir: args.includes('--profile') ? join('test-output', 'bench', 'profiles') : undefined,
@@ -134,12 +142,19 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
   }
 }
 
-interface Ferret {
+/** The database tobira uses on the FerretDB the bench starts (a PostgreSQL schema of that name). */
+export const FERRET_DATABASE = 'tobira_bench';
+
+export interface Ferret {
   uri: string;
   /** The processes whose CPU is the database's: FerretDB, and PostgreSQL's process tree. */
   pids: number[];
   /** The commands FerretDB has answered so far, by name (its own metrics). */
   commands(): Promise<Record<string, number>>;
+  /** FerretDB's SQLite directory (SQLite backend only). */
+  sqliteDir?: string;
+  /** FerretDB's PostgreSQL (PostgreSQL backend only). */
+  postgresqlUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -202,7 +217,7 @@ async function startPostgres(): Promise<Postgres> {
  * FerretDB on the server's core: on SQLite in a throwaway folder, as test/support/mongo.ts starts
  * it, or on a throwaway PostgreSQL cluster.
  */
-async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
+export async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
   const binary = ferretdbBinaryPath();
   if (!existsSync(binary)) throw new Error(`FerretDB not found at ${binary}: run node scripts/ensure-ferretdb.ts (or set MONGODB_URI)`);
   const dir = mkdtempSync(join(tmpdir(), 'tobira-bench-ferretdb-'));
@@ -218,15 +233,29 @@ async function startFerret(backend: 'sqlite' | 'postgresql'): Promise<Ferret> {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForPort(port, child, 'FerretDB');
   return {
-    uri: `mongodb://${HOST}:${port}/tobira_bench`,
+    uri: `mongodb://${HOST}:${port}/${FERRET_DATABASE}`,
     pids: [child.pid, postgres?.pid].filter((pid): pid is number => pid !== undefined),
     commands: () => ferretCommands(`http://${HOST}:${debugPort}/debug/metrics`),
+    ...(postgres ? { postgresqlUrl: postgres.url } : { sqliteDir: dir }),
     async stop() {
       await stopChild(child);
       await postgres?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The `_id` index FerretDB's queries can use, on every collection of `database` that exists now:
+ * scripts/ferretdb-sqlite-id-index.ts, or scripts/ferretdb-postgresql-id-index.sql through psql.
+ */
+export function addFerretIdIndexes(ferret: Ferret, database: string): void {
+  if (ferret.sqliteDir) addIdPathIndexes(ferret.sqliteDir, database);
+  if (ferret.postgresqlUrl) {
+    execFileSync('psql', [ferret.postgresqlUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-v', `schema=${database}`, '-f', join(import.meta.dirname, '..', 'scripts', 'ferretdb-postgresql-id-index.sql')], {
+      stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
+    });
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -390,6 +419,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     Object.assign(env, runtime);
     // One after the other: the first creates the generated keys in the database, the next reads them.
     for (const port of ports) servers.push(await BenchServer.start(env, nodeFlags, port, options.profileDir));
+    // After init() created the collections; again after each warm-up for any created by a flow.
+    const indexIds = (): void => {
+      if (ferret && options.ferretdbIdIndex) addFerretIdIndexes(ferret, FERRET_DATABASE);
+    };
+    indexIds();
     const serverPids = servers.map((s) => s.child.pid);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const heapIdle = await Promise.all(servers.map((s) => s.gc()));
@@ -415,7 +449,8 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     const machines = await Promise.all(ports.map((_p, i) => discover(issuer, BACKEND_CLIENT.client_id, BACKEND_CLIENT.client_secret, routeFor(i))));
     const scenarios = buildScenarios({ issuer, configFor, browserFor, push, receiver, machineFor: (vu) => machines[vu % machines.length]! });
 
-    const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb})`;
+    const idIndex = options.ferretdbIdIndex ? ', with the _id index its queries use' : ', stock: no _id index its queries use';
+    const database = options.store !== 'mongo' ? '' : process.env.MONGODB_URI ? ' (MONGODB_URI)' : ` (FerretDB on ${options.ferretdb}${idIndex})`;
     const header = `tobira throughput bench: ${options.store} store${database}, ${options.processes} server process(es)${HAS_TASKSET ? ` pinned to CPU ${SERVER_CPU}` : ' (taskset unavailable: not pinned)'}, `
       + `${options.durationSeconds} s per run after ${options.warmupSeconds} s warm-up, partner's ID tokens ${options.idTokenAlg}, Node ${process.version}, load average at start ${loadAverage()}; `
       + `runtime ${options.productionRuntime ? `as the Dockerfile's image (${describeEnv(runtime)}; node ${nodeFlags.join(' ')})` : 'Node\'s defaults (--node-defaults: not as production runs)'}`;
@@ -432,6 +467,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
         const scenario = scenarios[name];
         await scenario.prepare(users);
         await drive(scenario.flow, users, options.warmupSeconds);
+        indexIds();
         const before = await Promise.all(servers.map((s) => s.counts()));
         const dbBefore = await ferret?.commands();
         const cpuBefore = serverPids.map(cpuSeconds);

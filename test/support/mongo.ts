@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { ferretdbBinaryPath } from '../../scripts/ensure-ferretdb.ts';
+import { addIdPathIndexes } from '../../scripts/ferretdb-sqlite-id-index.ts';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
@@ -52,6 +53,27 @@ export async function mongoTestUri(dbName: string): Promise<string> {
   starting ??= startFerret();
   const { port } = await starting;
   return `mongodb://${HOST}:${port}/${dbName}`;
+}
+
+/**
+ * The SQLite directory of the FerretDB started here (undefined with MONGODB_URI), for tests of
+ * what a deployment does to FerretDB's files (scripts/ferretdb-sqlite-id-index.ts).
+ */
+export async function ferretdbSqliteDir(): Promise<string | undefined> {
+  if (process.env.MONGODB_URI) return undefined;
+  starting ??= startFerret();
+  return (await starting).dir;
+}
+
+/**
+ * TOBIRA_TEST_FERRETDB_ID_INDEX=1 gives every test database the `_id` index docs/performance.md
+ * recommends for FerretDB on SQLite, once its store's init() has created the collections: the
+ * same suites then run as such a deployment would.
+ */
+export async function indexIdsIfAsked(dbName: string): Promise<void> {
+  if (process.env.TOBIRA_TEST_FERRETDB_ID_INDEX !== '1') return;
+  const dir = await ferretdbSqliteDir();
+  if (dir) addIdPathIndexes(dir, dbName);
 }
 
 export async function stopMongoTestServer(): Promise<void> {

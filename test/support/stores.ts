@@ -11,7 +11,7 @@
 import { createMemoryStore } from '../../src/store/memory/index.ts';
 import { createMongoStore } from '../../src/store/mongo/index.ts';
 import type { Store } from '../../src/store/types.ts';
-import { mongoTestUri, uniqueDbName } from './mongo.ts';
+import { indexIdsIfAsked, mongoTestUri, uniqueDbName } from './mongo.ts';
 
 const KINDS = ['memory', 'mongo'] as const;
 export type StoreKind = (typeof KINDS)[number];
@@ -81,9 +81,14 @@ export interface FreshStoreOptions {
 
 /** Memory, or mongo on a database of its own; init() has run. The caller closes it. */
 export async function freshStore(kind: StoreKind, options: FreshStoreOptions = {}): Promise<Store> {
-  const store = kind === 'memory'
-    ? createMemoryStore({ now: options.now })
-    : await createMongoStore(await mongoTestUri(uniqueDbName('tobira_test')), { now: options.now });
+  if (kind === 'memory') {
+    const store = createMemoryStore({ now: options.now });
+    await store.init();
+    return store;
+  }
+  const dbName = uniqueDbName('tobira_test');
+  const store = await createMongoStore(await mongoTestUri(dbName), { now: options.now });
   await store.init();
+  await indexIdsIfAsked(dbName);
   return store;
 }

@@ -52,6 +52,33 @@ interface OidcDocument {
   expiresAt?: Date;
   /** Changes on every upsert, so a consume claim belongs to one version of the record. */
   rev: string;
+  /**
+   * Set by consume(): rev → when that version was consumed (epoch seconds). Only the entry of the
+   * current `rev` counts, so consume() can write by `{ _id }` alone: an entry that lands on a newer
+   * version (replaced after consume() read it) marks nothing and erases no other entry. Records
+   * consumed before this field existed carry `payload.consumed` instead.
+   */
+  consumed?: Record<string, number>;
+}
+
+/** When the stored version of the record was consumed (epoch seconds), or undefined. */
+function consumedAt(document: Pick<OidcDocument, 'rev' | 'consumed'> & { payload?: { consumed?: unknown } }): unknown {
+  return document.payload?.consumed ?? document.consumed?.[document.rev];
+}
+
+/** The payload oidc-provider stored, with `consumed` when this version has been consumed. */
+function payloadOf(document: OidcDocument): AdapterPayload {
+  const payload = decode(document.payload) as AdapterPayload;
+  const at = consumedAt(document);
+  if (at !== undefined) payload.consumed = at;
+  return payload;
+}
+
+/** A version of a record as this process last wrote or read it: what consume() needs to know. */
+interface SeenVersion {
+  rev: string;
+  expiresAt: Date | undefined;
+  consumed: boolean;
 }
 
 /** Concurrent first upserts of one id race on FerretDB (it upserts as find-then-insert). */
@@ -81,11 +108,20 @@ export function isLookupCollection(name: string): boolean {
 /** How many record → key pairs, and how many stored ids, one process remembers. */
 const REMEMBERED_CAP = 10_000;
 
-/** Adds `key` (with `value`) as the newest entry, dropping the oldest beyond REMEMBERED_CAP. */
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+/**
+ * How many versions one process remembers for consume(): it needs only the record found in the
+ * same request, a moment before.
+ */
+const VERSIONS_CAP = 1_000;
+
+/** The models oidc-provider consumes (their `consume()`), whose versions are worth remembering. */
+const CONSUMABLE_MODELS = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PushedAuthorizationRequest', 'PreAuthorizedCode']);
+
+/** Adds `key` (with `value`) as the newest entry, dropping the oldest beyond `cap`. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, cap = REMEMBERED_CAP): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > REMEMBERED_CAP) {
+  if (map.size > cap) {
     const oldest = map.keys().next().value;
     if (oldest !== undefined) map.delete(oldest);
   }
@@ -108,6 +144,13 @@ export class MongoOidcModelStore implements OidcModelStore {
    * replaceUpserting). An id stored by another process fails that insert and is then replaced.
    */
   readonly #stored = new Map<string, true>();
+  /**
+   * id → the version this process last wrote or read, so consume() right after find() (as
+   * oidc-provider does) skips reading the record again. A version that is stale by then fails
+   * consume() safely: its claim, or the rev check of its write (see consume()).
+   */
+  readonly #versions = new Map<string, SeenVersion>();
+  readonly #consumable: boolean;
 
   constructor(db: mongoose.mongo.Db, model: string, claims: ConsumptionClaims, now: () => number) {
     this.model = model;
@@ -116,6 +159,7 @@ export class MongoOidcModelStore implements OidcModelStore {
     this.#claims = claims;
     this.#now = now;
     this.#uniqueField = UNIQUE_PAYLOAD_FIELD[model];
+    this.#consumable = CONSUMABLE_MODELS.has(model);
     this.#lookups = this.#uniqueField ? db.collection<LookupDocument>(`${this.collectionName}_by_${this.#uniqueField.toLowerCase()}`) : undefined;
   }
 
@@ -140,6 +184,7 @@ export class MongoOidcModelStore implements OidcModelStore {
         try {
           await this.#collection.insertOne({ _id: id, ...document });
           remember(this.#stored, id, true);
+          this.#saw(id, document);
           await this.#writeLookup(id, payload, expiresAt);
           return;
         } catch (err) {
@@ -151,6 +196,7 @@ export class MongoOidcModelStore implements OidcModelStore {
         try {
           await this.#collection.replaceOne({ _id: id }, document, { upsert: true });
           remember(this.#stored, id, true);
+          this.#saw(id, document);
           await this.#writeLookup(id, payload, expiresAt);
           return;
         } catch (err) {
@@ -192,16 +238,25 @@ export class MongoOidcModelStore implements OidcModelStore {
       const lookup = await this.#lookups?.findOne({ _id: value });
       if (lookup) {
         const document = await this.#collection.findOne({ _id: lookup.id });
-        if (document && isLive(document, this.#now()) && document.payload[field] === value) return decode(document.payload) as AdapterPayload;
+        if (document && isLive(document, this.#now()) && document.payload[field] === value) return payloadOf(document);
       }
       return this.#findOne({ [`payload.${field}`]: value });
     });
   }
 
-  async find(id: string): Promise<AdapterPayload | undefined> {
-    const found = await this.#findOne({ _id: id });
-    if (found) remember(this.#stored, id, true);
-    return found;
+  find(id: string): Promise<AdapterPayload | undefined> {
+    return guard(async () => {
+      const document = await this.#collection.findOne({ _id: id });
+      if (!document || !isLive(document, this.#now())) return undefined;
+      remember(this.#stored, id, true);
+      this.#saw(id, document);
+      return payloadOf(document);
+    });
+  }
+
+  #saw(id: string, document: Omit<OidcDocument, '_id'>): void {
+    if (!this.#consumable) return;
+    remember(this.#versions, id, { rev: document.rev, expiresAt: document.expiresAt, consumed: consumedAt(document) !== undefined }, VERSIONS_CAP);
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -218,38 +273,53 @@ export class MongoOidcModelStore implements OidcModelStore {
   #findOne(filter: mongoose.mongo.Filter<OidcDocument>): Promise<AdapterPayload | undefined> {
     return guard(async () => {
       const document = await this.#collection.findOne(filter);
-      return document && isLive(document, this.#now()) ? decode(document.payload) as AdapterPayload : undefined;
+      return document && isLive(document, this.#now()) ? payloadOf(document) : undefined;
     });
   }
 
   listByAccountId(accountId: string): Promise<Array<{ id: string; payload: AdapterPayload }>> {
     return guard(async () => {
       const documents = await this.#collection.find({ 'payload.accountId': accountId, ...liveFilter(this.#now()) }).toArray();
-      return documents.map((document) => ({ id: document._id, payload: decode(document.payload) as AdapterPayload }));
+      return documents.map((document) => ({ id: document._id, payload: payloadOf(document) }));
     });
   }
 
+  // The claim makes one caller per version the winner. The write then goes by `{ _id }` alone,
+  // the one filter FerretDB 1.x (SQLite) pushes down and can serve from an index: a filter of
+  // `{ _id, rev }` made it decode every record of the collection, and refresh tokens pile up.
+  // The version check moves into the data (`consumed` is keyed by rev) and into `before.rev`: revs
+  // never repeat, so finding our rev at the write means the version was live from read to write.
   consume(id: string): Promise<void> {
     return guard(async () => {
       const now = this.#now();
-      const current = await this.#collection.findOne({ _id: id }, { projection: { rev: 1, expiresAt: 1, 'payload.consumed': 1 } });
-      if (!current || !isLive(current, now) || current.payload.consumed !== undefined) throw new AlreadyConsumedError();
+      const current = this.#versions.get(id) ?? await this.#readVersion(id);
+      this.#versions.delete(id);
+      if (!current || !isLive(current, now) || current.consumed) throw new AlreadyConsumedError();
       if (!await this.#claims.claim(`${this.collectionName}:${id}:${current.rev}`, current.expiresAt)) {
         throw new AlreadyConsumedError();
       }
-      const { matchedCount } = await this.#collection.updateOne(
-        { _id: id, rev: current.rev },
-        { $set: { 'payload.consumed': Math.floor(now / 1000) } },
+      const before = await this.#collection.findOneAndUpdate(
+        { _id: id },
+        { $set: { [`consumed.${current.rev}`]: Math.floor(now / 1000) } },
+        // No projection: FerretDB 1.x refuses findAndModify's `fields` (NotImplemented).
+        { returnDocument: 'before' },
       );
-      // Destroyed or replaced between our read and our claim: nothing left to consume.
-      if (matchedCount === 0) throw new AlreadyConsumedError();
+      // Destroyed or replaced since the version was read: nothing left to consume.
+      if (!before || before.rev !== current.rev) throw new AlreadyConsumedError();
+      if (this.#consumable) remember(this.#versions, id, { ...current, consumed: true }, VERSIONS_CAP);
     });
+  }
+
+  async #readVersion(id: string): Promise<SeenVersion | undefined> {
+    const document = await this.#collection.findOne({ _id: id }, { projection: { rev: 1, expiresAt: 1, consumed: 1, 'payload.consumed': 1 } });
+    return document ? { rev: document.rev, expiresAt: document.expiresAt, consumed: consumedAt(document) !== undefined } : undefined;
   }
 
   destroy(id: string): Promise<void> {
     return guard(async () => {
       await this.#collection.deleteOne({ _id: id });
       this.#stored.delete(id);
+      this.#versions.delete(id);
       // A lookup this process wrote goes too; any other is found stale when read, and swept.
       const value = this.#writtenLookups.get(id);
       if (value !== undefined && this.#lookups) {

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import mongoose from 'mongoose';
 import { AlreadyConsumedError, DuplicateKeyError } from '../../../src/store/errors.ts';
+import { createMongoStore } from '../../../src/store/mongo/index.ts';
 import type { AdapterPayload } from '../../../src/store/types.ts';
+import { mongoTestUri, uniqueDbName } from '../../support/mongo.ts';
 import { freshStore } from '../../support/stores.ts';
 import { assertRejectsWith, forEachStore, race, sleep, withTwoConnections } from './support.ts';
 
@@ -280,6 +282,99 @@ describe('store contract (mongo, two connections): oidc models', () => {
       // A uid freed by destroy can be taken by another session and is found there.
       await b.oidc('Session').upsert('s2', { uid: 'u1', accountId: 'a2' }, 600);
       assert.deepEqual(await a.oidc('Session').findByUid('u1'), { uid: 'u1', accountId: 'a2' });
+    });
+  });
+
+  it('consumes right after a find or an upsert without reading the record again', async () => {
+    const commands: string[] = [];
+    const store = await createMongoStore(await mongoTestUri(uniqueDbName('tobira_consume')), { onCommand: (name) => commands.push(name) });
+    try {
+      await store.init();
+      const codes = store.oidc('AuthorizationCode');
+      await codes.upsert('c1', { grantId: 'g1' }, 60);
+      await codes.upsert('c2', { grantId: 'g1' }, 60);
+      assert.deepEqual(await codes.find('c1'), { grantId: 'g1' });
+      commands.length = 0;
+      await codes.consume('c1');
+      await codes.consume('c2');
+      // The claim (an insert) and the write, for each: no read.
+      assert.deepEqual(commands, ['insert', 'findAndModify', 'insert', 'findAndModify']);
+      assert.equal(typeof (await codes.find('c1'))?.consumed, 'number');
+      assert.equal(typeof (await codes.find('c2'))?.consumed, 'number');
+      await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+      // A model oidc-provider never consumes keeps no versions: its consume() reads first.
+      await store.oidc('Session').upsert('s1', { uid: 'u1' }, 60);
+      assert.deepEqual(await store.oidc('Session').find('s1'), { uid: 'u1' });
+      commands.length = 0;
+      await store.oidc('Session').consume('s1');
+      assert.deepEqual(commands, ['find', 'insert', 'findAndModify']);
+      assert.equal(typeof (await store.oidc('Session').find('s1'))?.consumed, 'number');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('counts a stored consume only for the version it names; records consumed before (payload.consumed) stay consumed', async () => {
+    await withTwoConnections(async (a, b, _either, uri) => {
+      const codes = a.oidc('AuthorizationCode');
+      await codes.upsert('c1', { grantId: 'g1' }, 60);
+      const connection = await mongoose.createConnection(uri).asPromise();
+      try {
+        const raw = connection.db!.collection<{ _id: string }>('oidc_authorization_code');
+        // What a consume leaves when its write lands on a version that replaced the one it read.
+        await raw.updateOne({ _id: 'c1' }, { $set: { 'consumed.a-replaced-version': 1 } });
+        assert.deepEqual(await b.oidc('AuthorizationCode').find('c1'), { grantId: 'g1' });
+        await b.oidc('AuthorizationCode').consume('c1');
+        const consumed = (await codes.find('c1'))?.consumed;
+        assert.equal(typeof consumed, 'number');
+        // ... and it erases no entry of the version that is there.
+        await raw.updateOne({ _id: 'c1' }, { $set: { 'consumed.another-replaced-version': 2 } });
+        assert.equal((await b.oidc('AuthorizationCode').find('c1'))?.consumed, consumed);
+        await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+        await assertRejectsWith(b.oidc('AuthorizationCode').consume('c1'), AlreadyConsumedError);
+
+        await raw.insertOne({ _id: 'legacy', payload: { grantId: 'g1', consumed: 1_700_000_000 }, rev: 'r1' } as { _id: string });
+        assert.deepEqual(await codes.find('legacy'), { grantId: 'g1', consumed: 1_700_000_000 });
+        await assertRejectsWith(b.oidc('AuthorizationCode').consume('legacy'), AlreadyConsumedError);
+      } finally {
+        await connection.close();
+      }
+    });
+  });
+
+  it('refuses a consume when the record is replaced or destroyed between its read and its write, and consumes nothing', async () => {
+    await withTwoConnections(async (a, b) => {
+      const codes = a.oidc('AuthorizationCode');
+      // The write of consume() is its one findOneAndUpdate: the other process acts just before it.
+      const original = mongoose.mongo.Collection.prototype.findOneAndUpdate;
+      const interleave = async (between: () => Promise<void>, run: () => Promise<void>): Promise<void> => {
+        let pending: (() => Promise<void>) | undefined = between;
+        mongoose.mongo.Collection.prototype.findOneAndUpdate = async function (this: mongoose.mongo.Collection, ...args: unknown[]) {
+          const step = pending;
+          pending = undefined;
+          if (step) await step();
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } as typeof original;
+        try {
+          await run();
+        } finally {
+          mongoose.mongo.Collection.prototype.findOneAndUpdate = original;
+        }
+        assert.equal(pending, undefined, 'consume wrote by findOneAndUpdate');
+      };
+
+      await codes.upsert('c1', { grantId: 'g1' }, 60);
+      await interleave(() => b.oidc('AuthorizationCode').upsert('c1', { grantId: 'g2' }, 60), async () => {
+        await assertRejectsWith(codes.consume('c1'), AlreadyConsumedError);
+      });
+      assert.deepEqual(await codes.find('c1'), { grantId: 'g2' }, 'the new version is not consumed');
+      await codes.consume('c1');
+
+      await codes.upsert('c2', { grantId: 'g1' }, 60);
+      await interleave(() => b.oidc('AuthorizationCode').destroy('c2'), async () => {
+        await assertRejectsWith(codes.consume('c2'), AlreadyConsumedError);
+      });
+      assert.equal(await codes.find('c2'), undefined);
     });
   });
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createMongoStore } from '../../../src/store/mongo/index.ts';
 import type { MongoStore } from '../../../src/store/mongo/index.ts';
 import type { Store } from '../../../src/store/types.ts';
-import { mongoTestUri, uniqueDbName } from '../../support/mongo.ts';
+import { indexIdsIfAsked, mongoTestUri, uniqueDbName } from '../../support/mongo.ts';
 import { freshStore } from '../../support/stores.ts';
 import type { StoreKind } from '../../support/stores.ts';
 
@@ -65,10 +65,12 @@ export function valuesOf<T>(results: Array<PromiseSettledResult<T>>): T[] {
  * connections. `either(i)` alternates between them; both are closed afterwards.
  */
 export async function withTwoConnections(fn: (a: MongoStore, b: MongoStore, either: (i: number) => MongoStore, uri: string) => Promise<void>): Promise<void> {
-  const uri = await mongoTestUri(uniqueDbName('tobira_race'));
+  const dbName = uniqueDbName('tobira_race');
+  const uri = await mongoTestUri(dbName);
   const [a, b] = await Promise.all([createMongoStore(uri), createMongoStore(uri)]);
   try {
     await a.init();
+    await indexIdsIfAsked(dbName);
     await fn(a, b, (i) => (i % 2 ? a : b), uri);
   } finally {
     await Promise.all([a.close(), b.close()]);
