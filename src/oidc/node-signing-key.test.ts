@@ -39,6 +39,24 @@ describe('NodeSigningKey (ID tokens signed by node:crypto)', () => {
     });
   }
 
+  it('every ECDSA signature verifies, also those whose r or s starts with zero bits (DER drops or pads them)', async () => {
+    for (const [alg, count] of [['ES256', 2000], ['ES384', 500]] as const) {
+      const jwk = await privateJwk(alg);
+      const key = new NodeSigningKey(jwk);
+      const publicKey = await importJWK(publicOf(jwk), alg);
+      let short = 0;
+      for (let i = 0; i < count; i += 1) {
+        const token = compactWith(key, { i });
+        const signature = Buffer.from(token.split('.')[2]!, 'base64url');
+        assert.equal(signature.length, alg === 'ES256' ? 64 : 96, 'r ‖ s, each padded to the curve size');
+        if (signature[0] === 0 || signature[signature.length / 2] === 0) short += 1;
+        await compactVerify(token, publicKey);
+      }
+      // About 1 in 128 signatures has a leading zero byte in r or s: the case a DER conversion gets wrong.
+      assert.ok(short > 0, `${alg}: some signatures exercised the padding`);
+    }
+  });
+
   it('verifies what jose signs with the same key, so tokens signed before the switch stay valid', async () => {
     const jwk = await privateJwk('ES256');
     const token = await new CompactSign(Buffer.from('{"sub":"abc"}')).setProtectedHeader({ alg: 'ES256' }).sign(await importJWK(jwk, 'ES256'));
