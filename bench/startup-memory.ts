@@ -4,10 +4,7 @@
 // Then a process as it really starts (src/app/app.ts on the memory store, nothing imported ahead)
 // reports its RSS and which of the heavy packages it loaded: the ones loaded on first use
 // (mongoose, nodemailer, web-push, qrcode, ...) should not be among them.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-
-const ROOT = join(import.meta.dirname, '..');
+import { HEAVY, measureStart as measure } from '../test/support/startup.ts';
 
 /** Each step's imports come on top of the previous steps'. */
 const STEPS: Array<[string, string[]]> = [
@@ -23,32 +20,6 @@ const STEPS: Array<[string, string[]]> = [
   ['nodemailer, web-push, qrcode, libphonenumber-js, maxmind, bowser', ['nodemailer', 'web-push', 'qrcode', 'libphonenumber-js', 'maxmind', 'bowser']],
   ['tobira app modules (src/app/app.ts and all it imports)', ['./src/app/app.ts']],
 ];
-
-/** Packages worth naming when loaded: each costs several MB of RSS at load. */
-const HEAVY = ['mongoose', 'mongodb', 'nodemailer', 'web-push', 'qrcode', 'maxmind', 'argon2', 'libphonenumber-js', '@zxcvbn-ts/core', 'oidc-provider'];
-
-function measure(imports: string[], buildApp: boolean): { rss: number; heap: number; loaded: string[] } {
-  // Module hooks (sync, in this thread, for import and require alike) note every package resolved.
-  const lines = [
-    "const { registerHooks } = await import('node:module'); const loaded = new Set();",
-    'registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(r.url); if (m) loaded.add(m[1]); return r; } });',
-    ...imports.map((m, i) => `await import(${JSON.stringify(m)}).then((x) => { globalThis.__keep${i} = x; });`),
-  ];
-  if (buildApp) {
-    lines.push(
-      "const { loadSettings } = await import('./src/config/settings.ts');",
-      "const { createLogger } = await import('./src/log.ts');",
-      "const { createMemoryStore } = await import('./src/store/index.ts');",
-      "const { buildApp } = await import('./src/app/app.ts');",
-      "globalThis.__app = await buildApp(loadSettings({ NODE_ENV: 'development', DEMO: 'false', LOG_LEVEL: 'silent' }), createMemoryStore(), createLogger('silent'));",
-    );
-  }
-  lines.push('globalThis.gc(); await new Promise((r) => setTimeout(r, 200)); globalThis.gc();',
-    'const m = process.memoryUsage(); console.log(JSON.stringify({ rss: m.rss, heap: m.heapUsed, loaded: [...loaded] }));', 'process.exit(0);');
-  const out = execFileSync(process.execPath, ['--expose-gc', '--disable-warning=ExperimentalWarning', '--input-type=module', '-e', lines.join('\n')], { cwd: ROOT, encoding: 'utf8' });
-  const last = out.trim().split('\n').pop() ?? '{}';
-  return JSON.parse(last) as { rss: number; heap: number; loaded: string[] };
-}
 
 const mb = (n: number): string => (n / 1024 / 1024).toFixed(1).padStart(6);
 console.log(`${'step (cumulative)'.padEnd(70)} ${'RSS MB'.padStart(7)} ${'+RSS'.padStart(7)} ${'heap MB'.padStart(7)} ${'+heap'.padStart(7)}`);

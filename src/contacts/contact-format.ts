@@ -1,7 +1,7 @@
 // What a contact address must look like before a code is sent to it, in the one form it is stored
 // in: e-mail lower-cased, mobile numbers in E.164 (Japanese numbers may be typed the domestic way).
 import { z } from 'zod';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { phoneLibrary } from '../i18n/phone-library.ts';
 import type { ContactKind } from '../store/types.ts';
 import { ContactEmailInvalidError, MobileNumberInvalidError, NotAMobileNumberError } from './errors.ts';
 
@@ -21,7 +21,7 @@ export function normaliseMobileNumber(input: string): string {
   const trimmed = input.trim();
   // Digits, spaces, dashes, dots, brackets and a leading +: anything else is not a phone number.
   if (trimmed.length > 32 || !/^\+?[0-9 ()\-.]{4,}$/.test(trimmed)) throw new MobileNumberInvalidError();
-  const number = parsePhoneNumberFromString(trimmed, DEFAULT_PHONE_REGION);
+  const number = phoneLibrary().parsePhoneNumberFromString(trimmed, DEFAULT_PHONE_REGION);
   if (!number?.isValid()) throw new MobileNumberInvalidError();
   // Where numbering plans do not tell mobile from fixed lines (e.g. the US) the number may take SMS.
   const type = number.getType();
