@@ -3,16 +3,10 @@
 // an unknown one, asked from a browser that has no link to the account; only the browser that
 // signed in as the account gets the account's own ways, and a revocation ends that.
 import assert from 'node:assert/strict';
-import type * as oidc from 'openid-client';
 import { member, passwordSignIn, signInPage } from '../support/account-menu.ts';
 import { HttpBrowser, type Page } from '../support/http-browser.ts';
-import { discover } from '../support/partner.ts';
-import { harness, jsonOf, startPushTobira } from '../support/push-harness.ts';
-import { PushReceiver } from '../support/push-receiver.ts';
-import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore, FEATURE_STORES } from '../support/stores.ts';
-import type { RunningTobira } from '../support/tobira.ts';
-import type { Store } from '../../src/store/types.ts';
+import { jsonOf, usePushTobira } from '../support/push-harness.ts';
+import { FEATURE_STORES } from '../support/stores.ts';
 
 const PC = { webauthn: true, platformAuthenticator: false, mobile: false };
 const PHONE = { webauthn: true, platformAuthenticator: true, mobile: true };
@@ -20,38 +14,20 @@ const PHONE = { webauthn: true, platformAuthenticator: true, mobile: true };
 for (const kind of FEATURE_STORES) {
   describe(`the sign-in page's plan tells a stranger nothing (${kind} store)`, function () {
     this.timeout(60_000);
-    let store: Store;
-    let tobira: RunningTobira;
-    let receiver: PushReceiver;
-    let sink: SmtpSink;
-    let config: oidc.Configuration;
-    const h = harness(() => tobira.issuer, () => receiver);
-
-    before(async () => {
-      receiver = new PushReceiver();
-      sink = new SmtpSink();
-      const [smtp] = await Promise.all([sink.start(), receiver.start()]);
-      store = await freshStore(kind);
-      tobira = await startPushTobira(store, { SMTP_URL: smtp });
-      config = await discover(tobira.issuer);
-    });
-    after(async () => {
-      await tobira?.close();
-      await store?.close();
-      await Promise.all([receiver?.stop(), sink?.stop()]);
-    });
+    const suite = usePushTobira(kind, { smtp: true });
+    const { h } = suite;
 
     async function ways(browser: HttpBrowser, email: string, signals: Record<string, boolean> = PC, params: Record<string, string> = {}): Promise<Page> {
-      const { uid, csrf } = await signInPage(config, browser, params);
+      const { uid, csrf } = await signInPage(suite.config, browser, params);
       return h.postJson(browser, `/interaction/${uid}/ways`, { email, browser: signals }, csrf);
     }
 
     /** Three addresses: a password account, an always-passkey account with a phone, no account. */
     async function addresses(tag: string): Promise<string[]> {
-      const ben = await member(tobira.issuer, config, `plan.${tag}.ben.${kind}@example.com`);
-      const aki = await h.phoneFor(config, `plan.${tag}.aki.${kind}@example.com`);
-      const akiAccount = await store.accounts.findByEmail(aki.email);
-      await store.accounts.setSignInMode(akiAccount!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
+      const ben = await member(suite.tobira.issuer, suite.config, `plan.${tag}.ben.${kind}@example.com`);
+      const aki = await h.phoneFor(suite.config, `plan.${tag}.aki.${kind}@example.com`);
+      const akiAccount = await suite.store.accounts.findByEmail(aki.email);
+      await suite.store.accounts.setSignInMode(akiAccount!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
       return [ben.email, aki.email, `plan.${tag}.nobody.${kind}@example.com`];
     }
 
@@ -77,7 +53,7 @@ for (const kind of FEATURE_STORES) {
       const seen = [];
       for (const email of emails) {
         const browser = new HttpBrowser();
-        const { uid, csrf, page } = await signInPage(config, browser, { login_hint: email });
+        const { uid, csrf, page } = await signInPage(suite.config, browser, { login_hint: email });
         const body = page.body.replace(/\/interaction\/[^/"?]+/g, '/interaction/UID').replace(/data-(uid|csrf)="[^"]*"/g, '').replace(/name="_csrf" value="[^"]*"/g, '').replaceAll(email, 'EMAIL');
         const asked = await h.postJson(browser, `/interaction/${uid}/push`, { email }, csrf);
         assert.equal(asked.status, 200, asked.body);
@@ -103,7 +79,7 @@ for (const kind of FEATURE_STORES) {
     it('gives the account\'s own ways only to the browser that signed in as it; any other address gets the general plan', async () => {
       const [benEmail, akiEmail, nobody] = await addresses('linked') as [string, string, string];
       const ben = new HttpBrowser();
-      await passwordSignIn(config, ben, benEmail);
+      await passwordSignIn(suite.config, ben, benEmail);
       const general = jsonOf(await ways(new HttpBrowser(), nobody));
       assert.deepEqual(general, { primary: 'password', others: ['push', 'passkey'], startAtOnce: false, alwaysPasskey: false });
       assert.deepEqual(jsonOf(await ways(ben, benEmail, PC, { prompt: 'login' })), { primary: 'password', others: [], startAtOnce: false, alwaysPasskey: false }, 'his password, no phone he does not have');
@@ -113,20 +89,20 @@ for (const kind of FEATURE_STORES) {
 
       // On the always-passkey account's own phone (it signed up there): its own passkey, at once,
       // and the note that it has no password.
-      const akiPhone = await h.phoneFor(config, `plan.linked.phone.${kind}@example.com`);
-      const akiAccount = await store.accounts.findByEmail(akiPhone.email);
-      await store.accounts.setSignInMode(akiAccount!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
+      const akiPhone = await h.phoneFor(suite.config, `plan.linked.phone.${kind}@example.com`);
+      const akiAccount = await suite.store.accounts.findByEmail(akiPhone.email);
+      await suite.store.accounts.setSignInMode(akiAccount!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
       assert.deepEqual(jsonOf(await ways(akiPhone.browser, akiPhone.email, PHONE, { prompt: 'login' })), { primary: 'passkey', others: [], startAtOnce: true, alwaysPasskey: true });
 
       // "Sign out everywhere" (any revocation) ends the link made before it.
-      const account = await store.accounts.findByEmail(benEmail);
-      await store.accounts.setSessionsValidFrom(account!.id, Math.floor(Date.now() / 1000) + 1, new Date());
+      const account = await suite.store.accounts.findByEmail(benEmail);
+      await suite.store.accounts.setSessionsValidFrom(account!.id, Math.floor(Date.now() / 1000) + 1, new Date());
       assert.deepEqual(jsonOf(await ways(ben, benEmail)), general);
     });
 
     it('refuses a malformed question with a clear error, and a forged link cookie links nothing', async () => {
       const browser = new HttpBrowser();
-      const { uid, csrf } = await signInPage(config, browser);
+      const { uid, csrf } = await signInPage(suite.config, browser);
       for (const body of [{}, { email: 'a@example.com' }, { email: 'a@example.com', browser: { ...PC, extra: true } }, { email: 'x'.repeat(300), browser: PC }, { email: 'a@example.com', browser: { webauthn: 'yes', platformAuthenticator: false, mobile: false } }]) {
         const page = await h.postJson(browser, `/interaction/${uid}/ways`, body, csrf);
         assert.equal(page.status, 400, JSON.stringify(body));
@@ -136,11 +112,11 @@ for (const kind of FEATURE_STORES) {
       assert.equal(noCsrf.status, 403);
 
       const [benEmail] = await addresses('forged') as [string];
-      const account = await store.accounts.findByEmail(benEmail);
+      const account = await suite.store.accounts.findByEmail(benEmail);
       const forger = new HttpBrowser();
-      const { uid: forgedUid, csrf: forgedCsrf } = await signInPage(config, forger);
-      await forger.jar.setCookie(`tobira.ra=${Buffer.from(JSON.stringify({ accountId: account!.id, at: Math.floor(Date.now() / 1000) })).toString('base64url')}; Path=/`, tobira.issuer);
-      await forger.jar.setCookie('tobira.tb=forged-token; Path=/', tobira.issuer);
+      const { uid: forgedUid, csrf: forgedCsrf } = await signInPage(suite.config, forger);
+      await forger.jar.setCookie(`suite.tobira.ra=${Buffer.from(JSON.stringify({ accountId: account!.id, at: Math.floor(Date.now() / 1000) })).toString('base64url')}; Path=/`, suite.tobira.issuer);
+      await forger.jar.setCookie('suite.tobira.tb=forged-token; Path=/', suite.tobira.issuer);
       const answer = jsonOf(await h.postJson(forger, `/interaction/${forgedUid}/ways`, { email: benEmail, browser: PC }, forgedCsrf));
       assert.deepEqual(answer, { primary: 'password', others: ['push', 'passkey'], startAtOnce: false, alwaysPasskey: false }, 'an unsigned cookie is not a link');
     });
