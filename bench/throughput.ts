@@ -619,28 +619,10 @@ async function soak(options: ThroughputOptions, scenario: Scenario, servers: Ben
   console.log(`saved ${out}`);
 }
 
-/** Runs flows on `users` virtual users until `count` have finished (or failed). */
-async function driveCount(flow: Flow, users: number, count: number): Promise<Run> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
+/** Runs flows on `users` virtual users until `count` have started; each finishes (or fails). */
+function driveCount(flow: Flow, users: number, count: number): Promise<Run> {
   let started = 0;
-  const t = performance.now();
-  await Promise.all(Array.from({ length: users }, async (_u, vu) => {
-    while (started < count) {
-      started += 1;
-      const t0 = performance.now();
-      try {
-        await flow(vu);
-        latencies.push(performance.now() - t0);
-      } catch (err) {
-        errors += 1;
-        firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  }));
-  return { latencies, seconds: (performance.now() - t) / 1000, errors, ...(firstError ? { firstError } : {}) };
+  return driveWhile(flow, users, () => started++ < count);
 }
 
 function databaseCpu(ferret: Ferret | undefined): number {
@@ -679,14 +661,19 @@ interface Run {
 }
 
 /** `users` loops doing `flow` back to back until `seconds` have passed; flows in flight finish. */
-async function drive(flow: Flow, users: number, seconds: number): Promise<Run> {
+function drive(flow: Flow, users: number, seconds: number): Promise<Run> {
+  const deadline = performance.now() + seconds * 1000;
+  return driveWhile(flow, users, () => performance.now() < deadline);
+}
+
+/** Each of `users` loops runs `flow` while `another()` allows one more. */
+async function driveWhile(flow: Flow, users: number, another: () => boolean): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   const started = performance.now();
-  const deadline = started + seconds * 1000;
   await Promise.all(Array.from({ length: users }, async (_u, vu) => {
-    while (performance.now() < deadline) {
+    while (another()) {
       const t0 = performance.now();
       try {
         await flow(vu);
