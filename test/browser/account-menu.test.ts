@@ -9,6 +9,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { discover, partnerClient, PARTNER_CALLBACK, redeem, startAuthorization } from '../support/partner.ts';
 import { screenshot } from '../support/screenshots.ts';
 import { SmsSink } from '../support/sms-sink.ts';
+import { passkeySignUpAtPartner } from '../support/browser-signup.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { FEATURE_STORES } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
@@ -54,17 +55,7 @@ for (const kind of FEATURE_STORES) {
 
     it('shows an overview after a passkey sign-up, with a summary line and a link to each section page', async () => {
       const pending = await startAuthorization(config, { scope: 'openid profile email offline_access', prompt: 'consent' });
-      await page.goto(pending.url.href);
-      await page.getByRole('link', { name: 'Create one' }).click();
-      await page.getByLabel('E-mail address').fill(email);
-      const since = mail.messages.length;
-      await page.getByRole('button', { name: 'Send the code' }).click();
-      await page.getByLabel('Verification code').fill(await mail.codeFor(email, since));
-      await page.getByRole('button', { name: 'Verify' }).click();
-      await page.getByLabel('Name (shown to services)').fill('Mina Ito');
-      await page.getByRole('button', { name: 'Create passkey and sign up' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
-      await page.waitForURL(`${PARTNER_CALLBACK}**`);
+      await passkeySignUpAtPartner(page, pending.url.href, mail, email, 'Mina Ito');
       assert.ok((await redeem(config, pending, page.url())).refresh_token);
 
       await page.setViewportSize(PHONE);

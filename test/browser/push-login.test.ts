@@ -13,6 +13,7 @@ import { discover, partnerClient, PARTNER_CALLBACK, PARTNER_HOME, redeem, startA
 import { PushReceiver, testTls } from '../support/push-receiver.ts';
 import { screenshot } from '../support/screenshots.ts';
 import { notifyPhoneFor } from '../support/sign-in-page.ts';
+import { passkeySignUpFrom } from '../support/browser-signup.ts';
 import { SmtpSink } from '../support/smtp-sink.ts';
 import { freshStore, FEATURE_STORES, type StoreKind } from '../support/stores.ts';
 import { startTobira, type RunningTobira } from '../support/tobira.ts';
@@ -119,15 +120,7 @@ for (const { kind, matching } of VARIANTS) {
     }
 
     it('sets the phone up: sign-up with a passkey on it, notifications allowed, its passkey bound to the device', async () => {
-      await phone.goto(`${tobira.issuer}/device`);
-      await phone.getByRole('link', { name: 'Create one' }).click();
-      await phone.getByLabel('E-mail address').fill(email);
-      const since = sink.messages.length;
-      await phone.getByRole('button', { name: 'Send the code' }).click();
-      await phone.getByLabel('Verification code').fill(await sink.codeFor(email, since));
-      await phone.getByRole('button', { name: 'Verify' }).click();
-      await phone.getByLabel('Name (shown to services)').fill('Phone Owner');
-      await phone.getByRole('button', { name: 'Create passkey and sign up' }).click();
+      await passkeySignUpFrom(phone, `${tobira.issuer}/device`, sink, email, 'Phone Owner');
       await phone.getByRole('heading', { name: 'Set up this phone' }).waitFor();
       await phone.getByLabel('Name of this phone').fill('Pixel');
       await phone.getByRole('button', { name: 'Set up this phone' }).click();

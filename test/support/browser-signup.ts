@@ -38,11 +38,11 @@ export async function passkeySignUpInBrowser(page: Page, issuer: string, sink: S
 }
 
 /**
- * Signs `email` up with a passkey from a partner's sign-in page (English), allows the partner,
- * and waits for the partner's callback: how the console suites make an operator's own account.
+ * Opens `url` (a partner's sign-in page, or /device), follows "Create one" and signs `email` up with
+ * a passkey on `page`'s authenticator (English pages); ends where the sign-up sends the browser next.
  */
-export async function passkeySignUpAtPartner(page: Page, authorizationUrl: string, sink: SmtpSink, email: string, name: string): Promise<void> {
-  await page.goto(authorizationUrl);
+export async function passkeySignUpFrom(page: Page, url: string, sink: SmtpSink, email: string, name: string): Promise<void> {
+  await page.goto(url);
   await page.getByRole('link', { name: 'Create one' }).click();
   await page.getByLabel('E-mail address').fill(email);
   const since = sink.messages.length;
@@ -51,6 +51,14 @@ export async function passkeySignUpAtPartner(page: Page, authorizationUrl: strin
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByLabel('Name (shown to services)').fill(name);
   await page.getByRole('button', { name: 'Create passkey and sign up' }).click();
+}
+
+/**
+ * Signs `email` up with a passkey from a partner's sign-in page (English), allows the partner,
+ * and waits for the partner's callback: how the console suites make an operator's own account.
+ */
+export async function passkeySignUpAtPartner(page: Page, authorizationUrl: string, sink: SmtpSink, email: string, name: string): Promise<void> {
+  await passkeySignUpFrom(page, authorizationUrl, sink, email, name);
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(`${PARTNER_CALLBACK}**`);
 }
