@@ -5,25 +5,19 @@
 // browser without that link (registered or not) gets the very same page.
 // The phones are set up over HTTP (a software authenticator, Web Push to a loopback receiver).
 import assert from 'node:assert/strict';
-import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { member, passkeySignIn } from '../support/account-menu.ts';
 import { phoneStandIns } from '../support/browser-phone.ts';
 import { passkeySignUpInBrowser } from '../support/browser-signup.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { backAtPartner } from '../support/partner-callback.ts';
-import { discover, PARTNER_CALLBACK, PASSWORD, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
-import { harness, startPushTobira, type Phone } from '../support/push-harness.ts';
-import { PushReceiver } from '../support/push-receiver.ts';
+import { PARTNER_CALLBACK, PASSWORD, redeem, startAuthorization, type PendingAuthorization } from '../support/partner.ts';
+import { usePushTobira, type Phone } from '../support/push-harness.ts';
 import { screenshot } from '../support/screenshots.ts';
 import { nextStep } from '../support/sign-in-page.ts';
-import { SmtpSink } from '../support/smtp-sink.ts';
-import { freshStore } from '../support/stores.ts';
-import type { RunningTobira } from '../support/tobira.ts';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.ts';
 import { pages as ja } from '../../src/i18n/ja/pages.ts';
 import { pages as en } from '../../src/i18n/en/pages.ts';
-import type { Store } from '../../src/store/types.ts';
 
 const LANGS = {
   ja: { locale: 'ja-JP', t: ja, allow: '許可する' },
@@ -34,28 +28,15 @@ interface PlanAnswer { primary: string; others: string[]; startAtOnce: boolean; 
 
 describe('the sign-in page: one obvious next step, nothing told to a stranger (real Chromium, memory store)', function () {
   this.timeout(120_000);
-  let store: Store;
-  let tobira: RunningTobira;
-  let receiver: PushReceiver;
-  let sink: SmtpSink;
-  let config: oidc.Configuration;
+  const suite = usePushTobira('memory', { smtp: true });
+  const { h } = suite;
   let browser: Browser;
-  const h = harness(() => tobira.issuer, () => receiver);
 
   before(async () => {
-    receiver = new PushReceiver();
-    sink = new SmtpSink();
-    const [smtp] = await Promise.all([sink.start(), receiver.start()]);
-    store = await freshStore('memory');
-    tobira = await startPushTobira(store, { SMTP_URL: smtp });
-    config = await discover(tobira.issuer);
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await tobira?.close();
-    await store?.close();
-    await Promise.all([receiver?.stop(), sink?.stop()]);
   });
 
   /** A desktop browser (1280×800) in the language; the partner's callback answered. */
@@ -71,9 +52,9 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
     return { context, page, plans };
   }
 
-  /** A partner's sign-in; `prompt=login` where the browser is still signed in at tobira. */
+  /** A partner's sign-in; `prompt=login` where the browser is still signed in at suite.tobira. */
   async function openSignIn(page: Page, params: Record<string, string> = {}): Promise<PendingAuthorization> {
-    const pending = await startAuthorization(config, params);
+    const pending = await startAuthorization(suite.config, params);
     await page.goto(pending.url.href);
     return pending;
   }
@@ -82,7 +63,7 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
     const callback = await backAtPartner(page, page.getByRole('button', { name: LANGS[lang].allow }), 15_000);
     // The callback page (answered by the route) has loaded: nothing is left to interrupt a next visit.
     await page.waitForURL((url) => url.href.startsWith(PARTNER_CALLBACK), { waitUntil: 'load' });
-    return redeem(config, pending, callback);
+    return redeem(suite.config, pending, callback);
   }
 
   /** The ways in view and folded, by their blocks' ids (what a user can see without a dev tool). */
@@ -93,9 +74,9 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
     });
   }
 
-  /** The phone's request for `email` as the receiver got it. */
+  /** The phone's request for `email` as the suite.receiver got it. */
   async function pushedTo(phone: Phone & { token?: string }, since: number): Promise<string> {
-    const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= since && (m.payload as { type?: string }).type === 'approval');
+    const push = await suite.receiver.waitFor((m) => suite.receiver.messages.indexOf(m) >= since && (m.payload as { type?: string }).type === 'approval');
     void phone;
     return (push.payload as { approvalId: string }).approvalId;
   }
@@ -111,7 +92,7 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
       await context.addInitScript(phoneStandIns, { subscription: null, noAutofill: true });
       const authenticator = await addVirtualAuthenticator(context, page);
       // Chris signs up with a passkey on this PC: the browser is his from now on.
-      await passkeySignUpInBrowser(page, tobira.issuer, sink, email, 'Chris');
+      await passkeySignUpInBrowser(page, suite.tobira.issuer, suite.smtp, email, 'Chris');
       const uses = (await authenticator.credentials())[0]?.signCount ?? 0;
 
       const pending = await openSignIn(page, { prompt: 'login' });
@@ -126,11 +107,11 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
 
     it(`${lang}: an always-passkey account with a phone, on a PC: the first time its phone is one fold away; once linked, "Next" notifies the phone at once`, async () => {
       const email = `plan.phone.${lang}@example.com`;
-      const phone = await h.phoneFor(config, email);
-      const account = await store.accounts.findByEmail(email);
-      await store.accounts.setSignInMode(account!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
+      const phone = await h.phoneFor(suite.config, email);
+      const account = await suite.store.accounts.findByEmail(email);
+      await suite.store.accounts.setSignInMode(account!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
       // Its password gone, the phone signs in with its own passkey (as after turning the mode on).
-      await passkeySignIn(tobira.issuer, config, phone.browser, phone.key, { prompt: 'login' });
+      await passkeySignIn(suite.tobira.issuer, suite.config, phone.browser, phone.key, { prompt: 'login' });
       const { context, page, plans } = await pcIn(lang);
 
       // A PC that has never signed in as Aki: the page cannot know she has a phone.
@@ -141,7 +122,7 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
       assert.equal(await page.locator('#push-button').isVisible(), false, 'folded away');
       assert.equal(await page.locator('#other-ways-summary').innerText(), t['login.other_ways']);
       await page.locator('#other-ways-summary').click();
-      let since = receiver.messages.length;
+      let since = suite.receiver.messages.length;
       await page.locator('#push-button').click();
       // The number box is in the page from the start, hidden and empty until the request is answered.
       await page.locator('#push-number').waitFor();
@@ -153,7 +134,7 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
       // Signed in here once: the PC is linked to Aki. "Next" is all she presses.
       pending = await openSignIn(page, { prompt: 'login' });
       await page.locator('#email').fill(email);
-      since = receiver.messages.length;
+      since = suite.receiver.messages.length;
       await page.locator('#next-button').click();
       await page.locator('#push-wait').waitFor();
       const approvalId = await pushedTo(phone, since);
@@ -168,7 +149,7 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
     });
 
     it(`${lang}: a password-only account on a PC: "Next" starts no passkey, the password is the one way, in view at 1280×800`, async () => {
-      const ben = await member(tobira.issuer, config, `plan.password.${lang}@example.com`);
+      const ben = await member(suite.tobira.issuer, suite.config, `plan.password.${lang}@example.com`);
       const { context, page, plans } = await pcIn(lang);
       await addVirtualAuthenticator(context, page);
       for (const visit of ['first', 'linked'] as const) {
@@ -192,11 +173,11 @@ describe('the sign-in page: one obvious next step, nothing told to a stranger (r
     });
 
     it(`${lang}: an unknown address gets the page a registered one gets, "Notify my phone" included`, async () => {
-      const ben = await member(tobira.issuer, config, `plan.same.ben.${lang}@example.com`);
+      const ben = await member(suite.tobira.issuer, suite.config, `plan.same.ben.${lang}@example.com`);
       const aki = `plan.same.aki.${lang}@example.com`;
-      await h.phoneFor(config, aki);
-      const akiAccount = await store.accounts.findByEmail(aki);
-      await store.accounts.setSignInMode(akiAccount!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
+      await h.phoneFor(suite.config, aki);
+      const akiAccount = await suite.store.accounts.findByEmail(aki);
+      await suite.store.accounts.setSignInMode(akiAccount!.id, { passwordHash: null, alwaysPasskey: true }, new Date());
       const { context, page } = await pcIn(lang);
       const seen = [];
       for (const email of [ben.email, aki, `plan.same.nobody.${lang}@example.com`]) {

@@ -6,17 +6,12 @@
 // The phone is set up over HTTP (a software authenticator) and its cookies are carried into a
 // Chromium context, which denies (no passkey needed); the approval is then made over HTTP.
 import assert from 'node:assert/strict';
-import type * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { discover, PARTNER_CALLBACK, startAuthorization } from '../support/partner.ts';
-import { harness, startPushTobira, type Phone } from '../support/push-harness.ts';
-import { PushReceiver } from '../support/push-receiver.ts';
+import { PARTNER_CALLBACK, startAuthorization } from '../support/partner.ts';
+import { usePushTobira, type Phone } from '../support/push-harness.ts';
 import { screenshot } from '../support/screenshots.ts';
 import { notifyPhoneFor, showWay } from '../support/sign-in-page.ts';
-import { freshStore } from '../support/stores.ts';
-import type { RunningTobira } from '../support/tobira.ts';
-import type { Store } from '../../src/store/types.ts';
 
 const TEXTS = {
   ja: {
@@ -43,42 +38,30 @@ const TEXTS = {
 
 describe('waiting and approving screens in real Chromium (memory store)', function () {
   this.timeout(90_000);
-  let store: Store;
-  let tobira: RunningTobira;
-  let receiver: PushReceiver;
-  let config: oidc.Configuration;
+  const suite = usePushTobira('memory');
+  const { h } = suite;
   let browser: Browser;
-  const h = harness(() => tobira.issuer, () => receiver);
 
   before(async () => {
-    receiver = new PushReceiver();
-    await receiver.start();
-    store = await freshStore('memory');
-    tobira = await startPushTobira(store);
-    config = await discover(tobira.issuer);
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await tobira?.close();
-    await store?.close();
-    await receiver?.stop();
   });
-
 
   /** The phone's cookies (session, device, language) in a Chromium phone context. */
   async function phoneContext(phone: Phone, locale: string): Promise<BrowserContext> {
     const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
     const seen = new Map<string, { name: string; value: string; url: string }>();
     for (const path of ['/', '/device/', '/device/approve/x', '/account/']) {
-      for (const c of await phone.browser.jar.getCookies(`${tobira.issuer}${path}`)) seen.set(`${c.key}|${c.path}`, { name: c.key, value: c.value, url: `${tobira.issuer}${c.path ?? '/'}` });
+      for (const c of await phone.browser.jar.getCookies(`${suite.tobira.issuer}${path}`)) seen.set(`${c.key}|${c.path}`, { name: c.key, value: c.value, url: `${suite.tobira.issuer}${c.path ?? '/'}` });
     }
     await context.addCookies([...seen.values()]);
     return context;
   }
 
   async function askPhone(pc: Page, email: string): Promise<void> {
-    const pending = await startAuthorization(config);
+    const pending = await startAuthorization(suite.config);
     await pc.goto(pending.url.href);
     await notifyPhoneFor(pc, email);
     await pc.locator('#push-number').waitFor();
@@ -89,16 +72,16 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
 
     it(`${lang}: the PC waits with the number at the top, a countdown and "use another way"; the phone shows what happened`, async () => {
       const email = `waiting.${lang}@example.com`;
-      const phone = await h.phoneFor(config, email, lang);
+      const phone = await h.phoneFor(suite.config, email, lang);
       const pcContext = await browser.newContext({ locale: text.locale, viewport: { width: 1280, height: 800 } });
       await pcContext.route(`${PARTNER_CALLBACK}**`, (route) => route.fulfill({ status: 200, body: 'partner callback' }));
       const pc = await pcContext.newPage();
       const phoneCtx = await phoneContext(phone, text.locale);
       const phonePage = await phoneCtx.newPage();
       try {
-        const pushesBefore = receiver.messages.length;
+        const pushesBefore = suite.receiver.messages.length;
         await askPhone(pc, email);
-        const push = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= pushesBefore && m.token === phone.token);
+        const push = await suite.receiver.waitFor((m) => suite.receiver.messages.indexOf(m) >= pushesBefore && m.token === phone.token);
         const payload = push.payload as { approvalId: string; title: string };
         assert.equal(payload.title, text.notifiedTitle, 'the notification says what it is, in the phone\'s language');
 
@@ -120,32 +103,32 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
         assert.equal(await pc.locator('#email').inputValue(), email, 'what was typed is kept');
 
         // "Use another way" withdrew the first request: the phone says so, with nothing to press.
-        await phonePage.goto(`${tobira.issuer}/device/approve/${payload.approvalId}`);
+        await phonePage.goto(`${suite.tobira.issuer}/device/approve/${payload.approvalId}`);
         await phonePage.locator('#approve-result').filter({ hasText: text.withdrawn }).waitFor();
         assert.equal(await phonePage.locator('#deny-button').isDisabled(), true);
         assert.equal(await phonePage.locator('#report-button').isDisabled(), true);
-        assert.equal((await store.approvals.find(payload.approvalId))?.status, 'withdrawn');
+        assert.equal((await suite.store.approvals.find(payload.approvalId))?.status, 'withdrawn');
 
         // Asked again: the phone, already showing the request, sees it withdrawn without a reload.
-        const third = receiver.messages.length;
+        const third = suite.receiver.messages.length;
         await showWay(pc, 'push');
         await pc.locator('#push-button').click();
         await pc.locator('#push-number').waitFor();
-        const asked = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= third && m.token === phone.token);
+        const asked = await suite.receiver.waitFor((m) => suite.receiver.messages.indexOf(m) >= third && m.token === phone.token);
         const secondId = (asked.payload as { approvalId: string }).approvalId;
-        await phonePage.goto(`${tobira.issuer}/device/approve/${secondId}`);
+        await phonePage.goto(`${suite.tobira.issuer}/device/approve/${secondId}`);
         await phonePage.locator('#deny-button:enabled').waitFor();
         await pc.locator('#push-other-way').click();
         await phonePage.locator('#approve-result').filter({ hasText: text.withdrawn }).waitFor();
         await screenshot(phonePage, `approve-withdrawn-${lang}`);
 
         // Asked again, the phone denies: every button looks disabled, the text says so.
-        const fourth = receiver.messages.length;
+        const fourth = suite.receiver.messages.length;
         await showWay(pc, 'push');
         await pc.locator('#push-button').click();
         await pc.locator('#push-number').waitFor();
-        const deniedAsk = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= fourth && m.token === phone.token);
-        await phonePage.goto(`${tobira.issuer}/device/approve/${(deniedAsk.payload as { approvalId: string }).approvalId}`);
+        const deniedAsk = await suite.receiver.waitFor((m) => suite.receiver.messages.indexOf(m) >= fourth && m.token === phone.token);
+        await phonePage.goto(`${suite.tobira.issuer}/device/approve/${(deniedAsk.payload as { approvalId: string }).approvalId}`);
         assert.doesNotMatch(String(await phonePage.locator('#approve').getAttribute('data-msg-approved')), text.approvedNot);
         assert.match(String(await phonePage.locator('#approve').getAttribute('data-msg-approved')), text.approved);
         await phonePage.locator('#deny-button').click();
@@ -162,11 +145,11 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
 
         // Asked again ("notify again" on the PC's denied panel) and approved (over HTTP): the PC,
         // which waits again, continues by itself.
-        const before = receiver.messages.length;
+        const before = suite.receiver.messages.length;
         await pc.locator('#push-retry').click();
         await pc.locator('#push-number').waitFor();
         const number = await pc.locator('#push-number').innerText();
-        const again = await receiver.waitFor((m) => receiver.messages.indexOf(m) >= before && m.token === phone.token);
+        const again = await suite.receiver.waitFor((m) => suite.receiver.messages.indexOf(m) >= before && m.token === phone.token);
         const approved = await h.approveOn(phone, (again.payload as { approvalId: string }).approvalId, number);
         assert.equal(approved.status, 200, approved.body);
         const allow = lang === 'ja' ? '許可する' : 'Allow';
