@@ -180,11 +180,6 @@ if (pushButton && pushWait) {
     email.focus();
   }
 
-  function stopCountdown() {
-    if (current) clearInterval(current.tick);
-    countdown.hidden = true;
-  }
-
   function startCountdown(seconds) {
     const endsAt = Date.now() + seconds * 1000;
     const show = () => {
@@ -207,7 +202,9 @@ if (pushButton && pushWait) {
   function settle(approvalId, value) {
     if (!current || current.approvalId !== approvalId) return true; // given up ("use another way")
     if (value === 'approved') {
-      stopCountdown();
+      // Waiting ends here: a poll still running would complete the sign-in a second time.
+      stopWaiting();
+      countdown.hidden = true;
       finishPush(approvalId).catch((error) => showError(messageFor(error, root)));
       return true;
     }

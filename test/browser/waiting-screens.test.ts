@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
+import { backAtPartner } from '../support/partner-callback.ts';
 import { PARTNER_CALLBACK, startAuthorization } from '../support/partner.ts';
 import { usePushTobira, type Phone } from '../support/push-harness.ts';
 import { screenshot } from '../support/screenshots.ts';
@@ -66,6 +67,42 @@ describe('waiting and approving screens in real Chromium (memory store)', functi
     await notifyPhoneFor(pc, email);
     await pc.locator('#push-number').waitFor();
   }
+
+  it('a browser without server-sent events polls, and an approval completes its sign-in once', async () => {
+    const email = 'waiting.polling@example.com';
+    const phone = await h.phoneFor(suite.config, email, 'en');
+    const pcContext = await browser.newContext({ locale: 'en-US' });
+    await pcContext.addInitScript(() => { Reflect.deleteProperty(window, 'EventSource'); });
+    await pcContext.route(`${PARTNER_CALLBACK}**`, (route) => route.fulfill({ status: 200, body: 'partner callback' }));
+    // The sign-in's completion answers slowly, past the page's next poll (every 2 s): a page that
+    // kept polling after the approval would complete the sign-in again.
+    const completions: string[] = [];
+    await pcContext.route('**/push/*/complete', async (route) => {
+      completions.push(route.request().url());
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await route.fulfill({ response });
+    });
+    const pc = await pcContext.newPage();
+    /** A poll of the request's status: GET …/push/<approval id>. */
+    const isPoll = (url: string): boolean => /\/push\/[^/]+$/.test(new URL(url).pathname);
+    const polls: string[] = [];
+    pc.on('request', (request) => { if (isPoll(request.url())) polls.push(request.url()); });
+    try {
+      const pushesBefore = suite.receiver.messages.length;
+      await askPhone(pc, email);
+      const number = await pc.locator('#push-number').innerText();
+      const push = await suite.receiver.waitFor((m) => suite.receiver.messages.indexOf(m) >= pushesBefore && m.token === phone.token);
+      await pc.waitForRequest((request) => isPoll(request.url()), { timeout: 5_000 });
+      const approved = await h.approveOn(phone, (push.payload as { approvalId: string }).approvalId, number);
+      assert.equal(approved.status, 200, approved.body);
+      await backAtPartner(pc, pc.getByRole('button', { name: 'Allow' }), 15_000);
+      assert.equal(completions.length, 1, 'the sign-in was completed once');
+      assert.ok(polls.length >= 1, 'the page polled the request\'s status');
+    } finally {
+      await pcContext.close();
+    }
+  });
 
   for (const lang of ['ja', 'en'] as const) {
     const text = TEXTS[lang];
