@@ -121,7 +121,7 @@ export class Services extends Base {
   // Accounts and what signs them in.
   readonly accounts = new AccountService({ accounts: this.store.accounts, audit: this.audit, throttle: new PasswordThrottle(this.limiter), now: this.now });
   readonly passkeys = new PasskeyService({ passkeys: this.store.passkeys, challenges: this.store.challenges, accounts: this.store.accounts, audit: this.audit, settings: this.settings.webauthn, events: this.events, now: this.now });
-  readonly trustedBrowsers = new TrustedBrowserService(this.store.trustedBrowsers, this.audit, this.now);
+  readonly trustedBrowsers = new TrustedBrowserService(this.store.trustedBrowsers, this.audit, this.settings.trustedBrowserDays, this.now);
   readonly revocation = new AccessRevocation({
     accounts: this.store.accounts,
     oidc: (model) => this.store.oidc(model),

@@ -1,9 +1,12 @@
 // Rules for trusted browsers: a browser becomes trusted after a number-matched phone approval or a
 // passkey sign-in in it; trusted browsers skip number matching. The browser holds an opaque random
 // token; only its SHA-256 is stored, so a stolen database cannot be replayed as cookies, and a
-// revoked browser's cookie matches nothing.
+// revoked browser's cookie matches nothing. Trust lasts the cookie's lifetime from the browser's
+// last use, and an account keeps at most LIMITS.trustedBrowsers.cap of them: without both, every
+// passkey sign-in from a new browser would add a record that no one ever removes.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
+import { LIMITS } from '../limits/limits.ts';
 import type { TrustedBrowser, TrustedBrowserRepository } from '../store/types.ts';
 import { requireCleanName } from '../names.ts';
 import { browserLabel } from './browser-label.ts';
@@ -13,14 +16,20 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The most trusted browsers an account keeps; trusting another forgets the least recently used. */
+export const MAX_TRUSTED_BROWSERS = LIMITS.trustedBrowsers.cap;
+
 export class TrustedBrowserService {
   readonly #browsers: TrustedBrowserRepository;
   readonly #audit: AuditLog;
+  readonly #trustMs: number;
   readonly #now: () => number;
 
-  constructor(browsers: TrustedBrowserRepository, audit: AuditLog, now: () => number = Date.now) {
+  /** `trustDays`: TRUSTED_BROWSER_DAYS, the trust cookie's lifetime. */
+  constructor(browsers: TrustedBrowserRepository, audit: AuditLog, trustDays: number, now: () => number = Date.now) {
     this.#browsers = browsers;
     this.#audit = audit;
+    this.#trustMs = trustDays * 24 * 3600 * 1000;
     this.#now = now;
   }
 
@@ -29,7 +38,8 @@ export class TrustedBrowserService {
     if (!token) return undefined;
     const browser = await this.#browsers.findByTokenHash(tokenHash(token));
     if (!browser || browser.accountId !== accountId) return undefined;
-    await this.#browsers.touch(browser.id, new Date(this.#now()));
+    const at = this.#now();
+    await this.#browsers.touch(browser.id, new Date(at), new Date(at + this.#trustMs));
     return browser;
   }
 
@@ -46,12 +56,31 @@ export class TrustedBrowserService {
   async trust(accountId: string, existingToken: string | undefined, userAgent: string | undefined, audit: AuditContext): Promise<string> {
     if (await this.recognise(existingToken, accountId)) return existingToken as string;
     const token = randomBytes(32).toString('base64url');
-    const at = new Date(this.#now());
+    const now = this.#now();
+    const at = new Date(now);
     const label = browserLabel(userAgent, 'en');
-    const browser: TrustedBrowser = { id: randomBytes(16).toString('base64url'), accountId, tokenHash: tokenHash(token), label, name: label, createdAt: at, lastUsedAt: at };
+    const browser: TrustedBrowser = { id: randomBytes(16).toString('base64url'), accountId, tokenHash: tokenHash(token), label, name: label, createdAt: at, lastUsedAt: at, expiresAt: new Date(now + this.#trustMs) };
     await this.#browsers.add(browser);
     await this.#audit.record('browser.trusted', accountId, audit, { browserId: browser.id, label });
+    await this.#forgetBeyondCap(accountId, browser.id, audit);
     return token;
+  }
+
+  /**
+   * Keeps the account's newest-used MAX_TRUSTED_BROWSERS. Concurrent sign-ins may each see one
+   * too many and each forget the same one; the next trust trims whatever is left over.
+   */
+  async #forgetBeyondCap(accountId: string, keep: string, audit: AuditContext): Promise<void> {
+    const browsers = await this.#browsers.listByAccount(accountId);
+    if (browsers.length <= MAX_TRUSTED_BROWSERS) return;
+    const leastRecentlyUsed = browsers
+      .filter((browser) => browser.id !== keep)
+      .sort((a, b) => a.lastUsedAt.getTime() - b.lastUsedAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
+    for (const browser of leastRecentlyUsed.slice(0, browsers.length - MAX_TRUSTED_BROWSERS)) {
+      if (await this.#browsers.remove(accountId, browser.id)) {
+        await this.#audit.record('browser.revoked', accountId, audit, { browserId: browser.id, reason: 'limit' });
+      }
+    }
   }
 
   list(accountId: string): Promise<TrustedBrowser[]> {

@@ -361,7 +361,7 @@ export const SCHEMA = {
   trustedBrowserDays: setting({
     section: 'account', env: 'TRUSTED_BROWSER_DAYS',
     kind: integer(1, COOKIE_CAP_DAYS, 'days'), default: COOKIE_CAP_DAYS,
-    description: 'How long a browser stays trusted (no number to match) after a number-matched approval or a passkey sign-in in it.',
+    description: 'How long a browser stays trusted (no number to match) after a number-matched approval or a passkey sign-in in it; the store forgets a trusted browser unused this long.',
   }),
   displayTimeZone: setting({
     section: 'account', env: 'DISPLAY_TIME_ZONE',

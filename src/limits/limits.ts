@@ -43,7 +43,7 @@ export interface Limit {
   /** What happens at the cap. */
   atCap: string;
   /** Who counts: the rate limiter (store counters), or the named store's own records. */
-  countedBy: 'counters' | 'approvals';
+  countedBy: 'counters' | 'approvals' | 'trusted browsers';
   /** The file that enforces it. */
   enforcedIn: string;
 }
@@ -246,6 +246,15 @@ export const LIMITS = {
     atCap: 'push sign-in from browsers that are not trusted is refused (`push_paused`) until the window ends, and the account is told by e-mail; trusted browsers, passkeys and CIBA keep working',
     countedBy: 'counters',
     enforcedIn: 'src/flows/push-approval/service.ts',
+  },
+  trustedBrowsers: {
+    protects: 'an account\'s trusted browsers piling up without end (every passkey sign-in from a new browser trusts it), each a record in the store and a line on the account\'s browsers page',
+    key: 'account id',
+    windowSeconds: null,
+    cap: 20,
+    atCap: 'trusting one more browser stops trusting the least recently used one (its next phone approval shows a number again; nothing else about it changes: sessions, passkeys and the account are kept). A browser unused for `TRUSTED_BROWSER_DAYS` is no longer trusted either: its cookie has expired by then',
+    countedBy: 'trusted browsers',
+    enforcedIn: 'src/browsers/trusted-browser-service.ts',
   },
   auditUnauthenticated: {
     protects: 'growth of the audit store by strangers: events that concern no account (unknown passkeys, refused operator calls, requests naming no account)',

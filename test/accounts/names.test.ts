@@ -52,7 +52,7 @@ for (const kind of FEATURE_STORES) {
       assert.ok(passkey);
       const at = new Date();
       await store.devices.add({ id: 'D'.repeat(22), accountId: m.accountId, credentialId: passkey.credentialId, subscription: { endpoint: 'https://push.example/1', keys: { p256dh: 'p', auth: 'a' } }, name: 'Phone', lang: 'ja', createdAt: at, lastSeenAt: at });
-      const browser = { id: 'B'.repeat(22), accountId: m.accountId, tokenHash: 'f'.repeat(64), label: 'Firefox on Windows', name: 'Firefox on Windows', createdAt: at, lastUsedAt: at };
+      const browser = { id: 'B'.repeat(22), accountId: m.accountId, tokenHash: 'f'.repeat(64), label: 'Firefox on Windows', name: 'Firefox on Windows', createdAt: at, lastUsedAt: at, expiresAt: new Date(at.getTime() + 86_400_000) };
       await store.trustedBrowsers.add(browser);
       for (const name of HOSTILE) {
         const csrf = csrfOf(await menuOf(tobira.issuer, m.browser));

@@ -55,7 +55,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const passkeys = new MemoryPasskeys();
   const audit = new MemoryAudit(options.maxAuditEvents);
   const devices = new MemoryDevices();
-  const trustedBrowsers = new MemoryTrustedBrowsers();
+  const trustedBrowsers = new MemoryTrustedBrowsers(now);
 
   return {
     kind: 'memory',
@@ -89,7 +89,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async ping(): Promise<void> {},
     async sweepExpired(): Promise<number> {
       const at = now();
-      let removed = [consents, challenges, oneTimeCodes, counters, approvals, blocks, enrolmentTickets, phoneHandoffs].reduce((sum, repository) => sum + repository.sweep(at), 0);
+      let removed = [consents, challenges, oneTimeCodes, counters, approvals, blocks, enrolmentTickets, phoneHandoffs, trustedBrowsers].reduce((sum, repository) => sum + repository.sweep(at), 0);
       for (const store of models.values()) removed += store.sweep(at);
       return removed;
     },

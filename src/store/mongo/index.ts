@@ -23,7 +23,7 @@ import { MongoOperatorGrants, MongoOperatorTokens } from './operators.ts';
 import { MongoPasskeys } from './passkeys.ts';
 import { MongoRecoveryRequests } from './recovery-requests.ts';
 import { MongoSecrets } from './secrets.ts';
-import { MongoTrustedBrowsers } from './trusted-browsers.ts';
+import { MongoTrustedBrowsers, TRUSTED_BROWSERS_COLLECTION } from './trusted-browsers.ts';
 
 export type { StoreLogger };
 
@@ -44,7 +44,7 @@ export interface MongoStore extends Store {
 
 /**
  * Collections whose documents carry `expiresAt` and are swept. Never passkeys, accounts,
- * audit_events, devices, trusted_browsers or recovery_requests.
+ * audit_events, devices or recovery_requests.
  */
 const EXPIRING_COLLECTIONS = new Set([
   CONSENTS_COLLECTION,
@@ -57,6 +57,7 @@ const EXPIRING_COLLECTIONS = new Set([
   BLOCKS_COLLECTION,
   ENROLMENT_TICKETS_COLLECTION,
   PHONE_HANDOFFS_COLLECTION,
+  TRUSTED_BROWSERS_COLLECTION,
 ]);
 
 function isExpiringCollection(name: string): boolean {
@@ -79,7 +80,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
   const audit = new MongoAudit(db);
   const devices = new MongoDevices(db);
   const approvals = new MongoApprovals(db, claims, now);
-  const trustedBrowsers = new MongoTrustedBrowsers(db);
+  const trustedBrowsers = new MongoTrustedBrowsers(db, now);
   const blocks = new MongoBlocks(db, now);
   const recoveryRequests = new MongoRecoveryRequests(db, claims, now);
   const enrolmentTickets = new MongoEnrolmentTickets(db, claims, now);
@@ -134,7 +135,7 @@ export async function createMongoStore(uri: string, options: MongoStoreOptions =
         await ensureAuditIndexes(db);
         await devices.ensureIndexes();
         await approvals.ensureIndexes(ttl);
-        await trustedBrowsers.ensureIndexes();
+        await trustedBrowsers.ensureIndexes(ttl);
         await blocks.ensureIndexes(ttl);
         await recoveryRequests.ensureIndexes();
         await enrolmentTickets.ensureIndexes(ttl);

@@ -1,14 +1,20 @@
-// Trusted browsers: { _id: id, accountId, tokenHash, label, name, createdAt, lastUsedAt }. A unique
-// index on tokenHash finds the browser by its cookie and refuses a second record for one cookie.
+// Trusted browsers: { _id: id, accountId, tokenHash, label, name, createdAt, lastUsedAt, expiresAt }.
+// A unique index on tokenHash finds the browser by its cookie and refuses a second record for one
+// cookie. Records written before expiresAt existed have none and never expire (isLive), until the
+// browser's next use dates them.
 import type mongoose from 'mongoose';
 import { DuplicateKeyError } from '../errors.ts';
 import type { TrustedBrowser, TrustedBrowserRepository } from '../types.ts';
 import { guard, isDuplicateKeyError } from './connection.ts';
+import { isLive, type TtlIndexes } from './expiry.ts';
 
 export const TRUSTED_BROWSERS_COLLECTION = 'trusted_browsers';
 
-/** A TrustedBrowser with its id as the _id. */
-type TrustedBrowserDocument = Omit<TrustedBrowser, 'id'> & { _id: string };
+/** A TrustedBrowser with its id as the _id; expiresAt is missing on records from before it existed. */
+type TrustedBrowserDocument = Omit<TrustedBrowser, 'id' | 'expiresAt'> & { _id: string; expiresAt?: Date };
+
+/** Far enough ahead to mean "never" for a record written before browsers expired. */
+const NEVER = new Date(8_640_000_000_000_000);
 
 function toBrowser(document: TrustedBrowserDocument): TrustedBrowser {
   return {
@@ -19,6 +25,7 @@ function toBrowser(document: TrustedBrowserDocument): TrustedBrowser {
     name: document.name,
     createdAt: document.createdAt,
     lastUsedAt: document.lastUsedAt,
+    expiresAt: document.expiresAt ?? NEVER,
   };
 }
 
@@ -34,15 +41,18 @@ async function duplicateField(collection: mongoose.mongo.Collection<TrustedBrows
 
 export class MongoTrustedBrowsers implements TrustedBrowserRepository {
   readonly #collection: mongoose.mongo.Collection<TrustedBrowserDocument>;
+  readonly #now: () => number;
 
-  constructor(db: mongoose.mongo.Db) {
+  constructor(db: mongoose.mongo.Db, now: () => number) {
     this.#collection = db.collection<TrustedBrowserDocument>(TRUSTED_BROWSERS_COLLECTION);
+    this.#now = now;
   }
 
-  async ensureIndexes(): Promise<void> {
+  async ensureIndexes(ttl: TtlIndexes): Promise<void> {
     await this.#collection.createIndex({ tokenHash: 1 }, { unique: true });
     // Listing one account's browsers oldest first, and removing them all.
     await this.#collection.createIndex({ accountId: 1, createdAt: 1, _id: 1 });
+    await ttl.ensure(this.#collection);
   }
 
   add(browser: TrustedBrowser): Promise<void> {
@@ -55,6 +65,7 @@ export class MongoTrustedBrowsers implements TrustedBrowserRepository {
         name: browser.name,
         createdAt: browser.createdAt,
         lastUsedAt: browser.lastUsedAt,
+        expiresAt: browser.expiresAt,
       };
       try {
         await this.#collection.insertOne(document);
@@ -68,7 +79,7 @@ export class MongoTrustedBrowsers implements TrustedBrowserRepository {
   findByTokenHash(tokenHash: string): Promise<TrustedBrowser | undefined> {
     return guard(async () => {
       const document = await this.#collection.findOne({ tokenHash });
-      return document ? toBrowser(document) : undefined;
+      return document && isLive(document, this.#now()) ? toBrowser(document) : undefined;
     });
   }
 
@@ -76,13 +87,14 @@ export class MongoTrustedBrowsers implements TrustedBrowserRepository {
     return guard(async () => {
       // The id breaks ties, as in the memory store.
       const documents = await this.#collection.find({ accountId }).sort({ createdAt: 1, _id: 1 }).toArray();
-      return documents.map(toBrowser);
+      const now = this.#now();
+      return documents.filter((document) => isLive(document, now)).map(toBrowser);
     });
   }
 
-  touch(id: string, at: Date): Promise<void> {
+  touch(id: string, at: Date, expiresAt: Date): Promise<void> {
     return guard(async () => {
-      await this.#collection.updateOne({ _id: id }, { $set: { lastUsedAt: at } });
+      await this.#collection.updateOne({ _id: id }, { $set: { lastUsedAt: at, expiresAt } });
     });
   }
 

@@ -33,7 +33,7 @@ forEachStore('blocks', (t) => {
     assert.deepEqual(await t.store.blocks.find('k'), { until: new Date(t.clock + 60_000), reason: 'r' });
   });
 
-  it('sweepExpired deletes ended blocks, and never devices or trusted browsers', async () => {
+  it('sweepExpired deletes ended blocks, and never devices, nor trusted browsers before their trust ends', async () => {
     await t.store.blocks.block('short', new Date(t.clock + 60_000), 'r');
     await t.store.blocks.block('long', new Date(t.clock + 600_000), 'r');
     const old = new Date(t.clock - 10 * 365 * 24 * 3600_000);
@@ -47,7 +47,7 @@ forEachStore('blocks', (t) => {
       createdAt: old,
       lastSeenAt: old,
     };
-    const trusted: TrustedBrowser = { id: 'tb-1', accountId: 'acc-1', tokenHash: sha256('c'), label: 'l', name: 'n', createdAt: old, lastUsedAt: old };
+    const trusted: TrustedBrowser = { id: 'tb-1', accountId: 'acc-1', tokenHash: sha256('c'), label: 'l', name: 'n', createdAt: old, lastUsedAt: old, expiresAt: new Date(t.clock + 20 * 365 * 24 * 3600_000) };
     await t.store.devices.add(device);
     await t.store.trustedBrowsers.add(trusted);
 

@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { DuplicateKeyError } from '../../../src/store/errors.ts';
 import type { TrustedBrowser } from '../../../src/store/types.ts';
+import mongoose from 'mongoose';
+import { createMongoStore } from '../../../src/store/mongo/index.ts';
+import { mongoTestUri, uniqueDbName } from '../../support/mongo.ts';
 import { forEachStore, sha256 } from './support.ts';
+
+const DAY = 24 * 3600_000;
 
 forEachStore('trusted browsers', (t) => {
   const browser = (accountId: string, id: string, overrides: Partial<TrustedBrowser> = {}): TrustedBrowser => ({
@@ -13,6 +18,7 @@ forEachStore('trusted browsers', (t) => {
     name: 'Home PC',
     createdAt: new Date(t.clock),
     lastUsedAt: new Date(t.clock),
+    expiresAt: new Date(t.clock + DAY),
     ...overrides,
   });
 
@@ -66,11 +72,12 @@ forEachStore('trusted browsers', (t) => {
     assert.deepEqual(await t.store.trustedBrowsers.findByTokenHash(mine.tokenHash), mine, 'another account changed nothing');
 
     const at = new Date(t.clock + 5000);
-    await t.store.trustedBrowsers.touch('tb-1', at);
-    await t.store.trustedBrowsers.touch('unknown', at);
+    const until = new Date(t.clock + 5000 + DAY);
+    await t.store.trustedBrowsers.touch('tb-1', at, until);
+    await t.store.trustedBrowsers.touch('unknown', at, until);
     assert.equal(await t.store.trustedBrowsers.rename('acc-1', 'tb-1', 'Office'), true);
     assert.equal(await t.store.trustedBrowsers.rename('acc-1', 'tb-1', 'Office'), true, 'renaming to the same name still finds it');
-    assert.deepEqual(await t.store.trustedBrowsers.findByTokenHash(mine.tokenHash), { ...mine, name: 'Office', lastUsedAt: at });
+    assert.deepEqual(await t.store.trustedBrowsers.findByTokenHash(mine.tokenHash), { ...mine, name: 'Office', lastUsedAt: at, expiresAt: until });
     assert.equal(await t.store.trustedBrowsers.rename('acc-1', 'unknown', 'x'), false);
 
     assert.equal(await t.store.trustedBrowsers.remove('acc-1', 'tb-1'), true);
@@ -94,5 +101,47 @@ forEachStore('trusted browsers', (t) => {
     assert.deepEqual(await t.store.trustedBrowsers.listByAccount('acc-2'), [theirs]);
     assert.equal(await t.store.trustedBrowsers.removeAllForAccount('acc-1'), 0);
     assert.equal(await t.store.trustedBrowsers.removeAllForAccount('nobody'), 0);
+  });
+
+  it('neither finds nor lists a browser past its expiry; a use extends it; sweepExpired deletes it', async () => {
+    const used = browser('acc-1', 'tb-used');
+    const unused = browser('acc-1', 'tb-unused');
+    await t.store.trustedBrowsers.add(used);
+    await t.store.trustedBrowsers.add(unused);
+    const later = new Date(t.clock + DAY / 2);
+    await t.store.trustedBrowsers.touch('tb-used', later, new Date(later.getTime() + DAY));
+
+    t.clock += DAY;
+    assert.equal(await t.store.trustedBrowsers.findByTokenHash(unused.tokenHash), undefined, 'expired: its cookie is gone');
+    assert.deepEqual(await t.store.trustedBrowsers.listByAccount('acc-1'), [{ ...used, lastUsedAt: later, expiresAt: new Date(later.getTime() + DAY) }]);
+    assert.equal(await t.store.sweepExpired(), 1);
+    t.clock -= DAY;
+    assert.equal(await t.store.trustedBrowsers.findByTokenHash(unused.tokenHash), undefined, 'really deleted, not hidden');
+    assert.equal((await t.store.trustedBrowsers.listByAccount('acc-1')).length, 1);
+  });
+});
+
+describe('store contract (mongo only): trusted browsers', () => {
+  it('keeps trusting a browser stored before trust expired, until its next use dates it', async () => {
+    const uri = await mongoTestUri(uniqueDbName('tobira_legacy_browsers'));
+    const raw = await mongoose.createConnection(uri).asPromise();
+    let clock = Date.now();
+    const legacy = await createMongoStore(uri, { now: () => clock });
+    try {
+      await legacy.init();
+      const at = new Date(clock - 1000 * DAY);
+      const old = { accountId: 'acc-1', tokenHash: sha256('old cookie'), label: 'Chrome 120 on Windows', name: 'Old PC', createdAt: at, lastUsedAt: at };
+      await raw.collection('trusted_browsers').insertOne({ _id: 'tb-old', ...old } as unknown as mongoose.mongo.OptionalId<mongoose.mongo.Document>);
+      const found = await legacy.trustedBrowsers.findByTokenHash(old.tokenHash);
+      assert.equal(found?.id, 'tb-old');
+      assert.ok(found.expiresAt.getTime() > clock + 100 * 365 * DAY, 'no expiry stored: it does not expire');
+      assert.equal(await legacy.sweepExpired(), 0);
+      await legacy.trustedBrowsers.touch('tb-old', new Date(clock), new Date(clock + DAY));
+      clock += 2 * DAY;
+      assert.equal(await legacy.trustedBrowsers.findByTokenHash(old.tokenHash), undefined, 'dated by its use, it expires like any other');
+      assert.equal(await legacy.sweepExpired(), 1);
+    } finally {
+      await Promise.all([legacy.close(), raw.close()]);
+    }
   });
 });

@@ -1,0 +1,64 @@
+// How long a browser stays trusted and how many an account keeps, on the memory store.
+import assert from 'node:assert/strict';
+import type { AuditContext } from '../audit/audit-log.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { createLogger } from '../log.ts';
+import { createMemoryStore } from '../store/memory/index.ts';
+import type { Store } from '../store/types.ts';
+import { MAX_TRUSTED_BROWSERS, TrustedBrowserService } from './trusted-browser-service.ts';
+
+const AUDIT: AuditContext = { actor: 'user', ip: '127.0.0.1', userAgent: 'unit test' };
+const DAY = 24 * 3600_000;
+const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+
+describe('trusted browsers: lifetime and cap', () => {
+  let clock: number;
+  let store: Store;
+  let browsers: TrustedBrowserService;
+
+  beforeEach(() => {
+    clock = Date.now();
+    store = createMemoryStore({ now: () => clock });
+    browsers = new TrustedBrowserService(store.trustedBrowsers, new AuditLog(store.audit, createLogger('silent')), 30, () => clock);
+  });
+
+  it('trusts a browser for TRUSTED_BROWSER_DAYS from its last use, and no longer after that', async () => {
+    const token = await browsers.trust('acc-1', undefined, UA, AUDIT);
+    clock += 29 * DAY;
+    assert.ok(await browsers.recognise(token, 'acc-1'), 'used on day 29: trusted, and trusted 30 more days from now');
+    clock += 29 * DAY;
+    assert.ok(await browsers.recognise(token, 'acc-1'), 'day 58: 29 days after its last use');
+    clock += 31 * DAY;
+    assert.equal(await browsers.recognise(token, 'acc-1'), undefined, '31 days unused: its cookie has expired, and so has the trust');
+    assert.deepEqual(await browsers.list('acc-1'), []);
+    assert.equal(await browsers.accountOf(token), undefined);
+  });
+
+  it('trusting a browser past the cap forgets the least recently used one, audited, and keeps the rest', async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < MAX_TRUSTED_BROWSERS; i += 1) {
+      tokens.push(await browsers.trust('acc-1', undefined, UA, AUDIT));
+      clock += 1000;
+    }
+    // The first browser trusted is used again: now the second is the least recently used.
+    assert.ok(await browsers.recognise(tokens[0], 'acc-1'));
+    clock += 1000;
+    const other = await browsers.trust('acc-2', undefined, UA, AUDIT);
+    const newest = await browsers.trust('acc-1', undefined, UA, AUDIT);
+
+    const kept = await browsers.list('acc-1');
+    assert.equal(kept.length, MAX_TRUSTED_BROWSERS);
+    assert.equal(await browsers.recognise(tokens[1], 'acc-1'), undefined, 'the least recently used is no longer trusted');
+    for (const token of [tokens[0], ...tokens.slice(2), newest]) assert.ok(await browsers.recognise(token, 'acc-1'));
+    assert.ok(await browsers.recognise(other, 'acc-2'), 'another account\'s browsers are not counted');
+    const forgotten = (await store.audit.listByAccount('acc-1', 100)).filter((e) => e.type === 'browser.revoked');
+    assert.equal(forgotten.length, 1);
+    assert.equal(forgotten[0]?.details.reason, 'limit');
+  });
+
+  it('keeps one record when a trusted browser is trusted again (its cookie stands for the account already)', async () => {
+    const token = await browsers.trust('acc-1', undefined, UA, AUDIT);
+    assert.equal(await browsers.trust('acc-1', token, UA, AUDIT), token);
+    assert.equal((await browsers.list('acc-1')).length, 1);
+  });
+});
