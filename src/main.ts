@@ -1,13 +1,14 @@
 // Starts one tobira process: settings → store → app → HTTP, and stops it cleanly on SIGTERM.
 import { createServer } from 'node:http';
 import { buildApp } from './app/app.ts';
+import { startHousekeeping } from './app/housekeeping.ts';
 import { CodedError } from './errors/app-error.ts';
 import { assertProductionReady } from './config/production-guard.ts';
 import { loadSettings } from './config/settings.ts';
 import { createLogger } from './log.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { metricsServer } from './metrics/metrics-server.ts';
-import { needsSweep, openStore } from './store/index.ts';
+import { openStore } from './store/index.ts';
 import { startTracing } from './tracing/tracing.ts';
 
 async function main(): Promise<void> {
@@ -22,23 +23,15 @@ async function main(): Promise<void> {
   const { endpoint: tracesTo, serviceName, samplePercent } = settings.tracing;
   const tracing = tracesTo === null ? undefined : await startTracing({ endpoint: tracesTo, serviceName, samplePercent });
   if (tracing) logger.info({ collector: new URL(tracesTo ?? '').origin, samplePercent }, 'tracing on (OTLP/HTTP)');
-  const { app, signingKeys } = await buildApp(settings, store, logger, { metrics, tracing });
+  const { app, signingKeys, trustedBrowsers } = await buildApp(settings, store, logger, { metrics, tracing });
   const scrape = metrics && settings.metricsPort !== null ? metricsServer(metrics) : undefined;
   scrape?.listen(settings.metricsPort ?? 0, settings.metricsHost, () => {
     logger.info({ host: settings.metricsHost, port: settings.metricsPort }, 'metrics at /metrics');
   });
 
-  // The memory store and servers without TTL indexes (FerretDB) reclaim expired records here;
-  // reads already ignore them, so this is housekeeping, not correctness.
-  const sweep = needsSweep(store)
-    ? setInterval(() => {
-      store.sweepExpired().then(
-        (count) => { if (count > 0) logger.debug({ count }, 'swept expired records'); },
-        (err: unknown) => logger.warn({ err }, 'sweep failed'),
-      );
-    }, settings.sweepIntervalSeconds * 1000)
-    : undefined;
-  sweep?.unref();
+  // Expired records where the database keeps them (memory store, FerretDB) and trusted browsers
+  // past the per-account cap (app/housekeeping.ts).
+  const housekeeping = startHousekeeping({ store, trustedBrowsers, logger, everyMs: settings.sweepIntervalSeconds * 1000 });
 
   // The signing keys' schedule (rotation, removal of retired keys): every process checks it; the
   // store lets exactly one take each step (oidc/signing-key-service.ts).
@@ -63,7 +56,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
-    clearInterval(sweep);
+    housekeeping.stop();
     clearInterval(keySchedule);
     const force = setTimeout(() => {
       logger.warn('requests still open after 10 s; closing them');

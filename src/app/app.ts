@@ -6,6 +6,7 @@ import mount from 'koa-mount';
 import serve from 'koa-static';
 import type Provider from 'oidc-provider';
 import { PROJECT_ROOT, type Settings } from '../config/settings.ts';
+import type { TrustedBrowserService } from '../browsers/trusted-browser-service.ts';
 import { CookieSigner } from '../http/cookie-signer.ts';
 import { errorHandler } from '../http/error-handler.ts';
 import { pinIssuerOrigin } from '../http/issuer-origin.ts';
@@ -45,6 +46,8 @@ export interface Tobira {
   routes: Routes;
   /** The signing keys' lifecycle; main.ts runs its schedule. */
   signingKeys: SigningKeyService;
+  /** Trusted browsers; main.ts keeps each account's to the cap (app/housekeeping.ts). */
+  trustedBrowsers: TrustedBrowserService;
 }
 
 export interface BuildOptions {
@@ -179,5 +182,5 @@ export async function buildApp(settings: Settings, storage: Store, logger: Logge
     now: services.now,
   }));
   app.use(mount(provider));
-  return { app, provider, routes, signingKeys: services.signingKeys };
+  return { app, provider, routes, signingKeys: services.signingKeys, trustedBrowsers: services.trustedBrowsers };
 }

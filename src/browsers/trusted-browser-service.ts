@@ -2,8 +2,9 @@
 // passkey sign-in in it; trusted browsers skip number matching. The browser holds an opaque random
 // token; only its SHA-256 is stored, so a stolen database cannot be replayed as cookies, and a
 // revoked browser's cookie matches nothing. Trust lasts the cookie's lifetime from the browser's
-// last use, and an account keeps at most LIMITS.trustedBrowsers.cap of them: without both, every
-// passkey sign-in from a new browser would add a record that no one ever removes.
+// last use, and an account keeps at most LIMITS.trustedBrowsers.cap of them (trimmed on a
+// schedule): without both, every passkey sign-in from a new browser would add a record that no one
+// ever removes.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditContext, AuditLog } from '../audit/audit-log.ts';
 import { LIMITS } from '../limits/limits.ts';
@@ -16,8 +17,11 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** The most trusted browsers an account keeps; trusting another forgets the least recently used. */
+/** The most trusted browsers an account keeps; past it the least recently used are forgotten. */
 export const MAX_TRUSTED_BROWSERS = LIMITS.trustedBrowsers.cap;
+/** Accounts trimmed per run at most, so one run stays short; the next run takes the rest. */
+const TRIM_ACCOUNTS_PER_RUN = 1000;
+const HOUSEKEEPING: AuditContext = { actor: 'system:housekeeping', ip: null, userAgent: null };
 
 export class TrustedBrowserService {
   readonly #browsers: TrustedBrowserRepository;
@@ -62,25 +66,28 @@ export class TrustedBrowserService {
     const browser: TrustedBrowser = { id: randomBytes(16).toString('base64url'), accountId, tokenHash: tokenHash(token), label, name: label, createdAt: at, lastUsedAt: at, expiresAt: new Date(now + this.#trustMs) };
     await this.#browsers.add(browser);
     await this.#audit.record('browser.trusted', accountId, audit, { browserId: browser.id, label });
-    await this.#forgetBeyondCap(accountId, browser.id, audit);
     return token;
   }
 
   /**
-   * Keeps the account's newest-used MAX_TRUSTED_BROWSERS. Concurrent sign-ins may each see one
-   * too many and each forget the same one; the next trust trims whatever is left over.
+   * Keeps each account's MAX_TRUSTED_BROWSERS most recently used browsers and forgets the rest;
+   * returns how many were forgotten. Run on a schedule (app/housekeeping.ts) rather than in
+   * trust(): a sign-in from a new browser then costs no extra read, and an account may hold a few
+   * more until the next run. Every process runs it; a browser two of them forget is removed and
+   * audited once.
    */
-  async #forgetBeyondCap(accountId: string, keep: string, audit: AuditContext): Promise<void> {
-    const browsers = await this.#browsers.listByAccount(accountId);
-    if (browsers.length <= MAX_TRUSTED_BROWSERS) return;
-    const leastRecentlyUsed = browsers
-      .filter((browser) => browser.id !== keep)
-      .sort((a, b) => a.lastUsedAt.getTime() - b.lastUsedAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
-    for (const browser of leastRecentlyUsed.slice(0, browsers.length - MAX_TRUSTED_BROWSERS)) {
-      if (await this.#browsers.remove(accountId, browser.id)) {
-        await this.#audit.record('browser.revoked', accountId, audit, { browserId: browser.id, reason: 'limit' });
+  async forgetBeyondCap(): Promise<number> {
+    let forgotten = 0;
+    for (const accountId of await this.#browsers.accountsAbove(MAX_TRUSTED_BROWSERS, TRIM_ACCOUNTS_PER_RUN)) {
+      const leastRecentlyUsedFirst = (await this.#browsers.listByAccount(accountId))
+        .sort((a, b) => a.lastUsedAt.getTime() - b.lastUsedAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
+      for (const browser of leastRecentlyUsedFirst.slice(0, Math.max(0, leastRecentlyUsedFirst.length - MAX_TRUSTED_BROWSERS))) {
+        if (!await this.#browsers.remove(accountId, browser.id)) continue;
+        await this.#audit.record('browser.revoked', accountId, HOUSEKEEPING, { browserId: browser.id, reason: 'limit' });
+        forgotten += 1;
       }
     }
+    return forgotten;
   }
 
   list(accountId: string): Promise<TrustedBrowser[]> {

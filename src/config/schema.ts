@@ -92,7 +92,7 @@ export const SCHEMA = {
   sweepIntervalSeconds: setting({
     section: 'storage', env: 'SWEEP_INTERVAL_SECONDS',
     kind: seconds(1, DAY), default: 5 * MINUTE,
-    description: 'How often expired records are removed where the database does not do it itself (memory store, FerretDB). Reads ignore expired records anyway.',
+    description: 'How often expired records are removed where the database does not do it itself (memory store, FerretDB), and each account\'s trusted browsers are trimmed to the cap (20). Reads ignore expired records anyway.',
   }),
   cookieKeys: setting({
     section: 'storage', env: 'COOKIE_KEYS', secret: true,

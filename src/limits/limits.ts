@@ -252,7 +252,7 @@ export const LIMITS = {
     key: 'account id',
     windowSeconds: null,
     cap: 20,
-    atCap: 'trusting one more browser stops trusting the least recently used one (its next phone approval shows a number again; nothing else about it changes: sessions, passkeys and the account are kept). A browser unused for `TRUSTED_BROWSER_DAYS` is no longer trusted either: its cookie has expired by then',
+    atCap: 'the least recently used browsers past the cap stop being trusted at the next housekeeping run (every `SWEEP_INTERVAL_SECONDS`; in between an account may hold a few more): their next phone approval shows a number again, and nothing else about them changes (sessions, passkeys and the account are kept). A browser unused for `TRUSTED_BROWSER_DAYS` is no longer trusted either: its cookie has expired by then',
     countedBy: 'trusted browsers',
     enforcedIn: 'src/browsers/trusted-browser-service.ts',
   },
