@@ -10,7 +10,8 @@ import { buildApp } from '../src/app/app.ts';
 import { assertProductionReady } from '../src/config/production-guard.ts';
 import { loadSettings } from '../src/config/settings.ts';
 import { createLogger } from '../src/log.ts';
-import { createMemoryStore, createMongoStore, needsSweep } from '../src/store/index.ts';
+import { startHousekeeping } from '../src/app/housekeeping.ts';
+import { createMemoryStore, createMongoStore } from '../src/store/index.ts';
 import type { Store } from '../src/store/types.ts';
 
 const storeCalls = new Map<string, number>();
@@ -64,11 +65,10 @@ async function main(): Promise<void> {
   const raw = memory ?? await createMongoStore(settings.mongodbUri!, { logger, ...(process.env.BENCH_COUNT_DRIVER_COMMANDS === 'true' ? { onCommand: (name: string) => bump(dbCommands, name) } : {}) });
   await raw.init();
   const store = countingStore(raw);
-  const { app } = await buildApp(settings, store, logger);
-  const sweep = needsSweep(raw)
-    ? setInterval(() => { raw.sweepExpired().catch((err: unknown) => logger.warn({ err }, 'sweep failed')); }, settings.sweepIntervalSeconds * 1000)
-    : undefined;
-  sweep?.unref();
+  const { app, trustedBrowsers } = await buildApp(settings, store, logger);
+  // As main.ts runs it; its sweep goes to the uncounted store (the trim, every
+  // SWEEP_INTERVAL_SECONDS, passes the counted one inside the trusted-browser service).
+  const housekeeping = startHousekeeping({ store: raw, trustedBrowsers, logger, everyMs: settings.sweepIntervalSeconds * 1000 });
   const server = createServer(app.callback());
   server.keepAliveTimeout = 30_000;
   server.listen(settings.port, '127.0.0.1', () => process.send?.({ type: 'listening' }));
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     }
   });
   process.on('SIGTERM', () => {
-    clearInterval(sweep);
+    housekeeping.stop();
     server.closeAllConnections();
     server.close(() => { raw.close().finally(() => process.exit(0)); });
   });
