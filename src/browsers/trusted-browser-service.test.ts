@@ -59,6 +59,18 @@ describe('trusted browsers: lifetime and cap', () => {
     assert.equal(await browsers.forgetBeyondCap(), 0, 'nothing left to forget');
   });
 
+  it('trims an account that grew past the cap elsewhere once it trusts a browser here', async () => {
+    // Written by another process (or before the cap existed): this process did not see it grow.
+    for (let i = 0; i < MAX_TRUSTED_BROWSERS + 2; i += 1) {
+      const at = new Date(clock - 1000 + i);
+      await store.trustedBrowsers.add({ id: `tb-${i}`, accountId: 'acc-3', tokenHash: `hash-${i}`, label: 'l', name: 'n', createdAt: at, lastUsedAt: at, expiresAt: new Date(clock + DAY) });
+    }
+    assert.equal(await browsers.forgetBeyondCap(), 0, 'nothing this process trusted grew');
+    await browsers.trust('acc-3', undefined, UA, AUDIT);
+    assert.equal(await browsers.forgetBeyondCap(), 3);
+    assert.deepEqual((await browsers.list('acc-3')).map((b) => b.id).slice(0, 2), ['tb-3', 'tb-4'], 'the three least recently used went');
+  });
+
   it('keeps one record when a trusted browser is trusted again (its cookie stands for the account already)', async () => {
     const token = await browsers.trust('acc-1', undefined, UA, AUDIT);
     assert.equal(await browsers.trust('acc-1', token, UA, AUDIT), token);

@@ -19,8 +19,11 @@ export function tokenHash(token: string): string {
 
 /** The most trusted browsers an account keeps; past it the least recently used are forgotten. */
 export const MAX_TRUSTED_BROWSERS = LIMITS.trustedBrowsers.cap;
-/** Accounts trimmed per run at most, so one run stays short; the next run takes the rest. */
-const TRIM_ACCOUNTS_PER_RUN = 1000;
+/**
+ * Accounts remembered for the next trim at most: past it (more new browsers between two runs than
+ * this), an account is trimmed after its next new browser instead.
+ */
+const MAX_ACCOUNTS_TO_TRIM = 10_000;
 const HOUSEKEEPING: AuditContext = { actor: 'system:housekeeping', ip: null, userAgent: null };
 
 export class TrustedBrowserService {
@@ -28,6 +31,8 @@ export class TrustedBrowserService {
   readonly #audit: AuditLog;
   readonly #trustMs: number;
   readonly #now: () => number;
+  /** Accounts that trusted a new browser since the last trim. */
+  readonly #grown = new Set<string>();
 
   /** `trustDays`: TRUSTED_BROWSER_DAYS, the trust cookie's lifetime. */
   constructor(browsers: TrustedBrowserRepository, audit: AuditLog, trustDays: number, now: () => number = Date.now) {
@@ -66,19 +71,22 @@ export class TrustedBrowserService {
     const browser: TrustedBrowser = { id: randomBytes(16).toString('base64url'), accountId, tokenHash: tokenHash(token), label, name: label, createdAt: at, lastUsedAt: at, expiresAt: new Date(now + this.#trustMs) };
     await this.#browsers.add(browser);
     await this.#audit.record('browser.trusted', accountId, audit, { browserId: browser.id, label });
+    if (this.#grown.size < MAX_ACCOUNTS_TO_TRIM) this.#grown.add(accountId);
     return token;
   }
 
   /**
    * Keeps each account's MAX_TRUSTED_BROWSERS most recently used browsers and forgets the rest;
-   * returns how many were forgotten. Run on a schedule (app/housekeeping.ts) rather than in
-   * trust(): a sign-in from a new browser then costs no extra read, and an account may hold a few
-   * more until the next run. Every process runs it; a browser two of them forget is removed and
-   * audited once.
+   * returns how many were forgotten. Only accounts this process trusted a browser for since its
+   * last run can have grown past the cap, so only they are read: one list per such account, and
+   * nothing at all on the sign-in itself. Run on a schedule (app/housekeeping.ts); in between, an
+   * account may hold a few more. A browser two processes forget is removed and audited once.
    */
   async forgetBeyondCap(): Promise<number> {
+    const accounts = [...this.#grown];
+    this.#grown.clear();
     let forgotten = 0;
-    for (const accountId of await this.#browsers.accountsAbove(MAX_TRUSTED_BROWSERS, TRIM_ACCOUNTS_PER_RUN)) {
+    for (const accountId of accounts) {
       const leastRecentlyUsedFirst = (await this.#browsers.listByAccount(accountId))
         .sort((a, b) => a.lastUsedAt.getTime() - b.lastUsedAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
       for (const browser of leastRecentlyUsedFirst.slice(0, Math.max(0, leastRecentlyUsedFirst.length - MAX_TRUSTED_BROWSERS))) {

@@ -90,15 +90,6 @@ export class MemoryTrustedBrowsers implements TrustedBrowserRepository {
     return removed;
   }
 
-  async accountsAbove(cap: number, max: number): Promise<string[]> {
-    const accounts: string[] = [];
-    for (const [accountId, ids] of this.#idsByAccount) {
-      if (accounts.length >= max) break;
-      if (ids.size > cap) accounts.push(accountId);
-    }
-    return accounts;
-  }
-
   /** Removes the browsers expired at `at`; returns how many. */
   sweep(at: number): number {
     let removed = 0;

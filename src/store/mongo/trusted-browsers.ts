@@ -112,17 +112,6 @@ export class MongoTrustedBrowsers implements TrustedBrowserRepository {
     });
   }
 
-  accountsAbove(cap: number, max: number): Promise<string[]> {
-    return guard(async () => {
-      const over = await this.#collection.aggregate<{ _id: string }>([
-        { $group: { _id: '$accountId', count: { $sum: 1 } } },
-        { $match: { count: { $gt: cap } } },
-        { $limit: max },
-      ]).toArray();
-      return over.map((group) => group._id);
-    });
-  }
-
   removeAllForAccount(accountId: string): Promise<number> {
     return guard(async () => {
       const { deletedCount } = await this.#collection.deleteMany({ accountId });

@@ -32,9 +32,4 @@ export interface TrustedBrowserRepository {
   remove(accountId: string, id: string): Promise<boolean>;
   /** Returns how many were removed. */
   removeAllForAccount(accountId: string): Promise<number>;
-  /**
-   * Up to `max` accounts holding more than `cap` browsers (expired ones not yet swept may be
-   * counted: the caller reads the live list before forgetting any).
-   */
-  accountsAbove(cap: number, max: number): Promise<string[]>;
 }

@@ -103,16 +103,6 @@ forEachStore('trusted browsers', (t) => {
     assert.equal(await t.store.trustedBrowsers.removeAllForAccount('nobody'), 0);
   });
 
-  it('accountsAbove names the accounts holding more than the cap, at most as many as asked', async () => {
-    for (const [accountId, count] of [['acc-1', 3], ['acc-2', 2], ['acc-3', 4], ['acc-4', 1]] as const) {
-      for (let i = 0; i < count; i += 1) await t.store.trustedBrowsers.add(browser(accountId, `${accountId}-tb-${i}`));
-    }
-    assert.deepEqual((await t.store.trustedBrowsers.accountsAbove(2, 10)).sort(), ['acc-1', 'acc-3']);
-    assert.deepEqual((await t.store.trustedBrowsers.accountsAbove(3, 10)), ['acc-3']);
-    assert.deepEqual(await t.store.trustedBrowsers.accountsAbove(4, 10), []);
-    assert.equal((await t.store.trustedBrowsers.accountsAbove(0, 2)).length, 2);
-  });
-
   it('neither finds nor lists a browser past its expiry; a use extends it; sweepExpired deletes it', async () => {
     const used = browser('acc-1', 'tb-used');
     const unused = browser('acc-1', 'tb-unused');
