@@ -8,6 +8,7 @@
 //   npm run bench -- --store=mongo --processes=2       (two servers on one database)
 //   npm run bench -- --store=mongo --ferretdb=postgresql (FerretDB on a throwaway PostgreSQL cluster)
 //   npm run bench -- --scenarios=passkey --profile     (CPU profile of the server: test-output/bench/profiles)
+//   npm run bench -- --rounds=5                        (the whole grid five times over, then median and range per line)
 //   npm run bench -- soak [--signins=20000] [--store=mongo] [--users=8]   (RSS over 20 000 sign-ins: a plateau?)
 //   npm run bench -- ... --node-defaults               (without the Dockerfile's runtime settings)
 //
@@ -69,6 +70,12 @@ export interface ThroughputOptions {
   idTokenAlg: 'RS256' | 'ES256';
   /** False with --node-defaults: the servers run without the Dockerfile's runtime settings. */
   productionRuntime: boolean;
+  /**
+   * How many times the whole grid (every scenario at every number of users) runs, one round after
+   * the other, so that a shared machine's slow minutes spread over every line instead of landing
+   * on one; with more than one, a median and range per line follow the table.
+   */
+  rounds: number;
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -99,7 +106,14 @@ export function parseThroughputOptions(args: string[]): ThroughputOptions {
     soak: args[0] === 'soak' ? Number(option(args, 'signins') ?? 20_000) : undefined,
     idTokenAlg: idTokenAlg(option(args, 'id-token-alg')),
     productionRuntime: !args.includes('--node-defaults'),
+    rounds: positiveInteger(option(args, 'rounds') ?? '1', '--rounds'),
   };
+}
+
+function positiveInteger(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
+  return n;
 }
 
 function idTokenAlg(value: string | undefined): 'RS256' | 'ES256' {
@@ -350,6 +364,8 @@ function percentile(sorted: number[], p: number): number {
 export interface ScenarioResult {
   scenario: string;
   users: number;
+  /** Which round of `--rounds` (1 without it). */
+  round: number;
   flows: number;
   seconds: number;
   flowsPerSecond: number;
@@ -462,59 +478,62 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     }
     printHeader();
 
-    for (const name of options.scenarios) {
-      for (const users of options.users) {
-        const scenario = scenarios[name];
-        await scenario.prepare(users);
-        await drive(scenario.flow, users, options.warmupSeconds);
-        indexIds();
-        const before = await Promise.all(servers.map((s) => s.counts()));
-        const dbBefore = await ferret?.commands();
-        const cpuBefore = serverPids.map(cpuSeconds);
-        const dbCpu0 = databaseCpu(ferret);
-        approvalToSignedIn.length = 0;
-        const run = await drive(scenario.flow, users, options.durationSeconds);
-        const approvals = [...approvalToSignedIn].sort((a, b) => a - b);
-        const cpuAfter = serverPids.map(cpuSeconds);
-        const dbCpu1 = databaseCpu(ferret);
-        const after = await Promise.all(servers.map((s) => s.counts()));
-        const storeCalls: Record<string, number> = {};
-        // FerretDB's count when the bench runs it; the servers' own (driver monitoring) with MONGODB_URI.
-        const dbCommands: Record<string, number> = ferret ? diff(await ferret.commands(), dbBefore!) : {};
-        after.forEach((a, i) => {
-          for (const [k, v] of Object.entries(diff(a.storeCalls, before[i]!.storeCalls))) storeCalls[k] = (storeCalls[k] ?? 0) + v;
-          if (!ferret) for (const [k, v] of Object.entries(diff(a.dbCommands, before[i]!.dbCommands))) dbCommands[k] = (dbCommands[k] ?? 0) + v;
-        });
-        const serverCpu = cpuAfter.reduce((sum, c, i) => sum + c - cpuBefore[i]!, 0);
-        const dbCpu = dbCpu1 - dbCpu0;
-        const flows = run.latencies.length;
-        const sorted = [...run.latencies].sort((a, b) => a - b);
-        const perFlow = (n: number): number => (flows > 0 ? n / flows : NaN);
-        const result: ScenarioResult = {
-          scenario: name,
-          users,
-          flows,
-          seconds: run.seconds,
-          flowsPerSecond: flows / run.seconds,
-          p50Ms: percentile(sorted, 50),
-          p99Ms: percentile(sorted, 99),
-          errors: run.errors,
-          ...(run.firstError ? { firstError: run.firstError } : {}),
-          serverCpuSeconds: serverCpu,
-          databaseCpuSeconds: dbCpu,
-          flowsPerServerCpuSecond: flows / serverCpu,
-          flowsPerTotalCpuSecond: flows / (serverCpu + (Number.isNaN(dbCpu) ? 0 : dbCpu)),
-          storeCallsPerFlow: perFlow(total(storeCalls)),
-          dbRoundTripsPerFlow: options.store === 'mongo' ? perFlow(total(dbCommands)) : NaN,
-          storeCallsByMethod: Object.fromEntries(Object.entries(storeCalls).map(([k, v]) => [k, round(perFlow(v), 2)])),
-          dbCommandsByName: Object.fromEntries(Object.entries(dbCommands).map(([k, v]) => [k, round(perFlow(v), 2)])),
-          rssAfterMb: serverPids.map(rssMb).reduce((a, b) => Math.max(a, b), 0),
-          ...(approvals.length > 0 ? { approvalToSignedInP50Ms: percentile(approvals, 50), approvalToSignedInP99Ms: percentile(approvals, 99) } : {}),
-        };
-        results.push(result);
-        printRow(result);
-        smtp.messages.length = 0;
-        sms.messages.length = 0;
+    for (let roundNo = 1; roundNo <= options.rounds; roundNo += 1) {
+      for (const name of options.scenarios) {
+        for (const users of options.users) {
+          const scenario = scenarios[name];
+          await scenario.prepare(users);
+          await drive(scenario.flow, users, options.warmupSeconds);
+          indexIds();
+          const before = await Promise.all(servers.map((s) => s.counts()));
+          const dbBefore = await ferret?.commands();
+          const cpuBefore = serverPids.map(cpuSeconds);
+          const dbCpu0 = databaseCpu(ferret);
+          approvalToSignedIn.length = 0;
+          const run = await drive(scenario.flow, users, options.durationSeconds);
+          const approvals = [...approvalToSignedIn].sort((a, b) => a - b);
+          const cpuAfter = serverPids.map(cpuSeconds);
+          const dbCpu1 = databaseCpu(ferret);
+          const after = await Promise.all(servers.map((s) => s.counts()));
+          const storeCalls: Record<string, number> = {};
+          // FerretDB's count when the bench runs it; the servers' own (driver monitoring) with MONGODB_URI.
+          const dbCommands: Record<string, number> = ferret ? diff(await ferret.commands(), dbBefore!) : {};
+          after.forEach((a, i) => {
+            for (const [k, v] of Object.entries(diff(a.storeCalls, before[i]!.storeCalls))) storeCalls[k] = (storeCalls[k] ?? 0) + v;
+            if (!ferret) for (const [k, v] of Object.entries(diff(a.dbCommands, before[i]!.dbCommands))) dbCommands[k] = (dbCommands[k] ?? 0) + v;
+          });
+          const serverCpu = cpuAfter.reduce((sum, c, i) => sum + c - cpuBefore[i]!, 0);
+          const dbCpu = dbCpu1 - dbCpu0;
+          const flows = run.latencies.length;
+          const sorted = [...run.latencies].sort((a, b) => a - b);
+          const perFlow = (n: number): number => (flows > 0 ? n / flows : NaN);
+          const result: ScenarioResult = {
+            scenario: name,
+            users,
+            round: roundNo,
+            flows,
+            seconds: run.seconds,
+            flowsPerSecond: flows / run.seconds,
+            p50Ms: percentile(sorted, 50),
+            p99Ms: percentile(sorted, 99),
+            errors: run.errors,
+            ...(run.firstError ? { firstError: run.firstError } : {}),
+            serverCpuSeconds: serverCpu,
+            databaseCpuSeconds: dbCpu,
+            flowsPerServerCpuSecond: flows / serverCpu,
+            flowsPerTotalCpuSecond: flows / (serverCpu + (Number.isNaN(dbCpu) ? 0 : dbCpu)),
+            storeCallsPerFlow: perFlow(total(storeCalls)),
+            dbRoundTripsPerFlow: options.store === 'mongo' ? perFlow(total(dbCommands)) : NaN,
+            storeCallsByMethod: Object.fromEntries(Object.entries(storeCalls).map(([k, v]) => [k, round(perFlow(v), 2)])),
+            dbCommandsByName: Object.fromEntries(Object.entries(dbCommands).map(([k, v]) => [k, round(perFlow(v), 2)])),
+            rssAfterMb: serverPids.map(rssMb).reduce((a, b) => Math.max(a, b), 0),
+            ...(approvals.length > 0 ? { approvalToSignedInP50Ms: percentile(approvals, 50), approvalToSignedInP99Ms: percentile(approvals, 99) } : {}),
+          };
+          results.push(result);
+          printRow(result);
+          smtp.messages.length = 0;
+          sms.messages.length = 0;
+        }
       }
     }
     const memoryEnd = await Promise.all(servers.map((s) => s.memory()));
@@ -528,11 +547,13 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
       }
     }
     for (const r of results) if (r.firstError) console.log(`first error in ${r.scenario}/${r.users}: ${r.firstError}`);
+    const summary = options.rounds > 1 ? summarise(results) : undefined;
+    if (summary) printSummary(summary, options.rounds);
     const out = options.out ?? join('test-output', 'bench', `throughput-${options.store}-${options.processes}p-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({
       header, options, node: process.version, cpus: cpus().map((c) => c.model), pinned: HAS_TASKSET,
-      loadAverageAtEnd: loadAverage(), rssIdleMb: rssIdle, rssEndMb: rssEnd, heapIdleMb: heapIdle, heapEndMb: heapEnd, results,
+      loadAverageAtEnd: loadAverage(), rssIdleMb: rssIdle, rssEndMb: rssEnd, heapIdleMb: heapIdle, heapEndMb: heapEnd, results, ...(summary ? { summary } : {}),
     }, null, 2)}\n`);
     console.log(`saved ${out}`);
     return results;
@@ -542,6 +563,53 @@ export async function runThroughput(options: ThroughputOptions): Promise<Scenari
     await receiver.stop();
     await smtp.stop();
     await sms.stop();
+  }
+}
+
+/** One line of the grid over every round: median and range of flows/s and flows per server CPU-second. */
+export interface RoundsSummary {
+  scenario: string;
+  users: number;
+  rounds: number;
+  flowsPerSecond: { median: number; min: number; max: number };
+  flowsPerServerCpuSecond: { median: number; min: number; max: number };
+  p99Ms: { median: number; max: number };
+  errors: number;
+}
+
+function spread(values: number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+export function summarise(results: ScenarioResult[]): RoundsSummary[] {
+  const lines = new Map<string, ScenarioResult[]>();
+  for (const r of results) {
+    const key = `${r.scenario}/${r.users}`;
+    lines.set(key, [...(lines.get(key) ?? []), r]);
+  }
+  return [...lines.values()].map((runs) => {
+    const p99 = spread(runs.map((r) => r.p99Ms));
+    return {
+      scenario: runs[0]!.scenario,
+      users: runs[0]!.users,
+      rounds: runs.length,
+      flowsPerSecond: spread(runs.map((r) => r.flowsPerSecond)),
+      flowsPerServerCpuSecond: spread(runs.map((r) => r.flowsPerServerCpuSecond)),
+      p99Ms: { median: p99.median, max: p99.max },
+      errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    };
+  });
+}
+
+function printSummary(summary: RoundsSummary[], rounds: number): void {
+  console.log(`over ${rounds} rounds (median, and the range in brackets):`);
+  for (const line of summary) {
+    const { flowsPerSecond: f, flowsPerServerCpuSecond: c } = line;
+    console.log(`${line.scenario.padStart(14)} ${String(line.users).padStart(5)}   flows/s ${fmt(f.median)} [${fmt(f.min)}–${fmt(f.max)}]   `
+      + `flows/srv-CPU-s ${fmt(c.median)} [${fmt(c.min)}–${fmt(c.max)}]   p99 ms ${fmt(line.p99Ms.median)} (max ${fmt(line.p99Ms.max)})   errors ${line.errors}`);
   }
 }
 
