@@ -90,6 +90,11 @@ export async function finishSignIn(ctx: Context, deps: SignInFinishDeps, details
   }
   if (vouchesForBrowser(method)) {
     setTrustedBrowserToken(ctx, await deps.trustedBrowsers.trust(account.id, token, ctx.get('user-agent'), audit), deps.trustedBrowserDays);
+  } else if (method.kind === 'push' && method.matching === 'none' && token) {
+    // No number: the browser was recognised as trusted when it asked, which moved its record's
+    // expiry to TRUSTED_BROWSER_DAYS from now. Its cookie is renewed to match, or a browser used
+    // only this way would lose its cookie while its record still counted it as trusted.
+    setTrustedBrowserToken(ctx, token, deps.trustedBrowserDays);
   }
   // Any sign-in links this browser to the account: its next sign-in page may put the account's own
   // ways first (interactions/sign-in-plan.ts). Dated like the session, so a revocation voids it.

@@ -65,15 +65,20 @@ for (const kind of FEATURE_STORES) {
       return done;
     }
 
-    /** The partner's whole sign-in by phone: authorization, "Notify my phone", approval, consent, code, tokens. */
-    async function signInByPhone(phone: Phone, browser: HttpBrowser, params: Record<string, string> = {}): Promise<{ started: Record<string, unknown>; claims: oidc.IDToken }> {
+    /** A partner's authorization in `browser`, and "Notify my phone" pressed on its sign-in page. */
+    async function askPhoneFrom(phone: Phone, browser: HttpBrowser, params: Record<string, string> = {}): Promise<{ pending: Awaited<ReturnType<typeof startAuthorization>>; pc: PcRequest }> {
       const pending = await startAuthorization(config, params);
       const login = await browser.follow(pending.url.href);
       const uid = /data-uid="([^"]+)"/.exec(login.body)?.[1] ?? '';
       const csrf = /data-csrf="([^"]+)"/.exec(login.body)?.[1] ?? '';
       const asked = await h.postJson(browser, `/interaction/${uid}/push`, { email: phone.email }, csrf);
       assert.equal(asked.status, 200, asked.body);
-      const pc: PcRequest = { browser, uid, csrf, started: jsonOf(asked) };
+      return { pending, pc: { browser, uid, csrf, started: jsonOf(asked) } };
+    }
+
+    /** The partner's whole sign-in by phone: authorization, "Notify my phone", approval, consent, code, tokens. */
+    async function signInByPhone(phone: Phone, browser: HttpBrowser, params: Record<string, string> = {}): Promise<{ started: Record<string, unknown>; claims: oidc.IDToken }> {
+      const { pending, pc } = await askPhoneFrom(phone, browser, params);
       const done = await approveAndComplete(phone, pc);
       const next = await browser.follow(String(jsonOf(done).redirectTo), {}, PARTNER_CALLBACK);
       const callback = next.url.startsWith(PARTNER_CALLBACK) ? next : await browser.submit(next, '/consent', { remember: 'on' }, PARTNER_CALLBACK);
@@ -192,6 +197,26 @@ for (const kind of FEATURE_STORES) {
       const again = await startAuthorization(config, { acr_values: TYPED, prompt: 'none' });
       const code = await browser.follow(again.url.href, {}, PARTNER_CALLBACK);
       assert.equal((await redeem(config, again, code.url)).claims()?.acr, TYPED);
+    });
+
+    it('a trusted browser signing in without a number gets its trust cookie renewed for TRUSTED_BROWSER_DAYS', async () => {
+      const phone = await h.phoneFor(config, `renewed.${kind}@example.com`);
+      const browser = new HttpBrowser();
+      await signInByPhone(phone, browser);
+      const trustCookie = (): Promise<string | undefined> => browser.jar.getCookies(tobira.issuer).then((cookies) => cookies.find((c) => c.key === 'tobira.tb')?.value);
+      const token = await trustCookie();
+      assert.ok(token, 'a number-matched approval trusts the browser');
+
+      const { pc } = await askPhoneFrom(phone, browser, { prompt: 'login' });
+      assert.equal(pc.started.matching, 'none');
+      const done = await approveAndComplete(phone, pc);
+      const renewed = done.headers.getSetCookie().find((c) => c.startsWith('tobira.tb='));
+      assert.ok(renewed, 'the completion sets the trust cookie again');
+      assert.ok(renewed.startsWith(`tobira.tb=${token};`), 'the same token: the record it stands for is kept');
+      const expires = Date.parse(/expires=([^;]+)/i.exec(renewed)?.[1] ?? '');
+      const days = (expires - Date.now()) / 86_400_000;
+      assert.ok(days > 399 && days <= 400, `TRUSTED_BROWSER_DAYS (400) from now, got ${days.toFixed(2)} days`);
+      assert.equal(await trustCookie(), token);
     });
 
     it('a partner that needs the typed number is never given a password sign-in', async () => {
