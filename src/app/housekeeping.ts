@@ -8,8 +8,6 @@ import { needsSweep } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 
 export interface Housekeeping {
-  /** One round now (also what the schedule runs); resolves when it is done, never rejects. */
-  runOnce(): Promise<void>;
   stop(): void;
 }
 
@@ -27,9 +25,8 @@ export function startHousekeeping(options: { store: Store; trustedBrowsers: Trus
     if (forgotten > 0) logger.info({ forgotten }, 'trusted browsers past the per-account cap forgotten');
   }
 
-  // A round still running when the next is due is not started twice.
-  const runOnce = (): Promise<void> => (running ??= round().finally(() => { running = undefined; }));
-  const timer = setInterval(() => { void runOnce(); }, options.everyMs);
+  // A round still running when the next is due is not started twice; a round never rejects.
+  const timer = setInterval(() => { running ??= round().finally(() => { running = undefined; }); }, options.everyMs);
   timer.unref();
-  return { runOnce, stop: () => clearInterval(timer) };
+  return { stop: () => clearInterval(timer) };
 }
