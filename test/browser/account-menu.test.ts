@@ -167,7 +167,9 @@ for (const kind of FEATURE_STORES) {
       await page.getByRole('button', { name: 'Disconnect' }).click();
       assert.equal(await page.locator('#notice').innerText(), 'The service was disconnected. Its tokens ended, and it will ask for your permission again.');
       assert.equal(new URL(page.url()).pathname, '/account/services');
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'notice', 'the notice has the focus, so a screen reader reads it first');
+      // `autofocus` is applied at the page's next rendering step, not at once on load: wait for it.
+      const focused = await page.waitForFunction(() => document.activeElement?.id === 'notice', undefined, { timeout: 5_000 }).then(() => 'notice', () => page.evaluate(() => document.activeElement?.id));
+      assert.equal(focused, 'notice', 'the notice has the focus, so a screen reader reads it first');
       await page.locator('#no-services').waitFor();
       assert.equal(await partnerGrants(), 0);
       await page.setViewportSize(DESKTOP);
